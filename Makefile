@@ -1,0 +1,95 @@
+# Hinoki: one non-recursive Makefile, everything out of tree in build/.
+# make            build/hinoki.efi and every guest kernel
+# make image      build/hinoki.img, the demo ESP disk image (configs/demo.cfg)
+# make run        build and boot the demo (run-qemu.sh picks KVM or Bochs)
+# make test       host unit tests, then the emulator integration tests
+# V=1 shows full command lines.
+
+BUILD   := build
+Q       := $(if $(V),,@)
+CC      := gcc
+LD      := ld
+NASM    := nasm
+OBJCOPY := objcopy
+HOSTCC  := gcc
+
+EFI_INC := /usr/include/efi
+EFI_LIB := /usr/lib
+
+WARN    := -Wall -Wextra -Werror
+# The hypervisor never touches FPU/SSE state so a guest's survives any exit untouched.
+HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fpic -fshort-wchar \
+	-fno-stack-protector -fno-strict-aliasing -mno-red-zone -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -DGNU_EFI_USE_MS_ABI \
+	-I. -Iinclude -I$(EFI_INC) -I$(EFI_INC)/x86_64 -MMD -MP
+HV_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic -L$(EFI_LIB)
+
+HV_C   := $(filter-out vmx/asm_offsets.c,$(wildcard boot/*.c mm/*.c vmx/*.c ept/*.c sched/*.c dev/*.c dom/*.c lib/*.c))
+HV_ASM := $(wildcard boot/*.asm vmx/*.asm)
+HV_OBJ := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.o)
+
+all: $(BUILD)/hinoki.efi guests
+
+$(BUILD)/hv/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.o: %.asm $(BUILD)/hv/asm_offsets.inc
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(NASM) -f elf64 -I$(BUILD)/hv/ -Iinclude/ -o $@ $<
+
+# Struct offsets for assembly come from C, never by hand.
+$(BUILD)/hv/asm_offsets.inc: vmx/asm_offsets.c $(wildcard vmx/*.h include/hw/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(CC) $(filter-out -MMD -MP,$(HV_CFLAGS)) -S $< -o $@.s
+	$(Q)sed -n 's/^.*@@OFFSET \([A-Za-z0-9_]*\) \$$\{0,1\}\([0-9]*\).*$$/%define \1 \2/p' $@.s > $@
+
+$(BUILD)/hinoki.so: $(HV_OBJ) linker.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(HV_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(HV_OBJ) -o $@ -lefi -lgnuefi
+
+$(BUILD)/hinoki.efi: $(BUILD)/hinoki.so
+	@$(if $(Q),echo "  OBJCOPY $@")
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j .reloc --target=efi-app-x86_64 --subsystem=10 $< $@
+
+# ---- guests ---------------------------------------------------------------
+include guests/guests.mk
+
+# ---- images ---------------------------------------------------------------
+image: $(BUILD)/hinoki.img
+$(BUILD)/hinoki.img: all configs/demo.cfg tools/mkimage
+	$(Q)tools/mkimage configs/demo.cfg $@
+
+run: all
+	./run-qemu.sh --build-demo
+
+# ---- tests ----------------------------------------------------------------
+# Pure sources shared with host unit tests (the hosted libc stands in for lib/).
+PURE_SRCS  := boot/config.c boot/loader.c boot/loader_elf.c boot/loader_multiboot.c \
+	ept/ept.c mm/frame.c dev/uart.c
+HOST_CFLAGS := $(WARN) -std=gnu11 -O1 -g -I. -Iinclude -fsanitize=address,undefined -DHOST_TEST
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard $(PURE_SRCS)) tests/unit/check.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(wildcard $(PURE_SRCS))
+
+unit: $(UNIT_BINS)
+
+test: all unit
+	tests/run-tests.sh
+
+bench: all
+	@echo "make bench: not yet implemented"; exit 1
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all guests image run unit test bench clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

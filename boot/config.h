@@ -1,0 +1,54 @@
+/*
+ * The machine config: one text file, global keys first (or in [hypervisor]),
+ * then a [domain NAME] section per domain with xl.cfg key names.
+ * Pure code: parses a buffer, knows nothing of UEFI; unit-tested on the host.
+ */
+#ifndef BOOT_CONFIG_H
+#define BOOT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_DOMAINS 16
+#define CONFIG_NAME_MAX    32
+#define CONFIG_PATH_MAX    128
+#define CONFIG_EXTRA_MAX   512
+
+enum domain_type { DOMAIN_TYPE_GUEST = 0, DOMAIN_TYPE_MGMT = 1 };
+enum on_error { ON_ERROR_RETURN = 0, ON_ERROR_POWEROFF = 1 };
+
+struct domain_config {
+	char name[CONFIG_NAME_MAX];
+	char kernel[CONFIG_PATH_MAX];   /* required */
+	char ramdisk[CONFIG_PATH_MAX];  /* "" when none */
+	char extra[CONFIG_EXTRA_MAX];   /* command line, "" when none */
+	uint32_t memory_mib;            /* default 32 */
+	uint32_t vcpus;                 /* default 1 */
+	uint64_t cpus_mask;             /* bit per physical CPU; default all ones */
+	enum domain_type type;
+	bool valid;                     /* false: a line of this section was bad, do not start it */
+	unsigned line;                  /* line of the [domain] header */
+};
+
+struct hv_config {
+	enum on_error on_error;         /* key on_error = return|poweroff (default return) */
+	uint32_t slice_us;              /* key slice_us: scheduler time slice, default 10000 */
+	unsigned ndomains;
+	struct domain_config domains[CONFIG_MAX_DOMAINS];
+};
+
+/* Called once per problem: file name, 1-based line, and a sentence. */
+typedef void (*config_report_fn)(void *ctx, const char *file, unsigned line, const char *msg);
+
+/*
+ * Parse text[0..len) (need not be NUL-terminated). Always fills *out with
+ * defaults plus whatever parsed; returns the number of problems reported.
+ * A bad line inside a [domain] section marks that domain invalid; a bad global
+ * line is reported and ignored. Duplicate domain names are an error on the
+ * second one.
+ */
+int config_parse(const char *text, size_t len, const char *file,
+                 struct hv_config *out, config_report_fn report, void *ctx);
+
+#endif

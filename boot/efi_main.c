@@ -1,0 +1,205 @@
+/*
+ * The UEFI phase: bring up the consoles, read \hinoki\hinoki.cfg and every
+ * file it names from the boot volume, check that VT-x is usable (while a
+ * failure can still return to the firmware), calibrate the TSC, take the
+ * memory map and leave boot services.
+ */
+#include <efi.h>
+#include <efilib.h>
+#include "boot/boot.h"
+#include "boot/power.h"
+#include "hinoki/hypercall.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
+#include "lib/serial.h"
+#include "lib/string.h"
+#include "lib/x86.h"
+#include "vmx/caps.h"
+#include "vmx/vmxon.h"
+
+#define CONFIG_DIR   "\\hinoki\\"
+#define CONFIG_FILE  "hinoki.cfg"
+#define PATH_MAX16   192
+#define EXIT_BS_TRIES 8
+#define CALIBRATE_US 10000
+
+static struct boot_handoff handoff;
+
+static void firmware_console(const char *s, size_t len)
+{
+	CHAR16 buf[130];
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			buf[n++] = L'\r';
+		buf[n++] = (CHAR16)(unsigned char)s[i];
+		if (n >= 126 || i + 1 == len) {
+			buf[n] = 0;
+			ST->ConOut->OutputString(ST->ConOut, buf);
+			n = 0;
+		}
+	}
+}
+
+/* "\hinoki\" + name, with '/' as a separator too; 0 or -1 if too long. */
+static int make_path(CHAR16 *out, const char *name)
+{
+	size_t n = 0;
+	for (const char *p = CONFIG_DIR; *p; p++)
+		out[n++] = (CHAR16)*p;
+	for (const char *p = name; *p; p++) {
+		if (n + 1 >= PATH_MAX16)
+			return -1;
+		out[n++] = *p == '/' ? L'\\' : (CHAR16)(unsigned char)*p;
+	}
+	out[n] = 0;
+	return 0;
+}
+
+/* Read a whole file into loader-data pages, which survive ExitBootServices. */
+static void read_file(EFI_FILE_HANDLE root, const char *name, struct loaded_file *f)
+{
+	CHAR16 path[PATH_MAX16];
+	EFI_FILE_HANDLE fh;
+	EFI_STATUS st;
+
+	f->data = 0;
+	if (make_path(path, name)) {
+		fmt_snprintf(f->error, sizeof f->error, "path too long");
+		return;
+	}
+	st = root->Open(root, &fh, path, EFI_FILE_MODE_READ, 0);
+	if (EFI_ERROR(st)) {
+		fmt_snprintf(f->error, sizeof f->error, "cannot open %s%s (EFI status 0x%lx)", CONFIG_DIR, name, st);
+		return;
+	}
+	EFI_FILE_INFO *info = LibFileInfo(fh);
+	if (!info) {
+		fmt_snprintf(f->error, sizeof f->error, "cannot stat %s%s", CONFIG_DIR, name);
+		fh->Close(fh);
+		return;
+	}
+	UINTN size = info->FileSize;
+	FreePool(info);
+	EFI_PHYSICAL_ADDRESS addr = 0;
+	st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData, EFI_SIZE_TO_PAGES(size + 1), &addr);
+	if (EFI_ERROR(st)) {
+		fmt_snprintf(f->error, sizeof f->error, "no memory for %s%s (%lu bytes)", CONFIG_DIR, name, size);
+		fh->Close(fh);
+		return;
+	}
+	UINTN got = size;
+	st = fh->Read(fh, &got, (void *)(uintptr_t)addr);
+	fh->Close(fh);
+	if (EFI_ERROR(st) || got != size) {
+		fmt_snprintf(f->error, sizeof f->error, "read error on %s%s", CONFIG_DIR, name);
+		return;
+	}
+	((char *)(uintptr_t)addr)[size] = 0;
+	f->data = (const void *)(uintptr_t)addr;
+	f->len = size;
+}
+
+static void report_config_error(void *ctx, const char *file, unsigned line, const char *msg)
+{
+	(void)ctx;
+	log_info("config: %s:%u: %s\n", file, line, msg);
+}
+
+static EFI_STATUS fail(const char *why, EFI_STATUS status)
+{
+	log_info("fatal: %s\n", why);
+	if (handoff.config.on_error == ON_ERROR_POWEROFF)
+		power_off(POWER_FAILURE);
+	log_info("returning to the firmware\n");
+	serial_drain();
+	return status;
+}
+
+static void calibrate_tsc(void)
+{
+	uint64_t t0 = rdtsc();
+	BS->Stall(CALIBRATE_US);
+	uint64_t t1 = rdtsc();
+	handoff.tsc_per_us = (t1 - t0) / CALIBRATE_US;
+	if (!handoff.tsc_per_us)
+		handoff.tsc_per_us = 1;
+}
+
+/* GetMemoryMap then ExitBootServices, again while the map key goes stale. */
+static EFI_STATUS exit_boot_services(EFI_HANDLE image)
+{
+	UINTN size = 0, key, dsize;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map = 0;
+	EFI_STATUS st = BS->GetMemoryMap(&size, map, &key, &dsize, &dver);
+	if (st != EFI_BUFFER_TOO_SMALL)
+		return st;
+	UINTN cap = size + 16 * dsize;   /* room for the allocation below and later changes */
+	map = AllocatePool(cap);
+	if (!map)
+		return EFI_OUT_OF_RESOURCES;
+	console_set_firmware_sink(0);
+	for (int i = 0; i < EXIT_BS_TRIES; i++) {
+		size = cap;
+		st = BS->GetMemoryMap(&size, map, &key, &dsize, &dver);
+		if (EFI_ERROR(st))
+			return st;
+		st = BS->ExitBootServices(image, key);
+		if (st == EFI_SUCCESS) {
+			handoff.memmap = map;
+			handoff.memmap_size = size;
+			handoff.desc_size = dsize;
+			return EFI_SUCCESS;
+		}
+	}
+	return st;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	InitializeLib(image, systab);
+	serial_init();
+	console_set_firmware_sink(firmware_console);
+	power_set_runtime(systab->RuntimeServices);
+	log_info("Hinoki %u.%u, a type-1 hypervisor for Intel VT-x\n", HINOKI_VERSION_MAJOR, HINOKI_VERSION_MINOR);
+
+	EFI_LOADED_IMAGE *li = 0;
+	if (EFI_ERROR(BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li)) || !li)
+		return fail("cannot find the loaded image protocol", EFI_LOAD_ERROR);
+	EFI_FILE_HANDLE root = LibOpenRoot(li->DeviceHandle);
+	if (!root)
+		return fail("cannot open the boot volume", EFI_NOT_FOUND);
+
+	struct loaded_file cfg;
+	read_file(root, CONFIG_FILE, &cfg);
+	if (!cfg.data)
+		return fail(cfg.error, EFI_NOT_FOUND);
+	int problems = config_parse(cfg.data, cfg.len, CONFIG_FILE, &handoff.config, report_config_error, 0);
+	if (problems)
+		log_info("config: %d problem(s) in %s\n", problems, CONFIG_FILE);
+
+	const char *novmx = vmx_unavailable_reason();
+	if (novmx)
+		return fail(novmx, EFI_UNSUPPORTED);
+	if (vmx_caps_negotiate())
+		return fail("VT-x lacks features Hinoki requires (listed above)", EFI_UNSUPPORTED);
+
+	for (unsigned i = 0; i < handoff.config.ndomains; i++) {
+		const struct domain_config *dc = &handoff.config.domains[i];
+		if (!dc->valid)
+			continue;
+		read_file(root, dc->kernel, &handoff.kernel[i]);
+		if (dc->ramdisk[0])
+			read_file(root, dc->ramdisk, &handoff.ramdisk[i]);
+	}
+	calibrate_tsc();
+	log_info("TSC: %lu cycles per microsecond; leaving boot services\n", handoff.tsc_per_us);
+
+	EFI_STATUS st = exit_boot_services(image);
+	if (EFI_ERROR(st)) {
+		console_set_firmware_sink(firmware_console);
+		return fail("ExitBootServices failed", st);
+	}
+	hv_start(&handoff);
+}

@@ -1,0 +1,57 @@
+/*
+ * struct pcpu: everything one physical CPU owns. Page-aligned, one per CPU,
+ * reached through the GS base (host GS base in the VMCS too), whose first
+ * field points back at the structure so this_cpu() is a single load.
+ */
+#ifndef BOOT_PCPU_H
+#define BOOT_PCPU_H
+
+#include <stdint.h>
+#include "hw/segment.h"
+
+#define MAX_CPUS        8
+#define HOST_STACK_SIZE (16 * 1024)
+#define IST_STACK_SIZE  (4 * 1024)
+
+/* Host GDT layout: selectors are fixed, the VMCS host-state area names them. */
+#define GDT_NULL    0
+#define GDT_CODE64  1
+#define GDT_DATA    2
+#define GDT_TSS     3   /* 16-byte descriptor: entries 3 and 4 */
+#define GDT_ENTRIES 5
+#define SEL_CODE64  (GDT_CODE64 * 8)
+#define SEL_DATA    (GDT_DATA * 8)
+#define SEL_TSS     (GDT_TSS * 8)
+
+/* IST slots (TSS.ist[n-1]) for exceptions that must not use a possibly broken stack. */
+#define IST_NMI 1
+#define IST_DF  2
+#define IST_MC  3
+
+struct vcpu;
+
+struct pcpu {
+	struct pcpu *self;                      /* %gs:0 */
+	uint32_t id;
+	uint32_t apic_id;
+	struct vcpu *current;                   /* vCPU whose VMCS is loaded, or NULL */
+	uint64_t gdt[GDT_ENTRIES];
+	struct tss64 tss;
+	uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
+	uint8_t stack[HOST_STACK_SIZE] __attribute__((aligned(16)));
+	uint8_t ist_stack[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+} __attribute__((aligned(4096)));
+
+static inline struct pcpu *this_cpu(void)
+{
+	struct pcpu *p;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+/* Load this CPU's GDT, TSS and the shared IDT, set GS base; afterwards this_cpu() works. */
+void pcpu_init_tables(struct pcpu *cpu, uint32_t id);
+/* Switch to cpu's host stack and call fn(cpu, arg); never returns. */
+void pcpu_run_on_stack(struct pcpu *cpu, void (*fn)(struct pcpu *, void *), void *arg) __attribute__((noreturn));
+
+#endif

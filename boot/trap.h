@@ -1,0 +1,18 @@
+/* Host CPU exceptions: any fault in the hypervisor is fatal and fully reported. */
+#ifndef BOOT_TRAP_H
+#define BOOT_TRAP_H
+
+#include <stdint.h>
+
+/* Register frame built by boot/trap_entry.asm; the layout is fixed by that file's pushes. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
+};
+
+uint64_t trap_entry_address(unsigned vector);
+void trap_handler(struct trap_frame *f) __attribute__((noreturn));
+
+#endif

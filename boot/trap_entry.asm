@@ -1,0 +1,48 @@
+; Host exception entry stubs, one per vector, each 16 bytes so that the IDT
+; builder computes addresses instead of reading a table of pointers.
+; Vectors where the CPU pushes no error code push a zero, so every frame
+; has the same shape (struct trap_frame in boot/trap.h).
+bits 64
+default rel
+section .text
+
+extern trap_handler
+global trap_stubs
+
+%define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+align 16
+trap_stubs:
+%assign v 0
+%rep 256
+	align 16
+%if !HAS_ERRCODE(v)
+	push qword 0
+%endif
+	push qword v
+	jmp trap_common
+%assign v v+1
+%endrep
+
+trap_common:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rdi, rsp
+	and rsp, -16
+	call trap_handler
+	ud2
+
+section .note.GNU-stack noalloc noexec nowrite progbits

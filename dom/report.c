@@ -1,0 +1,97 @@
+/*
+ * What a domain shows the world: its console lines (prefixed "[name] "), the
+ * report when it ends or is stopped, and its exit-statistics table. The
+ * statistics are counts and TSC cycles in root mode per exit reason; inside
+ * Bochs with clock sync=none a TSC cycle is one emulated instruction.
+ */
+#include <stdarg.h>
+#include "dom/domain.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "vmx/exit.h"
+#include "vmx/vmx_ops.h"
+
+static void console_flush(struct domain *d)
+{
+	if (!d->con_len)
+		return;
+	console_write("[", 1);
+	console_write(d->name, strlen(d->name));
+	console_write("] ", 2);
+	console_write(d->con_line, d->con_len);
+	console_write("\n", 1);
+	d->con_len = 0;
+}
+
+void domain_console_put(struct domain *d, uint8_t byte)
+{
+	if (byte == '\n') {
+		console_flush(d);
+		return;
+	}
+	if (byte == '\r')
+		return;
+	/* Control bytes would let a guest forge the hypervisor's lines or drive the terminal. */
+	if (byte < 0x20 && byte != '\t')
+		byte = '?';
+	d->con_line[d->con_len++] = (char)byte;
+	if (d->con_len == sizeof d->con_line)
+		console_flush(d);
+}
+
+void domain_exit(struct domain *d, int code)
+{
+	console_flush(d);
+	d->state = DOMAIN_ENDED;
+	d->exit_code = code;
+	log_info("domain %s (%u) ended: exit code %d\n", d->name, d->id, code);
+}
+
+static void dump_vcpu(struct vcpu *v)
+{
+	const uint64_t *r = v->gpr;
+	log_printf("  vcpu %u: exit %s (%u) qualification 0x%lx\n", v->id, exit_reason_name(v->exit.reason),
+	           v->exit.reason, v->exit.qual);
+	log_printf("  rip %016lx rsp %016lx rflags %016lx\n", vmcs_readnat(VMCS_GUEST_RIP),
+	           vmcs_readnat(VMCS_GUEST_RSP), vmcs_readnat(VMCS_GUEST_RFLAGS));
+	log_printf("  cr0 %016lx cr3 %016lx cr4 %016lx efer %016lx\n", vmcs_readnat(VMCS_CR0_READ_SHADOW),
+	           vmcs_readnat(VMCS_GUEST_CR3), vmcs_readnat(VMCS_CR4_READ_SHADOW), vmcs_read64(VMCS_GUEST_IA32_EFER));
+	log_printf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r[GPR_RAX], r[GPR_RBX], r[GPR_RCX], r[GPR_RDX]);
+	log_printf("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", r[GPR_RSI], r[GPR_RDI], r[GPR_RBP], r[GPR_R8]);
+	log_printf("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", r[GPR_R9], r[GPR_R10], r[GPR_R11], r[GPR_R12]);
+	log_printf("  r13 %016lx r14 %016lx r15 %016lx\n", r[GPR_R13], r[GPR_R14], r[GPR_R15]);
+}
+
+void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+	console_flush(d);
+	va_start(ap, fmt);
+	fmt_vsnprintf(d->stop_reason, sizeof d->stop_reason, fmt, ap);
+	va_end(ap);
+	d->state = DOMAIN_STOPPED;
+	log_info("domain %s (%u) stopped: %s\n", d->name, d->id, d->stop_reason);
+	if (v)
+		dump_vcpu(v);
+}
+
+void domain_print_stats(const struct domain *d)
+{
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		const struct vcpu *v = d->vcpus[i];
+		uint64_t total = 0, cycles = 0;
+		log_info("exit statistics for domain %s vcpu %u (TSC cycles in root mode)\n", d->name, v->id);
+		log_printf("  %-22s %10s %14s %10s\n", "reason", "count", "cycles", "avg");
+		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+			const struct exit_stat *s = &v->stats[r];
+			if (!s->count)
+				continue;
+			log_printf("  %-22s %10lu %14lu %10lu\n", exit_reason_name(r), s->count, s->cycles,
+			           s->cycles / s->count);
+			total += s->count;
+			cycles += s->cycles;
+		}
+		log_printf("  %-22s %10lu %14lu\n", "total", total, cycles);
+	}
+}

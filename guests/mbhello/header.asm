@@ -1,0 +1,17 @@
+; mbhello's Multiboot 1 header: an ELF32 kernel, so only the magic, the
+; flags (page-aligned modules, memory information) and the checksum.
+
+%include "multiboot.inc"
+
+MB_FLAGS equ MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO
+
+section .multiboot
+align 4
+	dd MULTIBOOT_HEADER_MAGIC
+	dd MB_FLAGS
+	dd -(MULTIBOOT_HEADER_MAGIC + MB_FLAGS)
+
+; The name mb_main prints its lines under.
+section .rodata
+global mb_guest_name
+mb_guest_name: db "mbhello", 0

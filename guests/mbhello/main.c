@@ -1,0 +1,119 @@
+/*
+ * mbhello: an "outside" Multiboot 1 kernel that knows nothing of Hinoki, only
+ * COM1, CPUID and port 0xf4. It reports what its boot loader handed over
+ * (magic, memory sizes, command line, memory map) and whether VMX shows in
+ * CPUID, one "NAME: ..." line each, and returns 0 when all is as a
+ * Multiboot loader under a hypervisor should leave it. mbaout runs the same
+ * code behind an a.out-kludge header; NAME comes from the header file.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exit.h"
+#include "fmt.h"
+#include "io.h"
+#include "multiboot.h"
+#include "serial.h"
+
+#define CMDLINE_PRINT_MAX 1024
+#define MMAP_PRINT_MAX    32
+
+extern const char mb_guest_name[];
+extern char __image_start[], __bss_end[];
+
+int mb_main(uint32_t magic, const struct multiboot_info *mbi);
+
+static unsigned failures;
+
+/* Must be zero at entry: the loader zero-fills bss. */
+static volatile uint8_t bss_probe[256];
+
+__attribute__((format(printf, 1, 2)))
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	failures++;
+	gprintf("%s: CHECK FAILED: ", mb_guest_name);
+	va_start(ap, fmt);
+	gvprintf(fmt, ap);
+	va_end(ap);
+	gprintf("\n");
+}
+
+static void report_mmap(const struct multiboot_info *mbi)
+{
+	uintptr_t p = mbi->mmap_addr, end = mbi->mmap_addr + mbi->mmap_length;
+	uint64_t image_start = (uintptr_t)__image_start, image_end = (uintptr_t)__bss_end;
+	unsigned count = 0;
+	bool covers_image = false;
+
+	while (p + sizeof(struct multiboot_mmap_entry) <= end) {
+		const struct multiboot_mmap_entry *e = (const void *)p;
+		if (count < MMAP_PRINT_MAX)
+			gprintf("%s: mmap 0x%llx+0x%llx type %u\n", mb_guest_name,
+			        (unsigned long long)e->addr, (unsigned long long)e->len, e->type);
+		if (e->type == MULTIBOOT_MEMORY_AVAILABLE && e->addr <= image_start &&
+		    e->addr + e->len >= image_end)
+			covers_image = true;
+		count++;
+		p += e->size + sizeof e->size;
+	}
+	gprintf("%s: mmap entries %u\n", mb_guest_name, count);
+	if (count == 0)
+		fail("memory map is empty");
+	else if (!covers_image)
+		fail("no available memory-map entry covers the kernel at 0x%llx-0x%llx",
+		     (unsigned long long)image_start, (unsigned long long)image_end);
+}
+
+int mb_main(uint32_t magic, const struct multiboot_info *mbi)
+{
+	serial_init();
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
+		fail("magic 0x%x, expected 0x%x", magic, MULTIBOOT_BOOTLOADER_MAGIC);
+		gprintf("%s: exit code 1\n", mb_guest_name);
+		return 1;
+	}
+	gprintf("%s: magic ok\n", mb_guest_name);
+	gprintf("%s: info at %p flags 0x%x\n", mb_guest_name, (const void *)mbi, mbi->flags);
+
+	if (mbi->flags & MULTIBOOT_INFO_MEMORY) {
+		gprintf("%s: mem_lower %u KiB mem_upper %u KiB\n", mb_guest_name,
+		        mbi->mem_lower, mbi->mem_upper);
+		if (mbi->mem_upper == 0)
+			fail("mem_upper is 0");
+	} else {
+		fail("no memory information (flags bit 0)");
+	}
+
+	if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
+		gprintf("%s: cmdline '%.*s'\n", mb_guest_name, CMDLINE_PRINT_MAX,
+		        (const char *)(uintptr_t)mbi->cmdline);
+	else
+		fail("no command line (flags bit 2)");
+
+	if (mbi->flags & MULTIBOOT_INFO_MEM_MAP)
+		report_mmap(mbi);
+	else
+		fail("no memory map (flags bit 6)");
+
+	bool vmx = cpuid(1, 0).ecx & CPUID_1_ECX_VMX;
+	gprintf("%s: vmx %s\n", mb_guest_name, vmx ? "VISIBLE" : "hidden");
+	if (vmx)
+		fail("VMX visible in CPUID.1:ECX");
+
+	for (unsigned i = 0; i < sizeof bss_probe; i++) {
+		if (bss_probe[i]) {
+			fail("bss not zeroed: byte %u is 0x%x", i, bss_probe[i]);
+			break;
+		}
+	}
+
+	if (failures == 0)
+		gprintf("%s: all checks passed\n", mb_guest_name);
+	else
+		gprintf("%s: %u checks failed\n", mb_guest_name, failures);
+	gprintf("%s: exit code %d\n", mb_guest_name, failures ? 1 : 0);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,49 @@
+/* Control-register and RFLAGS bits (Intel SDM vol. 3, "Control Registers"). */
+#ifndef HW_CR_H
+#define HW_CR_H
+
+#include "hw/msr.h"
+
+#define CR0_PE BIT(0)
+#define CR0_MP BIT(1)
+#define CR0_EM BIT(2)
+#define CR0_TS BIT(3)
+#define CR0_ET BIT(4)
+#define CR0_NE BIT(5)
+#define CR0_WP BIT(16)
+#define CR0_AM BIT(18)
+#define CR0_NW BIT(29)
+#define CR0_CD BIT(30)
+#define CR0_PG BIT(31)
+
+#define CR4_VME        BIT(0)
+#define CR4_PVI        BIT(1)
+#define CR4_TSD        BIT(2)
+#define CR4_DE         BIT(3)
+#define CR4_PSE        BIT(4)
+#define CR4_PAE        BIT(5)
+#define CR4_MCE        BIT(6)
+#define CR4_PGE        BIT(7)
+#define CR4_PCE        BIT(8)
+#define CR4_OSFXSR     BIT(9)
+#define CR4_OSXMMEXCPT BIT(10)
+#define CR4_VMXE       BIT(13)
+#define CR4_SMXE       BIT(14)
+#define CR4_FSGSBASE   BIT(16)
+#define CR4_PCIDE      BIT(17)
+#define CR4_OSXSAVE    BIT(18)
+
+#define RFLAGS_CF     BIT(0)
+#define RFLAGS_FIXED  BIT(1)
+#define RFLAGS_ZF     BIT(6)
+#define RFLAGS_TF     BIT(8)
+#define RFLAGS_IF     BIT(9)
+#define RFLAGS_VM     BIT(17)
+
+/* Page-table entry bits for the host's own 4-level tables. */
+#define PTE_P   BIT(0)
+#define PTE_W   BIT(1)
+#define PTE_PS  BIT(7)
+#define PTE_ADDR_MASK 0x000ffffffffff000ULL
+
+#endif

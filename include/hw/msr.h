@@ -1,0 +1,81 @@
+/* Model-specific register numbers and the bits Hinoki uses (Intel SDM vol. 4 names). */
+#ifndef HW_MSR_H
+#define HW_MSR_H
+
+#ifndef BIT
+#define BIT(n)   (1ULL << (n))
+#endif
+
+#define MSR_IA32_TSC                 0x010
+#define MSR_IA32_APIC_BASE           0x01b
+#define MSR_IA32_FEATURE_CONTROL     0x03a
+#define MSR_IA32_TSC_ADJUST          0x03b
+#define MSR_IA32_SYSENTER_CS         0x174
+#define MSR_IA32_SYSENTER_ESP        0x175
+#define MSR_IA32_SYSENTER_EIP        0x176
+#define MSR_IA32_MISC_ENABLE         0x1a0
+#define MSR_IA32_DEBUGCTL            0x1d9
+#define MSR_IA32_PAT                 0x277
+#define MSR_IA32_VMX_BASIC           0x480
+#define MSR_IA32_VMX_PINBASED_CTLS   0x481
+#define MSR_IA32_VMX_PROCBASED_CTLS  0x482
+#define MSR_IA32_VMX_EXIT_CTLS       0x483
+#define MSR_IA32_VMX_ENTRY_CTLS      0x484
+#define MSR_IA32_VMX_MISC            0x485
+#define MSR_IA32_VMX_CR0_FIXED0      0x486
+#define MSR_IA32_VMX_CR0_FIXED1      0x487
+#define MSR_IA32_VMX_CR4_FIXED0      0x488
+#define MSR_IA32_VMX_CR4_FIXED1      0x489
+#define MSR_IA32_VMX_VMCS_ENUM       0x48a
+#define MSR_IA32_VMX_PROCBASED_CTLS2 0x48b
+#define MSR_IA32_VMX_EPT_VPID_CAP    0x48c
+#define MSR_IA32_VMX_TRUE_PINBASED_CTLS  0x48d
+#define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48e
+#define MSR_IA32_VMX_TRUE_EXIT_CTLS  0x48f
+#define MSR_IA32_VMX_TRUE_ENTRY_CTLS 0x490
+#define MSR_IA32_EFER                0xc0000080
+#define MSR_IA32_STAR                0xc0000081
+#define MSR_IA32_LSTAR               0xc0000082
+#define MSR_IA32_CSTAR               0xc0000083
+#define MSR_IA32_FMASK               0xc0000084
+#define MSR_IA32_FS_BASE             0xc0000100
+#define MSR_IA32_GS_BASE             0xc0000101
+#define MSR_IA32_KERNEL_GS_BASE      0xc0000102
+#define MSR_IA32_TSC_AUX             0xc0000103
+
+/* IA32_FEATURE_CONTROL */
+#define FEATURE_CONTROL_LOCK              BIT(0)
+#define FEATURE_CONTROL_VMX_INSIDE_SMX    BIT(1)
+#define FEATURE_CONTROL_VMX_OUTSIDE_SMX   BIT(2)
+
+/* IA32_EFER */
+#define EFER_SCE  BIT(0)
+#define EFER_LME  BIT(8)
+#define EFER_LMA  BIT(10)
+#define EFER_NXE  BIT(11)
+
+/* IA32_VMX_BASIC */
+#define VMX_BASIC_REVISION_MASK  0x7fffffffULL
+#define VMX_BASIC_TRUE_CTLS      BIT(55)
+
+/* IA32_VMX_MISC */
+#define VMX_MISC_PREEMPT_RATE_MASK 0x1fULL
+#define VMX_MISC_UNRESTRICTED_LMA  BIT(5)  /* VM exits store EFER.LMA into the IA-32e mode guest control */
+
+/* IA32_VMX_EPT_VPID_CAP */
+#define EPT_CAP_WALK_4        BIT(6)
+#define EPT_CAP_WB            BIT(14)
+#define EPT_CAP_2MB           BIT(16)
+#define EPT_CAP_1GB           BIT(17)
+#define EPT_CAP_INVEPT        BIT(20)
+#define EPT_CAP_INVEPT_SINGLE BIT(25)
+#define EPT_CAP_INVEPT_ALL    BIT(26)
+#define VPID_CAP_INVVPID      BIT(32)
+#define VPID_CAP_SINGLE       BIT(41)
+#define VPID_CAP_ALL          BIT(42)
+
+#define APIC_BASE_BSP    BIT(8)
+#define APIC_BASE_ENABLE BIT(11)
+#define APIC_DEFAULT_PHYS_BASE 0xfee00000ULL
+
+#endif

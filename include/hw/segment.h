@@ -1,0 +1,64 @@
+/*
+ * Segment descriptors and VMCS access-rights encodings (Intel SDM vol. 3,
+ * "Segment Descriptors" and the guest-state "access rights" format).
+ */
+#ifndef HW_SEGMENT_H
+#define HW_SEGMENT_H
+
+#include <stdint.h>
+#include "hw/msr.h"
+
+/* Descriptor types (S=1 code/data, S=0 system). */
+#define SEG_TYPE_DATA_RW_A   0x3
+#define SEG_TYPE_CODE_XR_A   0xb
+#define SEG_TYPE_TSS64_AVAIL 0x9
+#define SEG_TYPE_TSS64_BUSY  0xb
+#define SEG_TYPE_LDT         0x2
+
+/* VMCS access-rights field layout. */
+#define AR_TYPE(t)   ((uint32_t)(t))
+#define AR_S         (1u << 4)
+#define AR_DPL(d)    ((uint32_t)(d) << 5)
+#define AR_P         (1u << 7)
+#define AR_L         (1u << 13)
+#define AR_DB        (1u << 14)
+#define AR_G         (1u << 15)
+#define AR_UNUSABLE  (1u << 16)
+
+/* Raw 8-byte descriptor builders for the host GDT (same bit positions, shifted). */
+#define DESC_P   BIT(47)
+#define DESC_S   BIT(44)
+#define DESC_L   BIT(53)
+#define DESC_DB  BIT(54)
+#define DESC_G   BIT(55)
+#define DESC_TYPE(t) ((uint64_t)(t) << 40)
+
+struct __attribute__((packed)) desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+/* 64-bit TSS (Intel SDM "Task Management in 64-bit Mode"). */
+struct __attribute__((packed)) tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+};
+
+/* 64-bit interrupt gate. */
+struct __attribute__((packed)) idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+};
+#define IDT_GATE_INTR64 0x8e   /* present, DPL0, 64-bit interrupt gate */
+
+#endif

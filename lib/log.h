@@ -1,0 +1,24 @@
+/*
+ * Console output for the hypervisor: the serial line always, the UEFI text
+ * console too while boot services last. Every line the hypervisor prints
+ * starts with "hinoki: " so logs separate it from guests' "[name] " lines.
+ */
+#ifndef LIB_LOG_H
+#define LIB_LOG_H
+
+#include <stddef.h>
+
+/* Raw bytes to every console, no prefix. */
+void console_write(const char *s, size_t len);
+/* Extra sink used before ExitBootServices (the firmware's text console); NULL to drop it. */
+void console_set_firmware_sink(void (*sink)(const char *s, size_t len));
+
+void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* no prefix */
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));    /* "hinoki: " */
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));    /* "hinoki: warning: " */
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));     /* "hinoki: error: " */
+
+/* A broken hypervisor invariant: print why, then power off with a failure status. */
+void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

@@ -1,0 +1,10 @@
+/* The machine's real COM1, polled: the hypervisor's own console. */
+#ifndef LIB_SERIAL_H
+#define LIB_SERIAL_H
+
+void serial_init(void);
+void serial_putc(char c);
+/* Wait until the transmitter is empty, so nothing is lost at power-off. */
+void serial_drain(void);
+
+#endif

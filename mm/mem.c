@@ -1,0 +1,29 @@
+/*
+ * The single frame allocator instance. All hypervisor and guest memory after
+ * ExitBootServices comes from here, so freeing a domain returns exactly what it took.
+ */
+#include "mm/mem.h"
+
+static struct frame_allocator frames;
+
+struct frame_allocator *mem_frames(void)
+{
+	return &frames;
+}
+
+uint64_t mem_alloc_pages(uint64_t pages, uint64_t align_pages)
+{
+	uint64_t pa = frame_alloc(&frames, pages, align_pages);
+	if (pa) {
+		/* One string instruction: guest RAM is zeroed in bulk, and fast under emulation too. */
+		void *p = phys_to_virt(pa);
+		uint64_t qwords = pages * FRAME_SIZE / 8;
+		__asm__ volatile("rep stosq" : "+D"(p), "+c"(qwords) : "a"(0ULL) : "memory");
+	}
+	return pa;
+}
+
+void mem_free_pages(uint64_t pa, uint64_t pages)
+{
+	frame_free(&frames, pa, pages);
+}

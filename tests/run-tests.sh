@@ -1,0 +1,109 @@
+#!/bin/bash
+# Run Hinoki's tests and print one closing line "N passed, N failed".
+# Host unit tests first (every build/tests/test_* binary, built by `make unit`),
+# then the emulator integration tests of tests/integration/manifest.
+#
+#   tests/run-tests.sh                 everything
+#   tests/run-tests.sh unit            only the unit test binaries
+#   tests/run-tests.sh integration     only the integration tests
+#   tests/run-tests.sh NAME...         unit binaries test_NAME and/or integration tests NAME
+#   -v                                 integration: also show run-qemu.sh's notes
+#
+# A unit binary's "PASS "/"FAIL " lines are counted one each; one that exits
+# non-zero or crashes without printing a FAIL line counts as one failure.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+UNIT_DIR="$ROOT/build/tests"
+UNIT_TIMEOUT=120
+RUNNER="$ROOT/tests/integration/run.py"
+
+usage() { sed -n '2,13s/^# \{0,1\}//p' "$0"; }
+
+run_unit=1
+run_integration=1
+unit_names=()
+integration_names=()
+verbose=()
+selected=0
+
+known_integration=$("$RUNNER" --list | awk '{ print $1 }') || exit 1
+for arg in "$@"; do
+	case "$arg" in
+	-h|--help) usage; exit 0 ;;
+	-v) verbose=(-v) ;;
+	unit) selected=1; run_unit=2 ;;
+	integration) selected=1; run_integration=2 ;;
+	*)
+		selected=1
+		name=${arg#test_}
+		found=0
+		if [ -x "$UNIT_DIR/test_$name" ]; then unit_names+=("test_$name"); found=1; fi
+		if grep -qx -- "$arg" <<<"$known_integration"; then integration_names+=("$arg"); found=1; fi
+		if [ "$found" = 0 ]; then
+			echo "run-tests: no unit binary build/tests/test_$name and no integration test '$arg'" >&2
+			echo "run-tests: integration tests: $(echo $known_integration)" >&2
+			exit 2
+		fi
+		;;
+	esac
+done
+if [ "$selected" = 1 ]; then
+	# Only what was asked for: a whole group (2) or the names given.
+	[ "$run_unit" = 2 ] || { [ ${#unit_names[@]} -gt 0 ] && run_unit=3 || run_unit=0; }
+	[ "$run_integration" = 2 ] || { [ ${#integration_names[@]} -gt 0 ] && run_integration=3 || run_integration=0; }
+fi
+
+passed=0
+failed=0
+
+count_lines() { # file -> adds its PASS/FAIL lines to the totals
+	local p f
+	p=$(grep -c '^PASS ' "$1")
+	f=$(grep -c '^FAIL ' "$1")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -eq 0 ]
+}
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+if [ "$run_unit" != 0 ]; then
+	if [ "$run_unit" = 3 ]; then
+		bins=("${unit_names[@]/#/$UNIT_DIR/}")
+	else
+		shopt -s nullglob
+		bins=("$UNIT_DIR"/test_*)
+		shopt -u nullglob
+	fi
+	[ ${#bins[@]} -gt 0 ] || echo "run-tests: no unit test binaries in build/tests (make unit)"
+	for bin in "${bins[@]}"; do
+		[ -x "$bin" ] || continue
+		name=$(basename "$bin")
+		echo "== $name"
+		timeout -k 5 "$UNIT_TIMEOUT" "$bin" >"$out" 2>&1 </dev/null
+		status=$?
+		cat "$out"
+		if count_lines "$out" && [ "$status" != 0 ]; then
+			[ "$status" = 124 ] && why="timed out after $UNIT_TIMEOUT s" || why="exit status $status"
+			echo "FAIL $name ($why without a FAIL line)"
+			failed=$((failed + 1))
+		fi
+	done
+fi
+
+if [ "$run_integration" != 0 ]; then
+	echo "== integration"
+	args=("${verbose[@]}")
+	[ "$run_integration" = 3 ] && args+=("${integration_names[@]}")
+	"$RUNNER" "${args[@]}" 2>&1 | tee "$out"
+	status=${PIPESTATUS[0]}
+	if count_lines "$out" && [ "$status" != 0 ]; then
+		echo "FAIL integration (runner exit status $status without a FAIL line)"
+		failed=$((failed + 1))
+	fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ $((passed + failed)) -gt 0 ]

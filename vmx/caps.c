@@ -1,0 +1,123 @@
+/*
+ * Control negotiation (Intel SDM appendix "VMX Capability Reporting
+ * Facility"): a control's allowed-0 settings are the low 32 bits of its
+ * capability MSR (bits that must be 1), allowed-1 the high 32 bits (bits that
+ * may be 1). A required feature the CPU lacks is reported by name; an optional
+ * one is noted and done without.
+ */
+#include "hw/msr.h"
+#include "hw/vmx_ctrl.h"
+#include "lib/log.h"
+#include "lib/x86.h"
+#include "vmx/caps.h"
+
+struct vmx_caps vmx_caps;
+
+struct ctl_bit { uint32_t bit; const char *name; bool required; };
+
+static const struct ctl_bit pin_wanted[] = {
+	{ PIN_EXTERNAL_INTERRUPT_EXITING, "external-interrupt exiting", true },
+	{ PIN_NMI_EXITING, "NMI exiting", true },
+	{ PIN_ACTIVATE_PREEMPTION_TIMER, "VMX-preemption timer", false },
+	{ 0, 0, 0 }
+};
+static const struct ctl_bit proc_wanted[] = {
+	{ PROC_HLT_EXITING, "HLT exiting", true },
+	{ PROC_USE_IO_BITMAPS, "I/O bitmaps", true },
+	{ PROC_USE_MSR_BITMAPS, "MSR bitmaps", true },
+	{ PROC_MWAIT_EXITING, "MWAIT exiting", true },
+	{ PROC_MONITOR_EXITING, "MONITOR exiting", true },
+	{ PROC_ACTIVATE_SECONDARY_CONTROLS, "secondary controls", true },
+	{ 0, 0, 0 }
+};
+static const struct ctl_bit proc2_wanted[] = {
+	{ PROC2_ENABLE_EPT, "EPT", true },
+	{ PROC2_UNRESTRICTED_GUEST, "unrestricted guest", true },
+	{ PROC2_ENABLE_VPID, "VPID", false },
+	{ PROC2_ENABLE_RDTSCP, "RDTSCP", false },
+	{ PROC2_ENABLE_INVPCID, "INVPCID", false },
+	{ PROC2_ENABLE_XSAVES, "XSAVES", false },
+	{ 0, 0, 0 }
+};
+static const struct ctl_bit exit_wanted[] = {
+	{ EXIT_CTL_HOST_ADDRESS_SPACE_SIZE, "64-bit host", true },
+	{ EXIT_CTL_SAVE_IA32_EFER, "save IA32_EFER", true },
+	{ EXIT_CTL_LOAD_IA32_EFER, "load IA32_EFER", true },
+	{ EXIT_CTL_SAVE_IA32_PAT, "save IA32_PAT", false },
+	{ EXIT_CTL_LOAD_IA32_PAT, "load IA32_PAT", false },
+	{ 0, 0, 0 }
+};
+static const struct ctl_bit entry_wanted[] = {
+	{ ENTRY_CTL_LOAD_IA32_EFER, "load IA32_EFER on entry", true },
+	{ ENTRY_CTL_LOAD_IA32_PAT, "load IA32_PAT on entry", false },
+	{ 0, 0, 0 }
+};
+
+/* Returns the negotiated value; *missing counts required bits the CPU cannot set. */
+static uint32_t negotiate(const char *word, uint32_t msr, const struct ctl_bit *want, int *missing)
+{
+	uint64_t cap = rdmsr(msr);
+	uint32_t must1 = (uint32_t)cap, may1 = (uint32_t)(cap >> 32);
+	uint32_t val = must1;
+	for (const struct ctl_bit *b = want; b->bit; b++) {
+		if (may1 & b->bit) {
+			val |= b->bit;
+		} else if (b->required) {
+			log_err("VT-x lacks required %s control: %s\n", word, b->name);
+			(*missing)++;
+		} else {
+			log_warn("VT-x lacks optional %s control: %s (done without)\n", word, b->name);
+		}
+	}
+	return val;
+}
+
+int vmx_caps_negotiate(void)
+{
+	struct vmx_caps *c = &vmx_caps;
+	uint64_t basic = rdmsr(MSR_IA32_VMX_BASIC);
+	int missing = 0;
+
+	c->revision = (uint32_t)(basic & VMX_BASIC_REVISION_MASK);
+	c->true_ctls = basic & VMX_BASIC_TRUE_CTLS;
+	c->pin = negotiate("pin-based", c->true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS
+	                   : MSR_IA32_VMX_PINBASED_CTLS, pin_wanted, &missing);
+	c->proc = negotiate("processor-based", c->true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
+	                    : MSR_IA32_VMX_PROCBASED_CTLS, proc_wanted, &missing);
+	if (c->proc & PROC_ACTIVATE_SECONDARY_CONTROLS)
+		c->proc2 = negotiate("secondary", MSR_IA32_VMX_PROCBASED_CTLS2, proc2_wanted, &missing);
+	c->exit = negotiate("VM-exit", c->true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS
+	                    : MSR_IA32_VMX_EXIT_CTLS, exit_wanted, &missing);
+	uint32_t entry_msr = c->true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS;
+	c->entry = negotiate("VM-entry", entry_msr, entry_wanted, &missing);
+	c->entry_allowed1 = (uint32_t)(rdmsr(entry_msr) >> 32);
+	if (!(c->entry_allowed1 & ENTRY_CTL_IA32E_MODE_GUEST)) {
+		log_err("VT-x lacks required VM-entry control: IA-32e mode guest\n");
+		missing++;
+	}
+
+	c->misc = rdmsr(MSR_IA32_VMX_MISC);
+	c->preempt_shift = (unsigned)(c->misc & VMX_MISC_PREEMPT_RATE_MASK);
+	c->cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
+	c->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
+	c->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
+	c->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	if (c->proc2 & (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID))
+		c->ept_vpid = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
+
+	if ((c->proc2 & PROC2_ENABLE_EPT) &&
+	    (!(c->ept_vpid & EPT_CAP_WALK_4) || !(c->ept_vpid & EPT_CAP_WB))) {
+		log_err("VT-x EPT lacks a 4-level walk with write-back tables\n");
+		missing++;
+	}
+	if ((c->proc2 & PROC2_ENABLE_VPID) && !(c->ept_vpid & VPID_CAP_INVVPID)) {
+		log_warn("VT-x has VPID but no INVVPID: VPID not used\n");
+		c->proc2 &= ~(uint32_t)PROC2_ENABLE_VPID;
+	}
+	return missing ? -1 : 0;
+}
+
+bool vmx_has_ept_2m(void) { return vmx_caps.ept_vpid & EPT_CAP_2MB; }
+bool vmx_has_ept_1g(void) { return vmx_caps.ept_vpid & EPT_CAP_1GB; }
+bool vmx_has_preemption_timer(void) { return vmx_caps.pin & PIN_ACTIVATE_PREEMPTION_TIMER; }
+bool vmx_has_vpid(void) { return vmx_caps.proc2 & PROC2_ENABLE_VPID; }

@@ -1,0 +1,36 @@
+/*
+ * VMX capabilities, negotiated once at boot from the capability MSRs and
+ * read-only afterwards. Every control value the hypervisor writes comes from
+ * here: (wanted | allowed-0) & allowed-1, using the TRUE_* MSRs when
+ * IA32_VMX_BASIC[55] says they exist.
+ */
+#ifndef VMX_CAPS_H
+#define VMX_CAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vmx_caps {
+	uint32_t revision;
+	bool true_ctls;
+	uint32_t pin, proc, proc2, exit, entry;   /* negotiated control values */
+	uint32_t entry_allowed1;                  /* to set IA-32e mode guest per vCPU */
+	uint64_t misc, ept_vpid;
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	unsigned preempt_shift;                   /* timer ticks = TSC >> preempt_shift */
+};
+
+extern struct vmx_caps vmx_caps;
+
+/*
+ * Fill vmx_caps. Returns 0, or -1 after printing, by name, each required
+ * feature the CPU lacks. Call before VMXON (reads MSRs only).
+ */
+int vmx_caps_negotiate(void);
+
+bool vmx_has_preemption_timer(void);
+bool vmx_has_vpid(void);
+bool vmx_has_ept_2m(void);
+bool vmx_has_ept_1g(void);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * VM-exit dispatch: a const table indexed by basic exit reason. Each handler
+ * returns what the run loop should do next; only handlers that emulate an
+ * instruction advance RIP (vcpu_skip_insn).
+ */
+#ifndef VMX_EXIT_H
+#define VMX_EXIT_H
+
+#include <stdint.h>
+#include "vmx/vcpu.h"
+
+enum exit_action {
+	EXIT_RESUME,    /* re-enter the same vCPU */
+	EXIT_YIELD,     /* let the scheduler pick (slice over, vCPU blocked) */
+	EXIT_STOPPED,   /* the domain has ended or was stopped */
+};
+
+typedef enum exit_action (*exit_handler_fn)(struct vcpu *v);
+
+/* Decode the current exit into v->exit and run its handler. */
+enum exit_action vmx_handle_exit(struct vcpu *v);
+const char *exit_reason_name(uint32_t reason);
+
+/* Helpers for handlers. */
+void vcpu_skip_insn(struct vcpu *v);
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, int has_code, uint32_t code);
+unsigned vcpu_cpl(void);
+
+/* Handlers, one file per exit family. */
+enum exit_action exit_cpuid(struct vcpu *v);
+enum exit_action exit_io(struct vcpu *v);
+enum exit_action exit_rdmsr(struct vcpu *v);
+enum exit_action exit_wrmsr(struct vcpu *v);
+enum exit_action exit_cr_access(struct vcpu *v);
+enum exit_action exit_vmcall(struct vcpu *v);
+enum exit_action exit_hlt(struct vcpu *v);
+enum exit_action exit_ept_violation(struct vcpu *v);
+enum exit_action exit_ept_misconfig(struct vcpu *v);
+enum exit_action exit_triple_fault(struct vcpu *v);
+enum exit_action exit_init_signal(struct vcpu *v);
+enum exit_action exit_inject_ud(struct vcpu *v);
+enum exit_action exit_skip(struct vcpu *v);
+enum exit_action exit_external_interrupt(struct vcpu *v);
+enum exit_action exit_nmi(struct vcpu *v);
+enum exit_action exit_preemption_timer(struct vcpu *v);
+enum exit_action exit_entry_failure(struct vcpu *v);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * CPUID: the host's answer, minus what a guest must not see or use (VMX, SMX,
+ * MONITOR/MWAIT, which exit), plus the hypervisor-present bit and Hinoki's
+ * own leaves at 0x40000000, the range hypervisors conventionally use.
+ */
+#include "dom/domain.h"
+#include "hinoki/hypercall.h"
+#include "hw/cpuid.h"
+#include "lib/x86.h"
+#include "vmx/exit.h"
+
+static void hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	static const char sig[12] = HINOKI_CPUID_SIGNATURE;
+	*a = *b = *c = *d = 0;
+	if (leaf == HINOKI_CPUID_BASE) {
+		*a = HINOKI_CPUID_MAX_LEAF;
+		__builtin_memcpy(b, sig, 4);
+		__builtin_memcpy(c, sig + 4, 4);
+		__builtin_memcpy(d, sig + 8, 4);
+	} else if (leaf == HINOKI_CPUID_MAX_LEAF) {
+		*a = (HINOKI_VERSION_MAJOR << 16) | HINOKI_VERSION_MINOR;
+		*b = v->dom->id;
+	}
+}
+
+enum exit_action exit_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)v->gpr[GPR_RAX], sub = (uint32_t)v->gpr[GPR_RCX];
+	uint32_t a, b, c, d;
+
+	if ((leaf & 0xf0000000u) == HINOKI_CPUID_BASE) {
+		hypervisor_leaf(v, leaf, &a, &b, &c, &d);
+	} else {
+		cpuid(leaf, sub, &a, &b, &c, &d);
+		if (leaf == CPUID_LEAF_FEATURES) {
+			c &= ~(uint32_t)(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_MONITOR);
+			c |= (uint32_t)CPUID_1_ECX_HYPERVISOR;
+			b = (b & 0x00ffffffu) | (v->id << 24);   /* initial APIC ID = vCPU id */
+		}
+	}
+	v->gpr[GPR_RAX] = a;
+	v->gpr[GPR_RBX] = b;
+	v->gpr[GPR_RCX] = c;
+	v->gpr[GPR_RDX] = d;
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}

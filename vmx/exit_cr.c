@@ -1,0 +1,103 @@
+/*
+ * Control-register exits: writes to host-owned CR0/CR4 bits (see
+ * vmx/guest_cr.h), CR3 accesses where the CPU forces CR3 exiting, CLTS and
+ * LMSW. Turning paging on with EFER.LME set enters IA-32e mode, which under
+ * VMX the hypervisor must mirror in EFER.LMA and the IA-32e-mode-guest
+ * entry control ("Guest Register State", "VM-Entry Controls").
+ */
+#include "dom/domain.h"
+#include "hw/cr.h"
+#include "hw/vmx_ctrl.h"
+#include "hw/vmx_exit.h"
+#include "vmx/exit.h"
+#include "vmx/guest_cr.h"
+#include "vmx/vmx_ops.h"
+
+static uint64_t read_gpr(struct vcpu *v, unsigned r)
+{
+	return r == GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP) : v->gpr[r];
+}
+
+static void write_gpr(struct vcpu *v, unsigned r, uint64_t val)
+{
+	if (r == GPR_RSP)
+		vmcs_writenat(VMCS_GUEST_RSP, val);
+	else
+		v->gpr[r] = val;
+}
+
+/* Returns 0, or -1 when the value would fault on hardware (the caller injects #GP). */
+static int set_cr0(uint64_t val)
+{
+	uint64_t old = vmcs_readnat(VMCS_CR0_READ_SHADOW);
+	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) || ((val & CR0_NW) && !(val & CR0_CD)))
+		return -1;
+	uint64_t efer = vmcs_read64(VMCS_GUEST_IA32_EFER);
+	if ((val & CR0_PG) && !(old & CR0_PG) && (efer & EFER_LME)) {
+		if (!(vmcs_readnat(VMCS_CR4_READ_SHADOW) & CR4_PAE))
+			return -1;
+		vmcs_write64(VMCS_GUEST_IA32_EFER, efer | EFER_LMA);
+		vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmcs_read32(VMCS_VM_ENTRY_CONTROLS) | ENTRY_CTL_IA32E_MODE_GUEST);
+	} else if (!(val & CR0_PG) && (old & CR0_PG) && (efer & EFER_LMA)) {
+		vmcs_write64(VMCS_GUEST_IA32_EFER, efer & ~EFER_LMA);
+		vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmcs_read32(VMCS_VM_ENTRY_CONTROLS) & ~(uint32_t)ENTRY_CTL_IA32E_MODE_GUEST);
+	}
+	vmcs_writenat(VMCS_CR0_READ_SHADOW, val);
+	vmcs_writenat(VMCS_GUEST_CR0, guest_cr0_real(val));
+	return 0;
+}
+
+static int set_cr4(uint64_t val)
+{
+	if ((val >> 32) || (val & guest_cr4_reserved()))
+		return -1;
+	if (!(val & CR4_PAE) && (vmcs_read64(VMCS_GUEST_IA32_EFER) & EFER_LMA))
+		return -1;
+	vmcs_writenat(VMCS_CR4_READ_SHADOW, val);
+	vmcs_writenat(VMCS_GUEST_CR4, guest_cr4_real(val));
+	return 0;
+}
+
+enum exit_action exit_cr_access(struct vcpu *v)
+{
+	unsigned long q = v->exit.qual;
+	unsigned cr = cr_qual_cr(q), gpr = cr_qual_gpr(q);
+	int rc = 0;
+
+	switch (cr_qual_type(q)) {
+	case CR_ACCESS_MOV_TO:
+		if (cr == 0)
+			rc = set_cr0(read_gpr(v, gpr));
+		else if (cr == 4)
+			rc = set_cr4(read_gpr(v, gpr));
+		else if (cr == 3)
+			vmcs_writenat(VMCS_GUEST_CR3, read_gpr(v, gpr));
+		else if (cr != 8)   /* no virtual TPR yet: CR8 writes are dropped */
+			rc = -1;
+		break;
+	case CR_ACCESS_MOV_FROM:
+		if (cr == 3)
+			write_gpr(v, gpr, vmcs_readnat(VMCS_GUEST_CR3));
+		else if (cr == 8)
+			write_gpr(v, gpr, 0);
+		else
+			rc = -1;
+		break;
+	case CR_ACCESS_CLTS:
+		rc = set_cr0(vmcs_readnat(VMCS_CR0_READ_SHADOW) & ~CR0_TS);
+		break;
+	case CR_ACCESS_LMSW: {
+		/* LMSW loads CR0[3:0] but cannot clear PE. */
+		uint64_t cr0 = vmcs_readnat(VMCS_CR0_READ_SHADOW);
+		uint64_t msw = cr_qual_lmsw(q) & (CR0_PE | CR0_MP | CR0_EM | CR0_TS);
+		rc = set_cr0((cr0 & ~(CR0_MP | CR0_EM | CR0_TS)) | msw);
+		break;
+	}
+	}
+	if (rc) {
+		vcpu_inject_exception(v, VEC_GP, 1, 0);
+		return EXIT_RESUME;
+	}
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}

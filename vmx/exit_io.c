@@ -1,0 +1,38 @@
+/*
+ * Port I/O exits. Every port is intercepted through the I/O bitmaps; the
+ * access goes to the domain's emulated devices (dev/ports.c). String I/O
+ * (INS/OUTS) is not emulated yet and stops the domain with that reason.
+ */
+#include "dev/ports.h"
+#include "dom/domain.h"
+#include "hw/vmx_exit.h"
+#include "vmx/exit.h"
+
+enum exit_action exit_io(struct vcpu *v)
+{
+	unsigned long q = v->exit.qual;
+	uint16_t port = (uint16_t)io_qual_port(q);
+	unsigned size = io_qual_size(q);
+
+	if (io_qual_string(q)) {
+		domain_stop(v->dom, v, "string I/O (%s) on port 0x%x is not emulated",
+		            io_qual_in(q) ? "INS" : "OUTS", port);
+		return EXIT_STOPPED;
+	}
+	if (io_qual_in(q)) {
+		uint32_t val = dev_port_in(v->dom, port, size);
+		uint64_t *rax = &v->gpr[GPR_RAX];
+		if (size == 1)
+			*rax = (*rax & ~0xffULL) | (val & 0xff);
+		else if (size == 2)
+			*rax = (*rax & ~0xffffULL) | (val & 0xffff);
+		else
+			*rax = val;   /* a 32-bit destination zero-extends in 64-bit mode */
+	} else {
+		uint32_t mask = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+		if (dev_port_out(v->dom, port, size, (uint32_t)v->gpr[GPR_RAX] & mask) == PORT_DOMAIN_ENDED)
+			return EXIT_STOPPED;
+	}
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}

@@ -1,0 +1,86 @@
+/*
+ * RDMSR/WRMSR exits. The MSR bitmap intercepts every MSR; the few a guest
+ * legitimately needs are emulated on state the VMCS already holds, and every
+ * other MSR raises #GP in the guest, as an absent MSR does on hardware.
+ * Guest-visible MSRs that VMX does not switch (STAR, LSTAR, KERNEL_GS_BASE...)
+ * are refused until the scheduler saves and restores them.
+ */
+#include "dom/domain.h"
+#include "hw/msr.h"
+#include "hw/vmcs_fields.h"
+#include "hw/vmx_ctrl.h"
+#include "hw/vmx_exit.h"
+#include "lib/x86.h"
+#include "vmx/caps.h"
+#include "vmx/exit.h"
+#include "vmx/vmx_ops.h"
+
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
+
+static enum exit_action gp(struct vcpu *v)
+{
+	vcpu_inject_exception(v, VEC_GP, 1, 0);
+	return EXIT_RESUME;
+}
+
+enum exit_action exit_rdmsr(struct vcpu *v)
+{
+	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
+	uint64_t val;
+
+	switch (msr) {
+	case MSR_IA32_EFER:         val = vmcs_read64(VMCS_GUEST_IA32_EFER); break;
+	case MSR_IA32_FS_BASE:      val = vmcs_readnat(VMCS_GUEST_FS_BASE); break;
+	case MSR_IA32_GS_BASE:      val = vmcs_readnat(VMCS_GUEST_GS_BASE); break;
+	case MSR_IA32_SYSENTER_CS:  val = vmcs_read32(VMCS_GUEST_SYSENTER_CS); break;
+	case MSR_IA32_SYSENTER_ESP: val = vmcs_readnat(VMCS_GUEST_SYSENTER_ESP); break;
+	case MSR_IA32_SYSENTER_EIP: val = vmcs_readnat(VMCS_GUEST_SYSENTER_EIP); break;
+	case MSR_IA32_TSC:          val = rdtsc(); break;
+	case MSR_IA32_APIC_BASE:
+		val = APIC_DEFAULT_PHYS_BASE | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
+		break;
+	case MSR_IA32_PAT:
+		if (!(vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT))
+			return gp(v);
+		val = vmcs_read64(VMCS_GUEST_IA32_PAT);
+		break;
+	default:
+		return gp(v);
+	}
+	v->gpr[GPR_RAX] = (uint32_t)val;
+	v->gpr[GPR_RDX] = val >> 32;
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}
+
+enum exit_action exit_wrmsr(struct vcpu *v)
+{
+	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
+	uint64_t val = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
+
+	switch (msr) {
+	case MSR_IA32_EFER: {
+		if (val & ~(uint64_t)(EFER_GUEST_WRITABLE | EFER_LMA))
+			return gp(v);
+		/* LMA is the CPU's to set (on CR0.PG with LME); a write cannot change it. */
+		uint64_t old = vmcs_read64(VMCS_GUEST_IA32_EFER);
+		vmcs_write64(VMCS_GUEST_IA32_EFER, (val & EFER_GUEST_WRITABLE) | (old & EFER_LMA));
+		break;
+	}
+	case MSR_IA32_FS_BASE:      vmcs_writenat(VMCS_GUEST_FS_BASE, val); break;
+	case MSR_IA32_GS_BASE:      vmcs_writenat(VMCS_GUEST_GS_BASE, val); break;
+	case MSR_IA32_SYSENTER_CS:  vmcs_write32(VMCS_GUEST_SYSENTER_CS, val); break;
+	case MSR_IA32_SYSENTER_ESP: vmcs_writenat(VMCS_GUEST_SYSENTER_ESP, val); break;
+	case MSR_IA32_SYSENTER_EIP: vmcs_writenat(VMCS_GUEST_SYSENTER_EIP, val); break;
+	case MSR_IA32_APIC_BASE:    break;   /* the virtual APIC stays where it is */
+	case MSR_IA32_PAT:
+		if (!(vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT))
+			return gp(v);
+		vmcs_write64(VMCS_GUEST_IA32_PAT, val);
+		break;
+	default:
+		return gp(v);
+	}
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}

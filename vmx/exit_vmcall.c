@@ -1,0 +1,87 @@
+/*
+ * Hypercalls (VMCALL): number in RAX, arguments in RDI, RSI, RDX, R10, result
+ * in RAX (negative: -HC_E*). Dispatch is a table indexed by number; unknown
+ * numbers return -HC_ENOSYS, never #UD, so a guest can probe. Only ring 0 of
+ * a guest may call. docs/hypercalls.md is the ABI's prose.
+ */
+#include "dom/domain.h"
+#include "hinoki/hypercall.h"
+#include "mm/mem.h"
+#include "vmx/exit.h"
+
+#define HC_CONSOLE_MAX 4096
+
+typedef int64_t (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act);
+
+static int64_t hc_version(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
+{
+	(void)v, (void)a0, (void)a1, (void)act;
+	return (HINOKI_VERSION_MAJOR << 16) | HINOKI_VERSION_MINOR;
+}
+
+static int64_t hc_console_put(struct vcpu *v, uint64_t gpa, uint64_t len, enum exit_action *act)
+{
+	(void)act;
+	struct domain *d = v->dom;
+	if (len > HC_CONSOLE_MAX)
+		return -HC_EINVAL;
+	if (gpa >= d->ram_bytes || len > d->ram_bytes - gpa)
+		return -HC_EFAULT;
+	const uint8_t *p = phys_to_virt(d->ram_hpa + gpa);
+	for (uint64_t i = 0; i < len; i++)
+		domain_console_put(d, p[i]);
+	return (int64_t)len;
+}
+
+static int64_t hc_domain_id(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
+{
+	(void)a0, (void)a1, (void)act;
+	return v->dom->id;
+}
+
+static int64_t hc_exit(struct vcpu *v, uint64_t code, uint64_t a1, enum exit_action *act)
+{
+	(void)a1;
+	domain_exit(v->dom, (int)(code & 0xff));
+	*act = EXIT_STOPPED;
+	return 0;
+}
+
+static int64_t hc_yield(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
+{
+	(void)v, (void)a0, (void)a1;
+	*act = EXIT_YIELD;
+	return 0;
+}
+
+static int64_t hc_null(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
+{
+	(void)v, (void)a0, (void)a1, (void)act;
+	return 0;
+}
+
+static const hypercall_fn hypercalls[HC_MAX] = {
+	[HC_VERSION]     = hc_version,
+	[HC_CONSOLE_PUT] = hc_console_put,
+	[HC_DOMAIN_ID]   = hc_domain_id,
+	[HC_EXIT]        = hc_exit,
+	[HC_YIELD]       = hc_yield,
+	[HC_NULL]        = hc_null,
+};
+
+enum exit_action exit_vmcall(struct vcpu *v)
+{
+	uint64_t nr = v->gpr[GPR_RAX];
+	enum exit_action act = EXIT_RESUME;
+	int64_t ret;
+
+	vcpu_skip_insn(v);
+	if (vcpu_cpl() != 0)
+		ret = -HC_EPERM;
+	else if (nr < HC_MAX && hypercalls[nr])
+		ret = hypercalls[nr](v, v->gpr[GPR_RDI], v->gpr[GPR_RSI], &act);
+	else
+		ret = -HC_ENOSYS;
+	v->gpr[GPR_RAX] = (uint64_t)ret;
+	return act;
+}

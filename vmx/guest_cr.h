@@ -1,0 +1,26 @@
+/*
+ * Guest CR0/CR4 under VMX: some bits are forced by the fixed-bit MSRs (CR4.VMXE
+ * always, CR0.NE usually); PE and PG are free under unrestricted guest. Those
+ * forced bits are owned by the host (guest/host mask) and hidden behind the
+ * read shadows, so the guest reads back what it wrote.
+ */
+#ifndef VMX_GUEST_CR_H
+#define VMX_GUEST_CR_H
+
+#include <stdint.h>
+#include "hw/cr.h"
+#include "vmx/caps.h"
+
+#define CR_LOW32 0xffffffffULL
+
+static inline uint64_t guest_cr0_fixed0(void) { return vmx_caps.cr0_fixed0 & ~(CR0_PE | CR0_PG); }
+/* PG is host-owned too, so a paging switch always exits and IA-32e mode can be mirrored. */
+static inline uint64_t guest_cr0_mask(void) { return guest_cr0_fixed0() | CR0_PG | (~vmx_caps.cr0_fixed1 & CR_LOW32); }
+static inline uint64_t guest_cr0_real(uint64_t cr0) { return (cr0 | guest_cr0_fixed0()) & vmx_caps.cr0_fixed1; }
+
+static inline uint64_t guest_cr4_mask(void) { return vmx_caps.cr4_fixed0 | (~vmx_caps.cr4_fixed1 & CR_LOW32); }
+static inline uint64_t guest_cr4_real(uint64_t cr4) { return (cr4 | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1; }
+/* Bits a guest may not set in CR4: not allowed by VMX and not merely VMX's own. */
+static inline uint64_t guest_cr4_reserved(void) { return ~vmx_caps.cr4_fixed1 & CR_LOW32; }
+
+#endif

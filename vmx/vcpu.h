@@ -1,0 +1,55 @@
+/*
+ * struct vcpu: one virtual CPU. Guest general-purpose registers come first,
+ * indexed by the SDM's register numbering (the one exit qualifications and
+ * instruction-information fields use), so handlers index them directly and
+ * vmx/entry.asm reaches them through generated offsets.
+ */
+#ifndef VMX_VCPU_H
+#define VMX_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "hw/vmx_exit.h"
+
+/* SDM register numbering ("Exit Qualification for Control-Register Accesses"). */
+enum gpr {
+	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15, GPR_COUNT
+};
+
+enum vcpu_state {
+	VCPU_RUNNABLE,
+	VCPU_BLOCKED,     /* HLT: waits for an event */
+	VCPU_OFFLINE,     /* not started, or its domain has ended */
+};
+
+/* The exit being handled, decoded once from the VMCS. */
+struct exit_record {
+	uint32_t reason;          /* basic exit reason */
+	uint32_t insn_len;
+	uint64_t qual;
+};
+
+/* Per exit reason: how many, and TSC cycles spent in root mode for them. */
+struct exit_stat {
+	uint64_t count;
+	uint64_t cycles;
+};
+
+struct domain;
+
+struct vcpu {
+	uint64_t gpr[GPR_COUNT];  /* GPR_RSP unused: the VMCS holds guest RSP */
+	uint64_t exit_tsc;        /* written by the exit stub */
+	uint64_t cr2;             /* not in the VMCS: swapped by software */
+	uint8_t launched;         /* VMLAUNCH done since the last VMCLEAR */
+	uint64_t vmcs_pa;
+	uint32_t id;
+	uint16_t vpid;
+	enum vcpu_state state;
+	struct domain *dom;
+	struct exit_record exit;
+	struct exit_stat stats[EXIT_REASON_COUNT];
+};
+
+#endif

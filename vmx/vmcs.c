@@ -1,0 +1,190 @@
+/*
+ * VMCS set-up, one area per function: controls, host state, guest state.
+ * Control values come only from vmx_caps (negotiated against the capability
+ * MSRs); guest CR0/CR4 bits that VMX forces are hidden behind read shadows
+ * so the guest sees the values it wrote.
+ */
+#include "boot/pcpu.h"
+#include "hinoki/bootinfo.h"
+#include "dom/domain.h"
+#include "hw/cr.h"
+#include "hw/msr.h"
+#include "hw/segment.h"
+#include "hw/vmx_ctrl.h"
+#include "lib/x86.h"
+#include "mm/mem.h"
+#include "vmx/caps.h"
+#include "vmx/guest_cr.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_ops.h"
+
+#define VMCS_LINK_NONE (~0ULL)
+
+static void setup_controls(struct vcpu *v, const struct guest_entry *e)
+{
+	const struct domain *d = v->dom;
+	uint32_t proc2 = vmx_caps.proc2;
+	if (!v->vpid)
+		proc2 &= ~(uint32_t)PROC2_ENABLE_VPID;
+
+	vmcs_write32(VMCS_PIN_BASED_VM_EXEC_CONTROL, vmx_caps.pin);
+	vmcs_write32(VMCS_CPU_BASED_VM_EXEC_CONTROL, vmx_caps.proc);
+	vmcs_write32(VMCS_SECONDARY_VM_EXEC_CONTROL, proc2);
+	vmcs_write32(VMCS_VM_EXIT_CONTROLS, vmx_caps.exit);
+	vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmx_caps.entry |
+	             (e->mode == ENTRY_LONG64 ? (uint32_t)ENTRY_CTL_IA32E_MODE_GUEST : 0));
+	vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);
+	vmcs_write32(VMCS_PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write32(VMCS_PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write32(VMCS_CR3_TARGET_COUNT, 0);
+	vmcs_write32(VMCS_VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write32(VMCS_VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VMCS_VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, 0);
+	if (v->vpid)
+		vmcs_write16(VMCS_VPID, v->vpid);
+	vmcs_write64(VMCS_IO_BITMAP_A, d->io_bitmap_pa);
+	vmcs_write64(VMCS_IO_BITMAP_B, d->io_bitmap_pa + FRAME_SIZE);
+	vmcs_write64(VMCS_MSR_BITMAP, d->msr_bitmap_pa);
+	vmcs_write64(VMCS_EPT_POINTER, ept_eptp(&d->ept));
+	vmcs_writenat(VMCS_CR0_GUEST_HOST_MASK, guest_cr0_mask());
+	vmcs_writenat(VMCS_CR4_GUEST_HOST_MASK, guest_cr4_mask());
+}
+
+static void setup_host(struct pcpu *cpu)
+{
+	struct desc_ptr idtr;
+	__asm__ volatile("sidt %0" : "=m"(idtr));
+
+	vmcs_writenat(VMCS_HOST_CR0, read_cr0());
+	vmcs_writenat(VMCS_HOST_CR3, read_cr3());
+	vmcs_writenat(VMCS_HOST_CR4, read_cr4());
+	vmcs_write16(VMCS_HOST_CS_SELECTOR, SEL_CODE64);
+	vmcs_write16(VMCS_HOST_SS_SELECTOR, SEL_DATA);
+	vmcs_write16(VMCS_HOST_DS_SELECTOR, SEL_DATA);
+	vmcs_write16(VMCS_HOST_ES_SELECTOR, SEL_DATA);
+	vmcs_write16(VMCS_HOST_FS_SELECTOR, 0);
+	vmcs_write16(VMCS_HOST_GS_SELECTOR, 0);
+	vmcs_write16(VMCS_HOST_TR_SELECTOR, SEL_TSS);
+	vmcs_writenat(VMCS_HOST_FS_BASE, 0);
+	vmcs_writenat(VMCS_HOST_GS_BASE, (uint64_t)(uintptr_t)cpu);
+	vmcs_writenat(VMCS_HOST_TR_BASE, (uint64_t)(uintptr_t)&cpu->tss);
+	vmcs_writenat(VMCS_HOST_GDTR_BASE, (uint64_t)(uintptr_t)cpu->gdt);
+	vmcs_writenat(VMCS_HOST_IDTR_BASE, idtr.base);
+	vmcs_write32(VMCS_HOST_IA32_SYSENTER_CS, 0);
+	vmcs_writenat(VMCS_HOST_IA32_SYSENTER_ESP, 0);
+	vmcs_writenat(VMCS_HOST_IA32_SYSENTER_EIP, 0);
+	vmcs_write64(VMCS_HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
+	if (vmx_caps.exit & EXIT_CTL_LOAD_IA32_PAT)
+		vmcs_write64(VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+	vmcs_writenat(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
+}
+
+struct seg { uint16_t sel; uint32_t ar; };
+
+static void write_segments(struct seg cs, struct seg data)
+{
+	static const struct { uint32_t sel, base, limit, ar; } f[] = {
+		{ VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR_BYTES },
+		{ VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR_BYTES },
+		{ VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR_BYTES },
+		{ VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR_BYTES },
+		{ VMCS_GUEST_GS_SELECTOR, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR_BYTES },
+	};
+	for (unsigned i = 0; i < sizeof f / sizeof f[0]; i++) {
+		vmcs_write_checked(f[i].sel, data.sel);
+		vmcs_write_checked(f[i].base, 0);
+		vmcs_write_checked(f[i].limit, 0xffffffff);
+		vmcs_write_checked(f[i].ar, data.ar);
+	}
+	vmcs_write16(VMCS_GUEST_CS_SELECTOR, cs.sel);
+	vmcs_writenat(VMCS_GUEST_CS_BASE, 0);
+	vmcs_write32(VMCS_GUEST_CS_LIMIT, 0xffffffff);
+	vmcs_write32(VMCS_GUEST_CS_AR_BYTES, cs.ar);
+
+	/* A usable busy TSS and an unusable LDTR are what the entry checks require. */
+	vmcs_write16(VMCS_GUEST_TR_SELECTOR, 0);
+	vmcs_writenat(VMCS_GUEST_TR_BASE, 0);
+	vmcs_write32(VMCS_GUEST_TR_LIMIT, 0xff);
+	vmcs_write32(VMCS_GUEST_TR_AR_BYTES, AR_TYPE(SEG_TYPE_TSS64_BUSY) | AR_P);
+	vmcs_write16(VMCS_GUEST_LDTR_SELECTOR, 0);
+	vmcs_writenat(VMCS_GUEST_LDTR_BASE, 0);
+	vmcs_write32(VMCS_GUEST_LDTR_LIMIT, 0);
+	vmcs_write32(VMCS_GUEST_LDTR_AR_BYTES, AR_UNUSABLE);
+}
+
+static void setup_guest(struct vcpu *v, const struct guest_entry *e)
+{
+	const uint32_t data_ar = AR_TYPE(SEG_TYPE_DATA_RW_A) | AR_S | AR_P | AR_DB | AR_G;
+	uint64_t cr0, cr4, efer;
+
+	if (e->mode == ENTRY_LONG64) {
+		write_segments((struct seg){ HINOKI_SEL_CODE64, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_L | AR_G },
+		               (struct seg){ HINOKI_SEL_DATA, data_ar });
+		cr0 = CR0_PE | CR0_PG | CR0_ET | CR0_NE;
+		cr4 = CR4_PAE;
+		efer = EFER_LME | EFER_LMA;
+	} else {
+		write_segments((struct seg){ HINOKI_SEL_CODE32, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_DB | AR_G },
+		               (struct seg){ HINOKI_SEL_DATA, data_ar });
+		cr0 = CR0_PE | CR0_ET | CR0_NE;
+		cr4 = 0;
+		efer = 0;
+	}
+	vmcs_writenat(VMCS_GUEST_CR0, guest_cr0_real(cr0));
+	vmcs_writenat(VMCS_CR0_READ_SHADOW, cr0);
+	vmcs_writenat(VMCS_GUEST_CR4, guest_cr4_real(cr4));
+	vmcs_writenat(VMCS_CR4_READ_SHADOW, cr4);
+	vmcs_writenat(VMCS_GUEST_CR3, e->cr3);
+	vmcs_write64(VMCS_GUEST_IA32_EFER, efer);
+	if (vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT)
+		vmcs_write64(VMCS_GUEST_IA32_PAT, 0x0007040600070406ULL);   /* the architectural reset value */
+
+	vmcs_writenat(VMCS_GUEST_GDTR_BASE, e->gdt_base);
+	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, e->gdt_limit);
+	vmcs_writenat(VMCS_GUEST_IDTR_BASE, 0);
+	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, 0);
+	vmcs_writenat(VMCS_GUEST_DR7, 0x400);
+	vmcs_writenat(VMCS_GUEST_RSP, e->rsp);
+	vmcs_writenat(VMCS_GUEST_RIP, e->rip);
+	vmcs_writenat(VMCS_GUEST_RFLAGS, RFLAGS_FIXED);
+	vmcs_writenat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write32(VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
+	vmcs_write32(VMCS_GUEST_SYSENTER_CS, 0);
+	vmcs_writenat(VMCS_GUEST_SYSENTER_ESP, 0);
+	vmcs_writenat(VMCS_GUEST_SYSENTER_EIP, 0);
+	vmcs_write64(VMCS_GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write64(VMCS_VMCS_LINK_POINTER, VMCS_LINK_NONE);
+
+	v->gpr[GPR_RAX] = e->rax;
+	v->gpr[GPR_RBX] = e->rbx;
+	v->gpr[GPR_RDI] = e->rdi;
+	v->gpr[GPR_RSI] = e->rsi;
+}
+
+int vmcs_setup(struct vcpu *v, struct pcpu *cpu, const struct guest_entry *e)
+{
+	v->vmcs_pa = mem_alloc_pages(1, 1);
+	if (!v->vmcs_pa)
+		return -1;
+	v->dom->frames_used++;
+	*(uint32_t *)phys_to_virt(v->vmcs_pa) = vmx_caps.revision;
+	if (vmclear(v->vmcs_pa) || vmptrld(v->vmcs_pa))
+		return -1;
+	v->launched = 0;
+	cpu->current = v;
+	setup_controls(v, e);
+	setup_host(cpu);
+	setup_guest(v, e);
+	return 0;
+}
+
+void vmcs_load(struct vcpu *v)
+{
+	struct pcpu *cpu = this_cpu();
+	if (cpu->current == v)
+		return;
+	vmptrld(v->vmcs_pa);
+	cpu->current = v;
+}

@@ -1,0 +1,25 @@
+/* VMCS lifecycle and the run loop's view of VMX. */
+#ifndef VMX_VMX_H
+#define VMX_VMX_H
+
+#include <stdint.h>
+#include "boot/loader.h"
+#include "vmx/vcpu.h"
+
+struct pcpu;
+struct domain;
+
+/* Assembly world switch (vmx/entry.asm): 0 after a VM exit, 1/2 on VMfailInvalid/VMfailValid. */
+int vmx_run(struct vcpu *v);
+void vmx_exit_entry(void);
+
+/* Allocate and fill v's VMCS for its first entry from e; leaves it current. 0 or -1. */
+int vmcs_setup(struct vcpu *v, struct pcpu *cpu, const struct guest_entry *e);
+/* Make v's VMCS current on this CPU. */
+void vmcs_load(struct vcpu *v);
+/* Print the VMCS grouped by area (after a failed entry or a fatal exit). */
+void vmcs_dump(void);
+/* VM-instruction error number -> the SDM's text. */
+const char *vmx_error_name(uint32_t err);
+
+#endif
