@@ -52,10 +52,10 @@ struct cursor { const char *p, *end; };
 
 /* ---- reporting ---------------------------------------------------------- */
 
-struct carg { uint64_t u; const char *s; size_t n; };  /* n: length of s, or 0 for NUL-terminated */
-#define CA_U(v)    ((struct carg){ (uint64_t)(v), 0, 0 })
-#define CA_S(v)    ((struct carg){ 0, (v), 0 })
-#define CA_N(v, l) ((struct carg){ 0, (v), (l) })
+struct carg { uint64_t u; const char *s; size_t n; };  /* n: bytes of s */
+#define CA_U(v)    ((struct carg){ (uint64_t)(v), "", 0 })
+#define CA_S(v)    ((struct carg){ 0, (v), strlen(v) })
+#define CA_N(v, l) ((struct carg){ 0, (v), (l) })      /* text from the file: not NUL-terminated */
 
 static void msg_putc(char *m, size_t *n, char ch)
 {
@@ -80,7 +80,7 @@ static void report_fmt(struct parser *ps, unsigned line, const char *fmt,
 		}
 		char conv = *++fmt;
 		struct carg a = ai < nargs ? args[ai++] : CA_U(0);
-		size_t len = a.s ? (a.n ? a.n : strlen(a.s)) : 0;
+		size_t len = a.n;
 		if (conv == 's') {
 			for (size_t i = 0; i < len; i++)
 				msg_putc(m, &n, a.s[i]);

@@ -100,6 +100,28 @@ static void read_file(EFI_FILE_HANDLE root, const char *name, struct loaded_file
 	f->len = size;
 }
 
+/*
+ * True when the firmware's ConOut includes a serial terminal (a UART node in
+ * the ConOut variable's device paths), as in OVMF: then writing COM1 directly
+ * as well would print every early line twice.
+ */
+static int firmware_console_on_serial(void)
+{
+	EFI_DEVICE_PATH *dp = LibGetVariable(L"ConOut", &EfiGlobalVariable);
+	int found = 0;
+	if (!dp)
+		return 0;
+	/* Instance ends (between the paths of a multi-instance list) are skipped like any node. */
+	for (EFI_DEVICE_PATH *n = dp; !IsDevicePathEnd(n); n = NextDevicePathNode(n)) {
+		if ((size_t)DevicePathNodeLength(n) < sizeof(EFI_DEVICE_PATH))
+			break;   /* malformed: stop rather than loop */
+		if (DevicePathType(n) == MESSAGING_DEVICE_PATH && DevicePathSubType(n) == MSG_UART_DP)
+			found = 1;
+	}
+	FreePool(dp);
+	return found;
+}
+
 static void report_config_error(void *ctx, const char *file, unsigned line, const char *msg)
 {
 	(void)ctx;
@@ -140,6 +162,7 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image)
 	if (!map)
 		return EFI_OUT_OF_RESOURCES;
 	console_set_firmware_sink(0);
+	console_set_serial(1);
 	for (int i = 0; i < EXIT_BS_TRIES; i++) {
 		size = cap;
 		st = BS->GetMemoryMap(&size, map, &key, &dsize, &dver);
@@ -161,6 +184,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	InitializeLib(image, systab);
 	serial_init();
 	console_set_firmware_sink(firmware_console);
+	console_set_serial(!firmware_console_on_serial());
 	power_set_runtime(systab->RuntimeServices);
 	log_info("Hinoki %u.%u, a type-1 hypervisor for Intel VT-x\n", HINOKI_VERSION_MAJOR, HINOKI_VERSION_MINOR);
 

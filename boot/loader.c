@@ -156,10 +156,8 @@ static int fail_unknown(struct ldr_ctx *c)
 	if (is_elf(c->img, c->len)) {
 		if (c->len < DETECT_MIN_ELF_BYTES)
 			return LDR_FAIL(c, "truncated ELF header: the image is %u bytes", LA_U(c->len));
-		return LDR_FAIL(c, "not a Hinoki ELF64 or Multiboot kernel (ELF class %u, data %u, "
-		                "type %u, machine %u; Hinoki ELF64 needs class 2, little-endian, "
-		                "ET_EXEC, EM_X86_64, and anything else a Multiboot header)",
-		                LA_U(c->img[EI_CLASS]), LA_U(c->len > EI_DATA ? c->img[EI_DATA] : 0),
+		return LDR_FAIL(c, "not a Hinoki ELF64 or Multiboot kernel (ELF class %u, type %u, "
+		                "machine %u, and no Multiboot header)", LA_U(c->img[EI_CLASS]),
 		                LA_U(read16(c->img + offsetof(Elf64_Ehdr, e_type))),
 		                LA_U(read16(c->img + offsetof(Elf64_Ehdr, e_machine))));
 	}

@@ -12,6 +12,12 @@
 #define LOG_LINE_MAX 512
 
 static void (*firmware_sink)(const char *s, size_t len);
+static int serial_on = 1;
+
+void console_set_serial(int on)
+{
+	serial_on = on;
+}
 
 void console_set_firmware_sink(void (*sink)(const char *s, size_t len))
 {
@@ -20,7 +26,7 @@ void console_set_firmware_sink(void (*sink)(const char *s, size_t len))
 
 void console_write(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; serial_on && i < len; i++) {
 		if (s[i] == '\n')
 			serial_putc('\r');
 		serial_putc(s[i]);

@@ -12,6 +12,8 @@
 void console_write(const char *s, size_t len);
 /* Extra sink used before ExitBootServices (the firmware's text console); NULL to drop it. */
 void console_set_firmware_sink(void (*sink)(const char *s, size_t len));
+/* Whether lines also go to the real COM1 directly (off while the firmware console already does). */
+void console_set_serial(int on);
 
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* no prefix */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));    /* "hinoki: " */

@@ -5,7 +5,6 @@
  * so the guest sees the values it wrote.
  */
 #include "boot/pcpu.h"
-#include "hinoki/bootinfo.h"
 #include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/msr.h"
@@ -119,14 +118,14 @@ static void setup_guest(struct vcpu *v, const struct guest_entry *e)
 	uint64_t cr0, cr4, efer;
 
 	if (e->mode == ENTRY_LONG64) {
-		write_segments((struct seg){ HINOKI_SEL_CODE64, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_L | AR_G },
-		               (struct seg){ HINOKI_SEL_DATA, data_ar });
+		write_segments((struct seg){ e->code_sel, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_L | AR_G },
+		               (struct seg){ e->data_sel, data_ar });
 		cr0 = CR0_PE | CR0_PG | CR0_ET | CR0_NE;
 		cr4 = CR4_PAE;
 		efer = EFER_LME | EFER_LMA;
 	} else {
-		write_segments((struct seg){ HINOKI_SEL_CODE32, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_DB | AR_G },
-		               (struct seg){ HINOKI_SEL_DATA, data_ar });
+		write_segments((struct seg){ e->code_sel, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_DB | AR_G },
+		               (struct seg){ e->data_sel, data_ar });
 		cr0 = CR0_PE | CR0_ET | CR0_NE;
 		cr4 = 0;
 		efer = 0;

@@ -273,12 +273,20 @@ static void test_syntax_errors(void)
 	expect_one("[domain s]\nkernel = k\nmemory\n", 3, "missing '=' after 'memory'");
 	expect_one("[domain s]\nkernel = k\nmemory =\n", 3, "missing value for 'memory'");
 	expect_one("[domain s]\nkernel = k\nmemory = # none\n", 3, "missing value for 'memory'");
+}
+
+static void test_strings_and_escapes(void)
+{
 	expect_one("[domain s]\nkernel = k\nextra = \"abc\n", 3, "unterminated string in the value of 'extra'");
 	expect_one("[domain s]\nkernel = k\nextra = \"abc\\\"\n", 3, "unterminated string");
 	expect_one("[domain s]\nkernel = k\nextra = \"a\\nb\"\n", 3, "unknown escape in the value of 'extra'");
 	expect_one("[domain s]\nkernel = k\nextra = console=ttyS0 quiet\n", 3,
 	           "unexpected text after the value of 'extra' (quote values that contain spaces)");
 	expect_one("[domain s]\nkernel = k\nextra = \"a\"b\n", 3, "unexpected text after the value");
+}
+
+static void test_bad_keys(void)
+{
 	expect_one("[domain s]\nkernel = k\n= 5\n", 3, "expected 'key = value'");
 	expect_one("[domain s]\nkernel = k\n\"kernel\" = 5\n", 3, "expected 'key = value'");
 	expect_one("[domain s]\nkernel = k\nmemory = 5\nmemory = 6\n", 4,
@@ -412,6 +420,28 @@ static void test_value_lengths(void)
 	expect_one(text, 3, "got '9999999999999999999999999999999999999999...'");
 }
 
+/* Buffers that end exactly where the text does (ASan checks every read stays inside). */
+static void test_unterminated_buffers(void)
+{
+	static const char *texts[] = {
+		"[ ]", "[", "[domain", "[domain ", "[domain a", "[domain a]", "[domain a] x", "[xen",
+		"k", "k ", "k =", "k = ", "k = \"", "k = \"\\", "kernel = \"a", "memory = 1", "#", "\r",
+		"[domain a]\nkernel = k\ncpus = 1-", "[domain a]\ncpus = 0x", "slice_us = 0x1",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t len = strlen(texts[i]);
+		char *buf = malloc(len ? len : 1);
+		memcpy(buf, texts[i], len);
+		unsigned calls = 0;
+		nreports = 0;
+		int n = config_parse(buf, len, "t", &cfg, collect, &calls);
+		CHECK_EQ(n, calls);
+		free(buf);
+	}
+	CHECK_EQ(parse("[ ]\n"), 1);
+	expect_report(1, "unknown section '[]'");
+}
+
 static void test_file_name_passed(void)
 {
 	unsigned calls = 0;
@@ -452,7 +482,10 @@ static void test_fuzz(void)
 			text[rand() % (sizeof(base) - 1)] = alphabet[rand() % (sizeof(alphabet) - 1)];
 		}
 		size_t len = (size_t)rand() % sizeof(base);
-		int n = config_parse(text, len, "f", &cfg, NULL, NULL);
+		char *exact = malloc(len + 1);             /* ends where the text does, for ASan */
+		memcpy(exact, text, len);
+		int n = config_parse(exact, len, "f", &cfg, NULL, NULL);
+		free(exact);
 		if (n < 0 || cfg.ndomains > CONFIG_MAX_DOMAINS)
 			bad++;
 		for (unsigned i = 0; i < cfg.ndomains && i < CONFIG_MAX_DOMAINS; i++) {
@@ -482,6 +515,8 @@ int main(void)
 	RUN(test_global_values);
 	RUN(test_unknown_key_message);
 	RUN(test_syntax_errors);
+	RUN(test_strings_and_escapes);
+	RUN(test_bad_keys);
 	RUN(test_nul_byte);
 	RUN(test_missing_kernel);
 	RUN(test_bad_line_spoils_only_its_domain);
@@ -490,6 +525,7 @@ int main(void)
 	RUN(test_domain_names);
 	RUN(test_section_errors);
 	RUN(test_value_lengths);
+	RUN(test_unterminated_buffers);
 	RUN(test_file_name_passed);
 	RUN(test_many_problems_counted);
 	RUN(test_fuzz);

@@ -445,7 +445,15 @@ static void test_elf64_bad_headers(void)
 	s = elf64_default(); s.ph[0].p_type = PT_NULL; s.ph[1].p_type = 6;
 	expect_fail(elf64_emit(&s), "no loadable (PT_LOAD) segments");
 	s = elf64_default(); s.eh.e_type = ET_DYN;
-	expect_fail(elf64_emit(&s), "type 3");
+	expect_fail(elf64_emit(&s), "not a Hinoki ELF64 or Multiboot kernel (ELF class 2, type 3, "
+	            "machine 62, and no Multiboot header)");
+	s = elf64_default(); s.eh.e_ident[EI_DATA] = 2;
+	expect_fail(elf64_emit(&s), "not a Hinoki ELF64 or Multiboot kernel (ELF class 2");
+	struct elf32_spec s32 = elf32_default(); s32.mb_off = 0x104;
+	elf32_emit(&s32);
+	memset(img + 0x104, 0, 12);                        /* an ELF32 without its Multiboot header */
+	expect_fail(s32.len, "(ELF class 1, type 2, machine 3, and no Multiboot header)");
+	expect_fail(10, "truncated ELF header: the image is 10 bytes");
 	s = elf64_default(); s.eh.e_machine = EM_386;
 	expect_fail(elf64_emit(&s), "machine 3");
 }
@@ -721,7 +729,17 @@ static void test_mb_elf32_corrupt(void)
 	struct ram r;
 	struct guest_entry e;
 	CHECK_EQ(load(&p, &r, &e), 0);
+	CHECK_EQ(e.rip, 0x10020);
 	ram_free(&r);
+}
+
+static void test_mb_elf32_bad_headers(void)
+{
+	struct elf32_spec s;
+	struct load_params p;
+	struct ram r;
+	struct guest_entry e;
+
 	s = elf32_default(); s.ph[0].p_memsz = 0x500000;
 	expect_fail(elf32_emit(&s), "ELF32 segment 0 ends at 0x900000 beyond guest RAM of 0x800000");
 	s = elf32_default(); s.ph[0].p_offset = 0xfffffff0u;
@@ -896,6 +914,7 @@ int main(void)
 	RUN(test_mb_entry_by_vaddr);
 	RUN(test_mb_elf64);
 	RUN(test_mb_elf32_corrupt);
+	RUN(test_mb_elf32_bad_headers);
 	RUN(test_mb_aout_load);
 	RUN(test_mb_aout_corrupt);
 	RUN(test_fuzz_headers);
