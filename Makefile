@@ -64,7 +64,10 @@ image: $(BUILD)/hinoki.img
 $(BUILD)/hinoki.img: all configs/demo.cfg tools/mkimage
 	$(Q)tools/mkimage configs/demo.cfg $@
 
-run: all
+# run and test first install missing Debian packages (or print the apt-get line).
+run:
+	tools/deps.sh all
+	$(MAKE) all
 	./run-qemu.sh --build-demo
 
 # ---- tests ----------------------------------------------------------------
@@ -82,7 +85,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard $(PURE_SRCS)) tests/unit/check.h
 
 unit: $(UNIT_BINS)
 
-test: all unit
+test:
+	tools/deps.sh all
+	$(MAKE) all unit
 	tests/run-tests.sh
 
 bench: all

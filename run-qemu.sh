@@ -57,7 +57,7 @@ quiet=0
 interactive=0
 demo=0
 
-need_arg() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value (see -h)"; }
+need_arg() { if [ $# -lt 2 ] || [ -z "$2" ]; then die "$1 needs a value (see -h)"; fi; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--image) need_arg "$@"; image=$2; shift ;;

@@ -50,7 +50,7 @@ void domain_record_failure(uint32_t id, const char *name, const char *fmt, ...)
 	fmt_vsnprintf(d->stop_reason, sizeof d->stop_reason, fmt, ap);
 	va_end(ap);
 	d->state = DOMAIN_NOT_STARTED;
-	log_err("domain %s not started: %s\n", d->name, d->stop_reason);
+	log_info("domain %s not started: %s\n", d->name, d->stop_reason);
 }
 
 static uint64_t ept_alloc(void *ctx)
@@ -180,7 +180,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg,
 fail:
 	fmt_snprintf(d->stop_reason, sizeof d->stop_reason, "%s", why);
 	d->state = DOMAIN_NOT_STARTED;
-	log_err("domain %s not started: %s\n", d->name, why);
+	log_info("domain %s not started: %s\n", d->name, why);
 	domain_destroy(d);
 	return 0;
 }

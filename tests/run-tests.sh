@@ -42,7 +42,7 @@ for arg in "$@"; do
 		if grep -qx -- "$arg" <<<"$known_integration"; then integration_names+=("$arg"); found=1; fi
 		if [ "$found" = 0 ]; then
 			echo "run-tests: no unit binary build/tests/test_$name and no integration test '$arg'" >&2
-			echo "run-tests: integration tests: $(echo $known_integration)" >&2
+			echo "run-tests: integration tests: $(tr "\n" " " <<<"$known_integration")" >&2
 			exit 2
 		fi
 		;;
