@@ -6,6 +6,7 @@
  */
 #include <efi.h>
 #include "boot/boot.h"
+#include "boot/lapic.h"
 #include "boot/pcpu.h"
 #include "boot/power.h"
 #include "dom/domain.h"
@@ -73,9 +74,10 @@ static void hv_main(struct pcpu *cpu, void *arg)
 {
 	struct boot_handoff *h = arg;
 
-	/* The firmware's interrupt sources are ours now; none is used, so mask the legacy PIC. */
+	/* The firmware's interrupt sources are ours now; none is used, so mask them all. */
 	outb(PIC1_DATA, 0xff);
 	outb(PIC2_DATA, 0xff);
+	lapic_quiesce();
 	if (vmx_enable(cpu))
 		panic("cannot enable VMX on cpu%u\n", cpu->id);
 	log_info("cpu%u: VMX on; %lu MiB free for domains\n", cpu->id, mem_frames()->free_pages >> 8);

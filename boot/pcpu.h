@@ -35,6 +35,7 @@ struct pcpu {
 	uint32_t id;
 	uint32_t apic_id;
 	struct vcpu *current;                   /* vCPU whose VMCS is loaded, or NULL */
+	struct vcpu *fpu_owner;                 /* vCPU whose x87/SSE state is in the registers */
 	uint64_t gdt[GDT_ENTRIES];
 	struct tss64 tss;
 	uint8_t vmxon_region[4096] __attribute__((aligned(4096)));

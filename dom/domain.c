@@ -12,6 +12,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/mem.h"
+#include "sched/fpu.h"
 #include "vmx/caps.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
@@ -165,6 +166,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg,
 	v->dom = d;
 	v->id = 0;
 	v->vpid = vmx_has_vpid() ? next_vpid++ : 0;
+	fpu_init_state(v);
 	d->vcpus[d->nvcpus++] = v;
 	if (vmcs_setup(v, this_cpu(), &entry)) {
 		why = "not enough free memory for its VMCS";
@@ -196,6 +198,7 @@ void domain_destroy(struct domain *d)
 				cpu->current = 0;
 			give_pages(d, v->vmcs_pa, 1);
 		}
+		fpu_forget(cpu, v);
 		give_pages(d, virt_to_phys(v), VCPU_PAGES);
 		d->vcpus[i] = 0;
 	}

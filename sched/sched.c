@@ -10,6 +10,7 @@
 #include "hw/cr.h"
 #include "lib/log.h"
 #include "lib/x86.h"
+#include "sched/fpu.h"
 #include "sched/sched.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
@@ -93,8 +94,7 @@ void sched_run(struct pcpu *cpu)
 	struct vcpu *v = pick_next(0);
 	while (v) {
 		vmcs_load(v);
-		if (cpu->current != v)
-			panic("vCPU switch failed\n");
+		fpu_switch_to(cpu, v);
 		write_cr2(v->cr2);
 		enum exit_action act;
 		do

@@ -45,6 +45,7 @@ static const struct ctl_bit exit_wanted[] = {
 	{ EXIT_CTL_LOAD_IA32_EFER, "load IA32_EFER", true },
 	{ EXIT_CTL_SAVE_IA32_PAT, "save IA32_PAT", false },
 	{ EXIT_CTL_LOAD_IA32_PAT, "load IA32_PAT", false },
+	{ EXIT_CTL_ACK_INTERRUPT_ON_EXIT, "acknowledge interrupt on exit", true },
 	{ 0, 0, 0 }
 };
 static const struct ctl_bit entry_wanted[] = {

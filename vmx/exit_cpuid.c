@@ -1,7 +1,9 @@
 /*
  * CPUID: the host's answer, minus what a guest must not see or use (VMX, SMX,
- * MONITOR/MWAIT, which exit), plus the hypervisor-present bit and Hinoki's
- * own leaves at 0x40000000, the range hypervisors conventionally use.
+ * MONITOR/MWAIT, which exit; XSAVE and the AVX families, whose state the
+ * scheduler does not switch: it saves x87/SSE only), plus the
+ * hypervisor-present bit and Hinoki's own leaves at 0x40000000, the range
+ * hypervisors conventionally use.
  */
 #include "dom/domain.h"
 #include "hinoki/hypercall.h"
@@ -34,9 +36,16 @@ enum exit_action exit_cpuid(struct vcpu *v)
 	} else {
 		cpuid(leaf, sub, &a, &b, &c, &d);
 		if (leaf == CPUID_LEAF_FEATURES) {
-			c &= ~(uint32_t)(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_MONITOR);
+			c &= ~(uint32_t)(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_MONITOR |
+			                 CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
+			                 CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
 			c |= (uint32_t)CPUID_1_ECX_HYPERVISOR;
 			b = (b & 0x00ffffffu) | (v->id << 24);   /* initial APIC ID = vCPU id */
+		} else if (leaf == CPUID_LEAF_STRUCT_EXT && sub == 0) {
+			b &= ~(uint32_t)(CPUID_7_EBX_AVX2 | CPUID_7_EBX_AVX512_ALL);
+			c &= ~(uint32_t)CPUID_7_ECX_AVX512_ALL;
+		} else if (leaf == CPUID_LEAF_EXT_STATE) {
+			a = b = c = d = 0;
 		}
 	}
 	v->gpr[GPR_RAX] = a;

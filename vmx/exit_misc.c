@@ -3,6 +3,7 @@
  * a failed VM entry, an access outside guest RAM), instructions a guest may
  * not use (#UD), events that only need counting, and HLT.
  */
+#include "boot/lapic.h"
 #include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/ept.h"
@@ -38,10 +39,16 @@ enum exit_action exit_skip(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
-/* Host interrupts stay masked at their source; a stray one is only counted. */
+/*
+ * Host interrupt sources are masked at boot; one that still fires was
+ * acknowledged by the exit itself ("acknowledge interrupt on exit"), so it
+ * only needs an EOI to keep the local APIC from holding lower priorities.
+ */
 enum exit_action exit_external_interrupt(struct vcpu *v)
 {
 	(void)v;
+	if (vmcs_read32(VMCS_VM_EXIT_INTR_INFO) & INTR_INFO_VALID)
+		lapic_eoi();
 	return EXIT_RESUME;
 }
 

@@ -38,6 +38,8 @@ struct exit_stat {
 
 struct domain;
 
+#define FXSAVE_AREA_SIZE 512
+
 struct vcpu {
 	uint64_t gpr[GPR_COUNT];  /* GPR_RSP unused: the VMCS holds guest RSP */
 	uint64_t exit_tsc;        /* written by the exit stub */
@@ -50,6 +52,8 @@ struct vcpu {
 	struct domain *dom;
 	struct exit_record exit;
 	struct exit_stat stats[EXIT_REASON_COUNT];
+	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see sched/fpu.c. */
+	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));
 };
 
 #endif
