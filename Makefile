@@ -22,7 +22,7 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fpic -fshort
 	-fno-stack-protector -fno-strict-aliasing -mno-red-zone -mgeneral-regs-only \
 	-fno-asynchronous-unwind-tables -DGNU_EFI_USE_MS_ABI \
 	-I. -Iinclude -I$(EFI_INC) -I$(EFI_INC)/x86_64 -MMD -MP
-HV_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic -L$(EFI_LIB)
+HV_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefined -L$(EFI_LIB)
 
 HV_C   := $(filter-out vmx/asm_offsets.c,$(wildcard boot/*.c mm/*.c vmx/*.c ept/*.c sched/*.c dev/*.c dom/*.c lib/*.c))
 HV_ASM := $(wildcard boot/*.asm vmx/*.asm)
@@ -72,8 +72,8 @@ run:
 
 # ---- tests ----------------------------------------------------------------
 # Pure sources shared with host unit tests (the hosted libc stands in for lib/).
-PURE_SRCS  := boot/config.c boot/loader.c boot/loader_elf.c boot/loader_multiboot.c \
-	ept/ept.c mm/frame.c dev/uart.c
+PURE_SRCS  := boot/config.c boot/config_keys.c boot/loader.c boot/loader_elf.c boot/loader_multiboot.c \
+	ept/ept.c mm/frame.c dev/uart.c boot/acpi.c dev/console_ring.c dev/console_focus.c
 HOST_CFLAGS := $(WARN) -std=gnu11 -O1 -g -I. -Iinclude -fsanitize=address,undefined -DHOST_TEST
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

@@ -1,18 +1,26 @@
 /*
  * What the UEFI phase hands to the hypervisor proper: the parsed config, the
  * files it loaded from the boot volume, the firmware memory map taken at
- * ExitBootServices, and the TSC rate.
+ * ExitBootServices, the TSC rate and where the ACPI tables start.
  */
 #ifndef BOOT_BOOT_H
 #define BOOT_BOOT_H
 
 #include <stdint.h>
 #include "boot/config.h"
+#include "boot/pcpu.h"
 
 struct loaded_file {
 	const void *data;      /* NULL when the file could not be read */
 	uint64_t len;
 	char error[96];        /* why it could not be read */
+};
+
+/* The processors the firmware's MP services knew, for machines without ACPI tables. */
+struct firmware_cpus {
+	unsigned count;                  /* enabled CPUs in apic_id[], the BSP among them */
+	unsigned listed;                 /* enabled CPUs the firmware knew; > count when clamped */
+	uint32_t apic_id[MAX_CPUS];
 };
 
 struct boot_handoff {
@@ -22,6 +30,8 @@ struct boot_handoff {
 	const void *memmap;    /* EFI_MEMORY_DESCRIPTOR array */
 	uint64_t memmap_size, desc_size;
 	uint64_t tsc_per_us;
+	uint64_t acpi_rsdp;    /* physical address of the ACPI RSDP; 0 if the firmware has none */
+	struct firmware_cpus fw_cpus;
 };
 
 /* The hypervisor after ExitBootServices; never returns. */

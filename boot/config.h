@@ -9,11 +9,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "hinoki/bootinfo.h"
 
 #define CONFIG_MAX_DOMAINS 16
 #define CONFIG_NAME_MAX    32
 #define CONFIG_PATH_MAX    128
 #define CONFIG_EXTRA_MAX   512
+#define CONFIG_SCRIPT_MAX  HINOKI_SCRIPT_MAX  /* the script page the loader gives the mgmt kernel */
+#define CONFIG_WEIGHT_DEFAULT 256
 
 enum domain_type { DOMAIN_TYPE_GUEST = 0, DOMAIN_TYPE_MGMT = 1 };
 enum on_error { ON_ERROR_RETURN = 0, ON_ERROR_POWEROFF = 1 };
@@ -27,6 +30,9 @@ struct domain_config {
 	uint32_t vcpus;                 /* default 1 */
 	uint64_t cpus_mask;             /* bit per physical CPU; default all ones */
 	enum domain_type type;
+	uint32_t weight;                /* scheduler share, 1..65535, default CONFIG_WEIGHT_DEFAULT */
+	bool autostart;                 /* default true; false: waits for the mgmt domain's `create` */
+	char script[CONFIG_SCRIPT_MAX]; /* mgmt domain only: ';'-separated boot commands, "" when none */
 	bool valid;                     /* false: a line of this section was bad, do not start it */
 	unsigned line;                  /* line of the [domain] header */
 };

@@ -1,8 +1,8 @@
 /*
  * The UEFI phase: bring up the consoles, read \hinoki\hinoki.cfg and every
  * file it names from the boot volume, check that VT-x is usable (while a
- * failure can still return to the firmware), calibrate the TSC, take the
- * memory map and leave boot services.
+ * failure can still return to the firmware), calibrate the TSC, note where
+ * the ACPI tables are, take the memory map and leave boot services.
  */
 #include <efi.h>
 #include <efilib.h>
@@ -148,6 +148,68 @@ static void calibrate_tsc(void)
 		handoff.tsc_per_us = 1;
 }
 
+/*
+ * The RSDP from the EFI configuration table: the ACPI 2.0 entry (which leads
+ * to the XSDT) when present, else the 1.0 one. 0 when there is neither.
+ */
+static uint64_t find_acpi_rsdp(void)
+{
+	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
+	uint64_t v1 = 0;
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+		if (!CompareGuid(&t->VendorGuid, &acpi20))
+			return (uint64_t)(uintptr_t)t->VendorTable;
+		if (!CompareGuid(&t->VendorGuid, &acpi10))
+			v1 = (uint64_t)(uintptr_t)t->VendorTable;
+	}
+	return v1;
+}
+
+/*
+ * The PI specification's EFI_MP_SERVICES_PROTOCOL, as far as Hinoki calls it
+ * (gnu-efi does not declare it). The list is the fallback for boot/smp.c when
+ * the firmware publishes no usable ACPI tables (OVMF under Bochs: no fw_cfg).
+ */
+#define EFI_MP_SERVICES_PROTOCOL_GUID \
+	{ 0x3fdda605, 0xa76e, 0x4f46, { 0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d, 0x08 } }
+#define PROCESSOR_AS_BSP_BIT  0x1
+#define PROCESSOR_ENABLED_BIT 0x2
+
+struct efi_processor_information {
+	UINT64 processor_id;               /* the APIC id */
+	UINT32 status_flag;
+	UINT32 location[3];
+	UINT32 extended[6];                /* PI 1.7 extended topology: room in case it is written */
+};
+
+struct efi_mp_services {
+	EFI_STATUS (EFIAPI *get_number_of_processors)(struct efi_mp_services *self, UINTN *total, UINTN *enabled);
+	EFI_STATUS (EFIAPI *get_processor_info)(struct efi_mp_services *self, UINTN n,
+	                                        struct efi_processor_information *info);
+};
+
+/* The enabled CPUs in the firmware's order, the BSP kept when there are more than MAX_CPUS. */
+static void list_firmware_cpus(struct firmware_cpus *fc)
+{
+	EFI_GUID guid = EFI_MP_SERVICES_PROTOCOL_GUID;
+	struct efi_mp_services *mp = 0;
+	UINTN total = 0, enabled = 0;
+	if (EFI_ERROR(BS->LocateProtocol(&guid, 0, (void **)&mp)) || !mp ||
+	    EFI_ERROR(mp->get_number_of_processors(mp, &total, &enabled)))
+		return;
+	for (UINTN i = 0; i < total; i++) {
+		struct efi_processor_information info;
+		if (EFI_ERROR(mp->get_processor_info(mp, i, &info)) || !(info.status_flag & PROCESSOR_ENABLED_BIT))
+			continue;
+		fc->listed++;
+		if (fc->count < MAX_CPUS)
+			fc->apic_id[fc->count++] = (uint32_t)info.processor_id;
+		else if (info.status_flag & PROCESSOR_AS_BSP_BIT)
+			fc->apic_id[MAX_CPUS - 1] = (uint32_t)info.processor_id;
+	}
+}
+
 /* GetMemoryMap then ExitBootServices, again while the map key goes stale. */
 static EFI_STATUS exit_boot_services(EFI_HANDLE image)
 {
@@ -218,6 +280,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 			read_file(root, dc->ramdisk, &handoff.ramdisk[i]);
 	}
 	calibrate_tsc();
+	handoff.acpi_rsdp = find_acpi_rsdp();
+	list_firmware_cpus(&handoff.fw_cpus);
 	log_info("TSC: %lu cycles per microsecond; leaving boot services\n", handoff.tsc_per_us);
 
 	EFI_STATUS st = exit_boot_services(image);

@@ -1,15 +1,20 @@
 /*
  * The hypervisor proper, after ExitBootServices: feed the frame allocator
  * from the firmware memory map, switch to our own page tables, descriptor
- * tables and stack, turn VMX on, create the domains the config names, run
- * them, print a summary and power off.
+ * tables and stack, turn VMX on, start the other CPUs, create the domains
+ * the config starts at boot, and enter the scheduler (which prints the
+ * summary and powers off when no domain is left).
  */
 #include <efi.h>
 #include "boot/boot.h"
+#include "boot/irq.h"
 #include "boot/lapic.h"
 #include "boot/pcpu.h"
 #include "boot/power.h"
+#include "boot/smp.h"
+#include "dom/control.h"
 #include "dom/domain.h"
+#include "dom/lifecycle.h"
 #include "lib/log.h"
 #include "lib/x86.h"
 #include "mm/mem.h"
@@ -39,35 +44,11 @@ static uint64_t memory_from_map(const struct boot_handoff *h)
 	return top;
 }
 
-static void create_domains(const struct boot_handoff *h)
+/* Application processors enter the scheduler once their tables and VMX are up. */
+static void sched_ap_main(struct pcpu *cpu)
 {
-	uint32_t next_id = 1;
-	for (unsigned i = 0; i < h->config.ndomains; i++) {
-		const struct domain_config *dc = &h->config.domains[i];
-		uint32_t id = dc->type == DOMAIN_TYPE_MGMT ? 0 : next_id++;
-		const struct loaded_file *k = &h->kernel[i], *r = &h->ramdisk[i];
-		if (!dc->valid)
-			domain_record_failure(id, dc->name, "its config section has errors (reported above)");
-		else if (!k->data)
-			domain_record_failure(id, dc->name, "kernel: %s", k->error);
-		else if (dc->ramdisk[0] && !r->data)
-			domain_record_failure(id, dc->name, "ramdisk: %s", r->error);
-		else
-			domain_create(id, dc, k->data, k->len, r->data, r->len);
-	}
-}
-
-static void print_summary(void)
-{
-	for (unsigned i = 0; i < domain_count(); i++) {
-		const struct domain *d = domain_at(i);
-		if (d->state == DOMAIN_ENDED)
-			log_info("summary: %s: exit code %d\n", d->name, d->exit_code);
-		else if (d->state == DOMAIN_STOPPED)
-			log_info("summary: %s: stopped: %s\n", d->name, d->stop_reason);
-		else if (d->state == DOMAIN_NOT_STARTED)
-			log_info("summary: %s: not started: %s\n", d->name, d->stop_reason);
-	}
+	irq_init_cpu();
+	sched_cpu_loop(cpu);
 }
 
 static void hv_main(struct pcpu *cpu, void *arg)
@@ -78,16 +59,19 @@ static void hv_main(struct pcpu *cpu, void *arg)
 	outb(PIC1_DATA, 0xff);
 	outb(PIC2_DATA, 0xff);
 	lapic_quiesce();
+	cpu->apic_id = irq_this_apic_id();
+	irq_init_bsp();
 	if (vmx_enable(cpu))
 		panic("cannot enable VMX on cpu%u\n", cpu->id);
+	sched_init(h->config.slice_us * h->tsc_per_us, h->tsc_per_us);
+	smp_start_aps(h, sched_ap_main);
 	log_info("cpu%u: VMX on; %lu MiB free for domains\n", cpu->id, mem_frames()->free_pages >> 8);
 
-	sched_init(h->config.slice_us * h->tsc_per_us);
-	create_domains(h);
-	sched_run(cpu);
-	print_summary();
-	log_info("all domains ended, powering off\n");
-	power_off(POWER_SUCCESS);
+	domain_set_tsc_khz(h->tsc_per_us * 1000);
+	lifecycle_init();
+	control_init(h);
+	control_create_boot_domains();
+	sched_cpu_loop(cpu);
 }
 
 void hv_start(struct boot_handoff *h)

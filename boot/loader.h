@@ -47,6 +47,8 @@ struct load_params {
 	const char *domain_name;
 	uint32_t vcpus;
 	uint32_t boot_flags;                          /* HINOKI_BOOT_F_* */
+	const char *script;                           /* mgmt boot script, NULL or "" when none (ELF64 only) */
+	uint32_t tsc_khz;                             /* TSC rate for the bootinfo (ELF64 only) */
 };
 
 enum kernel_format loader_detect(const void *image, size_t len);

@@ -1,8 +1,9 @@
 /*
  * ELF program-header reading for both classes (Multiboot kernels may be ELF32
  * or ELF64), and the Hinoki ELF64 protocol: PT_LOAD segments at p_paddr, then
- * the boot structures of include/hinoki/bootinfo.h below 1 MiB, and a 64-bit
- * entry with identity-mapped paging. Every header field is bounds-checked
+ * the boot structures of include/hinoki/bootinfo.h below 1 MiB (with the
+ * management domain's boot script), and a 64-bit entry with identity-mapped
+ * paging. Every header field is bounds-checked
  * before use so a corrupt image can only produce an error.
  */
 #include "boot/loader_internal.h"
@@ -14,6 +15,12 @@
 #define PD_PAGES        4                      /* page directories mapping 0-4 GiB */
 #define PT_ENTRIES      512
 #define LARGE_PAGE_SIZE 0x200000ULL
+
+/* One memset clears every boot structure, so they must sit together and below the stack. */
+_Static_assert(HINOKI_GPA_PD + PD_PAGES * LOADER_PAGE_SIZE <= HINOKI_GPA_SCRIPT,
+               "page tables run into the script page");
+_Static_assert(HINOKI_GPA_SCRIPT + HINOKI_SCRIPT_MAX <= HINOKI_GPA_STACK_TOP,
+               "script page runs into the initial stack");
 
 /* The fields both ELF classes share, widened. */
 struct elf_hdr {
@@ -133,6 +140,34 @@ static void put64(uint8_t *ram, uint64_t gpa, uint64_t v)
 	memcpy(ram + gpa, &v, sizeof(v));
 }
 
+/*
+ * Bytes of the script that fit in max: all of it, or else up to the last ';'
+ * that fits, so that a cut script never runs half a command.
+ */
+static size_t script_fit(const char *s, size_t max)
+{
+	size_t n = 0, cut = 0;
+
+	while (s[n] && n < max) {
+		if (s[n] == ';')
+			cut = n;
+		n++;
+	}
+	return s[n] ? cut : n;
+}
+
+/* NUL-terminated at HINOKI_GPA_SCRIPT (page pre-zeroed); returns its GPA, 0 when there is none. */
+static uint64_t write_script(struct ldr_ctx *c)
+{
+	const char *s = c->p->script;
+	size_t n = s ? script_fit(s, HINOKI_SCRIPT_MAX - 1) : 0;
+
+	if (n == 0)
+		return 0;
+	memcpy(c->mem->base + HINOKI_GPA_SCRIPT, s, n);
+	return HINOKI_GPA_SCRIPT;
+}
+
 /* Identity map 0-4 GiB with 2 MiB pages: PML4[0] -> PDPT[0..3] -> four PDs. Pages pre-zeroed. */
 static void write_page_tables(uint8_t *ram)
 {
@@ -148,9 +183,11 @@ static void write_page_tables(uint8_t *ram)
 
 int loader_load_elf64(struct ldr_ctx *c, struct guest_entry *entry)
 {
-	static const struct ldr_hole low = {
-		0, HINOKI_GUEST_LOAD_MIN,
-		"the first 1 MiB, which holds the boot structures (load at or above 0x100000)",
+	/* The script page lies inside the first MiB today; its own hole keeps it safe if either moves. */
+	static const struct ldr_hole holes[] = {
+		{ 0, HINOKI_GUEST_LOAD_MIN,
+		  "the first 1 MiB, which holds the boot structures (load at or above 0x100000)" },
+		{ HINOKI_GPA_SCRIPT, HINOKI_GPA_SCRIPT + HINOKI_SCRIPT_MAX, "the boot script page" },
 	};
 	const struct load_params *p = c->p;
 	uint8_t *ram = c->mem->base;
@@ -159,7 +196,8 @@ int loader_load_elf64(struct ldr_ctx *c, struct guest_entry *entry)
 	uint64_t rip, ramdisk_gpa = 0;
 
 	if (ldr_elf_read(c, ELFCLASS64, &im) ||
-	    ldr_check_layout(c, &im, &low, 1, LOADER_4GIB, "4 GiB, the end of the initial identity map") ||
+	    ldr_check_layout(c, &im, holes, sizeof(holes) / sizeof(holes[0]), LOADER_4GIB,
+	                     "4 GiB, the end of the initial identity map") ||
 	    ldr_check_entry(c, &im, false, &rip))
 		return -1;
 
@@ -168,8 +206,8 @@ int loader_load_elf64(struct ldr_ctx *c, struct guest_entry *entry)
 	    ldr_place_ramdisk(c, entry->kernel_end, c->mem->size, &ramdisk_gpa))
 		return -1;
 
-	/* Bootinfo, command line, GDT and page tables: 0x1000-0x9fff, all inside the 2 MiB minimum. */
-	memset(ram + HINOKI_GPA_BOOTINFO, 0, HINOKI_GPA_PD + PD_PAGES * LOADER_PAGE_SIZE - HINOKI_GPA_BOOTINFO);
+	/* Bootinfo, command line, GDT, page tables and script: 0x1000-0xafff, inside the 2 MiB minimum. */
+	memset(ram + HINOKI_GPA_BOOTINFO, 0, HINOKI_GPA_SCRIPT + HINOKI_SCRIPT_MAX - HINOKI_GPA_BOOTINFO);
 	memset(&bi, 0, sizeof(bi));
 	bi.magic = HINOKI_BOOT_MAGIC;
 	bi.version = HINOKI_BOOT_VERSION;
@@ -181,6 +219,8 @@ int loader_load_elf64(struct ldr_ctx *c, struct guest_entry *entry)
 	bi.vcpus = p->vcpus;
 	bi.flags = p->boot_flags;
 	ldr_copy_string(bi.domain_name, sizeof(bi.domain_name), p->domain_name);
+	bi.script_gpa = write_script(c);
+	bi.tsc_khz = p->tsc_khz;
 	memcpy(ram + HINOKI_GPA_BOOTINFO, &bi, sizeof(bi));
 	ldr_copy_string((char *)ram + HINOKI_GPA_CMDLINE, HINOKI_CMDLINE_MAX, p->cmdline);
 	write_page_tables(ram);

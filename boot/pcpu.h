@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include "hw/segment.h"
+#include "lib/spinlock.h"
 
 #define MAX_CPUS        8
 #define HOST_STACK_SIZE (16 * 1024)
@@ -35,7 +36,11 @@ struct pcpu {
 	uint32_t id;
 	uint32_t apic_id;
 	struct vcpu *current;                   /* vCPU whose VMCS is loaded, or NULL */
-	struct vcpu *fpu_owner;                 /* vCPU whose x87/SSE state is in the registers */
+	/* Run queue: the vCPUs homed here (sched/sched.c), linked through vcpu.rq_next. */
+	struct spinlock rq_lock;
+	struct vcpu *rq;
+	volatile uint32_t idle;                 /* in the idle loop's HLT */
+	struct vcpu *last_exit;                 /* whose exit's root-mode time is being counted */
 	uint64_t gdt[GDT_ENTRIES];
 	struct tss64 tss;
 	uint8_t vmxon_region[4096] __attribute__((aligned(4096)));

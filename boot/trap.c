@@ -1,9 +1,11 @@
 /*
- * Fatal host exceptions: print vector, error code, RIP and every register,
- * then power off with a failure status. The hypervisor never continues after
- * one of its own faults: its state can no longer be trusted.
+ * Host traps. Exceptions are fatal: print vector, error code, RIP and every
+ * register, then power off with a failure status; the hypervisor never
+ * continues after one of its own faults. Interrupts (only taken in the idle
+ * loop) go to boot/irq.c.
  */
 #include "boot/power.h"
+#include "boot/irq.h"
 #include "boot/trap.h"
 #include "lib/log.h"
 #include "lib/x86.h"
@@ -24,10 +26,10 @@ uint64_t trap_entry_address(unsigned vector)
 	return (uint64_t)(uintptr_t)trap_stubs + (uint64_t)vector * TRAP_STUB_SIZE;
 }
 
-void trap_handler(struct trap_frame *f)
+static __attribute__((noreturn)) void fatal_exception(struct trap_frame *f)
 {
-	const char *name = f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector]
-	                   : "unexpected interrupt";
+	const char *name = exception_names[f->vector] ? exception_names[f->vector] : "reserved";
+	log_panic_begin();
 	log_printf("\nhinoki: panic: host exception %lu (%s) error code 0x%lx\n", f->vector, name, f->error_code);
 	log_printf("  rip %016lx cs %04lx rflags %016lx rsp %016lx ss %04lx\n", f->rip, f->cs, f->rflags, f->rsp, f->ss);
 	log_printf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
@@ -36,4 +38,11 @@ void trap_handler(struct trap_frame *f)
 	log_printf("  r13 %016lx r14 %016lx r15 %016lx\n", f->r13, f->r14, f->r15);
 	log_printf("  cr0 %016lx cr2 %016lx cr3 %016lx cr4 %016lx\n", read_cr0(), read_cr2(), read_cr3(), read_cr4());
 	power_off(POWER_FAILURE);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	if (f->vector < TRAP_FIRST_IRQ)
+		fatal_exception(f);
+	irq_handle((unsigned)f->vector);
 }

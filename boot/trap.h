@@ -12,7 +12,10 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
 };
 
+#define TRAP_FIRST_IRQ 32
+
 uint64_t trap_entry_address(unsigned vector);
-void trap_handler(struct trap_frame *f) __attribute__((noreturn));
+/* Exceptions (vectors below 32) are fatal; interrupts go to irq_handle() and return. */
+void trap_dispatch(struct trap_frame *f);
 
 #endif

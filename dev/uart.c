@@ -1,18 +1,21 @@
 /*
  * The emulated 16550A's register file. Output goes straight to the sink, so
- * the transmitter is always empty and a guest never waits on it; there is no
- * input yet, so the receiver is always empty. No interrupt is ever pending,
- * which keeps IIR honest for a guest that polls. Loopback mode routes the
- * modem-control outputs into MSR the way the chip does (drivers probe the
- * UART that way) and, as there is no receiver to loop into, swallows output
- * rather than print a probe's test bytes on the console.
+ * the transmitter is always empty and a guest never waits on it. Input waits
+ * in a 16-byte receive FIFO, as on the chip: RBR pops it, LSR.DR says it is
+ * not empty, and a byte arriving when it is full is lost and latches LSR.OE
+ * until LSR is read. The FIFO is there whether or not the guest enables it
+ * through FCR: a guest that polls cannot tell, and it loses less input. No
+ * interrupt is ever pending, which keeps IIR honest for a guest that polls.
+ * Loopback mode routes the modem-control outputs into MSR and the
+ * transmitter into the receiver the way the chip does (drivers probe the
+ * UART that way), so a probe's test bytes never reach the console.
  */
 #include "dev/uart.h"
 #include "hw/uart.h"
 
 /* What firmware leaves behind on a PC: 9600 baud. */
 #define UART_RESET_DIVISOR UART_DIVISOR(9600)
-/* Nothing can be received, so there is never data to read. */
+/* What RBR reads when the FIFO is empty. */
 #define UART_RBR_EMPTY     0
 /* Reads of a port with no register behind it float high. */
 #define UART_OPEN_BUS      0xff
@@ -26,6 +29,9 @@ void uart_init(struct uart16550 *u, uart_sink_fn sink, void *ctx)
 	u->fcr = 0;
 	u->dll = (uint8_t)UART_RESET_DIVISOR;
 	u->dlm = (uint8_t)(UART_RESET_DIVISOR >> 8);
+	u->rx_head = 0;
+	u->rx_count = 0;
+	u->lsr_errors = 0;
 	u->sink = sink;
 	u->sink_ctx = ctx;
 }
@@ -53,11 +59,54 @@ static uint8_t msr_value(const struct uart16550 *u)
 	return msr;
 }
 
+int uart_rx_push(struct uart16550 *u, uint8_t byte)
+{
+	if (u->rx_count == UART_RX_FIFO) {
+		u->lsr_errors |= UART_LSR_OE;
+		return -1;
+	}
+	u->rx[(u->rx_head + u->rx_count) % UART_RX_FIFO] = byte;
+	u->rx_count++;
+	return 0;
+}
+
+int uart_rx_space(const struct uart16550 *u)
+{
+	return UART_RX_FIFO - u->rx_count;
+}
+
+static uint8_t rx_pop(struct uart16550 *u)
+{
+	if (u->rx_count == 0)
+		return UART_RBR_EMPTY;
+	uint8_t byte = u->rx[u->rx_head];
+	u->rx_head = (uint8_t)((u->rx_head + 1) % UART_RX_FIFO);
+	u->rx_count--;
+	return byte;
+}
+
+static void rx_clear(struct uart16550 *u)
+{
+	u->rx_head = 0;
+	u->rx_count = 0;
+}
+
+/* Reading LSR reports the latched errors once, as the chip does. */
+static uint8_t lsr_read(struct uart16550 *u)
+{
+	uint8_t lsr = UART_LSR_THRE | UART_LSR_TEMT | u->lsr_errors;
+
+	if (u->rx_count)
+		lsr |= UART_LSR_DR;
+	u->lsr_errors = 0;
+	return lsr;
+}
+
 uint8_t uart_read(struct uart16550 *u, unsigned offset)
 {
 	switch (offset) {
 	case UART_RBR:
-		return dlab(u) ? u->dll : UART_RBR_EMPTY;
+		return dlab(u) ? u->dll : rx_pop(u);
 	case UART_IER:
 		return dlab(u) ? u->dlm : u->ier;
 	case UART_IIR:
@@ -67,7 +116,7 @@ uint8_t uart_read(struct uart16550 *u, unsigned offset)
 	case UART_MCR:
 		return u->mcr;
 	case UART_LSR:
-		return UART_LSR_THRE | UART_LSR_TEMT;
+		return lsr_read(u);
 	case UART_MSR:
 		return msr_value(u);
 	case UART_SCR:
@@ -83,7 +132,9 @@ void uart_write(struct uart16550 *u, unsigned offset, uint8_t val)
 	case UART_THR:
 		if (dlab(u))
 			u->dll = val;
-		else if (!(u->mcr & UART_MCR_LOOP) && u->sink)
+		else if (u->mcr & UART_MCR_LOOP)
+			(void)uart_rx_push(u, val);
+		else if (u->sink)
 			u->sink(u->sink_ctx, val);
 		break;
 	case UART_IER:
@@ -93,7 +144,9 @@ void uart_write(struct uart16550 *u, unsigned offset, uint8_t val)
 			u->ier = val & UART_IER_MASK;
 		break;
 	case UART_FCR:
-		/* The clear bits act once and never stick; the FIFOs are always empty. */
+		/* Turning the FIFOs on or off empties them, as does the clear bit; it never sticks. */
+		if ((val & UART_FCR_CLEAR_RCVR) || ((val ^ u->fcr) & UART_FCR_ENABLE))
+			rx_clear(u);
 		u->fcr = val & ~(UART_FCR_CLEAR_RCVR | UART_FCR_CLEAR_XMIT);
 		break;
 	case UART_LCR:

@@ -1,8 +1,10 @@
 /*
  * Emulated 16550A UART as a small state machine over its 8 registers.
- * Transmit only has a consumer (the domain's console): each byte written to
- * THR goes to the sink at once, and the transmitter always reads empty, so a
- * guest that polls LSR never waits. Receive is empty (LSR.DR = 0) for now.
+ * Each byte written to THR goes to the sink (the domain's console) at once,
+ * and the transmitter always reads empty, so a guest that polls LSR never
+ * waits. Received bytes come from the hypervisor's serial input through
+ * uart_rx_push() into a 16-byte FIFO, as on the chip, which the guest drains
+ * through RBR. No interrupts are raised: IER is stored only.
  * Pure code; unit-tested on the host.
  */
 #ifndef DEV_UART_H
@@ -12,12 +14,16 @@
 
 #define UART_COM1_BASE 0x3f8
 #define UART_NPORTS    8
+#define UART_RX_FIFO   16   /* the 16550A's receive FIFO depth */
 
 typedef void (*uart_sink_fn)(void *ctx, uint8_t byte);
 
 struct uart16550 {
 	uint8_t ier, lcr, mcr, scr, fcr;
 	uint8_t dll, dlm;          /* divisor latch, visible when LCR.DLAB */
+	uint8_t rx[UART_RX_FIFO];  /* receive FIFO, a ring: rx_count bytes from rx_head */
+	uint8_t rx_head, rx_count;
+	uint8_t lsr_errors;        /* LSR error bits (OE) latched until LSR is read */
 	uart_sink_fn sink;
 	void *sink_ctx;
 };
@@ -26,5 +32,13 @@ void uart_init(struct uart16550 *u, uart_sink_fn sink, void *ctx);
 /* offset is port - base, 0..7 */
 uint8_t uart_read(struct uart16550 *u, unsigned offset);
 void uart_write(struct uart16550 *u, unsigned offset, uint8_t val);
+
+/*
+ * A byte arrives on the line: queued for the guest. Returns 0, or -1 when the
+ * FIFO is full; then the byte is lost and LSR.OE is set, as the chip does.
+ */
+int uart_rx_push(struct uart16550 *u, uint8_t byte);
+/* Bytes the receive FIFO can still take; a caller that must not lose input checks it first. */
+int uart_rx_space(const struct uart16550 *u);
 
 #endif

@@ -1,44 +1,87 @@
 /*
  * Domain lifecycle: the domain table, creation from a config section and its
- * loaded files, and destruction. Every frame a domain takes (guest RAM, EPT
- * tables, bitmaps, vCPU and VMCS pages) is counted in frames_used, and
- * destruction checks that the count returns to zero.
+ * loaded files, secondary vCPU start-up, and destruction. Every frame a
+ * domain takes (guest RAM, EPT tables, bitmaps, vCPU and VMCS pages, the
+ * domain structure itself) is counted in frames_used, and destruction checks
+ * that the count returns to zero.
  */
 #include <stdarg.h>
 #include "boot/pcpu.h"
 #include "dom/domain.h"
 #include "hinoki/bootinfo.h"
+#include "hinoki/hypercall.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/mem.h"
 #include "sched/fpu.h"
+#include "sched/sched.h"
 #include "vmx/caps.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
 #define PAGES_2M 512
 #define MIB (1024ULL * 1024)
+#define DOMAIN_PAGES ((sizeof(struct domain) + FRAME_SIZE - 1) / FRAME_SIZE)
+#define VCPU_PAGES ((sizeof(struct vcpu) + FRAME_SIZE - 1) / FRAME_SIZE)
 
-static struct domain domains[MAX_DOMAINS];
-static unsigned ndomains;
-static uint16_t next_vpid = 1;   /* VPID 0 is the host's */
+static struct domain *domains[MAX_DOMAINS];
+static unsigned ndomains;                 /* slots in use at the front of domains[] */
+static struct spinlock table_lock = SPINLOCK_INIT;
+static volatile uint16_t next_vpid = 1;   /* VPID 0 is the host's */
+static uint64_t tsc_khz;
 
 unsigned domain_count(void) { return ndomains; }
-struct domain *domain_at(unsigned i) { return i < ndomains ? &domains[i] : 0; }
+struct domain *domain_at(unsigned i) { return i < ndomains ? domains[i] : 0; }
+
+struct domain *domain_by_id(uint32_t id)
+{
+	struct domain *found = 0;
+	spin_lock(&table_lock);
+	for (unsigned i = 0; i < ndomains; i++)
+		if (domains[i]->id == id && domains[i]->state != DOMAIN_NOT_STARTED)
+			found = domains[i];
+	spin_unlock(&table_lock);
+	return found;
+}
+
+void domain_set_tsc_khz(uint64_t khz) { tsc_khz = khz; }
 
 static struct domain *domain_slot(uint32_t id, const char *name)
 {
-	if (ndomains == MAX_DOMAINS)
+	uint64_t pa = mem_alloc_pages(DOMAIN_PAGES, 1);
+	if (!pa)
 		return 0;
-	struct domain *d = &domains[ndomains++];
-	memset(d, 0, sizeof *d);
+	struct domain *d = phys_to_virt(pa);
 	d->id = id;
 	size_t n = strlen(name);
 	if (n >= sizeof d->name)
 		n = sizeof d->name - 1;
 	memcpy(d->name, name, n);
+	spin_lock(&table_lock);
+	if (ndomains == MAX_DOMAINS) {
+		spin_unlock(&table_lock);
+		mem_free_pages(pa, DOMAIN_PAGES);
+		return 0;
+	}
+	domains[ndomains++] = d;
+	spin_unlock(&table_lock);
 	return d;
+}
+
+void domain_release_slot(struct domain *d)
+{
+	spin_lock(&table_lock);
+	for (unsigned i = 0; i < ndomains; i++) {
+		if (domains[i] != d)
+			continue;
+		memmove(&domains[i], &domains[i + 1], (ndomains - i - 1) * sizeof domains[0]);
+		ndomains--;
+		break;
+	}
+	spin_unlock(&table_lock);
+	mem_free_pages(virt_to_phys(d), DOMAIN_PAGES);
 }
 
 void domain_record_failure(uint32_t id, const char *name, const char *fmt, ...)
@@ -92,17 +135,15 @@ static void give_pages(struct domain *d, uint64_t pa, uint64_t pages)
 	d->frames_used -= pages;
 }
 
-#define VCPU_PAGES ((sizeof(struct vcpu) + FRAME_SIZE - 1) / FRAME_SIZE)
-
 static void uart_sink(void *ctx, uint8_t byte)
 {
 	domain_console_put(ctx, byte);
 }
 
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */
-static int build_memory(struct domain *d, const struct domain_config *cfg, const char **why)
+static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 {
-	d->ram_bytes = (uint64_t)cfg->memory_mib * MIB;
+	d->ram_bytes = (uint64_t)memory_mib * MIB;
 	d->ram_hpa = take_pages(d, d->ram_bytes / FRAME_SIZE, PAGES_2M);
 	if (!d->ram_hpa) {
 		*why = "not enough free memory for its RAM";
@@ -126,79 +167,120 @@ static int build_memory(struct domain *d, const struct domain_config *cfg, const
 	return 0;
 }
 
-struct domain *domain_create(uint32_t id, const struct domain_config *cfg,
+/* A vCPU with its VMCS set up for `e` and then cleared, so any CPU may load it. */
+static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_entry *e)
+{
+	uint64_t vpa = take_pages(d, VCPU_PAGES, 1);
+	if (!vpa)
+		return 0;
+	struct vcpu *v = phys_to_virt(vpa);
+	v->dom = d;
+	v->id = id;
+	v->vpid = vmx_has_vpid() ? __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED) : 0;
+	fpu_init_state(v);
+	d->vcpus[d->nvcpus++] = v;
+	struct pcpu *cpu = this_cpu();
+	struct vcpu *was = cpu->current;
+	if (vmcs_setup(v, cpu, e))
+		return 0;
+	vmclear(v->vmcs_pa);
+	cpu->current = 0;
+	if (was)
+		vmcs_load(was);
+	return v;
+}
+
+struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const struct domain_overrides *ov,
                              const void *kernel, uint64_t kernel_len,
-                             const void *ramdisk, uint64_t ramdisk_len)
+                             const void *ramdisk, uint64_t ramdisk_len, const char **whyp)
 {
 	struct domain *d = domain_slot(id, cfg->name);
 	const char *why = 0;
 	char err[160];
 
 	if (!d) {
-		log_err("domain %s not started: too many domains\n", cfg->name);
+		log_info("domain %s not started: no free domain slot or memory\n", cfg->name);
+		if (whyp)
+			*whyp = "no free domain slot";
 		return 0;
 	}
 	d->type = cfg->type;
-	if (build_memory(d, cfg, &why))
+	d->cfg = cfg;
+	d->weight = ov && ov->weight ? ov->weight : cfg->weight;
+	d->cpus_mask = ov && ov->cpus_mask ? ov->cpus_mask : cfg->cpus_mask;
+	uint32_t memory_mib = ov && ov->memory_mib ? ov->memory_mib : cfg->memory_mib;
+	uint32_t vcpus = ov && ov->vcpus ? ov->vcpus : cfg->vcpus;
+	if (vcpus > MAX_VCPUS_PER_DOM) {
+		why = "more vCPUs than a domain may have (8)";
+		goto fail;
+	}
+	if (build_memory(d, memory_mib, &why))
 		goto fail;
 
 	struct load_params lp = {
 		.kernel = kernel, .kernel_len = kernel_len, .ramdisk = ramdisk, .ramdisk_len = ramdisk_len,
-		.cmdline = cfg->extra, .kernel_name = cfg->kernel, .domain_id = id, .domain_name = cfg->name,
-		.vcpus = 1, .boot_flags = cfg->type == DOMAIN_TYPE_MGMT ? HINOKI_BOOT_F_MGMT : 0,
+		.cmdline = ov && ov->extra ? ov->extra : cfg->extra, .kernel_name = cfg->kernel,
+		.domain_id = id, .domain_name = cfg->name, .vcpus = vcpus,
+		.boot_flags = cfg->type == DOMAIN_TYPE_MGMT ? HINOKI_BOOT_F_MGMT : 0,
+		.script = cfg->script, .tsc_khz = (uint32_t)tsc_khz,
 	};
 	struct guest_mem gm = { phys_to_virt(d->ram_hpa), d->ram_bytes };
-	struct guest_entry entry;
-	if (loader_load(&lp, &gm, &entry, err, sizeof err)) {
+	if (loader_load(&lp, &gm, &d->boot_entry, err, sizeof err)) {
 		why = err;
 		goto fail;
 	}
-	if (cfg->vcpus > 1)
-		log_warn("domain %s: vcpus = %u, but secondary vCPUs are not supported yet; running 1\n",
-		         cfg->name, cfg->vcpus);
-
-	uint64_t vpa = take_pages(d, VCPU_PAGES, 1);
-	if (!vpa) {
-		why = "not enough free memory for its vCPU";
+	if (vcpus > 1 && d->boot_entry.mode != ENTRY_LONG64) {
+		why = "several vCPUs need a Hinoki ELF64 kernel (HC_VCPU_UP starts them)";
 		goto fail;
 	}
-	struct vcpu *v = phys_to_virt(vpa);
-	v->dom = d;
-	v->id = 0;
-	v->vpid = vmx_has_vpid() ? next_vpid++ : 0;
-	fpu_init_state(v);
-	d->vcpus[d->nvcpus++] = v;
-	if (vmcs_setup(v, this_cpu(), &entry)) {
-		why = "not enough free memory for its VMCS";
-		goto fail;
+	for (uint32_t i = 0; i < vcpus; i++) {
+		if (!make_vcpu(d, i, &d->boot_entry)) {
+			why = "not enough free memory for its vCPUs";
+			goto fail;
+		}
 	}
 	uart_init(&d->uart, uart_sink, d);
-	v->state = VCPU_RUNNABLE;
+	console_ring_init(&d->console_ring);
 	d->state = DOMAIN_RUNNING;
-	log_info("domain %s (%u) created: %s kernel, %u MiB at 0x%lx, entry 0x%lx\n", d->name, d->id,
-	         loader_format_name(entry.format), cfg->memory_mib, d->ram_hpa, entry.rip);
+	log_info("domain %s (%u) created: %s kernel, %u MiB at 0x%lx, %u vCPU%s, weight %u, entry 0x%lx\n",
+	         d->name, d->id, loader_format_name(d->boot_entry.format), memory_mib, d->ram_hpa, vcpus,
+	         vcpus == 1 ? "" : "s", d->weight, d->boot_entry.rip);
+	for (uint32_t i = 0; i < d->nvcpus; i++)
+		sched_add_vcpu(d->vcpus[i], i == 0 ? VCPU_RUNNABLE : VCPU_OFFLINE);
 	return d;
 
 fail:
 	fmt_snprintf(d->stop_reason, sizeof d->stop_reason, "%s", why);
 	d->state = DOMAIN_NOT_STARTED;
 	log_info("domain %s not started: %s\n", d->name, why);
+	if (whyp)
+		*whyp = d->stop_reason;
 	domain_destroy(d);
 	return 0;
 }
 
+int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg)
+{
+	if (id == 0 || id >= d->nvcpus)
+		return -HC_EINVAL;
+	struct vcpu *v = d->vcpus[id];
+	struct guest_entry e = d->boot_entry;
+	e.rip = rip;
+	e.rsp = rsp;
+	e.rdi = arg;
+	return sched_start_vcpu(v, &e);
+}
+
+/* Frees everything; the vCPUs must be off every CPU and out of the run queues. */
 void domain_destroy(struct domain *d)
 {
-	struct pcpu *cpu = this_cpu();
 	for (unsigned i = 0; i < d->nvcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
-		if (v->vmcs_pa) {
-			vmclear(v->vmcs_pa);
-			if (cpu->current == v)
-				cpu->current = 0;
+		d->guest_tsc_total += v->guest_tsc;
+		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+			d->exits_total += v->stats[r].count;
+		if (v->vmcs_pa)
 			give_pages(d, v->vmcs_pa, 1);
-		}
-		fpu_forget(cpu, v);
 		give_pages(d, virt_to_phys(v), VCPU_PAGES);
 		d->vcpus[i] = 0;
 	}

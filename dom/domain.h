@@ -9,11 +9,15 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include "boot/config.h"
+#include "boot/loader.h"
+#include "dev/console_ring.h"
 #include "dev/uart.h"
+#include "lib/spinlock.h"
 #include "ept/ept.h"
+#include "hinoki/domctl.h"
 #include "vmx/vcpu.h"
 
-#define MAX_DOMAINS        CONFIG_MAX_DOMAINS
+#define MAX_DOMAINS        64
 #define MAX_VCPUS_PER_DOM  8
 #define DOMAIN_CONSOLE_LINE 256
 
@@ -22,15 +26,27 @@ enum domain_state {
 	DOMAIN_RUNNING,
 	DOMAIN_ENDED,      /* exited by itself (port 0xf4 or HC_EXIT) */
 	DOMAIN_STOPPED,    /* stopped by the hypervisor after a fault */
+	DOMAIN_DESTROYED,  /* destroyed by the management domain */
 };
 
 struct domain {
 	uint32_t id;
 	char name[CONFIG_NAME_MAX];
 	enum domain_type type;
-	enum domain_state state;
+	volatile enum domain_state state;
 	int exit_code;
 	char stop_reason[160];
+	const struct domain_config *cfg;
+
+	/* Scheduling parameters (HC_DOMCTL_SCHED changes them). */
+	uint32_t weight;
+	uint64_t cpus_mask;
+	volatile uint32_t paused;
+	volatile uint32_t finishing;   /* set once, by the CPU that releases its resources */
+	volatile uint32_t finished;    /* its resources are released and its statistics printed */
+	uint32_t denied_calls;         /* control hypercalls refused to it */
+	uint64_t guest_tsc_total, exits_total;  /* of vCPUs already freed */
+	struct guest_entry boot_entry; /* the long-mode state secondary vCPUs start from */
 
 	uint64_t ram_hpa, ram_bytes;
 	struct ept ept;
@@ -39,9 +55,11 @@ struct domain {
 	uint64_t msr_bitmap_pa;
 	uint64_t frames_used;      /* every page taken from the allocator for this domain */
 
+	struct spinlock uart_lock;     /* the UART and console line: its vCPUs and CPU 0's input poll */
 	struct uart16550 uart;
 	char con_line[DOMAIN_CONSOLE_LINE];
 	unsigned con_len;
+	struct console_ring console_ring;   /* all its output, for HC_DOMCTL_CONSOLE */
 
 	unsigned nvcpus;
 	struct vcpu *vcpus[MAX_VCPUS_PER_DOM];
@@ -53,19 +71,40 @@ struct domain *domain_at(unsigned i);
 /* A table entry for a domain that could not be started, with the reason (for the summary). */
 void domain_record_failure(uint32_t id, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Build a domain from its config and loaded files; NULL after reporting why. */
-struct domain *domain_create(uint32_t id, const struct domain_config *cfg,
+/* Overrides for a domain created at run time (zero fields keep the config's). */
+struct domain_overrides {
+	uint32_t memory_mib, vcpus, weight;
+	uint64_t cpus_mask;
+	const char *extra;             /* NULL: the config's */
+};
+
+/* Build a domain from its config and loaded files; NULL after reporting why (in *why if given). */
+struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const struct domain_overrides *ov,
                              const void *kernel, uint64_t kernel_len,
-                             const void *ramdisk, uint64_t ramdisk_len);
+                             const void *ramdisk, uint64_t ramdisk_len, const char **why);
+/* TSC rate given to guests in their boot information. */
+void domain_set_tsc_khz(uint64_t khz);
+/* Give a destroyed domain's table slot back. */
+void domain_release_slot(struct domain *d);
+/* Domain by id among live table entries; NULL if none. */
+struct domain *domain_by_id(uint32_t id);
+/* True while the domain may still run (running or paused). */
+static inline int domain_live(const struct domain *d) { return d->state == DOMAIN_RUNNING; }
+/* Start secondary vCPU `id` at rip/rsp with rdi = arg (HC_VCPU_UP). 0 or -HC_E*. */
+int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg);
+/* Move a running domain to `to` (ended, stopped, destroyed); false if it had already left running. */
+int domain_leave_running(struct domain *d, enum domain_state to);
 /* The domain ends by its own request. */
 void domain_exit(struct domain *d, int code);
 /* The hypervisor stops the domain: prints the reason and v's registers. */
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* HC_DOMCTL_CONSOLE on d's output ring: bytes copied into buf. */
+int64_t domain_console_read(struct domain *d, struct hinoki_console_read *req, uint8_t *buf);
 /* Print the exit-statistics table of each vCPU. */
 void domain_print_stats(const struct domain *d);
 /* Return every frame; d must no longer run anywhere. */
 void domain_destroy(struct domain *d);
-/* Bytes the guest wrote to its console (UART or hypercall), split into "[name] " lines. */
+/* Bytes the guest wrote to its console (UART or hypercall), split into "[name] " lines; uart_lock held. */
 void domain_console_put(struct domain *d, uint8_t byte);
 
 #endif

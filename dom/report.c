@@ -9,6 +9,7 @@
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/string.h"
+#include "hinoki/hypercall.h"
 #include "vmx/exit.h"
 #include "vmx/vmx_ops.h"
 
@@ -16,16 +17,19 @@ static void console_flush(struct domain *d)
 {
 	if (!d->con_len)
 		return;
+	console_lock_acquire();
 	console_write("[", 1);
 	console_write(d->name, strlen(d->name));
 	console_write("] ", 2);
 	console_write(d->con_line, d->con_len);
 	console_write("\n", 1);
+	console_lock_release();
 	d->con_len = 0;
 }
 
 void domain_console_put(struct domain *d, uint8_t byte)
 {
+	console_ring_put(&d->console_ring, byte);
 	if (byte == '\n') {
 		console_flush(d);
 		return;
@@ -40,12 +44,32 @@ void domain_console_put(struct domain *d, uint8_t byte)
 		console_flush(d);
 }
 
+int64_t domain_console_read(struct domain *d, struct hinoki_console_read *req, uint8_t *buf)
+{
+	uint32_t lost = 0;
+	spin_lock(&d->uart_lock);
+	int n = console_ring_read(&d->console_ring, &req->pos, buf, req->len, &lost);
+	spin_unlock(&d->uart_lock);
+	if (n < 0)
+		return -HC_EINVAL;
+	req->lost = lost;
+	return n;
+}
+
+int domain_leave_running(struct domain *d, enum domain_state to)
+{
+	enum domain_state running = DOMAIN_RUNNING;
+	return __atomic_compare_exchange_n(&d->state, &running, to, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
 void domain_exit(struct domain *d, int code)
 {
+	spin_lock(&d->uart_lock);
 	console_flush(d);
-	d->state = DOMAIN_ENDED;
+	spin_unlock(&d->uart_lock);
 	d->exit_code = code;
-	log_info("domain %s (%u) ended: exit code %d\n", d->name, d->id, code);
+	if (domain_leave_running(d, DOMAIN_ENDED))
+		log_info("domain %s (%u) ended: exit code %d\n", d->name, d->id, code);
 }
 
 static void dump_vcpu(struct vcpu *v)
@@ -66,11 +90,16 @@ static void dump_vcpu(struct vcpu *v)
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
 {
 	va_list ap;
+	spin_lock(&d->uart_lock);
 	console_flush(d);
+	spin_unlock(&d->uart_lock);
 	va_start(ap, fmt);
-	fmt_vsnprintf(d->stop_reason, sizeof d->stop_reason, fmt, ap);
+	char reason[sizeof d->stop_reason];
+	fmt_vsnprintf(reason, sizeof reason, fmt, ap);
 	va_end(ap);
-	d->state = DOMAIN_STOPPED;
+	if (!domain_leave_running(d, DOMAIN_STOPPED))
+		return;   /* it had already ended: the first reason stands */
+	memcpy(d->stop_reason, reason, sizeof reason);
 	log_info("domain %s (%u) stopped: %s\n", d->name, d->id, d->stop_reason);
 	if (v)
 		dump_vcpu(v);

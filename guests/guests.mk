@@ -16,9 +16,11 @@ GUEST_CFLAGS32 := $(GUEST_CFLAGS) -m32 -march=i686
 GUEST_LDFLAGS  := -nostdlib -static -z noexecstack --fatal-warnings -Lguests/lib
 
 GUEST_LIB_C := guests/lib/fmt.c guests/lib/serial.c guests/lib/mem.c guests/lib/exit.c
-# Hinoki ELF64 guests: start64 (calls guest_main) and the hypercall gate.
-GUEST_LIB64 := $(patsubst guests/%.c,$(GUEST_OUT)/obj64/%.o,$(GUEST_LIB_C) guests/lib/hc_exit.c) \
-	$(GUEST_OUT)/obj64/lib/start64.o $(GUEST_OUT)/obj64/lib/hypercall.o
+# Hinoki ELF64 guests: start64 (loads the IDT, calls guest_main), the
+# hypercall gate, the exception stubs and the XMM load/store helpers.
+GUEST_LIB64 := $(patsubst guests/%.c,$(GUEST_OUT)/obj64/%.o,$(GUEST_LIB_C) guests/lib/hc_exit.c \
+	guests/lib/trap.c guests/lib/fpu_check.c) \
+	$(patsubst %,$(GUEST_OUT)/obj64/lib/%.o,start64 hypercall trap_entry fpu)
 # Multiboot guests: mbentry (GDT, stack, calls mb_main); no hypercalls.
 GUEST_LIB32 := $(patsubst guests/%.c,$(GUEST_OUT)/obj32/%.o,$(GUEST_LIB_C)) \
 	$(GUEST_OUT)/obj32/lib/mbentry.o
@@ -84,9 +86,20 @@ GUEST_TARGETS :=
 $(eval $(call hinoki64_guest,hello))
 $(eval $(call hinoki64_guest,triple))
 $(eval $(call hinoki64_guest,badmem))
+$(eval $(call hinoki64_guest,traps))
 $(eval $(call multiboot_guest,mbhello))
 $(eval $(call multiboot_aout_guest,mbaout,guests/mbhello/main.c))
 
 guests: $(GUEST_TARGETS)
 
 .PHONY: guests
+
+# Guests of the management-domain work: the shell (mgmt) and the test guests
+# it drives. They share these library pieces beyond GUEST_LIB64.
+GUEST_LIB64_CTL := guests/lib/tsc.c guests/lib/serial_in.c guests/lib/lineedit.c guests/lib/cmdline.c
+$(eval $(call hinoki64_guest,mgmt,$(GUEST_LIB64_CTL)))
+$(eval $(call hinoki64_guest,cpuhog,$(GUEST_LIB64_CTL)))
+$(eval $(call hinoki64_guest,memcheck,$(GUEST_LIB64_CTL)))
+$(eval $(call hinoki64_guest,evil,$(GUEST_LIB64_CTL)))
+# `guests:` above was expanded before these lines; list them again.
+guests: $(GUEST_TARGETS)

@@ -8,6 +8,7 @@
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/serial.h"
+#include "lib/spinlock.h"
 
 #define LOG_LINE_MAX 512
 
@@ -35,6 +36,25 @@ void console_write(const char *s, size_t len)
 		firmware_sink(s, len);
 }
 
+/*
+ * One lock keeps lines from different CPUs whole. A panic takes it only if it
+ * can get it within a bounded wait: the CPU holding it may be the one that
+ * broke, and the report matters more than tidy output.
+ */
+static struct spinlock console_lock = SPINLOCK_INIT;
+static volatile int panicking;
+#define PANIC_LOCK_SPINS 10000000
+
+void log_panic_begin(void)
+{
+	for (int i = 0; i < PANIC_LOCK_SPINS && !spin_trylock(&console_lock); i++)
+		__asm__ volatile("pause");
+	panicking = 1;
+}
+
+void console_lock_acquire(void) { spin_lock(&console_lock); }
+void console_lock_release(void) { spin_unlock(&console_lock); }
+
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
@@ -43,7 +63,13 @@ static void vlog(const char *prefix, const char *fmt, va_list ap)
 	size_t len = (size_t)n + (size_t)m;
 	if (len > sizeof line - 1)
 		len = sizeof line - 1;
+	if (panicking) {
+		console_write(line, len);
+		return;
+	}
+	spin_lock(&console_lock);
 	console_write(line, len);
+	spin_unlock(&console_lock);
 }
 
 #define DEFINE_LOG(fn, prefix) \
@@ -56,9 +82,13 @@ DEFINE_LOG(log_err, "hinoki: error: ")
 
 void panic(const char *fmt, ...)
 {
+	char line[LOG_LINE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vlog("hinoki: panic: ", fmt, ap);
+	int n = fmt_vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	log_panic_begin();
+	console_write("hinoki: panic: ", 15);
+	console_write(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	power_off(POWER_FAILURE);
 }

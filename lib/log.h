@@ -8,8 +8,10 @@
 
 #include <stddef.h>
 
-/* Raw bytes to every console, no prefix. */
+/* Raw bytes to every console, no prefix; callers hold the console lock around a whole line. */
 void console_write(const char *s, size_t len);
+void console_lock_acquire(void);
+void console_lock_release(void);
 /* Extra sink used before ExitBootServices (the firmware's text console); NULL to drop it. */
 void console_set_firmware_sink(void (*sink)(const char *s, size_t len));
 /* Whether lines also go to the real COM1 directly (off while the firmware console already does). */
@@ -19,6 +21,9 @@ void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /*
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));    /* "hinoki: " */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));    /* "hinoki: warning: " */
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));     /* "hinoki: error: " */
+
+/* From here on this CPU prints without waiting for the console lock (fatal paths only). */
+void log_panic_begin(void);
 
 /* A broken hypervisor invariant: print why, then power off with a failure status. */
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -33,3 +33,10 @@ void serial_drain(void)
 	for (int i = 0; i < SPIN_LIMIT && !(inb(COM1 + UART_LSR) & UART_LSR_TEMT); i++)
 		cpu_relax();
 }
+
+int serial_getc_nonblock(void)
+{
+	if (!(inb(COM1 + UART_LSR) & UART_LSR_DR))
+		return -1;
+	return inb(COM1 + UART_RBR);
+}

@@ -4,6 +4,8 @@
 
 void serial_init(void);
 void serial_putc(char c);
+/* A received byte, or -1 when none is waiting. */
+int serial_getc_nonblock(void);
 /* Wait until the transmitter is empty, so nothing is lost at power-off. */
 void serial_drain(void);
 

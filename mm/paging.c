@@ -2,7 +2,8 @@
  * Host page tables: an identity map of all physical memory, with 1 GiB pages
  * where the CPU has them (else 2 MiB). Identity keeps the UEFI image's
  * addresses valid after ExitBootServices and makes a physical address a
- * pointer everywhere in the hypervisor.
+ * pointer everywhere in the hypervisor. The PML4 lies below 4 GiB: starting
+ * APs load CR3 from 32-bit protected mode (boot/ap_trampoline.asm).
  */
 #include "hw/cpuid.h"
 #include "hw/cr.h"
@@ -13,6 +14,7 @@
 #define GIB (1ULL << 30)
 #define MIB2 (1ULL << 21)
 #define ENTRIES 512
+#define PML4_LIMIT (4 * GIB)   /* CR3 is loaded in 32-bit mode when an AP starts */
 
 static int has_1g_pages(void)
 {
@@ -33,9 +35,17 @@ int paging_init(uint64_t top)
 		gibs = (uint64_t)ENTRIES * ENTRIES;
 	int big = has_1g_pages();
 
+	/*
+	 * Allocated first, from a lowest-address-first allocator: it is the lowest
+	 * free frame, far below 4 GiB on any machine that booted UEFI.
+	 */
 	uint64_t pml4_pa = mem_alloc_pages(1, 1);
 	if (!pml4_pa)
 		return -1;
+	if (pml4_pa + FRAME_SIZE > PML4_LIMIT) {
+		log_err("host PML4 at 0x%lx, above 4 GiB: a 32-bit CR3 cannot hold it\n", pml4_pa);
+		return -1;
+	}
 	uint64_t *pml4 = phys_to_virt(pml4_pa);
 	for (uint64_t g = 0; g < gibs; g++) {
 		uint64_t i4 = g / ENTRIES, i3 = g % ENTRIES;

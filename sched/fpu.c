@@ -1,11 +1,11 @@
 /*
  * VMX switches no FPU state, and the hypervisor itself never touches x87/SSE
- * (it is built with -mgeneral-regs-only), so the registers simply stay with
- * the guest that last ran. Only when a different vCPU is about to run is the
- * owner's state saved and the newcomer's restored: no cost on the exit path.
- * Guests see no XSAVE (vmx/exit_cpuid.c), so FXSAVE covers all their state.
+ * (it is built with -mgeneral-regs-only), so the registers hold the running
+ * guest's state across all its exits. Only when a vCPU leaves a CPU (another
+ * takes its place, or it blocks) is the state saved, and restored when it is
+ * scheduled again, on whichever CPU: no cost on the exit path. Guests see no
+ * XSAVE (vmx/exit_cpuid.c), so FXSAVE covers all their state.
  */
-#include "boot/pcpu.h"
 #include "lib/string.h"
 #include "sched/fpu.h"
 #include "vmx/vcpu.h"
@@ -24,18 +24,12 @@ void fpu_init_state(struct vcpu *v)
 	memcpy(v->fpu + FXSAVE_MXCSR_OFFSET, &mxcsr, sizeof mxcsr);
 }
 
-void fpu_switch_to(struct pcpu *cpu, struct vcpu *v)
+void fpu_save(struct vcpu *v)
 {
-	if (cpu->fpu_owner == v)
-		return;
-	if (cpu->fpu_owner)
-		__asm__ volatile("fxsave64 %0" : "=m"(cpu->fpu_owner->fpu));
-	__asm__ volatile("fxrstor64 %0" :: "m"(v->fpu));
-	cpu->fpu_owner = v;
+	__asm__ volatile("fxsave64 %0" : "=m"(v->fpu));
 }
 
-void fpu_forget(struct pcpu *cpu, struct vcpu *v)
+void fpu_restore(const struct vcpu *v)
 {
-	if (cpu->fpu_owner == v)
-		cpu->fpu_owner = 0;
+	__asm__ volatile("fxrstor64 %0" :: "m"(v->fpu));
 }

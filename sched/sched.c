@@ -1,13 +1,26 @@
 /*
- * The run loop of one CPU: round-robin over the runnable vCPUs of running
- * domains, each entered for at most one slice (the VMX-preemption timer ends
- * it where the CPU has one). It also closes each exit's root-mode time
- * measurement just before the next VM entry, whichever vCPU that is, so the
- * cycles counted are exactly the CPU's time outside guests.
+ * Per-CPU scheduling. Each vCPU is homed on one CPU's run queue; a CPU runs
+ * the runnable vCPU of its queue with the least virtual runtime (guest time
+ * scaled by SCHED_WEIGHT_UNIT / weight, so twice the weight earns twice the
+ * time), for at most one slice, ended by the VMX-preemption timer. A CPU with
+ * nothing runnable steals from a CPU that has two or more runnable vCPUs, if
+ * pinning allows, else sleeps in HLT until a kick IPI or its timer.
+ *
+ * A vCPU's VMCS is active only on the CPU running it: when the vCPU leaves
+ * (another takes its turn, it blocks, its domain stops) the VMCS is cleared
+ * and its FPU state saved, so any CPU may load it next. Migration needs
+ * nothing more than re-homing.
+ *
+ * Root-mode time of each exit is closed just before the next VM entry on the
+ * CPU, whichever vCPU that is, so the statistics count exactly the CPU's time
+ * outside guests.
  */
+#include "boot/irq.h"
 #include "boot/pcpu.h"
+#include "boot/smp.h"
 #include "dom/domain.h"
-#include "hw/cr.h"
+#include "dom/lifecycle.h"
+#include "hinoki/hypercall.h"
 #include "lib/log.h"
 #include "lib/x86.h"
 #include "sched/fpu.h"
@@ -17,93 +30,370 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
-static uint64_t slice_tsc;
+#define IDLE_POLL_US 10000   /* idle CPUs look for work and console input this often */
+
+static uint64_t slice_tsc, idle_poll_tsc;
 static uint32_t slice_timer;    /* preemption-timer ticks per slice */
 
-void sched_init(uint64_t tsc_per_slice)
+void sched_init(uint64_t tsc_per_slice, uint64_t tsc_per_us)
 {
 	slice_tsc = tsc_per_slice;
+	idle_poll_tsc = IDLE_POLL_US * tsc_per_us;
 	uint64_t ticks = slice_tsc >> vmx_caps.preempt_shift;
 	slice_timer = ticks > 0xffffffffu ? 0xffffffffu : (ticks ? (uint32_t)ticks : 1);
 }
 
-/* Next runnable vCPU after `after` in domain-table order, wrapping; NULL if none. */
-static struct vcpu *pick_next(struct vcpu *after)
+static int allowed_on(const struct vcpu *v, const struct pcpu *c)
 {
-	unsigned n = domain_count(), start = 0;
-	if (after) {
-		for (unsigned i = 0; i < n; i++)
-			if (domain_at(i) == after->dom)
-				start = i + 1;
+	return c->id < 64 && (v->dom->cpus_mask >> c->id) & 1;
+}
+
+static int may_run(const struct vcpu *v)
+{
+	const struct domain *d = v->dom;
+	return v->state == VCPU_RUNNABLE && !v->running_on && d->state == DOMAIN_RUNNING && !d->paused;
+}
+
+/* Caller holds c->rq_lock. */
+static uint64_t rq_min_vruntime(const struct pcpu *c)
+{
+	uint64_t min = ~0ULL;
+	for (const struct vcpu *v = c->rq; v; v = v->rq_next)
+		if (v->state == VCPU_RUNNABLE && v->vruntime < min)
+			min = v->vruntime;
+	return min == ~0ULL ? 0 : min;
+}
+
+static void rq_unlink(struct pcpu *c, struct vcpu *v)
+{
+	for (struct vcpu **pp = &c->rq; *pp; pp = &(*pp)->rq_next) {
+		if (*pp == v) {
+			*pp = v->rq_next;
+			v->rq_next = 0;
+			return;
+		}
 	}
-	for (unsigned k = 0; k < n; k++) {
-		struct domain *d = domain_at((start + k) % n);
-		if (d->state != DOMAIN_RUNNING)
+}
+
+/* Joining a queue starts at its fair-share clock: no burst of catch-up, no starvation. */
+static void rq_link(struct pcpu *c, struct vcpu *v)
+{
+	uint64_t min = rq_min_vruntime(c);
+	if (v->vruntime < min)
+		v->vruntime = min;
+	v->home = c->id;
+	v->rq_next = c->rq;
+	c->rq = v;
+}
+
+static void kick(struct pcpu *c)
+{
+	if (c != this_cpu())
+		irq_kick(c);
+}
+
+static unsigned cpu_load(const struct pcpu *c)
+{
+	unsigned load = 0;
+	for (const struct vcpu *v = c->rq; v; v = v->rq_next)
+		if (v->state != VCPU_OFFLINE)
+			load += v->dom->weight;
+	return load;
+}
+
+static struct pcpu *pick_home(struct vcpu *v)
+{
+	struct pcpu *best = 0;
+	unsigned best_load = ~0u;
+	for (unsigned i = 0; i < smp_cpu_count(); i++) {
+		struct pcpu *c = smp_cpu(i);
+		if (!allowed_on(v, c))
 			continue;
-		for (unsigned i = 0; i < d->nvcpus; i++)
-			if (d->vcpus[i]->state == VCPU_RUNNABLE)
-				return d->vcpus[i];
+		unsigned load = cpu_load(c);
+		if (load < best_load) {
+			best = c;
+			best_load = load;
+		}
+	}
+	return best ? best : smp_cpu(0);
+}
+
+void sched_add_vcpu(struct vcpu *v, enum vcpu_state state)
+{
+	struct pcpu *c = pick_home(v);
+	if (!allowed_on(v, c))
+		log_warn("domain %s: its cpus mask names no online CPU; vCPU %u runs on cpu%u\n",
+		         v->dom->name, v->id, c->id);
+	spin_lock(&c->rq_lock);
+	v->state = state;
+	rq_link(c, v);
+	spin_unlock(&c->rq_lock);
+	if (state == VCPU_RUNNABLE)
+		kick(c);
+}
+
+static struct pcpu *lock_home(struct vcpu *v)
+{
+	for (;;) {
+		struct pcpu *c = smp_cpu(v->home);
+		spin_lock(&c->rq_lock);
+		if (v->home == c->id)
+			return c;
+		spin_unlock(&c->rq_lock);   /* it moved meanwhile */
+	}
+}
+
+int sched_start_vcpu(struct vcpu *v, const struct guest_entry *e)
+{
+	struct pcpu *c = lock_home(v);
+	if (v->state != VCPU_OFFLINE) {
+		spin_unlock(&c->rq_lock);
+		return -HC_EBUSY;
+	}
+	vmcs_reset_guest(v, e);
+	v->vruntime = rq_min_vruntime(c);
+	v->state = VCPU_RUNNABLE;
+	spin_unlock(&c->rq_lock);
+	kick(c);
+	return 0;
+}
+
+void sched_wake(struct vcpu *v)
+{
+	struct pcpu *c = lock_home(v);
+	v->wake = 1;
+	if (v->state == VCPU_BLOCKED) {
+		uint64_t min = rq_min_vruntime(c);
+		v->state = VCPU_RUNNABLE;
+		if (v->vruntime < min)
+			v->vruntime = min;
+	}
+	spin_unlock(&c->rq_lock);
+	kick(c);
+}
+
+void sched_kick_domain(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		struct pcpu *c = d->vcpus[i]->running_on;
+		kick(c ? c : smp_cpu(d->vcpus[i]->home));
+	}
+}
+
+void sched_apply_affinity(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		struct pcpu *c = lock_home(v);
+		if (allowed_on(v, c)) {
+			spin_unlock(&c->rq_lock);
+			continue;
+		}
+		rq_unlink(c, v);
+		spin_unlock(&c->rq_lock);
+		/* A vCPU running now keeps its CPU until it leaves it; it is picked from the new home after. */
+		struct pcpu *n = pick_home(v);
+		spin_lock(&n->rq_lock);
+		rq_link(n, v);
+		spin_unlock(&n->rq_lock);
+		kick(n);
+		if (v->running_on)
+			kick(v->running_on);
+	}
+}
+
+/* Least vruntime among the queue's runnable vCPUs, claimed for cpu. */
+static struct vcpu *pick_local(struct pcpu *cpu)
+{
+	struct vcpu *best = 0;
+	spin_lock(&cpu->rq_lock);
+	for (struct vcpu *v = cpu->rq; v; v = v->rq_next)
+		if (may_run(v) && allowed_on(v, cpu) && (!best || v->vruntime < best->vruntime))
+			best = v;
+	if (best)
+		best->running_on = cpu;
+	spin_unlock(&cpu->rq_lock);
+	return best;
+}
+
+static unsigned runnable_count(const struct pcpu *c)
+{
+	unsigned n = 0;
+	for (const struct vcpu *v = c->rq; v; v = v->rq_next)
+		if (v->state == VCPU_RUNNABLE && v->dom->state == DOMAIN_RUNNING && !v->dom->paused)
+			n++;
+	return n;
+}
+
+/* Take a waiting vCPU from a CPU that has more runnable vCPUs than it can run at once. */
+static struct vcpu *steal(struct pcpu *cpu)
+{
+	for (unsigned i = 0; i < smp_cpu_count(); i++) {
+		struct pcpu *c = smp_cpu(i);
+		if (c == cpu)
+			continue;
+		struct pcpu *first = c->id < cpu->id ? c : cpu, *second = c->id < cpu->id ? cpu : c;
+		spin_lock(&first->rq_lock);
+		spin_lock(&second->rq_lock);
+		struct vcpu *got = 0;
+		if (runnable_count(c) >= 2) {
+			for (struct vcpu *v = c->rq; v && !got; v = v->rq_next)
+				if (may_run(v) && allowed_on(v, cpu))
+					got = v;
+			if (got) {
+				rq_unlink(c, got);
+				rq_link(cpu, got);
+				got->running_on = cpu;
+			}
+		}
+		spin_unlock(&second->rq_lock);
+		spin_unlock(&first->rq_lock);
+		if (got)
+			return got;
 	}
 	return 0;
 }
 
-static struct vcpu *last_exit;   /* whose exit's root-mode time is still being counted */
-
-static void close_exit_timing(void)
+/* Another vCPU here deserves the CPU more than v (v's slice is over, or it yielded). */
+static int someone_better(struct pcpu *cpu, const struct vcpu *v)
 {
-	if (!last_exit)
-		return;
-	last_exit->stats[last_exit->exit.reason].cycles += rdtsc() - last_exit->exit_tsc;
-	last_exit = 0;
+	int better = 0;
+	spin_lock(&cpu->rq_lock);
+	for (struct vcpu *u = cpu->rq; u && !better; u = u->rq_next)
+		if (u != v && may_run(u) && allowed_on(u, cpu) && u->vruntime <= v->vruntime)
+			better = 1;
+	spin_unlock(&cpu->rq_lock);
+	return better;
 }
 
-static void end_domain(struct domain *d)
+static void close_exit_timing(struct pcpu *cpu)
 {
-	close_exit_timing();
-	for (unsigned i = 0; i < d->nvcpus; i++)
-		d->vcpus[i]->state = VCPU_OFFLINE;
-	domain_print_stats(d);
-	domain_destroy(d);
+	struct vcpu *v = cpu->last_exit;
+	if (!v)
+		return;
+	v->stats[v->exit.reason].cycles += rdtsc() - v->exit_tsc;
+	cpu->last_exit = 0;
 }
 
 /* One entry and the handling of its exit. */
-static enum exit_action run_once(struct vcpu *v)
+static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v)
 {
 	if (vmx_has_preemption_timer())
 		vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, slice_timer);
-	close_exit_timing();
+	close_exit_timing(cpu);
+	v->entry_tsc = rdtsc();
 	int rc = vmx_run(v);
 	if (rc) {
 		uint32_t err = rc == 2 ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
+		const char *text = rc == 2 ? vmx_error_name(err) : "VMfailInvalid";
 		log_err("VM entry of domain %s failed: %s, VM-instruction error %u (%s)\n", v->dom->name,
-		        v->launched ? "VMRESUME" : "VMLAUNCH", err, rc == 2 ? vmx_error_name(err) : "VMfailInvalid");
+		        v->launched ? "VMRESUME" : "VMLAUNCH", err, text);
 		vmcs_dump();
-		domain_stop(v->dom, v, "VM entry failed: VM-instruction error %u (%s)", err,
-		            rc == 2 ? vmx_error_name(err) : "VMfailInvalid");
+		domain_stop(v->dom, v, "VM entry failed: VM-instruction error %u (%s)", err, text);
 		return EXIT_STOPPED;
 	}
+	uint64_t guest = v->exit_tsc - v->entry_tsc;
+	v->guest_tsc += guest;
+	v->vruntime += guest * SCHED_WEIGHT_UNIT / v->dom->weight;
 	v->launched = 1;
-	last_exit = v;
+	cpu->last_exit = v;
 	enum exit_action act = vmx_handle_exit(v);
 	v->stats[v->exit.reason].count++;
 	return act;
 }
 
-void sched_run(struct pcpu *cpu)
+/* HLT: block unless an event or the timer is already due. Returns 1 if v blocked. */
+static int block(struct pcpu *cpu, struct vcpu *v)
 {
-	struct vcpu *v = pick_next(0);
-	while (v) {
-		vmcs_load(v);
-		fpu_switch_to(cpu, v);
-		write_cr2(v->cr2);
-		enum exit_action act;
-		do
-			act = run_once(v);
-		while (act == EXIT_RESUME);
-		v->cr2 = read_cr2();
-		if (act == EXIT_STOPPED)
-			end_domain(v->dom);
-		v = pick_next(v);
+	int blocked = 0;
+	spin_lock(&cpu->rq_lock);
+	if (v->wake) {
+		v->wake = 0;
+	} else if (v->timer_deadline && rdtsc() >= v->timer_deadline) {
+		v->timer_deadline = 0;
+	} else {
+		v->state = VCPU_BLOCKED;
+		blocked = 1;
 	}
-	close_exit_timing();
+	spin_unlock(&cpu->rq_lock);
+	return blocked;
+}
+
+static void run(struct pcpu *cpu, struct vcpu *v)
+{
+	vmcs_enter_cpu(v, cpu);
+	fpu_restore(v);
+	write_cr2(v->cr2);
+	while (v->dom->state == DOMAIN_RUNNING && !v->dom->paused && allowed_on(v, cpu)) {
+		enum exit_action act = run_once(cpu, v);
+		if (act == EXIT_STOPPED)
+			break;
+		if (act == EXIT_BLOCK && block(cpu, v))
+			break;
+		if (act == EXIT_YIELD && someone_better(cpu, v))
+			break;
+		if (cpu->id == 0 && act != EXIT_RESUME)
+			lifecycle_poll_console();
+	}
+	close_exit_timing(cpu);
+	v->cr2 = read_cr2();
+	fpu_save(v);
+	vmclear(v->vmcs_pa);
+	v->launched = 0;
+	cpu->current = 0;
+	spin_lock(&cpu->rq_lock);
+	v->running_on = 0;
+	spin_unlock(&cpu->rq_lock);
+}
+
+/* Wake blocked vCPUs whose timer is due; returns TSC cycles until the next deadline (0: none). */
+static uint64_t expire_timers(struct pcpu *cpu)
+{
+	uint64_t now = rdtsc(), next = 0;
+	spin_lock(&cpu->rq_lock);
+	for (struct vcpu *v = cpu->rq; v; v = v->rq_next) {
+		if (v->state != VCPU_BLOCKED || !v->timer_deadline)
+			continue;
+		if (now >= v->timer_deadline) {
+			v->timer_deadline = 0;
+			v->state = VCPU_RUNNABLE;
+		} else if (!next || v->timer_deadline - now < next) {
+			next = v->timer_deadline - now;
+		}
+	}
+	spin_unlock(&cpu->rq_lock);
+	return next;
+}
+
+static void idle(struct pcpu *cpu, uint64_t next_timer)
+{
+	uint64_t wait = idle_poll_tsc;
+	if (next_timer && next_timer < wait)
+		wait = next_timer;
+	cpu->idle = 1;
+	irq_timer_arm(wait);
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	irq_timer_arm(0);
+	cpu->idle = 0;
+}
+
+void sched_cpu_loop(struct pcpu *cpu)
+{
+	for (;;) {
+		if (cpu->id == 0)
+			lifecycle_poll_console();
+		uint64_t next_timer = expire_timers(cpu);
+		struct vcpu *v = pick_local(cpu);
+		if (!v)
+			v = steal(cpu);
+		if (v) {
+			run(cpu, v);
+			if (v->dom->state != DOMAIN_RUNNING)
+				lifecycle_finish(v->dom);
+			continue;
+		}
+		if (cpu->id == 0 && !lifecycle_any_live())
+			lifecycle_shutdown();
+		idle(cpu, next_timer);
+	}
 }

@@ -11,7 +11,8 @@
 
 enum exit_action {
 	EXIT_RESUME,    /* re-enter the same vCPU */
-	EXIT_YIELD,     /* let the scheduler pick (slice over, vCPU blocked) */
+	EXIT_YIELD,     /* let the scheduler pick (slice over, a kick, HC_YIELD) */
+	EXIT_BLOCK,     /* HLT: the vCPU waits for its timer or an event */
 	EXIT_STOPPED,   /* the domain has ended or was stopped */
 };
 

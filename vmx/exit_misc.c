@@ -3,7 +3,7 @@
  * a failed VM entry, an access outside guest RAM), instructions a guest may
  * not use (#UD), events that only need counting, and HLT.
  */
-#include "boot/lapic.h"
+#include "boot/irq.h"
 #include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/ept.h"
@@ -40,16 +40,17 @@ enum exit_action exit_skip(struct vcpu *v)
 }
 
 /*
- * Host interrupt sources are masked at boot; one that still fires was
- * acknowledged by the exit itself ("acknowledge interrupt on exit"), so it
- * only needs an EOI to keep the local APIC from holding lower priorities.
+ * A host interrupt (a kick or the local APIC timer) arrived while the guest
+ * ran; the exit acknowledged it ("acknowledge interrupt on exit"). It means
+ * the scheduler has something to look at, so yield the decision to it.
  */
 enum exit_action exit_external_interrupt(struct vcpu *v)
 {
 	(void)v;
-	if (vmcs_read32(VMCS_VM_EXIT_INTR_INFO) & INTR_INFO_VALID)
-		lapic_eoi();
-	return EXIT_RESUME;
+	uint32_t info = vmcs_read32(VMCS_VM_EXIT_INTR_INFO);
+	if (info & INTR_INFO_VALID)
+		irq_handle(info & 0xff);
+	return EXIT_YIELD;
 }
 
 /* The exception bitmap is empty, so only an NMI gets here; it belongs to the host. */
@@ -66,16 +67,20 @@ enum exit_action exit_preemption_timer(struct vcpu *v)
 }
 
 /*
- * HLT waits for an interrupt. No virtual device raises interrupts yet, so
- * nothing could ever wake this vCPU: stop the domain and say so rather than
- * hold a CPU forever.
+ * HLT blocks the vCPU until its HC_SET_TIMER deadline or an event (console
+ * input, a wake from another domain's action). No virtual interrupts are
+ * delivered yet, so a vCPU that halts with interrupts disabled and no timer
+ * could never wake: stop its domain and say so rather than hold it forever.
  */
 enum exit_action exit_hlt(struct vcpu *v)
 {
 	uint64_t rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
-	domain_stop(v->dom, v, "HLT with %s: no interrupt source can wake it",
-	            (rflags & RFLAGS_IF) ? "interrupts enabled" : "interrupts disabled");
-	return EXIT_STOPPED;
+	if (!(rflags & RFLAGS_IF) && !v->timer_deadline && !v->wake) {
+		domain_stop(v->dom, v, "HLT with interrupts disabled and no timer set: it can never wake");
+		return EXIT_STOPPED;
+	}
+	vcpu_skip_insn(v);
+	return EXIT_BLOCK;
 }
 
 enum exit_action exit_ept_violation(struct vcpu *v)

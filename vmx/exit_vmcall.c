@@ -4,6 +4,7 @@
  * numbers return -HC_ENOSYS, never #UD, so a guest can probe. Only ring 0 of
  * a guest may call. docs/hypercalls.md is the ABI's prose.
  */
+#include "dom/control.h"
 #include "dom/domain.h"
 #include "hinoki/hypercall.h"
 #include "mm/mem.h"
@@ -28,8 +29,10 @@ static int64_t hc_console_put(struct vcpu *v, uint64_t gpa, uint64_t len, enum e
 	if (gpa >= d->ram_bytes || len > d->ram_bytes - gpa)
 		return -HC_EFAULT;
 	const uint8_t *p = phys_to_virt(d->ram_hpa + gpa);
+	spin_lock(&d->uart_lock);
 	for (uint64_t i = 0; i < len; i++)
 		domain_console_put(d, p[i]);
+	spin_unlock(&d->uart_lock);
 	return (int64_t)len;
 }
 
@@ -54,10 +57,32 @@ static int64_t hc_yield(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_acti
 	return 0;
 }
 
+/* Control hypercalls live in dom/control.c, behind the management-domain check. */
+static int64_t hc_domctl(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
+{
+	(void)a0, (void)a1;
+	return domctl_call(v, v->gpr[GPR_RAX], act);
+}
+
 static int64_t hc_null(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
 {
 	(void)v, (void)a0, (void)a1, (void)act;
 	return 0;
+}
+
+static int64_t hc_set_timer(struct vcpu *v, uint64_t deadline, uint64_t a1, enum exit_action *act)
+{
+	(void)a1, (void)act;
+	v->timer_deadline = deadline;
+	return 0;
+}
+
+static int64_t hc_vcpu_up(struct vcpu *v, uint64_t id, uint64_t rip, enum exit_action *act)
+{
+	(void)act;
+	if (id > UINT32_MAX)
+		return -HC_EINVAL;
+	return domain_vcpu_up(v->dom, (uint32_t)id, rip, v->gpr[GPR_RDX], v->gpr[GPR_R10]);
 }
 
 static const hypercall_fn hypercalls[HC_MAX] = {
@@ -67,6 +92,17 @@ static const hypercall_fn hypercalls[HC_MAX] = {
 	[HC_EXIT]        = hc_exit,
 	[HC_YIELD]       = hc_yield,
 	[HC_NULL]        = hc_null,
+	[HC_SET_TIMER]   = hc_set_timer,
+	[HC_VCPU_UP]     = hc_vcpu_up,
+	[HC_DOMCTL_LIST]     = hc_domctl,
+	[HC_DOMCTL_CREATE]   = hc_domctl,
+	[HC_DOMCTL_DESTROY]  = hc_domctl,
+	[HC_DOMCTL_PAUSE]    = hc_domctl,
+	[HC_DOMCTL_UNPAUSE]  = hc_domctl,
+	[HC_DOMCTL_SCHED]    = hc_domctl,
+	[HC_DOMCTL_CONSOLE]  = hc_domctl,
+	[HC_DOMCTL_STATS]    = hc_domctl,
+	[HC_DOMCTL_SHUTDOWN] = hc_domctl,
 };
 
 enum exit_action exit_vmcall(struct vcpu *v)

@@ -18,9 +18,9 @@ enum gpr {
 };
 
 enum vcpu_state {
+	VCPU_OFFLINE,     /* not started yet (secondary vCPUs wait for HC_VCPU_UP) */
 	VCPU_RUNNABLE,
-	VCPU_BLOCKED,     /* HLT: waits for an event */
-	VCPU_OFFLINE,     /* not started, or its domain has ended */
+	VCPU_BLOCKED,     /* HLT: waits for its timer or an event */
 };
 
 /* The exit being handled, decoded once from the VMCS. */
@@ -37,6 +37,7 @@ struct exit_stat {
 };
 
 struct domain;
+struct pcpu;
 
 #define FXSAVE_AREA_SIZE 512
 
@@ -48,9 +49,19 @@ struct vcpu {
 	uint64_t vmcs_pa;
 	uint32_t id;
 	uint16_t vpid;
-	enum vcpu_state state;
 	struct domain *dom;
 	struct exit_record exit;
+
+	/* Scheduling; changed under the home CPU's run-queue lock (sched/sched.c). */
+	enum vcpu_state state;
+	struct pcpu *running_on;  /* the CPU whose current VMCS this is, or NULL */
+	uint32_t home;            /* index of the CPU whose run queue holds it */
+	struct vcpu *rq_next;
+	uint64_t vruntime;        /* guest time scaled by weight: the fair-share clock */
+	uint64_t timer_deadline;  /* HC_SET_TIMER: TSC at which HLT ends; 0 for none */
+	volatile uint32_t wake;   /* an event arrived: the next HLT does not block */
+	uint64_t entry_tsc;       /* TSC just before the current VM entry */
+	uint64_t guest_tsc;       /* total TSC cycles in guest mode */
 	struct exit_stat stats[EXIT_REASON_COUNT];
 	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see sched/fpu.c. */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));

@@ -50,6 +50,14 @@ static void setup_controls(struct vcpu *v, const struct guest_entry *e)
 	vmcs_writenat(VMCS_CR4_GUEST_HOST_MASK, guest_cr4_mask());
 }
 
+/* The host-state fields that differ from CPU to CPU. */
+static void setup_host_cpu(struct pcpu *cpu)
+{
+	vmcs_writenat(VMCS_HOST_GS_BASE, (uint64_t)(uintptr_t)cpu);
+	vmcs_writenat(VMCS_HOST_TR_BASE, (uint64_t)(uintptr_t)&cpu->tss);
+	vmcs_writenat(VMCS_HOST_GDTR_BASE, (uint64_t)(uintptr_t)cpu->gdt);
+}
+
 static void setup_host(struct pcpu *cpu)
 {
 	struct desc_ptr idtr;
@@ -66,9 +74,7 @@ static void setup_host(struct pcpu *cpu)
 	vmcs_write16(VMCS_HOST_GS_SELECTOR, 0);
 	vmcs_write16(VMCS_HOST_TR_SELECTOR, SEL_TSS);
 	vmcs_writenat(VMCS_HOST_FS_BASE, 0);
-	vmcs_writenat(VMCS_HOST_GS_BASE, (uint64_t)(uintptr_t)cpu);
-	vmcs_writenat(VMCS_HOST_TR_BASE, (uint64_t)(uintptr_t)&cpu->tss);
-	vmcs_writenat(VMCS_HOST_GDTR_BASE, (uint64_t)(uintptr_t)cpu->gdt);
+	setup_host_cpu(cpu);
 	vmcs_writenat(VMCS_HOST_IDTR_BASE, idtr.base);
 	vmcs_write32(VMCS_HOST_IA32_SYSENTER_CS, 0);
 	vmcs_writenat(VMCS_HOST_IA32_SYSENTER_ESP, 0);
@@ -186,4 +192,26 @@ void vmcs_load(struct vcpu *v)
 		return;
 	vmptrld(v->vmcs_pa);
 	cpu->current = v;
+}
+
+void vmcs_enter_cpu(struct vcpu *v, struct pcpu *cpu)
+{
+	vmptrld(v->vmcs_pa);
+	cpu->current = v;
+	v->launched = 0;
+	setup_host_cpu(cpu);
+}
+
+void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e)
+{
+	struct pcpu *cpu = this_cpu();
+	struct vcpu *was = cpu->current;
+	vmptrld(v->vmcs_pa);
+	setup_guest(v, e);
+	vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmx_caps.entry |
+	             (e->mode == ENTRY_LONG64 ? (uint32_t)ENTRY_CTL_IA32E_MODE_GUEST : 0));
+	vmclear(v->vmcs_pa);
+	cpu->current = 0;
+	if (was)
+		vmcs_load(was);
 }

@@ -17,6 +17,10 @@ void vmx_exit_entry(void);
 int vmcs_setup(struct vcpu *v, struct pcpu *cpu, const struct guest_entry *e);
 /* Make v's VMCS current on this CPU. */
 void vmcs_load(struct vcpu *v);
+/* Load a cleared VMCS on `cpu` and point its host state at that CPU's tables. */
+void vmcs_enter_cpu(struct vcpu *v, struct pcpu *cpu);
+/* Replace a cleared (not running) VMCS's guest state with e's; the caller's VMCS stays current. */
+void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e);
 /* Print the VMCS grouped by area (after a failed entry or a fatal exit). */
 void vmcs_dump(void);
 /* VM-instruction error number -> the SDM's text. */

@@ -1,7 +1,7 @@
 /*
- * What a Hinoki ELF64 guest built on guests/lib gets: start64.asm calls
- * guest_main with the boot information, and guest_main's return value
- * becomes the HC_EXIT code.
+ * What a Hinoki ELF64 guest built on guests/lib gets: start64.asm loads the
+ * exception IDT (trap.h) and calls guest_main with the boot information, and
+ * guest_main's return value becomes the HC_EXIT code.
  */
 #ifndef GUEST_GUEST_H
 #define GUEST_GUEST_H
@@ -13,12 +13,15 @@
 
 #include "hinoki/bootinfo.h"
 
+#include "cpu.h"
 #include "exit.h"
 #include "fmt.h"
+#include "fpu.h"
 #include "hypercall.h"
 #include "io.h"
 #include "mem.h"
 #include "serial.h"
+#include "trap.h"
 
 int guest_main(const struct hinoki_bootinfo *bi);
 

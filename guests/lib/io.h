@@ -59,6 +59,8 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 
 /* CPUID leaf 1 (Feature Information), ECX bits. */
 #define CPUID_1_ECX_VMX        (1u << 5)
+#define CPUID_1_ECX_XSAVE      (1u << 26)
+#define CPUID_1_ECX_OSXSAVE    (1u << 27)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
 
 static inline void cpu_pause(void)

@@ -1,8 +1,9 @@
 ; Entry of a Hinoki ELF64 guest (include/hinoki/bootinfo.h). The hypervisor
 ; enters here in long mode, identity-mapped, interrupts off, RSP set and RDI =
 ; guest-physical address of struct hinoki_bootinfo, which is passed straight
-; through as guest_main's argument and kept in guest_bootinfo. guest_main's
-; return value is the exit code.
+; through as guest_main's argument and kept in guest_bootinfo. The exception
+; IDT (trap.c) is loaded first, so a fault names itself instead of ending in
+; a triple fault. guest_main's return value is the exit code.
 
 bits 64
 default rel
@@ -10,12 +11,18 @@ default rel
 section .text.entry
 global _start
 extern guest_main
+extern trap_init
 extern hc_exit
 
 _start:
 	mov [guest_bootinfo], rdi
 	cld                     ; the C calling convention wants DF clear
 	and rsp, -16            ; and RSP 16-aligned at the call
+	push rdi
+	push rdi                ; two pushes keep the alignment
+	call trap_init
+	pop rdi
+	pop rdi
 	call guest_main
 	movzx edi, al
 	call hc_exit            ; does not return

@@ -19,8 +19,10 @@
 #define HINOKI_GPA_PML4     0x4000ULL  /* identity page tables: PML4, PDPT, 4 PDs   */
 #define HINOKI_GPA_PDPT     0x5000ULL
 #define HINOKI_GPA_PD       0x6000ULL  /* 4 pages: 0x6000-0x9fff map 0-4 GiB, 2 MiB pages */
+#define HINOKI_GPA_SCRIPT   0xa000ULL  /* NUL-terminated boot script (mgmt domain), <= 4 KiB */
 #define HINOKI_GPA_STACK_TOP 0x80000ULL /* initial RSP; the stack grows down from here */
 #define HINOKI_CMDLINE_MAX  4096
+#define HINOKI_SCRIPT_MAX   4096
 #define HINOKI_GUEST_LOAD_MIN 0x100000ULL /* kernels load at or above 1 MiB */
 
 /* GDT selectors in the entry GDT. */
@@ -39,6 +41,9 @@ struct hinoki_bootinfo {
 	uint32_t vcpus;
 	uint32_t flags;        /* HINOKI_BOOT_F_* */
 	char     domain_name[32];
+	uint64_t script_gpa;   /* HINOKI_GPA_SCRIPT when the config gives a script, else 0 */
+	uint32_t tsc_khz;      /* TSC rate, for timeouts and HC_SET_TIMER deadlines */
+	uint32_t reserved;
 };
 
 #define HINOKI_BOOT_F_MGMT (1u << 0) /* this is the management domain */

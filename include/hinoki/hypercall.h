@@ -13,7 +13,24 @@
 #define HC_EXIT         3  /* rdi = exit code; does not return                 */
 #define HC_YIELD        4  /* -> 0                                             */
 #define HC_NULL         5  /* does nothing, returns 0: the exit-cost baseline  */
-#define HC_MAX          6
+#define HC_SET_TIMER    6  /* rdi = TSC deadline (0 cancels): HLT wakes at it -> 0 */
+#define HC_VCPU_UP      7  /* rdi = vcpu id, rsi = entry RIP, rdx = RSP, r10 = value for RDI -> 0 */
+
+/*
+ * Control hypercalls: the management domain (type = mgmt) only; any other
+ * domain gets -HC_EPERM and the attempt is logged. Structures in
+ * include/hinoki/domctl.h.
+ */
+#define HC_DOMCTL_LIST     32 /* rdi = gpa of struct hinoki_dominfo[], rsi = capacity -> count of domains */
+#define HC_DOMCTL_CREATE   33 /* rdi = gpa of struct hinoki_create -> new domain id */
+#define HC_DOMCTL_DESTROY  34 /* rdi = domain id -> 0 */
+#define HC_DOMCTL_PAUSE    35 /* rdi = domain id -> 0 */
+#define HC_DOMCTL_UNPAUSE  36 /* rdi = domain id -> 0 */
+#define HC_DOMCTL_SCHED    37 /* rdi = domain id, rsi = weight (0: keep), rdx = CPU mask (0: keep) -> 0 */
+#define HC_DOMCTL_CONSOLE  38 /* rdi = domain id, rsi = gpa of struct hinoki_console_read -> bytes copied */
+#define HC_DOMCTL_STATS    39 /* rdi = domain id, rsi = vcpu, rdx = gpa of struct hinoki_exit_stat[], r10 = capacity -> entries */
+#define HC_DOMCTL_SHUTDOWN 40 /* end every other domain, then power off when this one ends -> 0 */
+#define HC_MAX             41
 
 #define HINOKI_VERSION_MAJOR 0
 #define HINOKI_VERSION_MINOR 1
@@ -21,6 +38,10 @@
 /* Errors, returned negated in RAX (values as Linux errno for familiarity). */
 #define HC_EPERM  1
 #define HC_EFAULT 14
+#define HC_ENOENT 2   /* no such domain */
+#define HC_ENOMEM 12
+#define HC_EBUSY  16  /* e.g. vCPU already running */
+#define HC_EEXIST 17
 #define HC_EINVAL 22
 #define HC_ENOSYS 38
 
@@ -28,7 +49,7 @@
 #define HINOKI_CPUID_BASE      0x40000000u
 #define HINOKI_CPUID_MAX_LEAF  0x40000001u
 #define HINOKI_CPUID_SIGNATURE "HinokiHinoki"
-/* Leaf 0x40000001: EAX = (major << 16) | minor, EBX = domain id. */
+/* Leaf 0x40000001: EAX = (major << 16) | minor, EBX = domain id, ECX = TSC kHz. */
 
 /* Port a guest writes its exit code to (the isa-debug-exit convention). */
 #define HINOKI_PORT_EXIT 0xf4

@@ -15,6 +15,22 @@
 #define APIC_REG_LVT_LINT0   0x350
 #define APIC_REG_LVT_LINT1   0x360
 #define APIC_REG_LVT_ERROR   0x370
+#define APIC_REG_ICR_LOW     0x300
+#define APIC_REG_ICR_HIGH    0x310   /* xAPIC only: x2APIC has one 64-bit ICR MSR */
+
+/* xAPIC ID register: the id is in bits 31:24; x2APIC's is the whole 32-bit register. */
+#define APIC_ID_SHIFT        24
+#define APIC_XAPIC_MAX_ID    0xfeu   /* 0xff is the xAPIC broadcast destination */
+
+/* Interrupt Command Register (SDM "Local APIC": "Issuing Interprocessor Interrupts"). */
+#define APIC_ICR_VECTOR_MASK      0xffu
+#define APIC_ICR_DM_INIT          (5u << 8)
+#define APIC_ICR_DM_STARTUP       (6u << 8)
+#define APIC_ICR_DELIVERY_PENDING (1u << 12)   /* xAPIC only */
+#define APIC_ICR_LEVEL_ASSERT     (1u << 14)
+#define APIC_ICR_TRIGGER_LEVEL    (1u << 15)
+#define APIC_ICR_XAPIC_DEST_SHIFT 24           /* in ICR_HIGH */
+#define APIC_ICR_X2APIC_DEST_SHIFT 32          /* in the 64-bit MSR */
 
 #define APIC_LVT_MASKED      BIT(16)
 #define APIC_BASE_X2APIC     BIT(10)

@@ -7,65 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot/config.h"
-#include "tests/unit/check.h"
-
-#define MAX_REPORTS 64
-
-static struct { unsigned line; char msg[256]; char file[32]; } reports[MAX_REPORTS];
-static unsigned nreports;
-static struct hv_config cfg;
-
-static void collect(void *ctx, const char *file, unsigned line, const char *msg)
-{
-	unsigned *calls = ctx;
-	(*calls)++;
-	if (nreports < MAX_REPORTS) {
-		reports[nreports].line = line;
-		snprintf(reports[nreports].msg, sizeof(reports[0].msg), "%s", msg);
-		snprintf(reports[nreports].file, sizeof(reports[0].file), "%s", file);
-		nreports++;
-	}
-}
-
-/* Parse text; returns the problem count, which must equal the number of reports. */
-static int parse(const char *text)
-{
-	unsigned calls = 0;
-	nreports = 0;
-	int n = config_parse(text, strlen(text), "test.cfg", &cfg, collect, &calls);
-	CHECK_EQ(n, calls);
-	return n;
-}
-
-/* A report on `line` containing `want`. */
-static void expect_report(unsigned line, const char *want)
-{
-	for (unsigned i = 0; i < nreports; i++)
-		if (reports[i].line == line && strstr(reports[i].msg, want))
-			return;
-	fprintf(stderr, "  no report on line %u containing \"%s\"; got:\n", line, want);
-	for (unsigned i = 0; i < nreports; i++)
-		fprintf(stderr, "    %u: %s\n", reports[i].line, reports[i].msg);
-	CHECK(0);
-}
-
-/* One bad line in a domain: exactly one report on `line`, and the domain spoiled. */
-static void expect_one(const char *text, unsigned line, const char *want)
-{
-	CHECK_EQ(parse(text), 1);
-	expect_report(line, want);
-	if (cfg.ndomains == 1)
-		CHECK(!cfg.domains[0].valid);
-}
-
-static const struct domain_config *dom(const char *name)
-{
-	for (unsigned i = 0; i < cfg.ndomains; i++)
-		if (strcmp(cfg.domains[i].name, name) == 0)
-			return &cfg.domains[i];
-	return NULL;
-}
+#include "tests/unit/config_check.h"
 
 /* ---- valid input ------------------------------------------------------------- */
 
@@ -470,7 +412,7 @@ static void test_fuzz(void)
 {
 	static const char base[] =
 		"on_error = poweroff\nslice_us = 5000\n[domain mgmt]\ntype = mgmt\nkernel = \"/m.elf\"\n"
-		"memory = 64\ncpus = \"0-1\"\n[domain h]\nkernel = h\nextra = \"a \\\" b\"\nvcpus = 4\n";
+		"memory = 64\ncpus = \"0-1\"\nscript = \"list; wait\"\nweight = 512\n[domain h]\nkernel = h\nextra = \"a \\\" b\"\nvcpus = 4\n";
 	char text[sizeof(base)];
 	int bad = 0;
 	srand(777);
@@ -491,9 +433,13 @@ static void test_fuzz(void)
 		for (unsigned i = 0; i < cfg.ndomains && i < CONFIG_MAX_DOMAINS; i++) {
 			const struct domain_config *d = &cfg.domains[i];
 			if (!memchr(d->name, 0, sizeof(d->name)) || !memchr(d->kernel, 0, sizeof(d->kernel)) ||
-			    !memchr(d->extra, 0, sizeof(d->extra)) || !memchr(d->ramdisk, 0, sizeof(d->ramdisk)))
+			    !memchr(d->extra, 0, sizeof(d->extra)) || !memchr(d->ramdisk, 0, sizeof(d->ramdisk)) ||
+			    !memchr(d->script, 0, sizeof(d->script)))
 				bad++;
-			if (d->valid && (!d->kernel[0] || d->memory_mib == 0 || d->vcpus == 0 || !d->cpus_mask))
+			if (d->valid && (!d->kernel[0] || d->memory_mib == 0 || d->vcpus == 0 || !d->cpus_mask ||
+			                 d->weight == 0 || d->weight > 65535))
+				bad++;
+			if (d->valid && d->script[0] && d->type != DOMAIN_TYPE_MGMT)
 				bad++;
 		}
 	}

@@ -1,7 +1,8 @@
 /*
  * Host tests for the emulated 16550A: every register's read and write
- * behaviour, divisor-latch switching, loopback, and that output reaches the
- * sink in order while a polling guest never waits.
+ * behaviour, divisor-latch switching, loopback, that output reaches the
+ * sink in order while a polling guest never waits, and the receive FIFO:
+ * order, wrap-around, overrun and its LSR.OE, clearing through FCR.
  */
 #include <string.h>
 
@@ -245,6 +246,158 @@ static void test_no_sink(void)
 	CHECK_EQ(uart_read(&u, UART_LSR), 0x60);
 }
 
+/* ---- receive FIFO ----------------------------------------------------------- */
+
+static void test_rx_order_and_dr(void)
+{
+	setup();
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO);
+	CHECK_EQ(uart_read(&u, UART_LSR) & UART_LSR_DR, 0);
+	CHECK_EQ(uart_rx_push(&u, 'a'), 0);
+	CHECK_EQ(uart_rx_push(&u, 'b'), 0);
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO - 2);
+	CHECK_EQ(uart_read(&u, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT | UART_LSR_DR);
+	CHECK_EQ(uart_read(&u, UART_LSR) & UART_LSR_DR, UART_LSR_DR);    /* reading LSR does not pop */
+	CHECK_EQ(uart_read(&u, UART_RBR), 'a');
+	CHECK_EQ(uart_read(&u, UART_LSR) & UART_LSR_DR, UART_LSR_DR);
+	CHECK_EQ(uart_read(&u, UART_RBR), 'b');
+	CHECK_EQ(uart_read(&u, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT);
+	CHECK_EQ(uart_read(&u, UART_RBR), 0);                              /* empty reads 0 */
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO);
+	/* No interrupt, even with received-data interrupts enabled: IER is stored only. */
+	uart_write(&u, UART_IER, UART_IER_ERBFI);
+	CHECK_EQ(uart_rx_push(&u, 'c'), 0);
+	CHECK_EQ(uart_read(&u, UART_IIR), UART_IIR_NO_INT);
+	/* Receiving never echoes to the console. */
+	CHECK_EQ(cap.len, 0);
+}
+
+static void test_rx_wraps_around(void)
+{
+	setup();
+	unsigned next_in = 0, next_out = 0, bad = 0;
+	/* Uneven bursts so that head and tail pass the end of the ring at every offset. */
+	for (unsigned round = 0; round < 200; round++) {
+		unsigned in = 1 + round % UART_RX_FIFO, out = 1 + (round * 7) % UART_RX_FIFO;
+		for (unsigned i = 0; i < in && uart_rx_space(&u) > 0; i++)
+			bad += uart_rx_push(&u, (uint8_t)next_in++) != 0;
+		for (unsigned i = 0; i < out && (uart_read(&u, UART_LSR) & UART_LSR_DR); i++)
+			bad += uart_read(&u, UART_RBR) != (uint8_t)next_out++;
+		bad += uart_rx_space(&u) != UART_RX_FIFO - (int)(next_in - next_out);
+	}
+	while (uart_read(&u, UART_LSR) & UART_LSR_DR)
+		bad += uart_read(&u, UART_RBR) != (uint8_t)next_out++;
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(next_in, next_out);
+	CHECK(next_in > 1000);
+	CHECK_EQ(uart_read(&u, UART_LSR) & UART_LSR_OE, 0);   /* never overran */
+}
+
+static void test_rx_overrun(void)
+{
+	setup();
+	for (unsigned i = 0; i < UART_RX_FIFO; i++)
+		CHECK_EQ(uart_rx_push(&u, (uint8_t)('A' + i)), 0);
+	CHECK_EQ(uart_rx_space(&u), 0);
+	CHECK_EQ(uart_read(&u, UART_LSR) & UART_LSR_OE, 0);   /* full is not yet an overrun */
+	CHECK_EQ(uart_rx_push(&u, 'x'), -1);
+	CHECK_EQ(uart_rx_push(&u, 'y'), -1);
+	CHECK_EQ(uart_rx_space(&u), 0);
+	/* OE shows once, then clears on that read; the data stays. */
+	CHECK_EQ(uart_read(&u, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT | UART_LSR_DR | UART_LSR_OE);
+	CHECK_EQ(uart_read(&u, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT | UART_LSR_DR);
+	/* The FIFO kept the first sixteen; the late bytes are lost. */
+	for (unsigned i = 0; i < UART_RX_FIFO; i++)
+		CHECK_EQ(uart_read(&u, UART_RBR), 'A' + i);
+	CHECK_EQ(uart_read(&u, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT);
+	/* Room again. */
+	CHECK_EQ(uart_rx_push(&u, 'z'), 0);
+	CHECK_EQ(uart_read(&u, UART_RBR), 'z');
+	/* OE survives the FIFO draining: only an LSR read clears it. */
+	for (unsigned i = 0; i <= UART_RX_FIFO; i++)
+		(void)uart_rx_push(&u, 'q');
+	for (unsigned i = 0; i < UART_RX_FIFO; i++)
+		(void)uart_read(&u, UART_RBR);
+	CHECK_EQ(uart_read(&u, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT | UART_LSR_OE);
+	CHECK_EQ(uart_read(&u, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT);
+}
+
+static void test_rx_dlab_and_fcr(void)
+{
+	setup();
+	uart_rx_push(&u, '1');
+	uart_rx_push(&u, '2');
+	/* With DLAB set, offset 0 is the divisor latch: nothing is popped. */
+	uart_write(&u, UART_LCR, UART_LCR_DLAB);
+	CHECK_EQ(uart_read(&u, UART_RBR), 12);
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO - 2);
+	CHECK_EQ(uart_read(&u, UART_LSR) & UART_LSR_DR, UART_LSR_DR);
+	uart_write(&u, UART_LCR, UART_LCR_WLS_8);
+	CHECK_EQ(uart_read(&u, UART_RBR), '1');
+	/* Enabling the FIFOs empties them. */
+	uart_write(&u, UART_FCR, UART_FCR_ENABLE);
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO);
+	CHECK_EQ(uart_read(&u, UART_LSR) & UART_LSR_DR, 0);
+	/* Rewriting FCR without the clear bit keeps the data; with it, it goes. */
+	uart_rx_push(&u, '3');
+	uart_write(&u, UART_FCR, UART_FCR_ENABLE | UART_FCR_TRIGGER_MASK);
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO - 1);
+	uart_write(&u, UART_FCR, UART_FCR_ENABLE | UART_FCR_CLEAR_XMIT);
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO - 1);
+	uart_write(&u, UART_FCR, UART_FCR_ENABLE | UART_FCR_CLEAR_RCVR);
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO);
+	CHECK_EQ(uart_read(&u, UART_RBR), 0);
+	/* Disabling empties too. */
+	uart_rx_push(&u, '4');
+	uart_write(&u, UART_FCR, 0);
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO);
+	/* Re-initialising forgets data and errors. */
+	for (unsigned i = 0; i <= UART_RX_FIFO; i++)
+		uart_rx_push(&u, 'r');
+	uart_init(&u, capture_sink, &cap);
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO);
+	CHECK_EQ(uart_read(&u, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT);
+}
+
+static void test_rx_loopback(void)
+{
+	setup();
+	/* In loopback the transmitter feeds the receiver, not the console. */
+	uart_write(&u, UART_MCR, UART_MCR_LOOP);
+	uart_write(&u, UART_THR, 0x55);
+	uart_write(&u, UART_THR, 0xaa);
+	CHECK_EQ(cap.len, 0);
+	CHECK_EQ(uart_read(&u, UART_LSR) & UART_LSR_DR, UART_LSR_DR);
+	CHECK_EQ(uart_read(&u, UART_RBR), 0x55);
+	CHECK_EQ(uart_read(&u, UART_RBR), 0xaa);
+	CHECK_EQ(uart_read(&u, UART_LSR) & UART_LSR_DR, 0);
+	/* Overrunning it through loopback behaves like the line. */
+	for (unsigned i = 0; i <= UART_RX_FIFO; i++)
+		uart_write(&u, UART_THR, (uint8_t)i);
+	CHECK_EQ(uart_read(&u, UART_LSR) & UART_LSR_OE, UART_LSR_OE);
+	CHECK_EQ(uart_read(&u, UART_RBR), 0);
+	uart_write(&u, UART_FCR, UART_FCR_CLEAR_RCVR);
+	uart_write(&u, UART_MCR, 0);
+	uart_write(&u, UART_THR, 'o');
+	CHECK_EQ(cap.len, 1);
+	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO);
+}
+
+/* A guest's getc loop reading a line the hypervisor pushes in pieces. */
+static void test_rx_guest_getc(void)
+{
+	setup();
+	const char *line = "list\r";
+	char got[16] = { 0 };
+	unsigned n = 0;
+	for (const char *p = line; *p; p++) {
+		CHECK_EQ(uart_rx_push(&u, (uint8_t)*p), 0);
+		while ((uart_read(&u, UART_LSR) & UART_LSR_DR) && n < sizeof(got) - 1)
+			got[n++] = (char)uart_read(&u, UART_RBR);
+	}
+	CHECK(strcmp(got, line) == 0);
+}
+
 int main(void)
 {
 	RUN(test_reset_state);
@@ -258,5 +411,11 @@ int main(void)
 	RUN(test_out_of_range_offsets);
 	RUN(test_guest_poll_loop);
 	RUN(test_no_sink);
+	RUN(test_rx_order_and_dr);
+	RUN(test_rx_wraps_around);
+	RUN(test_rx_overrun);
+	RUN(test_rx_dlab_and_fcr);
+	RUN(test_rx_loopback);
+	RUN(test_rx_guest_getc);
 	return CHECK_EXIT();
 }

@@ -1,0 +1,294 @@
+/*
+ * Control hypercalls. Only the management domain may make them; any other
+ * domain gets -HC_EPERM and the attempt is logged (the first few per domain:
+ * a hostile guest must not be able to flood the console). Arguments are
+ * guest-physical addresses in the caller's RAM, checked before any use.
+ */
+#include "boot/boot.h"
+#include "dom/control.h"
+#include "dom/domain.h"
+#include "dom/lifecycle.h"
+#include "hinoki/domctl.h"
+#include "hinoki/hypercall.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "mm/mem.h"
+#include "sched/sched.h"
+
+#define DENIED_LOG_LIMIT 8
+
+static const struct boot_handoff *boot;
+static volatile uint32_t next_id = 1;
+
+void control_init(const struct boot_handoff *h)
+{
+	boot = h;
+}
+
+static int config_index(const char *name)
+{
+	for (unsigned i = 0; i < boot->config.ndomains; i++)
+		if (!strcmp(boot->config.domains[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static struct domain *find_by_name(const char *name)
+{
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_at(i);
+		if (d && !strcmp(d->name, name))
+			return d;
+	}
+	return 0;
+}
+
+/* Create the domain of config section i; returns it or NULL (reason in *why). */
+static struct domain *create_from_config(unsigned i, const struct domain_overrides *ov, const char **why)
+{
+	const struct domain_config *dc = &boot->config.domains[i];
+	const struct loaded_file *k = &boot->kernel[i], *r = &boot->ramdisk[i];
+	uint32_t id = dc->type == DOMAIN_TYPE_MGMT ? 0 : __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+	if (!dc->valid) {
+		domain_record_failure(id, dc->name, "its config section has errors (reported above)");
+		*why = "its config section has errors";
+		return 0;
+	}
+	if (!k->data) {
+		domain_record_failure(id, dc->name, "kernel: %s", k->error);
+		*why = "its kernel could not be read";
+		return 0;
+	}
+	if (dc->ramdisk[0] && !r->data) {
+		domain_record_failure(id, dc->name, "ramdisk: %s", r->error);
+		*why = "its ramdisk could not be read";
+		return 0;
+	}
+	struct domain *d = domain_create(id, dc, ov, k->data, k->len, r->data, r->len, why);
+	if (d)
+		lifecycle_console_join(d);
+	return d;
+}
+
+/* The management domain first (it is dom0 and takes the console), then the rest in config order. */
+void control_create_boot_domains(void)
+{
+	for (int mgmt = 1; mgmt >= 0; mgmt--) {
+		for (unsigned i = 0; i < boot->config.ndomains; i++) {
+			const struct domain_config *dc = &boot->config.domains[i];
+			const char *why;
+			if ((dc->type == DOMAIN_TYPE_MGMT) != mgmt)
+				continue;
+			if (dc->autostart || !dc->valid)
+				create_from_config(i, 0, &why);
+		}
+	}
+}
+
+static void *guest_buf(struct domain *d, uint64_t gpa, uint64_t len)
+{
+	if (gpa >= d->ram_bytes || len > d->ram_bytes - gpa)
+		return 0;
+	return phys_to_virt(d->ram_hpa + gpa);
+}
+
+static uint32_t public_state(const struct domain *d)
+{
+	switch (d->state) {
+	case DOMAIN_RUNNING:   return d->paused ? HINOKI_DOM_PAUSED : HINOKI_DOM_RUNNING;
+	case DOMAIN_ENDED:     return HINOKI_DOM_ENDED;
+	case DOMAIN_STOPPED:   return HINOKI_DOM_STOPPED;
+	case DOMAIN_DESTROYED: return HINOKI_DOM_DESTROYED;
+	default:               return HINOKI_DOM_FAILED;
+	}
+}
+
+static void fill_info(struct hinoki_dominfo *o, const struct domain *d)
+{
+	memset(o, 0, sizeof *o);
+	o->id = d->id;
+	o->state = public_state(d);
+	memcpy(o->name, d->name, sizeof o->name);
+	o->vcpus = d->nvcpus;
+	o->weight = d->weight;
+	o->mem_bytes = d->ram_bytes;
+	o->cpus_mask = d->cpus_mask;
+	o->exit_code = d->exit_code;
+	o->flags = d->type == DOMAIN_TYPE_MGMT ? HINOKI_DOM_F_MGMT : 0;
+	o->cpu_tsc = d->guest_tsc_total;
+	o->exits = d->exits_total;
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		o->cpu_tsc += d->vcpus[i]->guest_tsc;
+		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+			o->exits += d->vcpus[i]->stats[r].count;
+	}
+}
+
+static int64_t dom_list(struct domain *self, uint64_t gpa, uint64_t cap)
+{
+	if (cap > 1024)
+		return -HC_EINVAL;
+	struct hinoki_dominfo *out = guest_buf(self, gpa, cap * sizeof *out);
+	if (!out && cap)
+		return -HC_EFAULT;
+	uint64_t n = 0;
+	for (unsigned i = 0; i < domain_count(); i++, n++)
+		if (n < cap)
+			fill_info(&out[n], domain_at(i));
+	for (unsigned i = 0; i < boot->config.ndomains; i++) {
+		const struct domain_config *dc = &boot->config.domains[i];
+		if (!dc->valid || find_by_name(dc->name))
+			continue;
+		if (n < cap) {
+			memset(&out[n], 0, sizeof out[n]);
+			out[n].id = 0xffffffffu;
+			out[n].state = HINOKI_DOM_CONFIGURED;
+			memcpy(out[n].name, dc->name, sizeof out[n].name);
+			out[n].vcpus = dc->vcpus;
+			out[n].weight = dc->weight;
+			out[n].mem_bytes = (uint64_t)dc->memory_mib << 20;
+			out[n].cpus_mask = dc->cpus_mask;
+		}
+		n++;
+	}
+	return (int64_t)n;
+}
+
+static int64_t dom_create(struct domain *self, uint64_t gpa)
+{
+	struct hinoki_create *a = guest_buf(self, gpa, sizeof *a);
+	if (!a)
+		return -HC_EFAULT;
+	struct hinoki_create args = *a;   /* the guest may change its copy meanwhile */
+	args.name[sizeof args.name - 1] = 0;
+	args.extra[sizeof args.extra - 1] = 0;
+	int i = config_index(args.name);
+	if (i < 0)
+		return -HC_ENOENT;
+	if (find_by_name(args.name))
+		return -HC_EEXIST;
+	if (boot->config.domains[i].type == DOMAIN_TYPE_MGMT)
+		return -HC_EPERM;
+	struct domain_overrides ov = { args.memory_mib, args.vcpus, args.weight, args.cpus_mask,
+	                               (args.flags & HINOKI_CREATE_F_EXTRA) ? args.extra : 0 };
+	if (ov.weight > 65535 || ov.memory_mib > 65536)
+		return -HC_EINVAL;
+	const char *why = 0;
+	struct domain *d = create_from_config((unsigned)i, &ov, &why);
+	if (!d) {
+		struct domain *failed = find_by_name(args.name);
+		if (failed)
+			domain_release_slot(failed);   /* the reason was printed; keep no record */
+		return -HC_ENOMEM;
+	}
+	return d->id;
+}
+
+static int64_t dom_console(struct domain *self, struct domain *d, uint64_t gpa)
+{
+	struct hinoki_console_read *r = guest_buf(self, gpa, sizeof *r);
+	if (!r)
+		return -HC_EFAULT;
+	struct hinoki_console_read req = *r;
+	uint8_t *buf = guest_buf(self, req.buf_gpa, req.len);
+	if (!buf && req.len)
+		return -HC_EFAULT;
+	int64_t n = domain_console_read(d, &req, buf);
+	r->pos = req.pos;
+	r->lost = req.lost;
+	return n;
+}
+
+static int64_t dom_stats(struct domain *self, struct domain *d, uint64_t vcpu, uint64_t gpa, uint64_t cap)
+{
+	if (vcpu >= d->nvcpus)
+		return -HC_EINVAL;
+	if (cap > EXIT_REASON_COUNT)
+		cap = EXIT_REASON_COUNT;
+	struct hinoki_exit_stat *out = guest_buf(self, gpa, cap * sizeof *out);
+	if (!out && cap)
+		return -HC_EFAULT;
+	const struct vcpu *v = d->vcpus[vcpu];
+	uint64_t n = 0;
+	for (unsigned r = 0; r < EXIT_REASON_COUNT && n < cap; r++) {
+		if (!v->stats[r].count)
+			continue;
+		out[n] = (struct hinoki_exit_stat){ r, 0, v->stats[r].count, v->stats[r].cycles };
+		n++;
+	}
+	return (int64_t)n;
+}
+
+static int64_t dom_shutdown(struct domain *self)
+{
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_at(i);
+		if (d != self && d->state == DOMAIN_RUNNING) {
+			lifecycle_destroy(d);
+			i = (unsigned)-1;   /* the table changed: start over */
+		}
+	}
+	return 0;
+}
+
+static int64_t refuse(struct vcpu *v, uint64_t nr)
+{
+	struct domain *d = v->dom;
+	uint32_t n = __atomic_add_fetch(&d->denied_calls, 1, __ATOMIC_RELAXED);
+	if (n <= DENIED_LOG_LIMIT)
+		log_warn("domain %s (%u) is not the management domain: control hypercall %lu refused%s\n",
+		         d->name, d->id, nr, n == DENIED_LOG_LIMIT ? " (further refusals not logged)" : "");
+	return -HC_EPERM;
+}
+
+int64_t domctl_call(struct vcpu *v, uint64_t nr, enum exit_action *act)
+{
+	struct domain *self = v->dom;
+	uint64_t a0 = v->gpr[GPR_RDI], a1 = v->gpr[GPR_RSI], a2 = v->gpr[GPR_RDX], a3 = v->gpr[GPR_R10];
+	(void)act;
+
+	if (self->type != DOMAIN_TYPE_MGMT)
+		return refuse(v, nr);
+	switch (nr) {
+	case HC_DOMCTL_LIST:     return dom_list(self, a0, a1);
+	case HC_DOMCTL_CREATE:   return dom_create(self, a0);
+	case HC_DOMCTL_SHUTDOWN: return dom_shutdown(self);
+	}
+	if (a0 > UINT32_MAX)
+		return -HC_ENOENT;
+	struct domain *d = domain_by_id((uint32_t)a0);
+	if (!d)
+		return -HC_ENOENT;
+	switch (nr) {
+	case HC_DOMCTL_DESTROY:
+		if (d == self)
+			return -HC_EINVAL;
+		lifecycle_destroy(d);
+		return 0;
+	case HC_DOMCTL_PAUSE:
+		if (d == self || d->state != DOMAIN_RUNNING)
+			return -HC_EINVAL;
+		lifecycle_pause(d);
+		return 0;
+	case HC_DOMCTL_UNPAUSE:
+		if (d->state != DOMAIN_RUNNING)
+			return -HC_EINVAL;
+		lifecycle_unpause(d);
+		return 0;
+	case HC_DOMCTL_SCHED:
+		if (a1 > 65535)
+			return -HC_EINVAL;
+		if (a1)
+			d->weight = (uint32_t)a1;
+		if (a2) {
+			d->cpus_mask = a2;
+			sched_apply_affinity(d);
+		}
+		return 0;
+	case HC_DOMCTL_CONSOLE:
+		return dom_console(self, d, a1);
+	case HC_DOMCTL_STATS:
+		return dom_stats(self, d, a1, a2, a3);
+	}
+	return -HC_ENOSYS;
+}

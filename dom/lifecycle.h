@@ -1,0 +1,27 @@
+/*
+ * The machine-wide side of domain lifecycles: releasing a domain that left
+ * the running state (on whichever CPU notices first), destruction and pause
+ * on request, the console input poll, and power-off when nothing is left.
+ */
+#ifndef DOM_LIFECYCLE_H
+#define DOM_LIFECYCLE_H
+
+struct domain;
+
+void lifecycle_init(void);
+/* d has left the running state: wait for its vCPUs to leave every CPU, print its statistics, free it. */
+void lifecycle_finish(struct domain *d);
+/* Destroy a domain (management request). */
+void lifecycle_destroy(struct domain *d);
+void lifecycle_pause(struct domain *d);
+void lifecycle_unpause(struct domain *d);
+/* True while some domain is running or paused. */
+int lifecycle_any_live(void);
+/* Summary of every domain, then power off. */
+void lifecycle_shutdown(void) __attribute__((noreturn));
+/* A new domain takes serial input in its turn (the management domain gets the focus at once). */
+void lifecycle_console_join(struct domain *d);
+/* CPU 0: take bytes from the real serial line and route them (hypervisor or a domain's UART). */
+void lifecycle_poll_console(void);
+
+#endif

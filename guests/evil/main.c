@@ -1,0 +1,164 @@
+/*
+ * evil: a hostile Hinoki ELF64 guest. It first tries every control
+ * hypercall, aimed at the management domain (id 0) where an id is taken;
+ * each must fail with -HC_EPERM, and it prints "evil: HC_DOMCTL_X -> R"
+ * for each, then "evil: all control hypercalls refused" if all were. With
+ * `write=1` on its command line it then writes just past the end of its RAM
+ * and at far addresses (1 GiB, 4 GiB - 4 KiB, 64 GiB, mapping the last in
+ * its own page tables); the hypervisor must stop it at the first write
+ * outside its RAM. "evil: STILL RUNNING after write to 0x..." must never
+ * appear.
+ */
+#include "guest.h"
+#include "cmdline.h"
+#include "hc_ctl.h"
+
+#define TAG "evil: "
+
+#define GIB               (1024ULL * 1024ULL * 1024ULL)
+#define PAGE_SIZE         4096ULL
+#define IDENTITY_MAP_END  (4 * GIB)     /* the entry page tables map 0-4 GiB */
+#define FAR_TARGET        (64 * GIB)
+#define POISON            0xe7170e7170e7170eULL
+#define VICTIM_ID         0             /* the management domain */
+
+/* Paging entry bits PTE_* come from hw/cr.h (through guest.h). */
+#define PML4_SHIFT        39
+#define PDPT_SHIFT        30
+#define PD_SHIFT          21
+#define TABLE_INDEX_MASK  0x1ffULL
+
+static uint64_t far_pd[512] __attribute__((aligned(4096)));
+
+static struct hinoki_dominfo info[4];
+static struct hinoki_create req = { .name = "evil", .memory_mib = 4 };
+static char console_buf[64];
+static struct hinoki_console_read rd;
+static struct hinoki_exit_stat stat_buf[4];
+
+struct attempt {
+	const char *name;
+	long (*call)(void);
+};
+
+static long try_list(void)     { return hc_domctl_list(info, 4); }
+static long try_create(void)   { return hc_domctl_create(&req); }
+static long try_destroy(void)  { return hc_domctl_destroy(VICTIM_ID); }
+static long try_pause(void)    { return hc_domctl_pause(VICTIM_ID); }
+static long try_unpause(void)  { return hc_domctl_unpause(VICTIM_ID); }
+static long try_sched(void)    { return hc_domctl_sched(VICTIM_ID, 1, 1); }
+static long try_stats(void)    { return hc_domctl_stats(VICTIM_ID, 0, stat_buf, 4); }
+static long try_shutdown(void) { return hc_domctl_shutdown(); }
+
+static long try_console(void)
+{
+	rd = (struct hinoki_console_read){ .buf_gpa = (uintptr_t)console_buf,
+	                                   .len = sizeof console_buf };
+	return hc_domctl_console(VICTIM_ID, &rd);
+}
+
+static const struct attempt attempts[] = {
+	{ "HC_DOMCTL_LIST", try_list },
+	{ "HC_DOMCTL_CREATE", try_create },
+	{ "HC_DOMCTL_DESTROY", try_destroy },
+	{ "HC_DOMCTL_PAUSE", try_pause },
+	{ "HC_DOMCTL_UNPAUSE", try_unpause },
+	{ "HC_DOMCTL_SCHED", try_sched },
+	{ "HC_DOMCTL_CONSOLE", try_console },
+	{ "HC_DOMCTL_STATS", try_stats },
+	{ "HC_DOMCTL_SHUTDOWN", try_shutdown },
+};
+
+static unsigned try_control_calls(void)
+{
+	unsigned allowed = 0;
+	for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
+		long r = attempts[i].call();
+		gprintf(TAG "%s -> %ld\n", attempts[i].name, r);
+		if (r != -HC_EPERM) {
+			gprintf(TAG "CHECK FAILED: %s returned %ld, expected %d\n", attempts[i].name, r,
+			        -HC_EPERM);
+			allowed++;
+		}
+	}
+	if (allowed == 0)
+		gprintf(TAG "all control hypercalls refused\n");
+	return allowed;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/*
+ * Maps FAR_TARGET to itself with one 2 MiB page, through a page directory
+ * of ours hung in the entry PDPT. Guest paging is the guest's business: it
+ * only turns the write into a guest-physical access that EPT must refuse.
+ */
+static bool map_far_target(void)
+{
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR_MASK);
+	uint64_t pml4e = pml4[(FAR_TARGET >> PML4_SHIFT) & TABLE_INDEX_MASK];
+	if (!(pml4e & PTE_P))
+		return false;
+	uint64_t *pdpt = (uint64_t *)(uintptr_t)(pml4e & PTE_ADDR_MASK);
+	far_pd[(FAR_TARGET >> PD_SHIFT) & TABLE_INDEX_MASK] = FAR_TARGET | PTE_P | PTE_W | PTE_PS;
+	pdpt[(FAR_TARGET >> PDPT_SHIFT) & TABLE_INDEX_MASK] = (uintptr_t)far_pd | PTE_P | PTE_W;
+	invlpg(FAR_TARGET);
+	return true;
+}
+
+static void write_at(uint64_t gpa)
+{
+	gprintf(TAG "writing to 0x%llx\n", (unsigned long long)gpa);
+	*(volatile uint64_t *)(uintptr_t)gpa = POISON;
+	gprintf(TAG "STILL RUNNING after write to 0x%llx\n", (unsigned long long)gpa);
+}
+
+static void try_writes(const struct hinoki_bootinfo *bi)
+{
+	const uint64_t targets[] = { bi->mem_bytes, 1 * GIB, IDENTITY_MAP_END - PAGE_SIZE,
+	                             FAR_TARGET };
+	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+		uint64_t t = targets[i];
+		if (t < bi->mem_bytes) {
+			gprintf(TAG "0x%llx is inside this domain's RAM; skipped\n",
+			        (unsigned long long)t);
+			continue;
+		}
+		if (t >= IDENTITY_MAP_END && !map_far_target()) {
+			gprintf(TAG "cannot map 0x%llx in the page tables; skipped\n",
+			        (unsigned long long)t);
+			continue;
+		}
+		write_at(t);
+	}
+}
+
+int guest_main(const struct hinoki_bootinfo *bi)
+{
+	serial_init();
+	if (bi->magic != HINOKI_BOOT_MAGIC || bi->version != HINOKI_BOOT_VERSION) {
+		gprintf(TAG "CHECK FAILED: bad boot information\n");
+		return 1;
+	}
+	gprintf(TAG "domain %u trying the control hypercalls\n", bi->domain_id);
+	unsigned allowed = try_control_calls();
+
+	uint64_t write = 0;
+	if (cmdline_u64(bi, "write", &write) && write) {
+		try_writes(bi);
+		gprintf(TAG "every write went through\n");
+		return 1;
+	}
+	gprintf(TAG "exit code %d\n", allowed ? 1 : 0);
+	return allowed ? 1 : 0;
+}

@@ -1,0 +1,104 @@
+/*
+ * Reading words and KEY=N settings from a guest's command line (cmdline.h).
+ * The line lives in guest RAM below 1 MiB; it is read in place, never past
+ * HINOKI_CMDLINE_MAX bytes.
+ */
+#include "cmdline.h"
+#include "mem.h"
+
+const char *cmdline_get(const struct hinoki_bootinfo *bi)
+{
+	if (!bi || !bi->cmdline_gpa || bi->cmdline_gpa + HINOKI_CMDLINE_MAX > bi->mem_bytes)
+		return "";
+	return (const char *)(uintptr_t)bi->cmdline_gpa;
+}
+
+/* Calls back for each word; stops early when fn returns true. */
+static bool each_word(const char *p, bool (*fn)(const char *w, size_t n, void *ctx),
+                      void *ctx)
+{
+	size_t left = HINOKI_CMDLINE_MAX;
+	while (left && *p) {
+		while (left && *p == ' ') {
+			p++;
+			left--;
+		}
+		size_t n = 0;
+		while (n < left && p[n] && p[n] != ' ')
+			n++;
+		if (n && fn(p, n, ctx))
+			return true;
+		p += n;
+		left -= n;
+	}
+	return false;
+}
+
+static bool word_is(const char *w, size_t n, void *ctx)
+{
+	const char *want = *(const char **)ctx;
+	return strlen(want) == n && memcmp(w, want, n) == 0;
+}
+
+bool cmdline_has(const struct hinoki_bootinfo *bi, const char *word)
+{
+	return each_word(cmdline_get(bi), word_is, &word);
+}
+
+static bool parse_u64(const char *s, size_t n, uint64_t *out)
+{
+	unsigned base = 10;
+	uint64_t v = 0;
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		n -= 2;
+	}
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d;
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (unsigned)(s[i] - '0');
+		else if (base == 16 && s[i] >= 'a' && s[i] <= 'f')
+			d = (unsigned)(s[i] - 'a' + 10);
+		else if (base == 16 && s[i] >= 'A' && s[i] <= 'F')
+			d = (unsigned)(s[i] - 'A' + 10);
+		else
+			return false;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
+struct kv_search {
+	const char *key;
+	size_t key_len;
+	uint64_t value;
+	bool found;
+};
+
+static bool word_kv(const char *w, size_t n, void *ctx)
+{
+	struct kv_search *s = ctx;
+	if (n > s->key_len && memcmp(w, s->key, s->key_len) == 0 && w[s->key_len] == '=') {
+		uint64_t v;
+		if (parse_u64(w + s->key_len + 1, n - s->key_len - 1, &v)) {
+			s->value = v;
+			s->found = true;
+		}
+	}
+	return false;   /* keep going: the last setting wins */
+}
+
+bool cmdline_u64(const struct hinoki_bootinfo *bi, const char *key, uint64_t *out)
+{
+	struct kv_search s = { .key = key, .key_len = strlen(key) };
+	each_word(cmdline_get(bi), word_kv, &s);
+	if (s.found)
+		*out = s.value;
+	return s.found;
+}

@@ -1,0 +1,26 @@
+/*
+ * The command line of a Hinoki ELF64 guest (bootinfo.cmdline_gpa): words
+ * separated by spaces, some of them KEY=VALUE settings such as `units=500`.
+ */
+#ifndef GUEST_CMDLINE_H
+#define GUEST_CMDLINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hinoki/bootinfo.h"
+
+/* The command line, or "" when the boot information holds none within RAM. */
+const char *cmdline_get(const struct hinoki_bootinfo *bi);
+
+/* Whether `word` is one of the words. */
+bool cmdline_has(const struct hinoki_bootinfo *bi, const char *word);
+
+/*
+ * The value of the last `key=N` word, N decimal or 0x-prefixed hex, in
+ * *out. Returns false, leaving *out alone, when the key is absent or its
+ * value is not a number that fits.
+ */
+bool cmdline_u64(const struct hinoki_bootinfo *bi, const char *key, uint64_t *out);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * Host tests for the config keys of the management domain and the scheduler:
+ * autostart, weight and script, their defaults, limits and the rules that
+ * span a whole section (script only in the mgmt domain, wherever type is
+ * set; the mgmt domain always starts), and that a dropped section's keys do
+ * not leak into the next one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/unit/config_check.h"
+
+static void test_new_defaults(void)
+{
+	CHECK_EQ(parse("[domain d]\nkernel = k\n[domain m]\ntype = mgmt\nkernel = m\n"), 0);
+	CHECK_EQ(dom("d")->weight, CONFIG_WEIGHT_DEFAULT);
+	CHECK_EQ(dom("d")->weight, 256);
+	CHECK(dom("d")->autostart);
+	CHECK_EQ(dom("d")->script[0], 0);
+	CHECK_EQ(dom("m")->script[0], 0);
+	CHECK(dom("m")->autostart);
+}
+
+static void test_weight(void)
+{
+	CHECK_EQ(parse("[domain a]\nkernel = k\nweight = 1\n[domain b]\nkernel = k\nweight = 65535\n"
+	               "[domain c]\nkernel = k\nweight = \"0x200\"\n"), 0);
+	CHECK_EQ(dom("a")->weight, 1);
+	CHECK_EQ(dom("b")->weight, 65535);
+	CHECK_EQ(dom("c")->weight, 512);
+	expect_one("[domain a]\nkernel = k\nweight = 0\n", 3, "weight must be a number from 1 to 65535, got '0'");
+	expect_one("[domain a]\nkernel = k\nweight = 65536\n", 3, "got '65536'");
+	expect_one("[domain a]\nkernel = k\nweight = heavy\n", 3, "got 'heavy'");
+	expect_one("[domain a]\nkernel = k\nweight = -1\n", 3, "weight must be");
+	expect_one("[domain a]\nkernel = k\nweight = 2\nweight = 3\n", 4,
+	           "duplicate key 'weight' (first set on line 3)");
+	/* The duplicate is refused; the first value stays. */
+	CHECK_EQ(dom("a")->weight, 2);
+	CHECK_EQ(parse("weight = 5\n"), 1);
+	expect_report(1, "key 'weight' belongs in a [domain NAME] section");
+}
+
+static void test_autostart(void)
+{
+	CHECK_EQ(parse("[domain a]\nkernel = k\nautostart = 0\n[domain b]\nkernel = k\nautostart = 1\n"), 0);
+	CHECK(!dom("a")->autostart);
+	CHECK(dom("a")->valid);             /* valid: it waits for `create` */
+	CHECK(dom("b")->autostart);
+	expect_one("[domain a]\nkernel = k\nautostart = 2\n", 3, "autostart must be 0 or 1, got '2'");
+	expect_one("[domain a]\nkernel = k\nautostart = yes\n", 3, "autostart must be 0 or 1, got 'yes'");
+	expect_one("[domain a]\nkernel = k\nautostart = \"\"\n", 3, "autostart must be 0 or 1, got ''");
+	/* Only the mgmt domain could create it later, so it must start by itself. */
+	expect_one("[domain m]\nautostart = 0\nkernel = k\ntype = mgmt\n", 2,
+	           "autostart = 0 is not allowed in the mgmt domain");
+	CHECK_EQ(parse("[domain m]\ntype = mgmt\nkernel = k\nautostart = 1\n"), 0);
+	CHECK(dom("m")->valid);
+}
+
+static void test_script_in_mgmt(void)
+{
+	CHECK_EQ(parse("[domain m]\ntype = mgmt\nkernel = m\nscript = \"list; wait; shutdown\"\n"), 0);
+	CHECK(strcmp(dom("m")->script, "list; wait; shutdown") == 0);
+	CHECK(dom("m")->valid);
+	/* type may come after script. */
+	CHECK_EQ(parse("[domain m]\nscript = \"create b;wait\"\nkernel = m\ntype = mgmt\n"), 0);
+	CHECK(strcmp(dom("m")->script, "create b;wait") == 0);
+	/* Empty is allowed: no script. */
+	CHECK_EQ(parse("[domain m]\ntype = mgmt\nkernel = m\nscript = \"\"\n"), 0);
+	CHECK_EQ(dom("m")->script[0], 0);
+	/* # and quotes inside the quoted script are text. */
+	CHECK_EQ(parse("[domain m]\ntype = mgmt\nkernel = m\nscript = \"stats # x; console \\\"a\\\"\"\n"), 0);
+	CHECK(strcmp(dom("m")->script, "stats # x; console \"a\"") == 0);
+}
+
+static void test_script_elsewhere(void)
+{
+	/* In a guest, whether type is given or not: reported at the script line, naming the key. */
+	expect_one("[domain g]\nkernel = k\nscript = \"list\"\n", 3,
+	           "key 'script' is only allowed in the mgmt domain");
+	expect_one("[domain g]\nscript = \"list\"\nkernel = k\ntype = guest\n", 2, "'script'");
+	/* The mgmt domain keeps its script; the guest with one is dropped, alone. */
+	CHECK_EQ(parse("[domain m]\ntype = mgmt\nkernel = m\nscript = a\n"
+	               "[domain g]\nkernel = k\nscript = b\n[domain h]\nkernel = k\n"), 1);
+	expect_report(7, "key 'script' is only allowed in the mgmt domain");
+	CHECK(dom("m")->valid);
+	CHECK(!dom("g")->valid);
+	CHECK(dom("h")->valid);
+	CHECK(strcmp(dom("m")->script, "a") == 0);
+	/* A second mgmt domain is refused for that; its script is not the problem. */
+	CHECK_EQ(parse("[domain m]\ntype = mgmt\nkernel = m\n[domain n]\ntype = mgmt\nkernel = n\nscript = x\n"), 1);
+	expect_report(5, "second mgmt domain 'n'");
+	/* Global: it is a domain key. */
+	CHECK_EQ(parse("script = \"wait\"\n"), 1);
+	expect_report(1, "key 'script' belongs in a [domain NAME] section");
+	/* In a dropped section it is checked like any other. */
+	CHECK_EQ(parse("[domain 1 2]\nkernel = k\nscript = s\n"), 2);
+	expect_report(1, "domain name '1 2'");
+	expect_report(3, "key 'script' is only allowed in the mgmt domain");
+}
+
+static void test_script_length(void)
+{
+	static char text[3 * HINOKI_SCRIPT_MAX], v[2 * HINOKI_SCRIPT_MAX];
+
+	CHECK_EQ(CONFIG_SCRIPT_MAX, HINOKI_SCRIPT_MAX);
+	memset(v, 0, sizeof(v));
+	for (size_t i = 0; i < HINOKI_SCRIPT_MAX - 1; i++)
+		v[i] = i % 5 == 4 ? ';' : 'w';
+	snprintf(text, sizeof(text), "[domain m]\ntype = mgmt\nkernel = m\nscript = \"%s\"\n", v);
+	CHECK_EQ(parse(text), 0);
+	CHECK_EQ(strlen(dom("m")->script), HINOKI_SCRIPT_MAX - 1);
+	CHECK(strcmp(dom("m")->script, v) == 0);
+	v[HINOKI_SCRIPT_MAX - 1] = 'w';
+	snprintf(text, sizeof(text), "[domain m]\ntype = mgmt\nkernel = m\nscript = \"%s\"\n", v);
+	expect_one(text, 4, "value too long for 'script' (at most 4095 characters)");
+	CHECK_EQ(dom("m")->script[0], 0);
+	/* Bare, and far too long: one report, and the buffer is not overrun. */
+	memset(v, 'x', sizeof(v) - 1);
+	snprintf(text, sizeof(text), "[domain m]\ntype = mgmt\nkernel = m\nscript = %s\n", v);
+	expect_one(text, 4, "value too long for 'script' (at most 4095 characters)");
+	/* Other keys keep their own limits even though the value buffer is larger. */
+	memset(v, 'e', 600); v[600] = 0;
+	snprintf(text, sizeof(text), "[domain a]\nkernel = k\nextra = \"%s\"\n", v);
+	expect_one(text, 3, "value too long for 'extra' (at most 511 characters)");
+	snprintf(text, sizeof(text), "[domain a]\nkernel = k\nfoo = \"%s\"\n", v);
+	expect_one(text, 3, "value too long for 'foo' (at most 511 characters)");
+	snprintf(text, sizeof(text), "[domain a]\nkernel = k\nmemory = \"%s\"\n", v);
+	expect_one(text, 3, "value too long for 'memory' (at most 511 characters)");
+}
+
+/* A section dropped for a bad header starts afresh: the keys of the one before it do not count. */
+static void test_dropped_section_is_fresh(void)
+{
+	CHECK_EQ(parse("[domain a]\nkernel = k\nweight = 3\n[domain a\nkernel = x\nweight = 4\n"), 1);
+	expect_report(4, "missing ']' in section header");
+	CHECK_EQ(dom("a")->weight, 3);
+	CHECK(dom("a")->valid);
+	CHECK_EQ(parse("[domain a]\nkernel = k\n[xen]\nkernel = x\n"), 1);
+	expect_report(3, "unknown section '[xen]'");
+	CHECK_EQ(cfg.ndomains, 1);
+}
+
+/* Everything in one file, as a management machine would have it. */
+static void test_mgmt_machine(void)
+{
+	const char *text =
+		"[domain dom0]\n"
+		"type   = mgmt\n"
+		"kernel = mgmt.elf\n"
+		"weight = 1024\n"
+		"script = \"create late; list; wait; shutdown\"\n"
+		"[domain busy]\n"
+		"kernel = spin.elf\n"
+		"weight = 2\n"
+		"[domain late]\n"
+		"kernel = hello.elf\n"
+		"autostart = 0\n";
+	CHECK_EQ(parse(text), 0);
+	CHECK_EQ(cfg.ndomains, 3);
+	CHECK_EQ(dom("dom0")->weight, 1024);
+	CHECK(strcmp(dom("dom0")->script, "create late; list; wait; shutdown") == 0);
+	CHECK_EQ(dom("busy")->weight, 2);
+	CHECK(dom("busy")->autostart);
+	CHECK(!dom("late")->autostart);
+	CHECK_EQ(dom("late")->weight, 256);
+	for (unsigned i = 0; i < cfg.ndomains; i++)
+		CHECK(cfg.domains[i].valid);
+}
+
+int main(void)
+{
+	RUN(test_new_defaults);
+	RUN(test_weight);
+	RUN(test_autostart);
+	RUN(test_script_in_mgmt);
+	RUN(test_script_elsewhere);
+	RUN(test_script_length);
+	RUN(test_dropped_section_is_fresh);
+	RUN(test_mgmt_machine);
+	return CHECK_EXIT();
+}
