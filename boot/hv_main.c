@@ -59,7 +59,6 @@ static void hv_main(struct pcpu *cpu, void *arg)
 	outb(PIC1_DATA, 0xff);
 	outb(PIC2_DATA, 0xff);
 	lapic_quiesce();
-	cpu->apic_id = irq_this_apic_id();
 	irq_init_bsp();
 	if (vmx_enable(cpu))
 		panic("cannot enable VMX on cpu%u\n", cpu->id);

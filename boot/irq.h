@@ -25,6 +25,5 @@ void irq_handle(unsigned vector);
 void irq_timer_arm(uint64_t tsc);
 /* Send IRQ_VECTOR_KICK to another CPU. */
 void irq_kick(const struct pcpu *target);
-uint32_t irq_this_apic_id(void);
 
 #endif

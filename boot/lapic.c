@@ -31,6 +31,16 @@ static uint32_t apic_read(uint64_t base, uint32_t reg)
 	return *(volatile uint32_t *)(uintptr_t)((base & APIC_BASE_ADDR_MASK) + reg);
 }
 
+void lapic_write(uint32_t reg, uint32_t val)
+{
+	apic_write(apic_base(), reg, val);
+}
+
+uint32_t lapic_read(uint32_t reg)
+{
+	return apic_read(apic_base(), reg);
+}
+
 void lapic_quiesce(void)
 {
 	static const uint32_t lvts[] = { APIC_REG_LVT_TIMER, APIC_REG_LVT_THERMAL, APIC_REG_LVT_PERF,

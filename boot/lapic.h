@@ -7,6 +7,9 @@
 
 #include <stdint.h>
 
+/* Register access in whichever mode (xAPIC MMIO or x2APIC MSR) the APIC is in. */
+void lapic_write(uint32_t reg, uint32_t val);
+uint32_t lapic_read(uint32_t reg);
 /* Mask every local interrupt source the firmware may have left running. */
 void lapic_quiesce(void);
 void lapic_eoi(void);

@@ -17,8 +17,12 @@
 #define MB_MMAP_ENTRIES   3
 #define KIB               1024u
 
-/* What the loader can honour among the header's required bits. */
-#define MB_HF_SUPPORTED   (MB_HF_PAGE_ALIGN | MB_HF_MEMORY_INFO)
+/*
+ * What the loader can honour among the header's required bits. A video mode
+ * (bit 2) is a preference the specification lets the loader decline: the
+ * kernel sees no video information (info flag bit 11 clear), as under QEMU.
+ */
+#define MB_HF_SUPPORTED   (MB_HF_PAGE_ALIGN | MB_HF_MEMORY_INFO | MB_HF_VIDEO_MODE)
 
 long loader_find_multiboot(const uint8_t *img, size_t len)
 {
@@ -95,9 +99,6 @@ static int read_image(struct ldr_ctx *c, size_t hoff, struct ldr_image *im, bool
 	memcpy(&h, c->img + hoff, have);
 	*is_elf = false;
 	unsupported = h.flags & MB_HF_REQUIRED_MASK & ~MB_HF_SUPPORTED;
-	if (unsupported & MB_HF_VIDEO_MODE)
-		return LDR_FAIL(c, "Multiboot header requires a video mode (flag bit 2), which "
-		                "Hinoki cannot provide: guests have a serial console only");
 	if (unsupported)
 		return LDR_FAIL(c, "Multiboot header requires features Hinoki does not know "
 		                "(required flag bits %x)", LA_U(unsupported));

@@ -115,8 +115,6 @@ static void fill_info(struct hinoki_dominfo *o, const struct domain *d)
 	o->cpus_mask = d->cpus_mask;
 	o->exit_code = d->exit_code;
 	o->flags = d->type == DOMAIN_TYPE_MGMT ? HINOKI_DOM_F_MGMT : 0;
-	o->cpu_tsc = d->guest_tsc_total;
-	o->exits = d->exits_total;
 	for (unsigned i = 0; i < d->nvcpus; i++) {
 		o->cpu_tsc += d->vcpus[i]->guest_tsc;
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
@@ -178,7 +176,7 @@ static int64_t dom_create(struct domain *self, uint64_t gpa)
 	if (!d) {
 		struct domain *failed = find_by_name(args.name);
 		if (failed)
-			domain_release_slot(failed);   /* the reason was printed; keep no record */
+			domain_free(failed);   /* the reason was printed; keep no record */
 		return -HC_ENOMEM;
 	}
 	return d->id;

@@ -70,20 +70,6 @@ static struct domain *domain_slot(uint32_t id, const char *name)
 	return d;
 }
 
-void domain_release_slot(struct domain *d)
-{
-	spin_lock(&table_lock);
-	for (unsigned i = 0; i < ndomains; i++) {
-		if (domains[i] != d)
-			continue;
-		memmove(&domains[i], &domains[i + 1], (ndomains - i - 1) * sizeof domains[0]);
-		ndomains--;
-		break;
-	}
-	spin_unlock(&table_lock);
-	mem_free_pages(virt_to_phys(d), DOMAIN_PAGES);
-}
-
 void domain_record_failure(uint32_t id, const char *name, const char *fmt, ...)
 {
 	struct domain *d = domain_slot(id, name);
@@ -255,7 +241,7 @@ fail:
 	log_info("domain %s not started: %s\n", d->name, why);
 	if (whyp)
 		*whyp = d->stop_reason;
-	domain_destroy(d);
+	domain_release_resources(d);
 	return 0;
 }
 
@@ -271,26 +257,44 @@ int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, ui
 	return sched_start_vcpu(v, &e);
 }
 
-/* Frees everything; the vCPUs must be off every CPU and out of the run queues. */
-void domain_destroy(struct domain *d)
+/*
+ * Frees what only a running domain needs: guest RAM, EPT, bitmaps, VMCS
+ * pages. The vCPU structures stay, with their statistics, until domain_free.
+ * The vCPUs must be off every CPU and out of the run queues.
+ */
+void domain_release_resources(struct domain *d)
 {
 	for (unsigned i = 0; i < d->nvcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
-		d->guest_tsc_total += v->guest_tsc;
-		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
-			d->exits_total += v->stats[r].count;
-		if (v->vmcs_pa)
-			give_pages(d, v->vmcs_pa, 1);
-		give_pages(d, virt_to_phys(v), VCPU_PAGES);
-		d->vcpus[i] = 0;
+		give_pages(d, v->vmcs_pa, 1);
+		v->vmcs_pa = 0;
 	}
-	d->nvcpus = 0;
 	if (d->ept.pml4_pa)
 		ept_destroy(&d->ept);
 	give_pages(d, d->io_bitmap_pa, 2);
 	give_pages(d, d->msr_bitmap_pa, 1);
 	give_pages(d, d->ram_hpa, d->ram_bytes / FRAME_SIZE);
 	d->io_bitmap_pa = d->msr_bitmap_pa = d->ram_hpa = 0;
+}
+
+void domain_free(struct domain *d)
+{
+	domain_release_resources(d);
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		give_pages(d, virt_to_phys(d->vcpus[i]), VCPU_PAGES);
+		d->vcpus[i] = 0;
+	}
+	d->nvcpus = 0;
 	if (d->frames_used)
 		log_warn("domain %s: %lu frames not returned on destroy\n", d->name, d->frames_used);
+	spin_lock(&table_lock);
+	for (unsigned i = 0; i < ndomains; i++) {
+		if (domains[i] != d)
+			continue;
+		memmove(&domains[i], &domains[i + 1], (ndomains - i - 1) * sizeof domains[0]);
+		ndomains--;
+		break;
+	}
+	spin_unlock(&table_lock);
+	mem_free_pages(virt_to_phys(d), DOMAIN_PAGES);
 }

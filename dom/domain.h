@@ -45,7 +45,6 @@ struct domain {
 	volatile uint32_t finishing;   /* set once, by the CPU that releases its resources */
 	volatile uint32_t finished;    /* its resources are released and its statistics printed */
 	uint32_t denied_calls;         /* control hypercalls refused to it */
-	uint64_t guest_tsc_total, exits_total;  /* of vCPUs already freed */
 	struct guest_entry boot_entry; /* the long-mode state secondary vCPUs start from */
 
 	uint64_t ram_hpa, ram_bytes;
@@ -59,6 +58,7 @@ struct domain {
 	struct uart16550 uart;
 	char con_line[DOMAIN_CONSOLE_LINE];
 	unsigned con_len;
+	uint8_t con_open;              /* a partial line was written: its prefix is out */
 	struct console_ring console_ring;   /* all its output, for HC_DOMCTL_CONSOLE */
 
 	unsigned nvcpus;
@@ -84,8 +84,8 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
                              const void *ramdisk, uint64_t ramdisk_len, const char **why);
 /* TSC rate given to guests in their boot information. */
 void domain_set_tsc_khz(uint64_t khz);
-/* Give a destroyed domain's table slot back. */
-void domain_release_slot(struct domain *d);
+/* Everything, the domain structure and its table slot included (destroy, or power-off). */
+void domain_free(struct domain *d);
 /* Domain by id among live table entries; NULL if none. */
 struct domain *domain_by_id(uint32_t id);
 /* True while the domain may still run (running or paused). */
@@ -98,12 +98,14 @@ int domain_leave_running(struct domain *d, enum domain_state to);
 void domain_exit(struct domain *d, int code);
 /* The hypervisor stops the domain: prints the reason and v's registers. */
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The guest waits for input: show its partial line (a prompt) now. */
+void domain_console_partial(struct domain *d);
 /* HC_DOMCTL_CONSOLE on d's output ring: bytes copied into buf. */
 int64_t domain_console_read(struct domain *d, struct hinoki_console_read *req, uint8_t *buf);
 /* Print the exit-statistics table of each vCPU. */
 void domain_print_stats(const struct domain *d);
-/* Return every frame; d must no longer run anywhere. */
-void domain_destroy(struct domain *d);
+/* Guest RAM, EPT, bitmaps and VMCS pages back to the allocator; d must no longer run anywhere. */
+void domain_release_resources(struct domain *d);
 /* Bytes the guest wrote to its console (UART or hypercall), split into "[name] " lines; uart_lock held. */
 void domain_console_put(struct domain *d, uint8_t byte);
 

@@ -17,6 +17,7 @@
 #include "lib/serial.h"
 #include "lib/spinlock.h"
 #include "lib/x86.h"
+#include "mm/mem.h"
 #include "sched/sched.h"
 
 #define RELEASE_SPIN_LIMIT 4000000000ULL   /* TSC cycles: far beyond any slice */
@@ -28,9 +29,12 @@
 static struct console_focus focus;
 static struct spinlock focus_lock = SPINLOCK_INIT;
 
+static uint64_t boot_free_pages;   /* free frames before the first domain: the no-leak baseline */
+
 void lifecycle_init(void)
 {
 	console_focus_init(&focus);
+	boot_free_pages = mem_frames()->free_pages;
 }
 
 static void say_focus(uint32_t id)
@@ -96,11 +100,11 @@ void lifecycle_finish(struct domain *d)
 	unqueue(d);
 	console_leave(d);
 	domain_print_stats(d);
-	domain_destroy(d);
+	domain_release_resources(d);
 	int destroyed = d->state == DOMAIN_DESTROYED;
 	__atomic_store_n(&d->finished, 1, __ATOMIC_RELEASE);
 	if (destroyed)
-		domain_release_slot(d);
+		domain_free(d);
 }
 
 void lifecycle_destroy(struct domain *d)
@@ -115,7 +119,7 @@ void lifecycle_destroy(struct domain *d)
 		cpu_relax();
 	log_info("domain %s (%u) destroyed\n", d->name, d->id);
 	d->state = DOMAIN_DESTROYED;
-	domain_release_slot(d);
+	domain_free(d);
 }
 
 void lifecycle_pause(struct domain *d)
@@ -154,6 +158,10 @@ void lifecycle_shutdown(void)
 		else if (d->state == DOMAIN_NOT_STARTED)
 			log_info("summary: %s: not started: %s\n", d->name, d->stop_reason);
 	}
+	while (domain_count())
+		domain_free(domain_at(0));
+	log_info("memory: %lu pages free after freeing every domain, %lu before the first was created\n",
+	         mem_frames()->free_pages, boot_free_pages);
 	log_info("all domains ended, powering off\n");
 	power_off(POWER_SUCCESS);
 }

@@ -13,18 +13,41 @@
 #include "vmx/exit.h"
 #include "vmx/vmx_ops.h"
 
-static void console_flush(struct domain *d)
+/*
+ * Write the buffered bytes. A whole line ends with a newline; a partial one
+ * (a prompt, typed characters echoed back) is written when the guest waits
+ * for input, and the rest of its line follows later without a second prefix.
+ */
+static void console_emit(struct domain *d, int end_of_line)
 {
-	if (!d->con_len)
+	if (!d->con_len && !end_of_line)
+		return;
+	if (!d->con_len && end_of_line && !d->con_open)
 		return;
 	console_lock_acquire();
-	console_write("[", 1);
-	console_write(d->name, strlen(d->name));
-	console_write("] ", 2);
+	if (!d->con_open) {
+		console_write("[", 1);
+		console_write(d->name, strlen(d->name));
+		console_write("] ", 2);
+	}
 	console_write(d->con_line, d->con_len);
-	console_write("\n", 1);
+	if (end_of_line)
+		console_write("\n", 1);
 	console_lock_release();
 	d->con_len = 0;
+	d->con_open = !end_of_line;
+}
+
+static void console_flush(struct domain *d)
+{
+	console_emit(d, 1);
+}
+
+void domain_console_partial(struct domain *d)
+{
+	spin_lock(&d->uart_lock);
+	console_emit(d, 0);
+	spin_unlock(&d->uart_lock);
 }
 
 void domain_console_put(struct domain *d, uint8_t byte)
@@ -37,7 +60,7 @@ void domain_console_put(struct domain *d, uint8_t byte)
 	if (byte == '\r')
 		return;
 	/* Control bytes would let a guest forge the hypervisor's lines or drive the terminal. */
-	if (byte < 0x20 && byte != '\t')
+	if (byte < 0x20 && byte != '\t' && byte != '\b')
 		byte = '?';
 	d->con_line[d->con_len++] = (char)byte;
 	if (d->con_len == sizeof d->con_line)
@@ -105,22 +128,36 @@ void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
 		dump_vcpu(v);
 }
 
+/* One vCPU's table, formatted whole and written under the console lock so CPUs do not interleave. */
+#define STATS_TABLE_MAX 6144
+
+static void print_vcpu_stats(const struct domain *d, const struct vcpu *v)
+{
+	char buf[STATS_TABLE_MAX];
+	size_t n = 0;
+	uint64_t total = 0, cycles = 0;
+#define EMIT(...) do { if (n < sizeof buf) n += (size_t)fmt_snprintf(buf + n, sizeof buf - n, __VA_ARGS__); } while (0)
+	EMIT("hinoki: exit statistics for domain %s vcpu %u (TSC cycles in root mode)\n", d->name, v->id);
+	EMIT("  %-22s %10s %14s %10s\n", "reason", "count", "cycles", "avg");
+	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+		const struct exit_stat *s = &v->stats[r];
+		if (!s->count)
+			continue;
+		EMIT("  %-22s %10lu %14lu %10lu\n", exit_reason_name(r), s->count, s->cycles, s->cycles / s->count);
+		total += s->count;
+		cycles += s->cycles;
+	}
+	EMIT("  %-22s %10lu %14lu\n", "total", total, cycles);
+#undef EMIT
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	console_lock_acquire();
+	console_write(buf, n);
+	console_lock_release();
+}
+
 void domain_print_stats(const struct domain *d)
 {
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		const struct vcpu *v = d->vcpus[i];
-		uint64_t total = 0, cycles = 0;
-		log_info("exit statistics for domain %s vcpu %u (TSC cycles in root mode)\n", d->name, v->id);
-		log_printf("  %-22s %10s %14s %10s\n", "reason", "count", "cycles", "avg");
-		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
-			const struct exit_stat *s = &v->stats[r];
-			if (!s->count)
-				continue;
-			log_printf("  %-22s %10lu %14lu %10lu\n", exit_reason_name(r), s->count, s->cycles,
-			           s->cycles / s->count);
-			total += s->count;
-			cycles += s->cycles;
-		}
-		log_printf("  %-22s %10lu %14lu\n", "total", total, cycles);
-	}
+	for (unsigned i = 0; i < d->nvcpus; i++)
+		print_vcpu_stats(d, d->vcpus[i]);
 }

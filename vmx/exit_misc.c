@@ -79,6 +79,7 @@ enum exit_action exit_hlt(struct vcpu *v)
 		domain_stop(v->dom, v, "HLT with interrupts disabled and no timer set: it can never wake");
 		return EXIT_STOPPED;
 	}
+	domain_console_partial(v->dom);
 	vcpu_skip_insn(v);
 	return EXIT_BLOCK;
 }

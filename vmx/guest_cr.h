@@ -18,9 +18,18 @@ static inline uint64_t guest_cr0_fixed0(void) { return vmx_caps.cr0_fixed0 & ~(C
 static inline uint64_t guest_cr0_mask(void) { return guest_cr0_fixed0() | CR0_PG | (~vmx_caps.cr0_fixed1 & CR_LOW32); }
 static inline uint64_t guest_cr0_real(uint64_t cr0) { return (cr0 | guest_cr0_fixed0()) & vmx_caps.cr0_fixed1; }
 
-static inline uint64_t guest_cr4_mask(void) { return vmx_caps.cr4_fixed0 | (~vmx_caps.cr4_fixed1 & CR_LOW32); }
+/*
+ * CR4 bits of features CPUID hides from guests (VMX, SMX, XSAVE) behave as
+ * reserved: setting one raises #GP, as on a CPU without the feature.
+ */
+#define CR4_HIDDEN_FEATURES (CR4_VMXE | CR4_SMXE | CR4_OSXSAVE)
+
+static inline uint64_t guest_cr4_mask(void)
+{
+	return vmx_caps.cr4_fixed0 | CR4_HIDDEN_FEATURES | (~vmx_caps.cr4_fixed1 & CR_LOW32);
+}
 static inline uint64_t guest_cr4_real(uint64_t cr4) { return (cr4 | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1; }
-/* Bits a guest may not set in CR4: not allowed by VMX and not merely VMX's own. */
-static inline uint64_t guest_cr4_reserved(void) { return ~vmx_caps.cr4_fixed1 & CR_LOW32; }
+/* Bits a guest may not set in CR4. */
+static inline uint64_t guest_cr4_reserved(void) { return CR4_HIDDEN_FEATURES | (~vmx_caps.cr4_fixed1 & CR_LOW32); }
 
 #endif
