@@ -275,11 +275,14 @@ static void close_exit_timing(struct pcpu *cpu)
 	cpu->last_exit = 0;
 }
 
-/* One entry and the handling of its exit. */
-static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v)
+/* One entry and the handling of its exit; the preemption timer gets what is left of the slice. */
+static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slice_end)
 {
-	if (vmx_has_preemption_timer())
-		vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, slice_timer);
+	if (vmx_has_preemption_timer()) {
+		uint64_t now = rdtsc();
+		uint64_t left = slice_end > now ? (slice_end - now) >> vmx_caps.preempt_shift : 0;
+		vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, left < slice_timer ? (uint32_t)left : slice_timer);
+	}
 	close_exit_timing(cpu);
 	v->entry_tsc = rdtsc();
 	int rc = vmx_run(v);
@@ -319,21 +322,29 @@ static int block(struct pcpu *cpu, struct vcpu *v)
 	return blocked;
 }
 
+static uint64_t expire_timers(struct pcpu *cpu);
+
 static void run(struct pcpu *cpu, struct vcpu *v)
 {
+	uint64_t slice_end = rdtsc() + slice_tsc;
 	vmcs_enter_cpu(v, cpu);
 	fpu_restore(v);
 	write_cr2(v->cr2);
 	while (v->dom->state == DOMAIN_RUNNING && !v->dom->paused && allowed_on(v, cpu)) {
-		enum exit_action act = run_once(cpu, v);
+		enum exit_action act = run_once(cpu, v, slice_end);
+		if (act == EXIT_RESUME)
+			continue;
 		if (act == EXIT_STOPPED)
 			break;
 		if (act == EXIT_BLOCK && block(cpu, v))
 			break;
+		if (cpu->id == 0)
+			lifecycle_poll_console();
+		/* Slice over, a kick, or a yield: sleepers due now compete too. */
+		expire_timers(cpu);
 		if (act == EXIT_YIELD && someone_better(cpu, v))
 			break;
-		if (cpu->id == 0 && act != EXIT_RESUME)
-			lifecycle_poll_console();
+		slice_end = rdtsc() + slice_tsc;
 	}
 	close_exit_timing(cpu);
 	v->cr2 = read_cr2();
