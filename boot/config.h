@@ -32,6 +32,7 @@ struct domain_config {
 	enum domain_type type;
 	uint32_t weight;                /* scheduler share, 1..65535, default CONFIG_WEIGHT_DEFAULT */
 	bool autostart;                 /* default true; false: waits for the mgmt domain's `create` */
+	bool trace;                     /* key trace: record every exit in a trace ring from the start */
 	char script[CONFIG_SCRIPT_MAX]; /* mgmt domain only: ';'-separated boot commands, "" when none */
 	bool valid;                     /* false: a line of this section was bad, do not start it */
 	unsigned line;                  /* line of the [domain] header */
@@ -40,6 +41,7 @@ struct domain_config {
 struct hv_config {
 	enum on_error on_error;         /* key on_error = return|poweroff (default return) */
 	uint32_t slice_us;              /* key slice_us: scheduler time slice, default 10000 */
+	bool exit_csv;                  /* key exit_csv: exit statistics also as CSV lines */
 	unsigned ndomains;
 	struct domain_config domains[CONFIG_MAX_DOMAINS];
 };

@@ -34,6 +34,8 @@ static const struct {
 	[K_AUTOSTART] = { "autostart", true, 0 },
 	[K_WEIGHT]    = { "weight", true, 0 },
 	[K_SCRIPT]    = { "script", true, CONFIG_SCRIPT_MAX },
+	[K_EXIT_CSV]  = { "exit_csv", false, 0 },
+	[K_TRACE]     = { "trace", true, 0 },
 };
 
 enum key_id config_find_key(const char *name)
@@ -206,14 +208,14 @@ static void set_type(struct parser *ps, const char *v)
 	}
 }
 
-static void set_autostart(struct parser *ps, const char *v)
+static void set_flag(struct parser *ps, const char *key, const char *v, bool *out)
 {
 	uint32_t on;
 
 	if (number_in(v, 0, 1, &on))
-		ps->dom->autostart = on != 0;
+		*out = on != 0;
 	else
-		PROBLEM(ps, "autostart must be 0 or 1, got '%q'", CA_S(v));
+		PROBLEM(ps, "%s must be 0 or 1, got '%q'", CA_S(key), CA_S(v));
 }
 
 void config_apply_key(struct parser *ps, enum key_id k, const char *v)
@@ -263,7 +265,13 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 		set_type(ps, v);
 		break;
 	case K_AUTOSTART:
-		set_autostart(ps, v);
+		set_flag(ps, "autostart", v, &d->autostart);
+		break;
+	case K_EXIT_CSV:
+		set_flag(ps, "exit_csv", v, &o->exit_csv);
+		break;
+	case K_TRACE:
+		set_flag(ps, "trace", v, &d->trace);
 		break;
 	case K_WEIGHT:
 		if (!number_in(v, WEIGHT_MIN, WEIGHT_MAX, &d->weight))

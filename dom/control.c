@@ -118,7 +118,7 @@ static void fill_info(struct hinoki_dominfo *o, const struct domain *d)
 	for (unsigned i = 0; i < d->nvcpus; i++) {
 		o->cpu_tsc += d->vcpus[i]->guest_tsc;
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
-			o->exits += d->vcpus[i]->stats[r].count;
+			o->exits += d->vcpus[i]->stats.reason[r].count;
 	}
 }
 
@@ -209,9 +209,10 @@ static int64_t dom_stats(struct domain *self, struct domain *d, uint64_t vcpu, u
 	const struct vcpu *v = d->vcpus[vcpu];
 	uint64_t n = 0;
 	for (unsigned r = 0; r < EXIT_REASON_COUNT && n < cap; r++) {
-		if (!v->stats[r].count)
+		const struct exit_stat *e = &v->stats.reason[r];
+		if (!e->count)
 			continue;
-		out[n] = (struct hinoki_exit_stat){ r, 0, v->stats[r].count, v->stats[r].cycles };
+		out[n] = (struct hinoki_exit_stat){ r, 0, e->count, e->cycles };
 		n++;
 	}
 	return (int64_t)n;

@@ -164,6 +164,7 @@ static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_
 	v->id = id;
 	v->vpid = vmx_has_vpid() ? __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED) : 0;
 	fpu_init_state(v);
+	exit_stats_init(&v->stats);
 	d->vcpus[d->nvcpus++] = v;
 	struct pcpu *cpu = this_cpu();
 	struct vcpu *was = cpu->current;

@@ -102,6 +102,8 @@ void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...) __attri
 void domain_console_partial(struct domain *d);
 /* HC_DOMCTL_CONSOLE on d's output ring: bytes copied into buf. */
 int64_t domain_console_read(struct domain *d, struct hinoki_console_read *req, uint8_t *buf);
+/* Whether exit statistics are also printed as CSV lines (config key exit_csv). */
+void domain_report_csv(bool on);
 /* Print the exit-statistics table of each vCPU. */
 void domain_print_stats(const struct domain *d);
 /* Guest RAM, EPT, bitmaps and VMCS pages back to the allocator; d must no longer run anywhere. */

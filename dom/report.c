@@ -128,36 +128,113 @@ void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
 		dump_vcpu(v);
 }
 
-/* One vCPU's table, formatted whole and written under the console lock so CPUs do not interleave. */
-#define STATS_TABLE_MAX 6144
-
-static void print_vcpu_stats(const struct domain *d, const struct vcpu *v)
+/*
+ * One vCPU's table, written under the console lock so tables from different
+ * CPUs do not interleave: a row per exit reason, then a row per sub-key (I/O
+ * port, MSR, hypercall, EPT page). With `exit_csv = 1` in the config the same
+ * figures follow as CSV for tools (docs/exit-stats.md has the format).
+ */
+static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void emit(const char *fmt, ...)
 {
-	char buf[STATS_TABLE_MAX];
-	size_t n = 0;
-	uint64_t total = 0, cycles = 0;
-#define EMIT(...) do { if (n < sizeof buf) n += (size_t)fmt_snprintf(buf + n, sizeof buf - n, __VA_ARGS__); } while (0)
-	EMIT("hinoki: exit statistics for domain %s vcpu %u (TSC cycles in root mode)\n", d->name, v->id);
-	EMIT("  %-22s %10s %14s %10s\n", "reason", "count", "cycles", "avg");
-	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
-		const struct exit_stat *s = &v->stats[r];
-		if (!s->count)
-			continue;
-		EMIT("  %-22s %10lu %14lu %10lu\n", exit_reason_name(r), s->count, s->cycles, s->cycles / s->count);
-		total += s->count;
-		cycles += s->cycles;
+	char line[400];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = fmt_vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	console_write(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+static const char *key_kind(uint32_t reason)
+{
+	switch (reason) {
+	case EXIT_REASON_IO_INSTRUCTION: return "port";
+	case EXIT_REASON_MSR_READ:
+	case EXIT_REASON_MSR_WRITE:      return "msr";
+	case EXIT_REASON_VMCALL:         return "hypercall";
+	case EXIT_REASON_EPT_VIOLATION:  return "page";
+	default:                         return "key";
 	}
-	EMIT("  %-22s %10lu %14lu\n", "total", total, cycles);
-#undef EMIT
-	if (n >= sizeof buf)
-		n = sizeof buf - 1;
-	console_lock_acquire();
-	console_write(buf, n);
-	console_lock_release();
+}
+
+/* The entry of `reason` with the smallest key above prev's (the first when prev is NULL). */
+static const struct exit_substat *next_sub(const struct exit_stats *st, uint32_t reason,
+                                           const struct exit_substat *prev)
+{
+	const struct exit_substat *best = 0;
+	for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
+		const struct exit_substat *x = &st->sub[k];
+		if (x->reason != reason || (prev && x->key <= prev->key))
+			continue;
+		if (!best || x->key < best->key)
+			best = x;
+	}
+	return best;
+}
+
+static void print_table(const struct domain *d, const struct vcpu *v)
+{
+	const struct exit_stats *st = &v->stats;
+	uint64_t total = 0, cycles = 0;
+	emit("hinoki: exit statistics for domain %s vcpu %u (TSC cycles in root mode)\n", d->name, v->id);
+	emit("  %-22s %10s %14s %8s %8s %10s\n", "reason", "count", "cycles", "avg", "min", "max");
+	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+		const struct exit_stat *e = &st->reason[r];
+		if (!e->count)
+			continue;
+		emit("  %-22s %10lu %14lu %8lu %8lu %10lu\n", exit_reason_name(r), e->count, e->cycles,
+		     e->cycles / e->count, e->min == ~0ULL ? 0 : e->min, e->max);
+		total += e->count;
+		cycles += e->cycles;
+		/* Sub-keys in ascending order: the table is hashed, the report should not be. */
+		for (const struct exit_substat *x = next_sub(st, r, 0); x; x = next_sub(st, r, x)) {
+			emit("    %-9s 0x%-9x %10lu %14lu %8lu %8lu %10lu\n", key_kind(r), x->key, x->count,
+			     x->cycles, x->cycles / x->count, x->min, x->max);
+		}
+	}
+	emit("  %-22s %10lu %14lu\n", "total", total, cycles);
+	if (st->stub_calls)
+		emit("  %-22s %10lu %14s\n", "VMCALL (exit stub)", st->stub_calls, "-");
+	if (st->sub_dropped)
+		emit("  (%lu exits not broken down by key: the key table was full)\n", st->sub_dropped);
+}
+
+static void print_csv(const struct domain *d, const struct vcpu *v)
+{
+	const struct exit_stats *st = &v->stats;
+	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+		const struct exit_stat *e = &st->reason[r];
+		if (!e->count)
+			continue;
+		emit("hinoki: csv,exit,%s,%u,%s,-,%lu,%lu,%lu,%lu,", d->name, v->id, exit_reason_name(r),
+		     e->count, e->cycles, e->min == ~0ULL ? 0 : e->min, e->max);
+		for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
+			emit(b + 1 < EXIT_HIST_BUCKETS ? "%u;" : "%u\n", e->hist[b]);
+		for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
+			const struct exit_substat *x = &st->sub[k];
+			if (x->reason == r)
+				emit("hinoki: csv,exit,%s,%u,%s,0x%x,%lu,%lu,%lu,%lu,-\n", d->name, v->id,
+				     exit_reason_name(r), x->key, x->count, x->cycles, x->min, x->max);
+		}
+	}
+	if (st->stub_calls)
+		emit("hinoki: csv,exit,%s,%u,VMCALL_STUB,-,%lu,-,-,-,-\n", d->name, v->id, st->stub_calls);
+}
+
+static bool csv_on;
+
+void domain_report_csv(bool on)
+{
+	csv_on = on;
 }
 
 void domain_print_stats(const struct domain *d)
 {
-	for (unsigned i = 0; i < d->nvcpus; i++)
-		print_vcpu_stats(d, d->vcpus[i]);
+	console_lock_acquire();
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		print_table(d, d->vcpus[i]);
+		if (csv_on)
+			print_csv(d, d->vcpus[i]);
+	}
+	console_lock_release();
 }

@@ -271,7 +271,7 @@ static void close_exit_timing(struct pcpu *cpu)
 	struct vcpu *v = cpu->last_exit;
 	if (!v)
 		return;
-	v->stats[v->exit.reason].cycles += rdtsc() - v->exit_tsc;
+	exit_stats_record(&v->stats, v->exit.reason, v->exit.key, rdtsc() - v->exit_tsc);
 	cpu->last_exit = 0;
 }
 
@@ -300,9 +300,7 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 	v->vruntime += guest * SCHED_WEIGHT_UNIT / v->dom->weight;
 	v->launched = 1;
 	cpu->last_exit = v;
-	enum exit_action act = vmx_handle_exit(v);
-	v->stats[v->exit.reason].count++;
-	return act;
+	return vmx_handle_exit(v);
 }
 
 /* HLT: block unless an event or the timer is already due. Returns 1 if v blocked. */

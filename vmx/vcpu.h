@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hw/vmx_exit.h"
+#include "vmx/exit_stats.h"
 
 /* SDM register numbering ("Exit Qualification for Control-Register Accesses"). */
 enum gpr {
@@ -28,13 +29,9 @@ struct exit_record {
 	uint32_t reason;          /* basic exit reason */
 	uint32_t insn_len;
 	uint64_t qual;
+	uint32_t key;             /* port, MSR, hypercall or EPT page; EXIT_NO_KEY */
 };
 
-/* Per exit reason: how many, and TSC cycles spent in root mode for them. */
-struct exit_stat {
-	uint64_t count;
-	uint64_t cycles;
-};
 
 struct domain;
 struct pcpu;
@@ -62,7 +59,7 @@ struct vcpu {
 	volatile uint32_t wake;   /* an event arrived: the next HLT does not block */
 	uint64_t entry_tsc;       /* TSC just before the current VM entry */
 	uint64_t guest_tsc;       /* total TSC cycles in guest mode */
-	struct exit_stat stats[EXIT_REASON_COUNT];
+	struct exit_stats stats;
 	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see sched/fpu.c. */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));
 };
