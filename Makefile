@@ -3,7 +3,8 @@
 # make image      build/hinoki.img, the demo ESP disk image (configs/demo.cfg)
 # make run        build and boot the demo (run-qemu.sh picks KVM or Bochs)
 # make test       host unit tests, then the emulator integration tests
-# V=1 shows full command lines.
+# V=1 shows full command lines. HV_EXTRA_CFLAGS adds hypervisor build options, e.g.
+# make BUILD=build/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS build/nostats/hinoki.efi
 
 BUILD   := build
 Q       := $(if $(V),,@)
@@ -21,7 +22,7 @@ WARN    := -Wall -Wextra -Werror
 HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fpic -fshort-wchar \
 	-fno-stack-protector -fno-strict-aliasing -mno-red-zone -mgeneral-regs-only \
 	-fno-asynchronous-unwind-tables -DGNU_EFI_USE_MS_ABI \
-	-I. -Iinclude -I$(EFI_INC) -I$(EFI_INC)/x86_64 -MMD -MP
+	-I. -Iinclude -I$(EFI_INC) -I$(EFI_INC)/x86_64 -MMD -MP $(HV_EXTRA_CFLAGS)
 HV_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefined -L$(EFI_LIB)
 
 HV_C   := $(filter-out vmx/asm_offsets.c,$(wildcard boot/*.c mm/*.c vmx/*.c ept/*.c sched/*.c dev/*.c dom/*.c lib/*.c))

@@ -288,6 +288,10 @@ int64_t domctl_call(struct vcpu *v, uint64_t nr, enum exit_action *act)
 		return dom_console(self, d, a1);
 	case HC_DOMCTL_STATS:
 		return dom_stats(self, d, a1, a2, a3);
+	case HC_DOMCTL_TRACE:
+		if (a1 > 1)
+			return -HC_EINVAL;
+		return exit_trace_enable(d, (int)a1) ? -HC_ENOMEM : 0;
 	}
 	return -HC_ENOSYS;
 }

@@ -232,6 +232,8 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	log_info("domain %s (%u) created: %s kernel, %u MiB at 0x%lx, %u vCPU%s, weight %u, entry 0x%lx\n",
 	         d->name, d->id, loader_format_name(d->boot_entry.format), memory_mib, d->ram_hpa, vcpus,
 	         vcpus == 1 ? "" : "s", d->weight, d->boot_entry.rip);
+	if (cfg->trace && exit_trace_enable(d, 1))
+		log_warn("domain %s: no memory for its exit trace; not tracing\n", d->name);
 	for (uint32_t i = 0; i < d->nvcpus; i++)
 		sched_add_vcpu(d->vcpus[i], i == 0 ? VCPU_RUNNABLE : VCPU_OFFLINE);
 	return d;
@@ -265,6 +267,7 @@ int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, ui
  */
 void domain_release_resources(struct domain *d)
 {
+	exit_trace_free(d);
 	for (unsigned i = 0; i < d->nvcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 		give_pages(d, v->vmcs_pa, 1);

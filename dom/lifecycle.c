@@ -100,6 +100,11 @@ void lifecycle_finish(struct domain *d)
 	unqueue(d);
 	console_leave(d);
 	domain_print_stats(d);
+	if (d->tracing || d->vcpus[0]->trace.ring) {
+		console_lock_acquire();
+		exit_trace_dump(d);
+		console_lock_release();
+	}
 	domain_release_resources(d);
 	int destroyed = d->state == DOMAIN_DESTROYED;
 	__atomic_store_n(&d->finished, 1, __ATOMIC_RELEASE);

@@ -271,7 +271,10 @@ static void close_exit_timing(struct pcpu *cpu)
 	struct vcpu *v = cpu->last_exit;
 	if (!v)
 		return;
-	exit_stats_record(&v->stats, v->exit.reason, v->exit.key, rdtsc() - v->exit_tsc);
+	uint64_t now = rdtsc();
+	exit_stats_record(&v->stats, v->exit.reason, v->exit.key, now - v->exit_tsc);
+	if (v->dom->tracing)
+		exit_trace_record(v, now);
 	cpu->last_exit = 0;
 }
 
@@ -300,6 +303,8 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 	v->vruntime += guest * SCHED_WEIGHT_UNIT / v->dom->weight;
 	v->launched = 1;
 	cpu->last_exit = v;
+	if (v->dom->tracing)
+		v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);
 	return vmx_handle_exit(v);
 }
 

@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 #include "hw/vmcs_fields.h"
+#include "hinoki/hypercall.h"
 #include "vmx/vcpu.h"
 
 #define OFFSET(sym, type, member) \
@@ -31,5 +32,11 @@ void asm_offsets(void)
 	OFFSET(VCPU_R15, struct vcpu, gpr[GPR_R15]);
 	OFFSET(VCPU_EXIT_TSC, struct vcpu, exit_tsc);
 	OFFSET(VCPU_LAUNCHED, struct vcpu, launched);
+	OFFSET(VCPU_STUB_CALLS, struct vcpu, stats.stub_calls);
 	CONST(VMCS_FIELD_HOST_RSP, VMCS_HOST_RSP);
+	CONST(VMCS_FIELD_EXIT_REASON, VMCS_VM_EXIT_REASON);
+	CONST(VMCS_FIELD_GUEST_RIP, VMCS_GUEST_RIP);
+	CONST(EXIT_REASON_VMCALL_NR, EXIT_REASON_VMCALL);
+	CONST(HC_NULL_STUB_NR, HC_NULL_STUB);
+	CONST(VMCALL_INSN_LEN, 3);
 }

@@ -1,8 +1,9 @@
 ; The world switch. vmx_run(vcpu) behaves like a function call: it enters the
 ; guest and returns 0 after the next VM exit, or 1 (VMfailInvalid) / 2
-; (VMfailValid) when VMLAUNCH/VMRESUME itself fails. The exit stub saves the
-; guest's registers into the vCPU and reads the TSC first of all, so the
-; root-mode time of an exit is measured from its third instruction.
+; (VMfailValid) when VMLAUNCH/VMRESUME itself fails. The exit stub first
+; answers HC_NULL_STUB itself (the bare-transition baseline: no C, no
+; statistics but a count), then reads the TSC (its sixth instruction on
+; other exits) and saves the guest's registers into the vCPU.
 bits 64
 default rel
 %include "asm_offsets.inc"
@@ -60,6 +61,9 @@ vmx_run:
 vmx_exit_entry:
 	push rax
 	push rdx
+	cmp rax, HC_NULL_STUB_NR
+	je .maybe_stub
+.full:
 	rdtsc
 	shl rdx, 32
 	or rax, rdx
@@ -82,5 +86,22 @@ vmx_exit_entry:
 	mov [rdx + VCPU_R15], r15
 	xor eax, eax
 	jmp vmx_run.out
+
+.maybe_stub:                            ; RAX says HC_NULL_STUB: is it a VMCALL?
+	mov edx, VMCS_FIELD_EXIT_REASON
+	vmread rax, rdx
+	cmp eax, EXIT_REASON_VMCALL_NR
+	jne .full                           ; guest RAX and RDX are still on the stack
+	mov edx, VMCS_FIELD_GUEST_RIP
+	vmread rax, rdx
+	add rax, VMCALL_INSN_LEN
+	vmwrite rdx, rax
+	mov rdx, [rsp + 16]
+	inc qword [rdx + VCPU_STUB_CALLS]
+	pop rdx
+	add rsp, 8                          ; the guest's RAX: the result replaces it
+	xor eax, eax
+	vmresume
+	jmp vmx_run.fail                    ; VMRESUME failed: [rsp] is the vCPU, as vmx_run expects
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "hw/vmx_exit.h"
 #include "vmx/exit_stats.h"
+#include "vmx/exit_trace.h"
 
 /* SDM register numbering ("Exit Qualification for Control-Register Accesses"). */
 enum gpr {
@@ -30,6 +31,7 @@ struct exit_record {
 	uint32_t insn_len;
 	uint64_t qual;
 	uint32_t key;             /* port, MSR, hypercall or EPT page; EXIT_NO_KEY */
+	uint64_t rip;             /* guest RIP at the exit: read only while tracing */
 };
 
 
@@ -60,6 +62,7 @@ struct vcpu {
 	uint64_t entry_tsc;       /* TSC just before the current VM entry */
 	uint64_t guest_tsc;       /* total TSC cycles in guest mode */
 	struct exit_stats stats;
+	struct exit_trace trace;
 	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see sched/fpu.c. */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));
 };

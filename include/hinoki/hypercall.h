@@ -15,6 +15,7 @@
 #define HC_NULL         5  /* does nothing, returns 0: the exit-cost baseline  */
 #define HC_SET_TIMER    6  /* rdi = TSC deadline (0 cancels): HLT wakes at it -> 0 */
 #define HC_VCPU_UP      7  /* rdi = vcpu id, rsi = entry RIP, rdx = RSP, r10 = value for RDI -> 0 */
+#define HC_NULL_STUB    8  /* returns 0 from the exit stub itself, no C: the bare transition cost */
 
 /*
  * Control hypercalls: the management domain (type = mgmt) only; any other
@@ -30,7 +31,8 @@
 #define HC_DOMCTL_CONSOLE  38 /* rdi = domain id, rsi = gpa of struct hinoki_console_read -> bytes copied */
 #define HC_DOMCTL_STATS    39 /* rdi = domain id, rsi = vcpu, rdx = gpa of struct hinoki_exit_stat[], r10 = capacity -> entries */
 #define HC_DOMCTL_SHUTDOWN 40 /* end every other domain, then power off when this one ends -> 0 */
-#define HC_MAX             41
+#define HC_DOMCTL_TRACE    41 /* rdi = domain id, rsi = 1 (record every exit) or 0 (stop) -> 0 */
+#define HC_MAX             42
 
 #define HINOKI_VERSION_MAJOR 0
 #define HINOKI_VERSION_MINOR 1

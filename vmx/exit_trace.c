@@ -1,0 +1,73 @@
+/*
+ * The exit trace rings. Each vCPU writes only its own ring, from the CPU
+ * that runs it, so recording takes no lock; the ring is printed only after
+ * the domain's vCPUs have left every CPU.
+ */
+#include "dom/domain.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
+#include "mm/mem.h"
+#include "vmx/exit.h"
+#include "vmx/exit_trace.h"
+
+int exit_trace_enable(struct domain *d, int on)
+{
+	if (on) {
+		for (unsigned i = 0; i < d->nvcpus; i++) {
+			struct exit_trace *t = &d->vcpus[i]->trace;
+			if (t->ring)
+				continue;
+			uint64_t pa = mem_alloc_pages(EXIT_TRACE_PAGES, 1);
+			if (!pa)
+				return -1;
+			d->frames_used += EXIT_TRACE_PAGES;
+			t->ring = phys_to_virt(pa);
+		}
+	}
+	__atomic_store_n(&d->tracing, on ? 1u : 0u, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void exit_trace_record(struct vcpu *v, uint64_t entry_tsc)
+{
+	struct exit_trace *t = &v->trace;
+	struct trace_entry *e = &t->ring[t->next++ % EXIT_TRACE_ENTRIES];
+	e->exit_tsc = v->exit_tsc;
+	e->entry_tsc = entry_tsc;
+	e->qual = v->exit.qual;
+	e->rip = v->exit.rip;
+	e->reason = v->exit.reason;
+}
+
+void exit_trace_dump(const struct domain *d)
+{
+	char line[200];
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		const struct vcpu *v = d->vcpus[i];
+		const struct exit_trace *t = &v->trace;
+		if (!t->ring)
+			continue;
+		uint64_t kept = t->next < EXIT_TRACE_ENTRIES ? t->next : EXIT_TRACE_ENTRIES;
+		int n = fmt_snprintf(line, sizeof line, "hinoki: csv,trace-begin,%s,%u,%lu,%lu\n", d->name, v->id,
+		                     kept, t->next - kept);
+		console_write(line, (size_t)n);
+		for (uint64_t k = t->next - kept; k < t->next; k++) {
+			const struct trace_entry *e = &t->ring[k % EXIT_TRACE_ENTRIES];
+			n = fmt_snprintf(line, sizeof line, "hinoki: csv,trace,%s,%u,%lu,%lu,%s,0x%lx,0x%lx\n", d->name,
+			                 v->id, e->exit_tsc, e->entry_tsc, exit_reason_name(e->reason), e->qual, e->rip);
+			console_write(line, (size_t)n);
+		}
+	}
+}
+
+void exit_trace_free(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		struct exit_trace *t = &d->vcpus[i]->trace;
+		if (!t->ring)
+			continue;
+		mem_free_pages(virt_to_phys(t->ring), EXIT_TRACE_PAGES);
+		d->frames_used -= EXIT_TRACE_PAGES;
+		t->ring = 0;
+	}
+}

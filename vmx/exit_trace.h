@@ -1,0 +1,40 @@
+/*
+ * Optional per-vCPU exit trace: a ring of the last EXIT_TRACE_ENTRIES exits
+ * with TSC at exit and at the next entry, reason, qualification and guest
+ * RIP, switched on per domain at boot (config key trace) or at run time by
+ * the management domain (HC_DOMCTL_TRACE), and printed as CSV lines when the
+ * domain ends (tools/trace2json turns them into a Perfetto timeline).
+ */
+#ifndef VMX_EXIT_TRACE_H
+#define VMX_EXIT_TRACE_H
+
+#include <stdint.h>
+
+#define EXIT_TRACE_ENTRIES 1024
+#define EXIT_TRACE_PAGES   ((EXIT_TRACE_ENTRIES * sizeof(struct trace_entry) + 4095) / 4096)
+
+struct trace_entry {
+	uint64_t exit_tsc, entry_tsc;
+	uint64_t qual, rip;
+	uint32_t reason;
+	uint32_t reserved;
+};
+
+struct exit_trace {
+	struct trace_entry *ring;   /* NULL until tracing was first switched on */
+	uint64_t next;              /* entries written so far; next % EXIT_TRACE_ENTRIES is the slot */
+};
+
+struct vcpu;
+struct domain;
+
+/* Switch tracing on or off for every vCPU of d; 0, or -1 when out of memory. */
+int exit_trace_enable(struct domain *d, int on);
+/* Record v's current exit, closed at `entry_tsc` (the scheduler calls this only while tracing). */
+void exit_trace_record(struct vcpu *v, uint64_t entry_tsc);
+/* Print the rings of d's vCPUs (console lock held). */
+void exit_trace_dump(const struct domain *d);
+/* Give the rings' frames back. */
+void exit_trace_free(struct domain *d);
+
+#endif
