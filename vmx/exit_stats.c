@@ -3,10 +3,12 @@
  * min/max/histogram with a bit scan, and a short linear probe for the
  * sub-key table only for reasons that have a key.
  */
+#include "lib/string.h"
 #include "vmx/exit_stats.h"
 
 void exit_stats_init(struct exit_stats *s)
 {
+	memset(s, 0, sizeof *s);
 	for (unsigned i = 0; i < EXIT_SUBKEYS; i++)
 		s->sub[i].reason = EXIT_REASON_COUNT;
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
