@@ -56,6 +56,24 @@ static void test_autostart(void)
 	CHECK(dom("m")->valid);
 }
 
+/* The exit-instrumentation switches: exit_csv is global, trace per domain. */
+static void test_instrumentation_keys(void)
+{
+	CHECK_EQ(parse("[domain a]\nkernel = k\n"), 0);
+	CHECK(!cfg.exit_csv);
+	CHECK(!dom("a")->trace);
+	CHECK_EQ(parse("exit_csv = 1\n[domain a]\nkernel = k\ntrace = 1\n[domain b]\nkernel = k\ntrace = 0\n"), 0);
+	CHECK(cfg.exit_csv);
+	CHECK(dom("a")->trace);
+	CHECK(!dom("b")->trace);
+	CHECK_EQ(parse("exit_csv = on\n[domain a]\nkernel = k\n"), 1);
+	expect_report(1, "exit_csv must be 0 or 1, got 'on'");
+	CHECK(dom("a")->valid);   /* a bad global line does not stop any domain */
+	expect_one("[domain a]\nkernel = k\ntrace = 2\n", 3, "trace must be 0 or 1, got '2'");
+	CHECK_EQ(parse("trace = 1\n"), 1);
+	expect_report(1, "key 'trace' belongs in a [domain NAME] section");
+}
+
 static void test_script_in_mgmt(void)
 {
 	CHECK_EQ(parse("[domain m]\ntype = mgmt\nkernel = m\nscript = \"list; wait; shutdown\"\n"), 0);
@@ -172,6 +190,7 @@ int main(void)
 	RUN(test_new_defaults);
 	RUN(test_weight);
 	RUN(test_autostart);
+	RUN(test_instrumentation_keys);
 	RUN(test_script_in_mgmt);
 	RUN(test_script_elsewhere);
 	RUN(test_script_length);
