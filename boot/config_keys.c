@@ -36,6 +36,7 @@ static const struct {
 	[K_SCRIPT]    = { "script", true, CONFIG_SCRIPT_MAX },
 	[K_EXIT_CSV]  = { "exit_csv", false, 0 },
 	[K_TRACE]     = { "trace", true, 0 },
+	[K_FASTPATH]  = { "fastpath", true, 0 },
 };
 
 enum key_id config_find_key(const char *name)
@@ -72,6 +73,7 @@ void config_domain_defaults(struct domain_config *d, unsigned line)
 	d->type = DOMAIN_TYPE_GUEST;
 	d->weight = CONFIG_WEIGHT_DEFAULT;
 	d->autostart = true;
+	d->fastpath = true;
 	d->valid = true;
 	d->line = line;
 }
@@ -272,6 +274,9 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 		break;
 	case K_TRACE:
 		set_flag(ps, "trace", v, &d->trace);
+		break;
+	case K_FASTPATH:
+		set_flag(ps, "fastpath", v, &d->fastpath);
 		break;
 	case K_WEIGHT:
 		if (!number_in(v, WEIGHT_MIN, WEIGHT_MAX, &d->weight))

@@ -33,6 +33,25 @@ void asm_offsets(void)
 	OFFSET(VCPU_EXIT_TSC, struct vcpu, exit_tsc);
 	OFFSET(VCPU_LAUNCHED, struct vcpu, launched);
 	OFFSET(VCPU_STUB_CALLS, struct vcpu, stats.stub_calls);
+	OFFSET(VCPU_FASTPATH, struct vcpu, fastpath);
+	OFFSET(VCPU_STAT_CPUID, struct vcpu, stats.reason[EXIT_REASON_CPUID]);
+	OFFSET(VCPU_STAT_VMCALL, struct vcpu, stats.reason[EXIT_REASON_VMCALL]);
+	OFFSET(STAT_COUNT, struct exit_stat, count);
+	OFFSET(STAT_CYCLES, struct exit_stat, cycles);
+	OFFSET(STAT_MIN, struct exit_stat, min);
+	OFFSET(STAT_MAX, struct exit_stat, max);
+	OFFSET(STAT_HIST, struct exit_stat, hist);
+	CONST(STAT_LAST_BUCKET, EXIT_HIST_BUCKETS - 1);
+#ifdef HINOKI_NO_EXIT_STATS
+	CONST(EXIT_STATS_FULL, 0);
+#else
+	CONST(EXIT_STATS_FULL, 1);
+#endif
+	CONST(EXIT_REASON_CPUID_NR, EXIT_REASON_CPUID);
+	CONST(HC_NULL_NR, HC_NULL);
+	CONST(CPUID_INSN_LEN, 2);
+	/* Leaves below 32 the fast path may answer: all but those vmx/exit_cpuid.c edits or that name CPUs. */
+	CONST(CPUID_FAST_LEAVES, ~((1u << 1) | (1u << 7) | (1u << 0xb) | (1u << 0xd) | (1u << 0x1f)));
 	CONST(VMCS_FIELD_HOST_RSP, VMCS_HOST_RSP);
 	CONST(VMCS_FIELD_EXIT_REASON, VMCS_VM_EXIT_REASON);
 	CONST(VMCS_FIELD_GUEST_RIP, VMCS_GUEST_RIP);

@@ -46,6 +46,7 @@ static const struct ctl_bit exit_wanted[] = {
 	{ EXIT_CTL_SAVE_IA32_PAT, "save IA32_PAT", false },
 	{ EXIT_CTL_LOAD_IA32_PAT, "load IA32_PAT", false },
 	{ EXIT_CTL_ACK_INTERRUPT_ON_EXIT, "acknowledge interrupt on exit", true },
+	{ EXIT_CTL_SAVE_PREEMPTION_TIMER, "save VMX-preemption timer value", false },
 	{ 0, 0, 0 }
 };
 static const struct ctl_bit entry_wanted[] = {
@@ -122,3 +123,12 @@ bool vmx_has_ept_2m(void) { return vmx_caps.ept_vpid & EPT_CAP_2MB; }
 bool vmx_has_ept_1g(void) { return vmx_caps.ept_vpid & EPT_CAP_1GB; }
 bool vmx_has_preemption_timer(void) { return vmx_caps.pin & PIN_ACTIVATE_PREEMPTION_TIMER; }
 bool vmx_has_vpid(void) { return vmx_caps.proc2 & PROC2_ENABLE_VPID; }
+
+/*
+ * The exit stub's fast path resumes without the scheduler, so the slice must
+ * keep running down across its exits: the CPU has to save the timer's value.
+ */
+bool vmx_has_fast_path(void)
+{
+	return !vmx_has_preemption_timer() || (vmx_caps.exit & EXIT_CTL_SAVE_PREEMPTION_TIMER);
+}

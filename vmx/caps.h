@@ -32,5 +32,6 @@ bool vmx_has_preemption_timer(void);
 bool vmx_has_vpid(void);
 bool vmx_has_ept_2m(void);
 bool vmx_has_ept_1g(void);
+bool vmx_has_fast_path(void);
 
 #endif

@@ -1,12 +1,61 @@
 ; The world switch. vmx_run(vcpu) behaves like a function call: it enters the
 ; guest and returns 0 after the next VM exit, or 1 (VMfailInvalid) / 2
-; (VMfailValid) when VMLAUNCH/VMRESUME itself fails. The exit stub first
-; answers HC_NULL_STUB itself (the bare-transition baseline: no C, no
-; statistics but a count), then reads the TSC (its sixth instruction on
-; other exits) and saves the guest's registers into the vCPU.
+; (VMfailValid) when VMLAUNCH/VMRESUME itself fails.
+;
+; The exit stub answers three exits itself, without returning to C:
+; - HC_NULL_STUB: the bare-transition baseline, counted but not timed;
+; - CPUID of a leaf the hypervisor does not edit, and the HC_NULL hypercall,
+;   when the vCPU's fastpath flag is set: answered, counted and timed into
+;   the same statistics as the C path (not broken down by sub-key).
+; Every other exit reads the TSC (the stub's fifth instruction), saves the
+; guest's registers into the vCPU and returns to the scheduler.
 bits 64
 default rel
 %include "asm_offsets.inc"
+
+; Finish a fast-path exit: advance the guest RIP by the instruction length
+; (%2), record the root-mode cycles in the exit_stat at vCPU offset %1 (count,
+; total, min, max, log2 histogram: what exit_stats_record does in C), restore
+; the three scratch registers and resume. Stack on entry: [rsp] guest RDX,
+; [rsp+8] guest RAX (results already stored there), [rsp+16] vCPU.
+%macro FAST_FINISH 2
+	push rcx
+	mov ecx, VMCS_FIELD_GUEST_RIP
+	vmread rdx, rcx
+	add rdx, %2
+	vmwrite rcx, rdx
+	mov rcx, [rsp + 24]
+%if EXIT_STATS_FULL
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	sub rax, [rcx + VCPU_EXIT_TSC]
+	inc qword [rcx + %1 + STAT_COUNT]
+	add [rcx + %1 + STAT_CYCLES], rax
+	cmp rax, [rcx + %1 + STAT_MIN]
+	jae %%not_min
+	mov [rcx + %1 + STAT_MIN], rax
+%%not_min:
+	cmp rax, [rcx + %1 + STAT_MAX]
+	jbe %%not_max
+	mov [rcx + %1 + STAT_MAX], rax
+%%not_max:
+	or rax, 1                           ; BSR of 0 is undefined; 0 and 1 share bucket 0
+	bsr rax, rax
+	cmp eax, STAT_LAST_BUCKET
+	jbe %%bucket
+	mov eax, STAT_LAST_BUCKET
+%%bucket:
+	inc dword [rcx + %1 + STAT_HIST + rax * 4]
+%else
+	inc qword [rcx + %1 + STAT_COUNT]
+%endif
+	pop rcx
+	pop rdx
+	pop rax
+	vmresume
+	jmp vmx_run.fail                    ; VMRESUME failed: [rsp] is the vCPU, as vmx_run expects
+%endmacro
 
 section .text
 global vmx_run
@@ -58,17 +107,21 @@ vmx_run:
 	pop rbp
 	ret
 
+; Stack while in the stub: [rsp] guest RDX, [rsp+8] guest RAX, [rsp+16] vCPU.
 vmx_exit_entry:
 	push rax
 	push rdx
 	cmp rax, HC_NULL_STUB_NR
 	je .maybe_stub
-.full:
+.timed:
 	rdtsc
 	shl rdx, 32
 	or rax, rdx
 	mov rdx, [rsp + 16]             ; vCPU pointer pushed by vmx_run
 	mov [rdx + VCPU_EXIT_TSC], rax
+	cmp byte [rdx + VCPU_FASTPATH], 0
+	jne .fast
+.full:
 	pop qword [rdx + VCPU_RDX]
 	pop qword [rdx + VCPU_RAX]
 	mov [rdx + VCPU_RBX], rbx
@@ -91,7 +144,7 @@ vmx_exit_entry:
 	mov edx, VMCS_FIELD_EXIT_REASON
 	vmread rax, rdx
 	cmp eax, EXIT_REASON_VMCALL_NR
-	jne .full                           ; guest RAX and RDX are still on the stack
+	jne .timed                          ; guest RAX and RDX are still on the stack
 	mov edx, VMCS_FIELD_GUEST_RIP
 	vmread rax, rdx
 	add rax, VMCALL_INSN_LEN
@@ -103,5 +156,33 @@ vmx_exit_entry:
 	xor eax, eax
 	vmresume
 	jmp vmx_run.fail                    ; VMRESUME failed: [rsp] is the vCPU, as vmx_run expects
+
+;; Fast path. In: RDX = vCPU, guest RAX/RDX on the stack, every other guest
+;; register live. Anything it does not answer goes to .full with RDX intact.
+.fast:
+	mov eax, VMCS_FIELD_EXIT_REASON
+	vmread rax, rax
+	cmp eax, EXIT_REASON_CPUID_NR
+	je .fast_cpuid
+	cmp eax, EXIT_REASON_VMCALL_NR
+	jne .full
+	cmp qword [rsp + 8], HC_NULL_NR
+	jne .full
+	mov qword [rsp + 8], 0              ; HC_NULL returns 0
+	FAST_FINISH VCPU_STAT_VMCALL, VMCALL_INSN_LEN
+
+.fast_cpuid:
+	mov rax, [rsp + 8]                  ; the leaf; RCX (the subleaf) is still the guest's
+	cmp rax, 32
+	jae .full
+	bt dword [rel cpuid_fast_leaves], eax
+	jnc .full
+	cpuid
+	mov [rsp + 8], rax
+	mov [rsp], rdx
+	FAST_FINISH VCPU_STAT_CPUID, CPUID_INSN_LEN
+
+section .rodata
+cpuid_fast_leaves: dd CPUID_FAST_LEAVES
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -25,6 +25,7 @@ int exit_trace_enable(struct domain *d, int on)
 		}
 	}
 	__atomic_store_n(&d->tracing, on ? 1u : 0u, __ATOMIC_RELEASE);
+	domain_update_fastpath(d);   /* traced exits must all take the C path */
 	return 0;
 }
 

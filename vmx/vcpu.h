@@ -45,6 +45,7 @@ struct vcpu {
 	uint64_t exit_tsc;        /* written by the exit stub */
 	uint64_t cr2;             /* not in the VMCS: swapped by software */
 	uint8_t launched;         /* VMLAUNCH done since the last VMCLEAR */
+	uint8_t fastpath;         /* the exit stub may answer CPUID and HC_NULL itself (vmx/entry.asm) */
 	uint64_t vmcs_pa;
 	uint32_t id;
 	uint16_t vpid;
