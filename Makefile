@@ -91,8 +91,12 @@ test:
 	$(MAKE) all unit
 	tests/run-tests.sh
 
+# Exit latencies: exitbench in Bochs with and without statistics and trace
+# (tools/bench/bench.py, docs/bench.md); results in build/bench/.
 bench: all
-	@echo "make bench: not yet implemented"; exit 1
+	tools/deps.sh image bochs bench
+	$(MAKE) BUILD=$(BUILD)/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS $(BUILD)/nostats/hinoki.efi
+	tools/bench/bench.py --build $(BUILD) --out $(BUILD)/bench
 
 clean:
 	rm -rf $(BUILD)

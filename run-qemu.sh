@@ -14,7 +14,7 @@ VGABIOS=/usr/share/vgabios/vgabios.bin
 EXIT_PORT=0xf4            # isa-debug-exit: QEMU exits with (value << 1) | 1
 BOCHS_IPS=50000000        # instructions per emulated second (clock: sync=none)
 BOCHS_TIME0=1700000000    # fixed wall-clock start, so runs repeat exactly
-SERIAL_PORT_TCP=14500     # --interactive with Bochs: COM1 as a TCP server
+SERIAL_PORT_TCP=14500     # --interactive with Bochs (or --port): COM1 as a TCP server
 
 usage() {
 	cat <<EOF
@@ -33,9 +33,13 @@ usage: run-qemu.sh [options]
   --serial FILE      serial log (default build/serial.log); the emulator's own
                      files sit beside it as FILE-without-.log.{bochsrc,bochs.log,emu.out}
   --timeout SECONDS  stop the emulator after SECONDS and exit 124 (default: none)
-  --quiet            do not copy the serial log to the terminal
+  --quiet            do not copy the serial log to the terminal; with
+                     --interactive, keep the emulator off the terminal too
   --interactive      COM1 on the terminal both ways (QEMU), or as a TCP server
-                     on 127.0.0.1:$SERIAL_PORT_TCP (Bochs; connect with nc)
+                     on 127.0.0.1:$SERIAL_PORT_TCP (Bochs; connect with nc); the
+                     emulator waits for the connection before it starts
+  --port N           with --interactive: serve COM1 on 127.0.0.1:N, with QEMU too
+                     (the serial log is then the client's to keep)
   -h, --help         this text
 Exit status: QEMU's; for Bochs, (value << 1) | 1 of the last write to port
 $EXIT_PORT when the guest powered off through port 0x8900, 0 without such a
@@ -55,6 +59,7 @@ serial="$ROOT/build/serial.log"
 timeout=0
 quiet=0
 interactive=0
+port=""
 demo=0
 
 need_arg() { if [ $# -lt 2 ] || [ -z "$2" ]; then die "$1 needs a value (see -h)"; fi; }
@@ -71,6 +76,7 @@ while [ $# -gt 0 ]; do
 	--timeout) need_arg "$@"; timeout=$2; shift ;;
 	--quiet) quiet=1 ;;
 	--interactive) interactive=1 ;;
+	--port) need_arg "$@"; port=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "$PROG: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -80,6 +86,10 @@ done
 [[ "$cpus" =~ ^[1-9][0-9]*$ ]] || die "--cpus wants a positive number, not '$cpus'"
 [[ "$mem" =~ ^[1-9][0-9]*$ ]] || die "--mem wants MiB as a positive number, not '$mem'"
 [[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout wants whole seconds, not '$timeout'"
+if [ -n "$port" ]; then
+	[[ "$port" =~ ^[1-9][0-9]*$ ]] && [ "$port" -le 65535 ] || die "--port wants a TCP port, not '$port'"
+	[ "$interactive" = 1 ] || die "--port needs --interactive"
+fi
 
 # ---- choose the emulator -------------------------------------------------
 kvm_usable() {
@@ -124,7 +134,7 @@ emu_out="$base.emu.out"
 write_bochsrc() {
 	local rc=$1 com1
 	if [ "$interactive" = 1 ]; then
-		com1="com1: enabled=true, mode=socket-server, dev=127.0.0.1:$SERIAL_PORT_TCP"
+		com1="com1: enabled=true, mode=socket-server, dev=127.0.0.1:${port:-$SERIAL_PORT_TCP}"
 	else
 		com1="com1: enabled=true, mode=file, dev=$serial"
 	fi
@@ -162,7 +172,7 @@ bochs)
 	echo c >"$base.bochs.cmds"
 	: >"$base.bochs.log"
 	cmd=(bochs -q -f "$bochsrc" -rc "$base.bochs.cmds")
-	[ "$interactive" = 1 ] && echo "$PROG: COM1 waits on 127.0.0.1:$SERIAL_PORT_TCP: connect with nc 127.0.0.1 $SERIAL_PORT_TCP" >&2
+	[ "$interactive" = 1 ] && echo "$PROG: COM1 waits on 127.0.0.1:${port:-$SERIAL_PORT_TCP}: connect with nc 127.0.0.1 ${port:-$SERIAL_PORT_TCP}" >&2
 	;;
 kvm|qemu)
 	cmd=(qemu-system-x86_64 -m "$mem" -smp "$cpus" -bios "$OVMF"
@@ -170,7 +180,11 @@ kvm|qemu)
 		-device "isa-debug-exit,iobase=$EXIT_PORT,iosize=0x04"
 		-display none -no-reboot -nodefaults -vga none)
 	[ "$emu" = kvm ] && cmd+=(-enable-kvm -cpu host)
-	if [ "$interactive" = 1 ]; then
+	if [ "$interactive" = 1 ] && [ -n "$port" ]; then
+		cmd+=(-chardev "socket,id=com1,host=127.0.0.1,port=$port,server=on,wait=on"
+			-serial chardev:com1)
+		echo "$PROG: COM1 waits on 127.0.0.1:$port: connect with nc 127.0.0.1 $port" >&2
+	elif [ "$interactive" = 1 ]; then
 		cmd+=(-chardev "stdio,id=com1,signal=off,logfile=$serial" -serial chardev:com1)
 	else
 		cmd+=(-serial "file:$serial")
@@ -189,7 +203,15 @@ trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 
 start=$(date +%s.%N)
-if [ "$interactive" = 1 ]; then
+if [ "$interactive" = 1 ] && [ "$quiet" = 1 ]; then
+	# Driven over the socket by another program: the terminal stays out of it.
+	if [ "$timeout" -gt 0 ]; then
+		timeout -k 5 "$timeout" "${cmd[@]}" </dev/null >"$emu_out" 2>&1 &
+	else
+		"${cmd[@]}" </dev/null >"$emu_out" 2>&1 &
+	fi
+	emu_pid=$!
+elif [ "$interactive" = 1 ]; then
 	if [ "$timeout" -gt 0 ]; then
 		timeout --foreground -k 5 "$timeout" "${cmd[@]}" 2>"$emu_out" &
 	else

@@ -101,6 +101,8 @@ int domain_leave_running(struct domain *d, enum domain_state to);
 void domain_exit(struct domain *d, int code);
 /* The hypervisor stops the domain: prints the reason and v's registers. */
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Finish its last line: nothing of it may stay open once it no longer runs. */
+void domain_console_end(struct domain *d);
 /* The guest waits for input: show its partial line (a prompt) now. */
 void domain_console_partial(struct domain *d);
 /* HC_DOMCTL_CONSOLE on d's output ring: bytes copied into buf. */

@@ -97,6 +97,7 @@ void lifecycle_finish(struct domain *d)
 		return;
 	sched_kick_domain(d);
 	wait_released(d);
+	domain_console_end(d);
 	unqueue(d);
 	console_leave(d);
 	domain_print_stats(d);

@@ -24,7 +24,7 @@ static void console_emit(struct domain *d, int end_of_line)
 		return;
 	if (!d->con_len && end_of_line && !d->con_open)
 		return;
-	console_lock_acquire();
+	console_lock_acquire_for(&d->con_open);
 	if (!d->con_open) {
 		console_write("[", 1);
 		console_write(d->name, strlen(d->name));
@@ -33,14 +33,22 @@ static void console_emit(struct domain *d, int end_of_line)
 	console_write(d->con_line, d->con_len);
 	if (end_of_line)
 		console_write("\n", 1);
-	console_lock_release();
 	d->con_len = 0;
 	d->con_open = !end_of_line;
+	console_partial_line(&d->con_open, d->con_open);
+	console_lock_release();
 }
 
 static void console_flush(struct domain *d)
 {
 	console_emit(d, 1);
+}
+
+void domain_console_end(struct domain *d)
+{
+	spin_lock(&d->uart_lock);
+	console_emit(d, 1);
+	spin_unlock(&d->uart_lock);
 }
 
 void domain_console_partial(struct domain *d)

@@ -103,3 +103,6 @@ $(eval $(call hinoki64_guest,memcheck,$(GUEST_LIB64_CTL)))
 $(eval $(call hinoki64_guest,evil,$(GUEST_LIB64_CTL)))
 # `guests:` above was expanded before these lines; list them again.
 guests: $(GUEST_TARGETS)
+# The exit-latency benchmark (docs/bench.md).
+$(eval $(call hinoki64_guest,exitbench,guests/lib/cmdline.c guests/lib/tsc.c))
+guests: $(GUEST_TARGETS)

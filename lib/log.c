@@ -52,7 +52,37 @@ void log_panic_begin(void)
 	panicking = 1;
 }
 
-void console_lock_acquire(void) { spin_lock(&console_lock); }
+/*
+ * A domain may leave a line unfinished (a prompt). Whoever writes next ends
+ * it with a newline first, and clears the owner's flag so that its next
+ * bytes start a fresh, prefixed line. Called with the console lock held.
+ */
+static uint8_t *partial_owner;
+
+static void break_partial(uint8_t *self)
+{
+	if (partial_owner && partial_owner != self) {
+		console_write("\n", 1);
+		*partial_owner = 0;
+		partial_owner = 0;
+	}
+}
+
+void console_partial_line(uint8_t *owner, int open)
+{
+	if (open)
+		partial_owner = owner;
+	else if (partial_owner == owner)
+		partial_owner = 0;
+}
+
+void console_lock_acquire_for(uint8_t *owner)
+{
+	spin_lock(&console_lock);
+	break_partial(owner);
+}
+
+void console_lock_acquire(void) { console_lock_acquire_for(0); }
 void console_lock_release(void) { spin_unlock(&console_lock); }
 
 static void vlog(const char *prefix, const char *fmt, va_list ap)
@@ -67,9 +97,9 @@ static void vlog(const char *prefix, const char *fmt, va_list ap)
 		console_write(line, len);
 		return;
 	}
-	spin_lock(&console_lock);
+	console_lock_acquire();
 	console_write(line, len);
-	spin_unlock(&console_lock);
+	console_lock_release();
 }
 
 #define DEFINE_LOG(fn, prefix) \

@@ -7,11 +7,16 @@
 #define LIB_LOG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Raw bytes to every console, no prefix; callers hold the console lock around a whole line. */
 void console_write(const char *s, size_t len);
 void console_lock_acquire(void);
 void console_lock_release(void);
+/* The same, for a writer that may leave its line open: `owner` is its "line is open" flag. */
+void console_lock_acquire_for(uint8_t *owner);
+/* Under the lock: owner's line is now open (a partial line was written) or closed. */
+void console_partial_line(uint8_t *owner, int open);
 /* Extra sink used before ExitBootServices (the firmware's text console); NULL to drop it. */
 void console_set_firmware_sink(void (*sink)(const char *s, size_t len));
 /* Whether lines also go to the real COM1 directly (off while the firmware console already does). */

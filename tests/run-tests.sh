@@ -1,6 +1,7 @@
 #!/bin/bash
 # Run Hinoki's tests and print one closing line "N passed, N failed".
-# Host unit tests first (every build/tests/test_* binary, built by `make unit`),
+# Host unit tests first (every build/tests/test_* binary, built by `make unit`,
+# and every tests/unit/test_*.py, which test the Python tools),
 # then the emulator integration tests of tests/integration/manifest.
 #
 #   tests/run-tests.sh                 everything
@@ -18,7 +19,7 @@ UNIT_DIR="$ROOT/build/tests"
 UNIT_TIMEOUT=120
 RUNNER="$ROOT/tests/integration/run.py"
 
-usage() { sed -n '2,13s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,14s/^# \{0,1\}//p' "$0"; }
 
 run_unit=1
 run_integration=1
@@ -74,7 +75,7 @@ if [ "$run_unit" != 0 ]; then
 		bins=("${unit_names[@]/#/$UNIT_DIR/}")
 	else
 		shopt -s nullglob
-		bins=("$UNIT_DIR"/test_*)
+		bins=("$UNIT_DIR"/test_* "$ROOT"/tests/unit/test_*.py)   # C binaries, then host Python tools
 		shopt -u nullglob
 	fi
 	[ ${#bins[@]} -gt 0 ] || echo "run-tests: no unit test binaries in build/tests (make unit)"

@@ -4,7 +4,7 @@
 # that ships it; only the missing ones are installed (as root) or named (as
 # anyone else, then exit 1), so calling this before every run costs nothing.
 #
-#   tools/deps.sh [--check] GROUP...   groups: build image bochs qemu all
+#   tools/deps.sh [--check] GROUP...   groups: build image bochs qemu bench all
 #   --check    only report; never install
 set -euo pipefail
 
@@ -32,6 +32,7 @@ bochs /usr/share/vgabios/vgabios.bin vgabios
 bochs /usr/share/ovmf/OVMF.fd ovmf
 qemu qemu-system-x86_64 qemu-system-x86
 qemu /usr/share/ovmf/OVMF.fd ovmf
+bench gnuplot gnuplot-nox
 '
 
 check_only=0
@@ -40,7 +41,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--check) check_only=1 ;;
 	-h|--help) usage ;;
-	build|image|bochs|qemu) groups+=("$arg") ;;
+	build|image|bochs|qemu|bench) groups+=("$arg") ;;
 	all) groups+=(build image bochs qemu) ;;
 	*) echo "deps.sh: unknown group '$arg'" >&2; usage 2 >&2 ;;
 	esac

@@ -6,12 +6,16 @@
  * `write=1` on its command line it then writes just past the end of its RAM
  * and at far addresses (1 GiB, 4 GiB - 4 KiB, 64 GiB, mapping the last in
  * its own page tables); the hypervisor must stop it at the first write
- * outside its RAM. "evil: STILL RUNNING after write to 0x..." must never
- * appear.
+ * outside its RAM. `from=K` starts at the K-th of those targets (0 to 3), so
+ * that each far address can be probed by a domain of its own; `delay=MS`
+ * first sleeps that long, so that other domains have filled their RAM with
+ * what they will check before the writes come. "evil: STILL RUNNING after
+ * write to 0x..." must never appear.
  */
 #include "guest.h"
 #include "cmdline.h"
 #include "hc_ctl.h"
+#include "tsc.h"
 
 #define TAG "evil: "
 
@@ -123,11 +127,17 @@ static void write_at(uint64_t gpa)
 	gprintf(TAG "STILL RUNNING after write to 0x%llx\n", (unsigned long long)gpa);
 }
 
-static void try_writes(const struct hinoki_bootinfo *bi)
+static void try_writes(const struct hinoki_bootinfo *bi, uint64_t from)
 {
 	const uint64_t targets[] = { bi->mem_bytes, 1 * GIB, IDENTITY_MAP_END - PAGE_SIZE,
 	                             FAR_TARGET };
-	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+	const size_t ntargets = sizeof targets / sizeof targets[0];
+	if (from >= ntargets) {
+		gprintf(TAG "from=%llu: there are only %zu targets\n", (unsigned long long)from,
+		        ntargets);
+		return;
+	}
+	for (size_t i = (size_t)from; i < ntargets; i++) {
 		uint64_t t = targets[i];
 		if (t < bi->mem_bytes) {
 			gprintf(TAG "0x%llx is inside this domain's RAM; skipped\n",
@@ -154,8 +164,16 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	unsigned allowed = try_control_calls();
 
 	uint64_t write = 0;
+	uint64_t from = 0, delay_ms = 0;
+	cmdline_u64(bi, "from", &from);
+	cmdline_u64(bi, "delay", &delay_ms);
 	if (cmdline_u64(bi, "write", &write) && write) {
-		try_writes(bi);
+		if (delay_ms) {
+			tsc_init(bi);
+			gprintf(TAG "waiting %llu ms before writing\n", (unsigned long long)delay_ms);
+			tsc_sleep_ms(delay_ms);
+		}
+		try_writes(bi, from);
 		gprintf(TAG "every write went through\n");
 		return 1;
 	}

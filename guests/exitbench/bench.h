@@ -1,0 +1,53 @@
+/*
+ * exitbench's measured regions (timed.c) and what main.c needs to know of
+ * them. Each region is one assembly block: read the TSC, load the operands,
+ * run the one instruction that exits, read the TSC again. It returns the
+ * difference. The start is LFENCE; RDTSC; LFENCE. The end is RDTSCP; LFENCE,
+ * or LFENCE; RDTSC; LFENCE where the CPU (or the hypervisor) gives no RDTSCP.
+ */
+#ifndef EXITBENCH_BENCH_H
+#define EXITBENCH_BENCH_H
+
+#include <stdint.h>
+
+/* How the end of a region reads the TSC. */
+enum bench_clock {
+	CLOCK_RDTSCP,   /* RDTSCP; LFENCE */
+	CLOCK_LFENCE,   /* LFENCE; RDTSC; LFENCE */
+	CLOCK_KINDS,
+};
+
+/* The exits one iteration of a region causes, so the hypervisor's counts can be checked. */
+enum bench_exit {
+	BX_NONE,
+	BX_CPUID,
+	BX_VMCALL,        /* a hypercall handled in C */
+	BX_VMCALL_STUB,   /* HC_NULL_STUB, answered in the exit stub */
+	BX_IO_SCRATCH,    /* IN or OUT on the UART scratch register */
+	BX_MSR_READ,      /* of IA32_SYSENTER_CS */
+	BX_MSR_WRITE,
+	BX_CR_ACCESS,
+	BX_HLT,
+	BX_KINDS,
+};
+
+typedef uint64_t (*bench_fn)(void);
+
+struct bench_region {
+	const char *name;            /* csv name and the `name cycles` name */
+	enum bench_exit exit;
+	bench_fn run[CLOCK_KINDS];
+	const void *site[CLOCK_KINDS];   /* address of the exiting instruction */
+};
+
+extern const struct bench_region bench_regions[];
+extern const unsigned bench_region_count;
+
+/* Operands the regions read from memory: the value WRMSR writes back, the next CR0. */
+extern uint32_t bench_wrmsr_lo, bench_wrmsr_hi;
+extern uint64_t bench_cr0_next;
+
+/* The UART scratch register (COM1 + 7): emulated, and nothing else uses it. */
+#define BENCH_PORT 0x3ff
+
+#endif

@@ -1,0 +1,185 @@
+/*
+ * exitbench: round trips of VM exits timed from inside the guest. Each
+ * region of timed.c runs `warmup` times unrecorded, then `iters` times
+ * (command line `iters=N warmup=N`), and gets one CSV row of min, median,
+ * mean, p99 and max TSC cycles, and one `name cycles` line (the mean) in the
+ * form kvm-unit-tests' vmexit test prints. It also says how many exits of
+ * each kind it caused, every one it made and not only the timed ones, so the
+ * hypervisor's counts can be checked against them (`expect` lines). The
+ * figures include the timing instructions themselves: the `nop` row is that
+ * floor. docs/bench.md explains the output; tools/bench reads it.
+ */
+#include "guest.h"
+#include "bench.h"
+#include "cmdline.h"
+#include "hc_ctl.h"
+
+#define TAG "exitbench: "
+
+#define DEFAULT_ITERS  2000
+#define DEFAULT_WARMUP 100
+#define MAX_ITERS      20000
+#define RDTSCP_LEN     3       /* 0f 01 f9 */
+#define PAST_DEADLINE  1       /* an HC_SET_TIMER deadline long gone (0 would cancel) */
+#define PERCENT        100
+
+static uint64_t samples[MAX_ITERS];
+
+/* Exits caused so far, by kind; hypercalls also by number. */
+static uint64_t tally[BX_KINDS];
+static uint64_t hc_null_calls, hc_timer_calls;
+
+static const char *const skipped[][2] = {
+	{ "mmio_read", "no emulated MMIO device yet (EPT-violation round trip)" },
+	{ "self_ipi", "no virtual local APIC yet" },
+	{ "hlt_interrupt", "no virtual interrupts yet; hlt_timer times HLT woken by an already-due HC_SET_TIMER" },
+};
+
+static void sort_u64(uint64_t *a, unsigned n)
+{
+	/* Shell sort, Ciura's gaps: a few thousand samples, no recursion, no allocation. */
+	static const unsigned gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
+	for (unsigned g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+		unsigned gap = gaps[g];
+		for (unsigned i = gap; i < n; i++) {
+			uint64_t v = a[i];
+			unsigned j = i;
+			for (; j >= gap && a[j - gap] > v; j -= gap)
+				a[j] = a[j - gap];
+			a[j] = v;
+		}
+	}
+}
+
+struct summary {
+	uint64_t min, median, p99, max;
+	uint64_t mean_x100;    /* the mean times 100, for two decimals */
+};
+
+static struct summary summarise(uint64_t *a, unsigned n)
+{
+	struct summary s = { 0 };
+	uint64_t sum = 0;
+	sort_u64(a, n);
+	for (unsigned i = 0; i < n; i++)
+		sum += a[i];
+	s.min = a[0];
+	s.max = a[n - 1];
+	s.median = a[(n - 1) / 2];
+	/* Nearest rank: the smallest sample with at least 99% of them at or below it. */
+	unsigned rank = (unsigned)(((uint64_t)n * 99 + PERCENT - 1) / PERCENT);
+	s.p99 = a[rank ? rank - 1 : 0];
+	s.mean_x100 = sum * PERCENT / n;
+	return s;
+}
+
+/* Whether RDTSCP runs here: the CPU may lack it, or the hypervisor may not enable it. */
+static bool have_rdtscp(void)
+{
+	trap_expect(RDTSCP_LEN);
+	__asm__ volatile(".byte 0x0f, 0x01, 0xf9" : : : "rax", "rcx", "rdx", "memory");
+	return !trap_done();
+}
+
+static uint64_t cr0_now;
+
+/* Untimed work before one iteration: the operands, the timer HLT needs. */
+static void before(const struct bench_region *r)
+{
+	if (r->exit == BX_CR_ACCESS) {
+		/* NE is host-owned (VMX keeps it set), so every write that flips it exits. */
+		bench_cr0_next = cr0_now ^ CR0_NE;
+		cr0_now = bench_cr0_next;
+	} else if (r->exit == BX_HLT) {
+		hc_set_timer(PAST_DEADLINE);
+		tally[BX_VMCALL]++;
+		hc_timer_calls++;
+	}
+}
+
+static void measure(const struct bench_region *r, enum bench_clock clock, unsigned iters,
+                    unsigned warmup, enum bench_exit counted_as)
+{
+	for (unsigned i = 0; i < warmup + iters; i++) {
+		before(r);
+		uint64_t d = r->run[clock]();
+		if (i >= warmup)
+			samples[i - warmup] = d;
+	}
+	if (counted_as != BX_NONE)
+		tally[counted_as] += warmup + iters;
+	if (counted_as == BX_VMCALL && r->exit == BX_VMCALL)
+		hc_null_calls += warmup + iters;
+
+	struct summary s = summarise(samples, iters);
+	gprintf(TAG "csv,%s,%u,%lu,%lu,%lu.%02lu,%lu,%lu\n", r->name, iters, s.min, s.median,
+	        s.mean_x100 / PERCENT, s.mean_x100 % PERCENT, s.p99, s.max);
+	gprintf(TAG "%s %lu\n", r->name, s.mean_x100 / PERCENT);
+}
+
+int guest_main(const struct hinoki_bootinfo *bi)
+{
+	uint64_t iters = DEFAULT_ITERS, warmup = DEFAULT_WARMUP;
+
+	serial_init();
+	cmdline_u64(bi, "iters", &iters);
+	cmdline_u64(bi, "warmup", &warmup);
+	if (iters == 0 || iters > MAX_ITERS || warmup > MAX_ITERS) {
+		gprintf(TAG "iters must be 1 to %u and warmup at most %u\n", MAX_ITERS, MAX_ITERS);
+		gprintf(TAG "exit code 2\n");
+		guest_exit(2);
+	}
+
+	enum bench_clock clock = have_rdtscp() ? CLOCK_RDTSCP : CLOCK_LFENCE;
+	gprintf(TAG "started: iters %lu warmup %lu, start lfence;rdtsc;lfence, end %s\n", iters,
+	        warmup, clock == CLOCK_RDTSCP ? "rdtscp;lfence" : "lfence;rdtsc;lfence (no RDTSCP)");
+
+	/* Where the stub is missing, HC_NULL_STUB goes to C (and fails there): count it so. */
+	long stub = hc_call(HC_NULL_STUB, 0, 0, 0, 0);
+	enum bench_exit stub_kind = stub == 0 ? BX_VMCALL_STUB : BX_VMCALL;
+	tally[stub_kind]++;
+	if (stub != 0)
+		gprintf(TAG "note: HC_NULL_STUB returned %ld: no exit-stub fast path, counted as VMCALL\n",
+		        stub);
+
+	uint64_t sysenter_cs = rdmsr(MSR_IA32_SYSENTER_CS);
+	tally[BX_MSR_READ]++;
+	bench_wrmsr_lo = (uint32_t)sysenter_cs;
+	bench_wrmsr_hi = (uint32_t)(sysenter_cs >> 32);
+	uint64_t cr0 = read_cr0();   /* reads the shadow: no exit */
+	cr0_now = cr0;
+
+	for (unsigned i = 0; i < bench_region_count; i++)
+		gprintf(TAG "site,%s,0x%lx\n", bench_regions[i].name,
+		        (unsigned long)(uintptr_t)bench_regions[i].site[clock]);
+	for (unsigned i = 0; i < sizeof skipped / sizeof skipped[0]; i++)
+		gprintf(TAG "skipped,%s,%s\n", skipped[i][0], skipped[i][1]);
+
+	gprintf(TAG "csv,name,iterations,min,median,mean,p99,max\n");
+	for (unsigned i = 0; i < bench_region_count; i++) {
+		const struct bench_region *r = &bench_regions[i];
+		measure(r, clock, (unsigned)iters, (unsigned)warmup,
+		        r->exit == BX_VMCALL_STUB ? stub_kind : r->exit);
+		if (r->exit == BX_CR_ACCESS && cr0_now != cr0) {
+			write_cr0(cr0);
+			cr0_now = cr0;
+			tally[BX_CR_ACCESS]++;
+		}
+	}
+	if (stub_kind == BX_VMCALL)
+		gprintf(TAG "note: vmcall_stub went through the C path\n");
+
+	gprintf(TAG "expect,CPUID,%lu\n", tally[BX_CPUID]);
+	gprintf(TAG "expect,VMCALL,%lu\n", tally[BX_VMCALL]);
+	gprintf(TAG "expect,VMCALL:0x%x,%lu\n", HC_NULL, hc_null_calls);
+	gprintf(TAG "expect,VMCALL:0x%x,%lu\n", HC_SET_TIMER, hc_timer_calls);
+	gprintf(TAG "expect,VMCALL_STUB,%lu\n", tally[BX_VMCALL_STUB]);
+	gprintf(TAG "expect,HLT,%lu\n", tally[BX_HLT]);
+	gprintf(TAG "expect,CR_ACCESS,%lu\n", tally[BX_CR_ACCESS]);
+	gprintf(TAG "expect,MSR_READ:0x%x,%lu\n", MSR_IA32_SYSENTER_CS, tally[BX_MSR_READ]);
+	gprintf(TAG "expect,MSR_WRITE:0x%x,%lu\n", MSR_IA32_SYSENTER_CS, tally[BX_MSR_WRITE]);
+	gprintf(TAG "expect,IO_INSTRUCTION:0x%x,%lu\n", BENCH_PORT, tally[BX_IO_SCRATCH]);
+	gprintf(TAG "exit code 0\n");
+	/* Port 0xf4 rather than HC_EXIT: the last exit then adds no VMCALL to the counts. */
+	guest_exit(0);
+}

@@ -1,0 +1,81 @@
+/*
+ * The measured regions of exitbench, one assembly block each, so that the
+ * compiler can put nothing between the two TSC reads: the start, the moves
+ * that load the exiting instruction's operands (immediates or memory, no
+ * register the compiler chose), the instruction itself under a global label
+ * (its guest RIP, which the hypervisor's trace ring records), the end.
+ *
+ * LFENCE before RDTSC keeps earlier instructions from finishing after the
+ * first read; the LFENCE after it keeps the measured instruction from
+ * starting before it. At the end RDTSCP waits for the measured instruction
+ * and the LFENCE after it for RDTSCP ("Intel 64 and IA-32 Architectures
+ * Software Developer's Manual", RDTSC and RDTSCP). The start's result waits
+ * in R8, which the hypervisor preserves.
+ *
+ * Every region is built twice, once per end (bench.h). noclone keeps the
+ * compiler from duplicating a function, and with it a global label.
+ */
+#include <stdint.h>
+
+#include "bench.h"
+#include "hinoki/hypercall.h"
+#include "hw/msr.h"
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+uint32_t bench_wrmsr_lo, bench_wrmsr_hi;
+uint64_t bench_cr0_next;
+
+#define T_START "lfence\n\trdtsc\n\tlfence\n\tshl $32, %%rdx\n\tor %%rdx, %%rax\n\tmov %%rax, %%r8\n\t"
+#define T_END_RDTSCP "rdtscp\n\tlfence\n\t"
+#define T_END_LFENCE "lfence\n\trdtsc\n\tlfence\n\t"
+#define T_DIFF "shl $32, %%rdx\n\tor %%rdx, %%rax\n\tsub %%r8, %%rax\n\t"
+
+#define REGION_FN(fn, site, end, ops, insn)                                                   \
+	extern const char site[];                                                                 \
+	__attribute__((noinline, noclone)) static uint64_t fn(void)                               \
+	{                                                                                         \
+		uint64_t d;                                                                           \
+		__asm__ volatile(T_START ops ".globl " #site "\n" #site ":\n\t" insn "\n\t" end T_DIFF \
+		                 : "=&a"(d)                                                           \
+		                 : [lo] "m"(bench_wrmsr_lo), [hi] "m"(bench_wrmsr_hi),                \
+		                   [cr0] "m"(bench_cr0_next)                                          \
+		                 : "rbx", "rcx", "rdx", "rsi", "r8", "memory", "cc");                 \
+		return d;                                                                             \
+	}
+
+#define REGION(name, ops, insn)                                                       \
+	REGION_FN(name##_p, exitbench_site_##name##_p, T_END_RDTSCP, ops, insn)           \
+	REGION_FN(name##_l, exitbench_site_##name##_l, T_END_LFENCE, ops, insn)
+
+#define ENTRY(name, label, kind)                                                      \
+	{ label, kind, { name##_p, name##_l },                                            \
+	  { exitbench_site_##name##_p, exitbench_site_##name##_l } }
+
+REGION(nop, "", "")
+REGION(cpuid, "xor %%eax, %%eax\n\txor %%ecx, %%ecx\n\t", "cpuid")
+REGION(vmcall, "mov $" STR(HC_NULL) ", %%eax\n\t", "vmcall")
+REGION(vmcall_stub, "mov $" STR(HC_NULL_STUB) ", %%eax\n\t", "vmcall")
+REGION(inb, "mov $" STR(BENCH_PORT) ", %%edx\n\t", "inb %%dx, %%al")
+REGION(outb, "mov $" STR(BENCH_PORT) ", %%edx\n\t", "outb %%al, %%dx")
+REGION(rdmsr, "mov $" STR(MSR_IA32_SYSENTER_CS) ", %%ecx\n\t", "rdmsr")
+REGION(wrmsr, "mov $" STR(MSR_IA32_SYSENTER_CS) ", %%ecx\n\tmov %[lo], %%eax\n\tmov %[hi], %%edx\n\t",
+       "wrmsr")
+REGION(cr0, "mov %[cr0], %%rsi\n\t", "mov %%rsi, %%cr0")
+REGION(hlt, "", "hlt")
+
+const struct bench_region bench_regions[] = {
+	ENTRY(nop, "nop", BX_NONE),
+	ENTRY(cpuid, "cpuid", BX_CPUID),
+	ENTRY(vmcall, "vmcall", BX_VMCALL),
+	ENTRY(vmcall_stub, "vmcall_stub", BX_VMCALL_STUB),
+	ENTRY(inb, "inb", BX_IO_SCRATCH),
+	ENTRY(outb, "outb", BX_IO_SCRATCH),
+	ENTRY(rdmsr, "rdmsr", BX_MSR_READ),
+	ENTRY(wrmsr, "wrmsr", BX_MSR_WRITE),
+	ENTRY(cr0, "mov_to_cr0", BX_CR_ACCESS),
+	ENTRY(hlt, "hlt_timer", BX_HLT),
+};
+
+const unsigned bench_region_count = sizeof bench_regions / sizeof bench_regions[0];

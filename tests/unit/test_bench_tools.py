@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Host tests of the exit-latency tools: tools/trace2json and tools/bench/benchlog.py,
+on small synthetic serial logs. One "PASS name" or "FAIL name" line per check, as
+the C unit tests print, so tests/run-tests.sh counts them; exits 1 on a failure."""
+
+import importlib.machinery
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools", "bench"))
+import benchlog  # noqa: E402
+
+
+def load_trace2json():
+    path = os.path.join(ROOT, "tools", "trace2json")
+    loader = importlib.machinery.SourceFileLoader("trace2json", path)
+    spec = importlib.util.spec_from_loader("trace2json", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+HIST_CPUID = ";".join(["0"] * 7 + ["3"] + ["0"] * 24)
+LOG = """\
+hinoki: domain exitbench (1) created: Hinoki ELF64 kernel
+[exitbench] exitbench: site,cpuid,0x100727
+[exitbench] exitbench: csv,name,iterations,min,median,mean,p99,max
+[exitbench] exitbench: csv,cpuid,3,300,311,311.33,320,320
+[exitbench] exitbench: cpuid 311
+[exitbench] exitbench: skipped,self_ipi,no virtual local APIC yet
+[exitbench] exitbench: expect,CPUID,3
+[exitbench] exitbench: expect,MSR_READ:0x174,2
+[exitbench] exitbench: expect,VMCALL_STUB,4
+hinoki: domain exitbench (1) ended: exit code 0
+hinoki: csv,exit,exitbench,0,CPUID,-,3,642,214,214,%s
+hinoki: csv,exit,exitbench,0,MSR_READ,-,2,420,210,210,%s
+hinoki: csv,exit,exitbench,0,MSR_READ,0x174,2,420,210,210,-
+hinoki: csv,exit,exitbench,0,VMCALL_STUB,-,4,-,-,-,-
+hinoki: csv,trace-begin,exitbench,0,3,7
+hinoki: csv,trace,exitbench,0,1000,1214,CPUID,0x0,0x100727
+hinoki: csv,trace,exitbench,0,2000,2210,MSR_READ,0x0,0x100908
+\x1b[0mhinoki: csv,trace,other,1,3000,3100,HLT,0x0,0x100a53
+hinoki: csv,trace,exitbench,0,5000,4000,BROKEN
+""" % (HIST_CPUID, ";".join(["0"] * 7 + ["1"] + ["0"] * 24))
+
+failures = 0
+
+
+def check(name, cond, detail=""):
+    global failures
+    print("%s %s%s" % ("PASS" if cond else "FAIL", name, "" if cond else ": " + str(detail)))
+    if not cond:
+        failures += 1
+
+
+def test_trace2json(t2j):
+    trace = t2j.convert(LOG.splitlines(), 50.0)
+    ev = trace["traceEvents"]
+    x = [e for e in ev if e["ph"] == "X"]
+    check("trace2json_one_event_per_exit", len(x) == 3, x)
+    cpuid = next(e for e in x if e["name"] == "CPUID")
+    check("trace2json_ts_dur_in_us", cpuid["ts"] == 20.0 and abs(cpuid["dur"] - 4.28) < 1e-9, cpuid)
+    check("trace2json_args", cpuid["args"]["rip"] == "0x100727" and cpuid["args"]["qual"] == "0x0", cpuid)
+    procs = {e["args"]["name"]: e["pid"] for e in ev if e["name"] == "process_name"}
+    check("trace2json_pid_per_domain", set(procs) == {"exitbench", "other"}
+          and procs["exitbench"] != procs["other"], procs)
+    hlt = next(e for e in x if e["name"] == "HLT")
+    check("trace2json_tid_is_vcpu", hlt["tid"] == 1 and hlt["pid"] == procs["other"], hlt)
+    threads = [e for e in ev if e["name"] == "thread_name"]
+    check("trace2json_thread_names", len(threads) == 2, threads)
+    check("trace2json_tsc_rate", t2j.convert(LOG.splitlines(), 100.0)["traceEvents"][-1]["ts"] in (10.0, 20.0, 30.0))
+    try:
+        t2j.convert([], 0)
+        check("trace2json_rejects_zero_rate", False, "no error")
+    except ValueError:
+        check("trace2json_rejects_zero_rate", True)
+    with tempfile.TemporaryDirectory() as d:
+        src, dst = os.path.join(d, "s.log"), os.path.join(d, "t.json")
+        with open(src, "w") as f:
+            f.write(LOG)
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "trace2json"), src, "-o", dst],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        ok = r.returncode == 0 and len(json.load(open(dst))["traceEvents"]) == 7
+        check("trace2json_cli_writes_json", ok, r.stderr)
+        with open(src, "w") as f:
+            f.write("no trace here\n")
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "trace2json"), src],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        check("trace2json_cli_fails_without_trace", r.returncode == 1, r.returncode)
+
+
+def test_benchlog():
+    lines = [l for l in LOG.splitlines() if "BROKEN" not in l]
+    log = benchlog.parse(lines)
+    row = log["bench"]["exitbench"]["cpuid"]
+    check("benchlog_guest_row", row == dict(iterations=3, min=300, median=311, mean=311.33, p99=320, max=320), row)
+    check("benchlog_vmexit_line", log["vmexit"]["exitbench"] == {"cpuid": 311}, log["vmexit"])
+    check("benchlog_ended", log["ended"] == {"exitbench": 0}, log["ended"])
+    check("benchlog_sub_key", benchlog.exit_row(log, "exitbench", "MSR_READ", 0x174)["count"] == 2)
+    check("benchlog_stub_row_untimed", benchlog.root_mean(benchlog.exit_row(log, "exitbench", "VMCALL_STUB")) is None)
+    check("benchlog_trace_begin", log["trace_begin"] == [dict(domain="exitbench", vcpu=0, entries=3, dropped=7)],
+          log["trace_begin"])
+    check("benchlog_trace_means", benchlog.trace_means(log, "exitbench") == {"cpuid": 214}, benchlog.trace_means(log, "exitbench"))
+    errs = benchlog.hist_errors(log)
+    check("benchlog_hist_mismatch_found", len(errs) == 1 and "MSR_READ" in errs[0], errs)
+    errs = benchlog.expect_errors(log, "exitbench")
+    check("benchlog_expect_ok_rows", not any("CPUID" in e or "VMCALL_STUB" in e or "0x174" in e for e in errs), errs)
+    bad = benchlog.parse([l.replace("expect,CPUID,3", "expect,CPUID,4") for l in lines])
+    check("benchlog_expect_mismatch", any("CPUID" in e for e in benchlog.expect_errors(bad, "exitbench")))
+    fast = benchlog.parse(lines + ["[exitbench] exitbench: expect,VMCALL,2", "[exitbench] exitbench: expect,VMCALL:0x5,2",
+                                   "hinoki: csv,exit,exitbench,0,VMCALL,-,2,40,20,20,%s" % HIST_CPUID.replace("3", "2")])
+    check("benchlog_expect_fast_path_without_keys", not any("VMCALL" in e for e in benchlog.expect_errors(fast, "exitbench")),
+          benchlog.expect_errors(fast, "exitbench"))
+    nokey = benchlog.parse([l for l in lines if "MSR_READ,0x174" not in l])
+    check("benchlog_expect_missing_key_row", any("MSR_READ:0x174" in e for e in benchlog.expect_errors(nokey, "exitbench")))
+    check("benchlog_expect_missing_domain", benchlog.expect_errors(log, "nobody") == ["nobody: no expect lines"])
+    for name, text in (("benchlog_rejects_short_hist", "hinoki: csv,exit,d,0,CPUID,-,1,2,2,2,1;1"),
+                       ("benchlog_rejects_bad_number", "hinoki: csv,exit,d,0,CPUID,-,x,2,2,2,-"),
+                       ("benchlog_rejects_short_trace", "hinoki: csv,trace,d,0,1,2,CPUID"),
+                       ("benchlog_rejects_short_guest_row", "[d] exitbench: csv,cpuid,3,1,2")):
+        try:
+            benchlog.parse([text])
+            check(name, False, "parsed")
+        except benchlog.LogError:
+            check(name, True)
+
+
+def main():
+    test_trace2json(load_trace2json())
+    test_benchlog()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
