@@ -257,7 +257,7 @@ static void parse_assignment(struct parser *ps, struct cursor *c)
 	}
 	memcpy(key, kb, kn);
 	key[kn] = '\0';
-	enum key_id k = config_find_key(key);
+	enum key_id k = config_find_key(key, in_domain);
 	bool known = k != K_COUNT && config_key_in_domain(k) == in_domain;
 	unsigned *seen = in_domain ? ps->domain_seen : ps->global_seen;
 

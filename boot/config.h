@@ -34,6 +34,7 @@ struct domain_config {
 	bool autostart;                 /* default true; false: waits for the mgmt domain's `create` */
 	bool trace;                     /* key trace: record every exit in a trace ring from the start */
 	bool fastpath;                  /* key fastpath (default 1): CPUID and HC_NULL answered in the exit stub */
+	uint32_t slice_us;              /* key slice_us in a domain: its own time slice; 0 = the global one */
 	char script[CONFIG_SCRIPT_MAX]; /* mgmt domain only: ';'-separated boot commands, "" when none */
 	bool valid;                     /* false: a line of this section was bad, do not start it */
 	unsigned line;                  /* line of the [domain] header */

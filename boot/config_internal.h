@@ -20,7 +20,7 @@
 
 enum key_id { K_ON_ERROR, K_SLICE_US, K_KERNEL, K_RAMDISK, K_EXTRA, K_MEMORY, K_VCPUS,
               K_CPUS, K_TYPE, K_AUTOSTART, K_WEIGHT, K_SCRIPT,
-              K_EXIT_CSV, K_TRACE, K_FASTPATH, K_COUNT };
+              K_EXIT_CSV, K_TRACE, K_FASTPATH, K_DOM_SLICE_US, K_COUNT };
 
 enum section { SEC_GLOBAL, SEC_HYPERVISOR, SEC_DOMAIN, SEC_DISCARD };
 
@@ -79,7 +79,7 @@ static inline bool cfg_is_name_char(char ch) { return cfg_is_key_char(ch) || ch 
 /* ---- keys (config_keys.c) -------------------------------------------------- */
 
 /* The key called name, or K_COUNT when there is none. */
-enum key_id config_find_key(const char *name);
+enum key_id config_find_key(const char *name, bool in_domain);
 bool config_key_in_domain(enum key_id k);
 /* Longest value the key takes, with its NUL. */
 size_t config_key_value_max(enum key_id k);

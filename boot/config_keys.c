@@ -37,14 +37,23 @@ static const struct {
 	[K_EXIT_CSV]  = { "exit_csv", false, 0 },
 	[K_TRACE]     = { "trace", true, 0 },
 	[K_FASTPATH]  = { "fastpath", true, 0 },
+	[K_DOM_SLICE_US] = { "slice_us", true, 0 },
 };
 
-enum key_id config_find_key(const char *name)
+enum key_id config_find_key(const char *name, bool in_domain)
 {
-	enum key_id k;
+	enum key_id first = K_COUNT;
 
-	for (k = 0; k < K_COUNT && strcmp(keys[k].name, name) != 0; k++) {}
-	return k;
+	/* A name may exist in both places (slice_us): prefer the entry for where it stands. */
+	for (enum key_id k = 0; k < K_COUNT; k++) {
+		if (strcmp(keys[k].name, name) != 0)
+			continue;
+		if (keys[k].in_domain == in_domain)
+			return k;
+		if (first == K_COUNT)
+			first = k;
+	}
+	return first;
 }
 
 bool config_key_in_domain(enum key_id k)
@@ -277,6 +286,11 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 		break;
 	case K_FASTPATH:
 		set_flag(ps, "fastpath", v, &d->fastpath);
+		break;
+	case K_DOM_SLICE_US:
+		if (!number_in(v, SLICE_US_MIN, SLICE_US_MAX, &d->slice_us))
+			PROBLEM(ps, "slice_us must be a number of microseconds from %u to %u, got '%q'",
+			        CA_U(SLICE_US_MIN), CA_U(SLICE_US_MAX), CA_S(v));
 		break;
 	case K_WEIGHT:
 		if (!number_in(v, WEIGHT_MIN, WEIGHT_MAX, &d->weight))

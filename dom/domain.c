@@ -195,6 +195,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	d->cfg = cfg;
 	d->weight = ov && ov->weight ? ov->weight : cfg->weight;
 	d->cpus_mask = ov && ov->cpus_mask ? ov->cpus_mask : cfg->cpus_mask;
+	d->slice_tsc = (uint64_t)cfg->slice_us * tsc_khz / 1000;
 	uint32_t memory_mib = ov && ov->memory_mib ? ov->memory_mib : cfg->memory_mib;
 	uint32_t vcpus = ov && ov->vcpus ? ov->vcpus : cfg->vcpus;
 	if (vcpus > MAX_VCPUS_PER_DOM) {

@@ -41,6 +41,7 @@ struct domain {
 	/* Scheduling parameters (HC_DOMCTL_SCHED changes them). */
 	uint32_t weight;
 	uint64_t cpus_mask;
+	uint64_t slice_tsc;            /* its own time slice; 0: the machine's */
 	volatile uint32_t paused;
 	volatile uint32_t finishing;   /* set once, by the CPU that releases its resources */
 	volatile uint32_t finished;    /* its resources are released and its statistics printed */

@@ -33,14 +33,17 @@
 #define IDLE_POLL_US 10000   /* idle CPUs look for work and console input this often */
 
 static uint64_t slice_tsc, idle_poll_tsc;
-static uint32_t slice_timer;    /* preemption-timer ticks per slice */
 
 void sched_init(uint64_t tsc_per_slice, uint64_t tsc_per_us)
 {
 	slice_tsc = tsc_per_slice;
 	idle_poll_tsc = IDLE_POLL_US * tsc_per_us;
-	uint64_t ticks = slice_tsc >> vmx_caps.preempt_shift;
-	slice_timer = ticks > 0xffffffffu ? 0xffffffffu : (ticks ? (uint32_t)ticks : 1);
+}
+
+/* The domain's own slice (config slice_us in its section), else the machine's. */
+static uint64_t slice_of(const struct vcpu *v)
+{
+	return v->dom->slice_tsc ? v->dom->slice_tsc : slice_tsc;
 }
 
 static int allowed_on(const struct vcpu *v, const struct pcpu *c)
@@ -284,7 +287,7 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 	if (vmx_has_preemption_timer()) {
 		uint64_t now = rdtsc();
 		uint64_t left = slice_end > now ? (slice_end - now) >> vmx_caps.preempt_shift : 0;
-		vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, left < slice_timer ? (uint32_t)left : slice_timer);
+		vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, left > 0xffffffffu ? 0xffffffffu : (uint32_t)left);
 	}
 	close_exit_timing(cpu);
 	v->entry_tsc = rdtsc();
@@ -329,7 +332,7 @@ static uint64_t expire_timers(struct pcpu *cpu);
 
 static void run(struct pcpu *cpu, struct vcpu *v)
 {
-	uint64_t slice_end = rdtsc() + slice_tsc;
+	uint64_t slice_end = rdtsc() + slice_of(v);
 	vmcs_enter_cpu(v, cpu);
 	fpu_restore(v);
 	write_cr2(v->cr2);
@@ -347,7 +350,7 @@ static void run(struct pcpu *cpu, struct vcpu *v)
 		expire_timers(cpu);
 		if (act == EXIT_YIELD && someone_better(cpu, v))
 			break;
-		slice_end = rdtsc() + slice_tsc;
+		slice_end = rdtsc() + slice_of(v);
 	}
 	close_exit_timing(cpu);
 	v->cr2 = read_cr2();

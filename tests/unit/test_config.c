@@ -191,8 +191,13 @@ static void test_global_values(void)
 	CHECK(dom("a")->valid);                       /* bad global lines spoil no domain */
 	CHECK_EQ(parse("kernel = a.elf\n"), 1);
 	expect_report(1, "key 'kernel' belongs in a [domain NAME] section");
-	CHECK_EQ(parse("[domain a]\nkernel=a\nslice_us = 500\n"), 1);
-	expect_report(3, "unknown key 'slice_us' in [domain a]");
+	/* slice_us exists in both places: in a section it is that domain's own slice. */
+	CHECK_EQ(parse("slice_us = 2000\n[domain a]\nkernel=a\nslice_us = 500\n[domain b]\nkernel=b\n"), 0);
+	CHECK_EQ(cfg.slice_us, 2000);
+	CHECK_EQ(dom("a")->slice_us, 500);
+	CHECK_EQ(dom("b")->slice_us, 0);
+	CHECK_EQ(parse("[domain a]\nkernel=a\nslice_us = 50\n"), 1);
+	expect_report(3, "slice_us must be a number of microseconds from 100 to 1000000, got '50'");
 	CHECK(!dom("a")->valid);
 }
 
