@@ -75,6 +75,12 @@ static inline long hc_domctl_stats(uint32_t id, uint32_t vcpu, struct hinoki_exi
 	return hc_call(HC_DOMCTL_STATS, id, vcpu, (uintptr_t)buf, cap);
 }
 
+/* Exit trace ring of a domain on (1) or off (0). */
+static inline long hc_domctl_trace(uint32_t id, uint32_t on)
+{
+	return hc_call(HC_DOMCTL_TRACE, id, on, 0, 0);
+}
+
 /* Ends every other domain; the machine powers off when the caller ends. */
 static inline long hc_domctl_shutdown(void)
 {

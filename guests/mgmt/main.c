@@ -50,6 +50,7 @@ static const struct mgmt_ops hc_ops = {
 	.sched = hc_domctl_sched,
 	.console = hc_domctl_console,
 	.stats = hc_domctl_stats,
+	.trace = hc_domctl_trace,
 	.shutdown = hc_domctl_shutdown,
 	.sleep = sleep_ms,
 	.print = gprintf,

@@ -202,6 +202,33 @@ static enum shell_result cmd_unpause(const struct mgmt_shell *sh, int argc, char
 	return simple_op(sh, argv, sh->ops->unpause, "unpaused");
 }
 
+/* `trace ID|NAME on|off`: the domain's exit trace ring, printed when it ends. */
+static enum shell_result cmd_trace(const struct mgmt_shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	uint32_t on;
+	size_t n = strlen(argv[2]);
+	if (n == 2 && !memcmp(argv[2], "on", 2)) {
+		on = 1;
+	} else if (n == 3 && !memcmp(argv[2], "off", 3)) {
+		on = 0;
+	} else {
+		P("trace: say 'on' or 'off', not '%s'\n", argv[2]);
+		return SHELL_FAILED;
+	}
+	const struct hinoki_dominfo *d = lookup(sh, "trace", argv[1], true);
+	if (!d)
+		return SHELL_FAILED;
+	long r = sh->ops->trace(d->id, on);
+	if (r < 0) {
+		P("trace: %.*s (%u) failed: ", name_len(d), d->name, d->id);
+		print_error(sh, r);
+		return SHELL_FAILED;
+	}
+	P("trace: domain %.*s (%u) tracing %s\n", name_len(d), d->name, d->id, on ? "on" : "off");
+	return SHELL_OK;
+}
+
 static void print_sched(const struct mgmt_shell *sh, const struct hinoki_dominfo *d)
 {
 	char cpus[CPUS_TEXT];
@@ -411,6 +438,7 @@ static const struct command {
 	  "show or set a domain's weight and cpus" },
 	{ "console", 1, 1, cmd_console, "console ID|NAME", "print a domain's console output" },
 	{ "stats", 1, 2, cmd_stats, "stats ID|NAME [VCPU]", "VM exits of one vcpu by reason" },
+	{ "trace", 2, 2, cmd_trace, "trace ID|NAME on|off", "record every exit; printed when it ends" },
 	{ "wait", 0, 0, cmd_wait, "wait", "until no other domain is running or paused" },
 	{ "shutdown", 0, 0, cmd_shutdown, "shutdown", "end every domain and power off" },
 	{ "help", 0, 0, cmd_help, "help", "this list" },

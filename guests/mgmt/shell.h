@@ -25,6 +25,7 @@ struct mgmt_ops {
 	long (*console)(uint32_t id, struct hinoki_console_read *rd);
 	long (*stats)(uint32_t id, uint32_t vcpu, struct hinoki_exit_stat *buf, uint32_t cap);
 	long (*shutdown)(void);
+	long (*trace)(uint32_t id, uint32_t on);
 	/* Blocks about `ms` milliseconds; true if the user asked to stop waiting. */
 	bool (*sleep)(uint32_t ms);
 	/* Output: the guest formatter's conversions only (guests/lib/fmt.h). */

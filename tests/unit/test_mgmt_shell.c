@@ -134,6 +134,8 @@ static long f_op(uint32_t id, int *counter)
 
 static long f_destroy(uint32_t id) { return f_op(id, &calls_destroy); }
 static long f_pause(uint32_t id)   { return f_op(id, &calls_pause); }
+static uint32_t last_trace_on = 7;
+static long f_trace(uint32_t id, uint32_t on) { last_trace_on = on; return f_op(id, &calls_sched); }
 static long f_unpause(uint32_t id) { return f_op(id, &calls_unpause); }
 
 static long f_sched(uint32_t id, uint32_t weight, uint64_t mask)
@@ -213,7 +215,7 @@ static bool f_sleep_interrupted(uint32_t ms)
 static struct mgmt_ops ops = {
 	.list = f_list, .create = f_create, .destroy = f_destroy, .pause = f_pause,
 	.unpause = f_unpause, .sched = f_sched, .console = f_console, .stats = f_stats,
-	.shutdown = f_shutdown, .sleep = f_sleep, .print = gprintf, .write = out_write,
+	.shutdown = f_shutdown, .trace = f_trace, .sleep = f_sleep, .print = gprintf, .write = out_write,
 };
 
 static const struct mgmt_shell shell = {
@@ -297,6 +299,26 @@ static void test_shell_create(void)
 	fake_reset();
 	CHECK_EQ(run("create"), SHELL_FAILED);
 	CHECK(out_has("usage: create NAME"));
+}
+
+static void test_shell_trace(void)
+{
+	fake_reset();
+	CHECK_EQ(run("trace hog on"), SHELL_OK);
+	CHECK_EQ(last_id, 2);
+	CHECK_EQ(last_trace_on, 1);
+	CHECK(out_has("trace: domain hog (2) tracing on\n"));
+	fake_reset();
+	CHECK_EQ(run("trace 1 off"), SHELL_OK);
+	CHECK_EQ(last_trace_on, 0);
+	fake_reset();
+	CHECK_EQ(run("trace hog maybe"), SHELL_FAILED);
+	CHECK(out_has("trace: say 'on' or 'off', not 'maybe'\n"));
+	CHECK_EQ(calls_sched, 0);
+	fake_reset();
+	op_error = -HC_ENOMEM;
+	CHECK_EQ(run("trace hog on"), SHELL_FAILED);
+	CHECK(out_has("trace: hog (2) failed: -ENOMEM\n"));
 }
 
 static void test_shell_domain_ops(void)
@@ -464,7 +486,7 @@ static void test_shell_misc(void)
 	                        "sched ID|NAME", "console", "stats", "wait", "shutdown" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		CHECK(out_has(names[i]));
-	CHECK(out_has("help: 11 commands"));
+	CHECK(out_has("help: 12 commands"));
 	fake_reset();
 	CHECK_EQ(run("list 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"), SHELL_FAILED);
 	CHECK(out_has("mgmt: too many words (at most 16)\n"));
@@ -475,6 +497,7 @@ int main(void)
 	RUN(test_shell_list);
 	RUN(test_shell_create);
 	RUN(test_shell_domain_ops);
+	RUN(test_shell_trace);
 	RUN(test_shell_sched);
 	RUN(test_shell_console);
 	RUN(test_shell_stats);
