@@ -22,6 +22,7 @@
 #include "dom/lifecycle.h"
 #include "hinoki/hypercall.h"
 #include "lib/log.h"
+#include "hw/vmx_ctrl.h"
 #include "lib/x86.h"
 #include "sched/fpu.h"
 #include "sched/sched.h"
@@ -282,13 +283,22 @@ static void close_exit_timing(struct pcpu *cpu)
 }
 
 /* One entry and the handling of its exit; the preemption timer gets what is left of the slice. */
+/* Arm the preemption timer with what is left of the slice. */
+static void arm_slice(uint64_t slice_end)
+{
+	uint64_t now = rdtsc();
+	uint64_t left = slice_end > now ? (slice_end - now) >> vmx_caps.preempt_shift : 0;
+	vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, left > 0xffffffffu ? 0xffffffffu : (uint32_t)left);
+}
+
+/*
+ * Where the CPU saves the timer's value at each exit, it is armed once per
+ * slice; otherwise it must be re-armed with the remainder before each entry.
+ */
 static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slice_end)
 {
-	if (vmx_has_preemption_timer()) {
-		uint64_t now = rdtsc();
-		uint64_t left = slice_end > now ? (slice_end - now) >> vmx_caps.preempt_shift : 0;
-		vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, left > 0xffffffffu ? 0xffffffffu : (uint32_t)left);
-	}
+	if (vmx_has_preemption_timer() && !(vmx_caps.exit & EXIT_CTL_SAVE_PREEMPTION_TIMER))
+		arm_slice(slice_end);
 	close_exit_timing(cpu);
 	v->entry_tsc = rdtsc();
 	int rc = vmx_run(v);
@@ -334,6 +344,8 @@ static void run(struct pcpu *cpu, struct vcpu *v)
 {
 	uint64_t slice_end = rdtsc() + slice_of(v);
 	vmcs_enter_cpu(v, cpu);
+	if (vmx_has_preemption_timer())
+		arm_slice(slice_end);
 	fpu_restore(v);
 	write_cr2(v->cr2);
 	while (v->dom->state == DOMAIN_RUNNING && !v->dom->paused && allowed_on(v, cpu)) {
@@ -351,6 +363,8 @@ static void run(struct pcpu *cpu, struct vcpu *v)
 		if (act == EXIT_YIELD && someone_better(cpu, v))
 			break;
 		slice_end = rdtsc() + slice_of(v);
+		if (vmx_has_preemption_timer())
+			arm_slice(slice_end);
 	}
 	close_exit_timing(cpu);
 	v->cr2 = read_cr2();
