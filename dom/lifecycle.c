@@ -175,6 +175,11 @@ void lifecycle_shutdown(void)
 void lifecycle_poll_console(void)
 {
 	for (;;) {
+		/*
+		 * The focus lock is held until the bytes are in the guest's UART:
+		 * a domain leaving the focus (console_leave) waits for that, so
+		 * its UART is never written after it is freed.
+		 */
 		spin_lock(&focus_lock);
 		uint32_t id = console_focus_current(&focus);
 		struct domain *d = id == CONSOLE_FOCUS_HV ? 0 : domain_by_id(id);
@@ -192,15 +197,15 @@ void lifecycle_poll_console(void)
 		unsigned n;
 		enum console_action act = console_input(&focus, (uint8_t)c, out, &n);
 		uint32_t now = console_focus_current(&focus);
-		spin_unlock(&focus_lock);
-		if (act == CONSOLE_SWITCHED) {
-			say_focus(now);
-		} else if (act == CONSOLE_DELIVER && d && d->state == DOMAIN_RUNNING) {
+		if (act == CONSOLE_DELIVER && d && d->state == DOMAIN_RUNNING) {
 			spin_lock(&d->uart_lock);
 			for (unsigned i = 0; i < n; i++)
 				uart_rx_push(&d->uart, out[i]);
 			spin_unlock(&d->uart_lock);
 			sched_wake(d->vcpus[0]);
 		}
+		spin_unlock(&focus_lock);
+		if (act == CONSOLE_SWITCHED)
+			say_focus(now);
 	}
 }
