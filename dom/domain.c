@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include "boot/pcpu.h"
+#include "dev/acpi_tables.h"
 #include "dom/domain.h"
 #include "hinoki/bootinfo.h"
 #include "hinoki/hypercall.h"
@@ -14,6 +15,7 @@
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "lib/x86.h"
 #include "mm/mem.h"
 #include "sched/fpu.h"
 #include "sched/sched.h"
@@ -47,6 +49,7 @@ struct domain *domain_by_id(uint32_t id)
 }
 
 void domain_set_tsc_khz(uint64_t khz) { tsc_khz = khz; }
+uint64_t domain_tsc_khz(void) { return tsc_khz; }
 
 static struct domain *domain_slot(uint32_t id, const char *name)
 {
@@ -165,6 +168,7 @@ static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_
 	v->vpid = vmx_has_vpid() ? __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED) : 0;
 	fpu_init_state(v);
 	exit_stats_init(&v->stats);
+	vlapic_init(&v->vlapic, id, id == 0);
 	d->vcpus[d->nvcpus++] = v;
 	struct pcpu *cpu = this_cpu();
 	struct vcpu *was = cpu->current;
@@ -217,6 +221,11 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		why = err;
 		goto fail;
 	}
+	/* The BIOS area is free in both boot protocols (docs/boot-protocol.md). */
+	if (acpi_tables_build(&gm, vcpus)) {
+		why = "guest RAM too small for the ACPI tables";
+		goto fail;
+	}
 	if (vcpus > 1 && d->boot_entry.mode != ENTRY_LONG64) {
 		why = "several vCPUs need a Hinoki ELF64 kernel (HC_VCPU_UP starts them)";
 		goto fail;
@@ -229,6 +238,10 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	}
 	uart_init(&d->uart, uart_sink, d);
 	console_ring_init(&d->console_ring);
+	d->platform_lock = (struct spinlock)SPINLOCK_INIT;
+	fw_cfg_init(&d->fw_cfg, d->ram_bytes, (uint16_t)vcpus);
+	pic_init(&d->pic);
+	pmtimer_init(&d->pmtimer, rdtsc(), (uint32_t)tsc_khz);
 	d->state = DOMAIN_RUNNING;
 	log_info("domain %s (%u) created: %s kernel, %u MiB at 0x%lx, %u vCPU%s, weight %u, entry 0x%lx\n",
 	         d->name, d->id, loader_format_name(d->boot_entry.format), memory_mib, d->ram_hpa, vcpus,

@@ -11,6 +11,9 @@
 #include "boot/config.h"
 #include "boot/loader.h"
 #include "dev/console_ring.h"
+#include "dev/fw_cfg.h"
+#include "dev/pic.h"
+#include "dev/pmtimer.h"
 #include "dev/uart.h"
 #include "lib/spinlock.h"
 #include "ept/ept.h"
@@ -63,6 +66,12 @@ struct domain {
 	uint8_t con_open;              /* a partial line was written: its prefix is out */
 	struct console_ring console_ring;   /* all its output, for HC_DOMCTL_CONSOLE */
 
+	/* The PC platform of docs/platform.md; the ACPI tables live in its RAM. */
+	struct spinlock platform_lock;  /* fw_cfg and PIC: a selector and its reads, or an ICW sequence, are per domain */
+	struct fw_cfg fw_cfg;
+	struct pic pic;
+	struct pmtimer pmtimer;         /* read-only after creation: no lock */
+
 	unsigned nvcpus;
 	struct vcpu *vcpus[MAX_VCPUS_PER_DOM];
 };
@@ -86,6 +95,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
                              const void *ramdisk, uint64_t ramdisk_len, const char **why);
 /* TSC rate given to guests in their boot information. */
 void domain_set_tsc_khz(uint64_t khz);
+uint64_t domain_tsc_khz(void);
 /* Everything, the domain structure and its table slot included (destroy, or power-off). */
 void domain_free(struct domain *d);
 /* Domain by id among live table entries; NULL if none. */

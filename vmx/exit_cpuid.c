@@ -23,6 +23,7 @@ static void hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint32_t *a, uint32_t
 	} else if (leaf == HINOKI_CPUID_MAX_LEAF) {
 		*a = (HINOKI_VERSION_MAJOR << 16) | HINOKI_VERSION_MINOR;
 		*b = v->dom->id;
+		*c = (uint32_t)domain_tsc_khz();
 	}
 }
 
