@@ -106,3 +106,6 @@ guests: $(GUEST_TARGETS)
 # The exit-latency benchmark (docs/bench.md).
 $(eval $(call hinoki64_guest,exitbench,guests/lib/cmdline.c guests/lib/tsc.c))
 guests: $(GUEST_TARGETS)
+# The PC platform as kvm-unit-tests' start-up uses it (docs/platform.md).
+$(eval $(call multiboot_guest,kvmplat))
+guests: $(GUEST_TARGETS)

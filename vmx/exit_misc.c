@@ -1,14 +1,21 @@
 /*
  * The remaining exit families: faults that end a domain (triple fault, INIT,
- * a failed VM entry, an access outside guest RAM), instructions a guest may
+ * a failed VM entry, an access outside guest RAM), MMIO accesses to an
+ * emulated device (EPT violations a device claims), instructions a guest may
  * not use (#UD), events that only need counting, and HLT.
  */
 #include "boot/irq.h"
+#include "dev/mmio.h"
 #include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/ept.h"
+#include "hw/segment.h"
 #include "hw/vmx_exit.h"
+#include "hw/x86_insn.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
+#include "mm/mem.h"
+#include "vmx/mmio_decode.h"
 #include "vmx/exit.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
@@ -84,10 +91,109 @@ enum exit_action exit_hlt(struct vcpu *v)
 	return EXIT_BLOCK;
 }
 
+/* ---- MMIO: decode the faulting instruction, let the device answer ---- */
+
+#define CR4_LA57          BIT(12)   /* 5-level paging (SDM "Control Registers") */
+#define MMIO_REPORT_BYTES 8         /* instruction bytes named when one cannot be emulated */
+
+static uint64_t gpr_get(struct vcpu *v, unsigned r)
+{
+	return r == GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP) : v->gpr[r];
+}
+
+static void gpr_set(struct vcpu *v, unsigned r, uint64_t val)
+{
+	if (r == GPR_RSP)
+		vmcs_writenat(VMCS_GUEST_RSP, val);
+	else
+		v->gpr[r] = val;
+}
+
+/* The guest's paging mode as the CPU sees it: CR0.PG, EFER.LMA, CR4.PAE/PSE/LA57. */
+static struct mmio_paging_state guest_paging(uint64_t efer)
+{
+	struct mmio_paging_state ps = { MMIO_PAGING_OFF, vmcs_readnat(VMCS_GUEST_CR3), false };
+	uint64_t cr4 = vmcs_readnat(VMCS_GUEST_CR4);
+	if (!(vmcs_readnat(VMCS_GUEST_CR0) & CR0_PG))
+		return ps;
+	if (efer & EFER_LMA)
+		ps.mode = cr4 & CR4_LA57 ? MMIO_PAGING_UNSUPPORTED : MMIO_PAGING_4LEVEL;
+	else if (cr4 & CR4_PAE)
+		ps.mode = MMIO_PAGING_PAE;
+	else
+		ps.mode = MMIO_PAGING_32, ps.pse = (cr4 & CR4_PSE) != 0;
+	return ps;
+}
+
+static enum exit_action mmio_stop(struct vcpu *v, const char *what, uint64_t gpa, const struct mmio_region *r,
+                                  uint64_t rip, const char *why, const uint8_t *bytes, unsigned n)
+{
+	char hex[3 * MMIO_REPORT_BYTES + 1] = "";
+	unsigned at = 0;
+	for (unsigned i = 0; i < n && i < MMIO_REPORT_BYTES; i++)
+		at += (unsigned)fmt_snprintf(hex + at, sizeof hex - at, "%s%02x", i ? " " : "", bytes[i]);
+	domain_stop(v->dom, v, "MMIO %s at 0x%lx (%s): %s%s%s at rip 0x%lx", what, gpa, r->name,
+	            why, n ? ", bytes " : "", hex, rip);
+	return EXIT_STOPPED;
+}
+
+/*
+ * An access to a device region: fetch the instruction through the guest's
+ * page tables, decode it, do the access, write a load's register and step
+ * over it. The exit gives no instruction length for EPT violations, so the
+ * decoded length moves RIP.
+ */
+static enum exit_action mmio_emulate(struct vcpu *v, const struct mmio_region *r, uint64_t gpa, uint64_t q)
+{
+	const char *what = ept_qual_is_write(q) ? "write" : "read";
+	uint64_t rip = vmcs_readnat(VMCS_GUEST_RIP);
+	uint8_t bytes[X86_MAX_INSN_LEN];
+	unsigned got = 0;
+
+	if (ept_qual_is_fetch(q))
+		return mmio_stop(v, "instruction fetch", gpa, r, rip, "code cannot run from a device", 0, 0);
+	if (ept_qual_gla_valid(q) && !(q & EPT_QUAL_GLA_TRANSLATED))
+		return mmio_stop(v, what, gpa, r, rip, "guest page tables in device memory", 0, 0);
+	uint32_t cs_ar = vmcs_read32(VMCS_GUEST_CS_AR_BYTES);
+	uint64_t efer = vmcs_read64(VMCS_GUEST_IA32_EFER);
+	bool long_mode = (efer & EFER_LMA) && (cs_ar & AR_L);
+	if (!long_mode && !(cs_ar & AR_DB))
+		return mmio_stop(v, what, gpa, r, rip, "16-bit code", 0, 0);
+	uint64_t linear = long_mode ? rip : (uint32_t)(vmcs_readnat(VMCS_GUEST_CS_BASE) + rip);
+
+	struct domain *d = v->dom;
+	struct mmio_guest_ram ram = { phys_to_virt(d->ram_hpa), d->ram_bytes };
+	struct mmio_paging_state ps = guest_paging(efer);
+	enum mmio_walk_err we;
+	const uint8_t *code = mmio_insn_bytes(&ram, &ps, linear, bytes, &got, &we);
+	struct mmio_insn in;
+	enum mmio_decode_err de = mmio_decode(code, got, long_mode ? MMIO_MODE_64 : MMIO_MODE_32, &in);
+	if (de != MMIO_DECODE_OK) {
+		/* A fetch that stopped short is the reason when the bytes it got were not enough. */
+		const char *why = de == MMIO_DECODE_TRUNCATED && we ? mmio_walk_err_name(we) : mmio_decode_err_name(de);
+		return mmio_stop(v, what, gpa, r, rip, why, code, got);
+	}
+	if (in.write != ept_qual_is_write(q))
+		return mmio_stop(v, what, gpa, r, rip, "the instruction does not match the access", code, in.len);
+
+	if (in.write) {
+		dev_mmio_write(v, r, gpa, in.size, mmio_store_value(&in, in.has_imm ? 0 : gpr_get(v, in.reg)));
+	} else {
+		uint64_t val = dev_mmio_read(v, r, gpa, in.size);
+		gpr_set(v, in.reg, mmio_load_result(&in, gpr_get(v, in.reg), val));
+	}
+	v->exit.insn_len = in.len;
+	vcpu_skip_insn(v);
+	return EXIT_RESUME;
+}
+
 enum exit_action exit_ept_violation(struct vcpu *v)
 {
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
 	uint64_t q = v->exit.qual;
+	const struct mmio_region *r = gpa >= v->dom->ram_bytes ? dev_mmio_find(v, gpa) : 0;
+	if (r)
+		return mmio_emulate(v, r, gpa, q);
 	const char *what = ept_qual_is_fetch(q) ? "instruction fetch" : ept_qual_is_write(q) ? "write" : "read";
 	domain_stop(v->dom, v, "EPT violation: %s at guest-physical 0x%lx, outside its %lu MiB of RAM "
 	            "and claimed by no device", what, gpa, v->dom->ram_bytes >> 20);

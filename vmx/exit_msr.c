@@ -3,7 +3,8 @@
  * legitimately needs are emulated on state the VMCS already holds, and every
  * other MSR raises #GP in the guest, as an absent MSR does on hardware.
  * Guest-visible MSRs that VMX does not switch (STAR, LSTAR, KERNEL_GS_BASE...)
- * are refused until the scheduler saves and restores them.
+ * are refused until the scheduler saves and restores them. IA32_APIC_BASE
+ * and IA32_TSC_ADJUST live in the vCPU (its virtual APIC, a stored value).
  */
 #include "dom/domain.h"
 #include "hw/msr.h"
@@ -36,9 +37,8 @@ enum exit_action exit_rdmsr(struct vcpu *v)
 	case MSR_IA32_SYSENTER_ESP: val = vmcs_readnat(VMCS_GUEST_SYSENTER_ESP); break;
 	case MSR_IA32_SYSENTER_EIP: val = vmcs_readnat(VMCS_GUEST_SYSENTER_EIP); break;
 	case MSR_IA32_TSC:          val = rdtsc(); break;
-	case MSR_IA32_APIC_BASE:
-		val = APIC_DEFAULT_PHYS_BASE | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
-		break;
+	case MSR_IA32_APIC_BASE:    val = v->vlapic.apic_base; break;
+	case MSR_IA32_TSC_ADJUST:   val = v->tsc_adjust; break;
 	case MSR_IA32_PAT:
 		if (!(vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT))
 			return gp(v);
@@ -72,7 +72,16 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 	case MSR_IA32_SYSENTER_CS:  vmcs_write32(VMCS_GUEST_SYSENTER_CS, val); break;
 	case MSR_IA32_SYSENTER_ESP: vmcs_writenat(VMCS_GUEST_SYSENTER_ESP, val); break;
 	case MSR_IA32_SYSENTER_EIP: vmcs_writenat(VMCS_GUEST_SYSENTER_EIP, val); break;
-	case MSR_IA32_APIC_BASE:    break;   /* the virtual APIC stays where it is */
+	case MSR_IA32_APIC_BASE:
+		/* Only the enable bit may change: no x2APIC, no relocation (dev/lapic.c). */
+		if (vlapic_set_base(&v->vlapic, val))
+			return gp(v);
+		break;
+	/*
+	 * Stored only: the guest reads back what it wrote, but its TSC does not
+	 * move (no TSC offsetting is set up; docs/platform-apic.md).
+	 */
+	case MSR_IA32_TSC_ADJUST:   v->tsc_adjust = val; break;
 	case MSR_IA32_PAT:
 		if (!(vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT))
 			return gp(v);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dev/lapic.h"
 #include "hw/vmx_exit.h"
 #include "vmx/exit_stats.h"
 #include "vmx/exit_trace.h"
@@ -64,6 +65,9 @@ struct vcpu {
 	uint64_t guest_tsc;       /* total TSC cycles in guest mode */
 	struct exit_stats stats;
 	struct exit_trace trace;
+	/* Platform state the guest sees through MMIO and MSRs (docs/platform-apic.md). */
+	struct vlapic vlapic;     /* its xAPIC at 0xFEE00000 and IA32_APIC_BASE */
+	uint64_t tsc_adjust;      /* IA32_TSC_ADJUST: stored, not applied to the TSC */
 	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see sched/fpu.c. */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));
 };

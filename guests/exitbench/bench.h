@@ -28,6 +28,7 @@ enum bench_exit {
 	BX_MSR_WRITE,
 	BX_CR_ACCESS,
 	BX_HLT,
+	BX_MMIO_READ,     /* a load from the virtual APIC's page (an EPT violation) */
 	BX_KINDS,
 };
 
@@ -49,5 +50,8 @@ extern uint64_t bench_cr0_next;
 
 /* The UART scratch register (COM1 + 7): emulated, and nothing else uses it. */
 #define BENCH_PORT 0x3ff
+/* The virtual local APIC's version register: an emulated MMIO read with no side effect. */
+#define BENCH_MMIO_ADDR 0xfee00030
+#define BENCH_MMIO_PAGE (BENCH_MMIO_ADDR >> 12)
 
 #endif

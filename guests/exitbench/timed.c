@@ -62,6 +62,7 @@ REGION(outb, "mov $" STR(BENCH_PORT) ", %%edx\n\t", "outb %%al, %%dx")
 REGION(rdmsr, "mov $" STR(MSR_IA32_SYSENTER_CS) ", %%ecx\n\t", "rdmsr")
 REGION(wrmsr, "mov $" STR(MSR_IA32_SYSENTER_CS) ", %%ecx\n\tmov %[lo], %%eax\n\tmov %[hi], %%edx\n\t",
        "wrmsr")
+REGION(mmio_read, "mov $" STR(BENCH_MMIO_ADDR) ", %%esi\n\t", "mov (%%rsi), %%eax")
 REGION(cr0, "mov %[cr0], %%rsi\n\t", "mov %%rsi, %%cr0")
 REGION(hlt, "", "hlt")
 
@@ -74,6 +75,7 @@ const struct bench_region bench_regions[] = {
 	ENTRY(outb, "outb", BX_IO_SCRATCH),
 	ENTRY(rdmsr, "rdmsr", BX_MSR_READ),
 	ENTRY(wrmsr, "wrmsr", BX_MSR_WRITE),
+	ENTRY(mmio_read, "mmio_read", BX_MMIO_READ),
 	ENTRY(cr0, "mov_to_cr0", BX_CR_ACCESS),
 	ENTRY(hlt, "hlt_timer", BX_HLT),
 };

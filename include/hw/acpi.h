@@ -1,8 +1,9 @@
 /*
- * ACPI table layouts Hinoki reads to find the machine's processors (ACPI
- * specification, "ACPI Software Programming Model": RSDP, RSDT/XSDT and the
- * Multiple APIC Description Table). Fields are unaligned in memory, so the
- * structures are packed and only ever read through a copy.
+ * ACPI table layouts: those Hinoki reads to find the machine's processors and
+ * those it writes for its guests (ACPI specification, "ACPI Software
+ * Programming Model": RSDP, RSDT/XSDT, FADT, FACS and the Multiple APIC
+ * Description Table). Fields are unaligned in memory, so the structures are
+ * packed and only ever read or written through a copy.
  */
 #ifndef HW_ACPI_H
 #define HW_ACPI_H
@@ -17,6 +18,13 @@
 #define ACPI_SIG_RSDT         "RSDT"
 #define ACPI_SIG_XSDT         "XSDT"
 #define ACPI_SIG_MADT         "APIC"
+#define ACPI_SIG_FADT         "FACP"
+#define ACPI_SIG_DSDT         "DSDT"
+#define ACPI_SIG_FACS         "FACS"
+#define ACPI_RSDP_REVISION_1  0    /* ACPI 1.0: RSDT only, the first 20 bytes */
+#define ACPI_FADT_REVISION_1  1    /* the ACPI 1.0 FADT layout below */
+#define ACPI_FACS_ALIGN       64   /* the FACS must be 64-byte aligned */
+#define ACPI_RSDP_ALIGN       16   /* RSDP is searched for on 16-byte boundaries */
 
 struct acpi_rsdp {
 	char signature[ACPI_RSDP_SIGNATURE_LEN];
@@ -41,6 +49,55 @@ struct acpi_sdt_header {
 	uint32_t oem_revision;
 	uint32_t creator_id;
 	uint32_t creator_revision;
+} __attribute__((packed));
+
+/* RSDT: the header, then 32-bit physical addresses of the other tables. */
+struct acpi_rsdt {
+	struct acpi_sdt_header hdr;
+	uint32_t entry[];
+} __attribute__((packed));
+
+/* Fixed ACPI Description Table, revision 1 (ACPI 1.0b): every field up to Flags. */
+struct acpi_fadt_v1 {
+	struct acpi_sdt_header hdr;
+	uint32_t firmware_ctrl;        /* FACS address */
+	uint32_t dsdt;
+	uint8_t int_model;             /* reserved from ACPI 2.0 */
+	uint8_t preferred_pm_profile;
+	uint16_t sci_int;
+	uint32_t smi_cmd;              /* 0: no SMI command port, the machine is always in ACPI mode */
+	uint8_t acpi_enable, acpi_disable, s4bios_req, pstate_cnt;
+	uint32_t pm1a_evt_blk, pm1b_evt_blk, pm1a_cnt_blk, pm1b_cnt_blk, pm2_cnt_blk;
+	uint32_t pm_tmr_blk;           /* port of the PM timer */
+	uint32_t gpe0_blk, gpe1_blk;
+	uint8_t pm1_evt_len, pm1_cnt_len, pm2_cnt_len, pm_tmr_len;
+	uint8_t gpe0_blk_len, gpe1_blk_len, gpe1_base, cst_cnt;
+	uint16_t p_lvl2_lat, p_lvl3_lat;
+	uint16_t flush_size, flush_stride;
+	uint8_t duty_offset, duty_width;
+	uint8_t day_alrm, mon_alrm, century;
+	uint16_t iapc_boot_arch;
+	uint8_t reserved;
+	uint32_t flags;
+} __attribute__((packed));
+
+/* FADT flags */
+#define FADT_F_WBINVD             (1u << 0)
+#define FADT_F_TMR_VAL_EXT        (1u << 8)   /* set: 32-bit PM timer; clear: 24-bit */
+/* Latencies above these say the C2 / C3 states are not supported. */
+#define FADT_P_LVL2_LAT_NONE      101
+#define FADT_P_LVL3_LAT_NONE      1001
+#define FADT_PM_TMR_LEN           4
+
+/* Firmware ACPI Control Structure, ACPI 1.0 layout (no checksum). */
+struct acpi_facs_v1 {
+	char signature[ACPI_SIG_LEN];
+	uint32_t length;
+	uint32_t hardware_signature;
+	uint32_t firmware_waking_vector;
+	uint32_t global_lock;
+	uint32_t flags;
+	uint8_t reserved[40];
 } __attribute__((packed));
 
 /* MADT: the header, then variable-length interrupt controller structures. */
@@ -85,6 +142,9 @@ struct acpi_madt_lapic_override {
 	uint64_t lapic_address;        /* 64-bit local APIC base, replaces the header's */
 } __attribute__((packed));
 
+/* MADT header flags */
+#define MADT_F_PCAT_COMPAT        (1u << 0)   /* dual 8259s are present too */
+
 /* Local APIC / x2APIC flags */
 #define MADT_LAPIC_ENABLED        (1u << 0)
 #define MADT_LAPIC_ONLINE_CAPABLE (1u << 1)
@@ -94,6 +154,12 @@ struct acpi_madt_lapic_override {
 
 _Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP 2.0 is 36 bytes");
 _Static_assert(sizeof(struct acpi_sdt_header) == 36, "SDT header is 36 bytes");
+_Static_assert(sizeof(struct acpi_rsdt) == 36, "RSDT fixed part is its header");
+_Static_assert(sizeof(struct acpi_fadt_v1) == 116, "FADT revision 1 is 116 bytes");
+_Static_assert(sizeof(struct acpi_facs_v1) == 64, "FACS is 64 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_fadt_v1, pm_tmr_blk) == 76, "PM_TMR_BLK at offset 76");
+_Static_assert(__builtin_offsetof(struct acpi_fadt_v1, pm_tmr_len) == 91, "PM_TMR_LEN at offset 91");
+_Static_assert(__builtin_offsetof(struct acpi_fadt_v1, flags) == 112, "FADT Flags at offset 112");
 _Static_assert(sizeof(struct acpi_madt) == 44, "MADT fixed part is 44 bytes");
 _Static_assert(sizeof(struct acpi_madt_local_apic) == 8, "Processor Local APIC entry is 8 bytes");
 _Static_assert(sizeof(struct acpi_madt_local_x2apic) == 16, "Processor Local x2APIC entry is 16 bytes");

@@ -1,0 +1,41 @@
+/*
+ * The ACPI tables every domain finds in its BIOS area, as on a PC: an RSDP
+ * (revision 0) in [0xF0000, 0x100000), where guests search for it, leading to
+ * an RSDT listing a FADT (with its FACS and an empty DSDT) and a MADT with one
+ * Processor Local APIC per vCPU. Fixed addresses, so a guest and
+ * docs/platform.md agree on them. Pure code over a byte view of guest RAM;
+ * unit-tested on the host.
+ */
+#ifndef DEV_ACPI_TABLES_H
+#define DEV_ACPI_TABLES_H
+
+#include <stdint.h>
+#include "boot/loader.h"
+
+/* Guest-physical layout: the whole BIOS area [0xE0000, 0x100000) belongs to the tables. */
+#define ACPI_TABLES_AREA     0xE0000ULL
+#define ACPI_TABLES_AREA_END 0x100000ULL
+#define ACPI_TABLES_GPA_RSDT 0xE0000ULL
+#define ACPI_TABLES_GPA_FACS 0xE0040ULL   /* 64-byte aligned, as the FACS must be */
+#define ACPI_TABLES_GPA_FADT 0xE0080ULL
+#define ACPI_TABLES_GPA_DSDT 0xE0100ULL
+#define ACPI_TABLES_GPA_MADT 0xE0140ULL
+#define ACPI_TABLES_GPA_RSDP 0xF0000ULL   /* the first place kvm-unit-tests and others look */
+
+/* xAPIC ids are 8 bits and 0xff is the broadcast destination. */
+#define ACPI_TABLES_MAX_CPUS 255u
+
+#define ACPI_TABLES_OEM_ID       "HINOKI"
+#define ACPI_TABLES_OEM_TABLE_ID "HINOKIVM"
+#define ACPI_TABLES_CREATOR_ID   "HNKI"
+#define ACPI_TABLES_SCI_IRQ      9        /* the PIIX4's SCI, which the guest never receives */
+
+/*
+ * Zero [0xE0000, 0x100000) of mem and write the tables for ncpus vCPUs with
+ * APIC ids 0..ncpus-1 (the ids CPUID gives them). Returns 0, or -1 when mem
+ * does not reach 1 MiB or ncpus is 0 or above ACPI_TABLES_MAX_CPUS (then
+ * nothing is written).
+ */
+int acpi_tables_build(struct guest_mem *mem, unsigned ncpus);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * The legacy interrupt controllers' registers a guest touches while taking
+ * them out of the way: the two 8259A PICs (command ports 0x20/0xa0, data
+ * ports 0x21/0xa1) and the PIIX edge/level control registers (ELCR, ports
+ * 0x4d0/0x4d1). Nothing is ever raised through them: Hinoki delivers no
+ * legacy interrupts, so the model keeps what a guest can read back (the
+ * masks through the initialisation sequence, the ELCR bits) and no more.
+ * Pure code; unit-tested on the host.
+ */
+#ifndef DEV_PIC_H
+#define DEV_PIC_H
+
+#include <stdint.h>
+
+#define PIC_MASTER_CMD   0x20
+#define PIC_MASTER_DATA  0x21
+#define PIC_SLAVE_CMD    0xa0
+#define PIC_SLAVE_DATA   0xa1
+#define PIC_ELCR_MASTER  0x4d0   /* IRQ 0-7 */
+#define PIC_ELCR_SLAVE   0x4d1   /* IRQ 8-15 */
+
+/* Where an 8259A is in the initialisation sequence a write to ICW1 starts. */
+enum pic_init_step { PIC_READY, PIC_WANT_ICW2, PIC_WANT_ICW3, PIC_WANT_ICW4 };
+
+struct pic8259 {
+	uint8_t imr;             /* interrupt mask register (OCW1) */
+	uint8_t icw1;            /* the last ICW1: whether ICW3 and ICW4 follow */
+	uint8_t step;            /* enum pic_init_step */
+	uint8_t elcr;            /* this chip's edge/level control register */
+};
+
+struct pic {
+	struct pic8259 chip[2];  /* master, slave */
+};
+
+void pic_init(struct pic *p);
+/* Whether port belongs to the PICs or the ELCR. */
+int pic_claims(uint16_t port);
+/* Byte access to a claimed port. */
+uint8_t pic_read(struct pic *p, uint16_t port);
+void pic_write(struct pic *p, uint16_t port, uint8_t val);
+
+#endif

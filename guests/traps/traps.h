@@ -1,0 +1,24 @@
+/*
+ * What the traps guest's check files share: the failure counter's reporter
+ * and the expected-#GP probe of WRMSR (main.c), and the virtual local APIC
+ * checks (apic.c).
+ */
+#ifndef TRAPS_TRAPS_H
+#define TRAPS_TRAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TAG "traps: "
+
+/* Report one broken promise ("traps: CHECK FAILED: ..."); the guest then exits 1. */
+void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* WRMSR msr, val must raise #GP; prints "traps: WHAT -> #GP". */
+bool expect_wrmsr_gp(uint32_t msr, uint64_t val, const char *what);
+
+/* The xAPIC at 0xFEE00000, IA32_APIC_BASE and IA32_TSC_ADJUST. */
+void check_apic(void);
+/* A string move into the APIC page: the hypervisor must stop the domain. Does not return normally. */
+void apic_bad_mmio(void);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * x86 instruction encoding: the prefixes, opcodes and ModRM/SIB fields the
+ * MMIO decoder understands, and the paging-structure bits a guest page walk
+ * reads (Intel SDM vol. 2, "Instruction Format" and the opcode map; vol. 3,
+ * "Paging"). Names only, no policy.
+ */
+#ifndef HW_X86_INSN_H
+#define HW_X86_INSN_H
+
+#ifndef BIT
+#define BIT(n)   (1ULL << (n))
+#endif
+
+/* The architectural limit on one instruction's length. */
+#define X86_MAX_INSN_LEN     15
+
+/* ---- legacy prefixes ------------------------------------------------------ */
+#define X86_PREFIX_OPSIZE    0x66
+#define X86_PREFIX_ADDRSIZE  0x67
+#define X86_PREFIX_LOCK      0xf0
+#define X86_PREFIX_REPNE     0xf2
+#define X86_PREFIX_REP       0xf3
+#define X86_PREFIX_ES        0x26
+#define X86_PREFIX_CS        0x2e
+#define X86_PREFIX_SS        0x36
+#define X86_PREFIX_DS        0x3e
+#define X86_PREFIX_FS        0x64
+#define X86_PREFIX_GS        0x65
+
+/* ---- REX (64-bit mode only: 0x40-0x4f are INC/DEC elsewhere) -------------- */
+#define X86_REX_MASK         0xf0
+#define X86_REX_BASE         0x40
+#define X86_REX_W            0x08
+#define X86_REX_R            0x04
+#define X86_REX_X            0x02
+#define X86_REX_B            0x01
+
+/* ---- opcodes --------------------------------------------------------------- */
+#define X86_OP_MOV_RM8_R8    0x88    /* MOV r/m8, r8 */
+#define X86_OP_MOV_RM_R      0x89    /* MOV r/m16/32/64, r */
+#define X86_OP_MOV_R8_RM8    0x8a    /* MOV r8, r/m8 */
+#define X86_OP_MOV_R_RM      0x8b    /* MOV r, r/m16/32/64 */
+#define X86_OP_MOV_AL_MOFFS  0xa0    /* MOV AL, moffs8 */
+#define X86_OP_MOV_AX_MOFFS  0xa1    /* MOV eAX, moffs */
+#define X86_OP_MOV_MOFFS_AL  0xa2    /* MOV moffs8, AL */
+#define X86_OP_MOV_MOFFS_AX  0xa3    /* MOV moffs, eAX */
+#define X86_OP_MOV_RM8_IMM8  0xc6    /* MOV r/m8, imm8 (/0) */
+#define X86_OP_MOV_RM_IMM    0xc7    /* MOV r/m, imm16/32 (/0) */
+#define X86_OP_TWO_BYTE      0x0f
+#define X86_OP2_MOVZX_RM8    0xb6    /* 0F B6: MOVZX r, r/m8 */
+#define X86_OP2_MOVZX_RM16   0xb7    /* 0F B7: MOVZX r, r/m16 */
+
+/* ---- ModRM and SIB ---------------------------------------------------------- */
+#define X86_MODRM_MOD(b)     (((b) >> 6) & 3)
+#define X86_MODRM_REG(b)     (((b) >> 3) & 7)
+#define X86_MODRM_RM(b)      ((b) & 7)
+#define X86_MOD_INDIRECT     0       /* [reg], or disp32 / RIP-relative with rm 101 */
+#define X86_MOD_DISP8        1
+#define X86_MOD_DISP32       2
+#define X86_MOD_REGISTER     3       /* a register operand: never a memory access */
+#define X86_RM_SIB           4       /* rm 100: a SIB byte follows */
+#define X86_RM_DISP32        5       /* rm 101 with mod 00: disp32 (RIP-relative in 64-bit mode) */
+#define X86_SIB_BASE(b)      ((b) & 7)
+#define X86_SIB_BASE_NONE    5       /* base 101 with mod 00: disp32, no base */
+
+/* ---- paging-structure entries (all three paging modes) ---------------------- */
+#define X86_PTE_P            BIT(0)
+#define X86_PTE_PS           BIT(7)  /* a large page at PDPTE/PDE level */
+#define X86_PTE_ADDR_MASK    0x000ffffffffff000ULL
+#define X86_CR3_PAE_MASK     0xffffffe0ULL   /* PAE CR3: the PDPT is 32-byte aligned */
+#define X86_CR3_32_MASK      0xfffff000ULL
+
+#endif

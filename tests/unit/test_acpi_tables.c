@@ -1,0 +1,224 @@
+/*
+ * Host tests for the guest ACPI tables: found the way guests find them (a
+ * 16-byte-step scan of the BIOS area for "RSD PTR "), every checksum right by
+ * an independent sum, the RSDT leading to a FADT (PM timer port, length,
+ * 24-bit flag, FACS, DSDT) and a MADT with one enabled Processor Local APIC
+ * per vCPU, ids 0..n-1. The hypervisor's own MADT parser (boot/acpi.c) must
+ * accept them too. Stale tables in reused RAM are wiped, nothing outside the
+ * area is touched, and bad arguments write nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot/acpi.h"
+#include "dev/acpi_tables.h"
+#include "dev/pmtimer.h"
+#include "hw/acpi.h"
+#include "check.h"
+
+#define RAM_SIZE (2u << 20)
+
+static uint8_t *ram;
+static struct guest_mem gm;
+
+static void setup(void)
+{
+	if (!ram)
+		ram = malloc(RAM_SIZE);
+	memset(ram, 0xcc, RAM_SIZE);
+	gm.base = ram;
+	gm.size = RAM_SIZE;
+}
+
+/* Independent of the builder: a plain byte sum. */
+static unsigned checksum(uint64_t gpa, uint32_t len)
+{
+	unsigned s = 0;
+	for (uint32_t i = 0; i < len; i++)
+		s += ram[gpa + i];
+	return s & 0xff;
+}
+
+static uint32_t rd32(uint64_t gpa)
+{
+	uint32_t v;
+	memcpy(&v, ram + gpa, 4);
+	return v;
+}
+
+/* Every place a guest's scan finds an RSDP signature; returns the count. */
+static unsigned scan_rsdp(uint64_t from, uint64_t *first)
+{
+	unsigned n = 0;
+	for (uint64_t a = from; a < 0x100000; a += 16) {
+		if (memcmp(ram + a, "RSD PTR ", 8) == 0) {
+			if (!n)
+				*first = a;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The table with signature sig the RSDT lists, or 0. */
+static uint64_t find_table(const char *sig)
+{
+	uint64_t rsdp = 0;
+	if (scan_rsdp(0xe0000, &rsdp) != 1)
+		return 0;
+	uint32_t rsdt = rd32(rsdp + 16);
+	uint32_t len = rd32(rsdt + 4);
+	for (uint32_t off = 36; off + 4 <= len; off += 4) {
+		uint32_t t = rd32(rsdt + off);
+		if (memcmp(ram + t, sig, 4) == 0)
+			return t;
+	}
+	return 0;
+}
+
+static void test_rsdp(void)
+{
+	setup();
+	CHECK_EQ(acpi_tables_build(&gm, 1), 0);
+	uint64_t rsdp = 0;
+	CHECK_EQ(scan_rsdp(0xe0000, &rsdp), 1);
+	CHECK_EQ(rsdp, 0xf0000);          /* kvm-unit-tests scan only from 0xf0000 */
+	CHECK_EQ(scan_rsdp(0xf0000, &rsdp), 1);
+	CHECK_EQ(checksum(rsdp, 20), 0);
+	CHECK_EQ(ram[rsdp + 15], 0);      /* revision 0: ACPI 1.0, RSDT only */
+	CHECK(memcmp(ram + rsdp + 9, "HINOKI", 6) == 0);
+	uint32_t rsdt = rd32(rsdp + 16);
+	CHECK(rsdt >= 0xe0000 && rsdt < 0x100000);
+	CHECK(memcmp(ram + rsdt, "RSDT", 4) == 0);
+	CHECK_EQ(rd32(rsdt + 4), 36 + 2 * 4);
+	CHECK_EQ(checksum(rsdt, rd32(rsdt + 4)), 0);
+}
+
+static void test_fadt(void)
+{
+	setup();
+	CHECK_EQ(acpi_tables_build(&gm, 2), 0);
+	uint64_t fadt = find_table("FACP");
+	CHECK(fadt != 0);
+	if (!fadt)
+		return;
+	CHECK_EQ(rd32(fadt + 4), 116);
+	CHECK_EQ(ram[fadt + 8], 1);                       /* revision */
+	CHECK_EQ(checksum(fadt, 116), 0);
+	CHECK_EQ(rd32(fadt + 76), 0xb008);                /* PM_TMR_BLK */
+	CHECK_EQ(rd32(fadt + 76), PMTIMER_PORT);
+	CHECK_EQ(ram[fadt + 91], 4);                      /* PM_TMR_LEN */
+	CHECK_EQ(rd32(fadt + 112) & (1u << 8), 0);        /* TMR_VAL_EXT clear: 24 bits */
+	CHECK_EQ(rd32(fadt + 48), 0);                     /* no SMI_CMD: always in ACPI mode */
+	uint32_t facs = rd32(fadt + 36), dsdt = rd32(fadt + 40);
+	CHECK_EQ(facs % 64, 0);
+	CHECK(memcmp(ram + facs, "FACS", 4) == 0);
+	CHECK_EQ(rd32(facs + 4), 64);
+	CHECK(memcmp(ram + dsdt, "DSDT", 4) == 0);
+	CHECK_EQ(rd32(dsdt + 4), 36);
+	CHECK_EQ(checksum(dsdt, 36), 0);
+}
+
+static void check_madt(unsigned n)
+{
+	setup();
+	CHECK_EQ(acpi_tables_build(&gm, n), 0);
+	uint64_t madt = find_table("APIC");
+	CHECK(madt != 0);
+	if (!madt)
+		return;
+	uint32_t len = rd32(madt + 4);
+	CHECK_EQ(len, 44 + 8 * n);
+	CHECK_EQ(checksum(madt, len), 0);
+	CHECK_EQ(rd32(madt + 36), 0xfee00000u);
+	CHECK_EQ(rd32(madt + 40) & 1, 1);                 /* PCAT_COMPAT */
+	unsigned count = 0;
+	for (uint32_t off = 44; off + 2 <= len; off += ram[madt + off + 1]) {
+		CHECK_EQ(ram[madt + off], 0);                 /* Processor Local APIC */
+		CHECK_EQ(ram[madt + off + 1], 8);
+		CHECK_EQ(ram[madt + off + 2], count);         /* processor UID */
+		CHECK_EQ(ram[madt + off + 3], count);         /* APIC id */
+		CHECK_EQ(rd32(madt + off + 4), 1);            /* enabled */
+		count++;
+		if (ram[madt + off + 1] == 0)
+			break;
+	}
+	CHECK_EQ(count, n);
+}
+
+static void test_madt(void)
+{
+	check_madt(1);
+	check_madt(2);
+	check_madt(8);
+	check_madt(255);
+}
+
+static const void *map(uint64_t pa, uint64_t len, void *ctx)
+{
+	(void)ctx;
+	if (pa > RAM_SIZE || len > RAM_SIZE - pa)
+		return NULL;
+	return ram + pa;
+}
+
+static void test_hypervisor_parser_agrees(void)
+{
+	struct acpi_cpu_list list;
+	setup();
+	CHECK_EQ(acpi_tables_build(&gm, 4), 0);
+	CHECK(acpi_find_cpus(0xf0000, map, NULL, 0, &list) == NULL);
+	CHECK_EQ(list.count, 4);
+	CHECK_EQ(list.lapic_address, 0xfee00000u);
+	CHECK_EQ(list.bsp, 0);
+	for (unsigned i = 0; i < list.count; i++)
+		CHECK_EQ(list.apic_id[i], i);
+}
+
+static void test_area_wiped_and_bounded(void)
+{
+	setup();
+	/* A previous owner's RSDP and table remains in the frames. */
+	memcpy(ram + 0xe8000, "RSD PTR ", 8);
+	memcpy(ram + 0xffff0, "RSD PTR ", 8);
+	memcpy(ram + 0xe4000, "APIC", 4);
+	CHECK_EQ(acpi_tables_build(&gm, 1), 0);
+	uint64_t rsdp = 0;
+	CHECK_EQ(scan_rsdp(0xe0000, &rsdp), 1);
+	CHECK_EQ(ram[0xe4000], 0);
+	CHECK_EQ(ram[0xfffff], 0);
+	CHECK_EQ(ram[0xdffff], 0xcc);     /* below the area: untouched */
+	CHECK_EQ(ram[0x100000], 0xcc);    /* the kernel's first MiB: untouched */
+}
+
+static void test_bad_arguments(void)
+{
+	setup();
+	CHECK_EQ(acpi_tables_build(&gm, 0), -1);
+	CHECK_EQ(acpi_tables_build(&gm, 256), -1);
+	CHECK_EQ(acpi_tables_build(NULL, 1), -1);
+	struct guest_mem small = { ram, 0xfffff };
+	CHECK_EQ(acpi_tables_build(&small, 1), -1);
+	struct guest_mem none = { NULL, RAM_SIZE };
+	CHECK_EQ(acpi_tables_build(&none, 1), -1);
+	for (uint32_t a = 0xe0000; a < 0x100000; a++)
+		if (ram[a] != 0xcc) {
+			CHECK(!"a refused build wrote into the area");
+			break;
+		}
+	/* Exactly 1 MiB of RAM is enough. */
+	struct guest_mem mib = { ram, 0x100000 };
+	CHECK_EQ(acpi_tables_build(&mib, 1), 0);
+}
+
+int main(void)
+{
+	RUN(test_rsdp);
+	RUN(test_fadt);
+	RUN(test_madt);
+	RUN(test_hypervisor_parser_agrees);
+	RUN(test_area_wiped_and_bounded);
+	RUN(test_bad_arguments);
+	free(ram);
+	return CHECK_EXIT();
+}
