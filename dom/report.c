@@ -195,10 +195,16 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 		total += e->count;
 		cycles += e->cycles;
 		/* Sub-keys in ascending order: the table is hashed, the report should not be. */
+		uint64_t keyed = 0;
 		for (const struct exit_substat *x = next_sub(st, r, 0); x; x = next_sub(st, r, x)) {
 			emit("    %-9s 0x%-9x %10lu %14lu %8lu %8lu %10lu\n", key_kind(r), x->key, x->count,
 			     x->cycles, x->cycles / x->count, x->min, x->max);
+			keyed += x->count;
 		}
+		/* The exit stub's fast path (and a full key table) count exits by reason only. */
+		if (keyed && keyed < e->count)
+			emit("    %-21s %10lu   (exit-stub fast path or key table full)\n", "not by key",
+			     e->count - keyed);
 	}
 	emit("  %-22s %10lu %14lu\n", "total", total, cycles);
 	if (st->stub_calls)

@@ -5,7 +5,9 @@
  */
 #include <stddef.h>
 #include "hw/vmcs_fields.h"
+#include "dom/domain.h"
 #include "hinoki/hypercall.h"
+#include "hw/uart.h"
 #include "vmx/vcpu.h"
 
 #define OFFSET(sym, type, member) \
@@ -36,6 +38,22 @@ void asm_offsets(void)
 	OFFSET(VCPU_FASTPATH, struct vcpu, fastpath);
 	OFFSET(VCPU_STAT_CPUID, struct vcpu, stats.reason[EXIT_REASON_CPUID]);
 	OFFSET(VCPU_STAT_VMCALL, struct vcpu, stats.reason[EXIT_REASON_VMCALL]);
+	OFFSET(VCPU_STAT_IO, struct vcpu, stats.reason[EXIT_REASON_IO_INSTRUCTION]);
+	OFFSET(VCPU_DOM, struct vcpu, dom);
+	OFFSET(DOMAIN_UART, struct domain, uart);
+	OFFSET(UART_OFF_SCR, struct uart16550, scr);
+	OFFSET(UART_OFF_RX_COUNT, struct uart16550, rx_count);
+	OFFSET(UART_OFF_LSR_ERRORS, struct uart16550, lsr_errors);
+	CONST(UART_PORT_LSR, UART_COM1_BASE + UART_LSR);
+	CONST(UART_PORT_SCR, UART_COM1_BASE + UART_SCR);
+	CONST(UART_LSR_IDLE, UART_LSR_THRE | UART_LSR_TEMT);
+	CONST(UART_LSR_DATA_READY, UART_LSR_DR);
+	CONST(EXIT_REASON_IO_NR, EXIT_REASON_IO_INSTRUCTION);
+	CONST(VMCS_FIELD_EXIT_QUALIFICATION, VMCS_EXIT_QUALIFICATION);
+	/* I/O qualification: size bits 2:0 (0 = one byte) and string bit 4 must be clear for the fast path. */
+	CONST(IO_QUAL_SIZE_STRING, 0x17);
+	CONST(IO_QUAL_IN, 1 << 3);
+	CONST(IO_QUAL_IMM_SHIFT, 6);
 	OFFSET(STAT_COUNT, struct exit_stat, count);
 	OFFSET(STAT_CYCLES, struct exit_stat, cycles);
 	OFFSET(STAT_MIN, struct exit_stat, min);

@@ -2,11 +2,15 @@
 ; guest and returns 0 after the next VM exit, or 1 (VMfailInvalid) / 2
 ; (VMfailValid) when VMLAUNCH/VMRESUME itself fails.
 ;
-; The exit stub answers three exits itself, without returning to C:
+; The exit stub answers some exits itself, without returning to C:
 ; - HC_NULL_STUB: the bare-transition baseline, counted but not timed;
-; - CPUID of a leaf the hypervisor does not edit, and the HC_NULL hypercall,
-;   when the vCPU's fastpath flag is set: answered, counted and timed into
-;   the same statistics as the C path (not broken down by sub-key).
+; - when the vCPU's fastpath flag is set: CPUID of a leaf the hypervisor does
+;   not edit, the HC_NULL hypercall, and single-byte reads of the UART's line
+;   status register (while no error is latched) and accesses to its scratch
+;   register: answered, counted and timed into the same statistics as the C
+;   path (not broken down by sub-key). The UART fields are read and written
+;   without its lock: a status read is a snapshot, and the scratch register
+;   has no other state.
 ; Every other exit reads the TSC (the stub's fifth instruction), saves the
 ; guest's registers into the vCPU and returns to the scheduler.
 bits 64
@@ -20,6 +24,12 @@ default rel
 ; [rsp+8] guest RAX (results already stored there), [rsp+16] vCPU.
 %macro FAST_FINISH 2
 	push rcx
+	FAST_FINISH_PUSHED %1, %2
+%endmacro
+
+; The same, when the path already pushed RCX: [rsp] guest RCX, [rsp+8] RDX,
+; [rsp+16] RAX, [rsp+24] vCPU. %2 may be RAX (free until the TSC is read).
+%macro FAST_FINISH_PUSHED 2
 	mov ecx, VMCS_FIELD_GUEST_RIP
 	vmread rdx, rcx
 	add rdx, %2
@@ -164,6 +174,8 @@ vmx_exit_entry:
 	vmread rax, rax
 	cmp eax, EXIT_REASON_CPUID_NR
 	je .fast_cpuid
+	cmp eax, EXIT_REASON_IO_NR
+	je .fast_io
 	cmp eax, EXIT_REASON_VMCALL_NR
 	jne .full
 	cmp qword [rsp + 8], HC_NULL_NR
@@ -181,6 +193,50 @@ vmx_exit_entry:
 	mov [rsp + 8], rax
 	mov [rsp], rdx
 	FAST_FINISH VCPU_STAT_CPUID, CPUID_INSN_LEN
+
+.fast_io:
+	mov eax, VMCS_FIELD_EXIT_QUALIFICATION
+	vmread rax, rax
+	test al, IO_QUAL_SIZE_STRING
+	jnz .full
+	push rcx
+	mov rcx, [rdx + VCPU_DOM]
+	add rcx, DOMAIN_UART                ; RCX = the domain's UART
+	mov edx, eax
+	shr edx, 16                         ; the port
+	cmp edx, UART_PORT_SCR
+	je .io_scr
+	cmp edx, UART_PORT_LSR
+	jne .io_slow
+	test al, IO_QUAL_IN
+	jz .io_slow
+	cmp byte [rcx + UART_OFF_LSR_ERRORS], 0
+	jne .io_slow                        ; reading clears latched errors: C does that
+	mov dl, UART_LSR_IDLE
+	cmp byte [rcx + UART_OFF_RX_COUNT], 0
+	je .io_lsr
+	or dl, UART_LSR_DATA_READY
+.io_lsr:
+	mov [rsp + 16], dl                  ; the guest's AL; the rest of RAX is kept
+	jmp .io_finish
+.io_scr:
+	test al, IO_QUAL_IN
+	jz .io_scr_write
+	mov dl, [rcx + UART_OFF_SCR]
+	mov [rsp + 16], dl
+	jmp .io_finish
+.io_scr_write:
+	mov dl, [rsp + 16]
+	mov [rcx + UART_OFF_SCR], dl
+.io_finish:
+	shr eax, IO_QUAL_IMM_SHIFT
+	and eax, 1
+	inc eax                             ; IN/OUT with DX is 1 byte, with an immediate port 2
+	FAST_FINISH_PUSHED VCPU_STAT_IO, rax
+.io_slow:
+	pop rcx
+	mov rdx, [rsp + 16]                 ; the vCPU, as .full expects
+	jmp .full
 
 section .rodata
 cpuid_fast_leaves: dd CPUID_FAST_LEAVES

@@ -116,8 +116,13 @@ def test_benchlog():
                                    "hinoki: csv,exit,exitbench,0,VMCALL,-,2,40,20,20,%s" % HIST_CPUID.replace("3", "2")])
     check("benchlog_expect_fast_path_without_keys", not any("VMCALL" in e for e in benchlog.expect_errors(fast, "exitbench")),
           benchlog.expect_errors(fast, "exitbench"))
-    nokey = benchlog.parse([l for l in lines if "MSR_READ,0x174" not in l])
+    nokey = benchlog.parse([l for l in lines if "csv,exit,exitbench,0,MSR_READ," not in l])
     check("benchlog_expect_missing_key_row", any("MSR_READ:0x174" in e for e in benchlog.expect_errors(nokey, "exitbench")))
+    # A key row missing while its reason holds fewer exits than the guest caused is an error too.
+    short = benchlog.parse([l.replace("MSR_READ,-,2,", "MSR_READ,-,1,").replace("210;", "") if "MSR_READ,-" in l else l
+                            for l in lines if "MSR_READ,0x174" not in l])
+    check("benchlog_expect_key_row_short_total",
+          any("MSR_READ:0x174" in e for e in benchlog.expect_errors(short, "exitbench")))
     check("benchlog_expect_missing_domain", benchlog.expect_errors(log, "nobody") == ["nobody: no expect lines"])
     for name, text in (("benchlog_rejects_short_hist", "hinoki: csv,exit,d,0,CPUID,-,1,2,2,2,1;1"),
                        ("benchlog_rejects_bad_number", "hinoki: csv,exit,d,0,CPUID,-,x,2,2,2,-"),
