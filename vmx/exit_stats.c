@@ -1,7 +1,6 @@
 /*
- * Recording one exit's cost. Kept branch-light: the count and total always,
- * min/max/histogram with a bit scan, and a short linear probe for the
- * sub-key table only for reasons that have a key.
+ * Exit statistics: set-up, and the sub-key table's probe (the per-reason
+ * part is inline in the header: it runs on every exit).
  */
 #include "lib/string.h"
 #include "vmx/exit_stats.h"
@@ -15,10 +14,10 @@ void exit_stats_init(struct exit_stats *s)
 		s->reason[r].min = ~0ULL;
 }
 
-#ifndef HINOKI_NO_EXIT_STATS
-static void record_sub(struct exit_stats *s, uint32_t reason, uint32_t key, uint64_t cycles)
+void exit_stats_record_sub(struct exit_stats *s, uint32_t reason, uint32_t key, uint64_t cycles)
 {
-	unsigned h = (key * 2654435761u + reason) % EXIT_SUBKEYS;
+	/* Keys are small and dense (ports of one device, MSR numbers, hypercalls): the low bits spread them. */
+	unsigned h = (key ^ reason) % EXIT_SUBKEYS;
 	for (unsigned n = 0; n < EXIT_SUBKEYS; n++, h = (h + 1) % EXIT_SUBKEYS) {
 		struct exit_substat *e = &s->sub[h];
 		if (e->reason == EXIT_REASON_COUNT) {
@@ -37,24 +36,4 @@ static void record_sub(struct exit_stats *s, uint32_t reason, uint32_t key, uint
 		return;
 	}
 	s->sub_dropped++;
-}
-#endif
-
-void exit_stats_record(struct exit_stats *s, uint32_t reason, uint32_t key, uint64_t cycles)
-{
-	struct exit_stat *e = &s->reason[reason];
-	e->count++;
-#ifndef HINOKI_NO_EXIT_STATS
-	e->cycles += cycles;
-	if (cycles < e->min)
-		e->min = cycles;
-	if (cycles > e->max)
-		e->max = cycles;
-	unsigned b = cycles ? 63u - (unsigned)__builtin_clzll(cycles) : 0;
-	e->hist[b < EXIT_HIST_BUCKETS ? b : EXIT_HIST_BUCKETS - 1]++;
-	if (key != EXIT_NO_KEY)
-		record_sub(s, reason, key, cycles);
-#else
-	(void)key, (void)cycles;
-#endif
 }

@@ -36,7 +36,30 @@ struct exit_stats {
 };
 
 void exit_stats_init(struct exit_stats *s);
-/* One exit of `reason` (with `key`, or EXIT_NO_KEY) that spent `cycles` in root mode. */
-void exit_stats_record(struct exit_stats *s, uint32_t reason, uint32_t key, uint64_t cycles);
+void exit_stats_record_sub(struct exit_stats *s, uint32_t reason, uint32_t key, uint64_t cycles);
+
+/*
+ * One exit of `reason` (with `key`, or EXIT_NO_KEY) that spent `cycles` in
+ * root mode. Inline and branch-light: count and total always, min/max and
+ * the histogram bucket by a bit scan, the sub-key probe only for keyed exits.
+ */
+static inline void exit_stats_record(struct exit_stats *s, uint32_t reason, uint32_t key, uint64_t cycles)
+{
+	struct exit_stat *e = &s->reason[reason];
+	e->count++;
+#ifndef HINOKI_NO_EXIT_STATS
+	e->cycles += cycles;
+	if (cycles < e->min)
+		e->min = cycles;
+	if (cycles > e->max)
+		e->max = cycles;
+	unsigned b = 63u - (unsigned)__builtin_clzll(cycles | 1);
+	e->hist[b < EXIT_HIST_BUCKETS ? b : EXIT_HIST_BUCKETS - 1]++;
+	if (key != EXIT_NO_KEY)
+		exit_stats_record_sub(s, reason, key, cycles);
+#else
+	(void)key, (void)cycles;
+#endif
+}
 
 #endif
