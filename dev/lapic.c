@@ -1,10 +1,12 @@
 /*
- * The virtual local APIC's register model (xAPIC, Intel SDM vol. 3,
- * "Advanced Programmable Interrupt Controller"): reset values, which bits of
- * each register a guest may write, what read-only and reserved registers
- * return, and IA32_APIC_BASE's rules. Nothing here delivers an interrupt:
- * ICR writes are recorded, EOI is counted, ISR/TMR/IRR stay 0 and the timer
- * counts down from the TSC without ever firing.
+ * The virtual local APIC's model (xAPIC, Intel SDM vol. 3, "Advanced
+ * Programmable Interrupt Controller"): reset values, which bits of each
+ * register a guest may write, what read-only and reserved registers return,
+ * IA32_APIC_BASE's rules, and the interrupt logic: fixed IPIs and timer
+ * expiries set IRR, the highest IRR vector above the processor priority is
+ * the one to deliver, delivery moves it to ISR and EOI retires the highest
+ * ISR bit. Other vCPUs set IRR bits concurrently, so IRR and `attention` are
+ * changed with atomic operations.
  */
 #include "dev/lapic.h"
 #include "lib/string.h"
@@ -23,6 +25,14 @@
 /* Vector, delivery mode, destination mode, level, trigger, shorthand; delivery status reads 0. */
 #define ICR_LO_WRITABLE  0x000ccfffu
 #define ICR_DM_MASK      (7u << 8)
+#define ICR_DM_FIXED     (0u << 8)
+#define ICR_DEST_LOGICAL (1u << 11)
+#define ICR_SHORTHAND    (3u << 18)
+#define ICR_SH_NONE      (0u << 18)
+#define ICR_SH_SELF      (1u << 18)
+#define ICR_SH_ALL       (2u << 18)    /* all including self */
+#define ICR_SH_OTHERS    (3u << 18)    /* all excluding self */
+#define ICR_HI_DEST_SHIFT 24
 #define LVT_VECTOR       0x000000ffu
 #define LVT_DM           0x00000700u   /* delivery mode */
 #define LVT_POLARITY     (1u << 13)
@@ -44,6 +54,29 @@ static const uint32_t lvt_writable[LAPIC_LVT_COUNT] = {
 	[LAPIC_LVT_ERROR]   = LVT_VECTOR | LVT_MASK,
 };
 
+#define WORD_BITS        32u
+
+static void attn_set(struct vlapic *l, uint8_t bits)
+{
+	__atomic_fetch_or(&l->attention, bits, __ATOMIC_SEQ_CST);
+}
+
+static void attn_clear(struct vlapic *l, uint8_t bits)
+{
+	__atomic_fetch_and(&l->attention, (uint8_t)~bits, __ATOMIC_SEQ_CST);
+}
+
+/* Highest set bit of a 256-bit vector map, or -1. */
+static int highest_vector(const uint32_t *map)
+{
+	for (int w = LAPIC_VECTOR_WORDS - 1; w >= 0; w--) {
+		uint32_t bits = __atomic_load_n(&map[w], __ATOMIC_RELAXED);
+		if (bits)
+			return w * (int)WORD_BITS + (int)(WORD_BITS - 1) - __builtin_clz(bits);
+	}
+	return -1;
+}
+
 /* The registers a reset or a hardware disable brings back to power-up values; ID and base stay. */
 static void reset_registers(struct vlapic *l)
 {
@@ -53,7 +86,14 @@ static void reset_registers(struct vlapic *l)
 	for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
 		l->lvt[i] = LVT_MASK;
 	l->timer_initial = l->timer_dcr = 0;
-	l->timer_start = 0;
+	l->timer_start = l->timer_deadline = 0;
+	for (unsigned i = 0; i < LAPIC_VECTOR_WORDS; i++) {
+		__atomic_store_n(&l->irr[i], 0, __ATOMIC_RELAXED);
+		l->isr[i] = 0;
+	}
+	l->route.pending = 0;
+	attn_clear(l, LAPIC_ATTN_ROUTE | LAPIC_ATTN_TIMER);
+	attn_set(l, LAPIC_ATTN_EVAL);
 }
 
 void vlapic_init(struct vlapic *l, uint32_t apic_id, bool bsp)
@@ -85,7 +125,7 @@ static unsigned timer_shift(uint32_t dcr)
 	return (v + 1) & 7;   /* 000b divides by 2 ... 110b by 128, 111b by 1 */
 }
 
-/* One timer tick is one TSC cycle through the divider; the count never raises an interrupt. */
+/* One timer tick is one TSC cycle through the divider. */
 static uint32_t timer_current(const struct vlapic *l, uint64_t now)
 {
 	uint32_t mode = l->lvt[LAPIC_LVT_TIMER] & LVT_TIMER_MODE;
@@ -95,6 +135,150 @@ static uint32_t timer_current(const struct vlapic *l, uint64_t now)
 	if (mode == LVT_TIMER_PERIODIC)
 		return l->timer_initial - (uint32_t)(elapsed % l->timer_initial);
 	return elapsed >= l->timer_initial ? 0 : l->timer_initial - (uint32_t)elapsed;
+}
+
+static bool timer_counting_mode(const struct vlapic *l)
+{
+	uint32_t mode = l->lvt[LAPIC_LVT_TIMER] & LVT_TIMER_MODE;
+	return mode == 0 || mode == LVT_TIMER_PERIODIC;   /* TSC-deadline mode is not offered */
+}
+
+/* TSC cycles of one full count: initial count ticks through the divider. */
+static uint64_t timer_period(const struct vlapic *l)
+{
+	return (uint64_t)l->timer_initial << timer_shift(l->timer_dcr);
+}
+
+/* (Re)start counting from timer_start: the first expiry is one full count after it. */
+static void timer_arm(struct vlapic *l)
+{
+	if (l->timer_initial && timer_counting_mode(l)) {
+		l->timer_deadline = l->timer_start + timer_period(l);
+		attn_set(l, LAPIC_ATTN_TIMER);
+	} else {
+		l->timer_deadline = 0;
+		attn_clear(l, LAPIC_ATTN_TIMER);
+	}
+}
+
+bool vlapic_tick(struct vlapic *l, uint64_t now)
+{
+	if (!l->timer_deadline || now < l->timer_deadline)
+		return false;
+	if ((l->lvt[LAPIC_LVT_TIMER] & LVT_TIMER_MODE) == LVT_TIMER_PERIODIC) {
+		/* Expiries missed while nobody looked collapse into one: IRR holds one bit per vector. */
+		uint64_t period = timer_period(l);
+		l->timer_deadline += period * ((now - l->timer_deadline) / period + 1);
+	} else {
+		l->timer_deadline = 0;
+		attn_clear(l, LAPIC_ATTN_TIMER);
+	}
+	if (l->lvt[LAPIC_LVT_TIMER] & LVT_MASK)
+		return false;   /* a masked timer counts on but raises nothing */
+	bool got = vlapic_accept(l, l->lvt[LAPIC_LVT_TIMER] & LVT_VECTOR);
+	if (got)
+		l->timer_fired++;
+	return got;
+}
+
+bool vlapic_sw_enabled(const struct vlapic *l)
+{
+	return (l->svr & SVR_APIC_ENABLE) != 0;
+}
+
+bool vlapic_accept(struct vlapic *l, unsigned vector)
+{
+	if (!vlapic_hw_enabled(l) || !vlapic_sw_enabled(l) || vector < LAPIC_FIRST_VECTOR || vector > LVT_VECTOR)
+		return false;
+	__atomic_fetch_or(&l->irr[vector / WORD_BITS], 1u << (vector % WORD_BITS), __ATOMIC_SEQ_CST);
+	attn_set(l, LAPIC_ATTN_EVAL);
+	return true;
+}
+
+uint32_t vlapic_ppr(const struct vlapic *l)
+{
+	int isrv = highest_vector(l->isr);
+	uint32_t isr_class = isrv < 0 ? 0 : LAPIC_PRIO_CLASS(isrv);
+	return LAPIC_PRIO_CLASS(l->tpr) >= isr_class ? l->tpr : isr_class;
+}
+
+int vlapic_pending_vector(const struct vlapic *l)
+{
+	if (!vlapic_hw_enabled(l) || !vlapic_sw_enabled(l))
+		return -1;
+	int v = highest_vector(l->irr);
+	if (v < 0 || LAPIC_PRIO_CLASS(v) <= LAPIC_PRIO_CLASS(vlapic_ppr(l)))
+		return -1;
+	return v;
+}
+
+void vlapic_ack(struct vlapic *l, unsigned vector)
+{
+	vector &= LVT_VECTOR;
+	__atomic_fetch_and(&l->irr[vector / WORD_BITS], ~(1u << (vector % WORD_BITS)), __ATOMIC_SEQ_CST);
+	l->isr[vector / WORD_BITS] |= 1u << (vector % WORD_BITS);
+}
+
+/* EOI retires the highest-priority in-service vector ("End-of-Interrupt Register"). */
+static void eoi(struct vlapic *l)
+{
+	l->eoi_count++;
+	int v = highest_vector(l->isr);
+	if (v >= 0) {
+		l->isr[v / WORD_BITS] &= ~(1u << (v % WORD_BITS));
+		attn_set(l, LAPIC_ATTN_EVAL);
+	}
+}
+
+bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out)
+{
+	attn_clear(l, LAPIC_ATTN_ROUTE);
+	if (!l->route.pending)
+		return false;
+	*out = l->route;
+	l->route.pending = 0;
+	return true;
+}
+
+static void route_out(struct vlapic *l, uint8_t vector, uint8_t dest)
+{
+	l->route = (struct vlapic_route){ 1, vector, dest };
+	attn_set(l, LAPIC_ATTN_ROUTE);
+}
+
+/*
+ * A fixed IPI ("Issuing Interprocessor Interrupts"): to itself at once, to
+ * other APICs through the route. Physical destinations only: a logical
+ * destination is recorded and goes nowhere.
+ */
+static void send_fixed(struct vlapic *l)
+{
+	uint8_t vector = (uint8_t)(l->icr_lo & APIC_ICR_VECTOR_MASK);
+	uint8_t dest = (uint8_t)(l->icr_hi >> ICR_HI_DEST_SHIFT);
+	uint8_t self = (uint8_t)(l->id >> APIC_ID_SHIFT);
+	bool to_self = false;
+	switch (l->icr_lo & ICR_SHORTHAND) {
+	case ICR_SH_SELF:
+		to_self = true;
+		break;
+	case ICR_SH_ALL:
+		to_self = true;
+		route_out(l, vector, LAPIC_DEST_ALL);
+		break;
+	case ICR_SH_OTHERS:
+		route_out(l, vector, LAPIC_DEST_ALL);
+		break;
+	default:
+		if (l->icr_lo & ICR_DEST_LOGICAL)
+			break;
+		if (dest == self || dest == LAPIC_DEST_ALL)
+			to_self = true;
+		if (dest != self)
+			route_out(l, vector, dest);
+		break;
+	}
+	if (to_self && vlapic_accept(l, vector))
+		l->ipi.self++;
 }
 
 static bool valid_access(uint32_t off, unsigned size)
@@ -120,7 +304,7 @@ uint32_t vlapic_read(const struct vlapic *l, uint32_t off, unsigned size, uint64
 	case APIC_REG_ID:          return l->id;
 	case LAPIC_REG_VERSION:    return LAPIC_VERSION_VALUE;
 	case LAPIC_REG_TPR:        return l->tpr;
-	case LAPIC_REG_PPR:        return l->tpr;   /* nothing is in service: PPR is the TPR */
+	case LAPIC_REG_PPR:        return vlapic_ppr(l);
 	case LAPIC_REG_LDR:        return l->ldr;
 	case LAPIC_REG_DFR:        return l->dfr;
 	case APIC_REG_SVR:         return l->svr;
@@ -130,8 +314,13 @@ uint32_t vlapic_read(const struct vlapic *l, uint32_t off, unsigned size, uint64
 	case LAPIC_REG_TIMER_ICR:  return l->timer_initial;
 	case LAPIC_REG_TIMER_CCR:  return timer_current(l, now);
 	case LAPIC_REG_TIMER_DCR:  return l->timer_dcr;
-	default:                   return 0;   /* APR, ISR/TMR/IRR, EOI, reserved */
+	default: break;
 	}
+	if (off >= LAPIC_REG_ISR0 && off < LAPIC_REG_TMR0)
+		return l->isr[(off - LAPIC_REG_ISR0) / LAPIC_REG_STRIDE];
+	if (off >= LAPIC_REG_IRR0 && off < LAPIC_REG_IRR7_END)
+		return __atomic_load_n(&l->irr[(off - LAPIC_REG_IRR0) / LAPIC_REG_STRIDE], __ATOMIC_RELAXED);
+	return 0;   /* APR, TMR (every interrupt is edge-triggered), EOI, reserved */
 }
 
 static void record_ipi(struct vlapic *l)
@@ -157,13 +346,20 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 		/* A software-disabled APIC keeps every LVT masked ("Spurious-Interrupt Vector Register"). */
 		if (!(l->svr & SVR_APIC_ENABLE))
 			v |= LVT_MASK;
+		uint32_t old = l->lvt[lvt];
 		l->lvt[lvt] = v;
+		/* A change of timer mode while counting counts on in the new mode from the same start. */
+		if (lvt == LAPIC_LVT_TIMER && l->timer_deadline && ((old ^ v) & LVT_TIMER_MODE))
+			timer_arm(l);
 		return;
 	}
 	switch (off) {
 	case APIC_REG_ID:      l->id = val & ID_MASK; break;
-	case LAPIC_REG_TPR:    l->tpr = val & TPR_MASK; break;
-	case APIC_REG_EOI:     l->eoi_count++; break;
+	case LAPIC_REG_TPR:
+		l->tpr = val & TPR_MASK;
+		attn_set(l, LAPIC_ATTN_EVAL);
+		break;
+	case APIC_REG_EOI:     eoi(l); break;
 	case LAPIC_REG_LDR:    l->ldr = val & LDR_MASK; break;
 	case LAPIC_REG_DFR:    l->dfr = (val & DFR_MODEL_MASK) | ~DFR_MODEL_MASK; break;
 	case APIC_REG_SVR:
@@ -171,18 +367,26 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 		if (!(l->svr & SVR_APIC_ENABLE))
 			for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
 				l->lvt[i] |= LVT_MASK;
+		attn_set(l, LAPIC_ATTN_EVAL);
 		break;
 	case LAPIC_REG_ESR:    l->esr = 0; break;   /* no error is ever detected */
 	case APIC_REG_ICR_HIGH: l->icr_hi = val & ICR_HI_DEST_MASK; break;
 	case APIC_REG_ICR_LOW:
 		l->icr_lo = val & ICR_LO_WRITABLE;
 		record_ipi(l);
+		if ((l->icr_lo & ICR_DM_MASK) == ICR_DM_FIXED)
+			send_fixed(l);
 		break;
 	case LAPIC_REG_TIMER_ICR:
 		l->timer_initial = val;
 		l->timer_start = now;
+		timer_arm(l);
 		break;
-	case LAPIC_REG_TIMER_DCR: l->timer_dcr = val & DCR_WRITABLE; break;
+	case LAPIC_REG_TIMER_DCR:
+		l->timer_dcr = val & DCR_WRITABLE;
+		if (l->timer_deadline)
+			timer_arm(l);
+		break;
 	default: break;   /* read-only and reserved registers ignore writes */
 	}
 }

@@ -1,10 +1,11 @@
 /*
  * A vCPU's virtual local APIC in xAPIC mode: its register file as the guest
- * sees it at 0xFEE00000 and its IA32_APIC_BASE MSR. A register model only:
- * no interrupt is ever delivered (Hinoki has no virtual interrupts yet), so
- * IPIs written to the ICR are recorded, not sent, ISR/IRR/TMR read 0 and the
- * timer counts but never fires. Pure code; docs/platform-apic.md describes
- * what a guest can rely on.
+ * sees it at 0xFEE00000, its IA32_APIC_BASE MSR, and the interrupt state
+ * behind them: IRR and ISR, the processor priority, fixed IPIs and the timer
+ * setting IRR bits, EOI. It decides which vector is deliverable; putting it
+ * into the guest is vmx/inject.c's work, routing an IPI to another vCPU the
+ * caller's. Pure code; docs/platform-apic.md describes what a guest can rely
+ * on.
  */
 #ifndef DEV_LAPIC_H
 #define DEV_LAPIC_H
@@ -29,6 +30,8 @@ enum lapic_lvt {
 #define LAPIC_REG_LDR         0x0d0
 #define LAPIC_REG_DFR         0x0e0
 #define LAPIC_REG_ISR0        0x100
+#define LAPIC_REG_TMR0        0x180
+#define LAPIC_REG_IRR0        0x200
 #define LAPIC_REG_IRR7_END    0x280   /* ISR, TMR and IRR: 0x100-0x270 */
 #define LAPIC_REG_ESR         0x280
 #define LAPIC_REG_TIMER_ICR   0x380   /* initial count */
@@ -43,11 +46,40 @@ enum lapic_lvt {
 #define LAPIC_MAX_LVT_SHIFT   16
 #define LAPIC_VERSION_VALUE   (LAPIC_VERSION | ((uint32_t)(LAPIC_LVT_COUNT - 1) << LAPIC_MAX_LVT_SHIFT))
 
-/* What the guest did with the ICR: recorded, never delivered. */
+/* The 256 vectors as eight 32-bit words, as the ISR/TMR/IRR registers show them. */
+#define LAPIC_VECTOR_WORDS    8
+/* Vectors 0-15 are reserved: a fixed interrupt with one is never accepted ("Valid Interrupt Vectors"). */
+#define LAPIC_FIRST_VECTOR    16
+#define LAPIC_PRIO_CLASS(v)   ((uint32_t)(v) & 0xf0u)   /* priority class: vector bits 7:4 */
+/* xAPIC broadcast destination ("all"), physical mode. */
+#define LAPIC_DEST_ALL        0xffu
+
+/* What the guest did with the ICR. */
 struct vlapic_ipi_log {
 	uint32_t count;          /* ICR-low writes (each one an IPI on hardware) */
 	uint32_t last_icr_lo, last_icr_hi;
 	uint32_t init, startup;  /* of those, INIT and SIPI deliveries */
+	uint32_t self;           /* fixed IPIs this APIC accepted from itself */
+};
+
+/*
+ * A fixed IPI for other APICs of the domain, left by an ICR write for the
+ * caller to deliver (vlapic_take_route): physical destination `dest`
+ * (LAPIC_DEST_ALL for every APIC but this one).
+ */
+struct vlapic_route {
+	uint8_t pending, vector, dest;
+};
+
+/*
+ * Reasons for the code that enters the guest to look at this APIC again,
+ * set by the model and cleared by that code (atomically: another CPU may set
+ * LAPIC_ATTN_EVAL while it reads).
+ */
+enum {
+	LAPIC_ATTN_EVAL  = 1,   /* IRR, ISR, TPR or the enable changed: re-evaluate what is deliverable */
+	LAPIC_ATTN_ROUTE = 2,   /* route.pending: an IPI waits to be routed */
+	LAPIC_ATTN_TIMER = 4,   /* the timer is counting towards an expiry (timer_deadline) */
 };
 
 struct vlapic {
@@ -58,7 +90,13 @@ struct vlapic {
 	uint32_t lvt[LAPIC_LVT_COUNT];
 	uint32_t timer_initial, timer_dcr;
 	uint64_t timer_start;    /* TSC when the initial count was written */
+	uint64_t timer_deadline; /* TSC of the next expiry; 0: not counting (one-shot done, stopped) */
+	uint32_t timer_fired;    /* expiries that set IRR */
 	uint32_t eoi_count;
+	uint32_t irr[LAPIC_VECTOR_WORDS];   /* set atomically: other vCPUs' IPIs land here */
+	uint32_t isr[LAPIC_VECTOR_WORDS];   /* only the owning vCPU's CPU changes it */
+	uint8_t attention;       /* LAPIC_ATTN_* */
+	struct vlapic_route route;
 	struct vlapic_ipi_log ipi;
 };
 
@@ -78,5 +116,47 @@ int vlapic_set_base(struct vlapic *l, uint64_t val);
 /* An access at offset `off` of the APIC page. `now` is the TSC (the timer counts down from it). */
 uint32_t vlapic_read(const struct vlapic *l, uint32_t off, unsigned size, uint64_t now);
 void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, uint64_t now);
+
+/* The software-enable bit of the SVR: clear, the APIC accepts and delivers nothing. */
+bool vlapic_sw_enabled(const struct vlapic *l);
+
+/*
+ * A fixed interrupt with `vector` arrives (an IPI, the timer): IRR bit set,
+ * LAPIC_ATTN_EVAL raised. Safe against other CPUs doing the same. Returns
+ * false, and sets nothing, when the APIC is disabled (hardware or software)
+ * or the vector is reserved (0-15).
+ */
+bool vlapic_accept(struct vlapic *l, unsigned vector);
+
+/* Processor priority (SDM "Processor Priority Register"): the TPR, or the in-service class if higher. */
+uint32_t vlapic_ppr(const struct vlapic *l);
+
+/*
+ * The vector the APIC would deliver to the CPU now: the highest in IRR whose
+ * priority class is above the PPR's, while the APIC is enabled; -1 if none.
+ */
+int vlapic_pending_vector(const struct vlapic *l);
+
+/* The CPU took `vector` (it was delivered): IRR bit to ISR bit. */
+void vlapic_ack(struct vlapic *l, unsigned vector);
+
+/*
+ * Timer expiry at TSC `now`: when the deadline has passed, sets the LVT
+ * timer's vector in IRR (unless masked) and moves the deadline on (periodic)
+ * or stops (one-shot). Returns true when IRR got the vector.
+ */
+bool vlapic_tick(struct vlapic *l, uint64_t now);
+
+/*
+ * TSC at which the timer will next set IRR, or 0: not counting, masked, or
+ * the APIC disabled. The scheduler wakes or preempts the vCPU then.
+ */
+static inline uint64_t vlapic_next_deadline(const struct vlapic *l)
+{
+	return (l->lvt[LAPIC_LVT_TIMER] & APIC_LVT_MASKED) ? 0 : l->timer_deadline;
+}
+
+/* Hands over the IPI an ICR write left for other APICs; false if there is none. */
+bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out);
 
 #endif

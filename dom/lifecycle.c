@@ -52,6 +52,11 @@ void lifecycle_console_join(struct domain *d)
 	spin_unlock(&focus_lock);
 }
 
+int lifecycle_console_focused(const struct domain *d)
+{
+	return __atomic_load_n(&focus.focus, __ATOMIC_RELAXED) == d->id;
+}
+
 static void console_leave(struct domain *d)
 {
 	spin_lock(&focus_lock);

@@ -21,6 +21,8 @@ int lifecycle_any_live(void);
 void lifecycle_shutdown(void) __attribute__((noreturn));
 /* A new domain takes serial input in its turn (the management domain gets the focus at once). */
 void lifecycle_console_join(struct domain *d);
+/* Whether serial input goes to d now (its prompt should then show before a newline). */
+int lifecycle_console_focused(const struct domain *d);
 /* CPU 0: take bytes from the real serial line and route them (hypervisor or a domain's UART). */
 void lifecycle_poll_console(void);
 

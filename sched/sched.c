@@ -28,6 +28,7 @@
 #include "sched/sched.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
+#include "vmx/inject.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
@@ -297,7 +298,12 @@ static void arm_slice(uint64_t slice_end)
  */
 static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slice_end)
 {
-	if (vmx_has_preemption_timer() && !(vmx_caps.exit & EXIT_CTL_SAVE_PREEMPTION_TIMER))
+	vmx_inject_pending(v);
+	/* A counting vLAPIC timer ends the guest's run early, so its interrupt is taken on time. */
+	uint64_t lapic_due = vlapic_next_deadline(&v->vlapic);
+	if (vmx_has_preemption_timer() && lapic_due && lapic_due < slice_end)
+		arm_slice(lapic_due);
+	else if (vmx_has_preemption_timer() && !(vmx_caps.exit & EXIT_CTL_SAVE_PREEMPTION_TIMER))
 		arm_slice(slice_end);
 	close_exit_timing(cpu);
 	v->entry_tsc = rdtsc();
@@ -321,15 +327,18 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 	return vmx_handle_exit(v);
 }
 
-/* HLT: block unless an event or the timer is already due. Returns 1 if v blocked. */
+/* HLT: block unless an event, the timer or a deliverable interrupt is already there. Returns 1 if v blocked. */
 static int block(struct pcpu *cpu, struct vcpu *v)
 {
 	int blocked = 0;
 	spin_lock(&cpu->rq_lock);
+	uint64_t now = rdtsc();
 	if (v->wake) {
 		v->wake = 0;
-	} else if (v->timer_deadline && rdtsc() >= v->timer_deadline) {
+	} else if (v->timer_deadline && now >= v->timer_deadline) {
 		v->timer_deadline = 0;
+	} else if (vcpu_irq_wakes(v, now)) {
+		/* the entry that follows injects it */
 	} else {
 		v->state = VCPU_BLOCKED;
 		blocked = 1;
@@ -377,19 +386,36 @@ static void run(struct pcpu *cpu, struct vcpu *v)
 	spin_unlock(&cpu->rq_lock);
 }
 
-/* Wake blocked vCPUs whose timer is due; returns TSC cycles until the next deadline (0: none). */
+/* The earlier of two TSC deadlines, 0 meaning none. */
+static uint64_t earlier(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/*
+ * Wake blocked vCPUs whose timer is due (HC_SET_TIMER, or their vLAPIC
+ * timer raising an interrupt they can take); returns TSC cycles until the
+ * next deadline (0: none).
+ */
 static uint64_t expire_timers(struct pcpu *cpu)
 {
 	uint64_t now = rdtsc(), next = 0;
 	spin_lock(&cpu->rq_lock);
 	for (struct vcpu *v = cpu->rq; v; v = v->rq_next) {
-		if (v->state != VCPU_BLOCKED || !v->timer_deadline)
+		if (v->state != VCPU_BLOCKED)
 			continue;
-		if (now >= v->timer_deadline) {
+		uint64_t lapic_due = vlapic_next_deadline(&v->vlapic);
+		if (!v->timer_deadline && !lapic_due)
+			continue;
+		if (v->timer_deadline && now >= v->timer_deadline) {
 			v->timer_deadline = 0;
 			v->state = VCPU_RUNNABLE;
-		} else if (!next || v->timer_deadline - now < next) {
-			next = v->timer_deadline - now;
+		} else if (lapic_due && now >= lapic_due && vcpu_irq_wakes(v, now)) {
+			v->state = VCPU_RUNNABLE;
+		} else {
+			uint64_t due = earlier(v->timer_deadline, vlapic_next_deadline(&v->vlapic));
+			if (due > now && (!next || due - now < next))
+				next = due - now;
 		}
 	}
 	spin_unlock(&cpu->rq_lock);

@@ -36,6 +36,7 @@ void asm_offsets(void)
 	OFFSET(VCPU_LAUNCHED, struct vcpu, launched);
 	OFFSET(VCPU_STUB_CALLS, struct vcpu, stats.stub_calls);
 	OFFSET(VCPU_FASTPATH, struct vcpu, fastpath);
+	OFFSET(VCPU_IRQ_PENDING, struct vcpu, irq_pending);
 	OFFSET(VCPU_STAT_CPUID, struct vcpu, stats.reason[EXIT_REASON_CPUID]);
 	OFFSET(VCPU_STAT_VMCALL, struct vcpu, stats.reason[EXIT_REASON_VMCALL]);
 	OFFSET(VCPU_STAT_IO, struct vcpu, stats.reason[EXIT_REASON_IO_INSTRUCTION]);

@@ -23,6 +23,8 @@ static const struct ctl_bit pin_wanted[] = {
 };
 static const struct ctl_bit proc_wanted[] = {
 	{ PROC_HLT_EXITING, "HLT exiting", true },
+	/* Checked here, set per vCPU only while an interrupt waits for the guest to take it (vmx/inject.c). */
+	{ PROC_INTERRUPT_WINDOW_EXITING, "interrupt-window exiting", false },
 	{ PROC_USE_IO_BITMAPS, "I/O bitmaps", true },
 	{ PROC_USE_MSR_BITMAPS, "MSR bitmaps", true },
 	{ PROC_MWAIT_EXITING, "MWAIT exiting", true },
@@ -86,6 +88,11 @@ int vmx_caps_negotiate(void)
 	                   : MSR_IA32_VMX_PINBASED_CTLS, pin_wanted, &missing);
 	c->proc = negotiate("processor-based", c->true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
 	                    : MSR_IA32_VMX_PROCBASED_CTLS, proc_wanted, &missing);
+	/* Negotiated to learn that it may be 1; the VMCS starts with it 0 (unless the CPU forces it). */
+	c->proc_window = c->proc & PROC_INTERRUPT_WINDOW_EXITING;
+	uint64_t proc_cap = rdmsr(c->true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS);
+	if (!((uint32_t)proc_cap & PROC_INTERRUPT_WINDOW_EXITING))
+		c->proc &= ~(uint32_t)PROC_INTERRUPT_WINDOW_EXITING;
 	if (c->proc & PROC_ACTIVATE_SECONDARY_CONTROLS)
 		c->proc2 = negotiate("secondary", MSR_IA32_VMX_PROCBASED_CTLS2, proc2_wanted, &missing);
 	c->exit = negotiate("VM-exit", c->true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS
@@ -123,6 +130,7 @@ bool vmx_has_ept_2m(void) { return vmx_caps.ept_vpid & EPT_CAP_2MB; }
 bool vmx_has_ept_1g(void) { return vmx_caps.ept_vpid & EPT_CAP_1GB; }
 bool vmx_has_preemption_timer(void) { return vmx_caps.pin & PIN_ACTIVATE_PREEMPTION_TIMER; }
 bool vmx_has_vpid(void) { return vmx_caps.proc2 & PROC2_ENABLE_VPID; }
+bool vmx_has_interrupt_window(void) { return vmx_caps.proc_window != 0; }
 
 /*
  * The exit stub's fast path resumes without the scheduler, so the slice must

@@ -15,6 +15,7 @@ struct vmx_caps {
 	bool true_ctls;
 	uint32_t pin, proc, proc2, exit, entry;   /* negotiated control values */
 	uint32_t entry_allowed1;                  /* to set IA-32e mode guest per vCPU */
+	uint32_t proc_window;                     /* PROC_INTERRUPT_WINDOW_EXITING if it may be 1, else 0 */
 	uint64_t misc, ept_vpid;
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	unsigned preempt_shift;                   /* timer ticks = TSC >> preempt_shift */
@@ -30,6 +31,7 @@ int vmx_caps_negotiate(void);
 
 bool vmx_has_preemption_timer(void);
 bool vmx_has_vpid(void);
+bool vmx_has_interrupt_window(void);
 bool vmx_has_ept_2m(void);
 bool vmx_has_ept_1g(void);
 bool vmx_has_fast_path(void);

@@ -2,7 +2,9 @@
 ; guest and returns 0 after the next VM exit, or 1 (VMfailInvalid) / 2
 ; (VMfailValid) when VMLAUNCH/VMRESUME itself fails.
 ;
-; The exit stub answers some exits itself, without returning to C:
+; The exit stub answers some exits itself, without returning to C, unless the
+; vCPU has an interrupt waiting to be injected (irq_pending: only the C path
+; injects):
 ; - HC_NULL_STUB: the bare-transition baseline, counted but not timed;
 ; - when the vCPU's fastpath flag is set: CPUID of a leaf the hypervisor does
 ;   not edit, the HC_NULL hypercall, and single-byte reads of the UART's line
@@ -151,6 +153,9 @@ vmx_exit_entry:
 	jmp vmx_run.out
 
 .maybe_stub:                            ; RAX says HC_NULL_STUB: is it a VMCALL?
+	mov rdx, [rsp + 16]
+	cmp byte [rdx + VCPU_IRQ_PENDING], 0
+	jne .timed                          ; an interrupt to inject: only C enters then
 	mov edx, VMCS_FIELD_EXIT_REASON
 	vmread rax, rdx
 	cmp eax, EXIT_REASON_VMCALL_NR
@@ -168,8 +173,11 @@ vmx_exit_entry:
 	jmp vmx_run.fail                    ; VMRESUME failed: [rsp] is the vCPU, as vmx_run expects
 
 ;; Fast path. In: RDX = vCPU, guest RAX/RDX on the stack, every other guest
-;; register live. Anything it does not answer goes to .full with RDX intact.
+;; register live. Anything it does not answer goes to .full with RDX intact,
+;; and so does every exit while an interrupt waits for injection.
 .fast:
+	cmp byte [rdx + VCPU_IRQ_PENDING], 0
+	jne .full
 	mov eax, VMCS_FIELD_EXIT_REASON
 	vmread rax, rax
 	cmp eax, EXIT_REASON_CPUID_NR

@@ -8,6 +8,7 @@
 #include "hw/vmx_exit.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
+#include "vmx/inject.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
@@ -29,6 +30,7 @@ static const exit_handler_fn exit_table[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_EXTERNAL_INTERRUPT]  = exit_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]        = exit_triple_fault,
 	[EXIT_REASON_INIT_SIGNAL]         = exit_init_signal,
+	[EXIT_REASON_INTERRUPT_WINDOW]    = exit_interrupt_window,
 	[EXIT_REASON_CPUID]               = exit_cpuid,
 	[EXIT_REASON_GETSEC]              = exit_inject_ud,
 	[EXIT_REASON_HLT]                 = exit_hlt,

@@ -7,6 +7,7 @@
 #include "boot/irq.h"
 #include "dev/mmio.h"
 #include "dom/domain.h"
+#include "dom/lifecycle.h"
 #include "hw/cr.h"
 #include "hw/ept.h"
 #include "hw/segment.h"
@@ -74,10 +75,12 @@ enum exit_action exit_preemption_timer(struct vcpu *v)
 }
 
 /*
- * HLT blocks the vCPU until its HC_SET_TIMER deadline or an event (console
- * input, a wake from another domain's action). No virtual interrupts are
- * delivered yet, so a vCPU that halts with interrupts disabled and no timer
- * could never wake: stop its domain and say so rather than hold it forever.
+ * HLT blocks the vCPU until its HC_SET_TIMER deadline, an event (console
+ * input, a wake from another domain's action) or, with RFLAGS.IF=1, an
+ * interrupt from its virtual local APIC (the scheduler asks vmx/inject.c).
+ * A vCPU that halts with interrupts disabled and no timer could never wake
+ * (no NMI or INIT reaches a guest): stop its domain and say so rather than
+ * hold it forever.
  */
 enum exit_action exit_hlt(struct vcpu *v)
 {
@@ -86,7 +89,10 @@ enum exit_action exit_hlt(struct vcpu *v)
 		domain_stop(v->dom, v, "HLT with interrupts disabled and no timer set: it can never wake");
 		return EXIT_STOPPED;
 	}
-	domain_console_partial(v->dom);
+	v->halt_if = (rflags & RFLAGS_IF) != 0;
+	/* Show a prompt left without a newline, but only where someone types: elsewhere it would split lines. */
+	if (lifecycle_console_focused(v->dom))
+		domain_console_partial(v->dom);
 	vcpu_skip_insn(v);
 	return EXIT_BLOCK;
 }

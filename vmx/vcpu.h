@@ -47,6 +47,17 @@ struct vcpu {
 	uint64_t cr2;             /* not in the VMCS: swapped by software */
 	uint8_t launched;         /* VMLAUNCH done since the last VMCLEAR */
 	uint8_t fastpath;         /* the exit stub may answer CPUID and HC_NULL itself (vmx/entry.asm) */
+	/*
+	 * Non-zero while a virtual interrupt waits for the guest (its vLAPIC has
+	 * a deliverable vector, or interrupt-window exiting is on): the exit
+	 * stub must then not resume the guest itself but return to C, which
+	 * injects before the next entry (vmx/inject.c). Other CPUs set it, with
+	 * a kick, when they send this vCPU an IPI.
+	 */
+	volatile uint8_t irq_pending;
+	uint8_t irq_window;       /* interrupt-window exiting is on in the VMCS */
+	uint8_t irq_injected;     /* the last entry injected an interrupt: check it was delivered */
+	uint8_t halt_if;          /* RFLAGS.IF at the last HLT: whether an interrupt may end it */
 	uint64_t vmcs_pa;
 	uint32_t id;
 	uint16_t vpid;

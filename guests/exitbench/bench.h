@@ -29,6 +29,8 @@ enum bench_exit {
 	BX_CR_ACCESS,
 	BX_HLT,
 	BX_MMIO_READ,     /* a load from the virtual APIC's page (an EPT violation) */
+	BX_SELF_IPI,      /* an ICR write (EPT violation), the interrupt, its EOI (EPT violation) */
+	BX_HLT_IRQ,       /* HLT (the timer armed before), the interrupt, its EOI (EPT violation) */
 	BX_KINDS,
 };
 
@@ -53,5 +55,8 @@ extern uint64_t bench_cr0_next;
 /* The virtual local APIC's version register: an emulated MMIO read with no side effect. */
 #define BENCH_MMIO_ADDR 0xfee00030
 #define BENCH_MMIO_PAGE (BENCH_MMIO_ADDR >> 12)
+/* ICR low: fixed delivery, destination shorthand self, vector 0x40 (IRQ_VEC_A) */
+#define BENCH_ICR_ADDR  0xfee00300
+#define BENCH_ICR_SELF  0x00040040
 
 #endif

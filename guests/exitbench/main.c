@@ -13,6 +13,7 @@
 #include "bench.h"
 #include "cmdline.h"
 #include "hc_ctl.h"
+#include "irq.h"
 
 #define TAG "exitbench: "
 
@@ -23,16 +24,40 @@
 #define PAST_DEADLINE  1       /* an HC_SET_TIMER deadline long gone (0 would cancel) */
 #define PERCENT        100
 
+/* The virtual local APIC (docs/platform-apic.md) for the interrupt measurements. */
+#define APIC_SVR         0xfee000f0
+#define APIC_LVT_TIMER   0xfee00320
+#define APIC_TIMER_INIT  0xfee00380
+#define APIC_TIMER_DIV   0xfee003e0
+#define SVR_ENABLED      0x1ffu     /* software enable, spurious vector 0xff */
+#define LVT_MASKED       0x10000u
+#define TIMER_DIVIDE_1   0xbu
+#define TIMER_SHORT      1u         /* one tick: expired before the guest runs again */
+
 static uint64_t samples[MAX_ITERS];
 
 /* Exits caused so far, by kind; hypercalls also by number. */
 static uint64_t tally[BX_KINDS];
 static uint64_t hc_null_calls, hc_timer_calls;
 
-static const char *const skipped[][2] = {
-	{ "self_ipi", "no virtual interrupts yet: the virtual local APIC records an IPI, delivers none" },
-	{ "hlt_interrupt", "no virtual interrupts yet; hlt_timer times HLT woken by an already-due HC_SET_TIMER" },
-};
+/* An MMIO write to the APIC page: one EPT violation, counted with the others. */
+static void apic_write(uint64_t addr, uint32_t val)
+{
+	*(volatile uint32_t *)(uintptr_t)addr = val;
+	tally[BX_MMIO_READ]++;
+}
+
+/* Before the interrupt measurements: the gates, the APIC on, the timer one-shot at IRQ_VEC_B. */
+static bool irq_ready;
+
+static void irq_setup(void)
+{
+	irq_init();
+	apic_write(APIC_SVR, SVR_ENABLED);
+	apic_write(APIC_TIMER_DIV, TIMER_DIVIDE_1);
+	apic_write(APIC_LVT_TIMER, IRQ_VEC_B);
+	irq_ready = true;
+}
 
 static void sort_u64(uint64_t *a, unsigned n)
 {
@@ -93,7 +118,23 @@ static void before(const struct bench_region *r)
 		hc_set_timer(PAST_DEADLINE);
 		tally[BX_VMCALL]++;
 		hc_timer_calls++;
+	} else if (r->exit == BX_SELF_IPI) {
+		irq_enable();
+	} else if (r->exit == BX_HLT_IRQ) {
+		/* IF=0 holds the expired timer's interrupt until the measured STI; HLT then. */
+		irq_disable();
+		apic_write(APIC_TIMER_INIT, TIMER_SHORT);
 	}
+}
+
+/* Each delivered interrupt also ended with an EOI write; the HLT counts as one. */
+static void tally_irq(const struct bench_region *r, unsigned n)
+{
+	tally[BX_MMIO_READ] += n;
+	if (r->exit == BX_SELF_IPI)
+		tally[BX_MMIO_READ] += n;   /* the ICR write */
+	else
+		tally[BX_HLT] += n;
 }
 
 static void measure(const struct bench_region *r, enum bench_clock clock, unsigned iters,
@@ -105,7 +146,9 @@ static void measure(const struct bench_region *r, enum bench_clock clock, unsign
 		if (i >= warmup)
 			samples[i - warmup] = d;
 	}
-	if (counted_as != BX_NONE)
+	if (counted_as == BX_SELF_IPI || counted_as == BX_HLT_IRQ)
+		tally_irq(r, warmup + iters);
+	else if (counted_as != BX_NONE)
 		tally[counted_as] += warmup + iters;
 	if (counted_as == BX_VMCALL && r->exit == BX_VMCALL)
 		hc_null_calls += warmup + iters;
@@ -151,14 +194,27 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	for (unsigned i = 0; i < bench_region_count; i++)
 		gprintf(TAG "site,%s,0x%lx\n", bench_regions[i].name,
 		        (unsigned long)(uintptr_t)bench_regions[i].site[clock]);
-	for (unsigned i = 0; i < sizeof skipped / sizeof skipped[0]; i++)
-		gprintf(TAG "skipped,%s,%s\n", skipped[i][0], skipped[i][1]);
 
 	gprintf(TAG "csv,name,iterations,min,median,mean,p99,max\n");
+	int code = 0;
 	for (unsigned i = 0; i < bench_region_count; i++) {
 		const struct bench_region *r = &bench_regions[i];
+		bool irq = r->exit == BX_SELF_IPI || r->exit == BX_HLT_IRQ;
+		if (irq && !irq_ready)
+			irq_setup();
+		unsigned vec = r->exit == BX_SELF_IPI ? 0 : 1;
+		uint64_t taken = irq ? irq_count[vec] : 0;
 		measure(r, clock, (unsigned)iters, (unsigned)warmup,
 		        r->exit == BX_VMCALL_STUB ? stub_kind : r->exit);
+		if (irq) {
+			irq_disable();
+			taken = irq_count[vec] - taken;
+			if (taken != warmup + iters) {
+				gprintf(TAG "CHECK FAILED: %s: %lu interrupts taken for %lu iterations\n", r->name,
+				        taken, warmup + iters);
+				code = 1;
+			}
+		}
 		if (r->exit == BX_CR_ACCESS && cr0_now != cr0) {
 			write_cr0(cr0);
 			cr0_now = cr0;
@@ -167,6 +223,8 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	}
 	if (stub_kind == BX_VMCALL)
 		gprintf(TAG "note: vmcall_stub went through the C path\n");
+	if (irq_ready)
+		apic_write(APIC_LVT_TIMER, LVT_MASKED | IRQ_VEC_B);
 
 	gprintf(TAG "expect,CPUID,%lu\n", tally[BX_CPUID]);
 	gprintf(TAG "expect,VMCALL,%lu\n", tally[BX_VMCALL]);
@@ -180,7 +238,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	gprintf(TAG "expect,IO_INSTRUCTION:0x%x,%lu\n", BENCH_PORT, tally[BX_IO_SCRATCH]);
 	gprintf(TAG "expect,EPT_VIOLATION,%lu\n", tally[BX_MMIO_READ]);
 	gprintf(TAG "expect,EPT_VIOLATION:0x%x,%lu\n", BENCH_MMIO_PAGE, tally[BX_MMIO_READ]);
-	gprintf(TAG "exit code 0\n");
+	gprintf(TAG "exit code %d\n", code);
 	/* Port 0xf4 rather than HC_EXIT: the last exit then adds no VMCALL to the counts. */
-	guest_exit(0);
+	guest_exit(code);
 }

@@ -65,6 +65,10 @@ REGION(wrmsr, "mov $" STR(MSR_IA32_SYSENTER_CS) ", %%ecx\n\tmov %[lo], %%eax\n\t
 REGION(mmio_read, "mov $" STR(BENCH_MMIO_ADDR) ", %%esi\n\t", "mov (%%rsi), %%eax")
 REGION(cr0, "mov %[cr0], %%rsi\n\t", "mov %%rsi, %%cr0")
 REGION(hlt, "", "hlt")
+/* The handler (guests/lib/irq_entry.asm) runs, EOI included, before the end's TSC read. */
+REGION(self_ipi, "mov $" STR(BENCH_ICR_ADDR) ", %%esi\n\t", "movl $" STR(BENCH_ICR_SELF) ", (%%rsi)")
+/* Entered with IF=0 and the timer already expired: STI's shadow covers the HLT, the interrupt follows it. */
+REGION(hlt_irq, "sti\n\t", "hlt")
 
 const struct bench_region bench_regions[] = {
 	ENTRY(nop, "nop", BX_NONE),
@@ -78,6 +82,8 @@ const struct bench_region bench_regions[] = {
 	ENTRY(mmio_read, "mmio_read", BX_MMIO_READ),
 	ENTRY(cr0, "mov_to_cr0", BX_CR_ACCESS),
 	ENTRY(hlt, "hlt_timer", BX_HLT),
+	ENTRY(self_ipi, "self_ipi", BX_SELF_IPI),
+	ENTRY(hlt_irq, "hlt_interrupt", BX_HLT_IRQ),
 };
 
 const unsigned bench_region_count = sizeof bench_regions / sizeof bench_regions[0];

@@ -6,9 +6,13 @@
  * and stores, MOV of an immediate, MOVZX, 64-bit), IA32_APIC_BASE's enable
  * toggle and refusals, and IA32_TSC_ADJUST. Every access to the page is an
  * EPT violation emulated by the hypervisor: a wrong length or register
- * would show as a wrong value or a crash here.
+ * would show as a wrong value or a crash here. And its interrupts
+ * (guests/lib/irq.h gates): a self-IPI taken exactly once with IF=1, held
+ * in IRR while IF=0 until STI, in ISR until EOI, the timer firing one-shot
+ * (waking HLT) and periodic, and a masked timer staying quiet.
  */
 #include "guest.h"
+#include "irq.h"
 #include "traps.h"
 
 #define APIC_BASE_PHYS     0xfee00000ULL
@@ -40,6 +44,17 @@
 #define BASE_X2APIC        BIT(10)
 #define TSC_ADJUST_VALUE   0x123456789ULL
 #define EMPTY_BUS          0xffffffffu
+#define APIC_ISR0          0x100
+#define APIC_IRR0          0x200
+#define ICR_SELF_B         0x00040041u   /* shorthand self, fixed, vector 0x41 */
+#define LVT_PERIODIC       BIT(17)
+#define VEC_WORD_OFF(v)    (((v) / 32) * 0x10)   /* ISR/IRR register holding vector v */
+#define VEC_BIT(v)         (1u << ((v) % 32))
+#define ONESHOT_COUNT      20000u
+#define PERIODIC_COUNT     20000u
+#define PERIODIC_WANT      3
+#define QUIET_TSC          200000ULL     /* how long a masked timer must stay quiet, TSC cycles */
+#define WAIT_TSC           50000000ULL   /* give up waiting for an interrupt after this */
 
 static volatile uint32_t *reg(uint32_t off)
 {
@@ -119,6 +134,108 @@ static void check_registers(void)
 	wr(APIC_TIMER_INITIAL, 0);
 }
 
+static uint64_t tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static bool vec_set(uint32_t base, unsigned v) { return (rd(base + VEC_WORD_OFF(v)) & VEC_BIT(v)) != 0; }
+
+/* Spin with IF=1 until vector slot `i` has been taken `want` times since `from`, or time runs out. */
+static uint64_t wait_irqs(unsigned i, uint64_t from, uint64_t want, uint64_t limit)
+{
+	uint64_t start = tsc();
+	irq_enable();
+	while (irq_count[i] - from < want && tsc() - start < limit)
+		__asm__ volatile("pause");
+	irq_disable();
+	return irq_count[i] - from;
+}
+
+/*
+ * Runs right after check_registers, whose self-IPI (vector 0x40, sent with
+ * IF=0 as the guest starts) must still be waiting in IRR.
+ */
+static void check_interrupts(void)
+{
+	uint64_t a = irq_count[0], b = irq_count[1];
+	bool held = vec_set(APIC_IRR0, IRQ_VEC_A);
+	gprintf(TAG "apic self-IPI with IF=0: %s, taken %lu\n", held ? "held in IRR" : "not in IRR", irq_count[0] - a);
+	if (!held || irq_count[0] != a)
+		fail("a self-IPI sent with IF=0 should wait in IRR (IRR bit %d, taken %lu)", held, irq_count[0] - a);
+	irq_enable();
+	__asm__ volatile("nop");
+	irq_disable();
+	gprintf(TAG "apic self-IPI after STI: taken %lu\n", irq_count[0] - a);
+	if (irq_count[0] - a != 1)
+		fail("the held self-IPI was taken %lu times after STI, expected once", irq_count[0] - a);
+	if (vec_set(APIC_IRR0, IRQ_VEC_A) || vec_set(APIC_ISR0, IRQ_VEC_A))
+		fail("vector 0x%x still in IRR or ISR after its handler's EOI", IRQ_VEC_A);
+
+	/* With IF=1 it comes right after the ICR write, once. */
+	a = irq_count[0];
+	irq_enable();
+	wr(APIC_ICR_LO, ICR_SELF_FIXED);
+	irq_disable();
+	gprintf(TAG "apic self-IPI with IF=1: taken %lu\n", irq_count[0] - a);
+	if (irq_count[0] - a != 1)
+		fail("a self-IPI with IF=1 was taken %lu times, expected once", irq_count[0] - a);
+
+	/* In service until EOI. */
+	irq_hold_eoi = 1;
+	irq_enable();
+	wr(APIC_ICR_LO, ICR_SELF_B);
+	irq_disable();
+	irq_hold_eoi = 0;
+	bool in_service = vec_set(APIC_ISR0, IRQ_VEC_B);
+	uint32_t ppr = rd(APIC_PPR);
+	wr(APIC_EOI, 0);
+	bool after = vec_set(APIC_ISR0, IRQ_VEC_B);
+	gprintf(TAG "apic isr before eoi %d (ppr 0x%x), after %d\n", in_service, ppr, after);
+	if (!in_service || after || ppr != (IRQ_VEC_B & 0xf0u))
+		fail("ISR bit of 0x%x: %d before EOI (PPR 0x%x), %d after", IRQ_VEC_B, in_service, ppr, after);
+	b = irq_count[1];
+
+	/* One-shot timer, slept through with HLT: it must wake the vCPU, once. */
+	wr(APIC_TIMER_DIVIDE, TIMER_DIVIDE_1);
+	wr(APIC_LVT_TIMER, IRQ_VEC_B);
+	wr(APIC_TIMER_INITIAL, ONESHOT_COUNT);
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	uint64_t oneshot = irq_count[1] - b;
+	uint64_t later = wait_irqs(1, b, 2, QUIET_TSC);
+	gprintf(TAG "apic timer one-shot: hlt woken, taken %lu (%lu after waiting)\n", oneshot, later);
+	if (oneshot != 1 || later != 1)
+		fail("one-shot timer taken %lu times by HLT's end, %lu after waiting, expected 1", oneshot, later);
+
+	/* Periodic. */
+	b = irq_count[1];
+	wr(APIC_LVT_TIMER, IRQ_VEC_B | LVT_PERIODIC);
+	wr(APIC_TIMER_INITIAL, PERIODIC_COUNT);
+	uint64_t periodic = wait_irqs(1, b, PERIODIC_WANT, WAIT_TSC);
+	wr(APIC_TIMER_INITIAL, 0);
+	gprintf(TAG "apic timer periodic: taken %lu\n", periodic);
+	if (periodic < PERIODIC_WANT)
+		fail("periodic timer taken %lu times, expected %d", periodic, PERIODIC_WANT);
+
+	/* Masked: counts down, raises nothing. */
+	b = irq_count[1];
+	wr(APIC_LVT_TIMER, IRQ_VEC_B | LVT_MASKED);
+	wr(APIC_TIMER_INITIAL, ONESHOT_COUNT / 10);
+	uint64_t start = tsc();
+	irq_enable();
+	while (tsc() - start < QUIET_TSC)
+		__asm__ volatile("pause");
+	irq_disable();
+	uint32_t left = rd(APIC_TIMER_CURRENT);
+	gprintf(TAG "apic timer masked: count %u, taken %lu\n", left, irq_count[1] - b);
+	if (irq_count[1] != b || left != 0 || vec_set(APIC_IRR0, IRQ_VEC_B))
+		fail("masked timer: taken %lu, count left %u, IRR %d", irq_count[1] - b, left,
+		     vec_set(APIC_IRR0, IRQ_VEC_B));
+	wr(APIC_TIMER_INITIAL, 0);
+}
+
 static void check_apic_base(void)
 {
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
@@ -160,7 +277,9 @@ static void check_tsc_adjust(void)
 
 void check_apic(void)
 {
+	irq_init();
 	check_registers();
+	check_interrupts();
 	check_forms();
 	check_apic_base();
 	check_tsc_adjust();

@@ -1,9 +1,11 @@
 /*
- * Host tests for the virtual local APIC's register model: power-up values,
- * writable and read-only bits of each register, EOI and ICR recording with a
- * delivery status that reads 0, LVT masking while software-disabled, the
- * timer's count-down and divider, misaligned and narrow accesses, and
- * IA32_APIC_BASE's enable toggle and refusals.
+ * Host tests for the virtual local APIC: power-up values, writable and
+ * read-only bits of each register, ICR recording with a delivery status that
+ * reads 0, LVT masking while software-disabled, the timer's count-down and
+ * divider, misaligned and narrow accesses, IA32_APIC_BASE's enable toggle and
+ * refusals; and the interrupt logic: self-IPIs and routed IPIs, IRR/ISR and
+ * the processor priority, EOI, the timer firing one-shot and periodic,
+ * masked and software-disabled.
  */
 #include <string.h>
 
@@ -171,6 +173,212 @@ static void test_bad_accesses(void)
 	CHECK_EQ(l.ipi.count, 0);
 }
 
+#define SVR_ON 0x1ffu
+
+static uint32_t irr_word(unsigned w) { return rd(LAPIC_REG_IRR0 + w * 0x10); }
+static uint32_t isr_word(unsigned w) { return rd(LAPIC_REG_ISR0 + w * 0x10); }
+
+static void test_self_ipi(void)
+{
+	vlapic_init(&l, 0, true);
+	/* software-disabled: a self-IPI is recorded but not accepted */
+	wr(APIC_REG_ICR_LOW, 0x00040040);
+	CHECK_EQ(l.ipi.count, 1);
+	CHECK_EQ(l.ipi.self, 0);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK_EQ(irr_word(2), 0);
+
+	wr(APIC_REG_SVR, SVR_ON);
+	l.attention = 0;
+	wr(APIC_REG_ICR_LOW, 0x00040040);            /* shorthand self, fixed, 0x40 */
+	CHECK_EQ(l.ipi.self, 1);
+	CHECK_EQ(irr_word(2), 1u);                    /* vector 0x40: word 2, bit 0 */
+	CHECK(l.attention & LAPIC_ATTN_EVAL);
+	CHECK_EQ(vlapic_pending_vector(&l), 0x40);
+	CHECK(!l.route.pending);
+	/* physical destination = own id: also self; no route */
+	wr(APIC_REG_ICR_HIGH, 0);
+	wr(APIC_REG_ICR_LOW, 0x00000051);
+	CHECK_EQ(irr_word(2), (1u << 0x11) | 1u);
+	CHECK_EQ(vlapic_pending_vector(&l), 0x51);
+	CHECK(!l.route.pending);
+	/* reserved vectors 0-15, INIT, NMI-like modes and logical destinations set nothing */
+	wr(APIC_REG_ICR_LOW, 0x00040005);
+	wr(APIC_REG_ICR_LOW, 0x00000c62);             /* NMI delivery mode, logical */
+	wr(APIC_REG_ICR_LOW, 0x00000822);             /* fixed, logical destination */
+	CHECK_EQ(irr_word(0), 0);
+	CHECK_EQ(irr_word(1), 0);
+	CHECK_EQ(l.ipi.self, 2);
+}
+
+static void test_route(void)
+{
+	struct vlapic_route r;
+	vlapic_init(&l, 1, false);
+	wr(APIC_REG_SVR, SVR_ON);
+	CHECK(!vlapic_take_route(&l, &r));
+	/* physical destination 3: routed, not accepted here */
+	wr(APIC_REG_ICR_HIGH, 3u << 24);
+	wr(APIC_REG_ICR_LOW, 0x00000045);
+	CHECK(l.attention & LAPIC_ATTN_ROUTE);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(r.vector, 0x45);
+	CHECK_EQ(r.dest, 3);
+	CHECK(!(l.attention & LAPIC_ATTN_ROUTE));
+	CHECK(!vlapic_take_route(&l, &r));
+	/* all excluding self */
+	wr(APIC_REG_ICR_LOW, 0x000c0046);
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	/* all including self */
+	wr(APIC_REG_ICR_LOW, 0x00080047);
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	CHECK_EQ(vlapic_pending_vector(&l), 0x47);
+	/* broadcast destination 0xff: self and the others */
+	wr(APIC_REG_ICR_HIGH, 0xffu << 24);
+	wr(APIC_REG_ICR_LOW, 0x00000048);
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(vlapic_pending_vector(&l), 0x48);
+	/* INIT goes nowhere */
+	wr(APIC_REG_ICR_HIGH, 3u << 24);
+	wr(APIC_REG_ICR_LOW, APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT);
+	CHECK(!vlapic_take_route(&l, &r));
+}
+
+static void test_priority_and_eoi(void)
+{
+	vlapic_init(&l, 0, true);
+	wr(APIC_REG_SVR, SVR_ON);
+	CHECK(vlapic_accept(&l, 0x41));
+	CHECK(vlapic_accept(&l, 0x62));
+	CHECK(!vlapic_accept(&l, 0x0f));             /* reserved vector */
+	CHECK_EQ(vlapic_pending_vector(&l), 0x62);
+	/* TPR at class 6 holds 0x62 (class must be above), and 0x41 too */
+	wr(LAPIC_REG_TPR, 0x60);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	wr(LAPIC_REG_TPR, 0x5f);
+	CHECK_EQ(vlapic_pending_vector(&l), 0x62);
+	wr(LAPIC_REG_TPR, 0);
+	/* delivery: IRR to ISR; PPR becomes the in-service class; 0x41 is below it */
+	vlapic_ack(&l, 0x62);
+	CHECK_EQ(irr_word(3), 0);
+	CHECK_EQ(isr_word(3), 1u << 2);
+	CHECK_EQ(rd(LAPIC_REG_PPR), 0x60);
+	CHECK_EQ(vlapic_ppr(&l), 0x60);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	/* a higher class nests */
+	CHECK(vlapic_accept(&l, 0x70));
+	CHECK_EQ(vlapic_pending_vector(&l), 0x70);
+	vlapic_ack(&l, 0x70);
+	CHECK_EQ(rd(LAPIC_REG_PPR), 0x70);
+	/* TPR above the in-service class wins */
+	wr(LAPIC_REG_TPR, 0x85);
+	CHECK_EQ(rd(LAPIC_REG_PPR), 0x85);
+	wr(LAPIC_REG_TPR, 0);
+	/* EOI retires the highest in-service vector first */
+	l.attention = 0;
+	wr(APIC_REG_EOI, 0);
+	CHECK(l.attention & LAPIC_ATTN_EVAL);
+	CHECK_EQ(isr_word(3), 1u << 2);
+	CHECK_EQ(rd(LAPIC_REG_PPR), 0x60);
+	wr(APIC_REG_EOI, 0);
+	CHECK_EQ(isr_word(3), 0);
+	CHECK_EQ(rd(LAPIC_REG_PPR), 0);
+	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
+	/* an EOI with nothing in service changes nothing */
+	vlapic_ack(&l, 0x41);
+	wr(APIC_REG_EOI, 0);
+	wr(APIC_REG_EOI, 0);
+	CHECK_EQ(isr_word(2), 0);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK_EQ(l.eoi_count, 4);
+	/* software disable: IRR held, nothing delivered, nothing accepted */
+	CHECK(vlapic_accept(&l, 0x90));
+	wr(APIC_REG_SVR, 0xff);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK(!vlapic_accept(&l, 0x91));
+	wr(APIC_REG_SVR, SVR_ON);
+	CHECK_EQ(vlapic_pending_vector(&l), 0x90);
+	/* hardware disable clears IRR and ISR */
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_BSP), 0);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK(!vlapic_accept(&l, 0x90));
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_BSP | APIC_BASE_ENABLE), 0);
+	wr(APIC_REG_SVR, SVR_ON);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK_EQ(irr_word(4), 0);
+}
+
+static void test_timer_fires(void)
+{
+	vlapic_init(&l, 0, true);
+	wr(APIC_REG_SVR, SVR_ON);
+	wr(LAPIC_REG_TIMER_DCR, 0xb);                  /* divide by 1 */
+	/* one-shot */
+	wr(APIC_REG_LVT_TIMER, 0x41);
+	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 100, 1000);
+	CHECK_EQ(vlapic_next_deadline(&l), 1100);
+	CHECK(l.attention & LAPIC_ATTN_TIMER);
+	CHECK(!vlapic_tick(&l, 1099));
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK(vlapic_tick(&l, 1100));
+	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
+	CHECK_EQ(vlapic_next_deadline(&l), 0);
+	CHECK(!(l.attention & LAPIC_ATTN_TIMER));
+	CHECK(!vlapic_tick(&l, 5000));                /* one-shot: once */
+	CHECK_EQ(l.timer_fired, 1);
+	vlapic_ack(&l, 0x41);
+	wr(APIC_REG_EOI, 0);
+	/* divide by 4 (0001b): 100 ticks are 400 TSC cycles */
+	wr(LAPIC_REG_TIMER_DCR, 0x1);
+	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 100, 2000);
+	CHECK_EQ(vlapic_next_deadline(&l), 2400);
+	/* periodic: moves on by a period each expiry; missed ones collapse */
+	wr(LAPIC_REG_TIMER_DCR, 0xb);
+	wr(APIC_REG_LVT_TIMER, 0x41 | (1u << 17));
+	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 100, 3000);
+	CHECK(vlapic_tick(&l, 3100));
+	CHECK_EQ(vlapic_next_deadline(&l), 3200);
+	vlapic_ack(&l, 0x41);
+	wr(APIC_REG_EOI, 0);
+	CHECK(vlapic_tick(&l, 3550));
+	CHECK_EQ(vlapic_next_deadline(&l), 3600);
+	CHECK_EQ(l.timer_fired, 3);
+	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
+	vlapic_ack(&l, 0x41);
+	wr(APIC_REG_EOI, 0);
+	/* masked: counts on, raises nothing, and asks for no wake-up */
+	wr(APIC_REG_LVT_TIMER, 0x41 | (1u << 17) | APIC_LVT_MASKED);
+	CHECK_EQ(vlapic_next_deadline(&l), 0);
+	CHECK(!vlapic_tick(&l, 3650));
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK_EQ(l.timer_deadline, 3700);
+	/* unmasked again: the next expiry fires */
+	wr(APIC_REG_LVT_TIMER, 0x41 | (1u << 17));
+	CHECK(vlapic_tick(&l, 3700));
+	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
+	vlapic_ack(&l, 0x41);
+	wr(APIC_REG_EOI, 0);
+	/* an initial count of 0 stops it; TSC-deadline mode never counts here */
+	wr(LAPIC_REG_TIMER_ICR, 0);
+	CHECK_EQ(vlapic_next_deadline(&l), 0);
+	CHECK(!(l.attention & LAPIC_ATTN_TIMER));
+	wr(APIC_REG_LVT_TIMER, 0x41 | (2u << 17));
+	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 100, 4000);
+	CHECK_EQ(vlapic_next_deadline(&l), 0);
+	CHECK(!vlapic_tick(&l, 9000));
+	/* a software-disabled APIC keeps the timer masked */
+	wr(APIC_REG_SVR, 0xff);
+	wr(APIC_REG_LVT_TIMER, 0x41);
+	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 10, 10000);
+	CHECK_EQ(vlapic_next_deadline(&l), 0);
+	CHECK(!vlapic_tick(&l, 10010));
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+}
+
 static void test_apic_base(void)
 {
 	vlapic_init(&l, 0, true);
@@ -207,5 +415,9 @@ int main(void)
 	RUN(test_timer);
 	RUN(test_bad_accesses);
 	RUN(test_apic_base);
+	RUN(test_self_ipi);
+	RUN(test_route);
+	RUN(test_priority_and_eoi);
+	RUN(test_timer_fires);
 	return CHECK_EXIT();
 }

@@ -45,6 +45,7 @@ HV_ROW = {
     "wrmsr": ("MSR_WRITE", 0x174),
     "mov_to_cr0": ("CR_ACCESS", None),
     "hlt_timer": ("HLT", None),
+    "hlt_interrupt": ("HLT", None),
     "mmio_read": ("EPT_VIOLATION", 0xfee00),
 }
 HC_SET_TIMER = 0x6

@@ -1,0 +1,129 @@
+/*
+ * Virtual interrupts from the vCPU's local APIC model (dev/lapic.c) into the
+ * guest (SDM "Event Injection" and "Interrupt-Window Exiting"). Before each
+ * VM entry made from C: an IPI the guest wrote to its ICR for other vCPUs is
+ * routed; the timer is run up to now; the highest deliverable vector is
+ * injected as an external interrupt if the guest can take one (RFLAGS.IF=1,
+ * no STI or MOV-SS blocking, no event already going in) and moved from IRR
+ * to ISR; if it cannot, interrupt-window exiting is turned on and the exit
+ * it brings ends up here again. An injected vector whose delivery a VM exit
+ * interrupted (IDT-vectoring information) is injected again.
+ *
+ * The exit stub's fast path resumes the guest without C: it must fall back
+ * to C while v->irq_pending is set, which this file keeps accurate.
+ */
+#include "dom/domain.h"
+#include "hw/cr.h"
+#include "hw/vmx_ctrl.h"
+#include "hw/vmx_exit.h"
+#include "lib/x86.h"
+#include "sched/sched.h"
+#include "vmx/caps.h"
+#include "vmx/exit.h"
+#include "vmx/inject.h"
+#include "vmx/vmx_ops.h"
+
+/* Guest interruptibility state ("Guest Non-Register State"). */
+#define INTERRUPTIBILITY_STI    BIT(0)
+#define INTERRUPTIBILITY_MOV_SS BIT(1)
+#define INTR_INFO_TYPE_MASK     (7u << 8)
+#define INTR_INFO_VECTOR_MASK   0xffu
+
+static void set_window(struct vcpu *v, bool on)
+{
+	if (v->irq_window == on || (on && !vmx_has_interrupt_window()))
+		return;
+	vmcs_write32(VMCS_CPU_BASED_VM_EXEC_CONTROL,
+	             on ? vmx_caps.proc | vmx_caps.proc_window : vmx_caps.proc);
+	v->irq_window = on;
+}
+
+/*
+ * The previous entry injected a vector; if a VM exit came in the middle of
+ * its delivery, the vector (already in ISR) goes in again.
+ */
+static void redeliver(struct vcpu *v)
+{
+	v->irq_injected = 0;
+	uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
+	if (!(info & INTR_INFO_VALID) || (info & INTR_INFO_TYPE_MASK) != INTR_TYPE_EXT_INTR)
+		return;
+	if (vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID)
+		return;   /* a handler injects an exception: it comes first, the vector after */
+	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (info & INTR_INFO_VECTOR_MASK));
+	v->irq_injected = 1;
+}
+
+static bool guest_can_take(void)
+{
+	if (!(vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
+		return false;
+	if (vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		return false;
+	return !(vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID);
+}
+
+bool vcpu_deliver_ipi(struct vcpu *target, unsigned vector)
+{
+	if (!vlapic_accept(&target->vlapic, vector))
+		return false;
+	__atomic_store_n(&target->irq_pending, 1, __ATOMIC_SEQ_CST);
+	/* Wakes it if it halted; kicks its CPU either way, so a running guest exits to C and takes it. */
+	sched_wake(target);
+	return true;
+}
+
+static void route(struct vcpu *v)
+{
+	struct vlapic_route r;
+	if (!vlapic_take_route(&v->vlapic, &r))
+		return;
+	struct domain *d = v->dom;
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		struct vcpu *t = d->vcpus[i];
+		if (t == v || t->state == VCPU_OFFLINE)
+			continue;
+		if (r.dest == LAPIC_DEST_ALL || r.dest == (uint8_t)(t->vlapic.id >> APIC_ID_SHIFT))
+			vcpu_deliver_ipi(t, r.vector);
+	}
+}
+
+void vmx_inject_slow(struct vcpu *v)
+{
+	struct vlapic *l = &v->vlapic;
+	/* Cleared before IRR is read: an IPI landing after this raises it again and is seen next time. */
+	uint8_t attn = __atomic_fetch_and(&l->attention, (uint8_t)LAPIC_ATTN_TIMER, __ATOMIC_SEQ_CST);
+	if (attn & LAPIC_ATTN_ROUTE)
+		route(v);
+	if (attn & LAPIC_ATTN_TIMER)
+		vlapic_tick(l, rdtsc());
+	if (v->irq_injected)
+		redeliver(v);
+
+	int vec = vlapic_pending_vector(l);
+	if (vec >= 0 && guest_can_take()) {
+		vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (uint32_t)vec);
+		vlapic_ack(l, (unsigned)vec);
+		v->irq_injected = 1;
+		vec = vlapic_pending_vector(l);
+	}
+	set_window(v, vec >= 0);
+	__atomic_store_n(&v->irq_pending, vec >= 0, __ATOMIC_SEQ_CST);
+}
+
+bool vcpu_irq_wakes(struct vcpu *v, uint64_t now)
+{
+	vlapic_tick(&v->vlapic, now);
+	if (!v->halt_if || vlapic_pending_vector(&v->vlapic) < 0)
+		return false;
+	__atomic_store_n(&v->irq_pending, 1, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+/* The guest opened its interrupt window: close the control; the entry that follows injects. */
+enum exit_action exit_interrupt_window(struct vcpu *v)
+{
+	set_window(v, false);
+	__atomic_store_n(&v->irq_pending, 1, __ATOMIC_SEQ_CST);
+	return EXIT_RESUME;
+}

@@ -1,0 +1,48 @@
+/*
+ * Virtual interrupt delivery: what the vCPU's virtual local APIC holds for
+ * the guest goes in through the VM-entry interruption-information field,
+ * when the guest can take it; otherwise interrupt-window exiting tells when
+ * it can. Also the questions the scheduler asks of a halted vCPU.
+ */
+#ifndef VMX_INJECT_H
+#define VMX_INJECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vmx/exit.h"
+#include "vmx/vcpu.h"
+
+void vmx_inject_slow(struct vcpu *v);
+
+/*
+ * Before every VM entry made from C, with v's VMCS current: route IPIs the
+ * guest sent, run its vLAPIC timer, inject the deliverable vector or ask for
+ * an interrupt window, and keep v->irq_pending true. Two byte tests when
+ * nothing is pending and no timer counts.
+ */
+static inline void vmx_inject_pending(struct vcpu *v)
+{
+	if (v->irq_pending | __atomic_load_n(&v->vlapic.attention, __ATOMIC_RELAXED))
+		vmx_inject_slow(v);
+}
+
+/*
+ * Whether a vCPU halted (or halting) with the given state must run again
+ * because of an interrupt: its vLAPIC timer is run up to `now`, and the
+ * answer is yes when a vector is deliverable and it halted with RFLAGS.IF=1.
+ * Called under the vCPU's run-queue lock, on the CPU that runs it or, while
+ * it is blocked, on its home CPU.
+ */
+bool vcpu_irq_wakes(struct vcpu *v, uint64_t now);
+
+/*
+ * A fixed IPI to `target` from another vCPU of its domain: IRR set, its
+ * irq_pending raised and the target woken or kicked. Returns whether its
+ * APIC accepted it.
+ */
+bool vcpu_deliver_ipi(struct vcpu *target, unsigned vector);
+
+/* The INTERRUPT_WINDOW exit: the guest can take an interrupt now. */
+enum exit_action exit_interrupt_window(struct vcpu *v);
+
+#endif
