@@ -22,6 +22,7 @@ enum kernel_format { KERNEL_UNKNOWN = 0, KERNEL_HINOKI_ELF64, KERNEL_MULTIBOOT }
 enum entry_mode {
 	ENTRY_LONG64,   /* CR0.PE|PG, CR4.PAE, EFER.LME|LMA, CS = 64-bit code */
 	ENTRY_PROT32,   /* CR0.PE only, paging off, CS = flat 32-bit code */
+	ENTRY_REAL16,   /* real mode after INIT and SIPI: CS = code_sel, base code_sel << 4 */
 };
 
 /* Everything vmx/ needs to build the guest-state area for the first entry. */

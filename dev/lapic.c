@@ -5,7 +5,9 @@
  * IA32_APIC_BASE's rules, and the interrupt logic: fixed IPIs and timer
  * expiries set IRR, the highest IRR vector above the processor priority is
  * the one to deliver, delivery moves it to ISR and EOI retires the highest
- * ISR bit. Other vCPUs set IRR bits concurrently, so IRR and `attention` are
+ * ISR bit. INIT and STARTUP IPIs are routed like fixed ones; an INIT leaves
+ * the receiving APIC waiting for a SIPI. Other vCPUs set IRR bits (and
+ * send INIT and SIPI) concurrently, so IRR, `attention` and `wait_sipi` are
  * changed with atomic operations.
  */
 #include "dev/lapic.h"
@@ -114,8 +116,10 @@ int vlapic_set_base(struct vlapic *l, uint64_t val)
 	/* The BSP flag is the hardware's: a write does not change it. */
 	l->apic_base = (l->apic_base & APIC_BASE_BSP) | (val & ~(uint64_t)APIC_BASE_BSP);
 	/* "Enabling or Disabling the Local APIC": a disabled APIC may come back in its power-up state. */
-	if (was && !vlapic_hw_enabled(l))
+	if (was && !vlapic_hw_enabled(l)) {
 		reset_registers(l);
+		__atomic_store_n(&l->wait_sipi, 0, __ATOMIC_SEQ_CST);   /* a disabled APIC forgets the INIT */
+	}
 	return 0;
 }
 
@@ -240,10 +244,51 @@ bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out)
 	return true;
 }
 
-static void route_out(struct vlapic *l, uint8_t vector, uint8_t dest)
+static void route_out(struct vlapic *l, uint8_t mode, uint8_t vector, uint8_t dest)
 {
-	l->route = (struct vlapic_route){ 1, vector, dest };
+	l->route = (struct vlapic_route){ 1, mode, vector, dest };
 	attn_set(l, LAPIC_ATTN_ROUTE);
+}
+
+bool vlapic_receive_init(struct vlapic *l)
+{
+	if (!vlapic_hw_enabled(l))
+		return false;
+	reset_registers(l);
+	__atomic_store_n(&l->wait_sipi, 1, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+bool vlapic_receive_sipi(struct vlapic *l)
+{
+	return vlapic_hw_enabled(l) && __atomic_exchange_n(&l->wait_sipi, 0, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * INIT and STARTUP IPIs go only to other APICs: a vCPU cannot reset or start
+ * itself (the "self" shorthand, or its own ID as destination, sends nothing;
+ * "all including self" reaches the others). An INIT with the level bit clear
+ * is the INIT Level De-assert of old APICs, which current processors ignore.
+ */
+static void send_start(struct vlapic *l, uint8_t mode)
+{
+	uint8_t vector = (uint8_t)(l->icr_lo & APIC_ICR_VECTOR_MASK);
+	uint8_t dest = (uint8_t)(l->icr_hi >> ICR_HI_DEST_SHIFT);
+	uint8_t self = (uint8_t)(l->id >> APIC_ID_SHIFT);
+	if (mode == LAPIC_ROUTE_INIT && !(l->icr_lo & APIC_ICR_LEVEL_ASSERT))
+		return;
+	switch (l->icr_lo & ICR_SHORTHAND) {
+	case ICR_SH_SELF:
+		break;
+	case ICR_SH_ALL:
+	case ICR_SH_OTHERS:
+		route_out(l, mode, vector, LAPIC_DEST_ALL);
+		break;
+	default:
+		if (!(l->icr_lo & ICR_DEST_LOGICAL) && dest != self)
+			route_out(l, mode, vector, dest);
+		break;
+	}
 }
 
 /*
@@ -263,10 +308,10 @@ static void send_fixed(struct vlapic *l)
 		break;
 	case ICR_SH_ALL:
 		to_self = true;
-		route_out(l, vector, LAPIC_DEST_ALL);
+		route_out(l, LAPIC_ROUTE_FIXED, vector, LAPIC_DEST_ALL);
 		break;
 	case ICR_SH_OTHERS:
-		route_out(l, vector, LAPIC_DEST_ALL);
+		route_out(l, LAPIC_ROUTE_FIXED, vector, LAPIC_DEST_ALL);
 		break;
 	default:
 		if (l->icr_lo & ICR_DEST_LOGICAL)
@@ -274,7 +319,7 @@ static void send_fixed(struct vlapic *l)
 		if (dest == self || dest == LAPIC_DEST_ALL)
 			to_self = true;
 		if (dest != self)
-			route_out(l, vector, dest);
+			route_out(l, LAPIC_ROUTE_FIXED, vector, dest);
 		break;
 	}
 	if (to_self && vlapic_accept(l, vector))
@@ -376,6 +421,10 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 		record_ipi(l);
 		if ((l->icr_lo & ICR_DM_MASK) == ICR_DM_FIXED)
 			send_fixed(l);
+		else if ((l->icr_lo & ICR_DM_MASK) == APIC_ICR_DM_INIT)
+			send_start(l, LAPIC_ROUTE_INIT);
+		else if ((l->icr_lo & ICR_DM_MASK) == APIC_ICR_DM_STARTUP)
+			send_start(l, LAPIC_ROUTE_STARTUP);
 		break;
 	case LAPIC_REG_TIMER_ICR:
 		l->timer_initial = val;

@@ -4,8 +4,8 @@
  * behind them: IRR and ISR, the processor priority, fixed IPIs and the timer
  * setting IRR bits, EOI. It decides which vector is deliverable; putting it
  * into the guest is vmx/inject.c's work, routing an IPI to another vCPU the
- * caller's. Pure code; docs/platform-apic.md describes what a guest can rely
- * on.
+ * caller's, as is starting a vCPU an INIT and a STARTUP IPI reach. Pure code;
+ * docs/platform-apic.md describes what a guest can rely on.
  */
 #ifndef DEV_LAPIC_H
 #define DEV_LAPIC_H
@@ -62,13 +62,20 @@ struct vlapic_ipi_log {
 	uint32_t self;           /* fixed IPIs this APIC accepted from itself */
 };
 
+/* What an IPI for other APICs carries (the ICR's delivery modes the model routes). */
+enum lapic_route_mode {
+	LAPIC_ROUTE_FIXED,     /* `vector` into the target's IRR */
+	LAPIC_ROUTE_INIT,      /* reset the target into wait-for-SIPI */
+	LAPIC_ROUTE_STARTUP,   /* start a target waiting for SIPI at `vector` << 8 : 0 */
+};
+
 /*
- * A fixed IPI for other APICs of the domain, left by an ICR write for the
- * caller to deliver (vlapic_take_route): physical destination `dest`
+ * An IPI for other APICs of the domain, left by an ICR write for the caller
+ * to deliver (vlapic_take_route): physical destination `dest`
  * (LAPIC_DEST_ALL for every APIC but this one).
  */
 struct vlapic_route {
-	uint8_t pending, vector, dest;
+	uint8_t pending, mode, vector, dest;
 };
 
 /*
@@ -96,6 +103,7 @@ struct vlapic {
 	uint32_t irr[LAPIC_VECTOR_WORDS];   /* set atomically: other vCPUs' IPIs land here */
 	uint32_t isr[LAPIC_VECTOR_WORDS];   /* only the owning vCPU's CPU changes it */
 	uint8_t attention;       /* LAPIC_ATTN_* */
+	uint8_t wait_sipi;       /* an INIT arrived: the next STARTUP IPI starts the vCPU */
 	struct vlapic_route route;
 	struct vlapic_ipi_log ipi;
 };
@@ -158,5 +166,20 @@ static inline uint64_t vlapic_next_deadline(const struct vlapic *l)
 
 /* Hands over the IPI an ICR write left for other APICs; false if there is none. */
 bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out);
+
+/*
+ * An INIT IPI arrives for a vCPU that is not running ("INIT Reset"): the
+ * registers go back to their power-up values (ID and IA32_APIC_BASE stay)
+ * and the APIC waits for a STARTUP IPI. Returns false, changing nothing,
+ * when IA32_APIC_BASE has the APIC disabled: it receives no IPIs then.
+ */
+bool vlapic_receive_init(struct vlapic *l);
+
+/*
+ * A STARTUP IPI arrives: true, once, if an INIT put the APIC in wait-for-SIPI
+ * (the caller then starts the vCPU); a SIPI at any other time is ignored, as
+ * on hardware. Safe against other CPUs sending at the same time.
+ */
+bool vlapic_receive_sipi(struct vlapic *l);
 
 #endif

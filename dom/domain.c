@@ -1,6 +1,6 @@
 /*
  * Domain lifecycle: the domain table, creation from a config section and its
- * loaded files, secondary vCPU start-up, and destruction. Every frame a
+ * loaded files, secondary vCPU start-up by hypercall, and destruction. Every frame a
  * domain takes (guest RAM, EPT tables, bitmaps, vCPU and VMCS pages, the
  * domain structure itself) is counted in frames_used, and destruction checks
  * that the count returns to zero.
@@ -226,10 +226,6 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		why = "guest RAM too small for the ACPI tables";
 		goto fail;
 	}
-	if (vcpus > 1 && d->boot_entry.mode != ENTRY_LONG64) {
-		why = "several vCPUs need a Hinoki ELF64 kernel (HC_VCPU_UP starts them)";
-		goto fail;
-	}
 	for (uint32_t i = 0; i < vcpus; i++) {
 		if (!make_vcpu(d, i, &d->boot_entry)) {
 			why = "not enough free memory for its vCPUs";
@@ -249,6 +245,11 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	domain_update_fastpath(d);
 	if (cfg->trace && exit_trace_enable(d, 1))
 		log_warn("domain %s: no memory for its exit trace; not tracing\n", d->name);
+	/*
+	 * Secondary vCPUs stay offline until the guest starts them: HC_VCPU_UP
+	 * (ELF64 kernels), or INIT and STARTUP IPIs through the local APIC as
+	 * on a PC (any kernel; vmx/inject.c).
+	 */
 	for (uint32_t i = 0; i < d->nvcpus; i++)
 		sched_add_vcpu(d->vcpus[i], i == 0 ? VCPU_RUNNABLE : VCPU_OFFLINE);
 	return d;

@@ -110,3 +110,6 @@ guests: $(GUEST_TARGETS)
 # The PC platform as kvm-unit-tests' start-up uses it (docs/platform.md).
 $(eval $(call multiboot_guest,kvmplat))
 guests: $(GUEST_TARGETS)
+# Secondary vCPUs started by INIT and STARTUP IPIs (docs/platform-apic.md).
+$(eval $(call multiboot_guest,smpboot))
+guests: $(GUEST_TARGETS)

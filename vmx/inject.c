@@ -11,16 +11,21 @@
  *
  * The exit stub's fast path resumes the guest without C: it must fall back
  * to C while v->irq_pending is set, which this file keeps accurate.
+ *
+ * INIT and STARTUP IPIs are routed here too: they start secondary vCPUs the
+ * way firmware and kernels start processors (docs/platform-apic.md).
  */
 #include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/vmx_ctrl.h"
 #include "hw/vmx_exit.h"
+#include "lib/log.h"
 #include "lib/x86.h"
 #include "sched/sched.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/inject.h"
+#include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
 /* Guest interruptibility state ("Guest Non-Register State"). */
@@ -73,6 +78,33 @@ bool vcpu_deliver_ipi(struct vcpu *target, unsigned vector)
 	return true;
 }
 
+/*
+ * INIT to a vCPU that has not started (or has only had an INIT) leaves it
+ * waiting for a SIPI. A vCPU that runs is not reset: the guest state of a
+ * vCPU another CPU may be running cannot be replaced from here, so the INIT
+ * is refused with a note and the vCPU runs on.
+ */
+static void deliver_init(struct vcpu *from, struct vcpu *t)
+{
+	if (t->state != VCPU_OFFLINE) {
+		log_info("domain %s: vCPU %u sent INIT to running vCPU %u: ignored (no reset of a running vCPU)\n",
+		         t->dom->name, from->id, t->id);
+		return;
+	}
+	vlapic_receive_init(&t->vlapic);
+}
+
+/* SIPI to a vCPU waiting after INIT starts it in real mode; to any other it is ignored. */
+static void deliver_sipi(struct vcpu *t, uint8_t vector)
+{
+	if (t->state != VCPU_OFFLINE || !vlapic_receive_sipi(&t->vlapic))
+		return;
+	struct guest_entry e;
+	vmcs_real_mode_entry(&e, vector);
+	e.format = t->dom->boot_entry.format;
+	sched_start_vcpu(t, &e);   /* -HC_EBUSY only if another start won the race: nothing to do */
+}
+
 static void route(struct vcpu *v)
 {
 	struct vlapic_route r;
@@ -81,10 +113,22 @@ static void route(struct vcpu *v)
 	struct domain *d = v->dom;
 	for (unsigned i = 0; i < d->nvcpus; i++) {
 		struct vcpu *t = d->vcpus[i];
-		if (t == v || t->state == VCPU_OFFLINE)
+		if (t == v)
 			continue;
-		if (r.dest == LAPIC_DEST_ALL || r.dest == (uint8_t)(t->vlapic.id >> APIC_ID_SHIFT))
-			vcpu_deliver_ipi(t, r.vector);
+		if (r.dest != LAPIC_DEST_ALL && r.dest != (uint8_t)(t->vlapic.id >> APIC_ID_SHIFT))
+			continue;
+		switch (r.mode) {
+		case LAPIC_ROUTE_INIT:
+			deliver_init(v, t);
+			break;
+		case LAPIC_ROUTE_STARTUP:
+			deliver_sipi(t, r.vector);
+			break;
+		default:
+			if (t->state != VCPU_OFFLINE)
+				vcpu_deliver_ipi(t, r.vector);
+			break;
+		}
 	}
 }
 

@@ -21,7 +21,7 @@ enum gpr {
 };
 
 enum vcpu_state {
-	VCPU_OFFLINE,     /* not started yet (secondary vCPUs wait for HC_VCPU_UP) */
+	VCPU_OFFLINE,     /* not started yet (secondary vCPUs wait for HC_VCPU_UP or INIT/SIPI) */
 	VCPU_RUNNABLE,
 	VCPU_BLOCKED,     /* HLT: waits for its timer or an event */
 };

@@ -10,6 +10,7 @@
 #include "hw/msr.h"
 #include "hw/segment.h"
 #include "hw/vmx_ctrl.h"
+#include "lib/string.h"
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "vmx/caps.h"
@@ -85,9 +86,18 @@ static void setup_host(struct pcpu *cpu)
 	vmcs_writenat(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
 }
 
-struct seg { uint16_t sel; uint32_t ar; };
+struct seg { uint16_t sel; uint32_t ar; uint64_t base; uint32_t limit; };
 
-static void write_segments(struct seg cs, struct seg data)
+#define FLAT_LIMIT   0xffffffffu
+#define REAL_LIMIT   0xffffu        /* segments, GDTR, IDTR and TR after INIT */
+#define REAL_SEG_SHIFT 4            /* real-mode base = selector << 4 */
+#define TSS_LIMIT    0xffu
+#define DR7_RESET    0x400u
+#define PAT_RESET    0x0007040600070406ULL   /* the architectural reset value */
+/* CR0 after INIT: CD and NW set, ET set ("IA-32 Processor States Following Power-up, Reset, or INIT"). */
+#define CR0_INIT     (CR0_CD | CR0_NW | CR0_ET)
+
+static void write_segments(struct seg cs, struct seg data, uint32_t tr_limit)
 {
 	static const struct { uint32_t sel, base, limit, ar; } f[] = {
 		{ VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR_BYTES },
@@ -98,19 +108,23 @@ static void write_segments(struct seg cs, struct seg data)
 	};
 	for (unsigned i = 0; i < sizeof f / sizeof f[0]; i++) {
 		vmcs_write_checked(f[i].sel, data.sel);
-		vmcs_write_checked(f[i].base, 0);
-		vmcs_write_checked(f[i].limit, 0xffffffff);
+		vmcs_write_checked(f[i].base, data.base);
+		vmcs_write_checked(f[i].limit, data.limit);
 		vmcs_write_checked(f[i].ar, data.ar);
 	}
 	vmcs_write16(VMCS_GUEST_CS_SELECTOR, cs.sel);
-	vmcs_writenat(VMCS_GUEST_CS_BASE, 0);
-	vmcs_write32(VMCS_GUEST_CS_LIMIT, 0xffffffff);
+	vmcs_writenat(VMCS_GUEST_CS_BASE, cs.base);
+	vmcs_write32(VMCS_GUEST_CS_LIMIT, cs.limit);
 	vmcs_write32(VMCS_GUEST_CS_AR_BYTES, cs.ar);
 
-	/* A usable busy TSS and an unusable LDTR are what the entry checks require. */
+	/*
+	 * A usable busy TSS and an unusable LDTR are what the entry checks
+	 * require ("Checks on Guest Segment Registers": outside IA-32e mode a
+	 * 32-bit busy TSS, type 11, is allowed too, and is INIT's value).
+	 */
 	vmcs_write16(VMCS_GUEST_TR_SELECTOR, 0);
 	vmcs_writenat(VMCS_GUEST_TR_BASE, 0);
-	vmcs_write32(VMCS_GUEST_TR_LIMIT, 0xff);
+	vmcs_write32(VMCS_GUEST_TR_LIMIT, tr_limit);
 	vmcs_write32(VMCS_GUEST_TR_AR_BYTES, AR_TYPE(SEG_TYPE_TSS64_BUSY) | AR_P);
 	vmcs_write16(VMCS_GUEST_LDTR_SELECTOR, 0);
 	vmcs_writenat(VMCS_GUEST_LDTR_BASE, 0);
@@ -121,20 +135,35 @@ static void write_segments(struct seg cs, struct seg data)
 static void setup_guest(struct vcpu *v, const struct guest_entry *e)
 {
 	const uint32_t data_ar = AR_TYPE(SEG_TYPE_DATA_RW_A) | AR_S | AR_P | AR_DB | AR_G;
-	uint64_t cr0, cr4, efer;
+	uint64_t cr0, cr4 = 0, efer = 0;
+	uint64_t idt_limit = 0;
 
 	if (e->mode == ENTRY_LONG64) {
-		write_segments((struct seg){ e->code_sel, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_L | AR_G },
-		               (struct seg){ e->data_sel, data_ar });
+		write_segments((struct seg){ e->code_sel, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_L | AR_G,
+		                             0, FLAT_LIMIT },
+		               (struct seg){ e->data_sel, data_ar, 0, FLAT_LIMIT }, TSS_LIMIT);
 		cr0 = CR0_PE | CR0_PG | CR0_ET | CR0_NE;
 		cr4 = CR4_PAE;
 		efer = EFER_LME | EFER_LMA;
+	} else if (e->mode == ENTRY_REAL16) {
+		/*
+		 * The state INIT and a SIPI leave: 16-bit segments of 64 KiB, CS at
+		 * the SIPI page, PE and PG clear (unrestricted guest allows that;
+		 * SS.DPL must then be 0), the IVT at 0. Only the real CR0 has the
+		 * bits VMX forces; the shadow shows INIT's value.
+		 */
+		write_segments((struct seg){ e->code_sel, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P,
+		                             (uint64_t)e->code_sel << REAL_SEG_SHIFT, REAL_LIMIT },
+		               (struct seg){ 0, AR_TYPE(SEG_TYPE_DATA_RW_A) | AR_S | AR_P, 0, REAL_LIMIT }, REAL_LIMIT);
+		cr0 = CR0_INIT;
+		idt_limit = REAL_LIMIT;
+		memset(v->gpr, 0, sizeof v->gpr);
+		v->cr2 = 0;
 	} else {
-		write_segments((struct seg){ e->code_sel, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_DB | AR_G },
-		               (struct seg){ e->data_sel, data_ar });
+		write_segments((struct seg){ e->code_sel, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_DB | AR_G,
+		                             0, FLAT_LIMIT },
+		               (struct seg){ e->data_sel, data_ar, 0, FLAT_LIMIT }, TSS_LIMIT);
 		cr0 = CR0_PE | CR0_ET | CR0_NE;
-		cr4 = 0;
-		efer = 0;
 	}
 	vmcs_writenat(VMCS_GUEST_CR0, guest_cr0_real(cr0));
 	vmcs_writenat(VMCS_CR0_READ_SHADOW, cr0);
@@ -143,13 +172,13 @@ static void setup_guest(struct vcpu *v, const struct guest_entry *e)
 	vmcs_writenat(VMCS_GUEST_CR3, e->cr3);
 	vmcs_write64(VMCS_GUEST_IA32_EFER, efer);
 	if (vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT)
-		vmcs_write64(VMCS_GUEST_IA32_PAT, 0x0007040600070406ULL);   /* the architectural reset value */
+		vmcs_write64(VMCS_GUEST_IA32_PAT, PAT_RESET);
 
 	vmcs_writenat(VMCS_GUEST_GDTR_BASE, e->gdt_base);
 	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, e->gdt_limit);
 	vmcs_writenat(VMCS_GUEST_IDTR_BASE, 0);
-	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, 0);
-	vmcs_writenat(VMCS_GUEST_DR7, 0x400);
+	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, (uint32_t)idt_limit);
+	vmcs_writenat(VMCS_GUEST_DR7, DR7_RESET);
 	vmcs_writenat(VMCS_GUEST_RSP, e->rsp);
 	vmcs_writenat(VMCS_GUEST_RIP, e->rip);
 	vmcs_writenat(VMCS_GUEST_RFLAGS, RFLAGS_FIXED);
@@ -166,6 +195,14 @@ static void setup_guest(struct vcpu *v, const struct guest_entry *e)
 	v->gpr[GPR_RBX] = e->rbx;
 	v->gpr[GPR_RDI] = e->rdi;
 	v->gpr[GPR_RSI] = e->rsi;
+}
+
+void vmcs_real_mode_entry(struct guest_entry *e, uint8_t sipi_vector)
+{
+	memset(e, 0, sizeof *e);
+	e->mode = ENTRY_REAL16;
+	e->code_sel = (uint16_t)(sipi_vector << SIPI_VECTOR_SHIFT);
+	e->gdt_limit = REAL_LIMIT;
 }
 
 int vmcs_setup(struct vcpu *v, struct pcpu *cpu, const struct guest_entry *e)

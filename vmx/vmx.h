@@ -21,6 +21,13 @@ void vmcs_load(struct vcpu *v);
 void vmcs_enter_cpu(struct vcpu *v, struct pcpu *cpu);
 /* Replace a cleared (not running) VMCS's guest state with e's; the caller's VMCS stays current. */
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e);
+/*
+ * The entry state a STARTUP IPI with `sipi_vector` gives a vCPU waiting
+ * after INIT: real mode at CS:IP = (vector << 8):0 (SDM "MP Initialization
+ * Protocol Algorithm"). vmcs_reset_guest then puts it into the VMCS.
+ */
+#define SIPI_VECTOR_SHIFT 8
+void vmcs_real_mode_entry(struct guest_entry *e, uint8_t sipi_vector);
 /* Print the VMCS grouped by area (after a failed entry or a fatal exit). */
 void vmcs_dump(void);
 /* VM-instruction error number -> the SDM's text. */

@@ -5,7 +5,7 @@
  * divider, misaligned and narrow accesses, IA32_APIC_BASE's enable toggle and
  * refusals; and the interrupt logic: self-IPIs and routed IPIs, IRR/ISR and
  * the processor priority, EOI, the timer firing one-shot and periodic,
- * masked and software-disabled.
+ * masked and software-disabled; INIT and STARTUP IPIs routed and received.
  */
 #include <string.h>
 
@@ -242,10 +242,103 @@ static void test_route(void)
 	wr(APIC_REG_ICR_LOW, 0x00000048);
 	CHECK(vlapic_take_route(&l, &r));
 	CHECK_EQ(vlapic_pending_vector(&l), 0x48);
-	/* INIT goes nowhere */
+	/* a fixed route says so */
 	wr(APIC_REG_ICR_HIGH, 3u << 24);
-	wr(APIC_REG_ICR_LOW, APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT);
+	wr(APIC_REG_ICR_LOW, 0x00000049);
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(r.mode, LAPIC_ROUTE_FIXED);
+}
+
+/* INIT and SIPI leave the sending APIC as routes; never to itself. */
+static void test_route_init_sipi(void)
+{
+	struct vlapic_route r;
+	vlapic_init(&l, 0, true);
+	/* INIT assert to APIC 1 */
+	wr(APIC_REG_ICR_HIGH, 1u << 24);
+	wr(APIC_REG_ICR_LOW, APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT | APIC_ICR_TRIGGER_LEVEL);
+	CHECK(l.attention & LAPIC_ATTN_ROUTE);
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(r.mode, LAPIC_ROUTE_INIT);
+	CHECK_EQ(r.dest, 1);
+	/* INIT level de-assert: recorded, sent nowhere */
+	wr(APIC_REG_ICR_LOW, APIC_ICR_DM_INIT | APIC_ICR_TRIGGER_LEVEL);
 	CHECK(!vlapic_take_route(&l, &r));
+	CHECK_EQ(l.ipi.init, 2);
+	/* SIPI with vector 0x08 to APIC 1 */
+	wr(APIC_REG_ICR_LOW, APIC_ICR_DM_STARTUP | 0x08);
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(r.mode, LAPIC_ROUTE_STARTUP);
+	CHECK_EQ(r.vector, 0x08);
+	CHECK_EQ(r.dest, 1);
+	CHECK_EQ(l.ipi.startup, 1);
+	/* all excluding self, and all including self: the others only */
+	wr(APIC_REG_ICR_LOW, 0x000c0000 | APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT);
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(r.mode, LAPIC_ROUTE_INIT);
+	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	wr(APIC_REG_ICR_LOW, 0x00080000 | APIC_ICR_DM_STARTUP | 0x10);
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(r.mode, LAPIC_ROUTE_STARTUP);
+	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	CHECK_EQ(r.vector, 0x10);
+	/* to itself (shorthand or its own ID), or a logical destination: nothing */
+	wr(APIC_REG_ICR_LOW, 0x00040000 | APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT);
+	CHECK(!vlapic_take_route(&l, &r));
+	wr(APIC_REG_ICR_HIGH, 0);
+	wr(APIC_REG_ICR_LOW, APIC_ICR_DM_STARTUP | 0x08);
+	CHECK(!vlapic_take_route(&l, &r));
+	wr(APIC_REG_ICR_HIGH, 1u << 24);
+	wr(APIC_REG_ICR_LOW, (1u << 11) | APIC_ICR_DM_STARTUP | 0x08);
+	CHECK(!vlapic_take_route(&l, &r));
+	/* broadcast destination 0xff: the others */
+	wr(APIC_REG_ICR_HIGH, 0xffu << 24);
+	wr(APIC_REG_ICR_LOW, APIC_ICR_DM_STARTUP | 0x08);
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	/* none of it touched the sender's own interrupt state */
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	CHECK(!l.wait_sipi);
+}
+
+/* The receiving side: INIT resets and arms wait-for-SIPI; one SIPI takes it. */
+static void test_receive_init_sipi(void)
+{
+	vlapic_init(&l, 1, false);
+	/* a SIPI without INIT first is ignored */
+	CHECK(!vlapic_receive_sipi(&l));
+	wr(APIC_REG_SVR, SVR_ON);
+	wr(LAPIC_REG_TPR, 0x20);
+	wr(APIC_REG_LVT_TIMER, 0x30);
+	CHECK(vlapic_accept(&l, 0x50));
+	CHECK(vlapic_receive_init(&l));
+	/* registers back at power-up; ID and base kept */
+	CHECK_EQ(rd(APIC_REG_ID), 1u << 24);
+	CHECK_EQ(l.apic_base, 0xfee00000ULL | APIC_BASE_ENABLE);
+	CHECK_EQ(rd(APIC_REG_SVR), 0xff);
+	CHECK_EQ(rd(LAPIC_REG_TPR), 0);
+	CHECK_EQ(rd(APIC_REG_LVT_TIMER), APIC_LVT_MASKED);
+	CHECK_EQ(rd(LAPIC_REG_IRR0 + 0x20), 0);
+	CHECK_EQ(vlapic_pending_vector(&l), -1);
+	/* the first SIPI starts it, a second is ignored */
+	CHECK(vlapic_receive_sipi(&l));
+	CHECK(!vlapic_receive_sipi(&l));
+	/* INIT, INIT, SIPI: still one start */
+	CHECK(vlapic_receive_init(&l));
+	CHECK(vlapic_receive_init(&l));
+	CHECK(vlapic_receive_sipi(&l));
+	CHECK(!vlapic_receive_sipi(&l));
+	/* a hardware-disabled APIC receives neither */
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL), 0);
+	CHECK(!vlapic_receive_init(&l));
+	CHECK(!l.wait_sipi);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE), 0);
+	CHECK(vlapic_receive_init(&l));
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL), 0);
+	CHECK(!vlapic_receive_sipi(&l));
+	/* and forgets the INIT: enabled again, a SIPI alone starts nothing */
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE), 0);
+	CHECK(!vlapic_receive_sipi(&l));
 }
 
 static void test_priority_and_eoi(void)
@@ -417,6 +510,8 @@ int main(void)
 	RUN(test_apic_base);
 	RUN(test_self_ipi);
 	RUN(test_route);
+	RUN(test_route_init_sipi);
+	RUN(test_receive_init_sipi);
 	RUN(test_priority_and_eoi);
 	RUN(test_timer_fires);
 	return CHECK_EXIT();

@@ -1,0 +1,162 @@
+/*
+ * smpboot: a Multiboot 1 kernel that starts its second vCPU the way PC
+ * kernels (and kvm-unit-tests' x86 start-up) start processors: it copies a
+ * 16-bit trampoline (header.asm) below 1 MiB, sends APIC ID 1 an INIT (with
+ * the de-assert old APICs wanted) and a STARTUP IPI through the xAPIC's ICR,
+ * polling delivery status after each write, and waits for the trampoline's
+ * magic. Then it checks the rules a running processor follows: another SIPI
+ * does not restart it, an INIT (here to all but itself) does not stop it.
+ * One "smpboot: ..." line per step; exit code 0 through port 0xf4 when all
+ * held, which ends the domain with both vCPUs.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exit.h"
+#include "fmt.h"
+#include "mem.h"
+#include "multiboot.h"
+#include "serial.h"
+
+#define TAG "smpboot: "
+
+/*
+ * The trampoline's page: the Multiboot loader's stack area, unused once
+ * mbentry has its own stack (docs/boot-protocol.md), page-aligned as a
+ * SIPI vector requires.
+ */
+#define SIPI_PAGE        0x8000u
+#define PAGE_SHIFT       12
+#define SIPI_VECTOR      (SIPI_PAGE >> PAGE_SHIFT)
+
+/* xAPIC registers (SDM "Local APIC Register Address Map") and ICR fields. */
+#define APIC_BASE        0xfee00000u
+#define APIC_ID          0x020
+#define APIC_ICR_LO      0x300
+#define APIC_ICR_HI      0x310
+#define APIC_ID_SHIFT    24
+#define ICR_DM_INIT      (5u << 8)
+#define ICR_DM_STARTUP   (6u << 8)
+#define ICR_PENDING      (1u << 12)
+#define ICR_LEVEL_ASSERT (1u << 14)
+#define ICR_TRIGGER_LEVEL (1u << 15)
+#define ICR_ALL_BUT_SELF (3u << 18)
+#define ICR_INIT_ASSERT   (ICR_DM_INIT | ICR_LEVEL_ASSERT | ICR_TRIGGER_LEVEL)
+#define ICR_INIT_DEASSERT (ICR_DM_INIT | ICR_TRIGGER_LEVEL)
+
+#define AP_ID            1u
+#define AP_MAGIC         0x50a11e5eu   /* header.asm writes it */
+#define WAIT_SPINS       50000000u     /* give up on the AP after this many polls */
+#define QUIET_SPINS      200000u       /* how long a wrong restart has to show */
+#define ICR_POLLS        1000000u
+
+extern const char sipi_start[], sipi_end[], sipi_apic_id[], sipi_magic[], sipi_spins[];
+
+int mb_main(uint32_t magic, const struct multiboot_info *mbi);
+
+static unsigned failures;
+
+__attribute__((format(printf, 1, 2)))
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	failures++;
+	gprintf(TAG "CHECK FAILED: ");
+	va_start(ap, fmt);
+	gvprintf(fmt, ap);
+	va_end(ap);
+	gprintf("\n");
+}
+
+static volatile uint32_t *apic(uint32_t off) { return (volatile uint32_t *)(uintptr_t)(APIC_BASE + off); }
+
+/* A trampoline variable where the AP sees it: in the copy, not the image. */
+static volatile uint32_t *ap_var(const char *sym)
+{
+	return (volatile uint32_t *)(uintptr_t)(SIPI_PAGE + (uint32_t)(sym - sipi_start));
+}
+
+static void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+
+/* Send an IPI and wait, as kvm-unit-tests does, for the ICR to read idle. */
+static void send_ipi(uint32_t dest, uint32_t icr)
+{
+	*apic(APIC_ICR_HI) = dest << APIC_ID_SHIFT;
+	*apic(APIC_ICR_LO) = icr;
+	for (uint32_t i = 0; *apic(APIC_ICR_LO) & ICR_PENDING; i++) {
+		if (i == ICR_POLLS) {
+			fail("ICR 0x%x still pending", icr);
+			return;
+		}
+		cpu_relax();
+	}
+}
+
+static bool wait_magic(uint32_t spins)
+{
+	for (uint32_t i = 0; i < spins; i++) {
+		if (*ap_var(sipi_magic) == AP_MAGIC)
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+/* The AP's spin count moves on: it is running, not reset or halted. */
+static bool ap_spinning(void)
+{
+	uint32_t before = *ap_var(sipi_spins);
+	for (uint32_t i = 0; i < WAIT_SPINS; i++) {
+		if (*ap_var(sipi_spins) != before)
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+int mb_main(uint32_t magic, const struct multiboot_info *mbi)
+{
+	(void)mbi;
+	serial_init();
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		fail("boot magic 0x%x", magic);
+	gprintf(TAG "bsp apic id %u\n", *apic(APIC_ID) >> APIC_ID_SHIFT);
+
+	memcpy((void *)(uintptr_t)SIPI_PAGE, sipi_start, (size_t)(sipi_end - sipi_start));
+	send_ipi(AP_ID, ICR_INIT_ASSERT);
+	send_ipi(AP_ID, ICR_INIT_DEASSERT);
+	if (wait_magic(QUIET_SPINS))
+		fail("the AP ran after INIT alone");
+	gprintf(TAG "INIT sent, AP waits\n");
+
+	send_ipi(AP_ID, ICR_DM_STARTUP | SIPI_VECTOR);
+	if (!wait_magic(WAIT_SPINS)) {
+		fail("no AP after INIT and SIPI with vector 0x%x", SIPI_VECTOR);
+		return 1;
+	}
+	uint32_t id = *ap_var(sipi_apic_id);
+	if (id != AP_ID)
+		fail("the AP's CPUID APIC ID is %u, not %u", id, AP_ID);
+	gprintf(TAG "AP %u alive\n", id);
+
+	/* A second SIPI, as the MP start-up algorithm sends: ignored by a running processor. */
+	*ap_var(sipi_magic) = 0;
+	send_ipi(AP_ID, ICR_DM_STARTUP | SIPI_VECTOR);
+	if (wait_magic(QUIET_SPINS))
+		fail("a SIPI restarted the running AP");
+	else if (!ap_spinning())
+		fail("the AP stopped after a second SIPI");
+	else
+		gprintf(TAG "second SIPI ignored, AP runs on\n");
+
+	/* INIT to all but self reaches the running AP; it is refused there and the AP runs on. */
+	send_ipi(0, ICR_INIT_ASSERT | ICR_ALL_BUT_SELF);
+	if (!ap_spinning())
+		fail("the AP stopped after INIT while running");
+	else
+		gprintf(TAG "INIT to running AP refused, AP runs on\n");
+
+	gprintf(TAG "%s\n", failures ? "checks failed" : "all checks passed");
+	return failures ? 1 : 0;
+}
