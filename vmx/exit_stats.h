@@ -45,14 +45,14 @@ void exit_stats_record_sub(struct exit_stats *s, uint32_t reason, uint32_t key, 
  */
 static inline void exit_stats_record(struct exit_stats *s, uint32_t reason, uint32_t key, uint64_t cycles)
 {
-	struct exit_stat *e = &s->reason[reason];
+	struct exit_stat *__restrict e = &s->reason[reason];
 	e->count++;
 #ifndef HINOKI_NO_EXIT_STATS
 	e->cycles += cycles;
-	if (cycles < e->min)
-		e->min = cycles;
-	if (cycles > e->max)
-		e->max = cycles;
+	/* Branch-free min/max: the compiler makes conditional moves of these. */
+	uint64_t lo = e->min, hi = e->max;
+	e->min = cycles < lo ? cycles : lo;
+	e->max = cycles > hi ? cycles : hi;
 	unsigned b = 63u - (unsigned)__builtin_clzll(cycles | 1);
 	e->hist[b < EXIT_HIST_BUCKETS ? b : EXIT_HIST_BUCKETS - 1]++;
 	if (key != EXIT_NO_KEY)
