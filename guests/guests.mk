@@ -15,7 +15,7 @@ GUEST_CFLAGS64 := $(GUEST_CFLAGS) -m64
 GUEST_CFLAGS32 := $(GUEST_CFLAGS) -m32 -march=i686
 GUEST_LDFLAGS  := -nostdlib -static -z noexecstack --fatal-warnings -Lguests/lib
 
-GUEST_LIB_C := guests/lib/fmt.c guests/lib/serial.c guests/lib/mem.c guests/lib/exit.c
+GUEST_LIB_C := guests/lib/fmt.c guests/lib/serial.c guests/lib/mem.c guests/lib/exit.c guests/lib/check.c
 # Hinoki ELF64 guests: start64 (loads the IDT, calls guest_main), the
 # hypercall gate, the exception stubs, the XMM load/store helpers and the
 # local APIC interrupt gates (irq.h).

@@ -8,6 +8,7 @@
  * line it first checks that its XMM registers survive hypercall yields to
  * the domains beside it.
  */
+#include "check.h"
 #include "guest.h"
 
 #define TAG "hello: "
@@ -23,23 +24,8 @@
 #define XMM_SEED_BASE       0x80                /* plus the domain id; traps uses 0x10 */
 #define XMM_YIELDS          8
 
-static unsigned failures;
-
 /* Must be zero at entry: the loader zero-fills the bss part of a segment. */
 static volatile uint8_t bss_probe[256];
-
-__attribute__((format(printf, 1, 2)))
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	failures++;
-	gprintf(TAG "CHECK FAILED: ");
-	va_start(ap, fmt);
-	gvprintf(fmt, ap);
-	va_end(ap);
-	gprintf("\n");
-}
 
 static bool check_bootinfo(const struct hinoki_bootinfo *bi)
 {
@@ -217,10 +203,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	check_hypercalls(bi, bi_ok);
 	check_ports();
 
-	if (failures == 0)
-		gprintf(TAG "all checks passed\n");
-	else
-		gprintf(TAG "%u checks failed\n", failures);
-	gprintf(TAG "exit code %d\n", failures ? 1 : 0);
-	return failures ? 1 : 0;
+	int code = check_summary(TAG);
+	gprintf(TAG "exit code %d\n", code);
+	return code;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "check.h"
 #include "exit.h"
 #include "fmt.h"
 #include "hw/acpi.h"
@@ -53,21 +54,6 @@
 #define KIB             1024u
 
 int mb_main(uint32_t magic, const struct multiboot_info *mbi);
-
-static unsigned failures;
-
-__attribute__((format(printf, 1, 2)))
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	failures++;
-	gprintf(TAG "CHECK FAILED: ");
-	va_start(ap, fmt);
-	gvprintf(fmt, ap);
-	va_end(ap);
-	gprintf("\n");
-}
 
 static inline uint64_t rdtsc(void)
 {
@@ -391,9 +377,5 @@ int mb_main(uint32_t magic, const struct multiboot_info *mbi)
 	}
 	check_pic();
 
-	if (failures == 0)
-		gprintf(TAG "all checks passed\n");
-	else
-		gprintf(TAG "%u checks failed\n", failures);
-	kut_exit(failures ? 1 : 0);
+	kut_exit(check_summary(TAG));
 }

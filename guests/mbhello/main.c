@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "check.h"
 #include "exit.h"
 #include "fmt.h"
 #include "io.h"
@@ -23,23 +24,12 @@ extern char __image_start[], __bss_end[];
 
 int mb_main(uint32_t magic, const struct multiboot_info *mbi);
 
-static unsigned failures;
-
 /* Must be zero at entry: the loader zero-fills bss. */
 static volatile uint8_t bss_probe[256];
 
-__attribute__((format(printf, 1, 2)))
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	failures++;
-	gprintf("%s: CHECK FAILED: ", mb_guest_name);
-	va_start(ap, fmt);
-	gvprintf(fmt, ap);
-	va_end(ap);
-	gprintf("\n");
-}
+/* "mbhello: " or "mbaout: ": the same program under two names. */
+static char tag[24];
+#define TAG tag
 
 static void report_mmap(const struct multiboot_info *mbi)
 {
@@ -70,6 +60,7 @@ static void report_mmap(const struct multiboot_info *mbi)
 int mb_main(uint32_t magic, const struct multiboot_info *mbi)
 {
 	serial_init();
+	gsnprintf(tag, sizeof tag, "%s: ", mb_guest_name);
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
 		fail("magic 0x%x, expected 0x%x", magic, MULTIBOOT_BOOTLOADER_MAGIC);
 		gprintf("%s: exit code 1\n", mb_guest_name);
@@ -110,10 +101,7 @@ int mb_main(uint32_t magic, const struct multiboot_info *mbi)
 		}
 	}
 
-	if (failures == 0)
-		gprintf("%s: all checks passed\n", mb_guest_name);
-	else
-		gprintf("%s: %u checks failed\n", mb_guest_name, failures);
-	gprintf("%s: exit code %d\n", mb_guest_name, failures ? 1 : 0);
-	return failures ? 1 : 0;
+	int code = check_summary(TAG);
+	gprintf("%s: exit code %d\n", mb_guest_name, code);
+	return code;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "check.h"
 #include "exit.h"
 #include "fmt.h"
 #include "mem.h"
@@ -53,21 +54,6 @@
 extern const char sipi_start[], sipi_end[], sipi_apic_id[], sipi_magic[], sipi_spins[];
 
 int mb_main(uint32_t magic, const struct multiboot_info *mbi);
-
-static unsigned failures;
-
-__attribute__((format(printf, 1, 2)))
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	failures++;
-	gprintf(TAG "CHECK FAILED: ");
-	va_start(ap, fmt);
-	gvprintf(fmt, ap);
-	va_end(ap);
-	gprintf("\n");
-}
 
 static volatile uint32_t *apic(uint32_t off) { return (volatile uint32_t *)(uintptr_t)(APIC_BASE + off); }
 
@@ -157,6 +143,5 @@ int mb_main(uint32_t magic, const struct multiboot_info *mbi)
 	else
 		gprintf(TAG "INIT to running AP refused, AP runs on\n");
 
-	gprintf(TAG "%s\n", failures ? "checks failed" : "all checks passed");
-	return failures ? 1 : 0;
+	return check_summary(TAG);
 }

@@ -10,6 +10,7 @@
  * it: the handler must report the fault at that label, and the guest resumes
  * after the instruction's length, taken from the same bytes.
  */
+#include "check.h"
 #include "guest.h"
 #include "traps.h"
 
@@ -18,20 +19,6 @@
 #define APIC_BASE_ADDR_MASK  0x000ffffffffff000ULL
 #define XMM_SEED             0x10
 #define XMM_YIELDS           8
-
-static unsigned failures;
-
-void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	failures++;
-	gprintf(TAG "CHECK FAILED: ");
-	va_start(ap, fmt);
-	gvprintf(fmt, ap);
-	va_end(ap);
-	gprintf("\n");
-}
 
 /* The registers a probed instruction reads or writes. */
 struct probe_regs {
@@ -292,10 +279,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	check_cpuid();
 	check_apic();
 
-	if (failures == 0)
-		gprintf(TAG "all checks passed\n");
-	else
-		gprintf(TAG "%u checks failed\n", failures);
-	gprintf(TAG "exit code %d\n", failures ? 1 : 0);
-	return failures ? 1 : 0;
+	int code = check_summary(TAG);
+	gprintf(TAG "exit code %d\n", code);
+	return code;
 }

@@ -1,6 +1,6 @@
 /*
- * What the traps guest's check files share: the failure counter's reporter
- * and the expected-#GP probe of WRMSR (main.c), and the virtual local APIC
+ * What the traps guest's check files share: its TAG for check.h's fail(),
+ * the expected-#GP probe of WRMSR (main.c), and the virtual local APIC
  * checks (apic.c).
  */
 #ifndef TRAPS_TRAPS_H
@@ -8,11 +8,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "check.h"
 
 #define TAG "traps: "
 
-/* Report one broken promise ("traps: CHECK FAILED: ..."); the guest then exits 1. */
-void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* WRMSR msr, val must raise #GP; prints "traps: WHAT -> #GP". */
 bool expect_wrmsr_gp(uint32_t msr, uint64_t val, const char *what);
 
