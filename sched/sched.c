@@ -22,7 +22,6 @@
 #include "dom/lifecycle.h"
 #include "hinoki/hypercall.h"
 #include "lib/log.h"
-#include "hw/vmx_ctrl.h"
 #include "lib/x86.h"
 #include "sched/fpu.h"
 #include "sched/sched.h"
@@ -300,11 +299,13 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 {
 	vmx_inject_pending(v);
 	/* A counting vLAPIC timer ends the guest's run early, so its interrupt is taken on time. */
-	uint64_t lapic_due = vlapic_next_deadline(&v->vlapic);
-	if (vmx_has_preemption_timer() && lapic_due && lapic_due < slice_end)
-		arm_slice(lapic_due);
-	else if (vmx_has_preemption_timer() && !(vmx_caps.exit & EXIT_CTL_SAVE_PREEMPTION_TIMER))
-		arm_slice(slice_end);
+	if (vmx_has_preemption_timer()) {
+		uint64_t lapic_due = vlapic_next_deadline(&v->vlapic);
+		if (lapic_due && lapic_due < slice_end)
+			arm_slice(lapic_due);
+		else if (!vmx_has_saved_preemption_timer())
+			arm_slice(slice_end);
+	}
 	close_exit_timing(cpu);
 	v->entry_tsc = rdtsc();
 	int rc = vmx_run(v);

@@ -128,9 +128,6 @@ int vmx_caps_negotiate(void)
 
 bool vmx_has_ept_2m(void) { return vmx_caps.ept_vpid & EPT_CAP_2MB; }
 bool vmx_has_ept_1g(void) { return vmx_caps.ept_vpid & EPT_CAP_1GB; }
-bool vmx_has_preemption_timer(void) { return vmx_caps.pin & PIN_ACTIVATE_PREEMPTION_TIMER; }
-bool vmx_has_vpid(void) { return vmx_caps.proc2 & PROC2_ENABLE_VPID; }
-bool vmx_has_interrupt_window(void) { return vmx_caps.proc_window != 0; }
 
 /*
  * The exit stub's fast path resumes without the scheduler, so the slice must
@@ -138,5 +135,5 @@ bool vmx_has_interrupt_window(void) { return vmx_caps.proc_window != 0; }
  */
 bool vmx_has_fast_path(void)
 {
-	return !vmx_has_preemption_timer() || (vmx_caps.exit & EXIT_CTL_SAVE_PREEMPTION_TIMER);
+	return !vmx_has_preemption_timer() || vmx_has_saved_preemption_timer();
 }

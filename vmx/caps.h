@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "hw/vmx_ctrl.h"
 
 struct vmx_caps {
 	uint32_t revision;
@@ -29,9 +30,11 @@ extern struct vmx_caps vmx_caps;
  */
 int vmx_caps_negotiate(void);
 
-bool vmx_has_preemption_timer(void);
-bool vmx_has_vpid(void);
-bool vmx_has_interrupt_window(void);
+/* Inline: the scheduler asks on every VM entry. */
+static inline bool vmx_has_preemption_timer(void) { return vmx_caps.pin & PIN_ACTIVATE_PREEMPTION_TIMER; }
+static inline bool vmx_has_saved_preemption_timer(void) { return vmx_caps.exit & EXIT_CTL_SAVE_PREEMPTION_TIMER; }
+static inline bool vmx_has_vpid(void) { return vmx_caps.proc2 & PROC2_ENABLE_VPID; }
+static inline bool vmx_has_interrupt_window(void) { return vmx_caps.proc_window != 0; }
 bool vmx_has_ept_2m(void);
 bool vmx_has_ept_1g(void);
 bool vmx_has_fast_path(void);
