@@ -116,6 +116,20 @@ void vcpu_inject_exception(struct vcpu *v, unsigned vector, int has_code, uint32
 	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, info);
 }
 
+/* Registers by SDM number, as qualifications and decoded instructions name them; RSP lives in the VMCS. */
+uint64_t vcpu_read_gpr(const struct vcpu *v, unsigned r)
+{
+	return r == GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP) : v->gpr[r];
+}
+
+void vcpu_write_gpr(struct vcpu *v, unsigned r, uint64_t val)
+{
+	if (r == GPR_RSP)
+		vmcs_writenat(VMCS_GUEST_RSP, val);
+	else
+		v->gpr[r] = val;
+}
+
 /* CPL is SS.DPL ("Checks on Guest Segment Registers"). */
 unsigned vcpu_cpl(void)
 {

@@ -26,6 +26,8 @@ const char *exit_reason_name(uint32_t reason);
 void vcpu_skip_insn(struct vcpu *v);
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, int has_code, uint32_t code);
 unsigned vcpu_cpl(void);
+uint64_t vcpu_read_gpr(const struct vcpu *v, unsigned r);
+void vcpu_write_gpr(struct vcpu *v, unsigned r, uint64_t val);
 
 /* Handlers, one file per exit family. */
 enum exit_action exit_cpuid(struct vcpu *v);

@@ -13,19 +13,6 @@
 #include "vmx/guest_cr.h"
 #include "vmx/vmx_ops.h"
 
-static uint64_t read_gpr(struct vcpu *v, unsigned r)
-{
-	return r == GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP) : v->gpr[r];
-}
-
-static void write_gpr(struct vcpu *v, unsigned r, uint64_t val)
-{
-	if (r == GPR_RSP)
-		vmcs_writenat(VMCS_GUEST_RSP, val);
-	else
-		v->gpr[r] = val;
-}
-
 /* Returns 0, or -1 when the value would fault on hardware (the caller injects #GP). */
 static int set_cr0(uint64_t val)
 {
@@ -67,19 +54,19 @@ enum exit_action exit_cr_access(struct vcpu *v)
 	switch (cr_qual_type(q)) {
 	case CR_ACCESS_MOV_TO:
 		if (cr == 0)
-			rc = set_cr0(read_gpr(v, gpr));
+			rc = set_cr0(vcpu_read_gpr(v, gpr));
 		else if (cr == 4)
-			rc = set_cr4(read_gpr(v, gpr));
+			rc = set_cr4(vcpu_read_gpr(v, gpr));
 		else if (cr == 3)
-			vmcs_writenat(VMCS_GUEST_CR3, read_gpr(v, gpr));
+			vmcs_writenat(VMCS_GUEST_CR3, vcpu_read_gpr(v, gpr));
 		else if (cr != 8)   /* no virtual TPR yet: CR8 writes are dropped */
 			rc = -1;
 		break;
 	case CR_ACCESS_MOV_FROM:
 		if (cr == 3)
-			write_gpr(v, gpr, vmcs_readnat(VMCS_GUEST_CR3));
+			vcpu_write_gpr(v, gpr, vmcs_readnat(VMCS_GUEST_CR3));
 		else if (cr == 8)
-			write_gpr(v, gpr, 0);
+			vcpu_write_gpr(v, gpr, 0);
 		else
 			rc = -1;
 		break;

@@ -99,21 +99,7 @@ enum exit_action exit_hlt(struct vcpu *v)
 
 /* ---- MMIO: decode the faulting instruction, let the device answer ---- */
 
-#define CR4_LA57          BIT(12)   /* 5-level paging (SDM "Control Registers") */
 #define MMIO_REPORT_BYTES 8         /* instruction bytes named when one cannot be emulated */
-
-static uint64_t gpr_get(struct vcpu *v, unsigned r)
-{
-	return r == GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP) : v->gpr[r];
-}
-
-static void gpr_set(struct vcpu *v, unsigned r, uint64_t val)
-{
-	if (r == GPR_RSP)
-		vmcs_writenat(VMCS_GUEST_RSP, val);
-	else
-		v->gpr[r] = val;
-}
 
 /* The guest's paging mode as the CPU sees it: CR0.PG, EFER.LMA, CR4.PAE/PSE/LA57. */
 static struct mmio_paging_state guest_paging(uint64_t efer)
@@ -183,10 +169,10 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct mmio_region *r
 		return mmio_stop(v, what, gpa, r, rip, "the instruction does not match the access", code, in.len);
 
 	if (in.write) {
-		dev_mmio_write(v, r, gpa, in.size, mmio_store_value(&in, in.has_imm ? 0 : gpr_get(v, in.reg)));
+		dev_mmio_write(v, r, gpa, in.size, mmio_store_value(&in, in.has_imm ? 0 : vcpu_read_gpr(v, in.reg)));
 	} else {
 		uint64_t val = dev_mmio_read(v, r, gpa, in.size);
-		gpr_set(v, in.reg, mmio_load_result(&in, gpr_get(v, in.reg), val));
+		vcpu_write_gpr(v, in.reg, mmio_load_result(&in, vcpu_read_gpr(v, in.reg), val));
 	}
 	v->exit.insn_len = in.len;
 	vcpu_skip_insn(v);

@@ -30,6 +30,7 @@
 #define CR4_VMXE       BIT(13)
 #define CR4_SMXE       BIT(14)
 #define CR4_FSGSBASE   BIT(16)
+#define CR4_LA57       BIT(12)   /* 5-level paging */
 #define CR4_PCIDE      BIT(17)
 #define CR4_OSXSAVE    BIT(18)
 
