@@ -6,35 +6,18 @@
 #include <stddef.h>
 
 #include "exit.h"
+#include "hw/segment.h"
 #include "fmt.h"
 #include "trap.h"
 
-/* 64-bit IDT gate descriptor ("IDT Gate Descriptors in IA-32e Mode"). */
-struct idt_gate {
-	uint16_t offset_lo;
-	uint16_t selector;
-	uint8_t ist;
-	uint8_t type_attr;
-	uint16_t offset_mid;
-	uint32_t offset_hi;
-	uint32_t reserved;
-} __attribute__((packed));
-
-_Static_assert(sizeof(struct idt_gate) == 16, "IA-32e gates are 16 bytes");
 _Static_assert(offsetof(struct trap_frame, vector) == 15 * 8, "trap_entry.asm pushes 15 registers");
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_entry.asm frame size");
 
-#define GATE_PRESENT        0x80
-#define GATE_TYPE_INTERRUPT 0x0e   /* 64-bit interrupt gate: IF cleared on entry */
-
-struct desc_ptr {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
+#define IDT_ENTRIES 256   /* exceptions here, interrupt gates added by irq.c */
 
 extern const uint64_t trap_stubs[TRAP_VECTORS];
 
-static struct idt_gate idt[TRAP_VECTORS] __attribute__((aligned(16)));
+static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(16)));
 static volatile unsigned resume_len;   /* 0: not armed */
 
 volatile struct trap_record trap_last;
@@ -54,20 +37,23 @@ const char *trap_name(unsigned vector)
 	return "reserved vector";
 }
 
-void trap_init(void)
+void trap_set_gate(unsigned vector, uintptr_t handler)
 {
 	uint16_t cs;
 	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
-	for (unsigned v = 0; v < TRAP_VECTORS; v++) {
-		uint64_t a = trap_stubs[v];
-		idt[v] = (struct idt_gate){
-			.offset_lo = (uint16_t)a,
-			.selector = cs,
-			.type_attr = GATE_PRESENT | GATE_TYPE_INTERRUPT,
-			.offset_mid = (uint16_t)(a >> 16),
-			.offset_hi = (uint32_t)(a >> 32),
-		};
-	}
+	idt[vector] = (struct idt_gate){
+		.offset_lo = (uint16_t)handler,
+		.selector = cs,
+		.type_attr = IDT_GATE_INTR64,   /* IF cleared on entry */
+		.offset_mid = (uint16_t)(handler >> 16),
+		.offset_hi = (uint32_t)(handler >> 32),
+	};
+}
+
+void trap_init(void)
+{
+	for (unsigned v = 0; v < TRAP_VECTORS; v++)
+		trap_set_gate(v, trap_stubs[v]);
 	struct desc_ptr p = { .limit = sizeof idt - 1, .base = (uintptr_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(p) : "memory");
 }

@@ -46,6 +46,8 @@ extern volatile struct trap_record trap_last;
 
 /* Builds the IDT (interrupt gates on the current CS) and loads it. */
 void trap_init(void);
+/* Point IDT vector at handler: a 64-bit interrupt gate on the current code segment. */
+void trap_set_gate(unsigned vector, uintptr_t handler);
 
 /*
  * Arms the handler for one exception: it is recorded and the guest resumes
