@@ -209,10 +209,11 @@ static int64_t dom_stats(struct domain *self, struct domain *d, uint64_t vcpu, u
 	const struct vcpu *v = d->vcpus[vcpu];
 	uint64_t n = 0;
 	for (unsigned r = 0; r < EXIT_REASON_COUNT && n < cap; r++) {
-		const struct exit_stat *e = &v->stats.reason[r];
-		if (!e->count)
+		if (!v->stats.reason[r].count)
 			continue;
-		out[n] = (struct hinoki_exit_stat){ r, 0, e->count, e->cycles };
+		struct exit_stat e;
+		exit_stats_total(&v->stats, r, &e);
+		out[n] = (struct hinoki_exit_stat){ r, 0, e.count, e.cycles };
 		n++;
 	}
 	return (int64_t)n;

@@ -140,7 +140,7 @@ void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
  * One vCPU's table, written under the console lock so tables from different
  * CPUs do not interleave: a row per exit reason, then a row per sub-key (I/O
  * port, MSR, hypercall, EPT page). With `exit_csv = 1` in the config the same
- * figures follow as CSV for tools (docs/exit-stats.md has the format).
+ * figures follow as CSV for tools (docs/bench.md has the format).
  */
 static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void emit(const char *fmt, ...)
@@ -172,9 +172,9 @@ static const struct exit_substat *next_sub(const struct exit_stats *st, uint32_t
 	const struct exit_substat *best = 0;
 	for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
 		const struct exit_substat *x = &st->sub[k];
-		if (x->reason != reason || (prev && x->key <= prev->key))
+		if (exit_sub_reason(x) != reason || (prev && exit_sub_key(x) <= exit_sub_key(prev)))
 			continue;
-		if (!best || x->key < best->key)
+		if (!best || exit_sub_key(x) < exit_sub_key(best))
 			best = x;
 	}
 	return best;
@@ -187,9 +187,11 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 	emit("hinoki: exit statistics for domain %s vcpu %u (TSC cycles in root mode)\n", d->name, v->id);
 	emit("  %-22s %10s %14s %8s %8s %10s\n", "reason", "count", "cycles", "avg", "min", "max");
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
-		const struct exit_stat *e = &st->reason[r];
-		if (!e->count)
+		if (!st->reason[r].count)
 			continue;
+		struct exit_stat sum;
+		const struct exit_stat *e = &sum;
+		exit_stats_total(st, r, &sum);
 		emit("  %-22s %10lu %14lu %8lu %8lu %10lu\n", exit_reason_name(r), e->count, e->cycles,
 		     e->cycles / e->count, e->min == ~0ULL ? 0 : e->min, e->max);
 		total += e->count;
@@ -197,9 +199,9 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 		/* Sub-keys in ascending order: the table is hashed, the report should not be. */
 		uint64_t keyed = 0;
 		for (const struct exit_substat *x = next_sub(st, r, 0); x; x = next_sub(st, r, x)) {
-			emit("    %-9s 0x%-9x %10lu %14lu %8lu %8lu %10lu\n", key_kind(r), x->key, x->count,
-			     x->cycles, x->cycles / x->count, x->min, x->max);
-			keyed += x->count;
+			emit("    %-9s 0x%-9x %10lu %14lu %8lu %8lu %10lu\n", key_kind(r), exit_sub_key(x), x->s.count,
+			     x->s.cycles, x->s.cycles / x->s.count, x->s.min, x->s.max);
+			keyed += x->s.count;
 		}
 		/* The exit stub's fast path (and a full key table) count exits by reason only. */
 		if (keyed && keyed < e->count)
@@ -217,18 +219,20 @@ static void print_csv(const struct domain *d, const struct vcpu *v)
 {
 	const struct exit_stats *st = &v->stats;
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
-		const struct exit_stat *e = &st->reason[r];
-		if (!e->count)
+		if (!st->reason[r].count)
 			continue;
+		struct exit_stat sum;
+		const struct exit_stat *e = &sum;
+		exit_stats_total(st, r, &sum);
 		emit("hinoki: csv,exit,%s,%u,%s,-,%lu,%lu,%lu,%lu,", d->name, v->id, exit_reason_name(r),
 		     e->count, e->cycles, e->min == ~0ULL ? 0 : e->min, e->max);
 		for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
-			emit(b + 1 < EXIT_HIST_BUCKETS ? "%u;" : "%u\n", e->hist[b]);
+			emit(b + 1 < EXIT_HIST_BUCKETS ? "%lu;" : "%lu\n", exit_stat_bucket(e, b));
 		for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
 			const struct exit_substat *x = &st->sub[k];
-			if (x->reason == r)
+			if (exit_sub_reason(x) == r)
 				emit("hinoki: csv,exit,%s,%u,%s,0x%x,%lu,%lu,%lu,%lu,-\n", d->name, v->id,
-				     exit_reason_name(r), x->key, x->count, x->cycles, x->min, x->max);
+				     exit_reason_name(r), exit_sub_key(x), x->s.count, x->s.cycles, x->s.min, x->s.max);
 		}
 	}
 	if (st->stub_calls)

@@ -60,7 +60,6 @@ void asm_offsets(void)
 	OFFSET(STAT_MIN, struct exit_stat, min);
 	OFFSET(STAT_MAX, struct exit_stat, max);
 	OFFSET(STAT_HIST, struct exit_stat, hist);
-	CONST(STAT_LAST_BUCKET, EXIT_HIST_BUCKETS - 1);
 #ifdef HINOKI_NO_EXIT_STATS
 	CONST(EXIT_STATS_FULL, 0);
 #else

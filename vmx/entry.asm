@@ -52,12 +52,8 @@ default rel
 	jbe %%not_max
 	mov [rcx + %1 + STAT_MAX], rax
 %%not_max:
-	or rax, 1                           ; BSR of 0 is undefined; 0 and 1 share bucket 0
-	bsr rax, rax
-	cmp eax, STAT_LAST_BUCKET
-	jbe %%bucket
-	mov eax, STAT_LAST_BUCKET
-%%bucket:
+	or rax, 1                           ; BSR of 0 is undefined; 0 and 1 share slot 0
+	bsr rax, rax                        ; a slot per bit: no clamp
 	inc dword [rcx + %1 + STAT_HIST + rax * 4]
 %else
 	inc qword [rcx + %1 + STAT_COUNT]

@@ -9,7 +9,7 @@ static uint64_t hist_sum(const struct exit_stat *e)
 {
 	uint64_t n = 0;
 	for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
-		n += e->hist[b];
+		n += exit_stat_bucket(e, b);
 	return n;
 }
 
@@ -41,7 +41,8 @@ static void test_histogram_buckets(void)
 	CHECK_EQ(e->hist[3], 1);
 	CHECK_EQ(e->hist[9], 1);
 	CHECK_EQ(e->hist[10], 1);
-	CHECK_EQ(e->hist[EXIT_HIST_BUCKETS - 1], 1);   /* beyond the last bucket: clamped into it */
+	CHECK_EQ(e->hist[40], 1);                                    /* recorded in its own slot */
+	CHECK_EQ(exit_stat_bucket(e, EXIT_HIST_BUCKETS - 1), 1);     /* reported in the last bucket */
 	CHECK_EQ(hist_sum(e), e->count);
 }
 
@@ -55,18 +56,47 @@ static void test_subkeys(void)
 	unsigned rows = 0;
 	for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
 		const struct exit_substat *x = &st.sub[k];
-		if (x->reason == EXIT_REASON_COUNT)
+		if (x->tag == EXIT_SUB_FREE)
 			continue;
 		rows++;
-		if (x->reason == EXIT_REASON_IO_INSTRUCTION && x->key == 0x3f8) {
-			CHECK_EQ(x->count, 10);
-			CHECK_EQ(x->cycles, 145);
-			CHECK_EQ(x->min, 10);
-			CHECK_EQ(x->max, 19);
+		if (exit_sub_reason(x) == EXIT_REASON_IO_INSTRUCTION && exit_sub_key(x) == 0x3f8) {
+			CHECK_EQ(x->s.count, 10);
+			CHECK_EQ(x->s.cycles, 145);
+			CHECK_EQ(x->s.min, 10);
+			CHECK_EQ(x->s.max, 19);
+			CHECK_EQ(hist_sum(&x->s), 10);
 		}
 	}
 	CHECK_EQ(rows, 3);
 	CHECK_EQ(st.sub_dropped, 0);
+	/* keyed exits are counted by reason, but timed only under their key */
+	CHECK_EQ(st.reason[EXIT_REASON_IO_INSTRUCTION].count, 11);
+	CHECK_EQ(st.reason[EXIT_REASON_IO_INSTRUCTION].cycles, 0);
+}
+
+/* A reason's total adds its own (unkeyed, fast-path) exits to those of its keys. */
+static void test_total(void)
+{
+	exit_stats_init(&st);
+	exit_stats_record(&st, EXIT_REASON_VMCALL, 5, 30);
+	exit_stats_record(&st, EXIT_REASON_VMCALL, 5, 50);
+	exit_stats_record(&st, EXIT_REASON_VMCALL, 9, 700);
+	exit_stats_record(&st, EXIT_REASON_VMCALL, EXIT_NO_KEY, 12);   /* as the exit stub records */
+	exit_stats_record(&st, EXIT_REASON_HLT, EXIT_NO_KEY, 3);
+	struct exit_stat t;
+	exit_stats_total(&st, EXIT_REASON_VMCALL, &t);
+	CHECK_EQ(t.count, 4);
+	CHECK_EQ(t.cycles, 792);
+	CHECK_EQ(t.min, 12);
+	CHECK_EQ(t.max, 700);
+	CHECK_EQ(hist_sum(&t), 4);
+	CHECK_EQ(exit_stat_bucket(&t, 3), 1);   /* 12 */
+	CHECK_EQ(exit_stat_bucket(&t, 4), 1);   /* 30 */
+	CHECK_EQ(exit_stat_bucket(&t, 5), 1);   /* 50 */
+	CHECK_EQ(exit_stat_bucket(&t, 9), 1);   /* 700 */
+	exit_stats_total(&st, EXIT_REASON_CPUID, &t);
+	CHECK_EQ(t.count, 0);
+	CHECK_EQ(t.cycles, 0);
 }
 
 static void test_subkey_table_full(void)
@@ -76,6 +106,12 @@ static void test_subkey_table_full(void)
 		exit_stats_record(&st, EXIT_REASON_IO_INSTRUCTION, k, 1);
 	CHECK_EQ(st.sub_dropped, 5);
 	CHECK_EQ(st.reason[EXIT_REASON_IO_INSTRUCTION].count, EXIT_SUBKEYS + 5);
+	/* the five without a slot are timed into the reason's own entry */
+	CHECK_EQ(st.reason[EXIT_REASON_IO_INSTRUCTION].cycles, 5);
+	struct exit_stat t;
+	exit_stats_total(&st, EXIT_REASON_IO_INSTRUCTION, &t);
+	CHECK_EQ(t.cycles, EXIT_SUBKEYS + 5);
+	CHECK_EQ(hist_sum(&t), EXIT_SUBKEYS + 5);
 	/* a key already in the table still counts after it filled up */
 	exit_stats_record(&st, EXIT_REASON_IO_INSTRUCTION, 3, 1);
 	CHECK_EQ(st.sub_dropped, 5);
@@ -87,5 +123,6 @@ int main(void)
 	RUN(test_histogram_buckets);
 	RUN(test_subkeys);
 	RUN(test_subkey_table_full);
+	RUN(test_total);
 	return CHECK_EXIT();
 }
