@@ -27,6 +27,8 @@ static const struct ctl_bit proc_wanted[] = {
 	{ PROC_INTERRUPT_WINDOW_EXITING, "interrupt-window exiting", false },
 	{ PROC_USE_IO_BITMAPS, "I/O bitmaps", true },
 	{ PROC_USE_MSR_BITMAPS, "MSR bitmaps", true },
+	/* IA32_TSC_ADJUST and writes of IA32_TSC move the guest's TSC (vmx/exit_msr.c). */
+	{ PROC_USE_TSC_OFFSETTING, "TSC offsetting", false },
 	{ PROC_MWAIT_EXITING, "MWAIT exiting", true },
 	{ PROC_MONITOR_EXITING, "MONITOR exiting", true },
 	{ PROC_ACTIVATE_SECONDARY_CONTROLS, "secondary controls", true },

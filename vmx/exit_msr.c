@@ -4,7 +4,9 @@
  * other MSR raises #GP in the guest, as an absent MSR does on hardware.
  * Guest-visible MSRs that VMX does not switch (STAR, LSTAR, KERNEL_GS_BASE...)
  * are refused until the scheduler saves and restores them. IA32_APIC_BASE
- * and IA32_TSC_ADJUST live in the vCPU (its virtual APIC, a stored value).
+ * lives in the vCPU's virtual APIC; IA32_TSC_ADJUST and IA32_TSC in its TSC
+ * offset, as the SDM ties them: a write of either moves the guest's TSC and
+ * the other follows ("Time-Stamp Counter Adjustment").
  */
 #include "dom/domain.h"
 #include "hw/msr.h"
@@ -36,7 +38,7 @@ enum exit_action exit_rdmsr(struct vcpu *v)
 	case MSR_IA32_SYSENTER_CS:  val = vmcs_read32(VMCS_GUEST_SYSENTER_CS); break;
 	case MSR_IA32_SYSENTER_ESP: val = vmcs_readnat(VMCS_GUEST_SYSENTER_ESP); break;
 	case MSR_IA32_SYSENTER_EIP: val = vmcs_readnat(VMCS_GUEST_SYSENTER_EIP); break;
-	case MSR_IA32_TSC:          val = rdtsc(); break;
+	case MSR_IA32_TSC:          val = rdtsc() + v->tsc_offset; break;
 	case MSR_IA32_APIC_BASE:    val = v->vlapic.apic_base; break;
 	case MSR_IA32_TSC_ADJUST:   val = v->tsc_adjust; break;
 	case MSR_IA32_PAT:
@@ -51,6 +53,14 @@ enum exit_action exit_rdmsr(struct vcpu *v)
 	v->gpr[GPR_RDX] = val >> 32;
 	vcpu_skip_insn(v);
 	return EXIT_RESUME;
+}
+
+/* The guest's TSC moves by delta, and IA32_TSC_ADJUST with it. */
+static void move_tsc(struct vcpu *v, uint64_t delta)
+{
+	v->tsc_adjust += delta;
+	v->tsc_offset += delta;
+	vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);
 }
 
 enum exit_action exit_wrmsr(struct vcpu *v)
@@ -77,11 +87,16 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 		if (vlapic_set_base(&v->vlapic, val))
 			return gp(v);
 		break;
-	/*
-	 * Stored only: the guest reads back what it wrote, but its TSC does not
-	 * move (no TSC offsetting is set up; docs/platform-apic.md).
-	 */
-	case MSR_IA32_TSC_ADJUST:   v->tsc_adjust = val; break;
+	case MSR_IA32_TSC_ADJUST:
+		if (!vmx_has_tsc_offsetting())
+			return gp(v);
+		move_tsc(v, val - v->tsc_adjust);
+		break;
+	case MSR_IA32_TSC:
+		if (!vmx_has_tsc_offsetting())
+			return gp(v);
+		move_tsc(v, val - (rdtsc() + v->tsc_offset));
+		break;
 	case MSR_IA32_PAT:
 		if (!(vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT))
 			return gp(v);

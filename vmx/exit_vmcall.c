@@ -73,7 +73,9 @@ static int64_t hc_null(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_actio
 static int64_t hc_set_timer(struct vcpu *v, uint64_t deadline, uint64_t a1, enum exit_action *act)
 {
 	(void)a1, (void)act;
-	v->timer_deadline = deadline;
+	/* The deadline is in the guest's TSC; the scheduler compares it with the host's. */
+	uint64_t host = deadline - v->tsc_offset;
+	v->timer_deadline = !deadline ? 0 : host ? host : 1;
 	return 0;
 }
 

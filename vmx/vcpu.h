@@ -78,7 +78,8 @@ struct vcpu {
 	struct exit_trace trace;
 	/* Platform state the guest sees through MMIO and MSRs (docs/platform-apic.md). */
 	struct vlapic vlapic;     /* its xAPIC at 0xFEE00000 and IA32_APIC_BASE */
-	uint64_t tsc_adjust;      /* IA32_TSC_ADJUST: stored, not applied to the TSC */
+	uint64_t tsc_adjust;      /* IA32_TSC_ADJUST as the guest last set it */
+	uint64_t tsc_offset;      /* guest TSC = host TSC + tsc_offset (mod 2^64); 0 without TSC offsetting */
 	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see sched/fpu.c. */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));
 };

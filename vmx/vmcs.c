@@ -47,6 +47,8 @@ static void setup_controls(struct vcpu *v, const struct guest_entry *e)
 	vmcs_write64(VMCS_IO_BITMAP_B, d->io_bitmap_pa + FRAME_SIZE);
 	vmcs_write64(VMCS_MSR_BITMAP, d->msr_bitmap_pa);
 	vmcs_write64(VMCS_EPT_POINTER, ept_eptp(&d->ept));
+	if (vmx_has_tsc_offsetting())
+		vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);
 	vmcs_writenat(VMCS_CR0_GUEST_HOST_MASK, guest_cr0_mask());
 	vmcs_writenat(VMCS_CR4_GUEST_HOST_MASK, guest_cr4_mask());
 }

@@ -14,6 +14,7 @@
 #include "guest.h"
 #include "irq.h"
 #include "traps.h"
+#include "tsc.h"
 
 #define APIC_BASE_PHYS     0xfee00000ULL
 #define APIC_ID            0x020
@@ -262,17 +263,38 @@ static void check_apic_base(void)
 	wr(APIC_SVR, SVR_ENABLED);
 }
 
+/* How far a TSC may run between two reads here: a few exits, in any emulator or CPU. */
+#define TSC_SLACK          (1ULL << 24)
+
+/* IA32_TSC_ADJUST and IA32_TSC move the TSC and each other ("Time-Stamp Counter Adjustment"). */
 static void check_tsc_adjust(void)
 {
 	uint64_t first = rdmsr(MSR_IA32_TSC_ADJUST);
+	uint64_t t0 = rdtsc();
 	wrmsr(MSR_IA32_TSC_ADJUST, TSC_ADJUST_VALUE);
+	uint64_t t1 = rdtsc();
 	uint64_t back = rdmsr(MSR_IA32_TSC_ADJUST);
-	wrmsr(MSR_IA32_TSC_ADJUST, 0);
 	gprintf(TAG "tsc_adjust 0x%lx, after writing 0x%llx: 0x%lx\n", first, TSC_ADJUST_VALUE, back);
 	if (first != 0)
 		fail("IA32_TSC_ADJUST starts at 0x%lx, expected 0", first);
 	if (back != TSC_ADJUST_VALUE)
 		fail("IA32_TSC_ADJUST reads 0x%lx after writing 0x%llx", back, TSC_ADJUST_VALUE);
+	if (t1 - t0 < TSC_ADJUST_VALUE || t1 - t0 > TSC_ADJUST_VALUE + TSC_SLACK)
+		fail("the TSC moved by 0x%lx when IA32_TSC_ADJUST grew by 0x%llx", t1 - t0, TSC_ADJUST_VALUE);
+	else
+		gprintf(TAG "tsc_adjust moves the TSC: ok\n");
+
+	/* Setting the TSC back to t0 takes IA32_TSC_ADJUST back to about 0 (less the time since t0). */
+	wrmsr(MSR_IA32_TSC, t0);
+	uint64_t t2 = rdtsc(), adj = rdmsr(MSR_IA32_TSC_ADJUST);
+	uint64_t msr_tsc = rdmsr(MSR_IA32_TSC);
+	if (t2 - t0 > TSC_SLACK || msr_tsc - t2 > TSC_SLACK)
+		fail("after writing IA32_TSC = 0x%lx, RDTSC reads 0x%lx and RDMSR 0x%lx", t0, t2, msr_tsc);
+	else if (-adj > TSC_SLACK || adj == 0)
+		fail("IA32_TSC_ADJUST is 0x%lx after IA32_TSC went back by the adjustment", adj);
+	else
+		gprintf(TAG "writing IA32_TSC moves tsc_adjust: ok\n");
+	wrmsr(MSR_IA32_TSC_ADJUST, 0);
 }
 
 void check_apic(void)

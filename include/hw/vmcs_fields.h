@@ -26,6 +26,7 @@
 	X(VMCS_IO_BITMAP_A,                 0x2000) \
 	X(VMCS_IO_BITMAP_B,                 0x2002) \
 	X(VMCS_MSR_BITMAP,                  0x2004) \
+	X(VMCS_TSC_OFFSET,                  0x2010) \
 	X(VMCS_EPT_POINTER,                 0x201a) \
 	X(VMCS_GUEST_PHYSICAL_ADDRESS,      0x2400) \
 	X(VMCS_VMCS_LINK_POINTER,           0x2800) \
