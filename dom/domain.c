@@ -18,6 +18,7 @@
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "sched/fpu.h"
+#include "sched/guest_msrs.h"
 #include "sched/sched.h"
 #include "vmx/caps.h"
 #include "vmx/vmx.h"
@@ -153,6 +154,7 @@ static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 	/* Intercept every port and every MSR: what is not emulated is denied. */
 	memset(phys_to_virt(d->io_bitmap_pa), 0xff, 2 * FRAME_SIZE);
 	memset(phys_to_virt(d->msr_bitmap_pa), 0xff, FRAME_SIZE);
+	guest_msrs_pass_through(phys_to_virt(d->msr_bitmap_pa));
 	return 0;
 }
 

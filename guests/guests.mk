@@ -20,7 +20,7 @@ GUEST_LIB_C := guests/lib/fmt.c guests/lib/serial.c guests/lib/mem.c guests/lib/
 # hypercall gate, the exception stubs, the XMM load/store helpers and the
 # local APIC interrupt gates (irq.h).
 GUEST_LIB64 := $(patsubst guests/%.c,$(GUEST_OUT)/obj64/%.o,$(GUEST_LIB_C) guests/lib/hc_exit.c \
-	guests/lib/trap.c guests/lib/fpu_check.c guests/lib/irq.c) \
+	guests/lib/trap.c guests/lib/fpu_check.c guests/lib/msr_check.c guests/lib/irq.c) \
 	$(patsubst %,$(GUEST_OUT)/obj64/lib/%.o,start64 hypercall trap_entry fpu irq_entry)
 # Multiboot guests: mbentry (GDT, stack, calls mb_main); no hypercalls.
 GUEST_LIB32 := $(patsubst guests/%.c,$(GUEST_OUT)/obj32/%.o,$(GUEST_LIB_C)) \

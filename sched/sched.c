@@ -24,6 +24,7 @@
 #include "lib/log.h"
 #include "lib/x86.h"
 #include "sched/fpu.h"
+#include "sched/guest_msrs.h"
 #include "sched/sched.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
@@ -369,6 +370,7 @@ static void run(struct pcpu *cpu, struct vcpu *v)
 	if (vmx_has_preemption_timer())
 		arm_slice(slice_end);
 	fpu_restore(v);
+	guest_msrs_restore(v);
 	write_cr2(v->cr2);
 	while (v->dom->state == DOMAIN_RUNNING && !v->dom->paused && allowed_on(v, cpu)) {
 		enum exit_action act = run_once(cpu, v, slice_end);
@@ -390,6 +392,7 @@ static void run(struct pcpu *cpu, struct vcpu *v)
 	}
 	close_exit_timing(cpu);
 	v->cr2 = read_cr2();
+	guest_msrs_save(v);
 	fpu_save(v);
 	vmclear(v->vmcs_pa);
 	v->launched = 0;

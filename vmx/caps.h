@@ -34,6 +34,7 @@ int vmx_caps_negotiate(void);
 static inline bool vmx_has_preemption_timer(void) { return vmx_caps.pin & PIN_ACTIVATE_PREEMPTION_TIMER; }
 static inline bool vmx_has_saved_preemption_timer(void) { return vmx_caps.exit & EXIT_CTL_SAVE_PREEMPTION_TIMER; }
 static inline bool vmx_has_tsc_offsetting(void) { return vmx_caps.proc & PROC_USE_TSC_OFFSETTING; }
+static inline bool vmx_has_rdtscp(void) { return vmx_caps.proc2 & PROC2_ENABLE_RDTSCP; }
 static inline bool vmx_has_vpid(void) { return vmx_caps.proc2 & PROC2_ENABLE_VPID; }
 static inline bool vmx_has_interrupt_window(void) { return vmx_caps.proc_window != 0; }
 bool vmx_has_ept_2m(void);

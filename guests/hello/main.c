@@ -10,6 +10,7 @@
  */
 #include "check.h"
 #include "guest.h"
+#include "msr_check.h"
 
 #define TAG "hello: "
 
@@ -88,6 +89,14 @@ static void check_xmm(const struct hinoki_bootinfo *bi)
 	gprintf(TAG "xmm0-15 after %u yields: %s\n", XMM_YIELDS, bad ? "changed" : "kept");
 	if (bad)
 		fail("XMM registers changed across HC_YIELD (mask 0x%x)", bad);
+}
+
+static void check_syscall_msrs(const struct hinoki_bootinfo *bi)
+{
+	uint32_t bad = syscall_msrs_check_yields((uint8_t)(XMM_SEED_BASE + bi->domain_id), XMM_YIELDS);
+	gprintf(TAG "syscall msrs after %u yields: %s\n", XMM_YIELDS, bad ? "changed" : "kept");
+	if (bad)
+		fail("SYSCALL/SWAPGS MSRs changed across HC_YIELD (mask 0x%x)", bad);
 }
 
 static void check_bss(void)
@@ -196,8 +205,10 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	gprintf(TAG "started\n");
 
 	bool bi_ok = check_bootinfo(bi);
-	if (bi_ok && cmdline_has(bi, "xmm"))
+	if (bi_ok && cmdline_has(bi, "xmm")) {
 		check_xmm(bi);
+		check_syscall_msrs(bi);
+	}
 	check_bss();
 	check_cpuid(bi, bi_ok);
 	check_hypercalls(bi, bi_ok);

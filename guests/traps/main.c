@@ -12,6 +12,7 @@
  */
 #include "check.h"
 #include "guest.h"
+#include "msr_check.h"
 #include "traps.h"
 
 #define UNKNOWN_MSR          0x12345678u
@@ -249,6 +250,19 @@ static void check_xmm(void)
 		fail("XMM registers changed across HC_YIELD (mask 0x%x)", bad);
 }
 
+/* Passed through (no exit) and switched with the vCPU: kept across yields to hello, and SWAPGS works. */
+static void check_syscall_msrs(void)
+{
+	uint32_t bad = syscall_msrs_check_yields(XMM_SEED, XMM_YIELDS);
+	gprintf(TAG "syscall msrs after %u yields: %s\n", XMM_YIELDS, bad ? "changed" : "kept");
+	if (bad)
+		fail("SYSCALL/SWAPGS MSRs changed across HC_YIELD (mask 0x%x)", bad);
+	int ok = swapgs_works();
+	gprintf(TAG "swapgs: %s\n", ok ? "ok" : "wrong");
+	if (!ok)
+		fail("SWAPGS did not exchange GS_BASE and KERNEL_GS_BASE");
+}
+
 /* Whether the command line holds `word` (the traps guest links no command-line library). */
 static bool has_word(const struct hinoki_bootinfo *bi, const char *word)
 {
@@ -273,6 +287,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	/* CR4 first, while it still holds the entry value; XMM early, to overlap the other domain's check. */
 	check_cr4();
 	check_xmm();
+	check_syscall_msrs();
 	check_msrs();
 	check_vmx_instructions();
 	check_cr0();

@@ -1,0 +1,47 @@
+/* Passing the SYSCALL/SWAPGS MSRs through, and switching them with the vCPU (see the header). */
+#include "hw/msr.h"
+#include "lib/x86.h"
+#include "sched/guest_msrs.h"
+#include "vmx/caps.h"
+#include "vmx/vcpu.h"
+
+static const uint32_t msr_of[GUEST_MSR_COUNT] = {
+	[GUEST_MSR_STAR]           = MSR_IA32_STAR,
+	[GUEST_MSR_LSTAR]          = MSR_IA32_LSTAR,
+	[GUEST_MSR_CSTAR]          = MSR_IA32_CSTAR,
+	[GUEST_MSR_FMASK]          = MSR_IA32_FMASK,
+	[GUEST_MSR_KERNEL_GS_BASE] = MSR_IA32_KERNEL_GS_BASE,
+	[GUEST_MSR_TSC_AUX]        = MSR_IA32_TSC_AUX,
+};
+
+/* TSC_AUX exists for the guest only where RDTSCP is enabled for it; elsewhere it stays intercepted (#GP). */
+static unsigned count(void)
+{
+	return vmx_has_rdtscp() ? GUEST_MSR_COUNT : GUEST_MSR_TSC_AUX;
+}
+
+/*
+ * The bitmap's four 1-KiB quarters ("MSR-Bitmap Address" in the SDM): reads
+ * of 0-0x1fff, reads of 0xc0000000-0xc0001fff, then the same two for writes.
+ */
+void guest_msrs_pass_through(uint8_t *msr_bitmap)
+{
+	for (unsigned i = 0; i < count(); i++) {
+		uint32_t bit = msr_of[i] & 0x1fff;
+		unsigned quarter = msr_of[i] >= 0xc0000000u ? 1024 : 0;
+		msr_bitmap[quarter + bit / 8] &= (uint8_t)~(1u << (bit % 8));
+		msr_bitmap[2048 + quarter + bit / 8] &= (uint8_t)~(1u << (bit % 8));
+	}
+}
+
+void guest_msrs_save(struct vcpu *v)
+{
+	for (unsigned i = 0; i < count(); i++)
+		v->msrs.val[i] = rdmsr(msr_of[i]);
+}
+
+void guest_msrs_restore(const struct vcpu *v)
+{
+	for (unsigned i = 0; i < count(); i++)
+		wrmsr(msr_of[i], v->msrs.val[i]);
+}
