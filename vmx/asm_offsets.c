@@ -69,7 +69,7 @@ void asm_offsets(void)
 	CONST(HC_NULL_NR, HC_NULL);
 	CONST(CPUID_INSN_LEN, 2);
 	/* Leaves below 32 the fast path may answer: all but those vmx/exit_cpuid.c edits or that name CPUs. */
-	CONST(CPUID_FAST_LEAVES, ~((1u << 1) | (1u << 7) | (1u << 0xb) | (1u << 0xd) | (1u << 0x1f)));
+	CONST(CPUID_FAST_LEAVES, ~((1u << 1) | (1u << 7) | (1u << 0xa) | (1u << 0xb) | (1u << 0xd) | (1u << 0x1f)));
 	CONST(VMCS_FIELD_HOST_RSP, VMCS_HOST_RSP);
 	CONST(VMCS_FIELD_EXIT_REASON, VMCS_VM_EXIT_REASON);
 	CONST(VMCS_FIELD_GUEST_RIP, VMCS_GUEST_RIP);

@@ -1,7 +1,10 @@
 /*
  * CPUID: the host's answer, minus what a guest must not see or use (VMX, SMX,
  * MONITOR/MWAIT, which exit; XSAVE and the AVX families, whose state the
- * scheduler does not switch: it saves x87/SSE only), plus the
+ * scheduler does not switch: it saves x87/SSE only; features whose MSRs are
+ * not emulated, so that a guest never meets a #GP it was told it would not
+ * get: x2APIC, TSC-deadline, debug store, thermal and power, performance
+ * monitoring, the speculation-control MSRs), plus the
  * hypervisor-present bit and Hinoki's own leaves at 0x40000000, the range
  * hypervisors conventionally use.
  */
@@ -39,13 +42,17 @@ enum exit_action exit_cpuid(struct vcpu *v)
 		if (leaf == CPUID_LEAF_FEATURES) {
 			c &= ~(uint32_t)(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_MONITOR |
 			                 CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
-			                 CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
+			                 CPUID_1_ECX_FMA | CPUID_1_ECX_F16C | CPUID_1_ECX_DTES64 |
+			                 CPUID_1_ECX_DS_CPL | CPUID_1_ECX_EIST | CPUID_1_ECX_TM2 |
+			                 CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC |
+			                 CPUID_1_ECX_TSC_DEADLINE);
 			c |= (uint32_t)CPUID_1_ECX_HYPERVISOR;
 			b = (b & 0x00ffffffu) | (v->id << 24);   /* initial APIC ID = vCPU id */
 		} else if (leaf == CPUID_LEAF_STRUCT_EXT && sub == 0) {
 			b &= ~(uint32_t)(CPUID_7_EBX_AVX2 | CPUID_7_EBX_AVX512_ALL);
 			c &= ~(uint32_t)CPUID_7_ECX_AVX512_ALL;
-		} else if (leaf == CPUID_LEAF_EXT_STATE) {
+			d &= ~(uint32_t)CPUID_7_EDX_SPEC_MSRS;
+		} else if (leaf == CPUID_LEAF_EXT_STATE || leaf == CPUID_LEAF_PERFMON) {
 			a = b = c = d = 0;
 		}
 	}

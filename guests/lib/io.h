@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "hw/cpuid.h"   /* the leaf and bit names, the SDM's, shared with the hypervisor */
+
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
@@ -56,12 +58,6 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 	                 : "a"(leaf), "c"(subleaf));
 	return r;
 }
-
-/* CPUID leaf 1 (Feature Information), ECX bits. */
-#define CPUID_1_ECX_VMX        (1u << 5)
-#define CPUID_1_ECX_XSAVE      (1u << 26)
-#define CPUID_1_ECX_OSXSAVE    (1u << 27)
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
 
 static inline void cpu_pause(void)
 {

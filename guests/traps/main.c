@@ -231,6 +231,9 @@ static void check_cpuid(void)
 		{ "hypervisor", CPUID_1_ECX_HYPERVISOR, true },
 		{ "xsave", CPUID_1_ECX_XSAVE, false },
 		{ "osxsave", CPUID_1_ECX_OSXSAVE, false },
+		{ "x2apic", CPUID_1_ECX_X2APIC, false },
+		{ "tsc_deadline", CPUID_1_ECX_TSC_DEADLINE, false },
+		{ "pdcm", CPUID_1_ECX_PDCM, false },
 	};
 	uint32_t ecx = cpuid(1, 0).ecx;
 
@@ -240,6 +243,11 @@ static void check_cpuid(void)
 		if (got != bits[i].want)
 			fail("CPUID.1:ECX.%s is %u, expected %u", bits[i].name, got, bits[i].want);
 	}
+	/* No PMU and no speculation-control MSRs are emulated, so none is announced. */
+	uint32_t pmu = cpuid(CPUID_LEAF_PERFMON, 0).eax, spec = cpuid(CPUID_LEAF_STRUCT_EXT, 0).edx & CPUID_7_EDX_SPEC_MSRS;
+	gprintf(TAG "cpuid.0xa eax 0x%x, cpuid.7 edx spec bits 0x%x\n", pmu, spec);
+	if (pmu || spec)
+		fail("CPUID announces a PMU (0x%x) or speculation-control MSRs (0x%x)", pmu, spec);
 }
 
 static void check_xmm(void)

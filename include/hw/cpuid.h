@@ -8,14 +8,23 @@
 #define CPUID_LEAF_EXT_MAX      0x80000000u
 #define CPUID_LEAF_EXT_FEATURES 0x80000001u
 
+#define CPUID_LEAF_PERFMON      0x0000000au
 #define CPUID_LEAF_EXT_STATE    0x0000000du
 #define CPUID_LEAF_STRUCT_EXT   0x00000007u
 
 /* Leaf 1 ECX */
+#define CPUID_1_ECX_DTES64     BIT(2)
 #define CPUID_1_ECX_MONITOR    BIT(3)
+#define CPUID_1_ECX_DS_CPL     BIT(4)
 #define CPUID_1_ECX_VMX        BIT(5)
 #define CPUID_1_ECX_SMX        BIT(6)
+#define CPUID_1_ECX_EIST       BIT(7)
+#define CPUID_1_ECX_TM2        BIT(8)
 #define CPUID_1_ECX_FMA        BIT(12)
+#define CPUID_1_ECX_XTPR       BIT(14)
+#define CPUID_1_ECX_PDCM       BIT(15)
+#define CPUID_1_ECX_X2APIC     BIT(21)
+#define CPUID_1_ECX_TSC_DEADLINE BIT(24)
 #define CPUID_1_ECX_XSAVE      BIT(26)
 #define CPUID_1_ECX_OSXSAVE    BIT(27)
 #define CPUID_1_ECX_AVX        BIT(28)
@@ -25,6 +34,8 @@
 #define CPUID_7_EBX_AVX2       BIT(5)
 #define CPUID_7_EBX_AVX512_ALL (BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31))
 #define CPUID_7_ECX_AVX512_ALL (BIT(1) | BIT(6) | BIT(11) | BIT(12) | BIT(14))
+/* Leaf 7 subleaf 0 EDX: IBRS/IBPB, STIBP, L1D_FLUSH, ARCH_CAPABILITIES, CORE_CAPABILITIES, SSBD: MSRs not emulated. */
+#define CPUID_7_EDX_SPEC_MSRS  (BIT(26) | BIT(27) | BIT(28) | BIT(29) | BIT(30) | BIT(31))
 /* Leaf 0x80000001 EDX */
 #define CPUID_80000001_EDX_PDPE1GB BIT(26)
 #define CPUID_80000001_EDX_LM      BIT(29)
