@@ -11,6 +11,7 @@
 #include "lib/string.h"
 #include "hinoki/hypercall.h"
 #include "vmx/exit.h"
+#include "vmx/guest_cr.h"
 #include "vmx/vmx_ops.h"
 
 /*
@@ -110,8 +111,8 @@ static void dump_vcpu(struct vcpu *v)
 	           v->exit.reason, v->exit.qual);
 	log_printf("  rip %016lx rsp %016lx rflags %016lx\n", vmcs_readnat(VMCS_GUEST_RIP),
 	           vmcs_readnat(VMCS_GUEST_RSP), vmcs_readnat(VMCS_GUEST_RFLAGS));
-	log_printf("  cr0 %016lx cr3 %016lx cr4 %016lx efer %016lx\n", vmcs_readnat(VMCS_CR0_READ_SHADOW),
-	           vmcs_readnat(VMCS_GUEST_CR3), vmcs_readnat(VMCS_CR4_READ_SHADOW), vmcs_read64(VMCS_GUEST_IA32_EFER));
+	log_printf("  cr0 %016lx cr3 %016lx cr4 %016lx efer %016lx\n", guest_cr0(), vmcs_readnat(VMCS_GUEST_CR3),
+	           guest_cr4(), vmcs_read64(VMCS_GUEST_IA32_EFER));
 	log_printf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r[GPR_RAX], r[GPR_RBX], r[GPR_RCX], r[GPR_RDX]);
 	log_printf("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", r[GPR_RSI], r[GPR_RDI], r[GPR_RBP], r[GPR_R8]);
 	log_printf("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", r[GPR_R9], r[GPR_R10], r[GPR_R11], r[GPR_R12]);

@@ -25,6 +25,9 @@ static const struct ctl_bit proc_wanted[] = {
 	{ PROC_HLT_EXITING, "HLT exiting", true },
 	/* Checked here, set per vCPU only while an interrupt waits for the guest to take it (vmx/inject.c). */
 	{ PROC_INTERRUPT_WINDOW_EXITING, "interrupt-window exiting", false },
+	/* Without them a 64-bit guest's MOV CR8 would reach the real local APIC's TPR. */
+	{ PROC_CR8_LOAD_EXITING, "CR8-load exiting", true },
+	{ PROC_CR8_STORE_EXITING, "CR8-store exiting", true },
 	{ PROC_USE_IO_BITMAPS, "I/O bitmaps", true },
 	{ PROC_USE_MSR_BITMAPS, "MSR bitmaps", true },
 	/* IA32_TSC_ADJUST and writes of IA32_TSC move the guest's TSC (vmx/exit_msr.c). */

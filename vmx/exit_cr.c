@@ -1,7 +1,7 @@
 /*
  * Control-register exits: writes to host-owned CR0/CR4 bits (see
- * vmx/guest_cr.h), CR3 accesses where the CPU forces CR3 exiting, CLTS and
- * LMSW. Turning paging on with EFER.LME set enters IA-32e mode, which under
+ * vmx/guest_cr.h), CR3 accesses where the CPU forces CR3 exiting, CR8 (the
+ * virtual local APIC's TPR), CLTS and LMSW. Turning paging on with EFER.LME set enters IA-32e mode, which under
  * VMX the hypervisor must mirror in EFER.LMA and the IA-32e-mode-guest
  * entry control ("Guest Register State", "VM-Entry Controls").
  */
@@ -16,12 +16,12 @@
 /* Returns 0, or -1 when the value would fault on hardware (the caller injects #GP). */
 static int set_cr0(uint64_t val)
 {
-	uint64_t old = vmcs_readnat(VMCS_CR0_READ_SHADOW);
+	uint64_t old = guest_cr0();
 	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) || ((val & CR0_NW) && !(val & CR0_CD)))
 		return -1;
 	uint64_t efer = vmcs_read64(VMCS_GUEST_IA32_EFER);
 	if ((val & CR0_PG) && !(old & CR0_PG) && (efer & EFER_LME)) {
-		if (!(vmcs_readnat(VMCS_CR4_READ_SHADOW) & CR4_PAE))
+		if (!(guest_cr4() & CR4_PAE))
 			return -1;
 		vmcs_write64(VMCS_GUEST_IA32_EFER, efer | EFER_LMA);
 		vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmcs_read32(VMCS_VM_ENTRY_CONTROLS) | ENTRY_CTL_IA32E_MODE_GUEST);
@@ -45,6 +45,16 @@ static int set_cr4(uint64_t val)
 	return 0;
 }
 
+/* CR8 is the local APIC's TPR bits 7:4 ("Task Priority in IA-32e Mode"); bits 63:4 are reserved. */
+#define CR8_TPR_SHIFT 4
+static int set_cr8(struct vcpu *v, uint64_t val)
+{
+	if (val >> CR8_TPR_SHIFT)
+		return -1;
+	vlapic_write(&v->vlapic, LAPIC_REG_TPR, 4, (uint32_t)val << CR8_TPR_SHIFT, 0);
+	return 0;
+}
+
 enum exit_action exit_cr_access(struct vcpu *v)
 {
 	unsigned long q = v->exit.qual;
@@ -59,23 +69,25 @@ enum exit_action exit_cr_access(struct vcpu *v)
 			rc = set_cr4(vcpu_read_gpr(v, gpr));
 		else if (cr == 3)
 			vmcs_writenat(VMCS_GUEST_CR3, vcpu_read_gpr(v, gpr));
-		else if (cr != 8)   /* no virtual TPR yet: CR8 writes are dropped */
+		else if (cr == 8)
+			rc = set_cr8(v, vcpu_read_gpr(v, gpr));
+		else
 			rc = -1;
 		break;
 	case CR_ACCESS_MOV_FROM:
 		if (cr == 3)
 			vcpu_write_gpr(v, gpr, vmcs_readnat(VMCS_GUEST_CR3));
 		else if (cr == 8)
-			vcpu_write_gpr(v, gpr, 0);
+			vcpu_write_gpr(v, gpr, vlapic_read(&v->vlapic, LAPIC_REG_TPR, 4, 0) >> CR8_TPR_SHIFT);
 		else
 			rc = -1;
 		break;
 	case CR_ACCESS_CLTS:
-		rc = set_cr0(vmcs_readnat(VMCS_CR0_READ_SHADOW) & ~CR0_TS);
+		rc = set_cr0(guest_cr0() & ~CR0_TS);
 		break;
 	case CR_ACCESS_LMSW: {
 		/* LMSW loads CR0[3:0] but cannot clear PE. */
-		uint64_t cr0 = vmcs_readnat(VMCS_CR0_READ_SHADOW);
+		uint64_t cr0 = guest_cr0();
 		uint64_t msw = cr_qual_lmsw(q) & (CR0_PE | CR0_MP | CR0_EM | CR0_TS);
 		rc = set_cr0((cr0 & ~(CR0_MP | CR0_EM | CR0_TS)) | msw);
 		break;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "hw/cr.h"
 #include "vmx/caps.h"
+#include "vmx/vmx_ops.h"
 
 #define CR_LOW32 0xffffffffULL
 
@@ -31,5 +32,26 @@ static inline uint64_t guest_cr4_mask(void)
 static inline uint64_t guest_cr4_real(uint64_t cr4) { return (cr4 | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1; }
 /* Bits a guest may not set in CR4. */
 static inline uint64_t guest_cr4_reserved(void) { return CR4_HIDDEN_FEATURES | (~vmx_caps.cr4_fixed1 & CR_LOW32); }
+
+/*
+ * The value the guest sees: host-owned bits from the read shadow, the rest
+ * from the real register, which the guest changes without an exit (PE, PAE,
+ * TS...). Never the shadow alone: its guest-owned bits are stale.
+ */
+static inline uint64_t guest_cr_visible(uint64_t real, uint64_t shadow, uint64_t mask)
+{
+	return (real & ~mask) | (shadow & mask);
+}
+
+/* The current VMCS's guest CR0 and CR4 as the guest sees them. */
+static inline uint64_t guest_cr0(void)
+{
+	return guest_cr_visible(vmcs_readnat(VMCS_GUEST_CR0), vmcs_readnat(VMCS_CR0_READ_SHADOW), guest_cr0_mask());
+}
+
+static inline uint64_t guest_cr4(void)
+{
+	return guest_cr_visible(vmcs_readnat(VMCS_GUEST_CR4), vmcs_readnat(VMCS_CR4_READ_SHADOW), guest_cr4_mask());
+}
 
 #endif

@@ -1,7 +1,8 @@
-; smpboot's Multiboot 1 header, and the real-mode code its second vCPU starts
-; in. The bootstrap vCPU copies [sipi_start, sipi_end) to the page a STARTUP
-; IPI names; the code runs there at CS:IP = page >> 4 : 0, so it addresses
-; its own data through CS's base and jumps only relative.
+; smpboot's Multiboot 1 header, and the code its second vCPU starts in. The
+; bootstrap vCPU copies [sipi_start, sipi_end) to SIPI_PAGE, the page its
+; STARTUP IPI names; the code starts there in real mode at CS:IP =
+; page >> 4 : 0 and addresses its own data through CS's base, then, with
+; flat segments, through absolute addresses in the copy (AT()).
 
 %include "multiboot.inc"
 
@@ -14,13 +15,29 @@ align 4
 	dd -(MULTIBOOT_HEADER_MAGIC + MB_FLAGS)
 
 AP_MAGIC        equ 0x50a11e5e   ; written once the code runs
+LONG_MAGIC      equ 0x10e6a0de   ; written once it runs in 64-bit mode
 CPUID_FEATURES  equ 1            ; leaf 1: EBX bits 31:24 = initial APIC ID
 APIC_ID_SHIFT   equ 24
+SIPI_PAGE       equ 0x8000       ; where main.c copies the code (SIPI vector 0x08)
+CR0_PE          equ 1 << 0
+CR0_PG          equ 1 << 31
+CR4_PAE         equ 1 << 5
+MSR_EFER        equ 0xc0000080
+EFER_LME        equ 1 << 8
+SEL_CODE32      equ 0x08         ; the GDT below
+SEL_DATA        equ 0x10
+SEL_CODE64      equ 0x18
 
-; Data, not text: it is copied, never run where it is linked.
+; The address of a trampoline label in the copy the AP runs.
+%define AT(label) (SIPI_PAGE + (label) - sipi_start)
+
+; Data, not text: it is copied, never run where it is linked. The AP then
+; goes on as kvm-unit-tests' APs do: GDT, protected mode, PAE paging with the
+; page tables main.c built (sipi_cr3), EFER.LME, paging on: IA-32e mode, where
+; it records EFER and spins.
 section .rodata
 bits 16
-global sipi_start, sipi_end, sipi_apic_id, sipi_magic, sipi_spins
+global sipi_start, sipi_end, sipi_apic_id, sipi_magic, sipi_spins, sipi_cr3, sipi_long_magic, sipi_efer
 align 16
 sipi_start:
 	cli
@@ -31,13 +48,55 @@ sipi_start:
 	shr ebx, APIC_ID_SHIFT
 	mov [sipi_apic_id - sipi_start], ebx
 	mov dword [sipi_magic - sipi_start], AP_MAGIC
+	lgdt [sipi_gdtr - sipi_start]
+	mov eax, cr0
+	or eax, CR0_PE
+	mov cr0, eax
+	jmp dword SEL_CODE32:AT(.pm32)
+bits 32
+.pm32:
+	mov ax, SEL_DATA
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov eax, cr4
+	or eax, CR4_PAE
+	mov cr4, eax
+	mov eax, [AT(sipi_cr3)]
+	mov cr3, eax
+	mov ecx, MSR_EFER
+	rdmsr
+	or eax, EFER_LME
+	wrmsr
+	mov eax, cr0
+	or eax, CR0_PG
+	mov cr0, eax
+	jmp SEL_CODE64:AT(.long)
+bits 64
+.long:
+	mov ecx, MSR_EFER
+	rdmsr
+	mov [abs AT(sipi_efer)], eax
+	mov dword [abs AT(sipi_long_magic)], LONG_MAGIC
 .spin:
 	; The count shows the bootstrap vCPU that this one keeps running.
-	inc dword [sipi_spins - sipi_start]
+	inc dword [abs AT(sipi_spins)]
 	pause
 	jmp .spin
+align 8
+sipi_gdt:
+	dq 0
+	dq 0x00cf9a000000ffff            ; SEL_CODE32: flat 32-bit code
+	dq 0x00cf92000000ffff            ; SEL_DATA: flat data
+	dq 0x00af9a000000ffff            ; SEL_CODE64: 64-bit code
+sipi_gdtr:
+	dw sipi_gdtr - sipi_gdt - 1
+	dd AT(sipi_gdt)
 align 4
-sipi_apic_id: dd 0
-sipi_magic:   dd 0
-sipi_spins:   dd 0
+sipi_apic_id:    dd 0
+sipi_magic:      dd 0
+sipi_spins:      dd 0
+sipi_cr3:        dd 0
+sipi_long_magic: dd 0
+sipi_efer:       dd 0
 sipi_end:

@@ -4,8 +4,10 @@
  * 16-bit trampoline (header.asm) below 1 MiB, sends APIC ID 1 an INIT (with
  * the de-assert old APICs wanted) and a STARTUP IPI through the xAPIC's ICR,
  * polling delivery status after each write, and waits for the trampoline's
- * magic. Then it checks the rules a running processor follows: another SIPI
- * does not restart it, an INIT (here to all but itself) does not stop it.
+ * magic, then for the AP to reach 64-bit mode through protected mode and
+ * paging on page tables built here, as kvm-unit-tests' APs do. Then it checks
+ * the rules a running processor follows: another SIPI does not restart it,
+ * an INIT (here to all but itself) does not stop it.
  * One "smpboot: ..." line per step; exit code 0 through port 0xf4 when all
  * held, which ends the domain with both vCPUs.
  */
@@ -47,11 +49,24 @@
 
 #define AP_ID            1u
 #define AP_MAGIC         0x50a11e5eu   /* header.asm writes it */
+#define LONG_MAGIC       0x10e6a0deu   /* ... and this one in 64-bit mode */
+#define EFER_LMA         (1u << 10)
+
+/* Identity map of the first GiB in 2-MiB pages for the AP's IA-32e mode (SDM "4-Level Paging"). */
+#define PTE_P            (1ull << 0)
+#define PTE_RW           (1ull << 1)
+#define PTE_PS           (1ull << 7)
+#define PT_ENTRIES       512
+#define LARGE_PAGE       (2ull << 20)
+static uint64_t pml4[PT_ENTRIES] __attribute__((aligned(4096)));
+static uint64_t pdpt[PT_ENTRIES] __attribute__((aligned(4096)));
+static uint64_t pd[PT_ENTRIES] __attribute__((aligned(4096)));
 #define WAIT_SPINS       50000000u     /* give up on the AP after this many polls */
 #define QUIET_SPINS      200000u       /* how long a wrong restart has to show */
 #define ICR_POLLS        1000000u
 
-extern const char sipi_start[], sipi_end[], sipi_apic_id[], sipi_magic[], sipi_spins[];
+extern const char sipi_start[], sipi_end[], sipi_apic_id[], sipi_magic[], sipi_spins[], sipi_cr3[],
+	sipi_long_magic[], sipi_efer[];
 
 int mb_main(uint32_t magic, const struct multiboot_info *mbi);
 
@@ -79,14 +94,25 @@ static void send_ipi(uint32_t dest, uint32_t icr)
 	}
 }
 
-static bool wait_magic(uint32_t spins)
+static bool wait_value(const char *var, uint32_t want, uint32_t spins)
 {
 	for (uint32_t i = 0; i < spins; i++) {
-		if (*ap_var(sipi_magic) == AP_MAGIC)
+		if (*ap_var(var) == want)
 			return true;
 		cpu_relax();
 	}
 	return false;
+}
+
+static bool wait_magic(uint32_t spins) { return wait_value(sipi_magic, AP_MAGIC, spins); }
+
+static uint32_t build_page_tables(void)
+{
+	for (uint32_t i = 0; i < PT_ENTRIES; i++)
+		pd[i] = i * LARGE_PAGE | PTE_PS | PTE_RW | PTE_P;
+	pdpt[0] = (uint32_t)(uintptr_t)pd | PTE_RW | PTE_P;
+	pml4[0] = (uint32_t)(uintptr_t)pdpt | PTE_RW | PTE_P;
+	return (uint32_t)(uintptr_t)pml4;
 }
 
 /* The AP's spin count moves on: it is running, not reset or halted. */
@@ -110,6 +136,7 @@ int mb_main(uint32_t magic, const struct multiboot_info *mbi)
 	gprintf(TAG "bsp apic id %u\n", *apic(APIC_ID) >> APIC_ID_SHIFT);
 
 	memcpy((void *)(uintptr_t)SIPI_PAGE, sipi_start, (size_t)(sipi_end - sipi_start));
+	*ap_var(sipi_cr3) = build_page_tables();
 	send_ipi(AP_ID, ICR_INIT_ASSERT);
 	send_ipi(AP_ID, ICR_INIT_DEASSERT);
 	if (wait_magic(QUIET_SPINS))
@@ -125,6 +152,12 @@ int mb_main(uint32_t magic, const struct multiboot_info *mbi)
 	if (id != AP_ID)
 		fail("the AP's CPUID APIC ID is %u, not %u", id, AP_ID);
 	gprintf(TAG "AP %u alive\n", id);
+	if (!wait_value(sipi_long_magic, LONG_MAGIC, WAIT_SPINS))
+		fail("the AP did not reach 64-bit mode");
+	else if (!(*ap_var(sipi_efer) & EFER_LMA))
+		fail("the AP runs 64-bit code with EFER 0x%x (no LMA)", *ap_var(sipi_efer));
+	else
+		gprintf(TAG "AP %u in 64-bit mode, EFER 0x%x\n", id, *ap_var(sipi_efer));
 
 	/* A second SIPI, as the MP start-up algorithm sends: ignored by a running processor. */
 	*ap_var(sipi_magic) = 0;

@@ -266,6 +266,20 @@ static void check_apic_base(void)
 /* How far a TSC may run between two reads here: a few exits, in any emulator or CPU. */
 #define TSC_SLACK          (1ULL << 24)
 
+/* CR8 is the TPR's priority class ("Task Priority in IA-32e Mode"), both ways. */
+static void check_cr8(void)
+{
+	uint64_t cr8;
+	__asm__ volatile("mov %0, %%cr8" : : "r"(3ul));
+	uint32_t tpr = rd(APIC_TPR);
+	wr(APIC_TPR, 0x5a);
+	__asm__ volatile("mov %%cr8, %0" : "=r"(cr8));
+	wr(APIC_TPR, 0);
+	gprintf(TAG "cr8 3 -> tpr 0x%x; tpr 0x5a -> cr8 %lu\n", tpr, cr8);
+	if (tpr != 0x30 || cr8 != 5)
+		fail("CR8 and the TPR disagree: CR8 3 gave TPR 0x%x, TPR 0x5a gave CR8 %lu", tpr, cr8);
+}
+
 /* IA32_TSC_ADJUST and IA32_TSC move the TSC and each other ("Time-Stamp Counter Adjustment"). */
 static void check_tsc_adjust(void)
 {
@@ -305,6 +319,7 @@ void check_apic(void)
 	check_forms();
 	check_apic_base();
 	check_tsc_adjust();
+	check_cr8();
 	gprintf(TAG "apic checks done\n");
 }
 
