@@ -8,6 +8,7 @@
 #include "dom/domain.h"
 #include "hinoki/hypercall.h"
 #include "hw/uart.h"
+#include "vmx/caps.h"
 #include "vmx/vcpu.h"
 
 #define OFFSET(sym, type, member) \
@@ -68,8 +69,9 @@ void asm_offsets(void)
 	CONST(EXIT_REASON_CPUID_NR, EXIT_REASON_CPUID);
 	CONST(HC_NULL_NR, HC_NULL);
 	CONST(CPUID_INSN_LEN, 2);
-	/* Leaves below 32 the fast path may answer: all but those vmx/exit_cpuid.c edits or that name CPUs. */
-	CONST(CPUID_FAST_LEAVES, ~((1u << 1) | (1u << 7) | (1u << 0xa) | (1u << 0xb) | (1u << 0xd) | (1u << 0x1f)));
+	CONST(CPUID_FAST_LEAVES, CPUID_FAST_LEAVES);
+	CONST(CPUID_HYPERVISOR_LEAVES, 0x40000000);
+	OFFSET(CAPS_CPUID_HIGH_FAST, struct vmx_caps, cpuid_high_fast);
 	CONST(VMCS_FIELD_HOST_RSP, VMCS_HOST_RSP);
 	CONST(VMCS_FIELD_EXIT_REASON, VMCS_VM_EXIT_REASON);
 	CONST(VMCS_FIELD_GUEST_RIP, VMCS_GUEST_RIP);

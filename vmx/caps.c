@@ -110,6 +110,10 @@ int vmx_caps_negotiate(void)
 		missing++;
 	}
 
+	uint32_t max_basic, b, cx, d;
+	cpuid(0, 0, &max_basic, &b, &cx, &d);
+	c->cpuid_high_fast = max_basic < 32 && (CPUID_FAST_LEAVES >> max_basic & 1);
+
 	c->misc = rdmsr(MSR_IA32_VMX_MISC);
 	c->preempt_shift = (unsigned)(c->misc & VMX_MISC_PREEMPT_RATE_MASK);
 	c->cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);

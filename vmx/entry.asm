@@ -7,7 +7,8 @@
 ; injects):
 ; - HC_NULL_STUB: the bare-transition baseline, counted but not timed;
 ; - when the vCPU's fastpath flag is set: CPUID of a leaf the hypervisor does
-;   not edit, the HC_NULL hypercall, and single-byte reads of the UART's line
+;   not edit (and of leaves above the highest basic one, which the CPU answers
+;   with that leaf, when that leaf is not edited), the HC_NULL hypercall, and single-byte reads of the UART's line
 ;   status register (while no error is latched) and accesses to its scratch
 ;   register: answered, counted and timed into the same statistics as the C
 ;   path (not broken down by sub-key). The UART fields are read and written
@@ -66,6 +67,7 @@ default rel
 %endmacro
 
 section .text
+extern vmx_caps
 global vmx_run
 global vmx_exit_entry
 
@@ -188,15 +190,23 @@ vmx_exit_entry:
 	FAST_FINISH VCPU_STAT_VMCALL, VMCALL_INSN_LEN
 
 .fast_cpuid:
-	mov rax, [rsp + 8]                  ; the leaf; RCX (the subleaf) is still the guest's
-	cmp rax, 32
-	jae .full
+	mov rax, [rsp + 8]                  ; EAX is the leaf; RCX (the subleaf) is still the guest's
+	cmp eax, 32
+	jae .cpuid_high
 	bt dword [rel cpuid_fast_leaves], eax
 	jnc .full
+.cpuid_answer:
 	cpuid
 	mov [rsp + 8], rax
 	mov [rsp], rdx
 	FAST_FINISH VCPU_STAT_CPUID, CPUID_INSN_LEN
+
+.cpuid_high:                            ; above the highest basic leaf: the CPU answers with that one
+	cmp eax, CPUID_HYPERVISOR_LEAVES
+	jae .full
+	cmp byte [rel vmx_caps + CAPS_CPUID_HIGH_FAST], 0
+	jne .cpuid_answer
+	jmp .full
 
 .fast_io:
 	mov eax, VMCS_FIELD_EXIT_QUALIFICATION

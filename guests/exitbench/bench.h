@@ -52,6 +52,7 @@ extern uint64_t bench_cr0_next;
 
 /* The UART scratch register (COM1 + 7): emulated, and nothing else uses it. */
 #define BENCH_PORT 0x3ff
+#define BENCH_CPUID_HIGH 0x12345678   /* below the hypervisor range 0x40000000 */
 /* The virtual local APIC's version register: an emulated MMIO read with no side effect. */
 #define BENCH_MMIO_ADDR 0xfee00030
 #define BENCH_MMIO_PAGE (BENCH_MMIO_ADDR >> 12)

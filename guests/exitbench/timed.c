@@ -55,6 +55,8 @@ uint64_t bench_cr0_next;
 
 REGION(nop, "", "")
 REGION(cpuid, "xor %%eax, %%eax\n\txor %%ecx, %%ecx\n\t", "cpuid")
+/* A leaf above the highest basic one (the CPU answers with that one), as kvm-unit-tests' vmexit leaves EAX. */
+REGION(cpuid_high, "mov $" STR(BENCH_CPUID_HIGH) ", %%eax\n\txor %%ecx, %%ecx\n\t", "cpuid")
 REGION(vmcall, "mov $" STR(HC_NULL) ", %%eax\n\t", "vmcall")
 REGION(vmcall_stub, "mov $" STR(HC_NULL_STUB) ", %%eax\n\t", "vmcall")
 REGION(inb, "mov $" STR(BENCH_PORT) ", %%edx\n\t", "inb %%dx, %%al")
@@ -73,6 +75,7 @@ REGION(hlt_irq, "sti\n\t", "hlt")
 const struct bench_region bench_regions[] = {
 	ENTRY(nop, "nop", BX_NONE),
 	ENTRY(cpuid, "cpuid", BX_CPUID),
+	ENTRY(cpuid_high, "cpuid_high", BX_CPUID),
 	ENTRY(vmcall, "vmcall", BX_VMCALL),
 	ENTRY(vmcall_stub, "vmcall_stub", BX_VMCALL_STUB),
 	ENTRY(inb, "inb", BX_IO_SCRATCH),

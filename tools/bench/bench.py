@@ -35,6 +35,8 @@ VARIANTS = (
     ("plain", "hinoki.efi", "fastpath = 0", "normal build, exit-stub fast paths off"),
 )
 # Measurement -> (reason, key) of the hypervisor's row that times its exit.
+# The CPUID row also holds cpuid_high's exits (its stub path is two
+# instructions longer), so it stands for cpuid only roughly; cpuid_high gets none.
 HV_ROW = {
     "cpuid": ("CPUID", None),
     "vmcall": ("VMCALL", 0x5),

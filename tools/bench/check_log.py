@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlog  # noqa: E402
 
-MEASUREMENTS = ("nop", "cpuid", "vmcall", "vmcall_stub", "inb", "outb", "rdmsr", "wrmsr",
+MEASUREMENTS = ("nop", "cpuid", "cpuid_high", "vmcall", "vmcall_stub", "inb", "outb", "rdmsr", "wrmsr",
                 "mov_to_cr0", "hlt_timer", "mmio_read", "self_ipi", "hlt_interrupt")
 
 
