@@ -233,6 +233,9 @@ else
 fi
 wait "$emu_pid"
 status=$?
+# Bochs locks the disk image while it runs; one the timeout or a signal
+# killed leaves the lock behind, and the next run of that image would stop.
+[ "$emu" = bochs ] && rm -f "$image.lock"
 [ -n "$tail_pid" ] && wait "$tail_pid" 2>/dev/null
 emu_pid=""
 tail_pid=""
