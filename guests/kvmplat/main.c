@@ -18,7 +18,7 @@
 #include "hw/fw_cfg.h"
 #include "io.h"
 #include "mem.h"
-#include "multiboot.h"
+#include "hw/multiboot.h"
 #include "serial.h"
 
 #define TAG "kvmplat: "
@@ -53,7 +53,7 @@
 #define MIB             (1024u * 1024u)
 #define KIB             1024u
 
-int mb_main(uint32_t magic, const struct multiboot_info *mbi);
+int mb_main(uint32_t magic, const struct mb_info *mbi);
 
 static inline uint64_t rdtsc(void)
 {
@@ -107,7 +107,7 @@ static uint64_t fwcfg_get(uint16_t key, unsigned bytes)
 	return v;
 }
 
-static uint32_t check_fw_cfg(const char *cl, const struct multiboot_info *mbi)
+static uint32_t check_fw_cfg(const char *cl, const struct mb_info *mbi)
 {
 	char sig[FW_CFG_SIGNATURE_LEN + 1] = { 0 };
 	uint32_t want_cpus = 0, want_mib = 0;
@@ -137,7 +137,7 @@ static uint32_t check_fw_cfg(const char *cl, const struct multiboot_info *mbi)
 		fail("no mem=MIB on the command line '%s'", cl);
 	else if (ram != (uint64_t)want_mib * MIB)
 		fail("fw_cfg ram %llu bytes, the domain has %u MiB", (unsigned long long)ram, want_mib);
-	if ((mbi->flags & MULTIBOOT_INFO_MEMORY) && ram != ((uint64_t)mbi->mem_upper + KIB) * KIB)
+	if ((mbi->flags & MB_INFO_MEMORY) && ram != ((uint64_t)mbi->mem_upper + KIB) * KIB)
 		fail("fw_cfg ram %llu bytes disagrees with Multiboot mem_upper %u KiB",
 		     (unsigned long long)ram, mbi->mem_upper);
 
@@ -356,14 +356,14 @@ __attribute__((noreturn)) static void kut_exit(uint32_t code)
 	guest_halt();
 }
 
-int mb_main(uint32_t magic, const struct multiboot_info *mbi)
+int mb_main(uint32_t magic, const struct mb_info *mbi)
 {
 	const char *cl = "";
 
 	serial_init();
-	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
-		fail("magic 0x%x, expected 0x%x", magic, MULTIBOOT_BOOTLOADER_MAGIC);
-	else if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
+	if (magic != MB_BOOTLOADER_MAGIC)
+		fail("magic 0x%x, expected 0x%x", magic, MB_BOOTLOADER_MAGIC);
+	else if (mbi->flags & MB_INFO_CMDLINE)
 		cl = (const char *)(uintptr_t)mbi->cmdline;
 	gprintf(TAG "cmdline '%s'\n", cl);
 

@@ -41,7 +41,7 @@ _start:
 	mov gs, ecx
 	mov ss, ecx
 	sub esp, 8              ; keep ESP 16-aligned at the call, as the i386 ABI wants
-	push ebx                ; struct multiboot_info *
+	push ebx                ; struct mb_info *
 	push eax                ; magic
 	call mb_main
 	add esp, 16

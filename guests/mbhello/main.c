@@ -13,7 +13,7 @@
 #include "exit.h"
 #include "fmt.h"
 #include "io.h"
-#include "multiboot.h"
+#include "hw/multiboot.h"
 #include "serial.h"
 
 #define CMDLINE_PRINT_MAX 1024
@@ -22,7 +22,7 @@
 extern const char mb_guest_name[];
 extern char __image_start[], __bss_end[];
 
-int mb_main(uint32_t magic, const struct multiboot_info *mbi);
+int mb_main(uint32_t magic, const struct mb_info *mbi);
 
 /* Must be zero at entry: the loader zero-fills bss. */
 static volatile uint8_t bss_probe[256];
@@ -31,20 +31,20 @@ static volatile uint8_t bss_probe[256];
 static char tag[24];
 #define TAG tag
 
-static void report_mmap(const struct multiboot_info *mbi)
+static void report_mmap(const struct mb_info *mbi)
 {
 	uintptr_t p = mbi->mmap_addr, end = mbi->mmap_addr + mbi->mmap_length;
 	uint64_t image_start = (uintptr_t)__image_start, image_end = (uintptr_t)__bss_end;
 	unsigned count = 0;
 	bool covers_image = false;
 
-	while (p + sizeof(struct multiboot_mmap_entry) <= end) {
-		const struct multiboot_mmap_entry *e = (const void *)p;
+	while (p + sizeof(struct mb_mmap_entry) <= end) {
+		const struct mb_mmap_entry *e = (const void *)p;
 		if (count < MMAP_PRINT_MAX)
 			gprintf("%s: mmap 0x%llx+0x%llx type %u\n", mb_guest_name,
-			        (unsigned long long)e->addr, (unsigned long long)e->len, e->type);
-		if (e->type == MULTIBOOT_MEMORY_AVAILABLE && e->addr <= image_start &&
-		    e->addr + e->len >= image_end)
+			        (unsigned long long)e->base_addr, (unsigned long long)e->length, e->type);
+		if (e->type == MB_MMAP_AVAILABLE && e->base_addr <= image_start &&
+		    e->base_addr + e->length >= image_end)
 			covers_image = true;
 		count++;
 		p += e->size + sizeof e->size;
@@ -57,19 +57,19 @@ static void report_mmap(const struct multiboot_info *mbi)
 		     (unsigned long long)image_start, (unsigned long long)image_end);
 }
 
-int mb_main(uint32_t magic, const struct multiboot_info *mbi)
+int mb_main(uint32_t magic, const struct mb_info *mbi)
 {
 	serial_init();
 	gsnprintf(tag, sizeof tag, "%s: ", mb_guest_name);
-	if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
-		fail("magic 0x%x, expected 0x%x", magic, MULTIBOOT_BOOTLOADER_MAGIC);
+	if (magic != MB_BOOTLOADER_MAGIC) {
+		fail("magic 0x%x, expected 0x%x", magic, MB_BOOTLOADER_MAGIC);
 		gprintf("%s: exit code 1\n", mb_guest_name);
 		return 1;
 	}
 	gprintf("%s: magic ok\n", mb_guest_name);
 	gprintf("%s: info at %p flags 0x%x\n", mb_guest_name, (const void *)mbi, mbi->flags);
 
-	if (mbi->flags & MULTIBOOT_INFO_MEMORY) {
+	if (mbi->flags & MB_INFO_MEMORY) {
 		gprintf("%s: mem_lower %u KiB mem_upper %u KiB\n", mb_guest_name,
 		        mbi->mem_lower, mbi->mem_upper);
 		if (mbi->mem_upper == 0)
@@ -78,13 +78,13 @@ int mb_main(uint32_t magic, const struct multiboot_info *mbi)
 		fail("no memory information (flags bit 0)");
 	}
 
-	if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
+	if (mbi->flags & MB_INFO_CMDLINE)
 		gprintf("%s: cmdline '%.*s'\n", mb_guest_name, CMDLINE_PRINT_MAX,
 		        (const char *)(uintptr_t)mbi->cmdline);
 	else
 		fail("no command line (flags bit 2)");
 
-	if (mbi->flags & MULTIBOOT_INFO_MEM_MAP)
+	if (mbi->flags & MB_INFO_MEM_MAP)
 		report_mmap(mbi);
 	else
 		fail("no memory map (flags bit 6)");

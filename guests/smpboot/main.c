@@ -18,7 +18,7 @@
 #include "exit.h"
 #include "fmt.h"
 #include "mem.h"
-#include "multiboot.h"
+#include "hw/multiboot.h"
 #include "serial.h"
 
 #define TAG "smpboot: "
@@ -68,7 +68,7 @@ static uint64_t pd[PT_ENTRIES] __attribute__((aligned(4096)));
 extern const char sipi_start[], sipi_end[], sipi_apic_id[], sipi_magic[], sipi_spins[], sipi_cr3[],
 	sipi_long_magic[], sipi_efer[];
 
-int mb_main(uint32_t magic, const struct multiboot_info *mbi);
+int mb_main(uint32_t magic, const struct mb_info *mbi);
 
 static volatile uint32_t *apic(uint32_t off) { return (volatile uint32_t *)(uintptr_t)(APIC_BASE + off); }
 
@@ -127,11 +127,11 @@ static bool ap_spinning(void)
 	return false;
 }
 
-int mb_main(uint32_t magic, const struct multiboot_info *mbi)
+int mb_main(uint32_t magic, const struct mb_info *mbi)
 {
 	(void)mbi;
 	serial_init();
-	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+	if (magic != MB_BOOTLOADER_MAGIC)
 		fail("boot magic 0x%x", magic);
 	gprintf(TAG "bsp apic id %u\n", *apic(APIC_ID) >> APIC_ID_SHIFT);
 
