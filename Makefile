@@ -98,7 +98,7 @@ test:
 bench: all
 	tools/deps.sh image bochs bench
 	$(MAKE) BUILD=$(BUILD)/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS $(BUILD)/nostats/hinoki.efi
-	tools/bench/bench.py --build $(BUILD) --out $(BUILD)/bench
+	tools/bench/bench.py --build $(BUILD) --out $(BUILD)/bench $(if $(VMEXIT),--vmexit $(VMEXIT))
 
 clean:
 	rm -rf $(BUILD)

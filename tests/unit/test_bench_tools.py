@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Host tests of the exit-latency tools: tools/trace2json and tools/bench/benchlog.py,
+"""Host tests of the exit-latency tools: tools/trace2json, tools/bench/benchlog.py and kutvmexit.py,
 on small synthetic serial logs. One "PASS name" or "FAIL name" line per check, as
 the C unit tests print, so tests/run-tests.sh counts them; exits 1 on a failure."""
 
@@ -14,6 +14,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools", "bench"))
 import benchlog  # noqa: E402
+import kutvmexit  # noqa: E402
 
 
 def load_trace2json():
@@ -135,9 +136,53 @@ def test_benchlog():
             check(name, True)
 
 
+# What kvm-unit-tests' vmexit.flat prints, as the serial log carries it.
+VMEXIT_LOG = """[vmexit] enabling apic
+[vmexit] smp: waiting for 0 APs
+[vmexit] cr0 = 80010011
+[vmexit] cpuid 285
+[vmexit] vmcall 314
+[vmexit] PM timer port is b008
+[vmexit] inl_from_pmtimer 1200
+[vmexit] self_ipi_tpr 2600
+[vmexit]   ipi self_ipi_tpr 900
+[vmexit]   eoi self_ipi_tpr 700
+[vmexit] self_ipi_sti_nop 2500
+[vmexit] wr_kernel_gs_base 40
+[vmexit] ipi (skipped)
+[other] cpuid 1
+hinoki: csv,exit,vmexit,0,CPUID,-,10,270,27,27,-
+hinoki: csv,exit,vmexit,0,EPT_VIOLATION,0xfee00,4,3200,800,800,-
+hinoki: domain vmexit (1) ended: exit code 0""".split("\n")
+
+
+def test_kutvmexit():
+    results, parts, skipped = kutvmexit.parse(VMEXIT_LOG)
+    check("kutvmexit_results_in_order", list(results.items()) == [
+        ("cpuid", 285), ("vmcall", 314), ("inl_from_pmtimer", 1200), ("self_ipi_tpr", 2600),
+        ("self_ipi_sti_nop", 2500), ("wr_kernel_gs_base", 40)], results)
+    check("kutvmexit_parts", parts == {"self_ipi_tpr": {"ipi": 900, "eoi": 700}}, parts)
+    check("kutvmexit_skipped", skipped == ["ipi"], skipped)
+    log = benchlog.parse(VMEXIT_LOG)
+    md = kutvmexit.table(results, parts,
+                         lambda r, k: benchlog.root_mean(benchlog.exit_row(log, "vmexit", r, k)),
+                         lambda name: {"cpuid_high": 58.0}.get(name))
+    rows = {l.split(" | ")[0][2:]: l for l in md.split("\n")[2:]}
+    check("kutvmexit_row_cpuid", rows["cpuid"] == "| cpuid | 285 | 27 (CPUID) | cpuid_high 58 |", rows["cpuid"])
+    check("kutvmexit_row_shared", "800 (EPT_VIOLATION 0xfee00, shared)" in rows["self_ipi_tpr"]
+          and "(eoi 700) (ipi 900)" in rows["self_ipi_tpr"], rows["self_ipi_tpr"])
+    check("kutvmexit_row_no_exit", "| no exit |" in rows["wr_kernel_gs_base"], rows["wr_kernel_gs_base"])
+    check("kutvmexit_row_missing_stats", "| vmcall | 314 | - |" in rows["vmcall"], rows["vmcall"])
+    cfg = kutvmexit.config("/x/vmexit.flat", ["cpuid", "vmcall"])
+    check("kutvmexit_config", 'kernel = "/x/vmexit.flat"' in cfg and 'extra = "cpuid vmcall"' in cfg
+          and "exit_csv = 1" in cfg, cfg)
+    check("kutvmexit_config_all", "extra" not in kutvmexit.config("/x/vmexit.flat", []))
+
+
 def main():
     test_trace2json(load_trace2json())
     test_benchlog()
+    test_kutvmexit()
     return 1 if failures else 0
 
 

@@ -9,7 +9,9 @@ Variants (each one boot of its own, all with exit_csv = 1):
     plain    the normal build, `fastpath = 0`: the C path for every exit
 Writes into build/bench/: results.csv, exitstats.csv, results.md, one
 hist_REASON.svg per exit reason (gnuplot), and each run's serial log; prints
-the Markdown table. docs/bench.md explains every column.
+the Markdown table. docs/bench.md explains every column. With --vmexit FILE
+it also boots kvm-unit-tests' x86/vmexit.flat as built (kutvmexit.py) and
+adds its `name cycles` lines to the report.
 """
 
 import argparse
@@ -25,6 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import benchlog  # noqa: E402
+import kutvmexit  # noqa: E402
 
 DOMAIN = "exitbench"
 VARIANTS = (
@@ -80,6 +83,42 @@ def run_variant(out, build, variant, iters, warmup, timeout):
     except OSError:
         pass
     return name, r.returncode, r.stdout.strip(), serial, model
+
+
+def run_vmexit(out, build, kernel, tests, timeout):
+    """Boot kvm-unit-tests' vmexit.flat, unmodified, with the normal build."""
+    cfg = os.path.join(out, "vmexit.cfg")
+    with open(cfg, "w") as f:
+        f.write(kutvmexit.config(os.path.abspath(kernel), tests))
+    serial = os.path.join(out, "vmexit.log")
+    cmd = [os.path.join(ROOT, "run-qemu.sh"), "--bochs", "--config", cfg,
+           "--image", os.path.join(out, "vmexit.img"), "--efi", os.path.join(build, "hinoki.efi"),
+           "--serial", serial, "--timeout", str(timeout), "--quiet"]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    os.unlink(os.path.join(out, "vmexit.img"))
+    return "vmexit.flat", r.returncode, r.stdout.strip(), serial, None
+
+
+def vmexit_section(serial, ref):
+    """The report's part on vmexit.flat: its lines beside Hinoki's figures and exitbench's."""
+    lines = benchlog.read_lines(serial)
+    results, parts, skipped = kutvmexit.parse(lines)
+    log = benchlog.parse(lines)
+    if not results:
+        return "## kvm-unit-tests x86/vmexit.flat\n\nNo results: see %s." % os.path.relpath(serial, ROOT)
+    code = log["ended"].get("vmexit", "missing")
+    tbl = kutvmexit.table(
+        results, parts,
+        lambda reason, key: benchlog.root_mean(benchlog.exit_row(log, "vmexit", reason, key)),
+        lambda name: ref["bench"][DOMAIN][name]["mean"] if name in ref["bench"].get(DOMAIN, {}) else None)
+    text = ("vmexit.flat booted as built (a Multiboot domain, the subtests on its command line); "
+            "its figure is the mean TSC cycles per iteration of its own unserialised loop, so it "
+            "includes the loop and call overhead exitbench's serialised regions leave out. The "
+            "hypervisor column is the root-mode mean of the statistics row the subtest's exits land "
+            "in during the same run (shared: several subtests' exits). The domain ended with exit "
+            "code %s." % code)
+    extra = ["Skipped by vmexit.flat itself: %s." % ", ".join(skipped)] if skipped else []
+    return "\n\n".join(["## kvm-unit-tests x86/vmexit.flat", text, tbl] + extra)
 
 
 def null_vmcall_row(log, dom):
@@ -220,6 +259,10 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--variants", default=",".join(v[0] for v in VARIANTS),
                     help="comma-separated subset of: " + ", ".join(v[0] for v in VARIANTS))
+    ap.add_argument("--vmexit", metavar="FILE", help="also boot kvm-unit-tests' x86/vmexit.flat")
+    ap.add_argument("--vmexit-tests", default=" ".join(kutvmexit.DEFAULT_TESTS),
+                    help="its subtests (default: %(default)s); empty for all")
+    ap.add_argument("--vmexit-timeout", type=int, default=3600)
     a = ap.parse_args()
     wanted = a.variants.split(",")
     variants = [v for v in VARIANTS if v[0] in wanted]
@@ -229,9 +272,16 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
         futs = [pool.submit(run_variant, a.out, a.build, v, a.iters, a.warmup, a.timeout)
                 for v in variants]
+        if a.vmexit:
+            futs.append(pool.submit(run_vmexit, a.out, a.build, a.vmexit, a.vmexit_tests.split(),
+                                    a.vmexit_timeout))
+        vmexit_serial = None
         for fut in concurrent.futures.as_completed(futs):
             name, status, text, serial, model = fut.result()
             print("bench: %s: %s" % (name, text.splitlines()[-1] if text else "status %d" % status))
+            if name == "vmexit.flat":
+                vmexit_serial = serial
+                continue
             try:
                 log = benchlog.parse(benchlog.read_lines(serial))
             except (OSError, benchlog.LogError) as e:
@@ -254,14 +304,18 @@ def main():
     check = ("The hypervisor's counts equal the exits exitbench caused, and every histogram adds up "
              "to its count." if not errs else "Count checks FAILED: " + "; ".join(errs))
     runs = "Runs: " + "; ".join("`%s` %s" % (v[0], v[3]) for v in variants if v[0] in logs) + "."
+    vmexit = [vmexit_section(vmexit_serial, logs["stats"])] if vmexit_serial else []
     md = "\n\n".join(["# Exit latency (exitbench)", semantics, tbl, check, runs, not_measured]
-                     + (["Missing runs: " + "; ".join(problems)] if problems else []))
+                     + (["Missing runs: " + "; ".join(problems)] if problems else []) + vmexit)
     with open(os.path.join(a.out, "results.md"), "w") as f:
         f.write(md + "\n")
     print(tbl)
     print()
     print(semantics)
     print(check)
+    for part in vmexit:
+        print()
+        print(part)
     for p in problems:
         print("bench: %s" % p)
     for line in plot(a.out, logs["stats"], models["stats"]):
