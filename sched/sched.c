@@ -272,9 +272,9 @@ static int someone_better(struct pcpu *cpu, const struct vcpu *v)
 }
 
 /*
- * The end of an exit's root-mode time, just before the next entry. It runs
- * on every exit, so every path through it ends in a return or a call with
- * nothing after it (a jump): it saves no registers.
+ * The end of an exit's root-mode time at `now`, just before the next entry.
+ * It runs on every exit, so every path through it ends in a return or a call
+ * with nothing after it (a jump): it saves no registers.
  */
 static __attribute__((noinline)) void close_traced_exit(struct vcpu *v, uint64_t now)
 {
@@ -282,13 +282,12 @@ static __attribute__((noinline)) void close_traced_exit(struct vcpu *v, uint64_t
 	exit_stats_record(&v->stats, v->exit.reason, v->exit.key, now - v->exit_tsc);
 }
 
-static void close_exit_timing(struct pcpu *cpu)
+static void close_exit_timing(struct pcpu *cpu, uint64_t now)
 {
 	struct vcpu *v = cpu->last_exit;
 	if (!v)
 		return;
 	cpu->last_exit = 0;
-	uint64_t now = rdtsc();
 	if (__builtin_expect(v->dom->tracing, 0))
 		close_traced_exit(v, now);
 	else
@@ -319,8 +318,10 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 		else if (!vmx_has_saved_preemption_timer())
 			arm_slice(slice_end);
 	}
-	close_exit_timing(cpu);
-	v->entry_tsc = rdtsc();
+	/* One TSC read ends the exit's root-mode time and starts the guest's. */
+	uint64_t now = rdtsc();
+	v->entry_tsc = now;
+	close_exit_timing(cpu, now);
 	int rc = vmx_run(v);
 	if (rc) {
 		uint32_t err = rc == 2 ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
@@ -390,7 +391,7 @@ static void run(struct pcpu *cpu, struct vcpu *v)
 		if (vmx_has_preemption_timer())
 			arm_slice(slice_end);
 	}
-	close_exit_timing(cpu);
+	close_exit_timing(cpu, rdtsc());
 	v->cr2 = read_cr2();
 	guest_msrs_save(v);
 	fpu_save(v);
