@@ -163,10 +163,11 @@ int sched_start_vcpu(struct vcpu *v, const struct guest_entry *e)
 	return 0;
 }
 
-void sched_wake(struct vcpu *v)
+static void unblock(struct vcpu *v, bool event)
 {
 	struct pcpu *c = lock_home(v);
-	v->wake = 1;
+	if (event)
+		v->wake = 1;
 	if (v->state == VCPU_BLOCKED) {
 		uint64_t min = rq_min_vruntime(c);
 		v->state = VCPU_RUNNABLE;
@@ -175,6 +176,16 @@ void sched_wake(struct vcpu *v)
 	}
 	spin_unlock(&c->rq_lock);
 	kick(c);
+}
+
+void sched_wake(struct vcpu *v)
+{
+	unblock(v, true);
+}
+
+void sched_wake_for_irq(struct vcpu *v)
+{
+	unblock(v, false);
 }
 
 void sched_kick_domain(struct domain *d)

@@ -22,6 +22,12 @@ void sched_add_vcpu(struct vcpu *v, enum vcpu_state state);
 int sched_start_vcpu(struct vcpu *v, const struct guest_entry *e);
 /* An event for v (console input, unpause): a blocked v runs again, a running v's next HLT returns at once. */
 void sched_wake(struct vcpu *v);
+/*
+ * An interrupt now pending in v's local APIC: a blocked v runs again and v's
+ * CPU is kicked, but no later HLT is cut short: HLT blocks only while nothing
+ * deliverable is pending, so one taken before it must not end it.
+ */
+void sched_wake_for_irq(struct vcpu *v);
 /* Make every CPU that runs or could run d's vCPUs look at d again (pause, destroy, affinity). */
 void sched_kick_domain(struct domain *d);
 /* Re-home vCPUs whose home CPU left the domain's mask. */

@@ -74,7 +74,7 @@ bool vcpu_deliver_ipi(struct vcpu *target, unsigned vector)
 		return false;
 	__atomic_store_n(&target->irq_pending, 1, __ATOMIC_SEQ_CST);
 	/* Wakes it if it halted; kicks its CPU either way, so a running guest exits to C and takes it. */
-	sched_wake(target);
+	sched_wake_for_irq(target);
 	return true;
 }
 

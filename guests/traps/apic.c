@@ -199,7 +199,13 @@ static void check_interrupts(void)
 		fail("ISR bit of 0x%x: %d before EOI (PPR 0x%x), %d after", IRQ_VEC_B, in_service, ppr, after);
 	b = irq_count[1];
 
-	/* One-shot timer, slept through with HLT: it must wake the vCPU, once. */
+	/*
+	 * One-shot timer, slept through with HLT: it must wake the vCPU, once.
+	 * A self-IPI taken just before must not end that HLT early.
+	 */
+	irq_enable();
+	wr(APIC_ICR_LO, ICR_SELF_FIXED);
+	irq_disable();
 	wr(APIC_TIMER_DIVIDE, TIMER_DIVIDE_1);
 	wr(APIC_LVT_TIMER, IRQ_VEC_B);
 	wr(APIC_TIMER_INITIAL, ONESHOT_COUNT);
