@@ -282,17 +282,18 @@ static int someone_better(struct pcpu *cpu, const struct vcpu *v)
 	return better;
 }
 
-/*
- * The end of an exit's root-mode time at `now`, just before the next entry.
- * It runs on every exit, so every path through it ends in a return or a call
- * with nothing after it (a jump): it saves no registers.
- */
+/* A traced exit's end: out of line, so that close_exit_timing() calls it as its last act. */
 static __attribute__((noinline)) void close_traced_exit(struct vcpu *v, uint64_t now)
 {
 	exit_trace_record(v, now);
 	exit_stats_record(&v->stats, v->exit.reason, v->exit.key, now - v->exit_tsc);
 }
 
+/*
+ * The end of an exit's root-mode time at `now`, just before the next entry.
+ * It runs on every exit, so every path through it ends in a return or a call
+ * with nothing after it (a jump): it saves no registers.
+ */
 static void close_exit_timing(struct pcpu *cpu, uint64_t now)
 {
 	struct vcpu *v = cpu->last_exit;

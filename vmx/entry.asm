@@ -8,12 +8,12 @@
 ; - HC_NULL_STUB: the bare-transition baseline, counted but not timed;
 ; - when the vCPU's fastpath flag is set: CPUID of a leaf the hypervisor does
 ;   not edit (and of leaves above the highest basic one, which the CPU answers
-;   with that leaf, when that leaf is not edited), the HC_NULL hypercall, and single-byte reads of the UART's line
-;   status register (while no error is latched) and accesses to its scratch
-;   register: answered, counted and timed into the same statistics as the C
-;   path (not broken down by sub-key). The UART fields are read and written
-;   without its lock: a status read is a snapshot, and the scratch register
-;   has no other state.
+;   with that leaf, when that leaf is not edited), the HC_NULL hypercall, and
+;   single-byte reads of the UART's line status register (while no error is
+;   latched) and accesses to its scratch register: answered, counted and
+;   timed into the same statistics as the C path (not broken down by
+;   sub-key). The UART fields are read and written without its lock: a
+;   status read is a snapshot, and the scratch register has no other state.
 ; Every other exit reads the TSC (the stub's fifth instruction), saves the
 ; guest's registers into the vCPU and returns to the scheduler.
 bits 64

@@ -1,9 +1,10 @@
 /*
  * Control-register exits: writes to host-owned CR0/CR4 bits (see
  * vmx/guest_cr.h), CR3 accesses where the CPU forces CR3 exiting, CR8 (the
- * virtual local APIC's TPR), CLTS and LMSW. Turning paging on with EFER.LME set enters IA-32e mode, which under
- * VMX the hypervisor must mirror in EFER.LMA and the IA-32e-mode-guest
- * entry control ("Guest Register State", "VM-Entry Controls").
+ * virtual local APIC's TPR), CLTS and LMSW. Turning paging on with EFER.LME
+ * set enters IA-32e mode, which under VMX the hypervisor must mirror in
+ * EFER.LMA and the IA-32e-mode-guest entry control ("Guest Register State",
+ * "VM-Entry Controls").
  */
 #include "dom/domain.h"
 #include "hw/cr.h"

@@ -55,7 +55,7 @@ uint64_t bench_cr0_next;
 
 REGION(nop, "", "")
 REGION(cpuid, "xor %%eax, %%eax\n\txor %%ecx, %%ecx\n\t", "cpuid")
-/* A leaf above the highest basic one (the CPU answers with that one), as kvm-unit-tests' vmexit leaves EAX. */
+/* A leaf above the highest basic one (the CPU answers with that one), as kvm-unit-tests' vmexit runs. */
 REGION(cpuid_high, "mov $" STR(BENCH_CPUID_HIGH) ", %%eax\n\txor %%ecx, %%ecx\n\t", "cpuid")
 REGION(vmcall, "mov $" STR(HC_NULL) ", %%eax\n\t", "vmcall")
 REGION(vmcall_stub, "mov $" STR(HC_NULL_STUB) ", %%eax\n\t", "vmcall")

@@ -9,7 +9,10 @@
 
 #include <stdint.h>
 
-/* Write seed-derived values to STAR, LSTAR, CSTAR, FMASK and KERNEL_GS_BASE, yield, read back: a bit per MSR changed. */
+/*
+ * Write seed-derived values to STAR, LSTAR, CSTAR, FMASK and KERNEL_GS_BASE,
+ * yield, read them back: a bit per MSR that changed.
+ */
 uint32_t syscall_msrs_check_yields(uint8_t seed, unsigned yields);
 /* SWAPGS exchanges GS_BASE with KERNEL_GS_BASE without an exit: whether both came out as they should. */
 int swapgs_works(void);
