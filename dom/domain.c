@@ -268,9 +268,11 @@ fail:
 
 void domain_update_fastpath(struct domain *d)
 {
-	uint8_t on = d->cfg && d->cfg->fastpath && !d->tracing && vmx_has_fast_path();
+	uint8_t mode = VCPU_FASTPATH_OFF;
+	if (d->cfg && d->cfg->fastpath && vmx_has_fast_path())
+		mode = !d->tracing ? VCPU_FASTPATH_ON : EXIT_STUB_TRACES ? VCPU_FASTPATH_TRACED : VCPU_FASTPATH_OFF;
 	for (unsigned i = 0; i < d->nvcpus; i++)
-		__atomic_store_n(&d->vcpus[i]->fastpath, on, __ATOMIC_RELEASE);
+		__atomic_store_n(&d->vcpus[i]->fastpath, mode, __ATOMIC_RELEASE);
 }
 
 int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg)

@@ -61,6 +61,17 @@ void asm_offsets(void)
 	OFFSET(STAT_MIN, struct exit_stat, min);
 	OFFSET(STAT_MAX, struct exit_stat, max);
 	OFFSET(STAT_HIST, struct exit_stat, hist);
+	CONST(FASTPATH_TRACED, VCPU_FASTPATH_TRACED);
+	OFFSET(VCPU_TRACE_RING, struct vcpu, trace.ring);
+	OFFSET(VCPU_TRACE_NEXT, struct vcpu, trace.next);
+	CONST(TRACE_INDEX_MASK, EXIT_TRACE_ENTRIES - 1);
+	CONST(TRACE_ENTRY_SIZE, sizeof(struct trace_entry));
+	OFFSET(TE_EXIT_TSC, struct trace_entry, exit_tsc);
+	OFFSET(TE_ENTRY_TSC, struct trace_entry, entry_tsc);
+	OFFSET(TE_QUAL, struct trace_entry, qual);
+	OFFSET(TE_RIP, struct trace_entry, rip);
+	OFFSET(TE_REASON, struct trace_entry, reason);
+	CONST(VMCS_FIELD_EXIT_INSTRUCTION_LEN, VMCS_VM_EXIT_INSTRUCTION_LEN);
 #ifdef HINOKI_NO_EXIT_STATS
 	CONST(EXIT_STATS_FULL, 0);
 #else

@@ -20,19 +20,21 @@ bits 64
 default rel
 %include "asm_offsets.inc"
 
-; Finish a fast-path exit: advance the guest RIP by the instruction length
-; (%2), record the root-mode cycles in the exit_stat at vCPU offset %1 (count,
-; total, min, max, log2 histogram: what exit_stats_record does in C), restore
-; the three scratch registers and resume. Stack on entry: [rsp] guest RDX,
-; [rsp+8] guest RAX (results already stored there), [rsp+16] vCPU.
-%macro FAST_FINISH 2
+; Finish a fast-path exit of reason %3: advance the guest RIP by the
+; instruction length (%2), record the root-mode cycles in the exit_stat at
+; vCPU offset %1 (count, total, min, max, log2 histogram: what
+; exit_stats_record does in C) and, while the domain is traced, the exit in
+; the trace ring (what exit_trace_record does), restore the three scratch
+; registers and resume. Stack on entry: [rsp] guest RDX, [rsp+8] guest RAX
+; (results already stored there), [rsp+16] vCPU.
+%macro FAST_FINISH 3
 	push rcx
-	FAST_FINISH_PUSHED %1, %2
+	FAST_FINISH_PUSHED %1, %2, %3
 %endmacro
 
 ; The same, when the path already pushed RCX: [rsp] guest RCX, [rsp+8] RDX,
 ; [rsp+16] RAX, [rsp+24] vCPU. %2 may be RAX (free until the TSC is read).
-%macro FAST_FINISH_PUSHED 2
+%macro FAST_FINISH_PUSHED 3
 	mov ecx, VMCS_FIELD_GUEST_RIP
 	vmread rdx, rcx
 	add rdx, %2
@@ -42,6 +44,9 @@ default rel
 	rdtsc
 	shl rdx, 32
 	or rax, rdx
+	cmp byte [rcx + VCPU_FASTPATH], FASTPATH_TRACED
+	je %%trace
+%%stats:
 	sub rax, [rcx + VCPU_EXIT_TSC]
 	inc qword [rcx + %1 + STAT_COUNT]
 	add [rcx + %1 + STAT_CYCLES], rax
@@ -64,6 +69,29 @@ default rel
 	pop rax
 	vmresume
 	jmp vmx_run.fail                    ; VMRESUME failed: [rsp] is the vCPU, as vmx_run expects
+%if EXIT_STATS_FULL
+%%trace:                                ; RAX = the TSC now (the entry's), RCX = vCPU
+	mov rdx, [rcx + VCPU_TRACE_NEXT]
+	inc qword [rcx + VCPU_TRACE_NEXT]
+	and edx, TRACE_INDEX_MASK
+	imul edx, edx, TRACE_ENTRY_SIZE
+	add rdx, [rcx + VCPU_TRACE_RING]    ; RDX = this exit's entry
+	mov [rdx + TE_ENTRY_TSC], rax
+	mov rax, [rcx + VCPU_EXIT_TSC]
+	mov [rdx + TE_EXIT_TSC], rax
+	mov qword [rdx + TE_REASON], %3     ; and 0 in the reserved word after it
+	mov ecx, VMCS_FIELD_EXIT_QUALIFICATION
+	vmread [rdx + TE_QUAL], rcx
+	mov ecx, VMCS_FIELD_GUEST_RIP       ; already advanced: less the length is the instruction's
+	vmread rax, rcx
+	mov ecx, VMCS_FIELD_EXIT_INSTRUCTION_LEN
+	vmread rcx, rcx
+	sub rax, rcx
+	mov [rdx + TE_RIP], rax
+	mov rax, [rdx + TE_ENTRY_TSC]
+	mov rcx, [rsp + 24]
+	jmp %%stats
+%endif
 %endmacro
 
 section .text
@@ -187,7 +215,7 @@ vmx_exit_entry:
 	cmp qword [rsp + 8], HC_NULL_NR
 	jne .full
 	mov qword [rsp + 8], 0              ; HC_NULL returns 0
-	FAST_FINISH VCPU_STAT_VMCALL, VMCALL_INSN_LEN
+	FAST_FINISH VCPU_STAT_VMCALL, VMCALL_INSN_LEN, EXIT_REASON_VMCALL_NR
 
 .fast_cpuid:
 	mov rax, [rsp + 8]                  ; EAX is the leaf; RCX (the subleaf) is still the guest's
@@ -199,7 +227,7 @@ vmx_exit_entry:
 	cpuid
 	mov [rsp + 8], rax
 	mov [rsp], rdx
-	FAST_FINISH VCPU_STAT_CPUID, CPUID_INSN_LEN
+	FAST_FINISH VCPU_STAT_CPUID, CPUID_INSN_LEN, EXIT_REASON_CPUID_NR
 
 .cpuid_high:                            ; above the highest basic leaf: the CPU answers with that one
 	cmp eax, CPUID_HYPERVISOR_LEAVES
@@ -246,7 +274,7 @@ vmx_exit_entry:
 	shr eax, IO_QUAL_IMM_SHIFT
 	and eax, 1
 	inc eax                             ; IN/OUT with DX is 1 byte, with an immediate port 2
-	FAST_FINISH_PUSHED VCPU_STAT_IO, rax
+	FAST_FINISH_PUSHED VCPU_STAT_IO, rax, EXIT_REASON_IO_NR
 .io_slow:
 	pop rcx
 	mov rdx, [rsp + 16]                 ; the vCPU, as .full expects

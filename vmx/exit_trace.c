@@ -25,7 +25,7 @@ int exit_trace_enable(struct domain *d, int on)
 		}
 	}
 	__atomic_store_n(&d->tracing, on ? 1u : 0u, __ATOMIC_RELEASE);
-	domain_update_fastpath(d);   /* traced exits must all take the C path */
+	domain_update_fastpath(d);   /* the exit stub records its own exits too, or leaves them to C */
 	return 0;
 }
 

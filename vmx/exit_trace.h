@@ -10,14 +10,25 @@
 
 #include <stdint.h>
 
-#define EXIT_TRACE_ENTRIES 1024
+#define EXIT_TRACE_ENTRIES 1024   /* a power of two: the exit stub masks the index */
+
+/*
+ * Whether the exit stub's fast path records trace entries itself (a traced
+ * domain keeps its fast path). It reads the TSC there only in the build with
+ * full statistics; in the counts-only build a traced domain takes the C path.
+ */
+#ifdef HINOKI_NO_EXIT_STATS
+#define EXIT_STUB_TRACES 0
+#else
+#define EXIT_STUB_TRACES 1
+#endif
 #define EXIT_TRACE_PAGES   ((EXIT_TRACE_ENTRIES * sizeof(struct trace_entry) + 4095) / 4096)
 
 struct trace_entry {
 	uint64_t exit_tsc, entry_tsc;
 	uint64_t qual, rip;
 	uint32_t reason;
-	uint32_t reserved;
+	uint32_t reserved;          /* 0: the exit stub writes it with reason, as one quadword */
 };
 
 struct exit_trace {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check an exitbench serial log: the integration tests' judge beyond regexes.
 
-    check_log.py --log SERIAL [--domain exitbench] [--same-as OTHER] [--trace OTHER]
+    check_log.py --log SERIAL [--domain exitbench] [--same-as OTHER] [--trace OTHER [--image ELF]]
 
 - the domain ended with exit code 0 and printed a CSV row for every
   measurement, each row ordered (min <= median <= p99 <= max, min <= mean <= max);
@@ -11,14 +11,19 @@
   settings, shows the same guest-visible results: exit code, measurements in
   the same order with the same iterations, the same `expect` lines;
 - --trace OTHER: OTHER's trace dump is there and its entries are in time order.
+- --image ELF: every traced I/O, CPUID and VMCALL exit's RIP points at such
+  an instruction in the guest's image (the exit stub's own entries, such as
+  the UART status reads, among them).
 Prints what it checked; exits 1 with the reasons when something is off.
 """
 
 import argparse
 import os
+import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import benchlog  # noqa: E402
 
 MEASUREMENTS = ("nop", "cpuid", "cpuid_high", "vmcall", "vmcall_stub", "inb", "outb", "rdmsr", "wrmsr",
@@ -79,12 +84,58 @@ def trace_errors(log, dom):
     return errs
 
 
+# The instruction each traced exit reason must point at, as byte prefixes.
+OPCODES = {
+    "IO_INSTRUCTION": [bytes([b]) for b in (0xe4, 0xe5, 0xe6, 0xe7, 0xec, 0xed, 0xee, 0xef)],
+    "CPUID": [b"\x0f\xa2"],
+    "VMCALL": [b"\x0f\x01\xc1"],
+}
+
+
+def image_bytes(path, addr, n):
+    """n bytes at virtual address addr of an ELF64 executable's loaded segments, or None."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\x7fELF" or data[4] != 2:
+        raise ValueError("%s: not an ELF64 file" % path)
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    for k in range(phnum):
+        ptype, _, off, vaddr, _, filesz = struct.unpack_from("<IIQQQQ", data, phoff + k * phentsize)
+        if ptype == 1 and vaddr <= addr and addr + n <= vaddr + filesz:
+            return data[off + addr - vaddr:off + addr - vaddr + n]
+    return None
+
+
+def trace_rip_errors(log, dom, image):
+    """Every traced exit of a reason in OPCODES points at such an instruction (an operand-size prefix allowed)."""
+    errs, seen = [], 0
+    for t in log["traces"]:
+        if t["domain"] != dom or t["reason"] not in OPCODES:
+            continue
+        code = image_bytes(image, t["rip"], 4)
+        if code is None:
+            errs.append("%s: %s exit at RIP 0x%x outside %s" % (dom, t["reason"], t["rip"], image))
+            break
+        if code[:1] == b"\x66":
+            code = code[1:]
+        if not any(code.startswith(op) for op in OPCODES[t["reason"]]):
+            errs.append("%s: %s exit at RIP 0x%x, where the bytes are %s" % (dom, t["reason"], t["rip"], code.hex()))
+            break
+        seen += 1
+    if not seen and not errs:
+        errs.append("%s: no traced exit of %s" % (dom, ", ".join(OPCODES)))
+    return errs, seen
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--log", required=True)
     ap.add_argument("--domain", default="exitbench")
     ap.add_argument("--same-as")
     ap.add_argument("--trace")
+    ap.add_argument("--image", help="with --trace: the guest's ELF (relative paths from the repository's "
+                    "root), to check each traced RIP's instruction")
     a = ap.parse_args()
     try:
         log = benchlog.parse(benchlog.read_lines(a.log))
@@ -101,6 +152,11 @@ def main():
     if a.trace:
         errs += trace_errors(log, a.trace)
         checked.append("%s: %d trace entries" % (a.trace, sum(1 for t in log["traces"] if t["domain"] == a.trace)))
+    if a.trace and a.image:
+        image = a.image if os.path.isabs(a.image) else os.path.join(ROOT, a.image)
+        rip_errs, seen = trace_rip_errors(log, a.trace, image)
+        errs += rip_errs
+        checked.append("%s: %d traced RIPs point at their instructions" % (a.trace, seen))
     for e in errs:
         print("check_log: %s" % e)
     if not errs:
