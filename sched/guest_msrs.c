@@ -1,5 +1,7 @@
 /* Passing the SYSCALL/SWAPGS MSRs through, and switching them with the vCPU (see the header). */
+#include <stdbool.h>
 #include "hw/msr.h"
+#include "hw/vmx_ctrl.h"
 #include "lib/x86.h"
 #include "sched/guest_msrs.h"
 #include "vmx/caps.h"
@@ -20,17 +22,14 @@ static unsigned count(void)
 	return vmx_has_rdtscp() ? GUEST_MSR_COUNT : GUEST_MSR_TSC_AUX;
 }
 
-/*
- * The bitmap's four 1-KiB quarters ("MSR-Bitmap Address" in the SDM): reads
- * of 0-0x1fff, reads of 0xc0000000-0xc0001fff, then the same two for writes.
- */
 void guest_msrs_pass_through(uint8_t *msr_bitmap)
 {
 	for (unsigned i = 0; i < count(); i++) {
-		uint32_t bit = msr_of[i] & 0x1fff;
-		unsigned quarter = msr_of[i] >= 0xc0000000u ? 1024 : 0;
-		msr_bitmap[quarter + bit / 8] &= (uint8_t)~(1u << (bit % 8));
-		msr_bitmap[2048 + quarter + bit / 8] &= (uint8_t)~(1u << (bit % 8));
+		uint32_t bit = msr_of[i] & MSR_BITMAP_RANGE_MASK;
+		bool high = msr_of[i] >= MSR_BITMAP_HIGH_BASE;
+		uint8_t clear = (uint8_t)~(1u << (bit % 8));
+		msr_bitmap[(high ? MSR_BITMAP_READ_HIGH : MSR_BITMAP_READ_LOW) + bit / 8] &= clear;
+		msr_bitmap[(high ? MSR_BITMAP_WRITE_HIGH : MSR_BITMAP_WRITE_LOW) + bit / 8] &= clear;
 	}
 }
 

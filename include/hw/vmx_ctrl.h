@@ -65,4 +65,16 @@
 #define ENTRY_CTL_LOAD_IA32_PAT         BIT(14)
 #define ENTRY_CTL_LOAD_IA32_EFER        BIT(15)
 
+/*
+ * The 4-KiB MSR bitmap ("MSR-Bitmap Address"): a bit per MSR, set to exit, in
+ * four 1-KiB parts: reads of MSRs 0-0x1fff, reads of 0xc0000000-0xc0001fff,
+ * then writes of each range.
+ */
+#define MSR_BITMAP_READ_LOW    0x000
+#define MSR_BITMAP_READ_HIGH   0x400
+#define MSR_BITMAP_WRITE_LOW   0x800
+#define MSR_BITMAP_WRITE_HIGH  0xc00
+#define MSR_BITMAP_HIGH_BASE   0xc0000000u
+#define MSR_BITMAP_RANGE_MASK  0x1fffu
+
 #endif
