@@ -7,7 +7,9 @@
  * magic, then for the AP to reach 64-bit mode through protected mode and
  * paging on page tables built here, as kvm-unit-tests' APs do. Then it checks
  * the rules a running processor follows: another SIPI does not restart it,
- * an INIT (here to all but itself) does not stop it.
+ * an INIT (here to all but itself) does not stop it. Last, the AP halts
+ * with interrupts on and takes one fixed IPI: its HLT returns once, and the
+ * next HLT waits (an interrupt already taken must not cut it short).
  * One "smpboot: ..." line per step; exit code 0 through port 0xf4 when all
  * held, which ends the domain with both vCPUs.
  */
@@ -38,6 +40,8 @@
 #define APIC_ICR_LO      0x300
 #define APIC_ICR_HI      0x310
 #define APIC_ID_SHIFT    24
+#define ICR_FIXED        0u
+#define IPI_VECTOR       0x50u         /* header.asm's gate */
 #define ICR_DM_INIT      (5u << 8)
 #define ICR_DM_STARTUP   (6u << 8)
 #define ICR_PENDING      (1u << 12)
@@ -61,12 +65,15 @@
 static uint64_t pml4[PT_ENTRIES] __attribute__((aligned(4096)));
 static uint64_t pdpt[PT_ENTRIES] __attribute__((aligned(4096)));
 static uint64_t pd[PT_ENTRIES] __attribute__((aligned(4096)));
+static uint64_t pd_apic[PT_ENTRIES] __attribute__((aligned(4096)));   /* the GiB holding 0xFEE00000 */
+#define GIB_SHIFT        30
+#define LARGE_PAGE_SHIFT 21
 #define WAIT_SPINS       50000000u     /* give up on the AP after this many polls */
 #define QUIET_SPINS      200000u       /* how long a wrong restart has to show */
 #define ICR_POLLS        1000000u
 
 extern const char sipi_start[], sipi_end[], sipi_apic_id[], sipi_magic[], sipi_spins[], sipi_cr3[],
-	sipi_long_magic[], sipi_efer[];
+	sipi_long_magic[], sipi_efer[], sipi_halt[], sipi_hlt_returns[], sipi_irqs[];
 
 int mb_main(uint32_t magic, const struct mb_info *mbi);
 
@@ -111,6 +118,8 @@ static uint32_t build_page_tables(void)
 	for (uint32_t i = 0; i < PT_ENTRIES; i++)
 		pd[i] = i * LARGE_PAGE | PTE_PS | PTE_RW | PTE_P;
 	pdpt[0] = (uint32_t)(uintptr_t)pd | PTE_RW | PTE_P;
+	pd_apic[(APIC_BASE >> LARGE_PAGE_SHIFT) % PT_ENTRIES] = (APIC_BASE & ~(LARGE_PAGE - 1)) | PTE_PS | PTE_RW | PTE_P;
+	pdpt[APIC_BASE >> GIB_SHIFT] = (uint32_t)(uintptr_t)pd_apic | PTE_RW | PTE_P;
 	pml4[0] = (uint32_t)(uintptr_t)pdpt | PTE_RW | PTE_P;
 	return (uint32_t)(uintptr_t)pml4;
 }
@@ -125,6 +134,25 @@ static bool ap_spinning(void)
 		cpu_relax();
 	}
 	return false;
+}
+
+/* The AP halted with IF=1 takes one IPI: one HLT return, one interrupt, and the next HLT holds. */
+static void check_halt_and_ipi(void)
+{
+	*ap_var(sipi_halt) = 1;
+	wait_value(sipi_hlt_returns, 1, QUIET_SPINS);   /* halted by now: nothing wakes it */
+	uint32_t early = *ap_var(sipi_hlt_returns);
+	send_ipi(AP_ID, ICR_FIXED | IPI_VECTOR);
+	if (!wait_value(sipi_irqs, 1, WAIT_SPINS)) {
+		fail("the halted AP took no IPI (HLT returns %u)", *ap_var(sipi_hlt_returns));
+		return;
+	}
+	wait_value(sipi_hlt_returns, 2, QUIET_SPINS);   /* a second return would be the bug */
+	uint32_t returns = *ap_var(sipi_hlt_returns), irqs = *ap_var(sipi_irqs);
+	gprintf(TAG "halted AP: %u HLT return(s) before the IPI, %u interrupt(s), %u HLT return(s)\n", early, irqs,
+	        returns);
+	if (early != 0 || irqs != 1 || returns != 1)
+		fail("the halted AP should return from HLT once, for its one IPI");
 }
 
 int mb_main(uint32_t magic, const struct mb_info *mbi)
@@ -176,5 +204,6 @@ int mb_main(uint32_t magic, const struct mb_info *mbi)
 	else
 		gprintf(TAG "INIT to running AP refused, AP runs on\n");
 
+	check_halt_and_ipi();
 	return check_summary(TAG);
 }
