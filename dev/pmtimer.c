@@ -16,6 +16,7 @@ void pmtimer_init(struct pmtimer *t, uint64_t tsc_now, uint32_t tsc_khz)
 {
 	t->tsc_origin = tsc_now;
 	t->tsc_khz = tsc_khz ? tsc_khz : PMTIMER_FALLBACK_TSC_KHZ;
+	t->tsc_hz = (uint64_t)t->tsc_khz * KHZ;
 }
 
 uint32_t pmtimer_value(const struct pmtimer *t, uint64_t tsc)

@@ -19,6 +19,7 @@
 
 struct pmtimer {
 	uint64_t tsc_origin;     /* TSC at which the counter read 0 */
+	uint64_t tsc_hz;         /* tsc_khz * 1000, for the exit stub's 32-bit read (vmx/entry.asm) */
 	uint32_t tsc_khz;        /* TSC rate in kHz, never 0 */
 };
 

@@ -43,6 +43,12 @@ void asm_offsets(void)
 	OFFSET(VCPU_STAT_IO, struct vcpu, stats.reason[EXIT_REASON_IO_INSTRUCTION]);
 	OFFSET(VCPU_DOM, struct vcpu, dom);
 	OFFSET(DOMAIN_UART, struct domain, uart);
+	OFFSET(DOMAIN_PMT_ORIGIN, struct domain, pmtimer.tsc_origin);
+	OFFSET(DOMAIN_PMT_HZ, struct domain, pmtimer.tsc_hz);
+	CONST(PMTIMER_RATE, PMTIMER_HZ);
+	CONST(PMTIMER_VALUE_MASK, PMTIMER_MASK);
+	CONST(PMTIMER_PORT_NR, PMTIMER_PORT);
+	CONST(IO_QUAL_SIZE4, 3);
 	OFFSET(UART_OFF_SCR, struct uart16550, scr);
 	OFFSET(UART_OFF_RX_COUNT, struct uart16550, rx_count);
 	OFFSET(UART_OFF_LSR_ERRORS, struct uart16550, lsr_errors);

@@ -10,7 +10,8 @@
 ;   not edit (and of leaves above the highest basic one, which the CPU answers
 ;   with that leaf, when that leaf is not edited), the HC_NULL hypercall, and
 ;   single-byte reads of the UART's line status register (while no error is
-;   latched) and accesses to its scratch register: answered, counted and
+;   latched), accesses to its scratch register and 32-bit reads of the PM
+;   timer (dev/pmtimer.h): answered, counted and
 ;   timed into the same statistics as the C path (not broken down by
 ;   sub-key). The UART fields are read and written without its lock: a
 ;   status read is a snapshot, and the scratch register has no other state.
@@ -239,9 +240,11 @@ vmx_exit_entry:
 .fast_io:
 	mov eax, VMCS_FIELD_EXIT_QUALIFICATION
 	vmread rax, rax
-	test al, IO_QUAL_SIZE_STRING
-	jnz .full
 	push rcx
+	cmp eax, (PMTIMER_PORT_NR << 16) | IO_QUAL_IN | IO_QUAL_SIZE4   ; IN EAX, DX from the PM timer
+	je .io_pmtimer
+	test al, IO_QUAL_SIZE_STRING
+	jnz .io_slow
 	mov rcx, [rdx + VCPU_DOM]
 	add rcx, DOMAIN_UART                ; RCX = the domain's UART
 	mov edx, eax
@@ -274,6 +277,24 @@ vmx_exit_entry:
 	shr eax, IO_QUAL_IMM_SHIFT
 	and eax, 1
 	inc eax                             ; IN/OUT with DX is 1 byte, with an immediate port 2
+	FAST_FINISH_PUSHED VCPU_STAT_IO, rax, EXIT_REASON_IO_NR
+; The PM timer, a 32-bit read: floor((TSC - origin) * 3579545 / TSC Hz), the
+; low 24 bits, as dev/pmtimer.c computes it. The quotient fits 64 bits, so
+; DIV cannot fault, only while the TSC runs at least as fast as the timer.
+.io_pmtimer:
+	mov rcx, [rdx + VCPU_DOM]
+	cmp qword [rcx + DOMAIN_PMT_HZ], PMTIMER_RATE
+	jb .io_slow
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	sub rax, [rcx + DOMAIN_PMT_ORIGIN]
+	mov edx, PMTIMER_RATE
+	mul rdx
+	div qword [rcx + DOMAIN_PMT_HZ]
+	and eax, PMTIMER_VALUE_MASK
+	mov [rsp + 16], rax                 ; the guest's RAX: a 32-bit IN clears its upper half
+	mov eax, 1                          ; IN EAX, DX is one byte
 	FAST_FINISH_PUSHED VCPU_STAT_IO, rax, EXIT_REASON_IO_NR
 .io_slow:
 	pop rcx
