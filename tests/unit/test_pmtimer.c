@@ -2,8 +2,8 @@
  * Host tests for the PM timer: its value against an independent 128-bit
  * reference for TSC values up to 2^64 - 1 and TSC rates up to the largest
  * kHz value, the 3.579545 MHz rate, monotonic steps, the 24-bit wrap, a TSC
- * that wraps past the origin, the fallback for an unknown rate, and the byte
- * views of the 32-bit port.
+ * that wraps past the origin, the exit stub's multiply-and-divide form, the
+ * fallback for an unknown rate, and the byte views of the 32-bit port.
  */
 #include <string.h>
 
@@ -77,6 +77,28 @@ static void test_tsc_wraps_past_origin(void)
 	CHECK_EQ(pmtimer_value(&t, 1000), 7);
 }
 
+/*
+ * The exit stub's form (vmx/entry.asm): MUL gives the 128-bit product, DIV by
+ * tsc_hz the value, and DIV must not fault: the product's high half stays
+ * below the divisor whenever the stub takes the read (tsc_hz >= the timer's).
+ */
+static void test_stub_form(void)
+{
+	static const uint32_t rates[] = { 3580, 50000, 2995200, 0xffffffffu };
+	static const uint64_t tscs[] = { 0, 1, 0xffffffffULL, 5200000000000ULL, 1ULL << 63, ~0ULL };
+	for (unsigned r = 0; r < sizeof rates / sizeof rates[0]; r++) {
+		struct pmtimer t;
+		pmtimer_init(&t, 0, rates[r]);
+		CHECK_EQ(t.tsc_hz, (uint64_t)rates[r] * 1000);
+		CHECK(t.tsc_hz >= PMTIMER_HZ);
+		for (unsigned i = 0; i < sizeof tscs / sizeof tscs[0]; i++) {
+			unsigned __int128 product = (unsigned __int128)tscs[i] * PMTIMER_HZ;
+			CHECK((uint64_t)(product >> 64) < t.tsc_hz);
+			CHECK_EQ((uint32_t)(product / t.tsc_hz) & PMTIMER_MASK, pmtimer_value(&t, tscs[i]));
+		}
+	}
+}
+
 static void test_unknown_rate(void)
 {
 	struct pmtimer t;
@@ -109,6 +131,7 @@ int main(void)
 	RUN(test_against_reference);
 	RUN(test_monotonic_and_wraps);
 	RUN(test_tsc_wraps_past_origin);
+	RUN(test_stub_form);
 	RUN(test_unknown_rate);
 	RUN(test_port_bytes);
 	return CHECK_EXIT();
