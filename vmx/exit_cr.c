@@ -17,16 +17,17 @@
 /* Returns 0, or -1 when the value would fault on hardware (the caller injects #GP). */
 static int set_cr0(uint64_t val)
 {
-	uint64_t old = guest_cr0();
+	/* PG is host-owned, so the read shadow holds the guest's PG exactly: one VMREAD, not guest_cr0(). */
+	bool was_paging = vmcs_readnat(VMCS_CR0_READ_SHADOW) & CR0_PG;
 	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) || ((val & CR0_NW) && !(val & CR0_CD)))
 		return -1;
 	uint64_t efer = vmcs_read64(VMCS_GUEST_IA32_EFER);
-	if ((val & CR0_PG) && !(old & CR0_PG) && (efer & EFER_LME)) {
+	if ((val & CR0_PG) && !was_paging && (efer & EFER_LME)) {
 		if (!(guest_cr4() & CR4_PAE))
 			return -1;
 		vmcs_write64(VMCS_GUEST_IA32_EFER, efer | EFER_LMA);
 		vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmcs_read32(VMCS_VM_ENTRY_CONTROLS) | ENTRY_CTL_IA32E_MODE_GUEST);
-	} else if (!(val & CR0_PG) && (old & CR0_PG) && (efer & EFER_LMA)) {
+	} else if (!(val & CR0_PG) && was_paging && (efer & EFER_LMA)) {
 		vmcs_write64(VMCS_GUEST_IA32_EFER, efer & ~EFER_LMA);
 		vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmcs_read32(VMCS_VM_ENTRY_CONTROLS) & ~(uint32_t)ENTRY_CTL_IA32E_MODE_GUEST);
 	}
