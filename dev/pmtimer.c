@@ -15,13 +15,12 @@
 void pmtimer_init(struct pmtimer *t, uint64_t tsc_now, uint32_t tsc_khz)
 {
 	t->tsc_origin = tsc_now;
-	t->tsc_khz = tsc_khz ? tsc_khz : PMTIMER_FALLBACK_TSC_KHZ;
-	t->tsc_hz = (uint64_t)t->tsc_khz * KHZ;
+	t->tsc_hz = (uint64_t)(tsc_khz ? tsc_khz : PMTIMER_FALLBACK_TSC_KHZ) * KHZ;
 }
 
 uint32_t pmtimer_value(const struct pmtimer *t, uint64_t tsc)
 {
-	uint64_t hz = (uint64_t)t->tsc_khz * KHZ;
+	uint64_t hz = t->tsc_hz;
 	uint64_t elapsed = tsc - t->tsc_origin;   /* modulo 2^64, like the TSC itself */
 	uint64_t q = elapsed / hz, r = elapsed % hz;
 	uint64_t ticks = q * PMTIMER_HZ + r * PMTIMER_HZ / hz;

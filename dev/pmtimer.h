@@ -19,8 +19,7 @@
 
 struct pmtimer {
 	uint64_t tsc_origin;     /* TSC at which the counter read 0 */
-	uint64_t tsc_hz;         /* tsc_khz * 1000, for the exit stub's 32-bit read (vmx/entry.asm) */
-	uint32_t tsc_khz;        /* TSC rate in kHz, never 0 */
+	uint64_t tsc_hz;         /* TSC rate in Hz, never 0 (the exit stub divides by it too: vmx/entry.asm) */
 };
 
 void pmtimer_init(struct pmtimer *t, uint64_t tsc_now, uint32_t tsc_khz);
