@@ -3,13 +3,7 @@
 
 %include "multiboot.inc"
 
-MB_FLAGS equ MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO
-
-section .multiboot
-align 4
-	dd MULTIBOOT_HEADER_MAGIC
-	dd MB_FLAGS
-	dd -(MULTIBOOT_HEADER_MAGIC + MB_FLAGS)
+MULTIBOOT_ELF_HEADER MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO
 
 ; The name mb_main prints its lines under.
 section .rodata

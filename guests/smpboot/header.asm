@@ -6,13 +6,7 @@
 
 %include "multiboot.inc"
 
-MB_FLAGS equ MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO
-
-section .multiboot
-align 4
-	dd MULTIBOOT_HEADER_MAGIC
-	dd MB_FLAGS
-	dd -(MULTIBOOT_HEADER_MAGIC + MB_FLAGS)
+MULTIBOOT_ELF_HEADER MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO
 
 AP_MAGIC        equ 0x50a11e5e   ; written once the code runs
 LONG_MAGIC      equ 0x10e6a0de   ; written once it runs in 64-bit mode
