@@ -268,9 +268,13 @@ fail:
 
 void domain_update_fastpath(struct domain *d)
 {
-	uint8_t mode = VCPU_FASTPATH_OFF;
-	if (d->cfg && d->cfg->fastpath && vmx_has_fast_path())
-		mode = !d->tracing ? VCPU_FASTPATH_ON : EXIT_STUB_TRACES ? VCPU_FASTPATH_TRACED : VCPU_FASTPATH_OFF;
+	uint8_t mode;
+	if (!d->cfg || !d->cfg->fastpath || !vmx_has_fast_path())
+		mode = VCPU_FASTPATH_OFF;
+	else if (!d->tracing)
+		mode = VCPU_FASTPATH_ON;
+	else
+		mode = EXIT_STUB_TRACES ? VCPU_FASTPATH_TRACED : VCPU_FASTPATH_OFF;   /* traced */
 	for (unsigned i = 0; i < d->nvcpus; i++)
 		__atomic_store_n(&d->vcpus[i]->fastpath, mode, __ATOMIC_RELEASE);
 }

@@ -181,6 +181,15 @@ static const struct exit_substat *next_sub(const struct exit_stats *st, uint32_t
 	return best;
 }
 
+/* Reason r's figures summed over its sub-keys into *sum; false when r never exited. */
+static bool reason_total(const struct exit_stats *st, unsigned r, struct exit_stat *sum)
+{
+	if (!st->reason[r].count)
+		return false;
+	exit_stats_total(st, r, sum);
+	return true;
+}
+
 static void print_table(const struct domain *d, const struct vcpu *v)
 {
 	const struct exit_stats *st = &v->stats;
@@ -188,11 +197,10 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 	emit("hinoki: exit statistics for domain %s vcpu %u (TSC cycles in root mode)\n", d->name, v->id);
 	emit("  %-22s %10s %14s %8s %8s %10s\n", "reason", "count", "cycles", "avg", "min", "max");
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
-		if (!st->reason[r].count)
-			continue;
 		struct exit_stat sum;
 		const struct exit_stat *e = &sum;
-		exit_stats_total(st, r, &sum);
+		if (!reason_total(st, r, &sum))
+			continue;
 		emit("  %-22s %10lu %14lu %8lu %8lu %10lu\n", exit_reason_name(r), e->count, e->cycles,
 		     e->cycles / e->count, e->min == ~0ULL ? 0 : e->min, e->max);
 		total += e->count;
@@ -220,11 +228,10 @@ static void print_csv(const struct domain *d, const struct vcpu *v)
 {
 	const struct exit_stats *st = &v->stats;
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
-		if (!st->reason[r].count)
-			continue;
 		struct exit_stat sum;
 		const struct exit_stat *e = &sum;
-		exit_stats_total(st, r, &sum);
+		if (!reason_total(st, r, &sum))
+			continue;
 		emit("hinoki: csv,exit,%s,%u,%s,-,%lu,%lu,%lu,%lu,", d->name, v->id, exit_reason_name(r),
 		     e->count, e->cycles, e->min == ~0ULL ? 0 : e->min, e->max);
 		for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
