@@ -81,7 +81,8 @@ HOST_CFLAGS := $(WARN) -std=gnu11 -O1 -g -I. -Iinclude -fsanitize=address,undefi
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-$(BUILD)/tests/%: tests/unit/%.c $(wildcard $(PURE_SRCS)) tests/unit/check.h
+# Each test is one compiler run over several sources: it depends on every header.
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard $(PURE_SRCS)) $(wildcard */*.h */*/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(wildcard $(PURE_SRCS))

@@ -117,8 +117,7 @@ static void fill_info(struct hinoki_dominfo *o, const struct domain *d)
 	o->flags = d->type == DOMAIN_TYPE_MGMT ? HINOKI_DOM_F_MGMT : 0;
 	for (unsigned i = 0; i < d->nvcpus; i++) {
 		o->cpu_tsc += d->vcpus[i]->guest_tsc;
-		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
-			o->exits += d->vcpus[i]->stats.reason[r].count;
+		o->exits += exit_stats_exits(&d->vcpus[i]->stats);
 	}
 }
 
@@ -209,10 +208,10 @@ static int64_t dom_stats(struct domain *self, struct domain *d, uint64_t vcpu, u
 	const struct vcpu *v = d->vcpus[vcpu];
 	uint64_t n = 0;
 	for (unsigned r = 0; r < EXIT_REASON_COUNT && n < cap; r++) {
-		if (!v->stats.reason[r].count)
-			continue;
 		struct exit_stat e;
 		exit_stats_total(&v->stats, r, &e);
+		if (!e.count)
+			continue;
 		out[n] = (struct hinoki_exit_stat){ r, 0, e.count, e.cycles };
 		n++;
 	}

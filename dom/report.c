@@ -166,17 +166,22 @@ static const char *key_kind(uint32_t reason)
 	}
 }
 
-/* The entry of `reason` with the smallest key above prev's (the first when prev is NULL). */
-static const struct exit_substat *next_sub(const struct exit_stats *st, uint32_t reason,
-                                           const struct exit_substat *prev)
+/* Whether table slot k holds a sub-key of `reason` (not its unkeyed exits). */
+static bool is_key_of(const struct exit_stats *st, unsigned k, uint32_t reason)
 {
-	const struct exit_substat *best = 0;
+	return exit_tag_reason(st->table.tag[k]) == reason && exit_tag_key(st->table.tag[k]) != EXIT_NO_KEY;
+}
+
+/* The slot of `reason`'s smallest key above prev's (the first when prev is -1); -1 when none is left. */
+static int next_key(const struct exit_stats *st, uint32_t reason, int prev)
+{
+	int best = -1;
 	for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
-		const struct exit_substat *x = &st->sub[k];
-		if (exit_sub_reason(x) != reason || (prev && exit_sub_key(x) <= exit_sub_key(prev)))
+		uint32_t key = exit_tag_key(st->table.tag[k]);
+		if (!is_key_of(st, k, reason) || (prev >= 0 && key <= exit_tag_key(st->table.tag[prev])))
 			continue;
-		if (!best || exit_sub_key(x) < exit_sub_key(best))
-			best = x;
+		if (best < 0 || key < exit_tag_key(st->table.tag[best]))
+			best = (int)k;
 	}
 	return best;
 }
@@ -184,10 +189,8 @@ static const struct exit_substat *next_sub(const struct exit_stats *st, uint32_t
 /* Reason r's figures summed over its sub-keys into *sum; false when r never exited. */
 static bool reason_total(const struct exit_stats *st, unsigned r, struct exit_stat *sum)
 {
-	if (!st->reason[r].count)
-		return false;
 	exit_stats_total(st, r, sum);
-	return true;
+	return sum->count != 0;
 }
 
 static void print_table(const struct domain *d, const struct vcpu *v)
@@ -207,10 +210,12 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 		cycles += e->cycles;
 		/* Sub-keys in ascending order: the table is hashed, the report should not be. */
 		uint64_t keyed = 0;
-		for (const struct exit_substat *x = next_sub(st, r, 0); x; x = next_sub(st, r, x)) {
-			emit("    %-9s 0x%-9x %10lu %14lu %8lu %8lu %10lu\n", key_kind(r), exit_sub_key(x), x->s.count,
-			     x->s.cycles, x->s.cycles / x->s.count, x->s.min, x->s.max);
-			keyed += x->s.count;
+		for (int k = next_key(st, r, -1); k >= 0; k = next_key(st, r, k)) {
+			struct exit_stat x;
+			exit_stats_slot(st, (unsigned)k, &x);
+			emit("    %-9s 0x%-9x %10lu %14lu %8lu %8lu %10lu\n", key_kind(r), exit_tag_key(st->table.tag[k]),
+			     x.count, x.cycles, x.cycles / x.count, x.min, x.max);
+			keyed += x.count;
 		}
 		/* The exit stub's fast path (and a full key table) count exits by reason only. */
 		if (keyed && keyed < e->count)
@@ -221,7 +226,7 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 	if (st->stub_calls)
 		emit("  %-22s %10lu %14s\n", "VMCALL (exit stub)", st->stub_calls, "-");
 	if (st->sub_dropped)
-		emit("  (%lu exits not broken down by key: the key table was full)\n", st->sub_dropped);
+		emit("  (%lu exits timed by reason only: the statistics table was full)\n", st->sub_dropped);
 }
 
 static void print_csv(const struct domain *d, const struct vcpu *v)
@@ -237,10 +242,12 @@ static void print_csv(const struct domain *d, const struct vcpu *v)
 		for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
 			emit(b + 1 < EXIT_HIST_BUCKETS ? "%lu;" : "%lu\n", exit_stat_bucket(e, b));
 		for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
-			const struct exit_substat *x = &st->sub[k];
-			if (exit_sub_reason(x) == r)
-				emit("hinoki: csv,exit,%s,%u,%s,0x%x,%lu,%lu,%lu,%lu,-\n", d->name, v->id,
-				     exit_reason_name(r), exit_sub_key(x), x->s.count, x->s.cycles, x->s.min, x->s.max);
+			struct exit_stat x;
+			if (!is_key_of(st, k, r))
+				continue;
+			exit_stats_slot(st, k, &x);
+			emit("hinoki: csv,exit,%s,%u,%s,0x%x,%lu,%lu,%lu,%lu,-\n", d->name, v->id,
+			     exit_reason_name(r), exit_tag_key(st->table.tag[k]), x.count, x.cycles, x.min, x.max);
 		}
 	}
 	if (st->stub_calls)

@@ -69,8 +69,8 @@ void asm_offsets(void)
 	OFFSET(STAT_HIST, struct exit_stat, hist);
 	CONST(FASTPATH_TRACED, VCPU_FASTPATH_TRACED);
 	OFFSET(VCPU_TRACE_RING, struct vcpu, trace.ring);
-	OFFSET(VCPU_TRACE_NEXT, struct vcpu, trace.next);
-	CONST(TRACE_INDEX_MASK, EXIT_TRACE_ENTRIES - 1);
+	OFFSET(VCPU_TRACE_OFFSET, struct vcpu, trace.offset);
+	CONST(TRACE_OFFSET_MASK, EXIT_TRACE_BYTES - 1);
 	CONST(TRACE_ENTRY_SIZE, sizeof(struct trace_entry));
 	OFFSET(TE_EXIT_TSC, struct trace_entry, exit_tsc);
 	OFFSET(TE_ENTRY_TSC, struct trace_entry, entry_tsc);

@@ -23,11 +23,9 @@ default rel
 
 ; Finish a fast-path exit of reason %3: advance the guest RIP by the
 ; instruction length (%2), record the root-mode cycles in the exit_stat at
-; vCPU offset %1 (count, total, min, max, log2 histogram: what
-; exit_stats_record does in C) and, while the domain is traced, the exit in
-; the trace ring (what exit_trace_record does), restore the three scratch
-; registers and resume. Stack on entry: [rsp] guest RDX, [rsp+8] guest RAX
-; (results already stored there), [rsp+16] vCPU.
+; vCPU offset %1 and, while the domain is traced, the exit in the trace ring,
+; restore the three scratch registers and resume. Stack on entry: [rsp] guest
+; RDX, [rsp+8] guest RAX (results already stored there), [rsp+16] vCPU.
 %macro FAST_FINISH 3
 	push rcx
 	FAST_FINISH_PUSHED %1, %2, %3
@@ -35,6 +33,7 @@ default rel
 
 ; The same, when the path already pushed RCX: [rsp] guest RCX, [rsp+8] RDX,
 ; [rsp+16] RAX, [rsp+24] vCPU. %2 may be RAX (free until the TSC is read).
+; A traced exit has its own copy of the statistics code: no jump back.
 %macro FAST_FINISH_PUSHED 3
 	mov ecx, VMCS_FIELD_GUEST_RIP
 	vmread rdx, rcx
@@ -47,9 +46,23 @@ default rel
 	or rax, rdx
 	cmp byte [rcx + VCPU_FASTPATH], FASTPATH_TRACED
 	je %%trace
-%%stats:
+%endif
+	FAST_STATS %1
+	FAST_RESUME
+%if EXIT_STATS_FULL
+%%trace:
+	FAST_TRACE %2, %3
+	FAST_STATS %1
+	FAST_RESUME
+%endif
+%endmacro
+
+; The root-mode cycles into the exit_stat at vCPU offset %1 (total, min,
+; max, log2 histogram, whose sum is the count: what exit_stat_add does in C;
+; the count alone in the counts-only build). RAX = the TSC now, RCX = vCPU.
+%macro FAST_STATS 1
+%if EXIT_STATS_FULL
 	sub rax, [rcx + VCPU_EXIT_TSC]
-	inc qword [rcx + %1 + STAT_COUNT]
 	add [rcx + %1 + STAT_CYCLES], rax
 	cmp rax, [rcx + %1 + STAT_MIN]
 	jae %%not_min
@@ -61,38 +74,48 @@ default rel
 %%not_max:
 	or rax, 1                           ; BSR of 0 is undefined; 0 and 1 share slot 0
 	bsr rax, rax                        ; a slot per bit: no clamp
-	inc dword [rcx + %1 + STAT_HIST + rax * 4]
+	inc qword [rcx + %1 + STAT_HIST + rax * 8]
 %else
 	inc qword [rcx + %1 + STAT_COUNT]
 %endif
+%endmacro
+
+%macro FAST_RESUME 0
 	pop rcx
 	pop rdx
 	pop rax
 	vmresume
 	jmp vmx_run.fail                    ; VMRESUME failed: [rsp] is the vCPU, as vmx_run expects
-%if EXIT_STATS_FULL
-%%trace:                                ; RAX = the TSC now (the entry's), RCX = vCPU
-	mov rdx, [rcx + VCPU_TRACE_NEXT]
-	inc qword [rcx + VCPU_TRACE_NEXT]
-	and edx, TRACE_INDEX_MASK
-	imul edx, edx, TRACE_ENTRY_SIZE
+%endmacro
+
+; The exit's trace entry, what exit_trace_record does in C, for an
+; instruction of length %1 and reason %2. RAX = the TSC now (the entry's),
+; RCX = vCPU, both kept; RDX clobbered. CPUID and
+; VMCALL have no exit qualification (the CPU clears the field): 0 is written
+; without reading it. The guest RIP was already advanced: less the length, it
+; is the instruction's.
+%macro FAST_TRACE 2
+	mov rdx, [rcx + VCPU_TRACE_OFFSET]
+	add qword [rcx + VCPU_TRACE_OFFSET], TRACE_ENTRY_SIZE
+	and edx, TRACE_OFFSET_MASK
 	add rdx, [rcx + VCPU_TRACE_RING]    ; RDX = this exit's entry
 	mov [rdx + TE_ENTRY_TSC], rax
-	mov rax, [rcx + VCPU_EXIT_TSC]
-	mov [rdx + TE_EXIT_TSC], rax
-	mov qword [rdx + TE_REASON], %3     ; and 0 in the reserved word after it
+	mov rcx, [rcx + VCPU_EXIT_TSC]
+	mov [rdx + TE_EXIT_TSC], rcx
+	mov qword [rdx + TE_REASON], %2     ; and 0 in the reserved word after it
+	mov ecx, VMCS_FIELD_GUEST_RIP
+	vmread [rdx + TE_RIP], rcx
+%ifidni %1, rax                         ; I/O: a qualification, and a length only the VMCS still holds
 	mov ecx, VMCS_FIELD_EXIT_QUALIFICATION
 	vmread [rdx + TE_QUAL], rcx
-	mov ecx, VMCS_FIELD_GUEST_RIP       ; already advanced: less the length is the instruction's
-	vmread rax, rcx
 	mov ecx, VMCS_FIELD_EXIT_INSTRUCTION_LEN
 	vmread rcx, rcx
-	sub rax, rcx
-	mov [rdx + TE_RIP], rax
-	mov rax, [rdx + TE_ENTRY_TSC]
-	mov rcx, [rsp + 24]
-	jmp %%stats
+	sub [rdx + TE_RIP], rcx
+%else
+	mov qword [rdx + TE_QUAL], 0
+	sub qword [rdx + TE_RIP], %1
 %endif
+	mov rcx, [rsp + 24]
 %endmacro
 
 section .text

@@ -70,26 +70,13 @@ static enum exit_action exit_unhandled(struct vcpu *v)
 	return EXIT_STOPPED;
 }
 
-/* The statistics sub-key: read before the handler changes the registers it comes from. */
-static uint32_t exit_key(const struct vcpu *v)
-{
-	switch (v->exit.reason) {
-	case EXIT_REASON_IO_INSTRUCTION: return io_qual_port(v->exit.qual);
-	case EXIT_REASON_MSR_READ:
-	case EXIT_REASON_MSR_WRITE:      return (uint32_t)v->gpr[GPR_RCX];
-	case EXIT_REASON_VMCALL:         return (uint32_t)v->gpr[GPR_RAX];
-	case EXIT_REASON_EPT_VIOLATION:  return (uint32_t)(vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS) >> 12);
-	default:                         return EXIT_NO_KEY;
-	}
-}
-
 enum exit_action vmx_handle_exit(struct vcpu *v)
 {
 	uint32_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);
 	v->exit.reason = raw & EXIT_REASON_BASIC_MASK;
 	v->exit.insn_len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
 	v->exit.qual = vmcs_readnat(VMCS_EXIT_QUALIFICATION);
-	v->exit.key = exit_key(v);
+	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
 	if (raw & EXIT_REASON_ENTRY_FAIL)
 		return exit_entry_failure(v);
 	exit_handler_fn fn = v->exit.reason < EXIT_REASON_COUNT ? exit_table[v->exit.reason] : 0;

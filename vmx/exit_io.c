@@ -13,6 +13,7 @@ enum exit_action exit_io(struct vcpu *v)
 	unsigned long q = v->exit.qual;
 	uint16_t port = (uint16_t)io_qual_port(q);
 	unsigned size = io_qual_size(q);
+	exit_set_key(v, port);
 
 	if (io_qual_string(q)) {
 		domain_stop(v->dom, v, "string I/O (%s) on port 0x%x is not emulated",

@@ -183,6 +183,7 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 {
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
 	uint64_t q = v->exit.qual;
+	exit_set_key(v, (uint32_t)(gpa >> 12));
 	const struct mmio_region *r = gpa >= v->dom->ram_bytes ? dev_mmio_find(v, gpa) : 0;
 	if (r)
 		return mmio_emulate(v, r, gpa, q);

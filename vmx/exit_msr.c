@@ -29,6 +29,7 @@ static enum exit_action gp(struct vcpu *v)
 enum exit_action exit_rdmsr(struct vcpu *v)
 {
 	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
+	exit_set_key(v, msr);
 	uint64_t val;
 
 	switch (msr) {
@@ -66,6 +67,7 @@ static void move_tsc(struct vcpu *v, uint64_t delta)
 enum exit_action exit_wrmsr(struct vcpu *v)
 {
 	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
+	exit_set_key(v, msr);
 	uint64_t val = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
 
 	switch (msr) {

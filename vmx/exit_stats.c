@@ -1,7 +1,7 @@
 /*
- * Exit statistics: set-up, the sub-key table's slow probe, and the sums the
- * reports read (the recording itself is inline in the header: it runs on
- * every exit).
+ * Exit statistics: set-up, the table's slow probe, and the sums the reports
+ * read (the recording itself is inline in the header: it runs on every
+ * exit).
  */
 #include "lib/string.h"
 #include "vmx/exit_stats.h"
@@ -9,34 +9,57 @@
 void exit_stats_init(struct exit_stats *s)
 {
 	memset(s, 0, sizeof *s);
-	for (unsigned i = 0; i < EXIT_SUBKEYS; i++)
-		s->sub[i].tag = EXIT_SUB_FREE;
+	for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
+		s->table.tag[k] = EXIT_SUB_FREE;
+		s->table.min[k] = ~0ULL;
+	}
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		s->reason[r].min = ~0ULL;
 }
 
-void exit_stats_record_slow(struct exit_stats *s, uint32_t reason, uint32_t key, uint64_t cycles)
+void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 {
-	uint64_t tag = (uint64_t)reason << 32 | key;
-	unsigned h = (key ^ reason) & (EXIT_SUBKEYS - 1);
+	struct exit_table *t = &s->table;
+	unsigned h = exit_stat_slot(exit_tag_reason(tag), exit_tag_key(tag));
 	for (unsigned n = 0; n < EXIT_SUBKEYS; n++, h = (h + 1) & (EXIT_SUBKEYS - 1)) {
-		struct exit_substat *x = &s->sub[h];
-		if (x->tag == EXIT_SUB_FREE) {
-			x->tag = tag;
-			x->s.min = ~0ULL;
-		} else if (x->tag != tag) {
+		if (t->tag[h] == EXIT_SUB_FREE)
+			t->tag[h] = tag;
+		else if (t->tag[h] != tag)
 			continue;
-		}
-		x->s.count++;
-		exit_stat_add(&x->s, cycles);
+		exit_table_add(t, h, cycles);
 		return;
 	}
 	s->sub_dropped++;
-	exit_stat_add(&s->reason[reason], cycles);
+	exit_stat_add(&s->reason[exit_tag_reason(tag)], cycles);
+}
+
+/* How many exits e recorded: the histogram's sum (the counts-only build keeps only the count). */
+static uint64_t count_of(const struct exit_stat *e)
+{
+#ifdef HINOKI_NO_EXIT_STATS
+	return e->count;
+#else
+	uint64_t n = 0;
+	for (unsigned b = 0; b < EXIT_HIST_SLOTS; b++)
+		n += e->hist[b];
+	return n;
+#endif
+}
+
+void exit_stats_slot(const struct exit_stats *s, unsigned k, struct exit_stat *out)
+{
+	const struct exit_table *t = &s->table;
+	out->cycles = t->cycles[k];
+	out->min = t->min[k];
+	out->max = t->max[k];
+	memcpy(out->hist, t->hist[k], sizeof out->hist);
+	out->count = 0;
+	out->count = count_of(out);
 }
 
 static void add_into(struct exit_stat *out, const struct exit_stat *e)
 {
+	out->count += e->count;
 	out->cycles += e->cycles;
 	if (e->min < out->min)
 		out->min = e->min;
@@ -48,14 +71,35 @@ static void add_into(struct exit_stat *out, const struct exit_stat *e)
 
 void exit_stats_total(const struct exit_stats *s, uint32_t reason, struct exit_stat *out)
 {
-	const struct exit_stat *own = &s->reason[reason];
 	memset(out, 0, sizeof *out);
-	out->count = own->count;
 	out->min = ~0ULL;
-	add_into(out, own);
-	for (unsigned i = 0; i < EXIT_SUBKEYS; i++)
-		if (exit_sub_reason(&s->sub[i]) == reason)
-			add_into(out, &s->sub[i].s);
+	add_into(out, &s->reason[reason]);
+	for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
+		if (exit_tag_reason(s->table.tag[k]) != reason)
+			continue;
+		struct exit_stat slot;
+		exit_stats_slot(s, k, &slot);
+		add_into(out, &slot);
+	}
+	out->count = count_of(out);
+}
+
+/*
+ * The management domain's domain list reads this for every vCPU, so it sums
+ * only the entries in use: a reason entry took an exit if it has cycles or
+ * an exit of 0 or 1 cycles (slot 0), a table slot if it has a tag.
+ */
+uint64_t exit_stats_exits(const struct exit_stats *s)
+{
+	uint64_t n = 0;
+	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+		if (s->reason[r].count || s->reason[r].cycles || s->reason[r].hist[0])
+			n += count_of(&s->reason[r]);
+	for (unsigned k = 0; k < EXIT_SUBKEYS; k++)
+		if (s->table.tag[k] != EXIT_SUB_FREE)
+			for (unsigned b = 0; b < EXIT_HIST_SLOTS; b++)
+				n += s->table.hist[k][b];
+	return n;
 }
 
 uint64_t exit_stat_bucket(const struct exit_stat *e, unsigned b)

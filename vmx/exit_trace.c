@@ -32,7 +32,8 @@ int exit_trace_enable(struct domain *d, int on)
 void exit_trace_record(struct vcpu *v, uint64_t entry_tsc)
 {
 	struct exit_trace *t = &v->trace;
-	struct trace_entry *e = &t->ring[t->next++ % EXIT_TRACE_ENTRIES];
+	struct trace_entry *e = &t->ring[t->offset % EXIT_TRACE_BYTES / sizeof *e];
+	t->offset += sizeof *e;
 	e->exit_tsc = v->exit_tsc;
 	e->entry_tsc = entry_tsc;
 	e->qual = v->exit.qual;
@@ -48,11 +49,12 @@ void exit_trace_dump(const struct domain *d)
 		const struct exit_trace *t = &v->trace;
 		if (!t->ring)
 			continue;
-		uint64_t kept = t->next < EXIT_TRACE_ENTRIES ? t->next : EXIT_TRACE_ENTRIES;
+		uint64_t written = t->offset / sizeof(struct trace_entry);
+		uint64_t kept = written < EXIT_TRACE_ENTRIES ? written : EXIT_TRACE_ENTRIES;
 		int n = fmt_snprintf(line, sizeof line, "hinoki: csv,trace-begin,%s,%u,%lu,%lu\n", d->name, v->id,
-		                     kept, t->next - kept);
+		                     kept, written - kept);
 		console_write(line, (size_t)n);
-		for (uint64_t k = t->next - kept; k < t->next; k++) {
+		for (uint64_t k = written - kept; k < written; k++) {
 			const struct trace_entry *e = &t->ring[k % EXIT_TRACE_ENTRIES];
 			n = fmt_snprintf(line, sizeof line, "hinoki: csv,trace,%s,%u,%lu,%lu,%s,0x%lx,0x%lx\n", d->name,
 			                 v->id, e->exit_tsc, e->entry_tsc, exit_reason_name(e->reason), e->qual, e->rip);

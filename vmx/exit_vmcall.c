@@ -112,6 +112,7 @@ enum exit_action exit_vmcall(struct vcpu *v)
 {
 	uint64_t nr = v->gpr[GPR_RAX];
 	enum exit_action act = EXIT_RESUME;
+	exit_set_key(v, (uint32_t)nr);
 	int64_t ret;
 
 	vcpu_skip_insn(v);

@@ -29,10 +29,11 @@ enum vcpu_state {
 
 /* The exit being handled, decoded once from the VMCS. */
 struct exit_record {
+	/* Key, then reason: the statistics' tag (exit_stat_tag) is then one load of the two. */
+	uint32_t key;             /* port, MSR, hypercall or EPT page, set by its handler; EXIT_NO_KEY */
 	uint32_t reason;          /* basic exit reason */
 	uint32_t insn_len;
 	uint64_t qual;
-	uint32_t key;             /* port, MSR, hypercall or EPT page; EXIT_NO_KEY */
 	uint64_t rip;             /* guest RIP at the exit: read only while tracing */
 };
 
