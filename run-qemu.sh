@@ -202,44 +202,57 @@ cleanup() {
 trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 
-start=$(date +%s.%N)
-if [ "$interactive" = 1 ] && [ "$quiet" = 1 ]; then
-	# Driven over the socket by another program: the terminal stays out of it.
-	if [ "$timeout" -gt 0 ]; then
-		timeout -k 5 "$timeout" "${cmd[@]}" </dev/null >"$emu_out" 2>&1 &
+run_emulator() {
+	start=$(date +%s.%N)
+	if [ "$interactive" = 1 ] && [ "$quiet" = 1 ]; then
+		# Driven over the socket by another program: the terminal stays out of it.
+		if [ "$timeout" -gt 0 ]; then
+			timeout -k 5 "$timeout" "${cmd[@]}" </dev/null >"$emu_out" 2>&1 &
+		else
+			"${cmd[@]}" </dev/null >"$emu_out" 2>&1 &
+		fi
+		emu_pid=$!
+	elif [ "$interactive" = 1 ]; then
+		if [ "$timeout" -gt 0 ]; then
+			timeout --foreground -k 5 "$timeout" "${cmd[@]}" 2>"$emu_out" &
+		else
+			"${cmd[@]}" 2>"$emu_out" &
+		fi
+		emu_pid=$!
 	else
-		"${cmd[@]}" </dev/null >"$emu_out" 2>&1 &
+		# No standard input: nothing may ever wait for a key or a dialog.
+		if [ "$timeout" -gt 0 ]; then
+			timeout -k 5 "$timeout" "${cmd[@]}" </dev/null >"$emu_out" 2>&1 &
+		else
+			"${cmd[@]}" </dev/null >"$emu_out" 2>&1 &
+		fi
+		emu_pid=$!
+		if [ "$quiet" = 0 ]; then
+			tail -s 0.2 -n +1 -f --pid="$emu_pid" "$serial" &
+			tail_pid=$!
+		fi
 	fi
-	emu_pid=$!
-elif [ "$interactive" = 1 ]; then
-	if [ "$timeout" -gt 0 ]; then
-		timeout --foreground -k 5 "$timeout" "${cmd[@]}" 2>"$emu_out" &
-	else
-		"${cmd[@]}" 2>"$emu_out" &
-	fi
-	emu_pid=$!
-else
-	# No standard input: nothing may ever wait for a key or a dialog.
-	if [ "$timeout" -gt 0 ]; then
-		timeout -k 5 "$timeout" "${cmd[@]}" </dev/null >"$emu_out" 2>&1 &
-	else
-		"${cmd[@]}" </dev/null >"$emu_out" 2>&1 &
-	fi
-	emu_pid=$!
-	if [ "$quiet" = 0 ]; then
-		tail -s 0.2 -n +1 -f --pid="$emu_pid" "$serial" &
-		tail_pid=$!
-	fi
-fi
-wait "$emu_pid"
-status=$?
-# Bochs locks the disk image while it runs; one the timeout or a signal
-# killed leaves the lock behind, and the next run of that image would stop.
-[ "$emu" = bochs ] && rm -f "$image.lock"
-[ -n "$tail_pid" ] && wait "$tail_pid" 2>/dev/null
-emu_pid=""
-tail_pid=""
-elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+	wait "$emu_pid"
+	status=$?
+	# Bochs locks the disk image while it runs; one the timeout or a signal
+	# killed leaves the lock behind, and the next run of that image would stop.
+	[ "$emu" = bochs ] && rm -f "$image.lock"
+	[ -n "$tail_pid" ] && wait "$tail_pid" 2>/dev/null
+	emu_pid=""
+	tail_pid=""
+	elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+}
+
+# Two Bochs starting at the same moment can both bind the first free display
+# port; the one whose listen() then fails gives up on every port and panics
+# at once. Nothing ran yet: start it again, a little later.
+for attempt in 1 2 3 4 5; do
+	run_emulator
+	[ "$emu" = bochs ] && [ "$status" != 124 ] &&
+		grep -aq '>>PANIC<< RFB could not bind' "$base.bochs.log" || break
+	echo "$PROG: bochs found no free display port (attempt $attempt); starting it again" >&2
+	sleep "0.$((RANDOM % 9 + 1))"
+done
 
 if [ "$status" = 124 ]; then
 	echo "$PROG: timeout: $emu stopped after ${timeout} s; serial log in $serial" >&2

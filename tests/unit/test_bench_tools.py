@@ -13,6 +13,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools", "bench"))
+import bench  # noqa: E402
 import benchlog  # noqa: E402
 import kutvmexit  # noqa: E402
 
@@ -179,10 +180,46 @@ def test_kutvmexit():
     check("kutvmexit_config_all", "extra" not in kutvmexit.config("/x/vmexit.flat", []))
 
 
+def bench_run(means):
+    return {"bench": {bench.DOMAIN: {n: {"mean": m} for n, m in means.items()}}}
+
+
+def test_targets():
+    logs = {
+        "stats": bench_run({"nop": 5, "cpuid": 57, "vmcall": 66, "vmcall_stub": 28, "rdmsr": 268,
+                            "self_ipi": 2216}),
+        "nostats": bench_run({"nop": 5, "cpuid": 44, "vmcall": 53, "vmcall_stub": 28, "rdmsr": 255,
+                              "self_ipi": 2180}),
+        "trace": bench_run({"nop": 6, "cpuid": 70, "vmcall": 86, "vmcall_stub": 28, "rdmsr": 306,
+                            "self_ipi": 2292}),
+    }
+    rows = {l.split(" | ")[0][2:]: l for l in bench.targets(logs).split("\n")[2:]}
+    check("targets_round_trip_met", rows["CPUID round trip (guest mean)"].endswith("| 57 | met |"),
+          rows.get("CPUID round trip (guest mean)"))
+    check("targets_round_trip_not_met", rows["null VMCALL round trip (guest mean)"].endswith("| 66 | NOT met |"),
+          rows.get("null VMCALL round trip (guest mean)"))
+    check("targets_no_port_rows_without_measurements", not any("port" in r for r in rows), rows)
+    # self_ipi causes two exits: (2216 - 2180) / 2 = 18 per exit, the most; nop causes none
+    stats = rows["statistics per exit (a - c), the most of any exit"]
+    check("targets_stats_per_exit", "| 18 (self_ipi) | NOT met |" in stats, stats)
+    trace = rows["trace ring (b vs a), the most of any exit"]
+    check("targets_trace_worst", "| +30.3% (vmcall) | NOT met |" in trace, trace)
+    ratio = rows["CPUID round trip / stub-only round trip"]
+    check("targets_stub_ratio_not_judged_in_bochs", "| 2.04 | not applicable" in ratio, ratio)
+    logs["nostats"]["bench"][bench.DOMAIN]["self_ipi"]["mean"] = 2200
+    logs["trace"]["bench"][bench.DOMAIN]["vmcall"]["mean"] = 80
+    rows = {l.split(" | ")[0][2:]: l for l in bench.targets(logs).split("\n")[2:]}
+    check("targets_stats_met", "| 13 (cpuid) | met |" in rows["statistics per exit (a - c), the most of any exit"],
+          rows["statistics per exit (a - c), the most of any exit"])
+    check("targets_trace_met", "| +22.8% (cpuid) | met |" in rows["trace ring (b vs a), the most of any exit"],
+          rows["trace ring (b vs a), the most of any exit"])
+
+
 def main():
     test_trace2json(load_trace2json())
     test_benchlog()
     test_kutvmexit()
+    test_targets()
     return 1 if failures else 0
 
 
