@@ -7,6 +7,7 @@
 #include "hw/vmcs_fields.h"
 #include "dom/domain.h"
 #include "hinoki/hypercall.h"
+#include "hw/segment.h"
 #include "hw/uart.h"
 #include "vmx/caps.h"
 #include "vmx/vcpu.h"
@@ -85,6 +86,10 @@ void asm_offsets(void)
 #endif
 	CONST(EXIT_REASON_CPUID_NR, EXIT_REASON_CPUID);
 	CONST(HC_NULL_NR, HC_NULL);
+	CONST(HC_VERSION_NR, HC_VERSION);
+	CONST(HC_VERSION_VALUE, HINOKI_VERSION);
+	CONST(VMCS_FIELD_GUEST_SS_AR, VMCS_GUEST_SS_AR_BYTES);
+	CONST(AR_DPL_MASK, AR_DPL(3));
 	CONST(CPUID_INSN_LEN, 2);
 	CONST(CPUID_FAST_LEAVES, CPUID_FAST_LEAVES);
 	CONST(CPUID_HYPERVISOR_LEAVES, 0x40000000);

@@ -8,12 +8,12 @@
 ; - HC_NULL_STUB: the bare-transition baseline, counted but not timed;
 ; - when the vCPU's fastpath flag is set: CPUID of a leaf the hypervisor does
 ;   not edit (and of leaves above the highest basic one, which the CPU answers
-;   with that leaf, when that leaf is not edited), the HC_NULL hypercall, and
-;   single-byte reads of the UART's line status register (while no error is
-;   latched), accesses to its scratch register and 32-bit reads of the PM
-;   timer (dev/pmtimer.h): answered, counted and
-;   timed into the same statistics as the C path (not broken down by
-;   sub-key). The UART fields are read and written without its lock: a
+;   with that leaf, when that leaf is not edited), the HC_NULL and
+;   HC_VERSION hypercalls at CPL 0, single-byte reads of the UART's line
+;   status register (while no error is latched), accesses to its scratch
+;   register and 32-bit reads of the PM timer (dev/pmtimer.h): answered,
+;   counted and timed into the same statistics as the C path (not broken
+;   down by sub-key). The UART fields are read and written without its lock: a
 ;   status read is a snapshot, and the scratch register has no other state.
 ; Every other exit reads the TSC (the stub's fifth instruction), saves the
 ; guest's registers into the vCPU and returns to the scheduler.
@@ -236,8 +236,17 @@ vmx_exit_entry:
 	je .fast_io
 	cmp eax, EXIT_REASON_VMCALL_NR
 	jne .full
+	mov eax, VMCS_FIELD_GUEST_SS_AR     ; a hypercall is a VMCALL at CPL 0 (SS.DPL): C refuses the others
+	vmread rax, rax
+	test al, AR_DPL_MASK
+	jnz .full
 	cmp qword [rsp + 8], HC_NULL_NR
+	je .hc_null
+	cmp qword [rsp + 8], HC_VERSION_NR
 	jne .full
+	mov qword [rsp + 8], HC_VERSION_VALUE
+	FAST_FINISH VCPU_STAT_VMCALL, VMCALL_INSN_LEN, EXIT_REASON_VMCALL_NR
+.hc_null:
 	mov qword [rsp + 8], 0              ; HC_NULL returns 0
 	FAST_FINISH VCPU_STAT_VMCALL, VMCALL_INSN_LEN, EXIT_REASON_VMCALL_NR
 

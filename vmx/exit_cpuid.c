@@ -24,7 +24,7 @@ static void hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint32_t *a, uint32_t
 		__builtin_memcpy(c, sig + 4, 4);
 		__builtin_memcpy(d, sig + 8, 4);
 	} else if (leaf == HINOKI_CPUID_MAX_LEAF) {
-		*a = (HINOKI_VERSION_MAJOR << 16) | HINOKI_VERSION_MINOR;
+		*a = HINOKI_VERSION;
 		*b = v->dom->id;
 		*c = (uint32_t)domain_tsc_khz();
 	}

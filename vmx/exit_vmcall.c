@@ -17,7 +17,7 @@ typedef int64_t (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, enum e
 static int64_t hc_version(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
 {
 	(void)v, (void)a0, (void)a1, (void)act;
-	return (HINOKI_VERSION_MAJOR << 16) | HINOKI_VERSION_MINOR;
+	return HINOKI_VERSION;
 }
 
 static int64_t hc_console_put(struct vcpu *v, uint64_t gpa, uint64_t len, enum exit_action *act)

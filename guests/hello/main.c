@@ -142,7 +142,7 @@ static void check_cpuid(const struct hinoki_bootinfo *bi, bool bi_ok)
 	r = cpuid(HINOKI_CPUID_BASE + 1, 0);
 	gprintf(TAG "cpuid.0x%x version %u.%u domain %u\n", HINOKI_CPUID_BASE + 1,
 	        r.eax >> 16, r.eax & 0xffff, r.ebx);
-	if (r.eax != ((HINOKI_VERSION_MAJOR << 16) | HINOKI_VERSION_MINOR))
+	if (r.eax != HINOKI_VERSION)
 		fail("CPUID 0x%x version 0x%x", HINOKI_CPUID_BASE + 1, r.eax);
 	if (bi_ok && r.ebx != bi->domain_id)
 		fail("CPUID 0x%x domain %u, bootinfo says %u", HINOKI_CPUID_BASE + 1, r.ebx,
@@ -160,7 +160,7 @@ static void check_hypercalls(const struct hinoki_bootinfo *bi, bool bi_ok)
 {
 	long v = hc_version();
 	gprintf(TAG "hc version %ld.%ld\n", v >> 16, v & 0xffff);
-	if (v != ((HINOKI_VERSION_MAJOR << 16) | HINOKI_VERSION_MINOR))
+	if (v != HINOKI_VERSION)
 		fail("HC_VERSION returned 0x%lx", v);
 
 	long id = hc_domain_id();

@@ -36,6 +36,7 @@
 
 #define HINOKI_VERSION_MAJOR 0
 #define HINOKI_VERSION_MINOR 1
+#define HINOKI_VERSION       ((HINOKI_VERSION_MAJOR << 16) | HINOKI_VERSION_MINOR)   /* as HC_VERSION returns it */
 
 /* Errors, returned negated in RAX (values as Linux errno for familiarity). */
 #define HC_EPERM  1
