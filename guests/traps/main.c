@@ -301,6 +301,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	check_cr0();
 	check_cpuid();
 	check_apic();
+	check_user_hypercalls();
 
 	int code = check_summary(TAG);
 	gprintf(TAG "exit code %d\n", code);

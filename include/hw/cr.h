@@ -33,6 +33,8 @@
 #define CR4_LA57       BIT(12)   /* 5-level paging */
 #define CR4_PCIDE      BIT(17)
 #define CR4_OSXSAVE    BIT(18)
+#define CR4_SMEP       BIT(20)
+#define CR4_SMAP       BIT(21)
 
 #define RFLAGS_CF     BIT(0)
 #define RFLAGS_FIXED  BIT(1)
@@ -44,6 +46,7 @@
 /* Page-table entry bits for the host's own 4-level tables. */
 #define PTE_P   BIT(0)
 #define PTE_W   BIT(1)
+#define PTE_U   BIT(2)
 #define PTE_PS  BIT(7)
 #define PTE_ADDR_MASK 0x000ffffffffff000ULL
 
