@@ -49,6 +49,13 @@ const char *vmx_error_name(uint32_t err)
 	return "unknown VM-instruction error";
 }
 
+void vmx_vmcs_access_failed(enum vmx_insn insn, uint64_t field)
+{
+	/* VMREAD and VMWRITE fail invalid only without a current VMCS; with one, its error field says why. */
+	uint64_t err;
+	vmx_insn_failed(insn, field, vmcs_read_raw(VMCS_VM_INSTRUCTION_ERROR, &err));
+}
+
 void vmx_insn_failed(enum vmx_insn insn, uint64_t operand, bool valid_fail)
 {
 	if (!valid_fail)

@@ -16,6 +16,8 @@ enum vmx_insn { VMX_INSN_VMXON, VMX_INSN_VMCLEAR, VMX_INSN_VMPTRLD, VMX_INSN_VMR
 
 /* Reports and, for the VMCS accessors, panics: a failed VMREAD/VMWRITE is a hypervisor bug. */
 void vmx_insn_failed(enum vmx_insn insn, uint64_t operand, bool valid_fail);
+/* The same for a VMREAD/VMWRITE of `field` whose CF or ZF was set (it tells which itself). */
+void vmx_vmcs_access_failed(enum vmx_insn insn, uint64_t field);
 
 /* 0 on success, 1 VMfailInvalid (CF), 2 VMfailValid (ZF: the error number is in the VMCS). */
 static inline int vmx_rc(uint8_t cf, uint8_t zf) { return cf ? 1 : (zf ? 2 : 0); }
@@ -35,28 +37,33 @@ DEFINE_VMX_PA_OP(vmclear, "vmclear", VMX_INSN_VMCLEAR)
 DEFINE_VMX_PA_OP(vmptrld, "vmptrld", VMX_INSN_VMPTRLD)
 #undef DEFINE_VMX_PA_OP
 
-/* Raw access for loops over fields (VMCS dumps); returns false on failure, never panics. */
+/*
+ * Raw access for loops over fields (VMCS dumps); returns false on failure,
+ * never panics. The accessors run on every exit, so the failure test is the
+ * flags themselves ("below or equal": CF or ZF), one branch after the
+ * instruction.
+ */
 static inline bool vmcs_read_raw(uint64_t field, uint64_t *val)
 {
-	uint8_t cf, zf;
-	__asm__ volatile("vmread %3, %0; setc %1; setz %2" : "=rm"(*val), "=qm"(cf), "=qm"(zf) : "r"(field) : "cc");
-	return !cf && !zf;
+	bool bad;
+	__asm__ volatile("vmread %2, %0" : "=rm"(*val), "=@ccbe"(bad) : "r"(field));
+	return !bad;
 }
 
 static inline uint64_t vmcs_read_checked(uint64_t field)
 {
 	uint64_t v;
-	if (!vmcs_read_raw(field, &v))
-		vmx_insn_failed(VMX_INSN_VMREAD, field, true);
+	if (__builtin_expect(!vmcs_read_raw(field, &v), 0))
+		vmx_vmcs_access_failed(VMX_INSN_VMREAD, field);
 	return v;
 }
 
 static inline void vmcs_write_checked(uint64_t field, uint64_t val)
 {
-	uint8_t cf, zf;
-	__asm__ volatile("vmwrite %3, %2; setc %0; setz %1" : "=qm"(cf), "=qm"(zf) : "r"(field), "rm"(val) : "cc");
-	if (cf || zf)
-		vmx_insn_failed(VMX_INSN_VMWRITE, field, zf);
+	bool bad;
+	__asm__ volatile("vmwrite %2, %1" : "=@ccbe"(bad) : "r"(field), "rm"(val));
+	if (__builtin_expect(bad, 0))
+		vmx_vmcs_access_failed(VMX_INSN_VMWRITE, field);
 }
 
 #define VMCS_CHECK_WIDTH_(f, w) _Static_assert(VMCS_FIELD_WIDTH(f) == (w), "VMCS field width mismatch for " #f)
