@@ -90,10 +90,10 @@ default rel
 
 ; The exit's trace entry, what exit_trace_record does in C, for an
 ; instruction of length %1 and reason %2. RAX = the TSC now (the entry's),
-; RCX = vCPU, both kept; RDX clobbered. CPUID and
-; VMCALL have no exit qualification (the CPU clears the field): 0 is written
-; without reading it. The guest RIP was already advanced: less the length, it
-; is the instruction's.
+; RCX = vCPU, both kept; RDX clobbered. CPUID and VMCALL exits have no exit
+; qualification (the CPU clears the field): 0 is written without reading it.
+; The guest RIP was already advanced: less the length, it is the
+; instruction's.
 %macro FAST_TRACE 2
 	mov rdx, [rcx + VCPU_TRACE_OFFSET]
 	add qword [rcx + VCPU_TRACE_OFFSET], TRACE_ENTRY_SIZE

@@ -53,7 +53,7 @@ void exit_stats_slot(const struct exit_stats *s, unsigned k, struct exit_stat *o
 	out->min = t->min[k];
 	out->max = t->max[k];
 	memcpy(out->hist, t->hist[k], sizeof out->hist);
-	out->count = 0;
+	out->count = 0;                  /* what count_of() reads in the counts-only build */
 	out->count = count_of(out);
 }
 
@@ -86,8 +86,9 @@ void exit_stats_total(const struct exit_stats *s, uint32_t reason, struct exit_s
 
 /*
  * The management domain's domain list reads this for every vCPU, so it sums
- * only the entries in use: a reason entry took an exit if it has cycles or
- * an exit of 0 or 1 cycles (slot 0), a table slot if it has a tag.
+ * only the entries in use: a reason entry took an exit if it has a count
+ * (the counts-only build), cycles or an exit of 0 or 1 cycles (slot 0); a
+ * table slot if it has a tag.
  */
 uint64_t exit_stats_exits(const struct exit_stats *s)
 {

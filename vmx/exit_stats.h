@@ -85,7 +85,10 @@ uint64_t exit_stats_exits(const struct exit_stats *s);
 /* Reported bucket b (< EXIT_HIST_BUCKETS) of e's histogram. */
 uint64_t exit_stat_bucket(const struct exit_stat *e, unsigned b);
 
-/* One exit's time into e, as the exit stub records one (count aside): min and max are branches, since they seldom change. */
+/*
+ * One exit's time into e, as the exit stub records one (no count: the
+ * histogram is it). Min and max are branches, since they seldom change.
+ */
 static inline void exit_stat_add(struct exit_stat *e, uint64_t cycles)
 {
 	e->cycles += cycles;
