@@ -2,12 +2,13 @@
 # Run Hinoki's tests and print one closing line "N passed, N failed".
 # Host unit tests first (every build/tests/test_* binary, built by `make unit`,
 # and every tests/unit/test_*.py, which test the Python tools),
-# then the emulator integration tests of tests/integration/manifest.
+# then the emulator integration tests of tests/integration/manifest and
+# `make bench` in short (tests/integration/bench_smoke.py).
 #
 #   tests/run-tests.sh                 everything
 #   tests/run-tests.sh unit            only the unit test binaries
-#   tests/run-tests.sh integration     only the integration tests
-#   tests/run-tests.sh NAME...         unit binaries test_NAME and/or integration tests NAME
+#   tests/run-tests.sh integration     only the integration tests and bench
+#   tests/run-tests.sh NAME...         unit binaries test_NAME and/or integration tests NAME (or bench)
 #   -v                                 integration: also show run-qemu.sh's notes
 #
 # A unit binary's "PASS "/"FAIL " lines are counted one each; one that exits
@@ -19,10 +20,11 @@ UNIT_DIR="$ROOT/build/tests"
 UNIT_TIMEOUT=120
 RUNNER="$ROOT/tests/integration/run.py"
 
-usage() { sed -n '2,14s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,15s/^# \{0,1\}//p' "$0"; }
 
 run_unit=1
 run_integration=1
+run_bench=1
 unit_names=()
 integration_names=()
 verbose=()
@@ -34,7 +36,8 @@ for arg in "$@"; do
 	-h|--help) usage; exit 0 ;;
 	-v) verbose=(-v) ;;
 	unit) selected=1; run_unit=2 ;;
-	integration) selected=1; run_integration=2 ;;
+	integration) selected=1; run_integration=2; run_bench=2 ;;
+	bench) selected=1; run_bench=2 ;;
 	*)
 		selected=1
 		name=${arg#test_}
@@ -53,6 +56,7 @@ if [ "$selected" = 1 ]; then
 	# Only what was asked for: a whole group (2) or the names given.
 	[ "$run_unit" = 2 ] || { [ ${#unit_names[@]} -gt 0 ] && run_unit=3 || run_unit=0; }
 	[ "$run_integration" = 2 ] || { [ ${#integration_names[@]} -gt 0 ] && run_integration=3 || run_integration=0; }
+	[ "$run_bench" = 2 ] || run_bench=0
 fi
 
 passed=0
@@ -102,6 +106,17 @@ if [ "$run_integration" != 0 ]; then
 	status=${PIPESTATUS[0]}
 	if count_lines "$out" && [ "$status" != 0 ]; then
 		echo "FAIL integration (runner exit status $status without a FAIL line)"
+		failed=$((failed + 1))
+	fi
+fi
+
+if [ "$run_bench" != 0 ]; then
+	echo "== bench"
+	"$ROOT/tests/integration/bench_smoke.py" >"$out" 2>&1 </dev/null
+	status=$?
+	cat "$out"
+	if count_lines "$out" && [ "$status" != 0 ]; then
+		echo "FAIL bench (exit status $status without a FAIL line)"
 		failed=$((failed + 1))
 	fi
 fi
