@@ -3,6 +3,8 @@
  * domain gets -HC_EPERM and the attempt is logged (the first few per domain:
  * a hostile guest must not be able to flood the console). Arguments are
  * guest-physical addresses in the caller's RAM, checked before any use.
+ * They run one at a time: a management domain with several vCPUs could
+ * otherwise list or read a domain that another of its calls is destroying.
  */
 #include "boot/boot.h"
 #include "dom/control.h"
@@ -18,6 +20,7 @@
 #define DENIED_LOG_LIMIT 8
 
 static const struct boot_handoff *boot;
+static struct spinlock domctl_lock = SPINLOCK_INIT;
 static volatile uint32_t next_id = 1;
 
 void control_init(const struct boot_handoff *h)
@@ -240,14 +243,8 @@ static int64_t refuse(struct vcpu *v, uint64_t nr)
 	return -HC_EPERM;
 }
 
-int64_t domctl_call(struct vcpu *v, uint64_t nr, enum exit_action *act)
+static int64_t domctl(struct domain *self, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	struct domain *self = v->dom;
-	uint64_t a0 = v->gpr[GPR_RDI], a1 = v->gpr[GPR_RSI], a2 = v->gpr[GPR_RDX], a3 = v->gpr[GPR_R10];
-	(void)act;
-
-	if (self->type != DOMAIN_TYPE_MGMT)
-		return refuse(v, nr);
 	switch (nr) {
 	case HC_DOMCTL_LIST:     return dom_list(self, a0, a1);
 	case HC_DOMCTL_CREATE:   return dom_create(self, a0);
@@ -294,4 +291,15 @@ int64_t domctl_call(struct vcpu *v, uint64_t nr, enum exit_action *act)
 		return exit_trace_enable(d, (int)a1) ? -HC_ENOMEM : 0;
 	}
 	return -HC_ENOSYS;
+}
+
+int64_t domctl_call(struct vcpu *v, uint64_t nr, enum exit_action *act)
+{
+	(void)act;
+	if (v->dom->type != DOMAIN_TYPE_MGMT)
+		return refuse(v, nr);
+	spin_lock(&domctl_lock);
+	int64_t ret = domctl(v->dom, nr, v->gpr[GPR_RDI], v->gpr[GPR_RSI], v->gpr[GPR_RDX], v->gpr[GPR_R10]);
+	spin_unlock(&domctl_lock);
+	return ret;
 }
