@@ -102,6 +102,12 @@ def test_benchlog():
     row = log["bench"]["exitbench"]["cpuid"]
     check("benchlog_guest_row", row == dict(iterations=3, min=300, median=311, mean=311.33, p99=320, max=320), row)
     check("benchlog_vmexit_line", log["vmexit"]["exitbench"] == {"cpuid": 311}, log["vmexit"])
+    # MSR_READ's two exits are both under key 0x174; CPUID has no key rows: all its exits are unkeyed
+    check("benchlog_unkeyed_none_left", benchlog.unkeyed_row(log, "exitbench", "MSR_READ") is None,
+          benchlog.unkeyed_row(log, "exitbench", "MSR_READ"))
+    check("benchlog_unkeyed_whole_reason",
+          benchlog.unkeyed_row(log, "exitbench", "CPUID") == dict(count=3, cycles=642),
+          benchlog.unkeyed_row(log, "exitbench", "CPUID"))
     check("benchlog_ended", log["ended"] == {"exitbench": 0}, log["ended"])
     check("benchlog_sub_key", benchlog.exit_row(log, "exitbench", "MSR_READ", 0x174)["count"] == 2)
     check("benchlog_stub_row_untimed", benchlog.root_mean(benchlog.exit_row(log, "exitbench", "VMCALL_STUB")) is None)
@@ -174,6 +180,12 @@ def test_kutvmexit():
           and "(eoi 700) (ipi 900)" in rows["self_ipi_tpr"], rows["self_ipi_tpr"])
     check("kutvmexit_row_no_exit", "| no exit |" in rows["wr_kernel_gs_base"], rows["wr_kernel_gs_base"])
     check("kutvmexit_row_missing_stats", "| vmcall | 314 | - |" in rows["vmcall"], rows["vmcall"])
+    md = kutvmexit.table(results, parts, lambda r, k: None, lambda name: None,
+                         lambda r: {"VMCALL": 30.0}.get(r))
+    rows = {l.split(" | ")[0][2:]: l for l in md.split("\n")[2:]}
+    check("kutvmexit_row_fast_path", "| vmcall | 314 | 30 (VMCALL, exit-stub fast path) |" in rows["vmcall"],
+          rows["vmcall"])
+    check("kutvmexit_row_unkeyed_reason_not_fast", "| cpuid | 285 | - |" in rows["cpuid"], rows["cpuid"])
     cfg = kutvmexit.config("/x/vmexit.flat", ["cpuid", "vmcall"])
     check("kutvmexit_config", 'kernel = "/x/vmexit.flat"' in cfg and 'extra = "cpuid vmcall"' in cfg
           and "exit_csv = 1" in cfg, cfg)

@@ -54,7 +54,6 @@ HV_ROW = {
 # by register: hlt_timer and hlt_interrupt share the HLT row, and mmio_read
 # shares the APIC page's row with self_ipi's ICR and EOI writes. A mean over
 # those would belong to none of them, so their root-mode column stays empty.
-HC_SET_TIMER = 0x6
 # The targets (docs/bench.md, "Targets"): guest round trips through the exit
 # stub's fast path, and what the instrumentation may add to one exit.
 ROUND_TRIP_TARGETS = (("cpuid", "CPUID round trip", 64), ("vmcall", "null VMCALL round trip", 64),
@@ -120,31 +119,27 @@ def vmexit_section(serial, ref):
     tbl = kutvmexit.table(
         results, parts,
         lambda reason, key: benchlog.root_mean(benchlog.exit_row(log, "vmexit", reason, key)),
-        lambda name: ref["bench"][DOMAIN][name]["mean"] if name in ref["bench"].get(DOMAIN, {}) else None)
+        lambda name: ref["bench"][DOMAIN][name]["mean"] if name in ref["bench"].get(DOMAIN, {}) else None,
+        lambda reason: benchlog.root_mean(benchlog.unkeyed_row(log, "vmexit", reason)))
     text = ("vmexit.flat booted as built (a Multiboot domain, the subtests on its command line); "
             "its figure is the mean TSC cycles per iteration of its own unserialised loop, so it "
             "includes the loop and call overhead exitbench's serialised regions leave out. The "
             "hypervisor column is the root-mode mean of the statistics row the subtest's exits land "
-            "in during the same run (shared: several subtests' exits). The domain ended with exit "
-            "code %s." % code)
+            "in during the same run (shared: several subtests' exits; exit-stub fast path: that "
+            "reason's exits no key row holds, which the fast path answers). The domain ended with "
+            "exit code %s." % code)
     extra = ["Skipped by vmexit.flat itself: %s." % ", ".join(skipped)] if skipped else []
     return "\n\n".join(["## kvm-unit-tests x86/vmexit.flat", text, tbl] + extra)
 
 
 def null_vmcall_row(log, dom):
-    """HC_NULL's root-mode row: its sub-key row, or the VMCALL row less HC_SET_TIMER's where
-    the exit stub's fast path answers HC_NULL (counted and timed, not broken down by key)."""
+    """HC_NULL's root-mode row: its sub-key row, or the VMCALL exits no key row holds where the
+    exit stub's fast path answers HC_NULL (counted and timed, not broken down by key)."""
     want = log["expect"].get(dom, {}).get("VMCALL:0x5")
     sub = benchlog.exit_row(log, dom, "VMCALL", 0x5)
     if sub and sub["count"] == want:
         return sub
-    total = benchlog.exit_row(log, dom, "VMCALL")
-    timer = benchlog.exit_row(log, dom, "VMCALL", HC_SET_TIMER)
-    if not total or total["cycles"] is None:
-        return None
-    count = total["count"] - (timer["count"] if timer else 0)
-    cycles = total["cycles"] - (timer["cycles"] if timer and timer["cycles"] is not None else 0)
-    return dict(count=count, cycles=cycles) if count > 0 else None
+    return benchlog.unkeyed_row(log, dom, "VMCALL")
 
 
 def hv_mean(log, dom, name):

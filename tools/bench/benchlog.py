@@ -133,6 +133,19 @@ def exit_row(log, domain, reason, key=None, vcpu=0):
     return None
 
 
+def unkeyed_row(log, domain, reason, vcpu=0):
+    """The exits of a reason that no key row holds, as a row (count, cycles), or None: those
+    the exit stub's fast path answers, which it counts and times by reason only."""
+    total = exit_row(log, domain, reason, None, vcpu)
+    if not total or total["cycles"] is None:
+        return None
+    keyed = [r for r in log["exits"] if (r["domain"], r["vcpu"], r["reason"]) == (domain, vcpu, reason)
+             and r["key"] is not None]
+    count = total["count"] - sum(r["count"] for r in keyed)
+    cycles = total["cycles"] - sum(r["cycles"] or 0 for r in keyed)
+    return dict(count=count, cycles=cycles) if count > 0 else None
+
+
 def hist_errors(log):
     """Rows whose histogram does not add up to their count."""
     errs = []
