@@ -203,14 +203,14 @@ static int64_t dom_stats(struct domain *self, struct domain *d, uint64_t vcpu, u
 {
 	if (vcpu >= d->nvcpus)
 		return -HC_EINVAL;
-	if (cap > EXIT_REASON_COUNT)
-		cap = EXIT_REASON_COUNT;
+	if (cap > EXIT_STAT_REASONS)
+		cap = EXIT_STAT_REASONS;
 	struct hinoki_exit_stat *out = guest_buf(self, gpa, cap * sizeof *out);
 	if (!out && cap)
 		return -HC_EFAULT;
 	const struct vcpu *v = d->vcpus[vcpu];
 	uint64_t n = 0;
-	for (unsigned r = 0; r < EXIT_REASON_COUNT && n < cap; r++) {
+	for (unsigned r = 0; r < EXIT_STAT_REASONS && n < cap; r++) {
 		struct exit_stat e;
 		exit_stats_total(&v->stats, r, &e);
 		if (!e.count)

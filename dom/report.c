@@ -199,7 +199,7 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 	uint64_t total = 0, cycles = 0;
 	emit("hinoki: exit statistics for domain %s vcpu %u (TSC cycles in root mode)\n", d->name, v->id);
 	emit("  %-22s %10s %14s %8s %8s %10s\n", "reason", "count", "cycles", "avg", "min", "max");
-	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+	for (unsigned r = 0; r < EXIT_STAT_REASONS; r++) {
 		struct exit_stat sum;
 		const struct exit_stat *e = &sum;
 		if (!reason_total(st, r, &sum))
@@ -232,7 +232,7 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 static void print_csv(const struct domain *d, const struct vcpu *v)
 {
 	const struct exit_stats *st = &v->stats;
-	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+	for (unsigned r = 0; r < EXIT_STAT_REASONS; r++) {
 		struct exit_stat sum;
 		const struct exit_stat *e = &sum;
 		if (!reason_total(st, r, &sum))

@@ -79,7 +79,12 @@ enum exit_action vmx_handle_exit(struct vcpu *v)
 	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
 	if (raw & EXIT_REASON_ENTRY_FAIL)
 		return exit_entry_failure(v);
-	exit_handler_fn fn = v->exit.reason < EXIT_REASON_COUNT ? exit_table[v->exit.reason] : 0;
+	if (v->exit.reason >= EXIT_REASON_COUNT) {
+		enum exit_action act = exit_unhandled(v);   /* names the number */
+		v->exit.reason = EXIT_STAT_OTHER;           /* the statistics and the trace have one row for these */
+		return act;
+	}
+	exit_handler_fn fn = exit_table[v->exit.reason];
 	return fn ? fn(v) : exit_unhandled(v);
 }
 

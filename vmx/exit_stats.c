@@ -13,7 +13,7 @@ void exit_stats_init(struct exit_stats *s)
 		s->table.tag[k] = EXIT_SUB_FREE;
 		s->table.min[k] = ~0ULL;
 	}
-	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+	for (unsigned r = 0; r < EXIT_STAT_REASONS; r++)
 		s->reason[r].min = ~0ULL;
 }
 
@@ -93,7 +93,7 @@ void exit_stats_total(const struct exit_stats *s, uint32_t reason, struct exit_s
 uint64_t exit_stats_exits(const struct exit_stats *s)
 {
 	uint64_t n = 0;
-	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+	for (unsigned r = 0; r < EXIT_STAT_REASONS; r++)
 		if (s->reason[r].count || s->reason[r].cycles || s->reason[r].hist[0])
 			n += count_of(&s->reason[r]);
 	for (unsigned k = 0; k < EXIT_SUBKEYS; k++)

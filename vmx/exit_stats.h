@@ -22,7 +22,9 @@
 #define EXIT_SUBKEYS      256  /* a power of two: the probe masks */
 #define EXIT_SLOT_STRIDE  163  /* odd: reason r's unkeyed slot, r * 163 - 1, differs for every r */
 #define EXIT_NO_KEY       0xffffffffu
-#define EXIT_SUB_FREE     ((uint64_t)EXIT_REASON_COUNT << 32)
+#define EXIT_STAT_OTHER   EXIT_REASON_COUNT       /* the row of basic exit reasons the hypervisor has no name for */
+#define EXIT_STAT_REASONS (EXIT_REASON_COUNT + 1)
+#define EXIT_SUB_FREE     ((uint64_t)EXIT_STAT_REASONS << 32)
 
 /* One reason's or one slot's figures (as the reports read them). */
 struct exit_stat {
@@ -46,7 +48,7 @@ struct exit_table {
 };
 
 struct exit_stats {
-	struct exit_stat reason[EXIT_REASON_COUNT];
+	struct exit_stat reason[EXIT_STAT_REASONS];
 	struct exit_table table;
 	uint64_t sub_dropped;  /* exits that found no free slot (recorded in reason[]) */
 	uint64_t stub_calls;   /* HC_NULL_STUB calls, answered in the exit stub without C */

@@ -156,9 +156,9 @@ static void test_benchmarks_take_distinct_slots(void)
 static void test_unkeyed_reasons_own_slots(void)
 {
 	exit_stats_init(&st);
-	for (uint32_t r = 0; r < EXIT_REASON_COUNT; r++)
+	for (uint32_t r = 0; r < EXIT_STAT_REASONS; r++)
 		rec(r, EXIT_NO_KEY, r + 1);
-	for (uint32_t r = 0; r < EXIT_REASON_COUNT; r++) {
+	for (uint32_t r = 0; r < EXIT_STAT_REASONS; r++) {
 		uint64_t tag = exit_stat_tag(r, EXIT_NO_KEY);
 		CHECK_EQ(st.table.tag[exit_stat_slot(r, EXIT_NO_KEY)], tag);   /* no two unkeyed reasons share a first slot */
 	}
@@ -191,6 +191,12 @@ static void test_total(void)
 	exit_stats_total(&st, EXIT_REASON_CPUID, &t);
 	CHECK_EQ(t.count, 0);
 	CHECK_EQ(t.cycles, 0);
+	/* reasons without a name share the last row */
+	rec(EXIT_STAT_OTHER, EXIT_NO_KEY, 9);
+	exit_stats_total(&st, EXIT_STAT_OTHER, &t);
+	CHECK_EQ(t.count, 1);
+	CHECK_EQ(t.cycles, 9);
+	CHECK_EQ(exit_stats_exits(&st), 6);
 }
 
 static void test_subkey_table_full(void)
