@@ -12,18 +12,12 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from passfail import check, exit_status  # noqa: E402
+
 OUT = os.path.join(ROOT, "build", "test-logs", "bench")
 ITERS = 100
 VARIANTS = ("stats", "trace", "nostats", "plain")
-
-failures = 0
-
-
-def check(name, cond, detail=""):
-    global failures
-    print("%s bench_%s%s" % ("PASS" if cond else "FAIL", name, "" if cond else ": " + str(detail)))
-    if not cond:
-        failures += 1
 
 
 def read(name):
@@ -41,34 +35,34 @@ def main():
     r = subprocess.run([os.path.join(ROOT, "tools", "bench", "bench.py"), "--out", OUT,
                         "--iters", str(ITERS), "--warmup", "10", "--timeout", "600"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
-    check("runs", r.returncode == 0, "exit status %d: %s" % (r.returncode, r.stdout[-2000:]))
+    check("bench_runs", r.returncode == 0, "exit status %d: %s" % (r.returncode, r.stdout[-2000:]))
 
     rows = list(csv.DictReader(read("results.csv").splitlines()))
-    check("results_csv_header", rows and list(rows[0].keys()) ==
+    check("bench_results_csv_header", rows and list(rows[0].keys()) ==
           ["variant", "cpu_model", "name", "iterations", "min", "median", "mean", "p99", "max"],
           rows[0].keys() if rows else "no rows")
     by_variant = {v: [x for x in rows if x["variant"] == v] for v in VARIANTS}
-    check("results_csv_every_variant", all(by_variant.values()),
+    check("bench_results_csv_every_variant", all(by_variant.values()),
           [v for v, xs in by_variant.items() if not xs])
     stats = {x["name"]: x for x in by_variant["stats"]}
-    check("results_csv_iterations", stats and all(int(x["iterations"]) == ITERS for x in stats.values()),
+    check("bench_results_csv_iterations", stats and all(int(x["iterations"]) == ITERS for x in stats.values()),
           {n: x["iterations"] for n, x in stats.items()})
-    check("results_csv_cpuid", "cpuid" in stats and 0 < float(stats["cpuid"]["mean"]) < 1000,
+    check("bench_results_csv_cpuid", "cpuid" in stats and 0 < float(stats["cpuid"]["mean"]) < 1000,
           stats.get("cpuid"))
 
     exits = list(csv.DictReader(read("exitstats.csv").splitlines()))
-    check("exitstats_csv", any(x["variant"] == "stats" and x["reason"] == "CPUID" and int(x["count"]) > ITERS
+    check("bench_exitstats_csv", any(x["variant"] == "stats" and x["reason"] == "CPUID" and int(x["count"]) > ITERS
                                for x in exits), "no CPUID row in the stats run")
 
     md = read("results.md")
-    check("results_md_table", "| exit | guest round trip (median) |" in md and "| cpuid |" in md, md[:500])
-    check("results_md_counts", "The hypervisor's counts equal the exits exitbench caused" in md, md[-1500:])
-    check("results_md_targets", "## Targets" in md and "| CPUID round trip (guest mean) | at most 64 |" in md,
+    check("bench_results_md_table", "| exit | guest round trip (median) |" in md and "| cpuid |" in md, md[:500])
+    check("bench_results_md_counts", "The hypervisor's counts equal the exits exitbench caused" in md, md[-1500:])
+    check("bench_results_md_targets", "## Targets" in md and "| CPUID round trip (guest mean) | at most 64 |" in md,
           md[-1500:])
 
     svg = read("hist_CPUID.svg")
-    check("plot", "<svg" in svg, svg[:200])
-    return 1 if failures else 0
+    check("bench_plot", "<svg" in svg, svg[:200])
+    return exit_status()
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools", "bench"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 import bench  # noqa: E402
 import benchlog  # noqa: E402
 import kutvmexit  # noqa: E402
+from passfail import check, exit_status  # noqa: E402
 
 
 def load_trace2json():
@@ -49,16 +51,6 @@ hinoki: csv,trace,exitbench,0,2000,2210,MSR_READ,0x0,0x100908
 \x1b[0mhinoki: csv,trace,other,1,3000,3100,HLT,0x0,0x100a53
 hinoki: csv,trace,exitbench,0,5000,4000,BROKEN
 """ % (HIST_CPUID, ";".join(["0"] * 7 + ["1"] + ["0"] * 24))
-
-failures = 0
-
-
-def check(name, cond, detail=""):
-    global failures
-    print("%s %s%s" % ("PASS" if cond else "FAIL", name, "" if cond else ": " + str(detail)))
-    if not cond:
-        failures += 1
-
 
 def test_trace2json(t2j):
     trace = t2j.convert(LOG.splitlines(), 50.0)
@@ -232,7 +224,7 @@ def main():
     test_benchlog()
     test_kutvmexit()
     test_targets()
-    return 1 if failures else 0
+    return exit_status()
 
 
 if __name__ == "__main__":
