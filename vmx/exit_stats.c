@@ -33,16 +33,21 @@ void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 	exit_stat_add(&s->reason[exit_tag_reason(tag)], cycles);
 }
 
+static uint64_t hist_sum(const uint64_t hist[EXIT_HIST_SLOTS])
+{
+	uint64_t n = 0;
+	for (unsigned b = 0; b < EXIT_HIST_SLOTS; b++)
+		n += hist[b];
+	return n;
+}
+
 /* How many exits e recorded: the histogram's sum (the counts-only build keeps only the count). */
 static uint64_t count_of(const struct exit_stat *e)
 {
 #ifdef HINOKI_NO_EXIT_STATS
 	return e->count;
 #else
-	uint64_t n = 0;
-	for (unsigned b = 0; b < EXIT_HIST_SLOTS; b++)
-		n += e->hist[b];
-	return n;
+	return hist_sum(e->hist);
 #endif
 }
 
@@ -53,8 +58,7 @@ void exit_stats_slot(const struct exit_stats *s, unsigned k, struct exit_stat *o
 	out->min = t->min[k];
 	out->max = t->max[k];
 	memcpy(out->hist, t->hist[k], sizeof out->hist);
-	out->count = 0;                  /* what count_of() reads in the counts-only build */
-	out->count = count_of(out);
+	out->count = hist_sum(out->hist);   /* only the full build fills the table */
 }
 
 static void add_into(struct exit_stat *out, const struct exit_stat *e)
@@ -98,8 +102,7 @@ uint64_t exit_stats_exits(const struct exit_stats *s)
 			n += count_of(&s->reason[r]);
 	for (unsigned k = 0; k < EXIT_SUBKEYS; k++)
 		if (s->table.tag[k] != EXIT_SUB_FREE)
-			for (unsigned b = 0; b < EXIT_HIST_SLOTS; b++)
-				n += s->table.hist[k][b];
+			n += hist_sum(s->table.hist[k]);
 	return n;
 }
 
