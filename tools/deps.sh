@@ -4,7 +4,7 @@
 # that ships it; only the missing ones are installed (as root) or named (as
 # anyone else, then exit 1), so calling this before every run costs nothing.
 #
-#   tools/deps.sh [--check] GROUP...   groups: build image bochs qemu bench all
+#   tools/deps.sh [--check] GROUP...   groups: build image bochs qemu bench, or all of them
 #   --check    only report; never install
 set -euo pipefail
 
@@ -42,7 +42,7 @@ for arg in "$@"; do
 	--check) check_only=1 ;;
 	-h|--help) usage ;;
 	build|image|bochs|qemu|bench) groups+=("$arg") ;;
-	all) groups+=(build image bochs qemu) ;;
+	all) groups+=(build image bochs qemu bench) ;;
 	*) echo "deps.sh: unknown group '$arg'" >&2; usage 2 >&2 ;;
 	esac
 done
