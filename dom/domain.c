@@ -244,7 +244,8 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	log_info("domain %s (%u) created: %s kernel, %u MiB at 0x%lx, %u vCPU%s, weight %u, entry 0x%lx\n",
 	         d->name, d->id, loader_format_name(d->boot_entry.format), memory_mib, d->ram_hpa, vcpus,
 	         vcpus == 1 ? "" : "s", d->weight, d->boot_entry.rip);
-	domain_update_fastpath(d);
+	for (uint32_t i = 0; i < vcpus; i++)
+		d->vcpus[i]->fastpath = cfg->fastpath && vmx_has_fast_path();
 	if (cfg->trace && exit_trace_enable(d, 1))
 		log_warn("domain %s: no memory for its exit trace; not tracing\n", d->name);
 	/*
@@ -264,19 +265,6 @@ fail:
 		*whyp = d->stop_reason;
 	domain_release_resources(d);
 	return 0;
-}
-
-void domain_update_fastpath(struct domain *d)
-{
-	uint8_t mode;
-	if (!d->cfg || !d->cfg->fastpath || !vmx_has_fast_path())
-		mode = VCPU_FASTPATH_OFF;
-	else if (!d->tracing)
-		mode = VCPU_FASTPATH_ON;
-	else
-		mode = EXIT_STUB_TRACES ? VCPU_FASTPATH_TRACED : VCPU_FASTPATH_OFF;   /* traced */
-	for (unsigned i = 0; i < d->nvcpus; i++)
-		__atomic_store_n(&d->vcpus[i]->fastpath, mode, __ATOMIC_RELEASE);
 }
 
 int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg)

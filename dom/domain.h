@@ -102,8 +102,6 @@ void domain_free(struct domain *d);
 struct domain *domain_by_id(uint32_t id);
 /* True while the domain may still run (running or paused). */
 static inline int domain_live(const struct domain *d) { return d->state == DOMAIN_RUNNING; }
-/* Set its vCPUs' fast-path mode: config fastpath, and whether the domain is traced (vmx/vcpu.h). */
-void domain_update_fastpath(struct domain *d);
 /* Start secondary vCPU `id` at rip/rsp with rdi = arg (HC_VCPU_UP). 0 or -HC_E*. */
 int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg);
 /* Move a running domain to `to` (ended, stopped, destroyed); false if it had already left running. */

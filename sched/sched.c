@@ -282,31 +282,16 @@ static int someone_better(struct pcpu *cpu, const struct vcpu *v)
 	return better;
 }
 
-/* A traced exit's end: out of line, so that close_exit_timing() calls it as its last act. */
-static __attribute__((noinline)) void close_traced_exit(struct vcpu *v, uint64_t now)
-{
-	exit_trace_record(v, now);
-	exit_stats_record(&v->stats, v->exit.reason, v->exit.key, now - v->exit_tsc);
-}
-
-/*
- * The end of an exit's root-mode time at `now`, just before the next entry.
- * It runs on every exit, so it is inline, and what is rare (a traced
- * domain, a tag's first exit) is out of line.
- */
-static inline __attribute__((always_inline)) void close_exit_timing(struct pcpu *cpu, uint64_t now)
+/* The end of the root-mode time of the CPU's last exit at `now`, just before the next entry. */
+static void close_exit_timing(struct pcpu *cpu, uint64_t now)
 {
 	struct vcpu *v = cpu->last_exit;
 	if (!v)
 		return;
 	cpu->last_exit = 0;
-	if (__builtin_expect(v->dom->tracing, 0))
-		close_traced_exit(v, now);
-	else
-		exit_stats_record(&v->stats, v->exit.reason, v->exit.key, now - v->exit_tsc);
+	vmx_exit_close(v, now);
 }
 
-/* One entry and the handling of its exit; the preemption timer gets what is left of the slice. */
 /* Arm the preemption timer with what is left of the slice. */
 static void arm_slice(uint64_t slice_end)
 {
@@ -335,23 +320,22 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 	v->entry_tsc = now;
 	close_exit_timing(cpu, now);
 	int rc = vmx_run(v);
-	if (rc) {
-		uint32_t err = rc == 2 ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
-		const char *text = rc == 2 ? vmx_error_name(err) : "VMfailInvalid";
+	if (rc < 0) {
+		uint32_t err = rc == VMX_RUN_FAIL_VALID ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
+		const char *text = rc == VMX_RUN_FAIL_VALID ? vmx_error_name(err) : "VMfailInvalid";
 		log_err("VM entry of domain %s failed: %s, VM-instruction error %u (%s)\n", v->dom->name,
 		        v->launched ? "VMRESUME" : "VMLAUNCH", err, text);
 		vmcs_dump();
 		domain_stop(v->dom, v, "VM entry failed: VM-instruction error %u (%s)", err, text);
 		return EXIT_STOPPED;
 	}
+	/* Guest time since the scheduler's entry: exits the fast path resumed count as the guest's. */
 	uint64_t guest = v->exit_tsc - v->entry_tsc;
 	v->guest_tsc += guest;
 	v->vruntime += guest * SCHED_WEIGHT_UNIT / v->dom->weight;
 	v->launched = 1;
 	cpu->last_exit = v;
-	if (v->dom->tracing)
-		v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);
-	return vmx_handle_exit(v);
+	return (enum exit_action)rc;
 }
 
 /* HLT: block unless an event, the timer or a deliverable interrupt is already there. Returns 1 if v blocked. */

@@ -5,6 +5,7 @@
  * may be 1). A required feature the CPU lacks is reported by name; an optional
  * one is noted and done without.
  */
+#include "hw/cpuid.h"
 #include "hw/msr.h"
 #include "hw/vmx_ctrl.h"
 #include "lib/log.h"
@@ -110,9 +111,9 @@ int vmx_caps_negotiate(void)
 		missing++;
 	}
 
-	uint32_t max_basic, b, cx, d;
-	cpuid(0, 0, &max_basic, &b, &cx, &d);
-	c->cpuid_high_fast = max_basic < 32 && (CPUID_FAST_LEAVES >> max_basic & 1);
+	uint32_t b, cx, d;
+	cpuid(0, 0, &c->cpuid_max_basic, &b, &cx, &d);
+	cpuid(CPUID_LEAF_EXT_MAX, 0, &c->cpuid_max_ext, &b, &cx, &d);
 
 	c->misc = rdmsr(MSR_IA32_VMX_MISC);
 	c->preempt_shift = (unsigned)(c->misc & VMX_MISC_PREEMPT_RATE_MASK);
@@ -139,8 +140,9 @@ bool vmx_has_ept_2m(void) { return vmx_caps.ept_vpid & EPT_CAP_2MB; }
 bool vmx_has_ept_1g(void) { return vmx_caps.ept_vpid & EPT_CAP_1GB; }
 
 /*
- * The exit stub's fast path resumes without the scheduler, so the slice must
- * keep running down across its exits: the CPU has to save the timer's value.
+ * A fast resume (vmx/exit.c) re-enters without the scheduler, so the slice
+ * must keep running down across its exits: the CPU has to save the timer's
+ * value.
  */
 bool vmx_has_fast_path(void)
 {

@@ -20,16 +20,9 @@ struct vmx_caps {
 	uint64_t misc, ept_vpid;
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	unsigned preempt_shift;                   /* timer ticks = TSC >> preempt_shift */
-	/*
-	 * CPUID leaves 32 to 0x3fffffff lie above the host's highest basic leaf,
-	 * so the CPU answers them with that leaf; true when that leaf is one the
-	 * exit stub may answer unedited (CPUID_FAST_LEAVES), so it takes them too.
-	 */
-	bool cpuid_high_fast;
+	/* The host's highest basic and extended CPUID leaves: a guest's CPUID policy needs them (vmx/exit_cpuid.c). */
+	uint32_t cpuid_max_basic, cpuid_max_ext;
 };
-
-/* CPUID leaves below 32 the exit stub answers: all but those vmx/exit_cpuid.c edits or that name CPUs. */
-#define CPUID_FAST_LEAVES (~((1u << 1) | (1u << 7) | (1u << 0xa) | (1u << 0xb) | (1u << 0xd) | (1u << 0x1f)))
 
 extern struct vmx_caps vmx_caps;
 

@@ -1,13 +1,26 @@
 /*
- * The exit table and its default. Reasons without a handler stop the domain
- * with the reason's name: an exit the hypervisor does not understand must
- * never be resumed blindly.
+ * The one exit path: decode, the exit table and its default, and the
+ * decision to re-enter the guest at once. Reasons without a handler stop the
+ * domain with the reason's name: an exit the hypervisor does not understand
+ * must never be resumed blindly.
+ *
+ * Every exit runs the same handler whatever happens next. The only choice is
+ * who re-enters: when the handler resumes the guest, the domain takes the
+ * fast path (config `fastpath`, and a preemption timer that keeps counting
+ * down across exits) and no interrupt waits for injection, the exit stub
+ * does at once; otherwise vmx_run() returns the action to the scheduler,
+ * whose loop re-checks the domain's state, injects, re-arms the slice and
+ * accounts guest time. A fast resume skips exactly that work, which another
+ * CPU's change to this vCPU (an IPI, pause, destroy, affinity) brings back by
+ * a kick: its external-interrupt exit goes to the scheduler.
  */
 #include "dom/domain.h"
 #include "hw/segment.h"
 #include "hw/vmx_exit.h"
 #include "lib/log.h"
+#include "lib/x86.h"
 #include "vmx/exit.h"
+#include "vmx/exit_trace.h"
 #include "vmx/inject.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
@@ -25,7 +38,18 @@ const char *exit_reason_name(uint32_t reason)
 	return "UNKNOWN";
 }
 
+static enum exit_action exit_unhandled(struct vcpu *v)
+{
+	domain_stop(v->dom, v, "unhandled VM exit %s (%u), qualification 0x%lx",
+	            exit_reason_name(v->exit.reason), v->exit.reason, v->exit.qual);
+	return EXIT_STOPPED;
+}
+
+/* Every row has a handler, exit_unhandled unless named below: dispatch needs no NULL test. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
 static const exit_handler_fn exit_table[EXIT_REASON_COUNT] = {
+	[0 ... EXIT_REASON_COUNT - 1]     = exit_unhandled,
 	[EXIT_REASON_EXCEPTION_NMI]       = exit_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]  = exit_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]        = exit_triple_fault,
@@ -62,21 +86,12 @@ static const exit_handler_fn exit_table[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_WBINVD]              = exit_skip,
 	[EXIT_REASON_VMFUNC]              = exit_inject_ud,
 };
+#pragma GCC diagnostic pop
 
-static enum exit_action exit_unhandled(struct vcpu *v)
+/* An exit reason with flags (bits 16-31) set: a failed entry, or one the table has no row for. */
+static __attribute__((noinline)) enum exit_action handle_flagged(struct vcpu *v, uint32_t raw)
 {
-	domain_stop(v->dom, v, "unhandled VM exit %s (%u), qualification 0x%lx",
-	            exit_reason_name(v->exit.reason), v->exit.reason, v->exit.qual);
-	return EXIT_STOPPED;
-}
-
-enum exit_action vmx_handle_exit(struct vcpu *v)
-{
-	uint32_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);
 	v->exit.reason = raw & EXIT_REASON_BASIC_MASK;
-	v->exit.insn_len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
-	v->exit.qual = vmcs_readnat(VMCS_EXIT_QUALIFICATION);
-	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
 	if (raw & EXIT_REASON_ENTRY_FAIL)
 		return exit_entry_failure(v);
 	if (v->exit.reason >= EXIT_REASON_COUNT) {
@@ -84,17 +99,51 @@ enum exit_action vmx_handle_exit(struct vcpu *v)
 		v->exit.reason = EXIT_STAT_OTHER;           /* the statistics and the trace have one row for these */
 		return act;
 	}
-	exit_handler_fn fn = exit_table[v->exit.reason];
-	return fn ? fn(v) : exit_unhandled(v);
+	return exit_table[v->exit.reason](v);
 }
 
-void vcpu_skip_insn(struct vcpu *v)
+/* Decode the current exit into v->exit and run its handler. */
+static inline __attribute__((always_inline)) enum exit_action handle_exit(struct vcpu *v)
 {
-	vmcs_writenat(VMCS_GUEST_RIP, vmcs_readnat(VMCS_GUEST_RIP) + v->exit.insn_len);
-	/* The instruction retired: any STI/MOV-SS blocking it carried ends with it. */
-	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
-	if (intr & 3)
-		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO, intr & ~3u);
+	uint32_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);
+	v->exit.insn_len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
+	v->exit.qual = vmcs_readnat(VMCS_EXIT_QUALIFICATION);
+	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
+	if (__builtin_expect(v->dom->tracing, 0))
+		v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);
+	if (__builtin_expect(raw >= EXIT_REASON_COUNT, 0))
+		return handle_flagged(v, raw);
+	v->exit.reason = raw;
+	return exit_table[raw](v);
+}
+
+/* A traced exit's end: out of line, so that the untraced path stays short. */
+static __attribute__((noinline)) void close_traced(struct vcpu *v, uint64_t now)
+{
+	exit_trace_record(v, now);
+	exit_stats_record(&v->stats, v->exit.reason, v->exit.key, now - v->exit_tsc);
+}
+
+static inline __attribute__((always_inline)) void close_exit(struct vcpu *v, uint64_t now)
+{
+	if (__builtin_expect(v->dom->tracing, 0))
+		close_traced(v, now);
+	else
+		exit_stats_record(&v->stats, v->exit.reason, v->exit.key, now - v->exit_tsc);
+}
+
+void vmx_exit_close(struct vcpu *v, uint64_t now)
+{
+	close_exit(v, now);
+}
+
+enum exit_action vmx_exit(struct vcpu *v)
+{
+	enum exit_action act = handle_exit(v);
+	if (__builtin_expect(act != EXIT_RESUME || !v->fastpath || vcpu_irq_attention(v), 0))
+		return act;
+	close_exit(v, rdtsc());
+	return EXIT_RESUME_NOW;
 }
 
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, int has_code, uint32_t code)

@@ -1,25 +1,35 @@
 /*
- * VM-exit dispatch: a const table indexed by basic exit reason. Each handler
- * returns what the run loop should do next; only handlers that emulate an
- * instruction advance RIP (vcpu_skip_insn).
+ * The exit path: the exit stub calls vmx_exit(), which decodes the exit and
+ * runs its handler from a const table indexed by basic exit reason. Each
+ * handler returns what the run loop should do next; only handlers that
+ * emulate an instruction advance RIP (vcpu_skip_insn).
  */
 #ifndef VMX_EXIT_H
 #define VMX_EXIT_H
 
 #include <stdint.h>
+#include "hw/vmx_exit.h"
 #include "vmx/vcpu.h"
+#include "vmx/vmx_ops.h"
 
 enum exit_action {
 	EXIT_RESUME,    /* re-enter the same vCPU */
 	EXIT_YIELD,     /* let the scheduler pick (slice over, a kick, HC_YIELD) */
 	EXIT_BLOCK,     /* HLT: the vCPU waits for its timer or an event */
 	EXIT_STOPPED,   /* the domain has ended or was stopped */
+	EXIT_RESUME_NOW, /* vmx_exit() to the exit stub only: re-enter at once, without the scheduler */
 };
 
 typedef enum exit_action (*exit_handler_fn)(struct vcpu *v);
 
-/* Decode the current exit into v->exit and run its handler. */
-enum exit_action vmx_handle_exit(struct vcpu *v);
+/*
+ * Called by the exit stub (vmx/entry.asm) with the guest's registers in v:
+ * decode the exit, run its handler and return EXIT_RESUME_NOW when the guest
+ * may go on at once, any other action for vmx_run() to return.
+ */
+enum exit_action vmx_exit(struct vcpu *v);
+/* The end of v's exit at TSC `now`, just before its next entry: statistics, and the trace when on. */
+void vmx_exit_close(struct vcpu *v, uint64_t now);
 const char *exit_reason_name(uint32_t reason);
 
 /* Helpers for handlers. */
@@ -38,7 +48,16 @@ static inline void exit_set_key(struct vcpu *v, uint32_t key)
 	(void)v, (void)key;
 #endif
 }
-void vcpu_skip_insn(struct vcpu *v);
+
+/* Advance the guest past the instruction that exited (inline: most exits do it). */
+static inline void vcpu_skip_insn(struct vcpu *v)
+{
+	vmcs_writenat(VMCS_GUEST_RIP, vmcs_readnat(VMCS_GUEST_RIP) + v->exit.insn_len);
+	/* The instruction retired: any STI/MOV-SS blocking it carried ends with it. */
+	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
+	if (__builtin_expect(intr & INTERRUPTIBILITY_BLOCKING, 0))
+		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO, intr & ~INTERRUPTIBILITY_BLOCKING);
+}
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, int has_code, uint32_t code);
 unsigned vcpu_cpl(void);
 uint64_t vcpu_read_gpr(const struct vcpu *v, unsigned r);

@@ -6,12 +6,17 @@
  * get: x2APIC, TSC-deadline, debug store, thermal and power, performance
  * monitoring, the speculation-control MSRs), plus the
  * hypervisor-present bit and Hinoki's own leaves at 0x40000000, the range
- * hypervisors conventionally use.
+ * hypervisors conventionally use. APIC IDs are the vCPU's (leaf 1 and the
+ * x2APIC topology leaves 0xB and 0x1F), never the host CPU's.
+ *
+ * A leaf above the host's highest basic or extended leaf is answered, as the
+ * CPU answers it, with the highest basic leaf's data: the same edits apply.
  */
 #include "dom/domain.h"
 #include "hinoki/hypercall.h"
 #include "hw/cpuid.h"
 #include "lib/x86.h"
+#include "vmx/caps.h"
 #include "vmx/exit.h"
 
 static void hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
@@ -39,6 +44,8 @@ enum exit_action exit_cpuid(struct vcpu *v)
 		hypervisor_leaf(v, leaf, &a, &b, &c, &d);
 	} else {
 		cpuid(leaf, sub, &a, &b, &c, &d);
+		if (leaf >= CPUID_LEAF_EXT_MAX ? leaf > vmx_caps.cpuid_max_ext : leaf > vmx_caps.cpuid_max_basic)
+			leaf = vmx_caps.cpuid_max_basic;
 		if (leaf == CPUID_LEAF_FEATURES) {
 			c &= ~(uint32_t)(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_MONITOR |
 			                 CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
@@ -52,6 +59,8 @@ enum exit_action exit_cpuid(struct vcpu *v)
 			b &= ~(uint32_t)(CPUID_7_EBX_AVX2 | CPUID_7_EBX_AVX512_ALL);
 			c &= ~(uint32_t)CPUID_7_ECX_AVX512_ALL;
 			d &= ~(uint32_t)CPUID_7_EDX_SPEC_MSRS;
+		} else if (leaf == CPUID_LEAF_TOPOLOGY || leaf == CPUID_LEAF_TOPOLOGY_V2) {
+			d = v->id;   /* x2APIC ID */
 		} else if (leaf == CPUID_LEAF_EXT_STATE || leaf == CPUID_LEAF_PERFMON) {
 			a = b = c = d = 0;
 		}

@@ -25,15 +25,13 @@ int exit_trace_enable(struct domain *d, int on)
 		}
 	}
 	__atomic_store_n(&d->tracing, on ? 1u : 0u, __ATOMIC_RELEASE);
-	domain_update_fastpath(d);   /* the exit stub records its own exits too, or leaves them to C */
 	return 0;
 }
 
 void exit_trace_record(struct vcpu *v, uint64_t entry_tsc)
 {
 	struct exit_trace *t = &v->trace;
-	struct trace_entry *e = &t->ring[t->offset % EXIT_TRACE_BYTES / sizeof *e];
-	t->offset += sizeof *e;
+	struct trace_entry *e = &t->ring[t->written++ % EXIT_TRACE_ENTRIES];
 	e->exit_tsc = v->exit_tsc;
 	e->entry_tsc = entry_tsc;
 	e->qual = v->exit.qual;
@@ -49,7 +47,7 @@ void exit_trace_dump(const struct domain *d)
 		const struct exit_trace *t = &v->trace;
 		if (!t->ring)
 			continue;
-		uint64_t written = t->offset / sizeof(struct trace_entry);
+		uint64_t written = t->written;
 		uint64_t kept = written < EXIT_TRACE_ENTRIES ? written : EXIT_TRACE_ENTRIES;
 		int n = fmt_snprintf(line, sizeof line, "hinoki: csv,trace-begin,%s,%u,%lu,%lu\n", d->name, v->id,
 		                     kept, written - kept);

@@ -10,36 +10,20 @@
 
 #include <stdint.h>
 
-#define EXIT_TRACE_ENTRIES 1024   /* a power of two: the exit stub masks the offset */
-
-/*
- * Whether the exit stub's fast path records trace entries itself (a traced
- * domain keeps its fast path). It reads the TSC there only in the build with
- * full statistics; in the counts-only build a traced domain takes the C path.
- */
-#ifdef HINOKI_NO_EXIT_STATS
-#define EXIT_STUB_TRACES 0
-#else
-#define EXIT_STUB_TRACES 1
-#endif
+#define EXIT_TRACE_ENTRIES 1024   /* a power of two: the modulo is a mask */
 #define EXIT_TRACE_PAGES   ((EXIT_TRACE_BYTES + 4095) / 4096)
 
-/* 64 bytes, a power of two, so that a byte offset masked to the ring's size finds an entry. */
 struct trace_entry {
 	uint64_t exit_tsc, entry_tsc;
 	uint64_t qual, rip;
 	uint32_t reason;
-	uint32_t reserved;          /* 0: the exit stub writes it with reason, as one quadword */
-	uint64_t unused[3];
 };
-_Static_assert((sizeof(struct trace_entry) & (sizeof(struct trace_entry) - 1)) == 0,
-               "trace entries are a power of two bytes");
 
 #define EXIT_TRACE_BYTES (EXIT_TRACE_ENTRIES * sizeof(struct trace_entry))
 
 struct exit_trace {
 	struct trace_entry *ring;   /* NULL until tracing was first switched on */
-	uint64_t offset;            /* bytes written so far: offset % EXIT_TRACE_BYTES is the next entry's */
+	uint64_t written;           /* entries recorded so far: the next goes at written % EXIT_TRACE_ENTRIES */
 };
 
 struct vcpu;

@@ -28,9 +28,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
-/* Guest interruptibility state ("Guest Non-Register State"). */
-#define INTERRUPTIBILITY_STI    BIT(0)
-#define INTERRUPTIBILITY_MOV_SS BIT(1)
 #define INTR_INFO_TYPE_MASK     (7u << 8)
 #define INTR_INFO_VECTOR_MASK   0xffu
 
@@ -63,7 +60,7 @@ static bool guest_can_take(void)
 {
 	if (!(vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
 		return false;
-	if (vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+	if (vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) & INTERRUPTIBILITY_BLOCKING)
 		return false;
 	return !(vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID);
 }

@@ -14,15 +14,21 @@
 
 void vmx_inject_slow(struct vcpu *v);
 
+/* Something for vmx_inject_slow to do: an interrupt waits, an IPI to route, a vLAPIC timer counts. */
+static inline bool vcpu_irq_attention(struct vcpu *v)
+{
+	return v->irq_pending | __atomic_load_n(&v->vlapic.attention, __ATOMIC_RELAXED);
+}
+
 /*
- * Before every VM entry made from C, with v's VMCS current: route IPIs the
- * guest sent, run its vLAPIC timer, inject the deliverable vector or ask for
- * an interrupt window, and keep v->irq_pending true. Two byte tests when
- * nothing is pending and no timer counts.
+ * Before every VM entry made by the scheduler, with v's VMCS current: route
+ * IPIs the guest sent, run its vLAPIC timer, inject the deliverable vector or
+ * ask for an interrupt window, and keep v->irq_pending true. Two byte tests
+ * when nothing is pending and no timer counts.
  */
 static inline void vmx_inject_pending(struct vcpu *v)
 {
-	if (v->irq_pending | __atomic_load_n(&v->vlapic.attention, __ATOMIC_RELAXED))
+	if (vcpu_irq_attention(v))
 		vmx_inject_slow(v);
 }
 

@@ -43,21 +43,18 @@ struct pcpu;
 
 #define FXSAVE_AREA_SIZE 512
 
-/* struct vcpu.fastpath: off, on, or on and recording each exit in the trace ring too. */
-enum { VCPU_FASTPATH_OFF, VCPU_FASTPATH_ON, VCPU_FASTPATH_TRACED };
-
 struct vcpu {
 	uint64_t gpr[GPR_COUNT];  /* GPR_RSP unused: the VMCS holds guest RSP */
 	uint64_t exit_tsc;        /* written by the exit stub */
 	uint64_t cr2;             /* not in the VMCS: swapped by software */
 	uint8_t launched;         /* VMLAUNCH done since the last VMCLEAR */
-	uint8_t fastpath;         /* VCPU_FASTPATH_*: may the exit stub answer exits itself (vmx/entry.asm) */
+	uint8_t fastpath;         /* may vmx_exit() have the exit stub re-enter at once (vmx/exit.c) */
 	/*
 	 * Non-zero while a virtual interrupt waits for the guest (its vLAPIC has
-	 * a deliverable vector, or interrupt-window exiting is on): the exit
-	 * stub must then not resume the guest itself but return to C, which
-	 * injects before the next entry (vmx/inject.c). Other CPUs set it, with
-	 * a kick, when they send this vCPU an IPI.
+	 * a deliverable vector, or interrupt-window exiting is on): the guest is
+	 * then re-entered only by the scheduler, which injects before the next
+	 * entry (vmx/inject.c). Other CPUs set it, with a kick, when they send
+	 * this vCPU an IPI.
 	 */
 	volatile uint8_t irq_pending;
 	uint8_t irq_window;       /* interrupt-window exiting is on in the VMCS */

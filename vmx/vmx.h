@@ -9,7 +9,13 @@
 struct pcpu;
 struct domain;
 
-/* Assembly world switch (vmx/entry.asm): 0 after a VM exit, 1/2 on VMfailInvalid/VMfailValid. */
+/*
+ * Assembly world switch (vmx/entry.asm): enters v and returns the action of
+ * the first exit the scheduler must see (an enum exit_action, vmx/exit.h),
+ * or VMX_RUN_FAIL_* when the entry itself failed.
+ */
+#define VMX_RUN_FAIL_INVALID (-1)
+#define VMX_RUN_FAIL_VALID   (-2)
 int vmx_run(struct vcpu *v);
 void vmx_exit_entry(void);
 

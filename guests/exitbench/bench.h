@@ -24,6 +24,7 @@ enum bench_exit {
 	BX_VMCALL,        /* a hypercall handled in C */
 	BX_VMCALL_STUB,   /* HC_NULL_STUB, answered in the exit stub */
 	BX_IO_SCRATCH,    /* IN or OUT on the UART scratch register */
+	BX_IO_STATUS,     /* IN from the UART line status register (the console polls it too: not checked) */
 	BX_MSR_READ,      /* of IA32_SYSENTER_CS */
 	BX_MSR_WRITE,
 	BX_CR_ACCESS,
@@ -52,6 +53,8 @@ extern uint64_t bench_cr0_next;
 
 /* The UART scratch register (COM1 + 7): emulated, and nothing else uses it. */
 #define BENCH_PORT 0x3ff
+/* The UART line status register (COM1 + 5): what a guest's serial driver polls. */
+#define BENCH_STATUS_PORT 0x3fd
 #define BENCH_CPUID_HIGH 0x12345678   /* below the hypervisor range 0x40000000 */
 /* The virtual local APIC's version register: an emulated MMIO read with no side effect. */
 #define BENCH_MMIO_ADDR 0xfee00030

@@ -61,6 +61,9 @@ REGION(vmcall, "mov $" STR(HC_NULL) ", %%eax\n\t", "vmcall")
 REGION(vmcall_stub, "mov $" STR(HC_NULL_STUB) ", %%eax\n\t", "vmcall")
 REGION(inb, "mov $" STR(BENCH_PORT) ", %%edx\n\t", "inb %%dx, %%al")
 REGION(outb, "mov $" STR(BENCH_PORT) ", %%edx\n\t", "outb %%al, %%dx")
+/* A redundant DS prefix: the hypervisor must advance RIP by the exit's instruction length, here 2. */
+REGION(inb_prefixed, "mov $" STR(BENCH_PORT) ", %%edx\n\t", "ds inb %%dx, %%al")
+REGION(inb_status, "mov $" STR(BENCH_STATUS_PORT) ", %%edx\n\t", "inb %%dx, %%al")
 REGION(rdmsr, "mov $" STR(MSR_IA32_SYSENTER_CS) ", %%ecx\n\t", "rdmsr")
 REGION(wrmsr, "mov $" STR(MSR_IA32_SYSENTER_CS) ", %%ecx\n\tmov %[lo], %%eax\n\tmov %[hi], %%edx\n\t",
        "wrmsr")
@@ -80,6 +83,8 @@ const struct bench_region bench_regions[] = {
 	ENTRY(vmcall_stub, "vmcall_stub", BX_VMCALL_STUB),
 	ENTRY(inb, "inb", BX_IO_SCRATCH),
 	ENTRY(outb, "outb", BX_IO_SCRATCH),
+	ENTRY(inb_prefixed, "inb_prefixed", BX_IO_SCRATCH),
+	ENTRY(inb_status, "inb_status", BX_IO_STATUS),
 	ENTRY(rdmsr, "rdmsr", BX_MSR_READ),
 	ENTRY(wrmsr, "wrmsr", BX_MSR_WRITE),
 	ENTRY(mmio_read, "mmio_read", BX_MMIO_READ),

@@ -11,6 +11,8 @@
 #define CPUID_LEAF_PERFMON      0x0000000au
 #define CPUID_LEAF_EXT_STATE    0x0000000du
 #define CPUID_LEAF_STRUCT_EXT   0x00000007u
+#define CPUID_LEAF_TOPOLOGY     0x0000000bu   /* extended topology enumeration */
+#define CPUID_LEAF_TOPOLOGY_V2  0x0000001fu   /* V2 extended topology enumeration */
 
 /* Leaf 1 ECX */
 #define CPUID_1_ECX_DTES64     BIT(2)

@@ -115,6 +115,11 @@ static inline unsigned cr_qual_lmsw(unsigned long q)   { return (unsigned)(q >> 
 #define VEC_PF 14
 #define VEC_MC 18
 
+/* Guest interruptibility state ("Guest Non-Register State"). */
+#define INTERRUPTIBILITY_STI    (1u << 0)   /* blocking by STI */
+#define INTERRUPTIBILITY_MOV_SS (1u << 1)   /* blocking by MOV SS */
+#define INTERRUPTIBILITY_BLOCKING (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)
+
 /* Guest activity states. */
 #define ACTIVITY_ACTIVE 0
 #define ACTIVITY_HLT    1
