@@ -88,6 +88,7 @@ $(eval $(call hinoki64_guest,hello))
 $(eval $(call hinoki64_guest,triple))
 $(eval $(call hinoki64_guest,badmem))
 $(eval $(call hinoki64_guest,traps))
+$(eval $(call hinoki64_guest,exitpath))
 $(eval $(call multiboot_guest,mbhello))
 $(eval $(call multiboot_aout_guest,mbaout,guests/mbhello/main.c))
 

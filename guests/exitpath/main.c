@@ -1,0 +1,124 @@
+/*
+ * exitpath: the guest-visible results of the exits the hypervisor may
+ * resume at once (CPUID, hypercalls, port I/O), folded into one digest. The
+ * same kernel runs in a domain with `fastpath = 1` and in one with
+ * `fastpath = 0`; the integration test requires equal digests, since the two
+ * differ only in who re-enters the guest. It also checks what the one path
+ * promises either way: a leaf above the highest basic one reads as that
+ * leaf, APIC IDs are the vCPU's, a prefixed IN runs once, results the hardware
+ * or the hypercall ABI fixes.
+ */
+#include "check.h"
+#include "guest.h"
+
+#define TAG "exitpath: "
+
+#define CPUID_HIGH_LEAF    0x12345678u   /* above any basic leaf, below the hypervisor range */
+#define CPUID_EXT_BEYOND   0x8fffffffu   /* above any extended leaf */
+#define HINOKI_LEAF_INFO   0x40000001u   /* EBX holds the domain id: differs between the two domains */
+#define COM1_LSR           (0x3f8 + 5)
+#define COM1_SCR           (0x3f8 + 7)
+#define LSR_IDLE           0x60          /* transmitter empty, nothing received */
+#define UNKNOWN_PORT       0x80
+#define UNKNOWN_HYPERCALL  999
+#define FNV_OFFSET         0xcbf29ce484222325ULL
+#define FNV_PRIME          0x100000001b3ULL
+
+static uint64_t digest = FNV_OFFSET;
+static unsigned folded;
+
+static void fold(uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++, v >>= 8)
+		digest = (digest ^ (v & 0xff)) * FNV_PRIME;
+	folded++;
+}
+
+static void fold_cpuid(uint32_t leaf, uint32_t sub)
+{
+	struct cpuid_regs r = cpuid(leaf, sub);
+	if (leaf == HINOKI_LEAF_INFO)
+		r.ebx = 0;
+	fold(r.eax), fold(r.ebx), fold(r.ecx), fold(r.edx);
+}
+
+static bool same_regs(struct cpuid_regs a, struct cpuid_regs b)
+{
+	return a.eax == b.eax && a.ebx == b.ebx && a.ecx == b.ecx && a.edx == b.edx;
+}
+
+static void check_cpuid(void)
+{
+	uint32_t max_basic = cpuid(0, 0).eax, max_ext = cpuid(0x80000000u, 0).eax;
+	for (uint32_t leaf = 0; leaf <= max_basic; leaf++)
+		for (uint32_t sub = 0; sub < 3; sub++)
+			fold_cpuid(leaf, sub);
+	for (uint32_t leaf = 0x80000000u; leaf <= max_ext; leaf++)
+		fold_cpuid(leaf, 0);
+	fold_cpuid(0x40000000u, 0);
+	fold_cpuid(HINOKI_LEAF_INFO, 0);
+	fold_cpuid(CPUID_HIGH_LEAF, 0);
+	fold_cpuid(CPUID_EXT_BEYOND, 0);
+
+	/* The CPU answers leaves beyond its range with its highest basic leaf: the hypervisor's edits included. */
+	struct cpuid_regs top = cpuid(max_basic, 0);
+	if (!same_regs(cpuid(CPUID_HIGH_LEAF, 0), top))
+		fail("leaf 0x%x differs from the highest basic leaf 0x%x", CPUID_HIGH_LEAF, max_basic);
+	if (!same_regs(cpuid(CPUID_EXT_BEYOND, 0), top))
+		fail("leaf 0x%x differs from the highest basic leaf 0x%x", CPUID_EXT_BEYOND, max_basic);
+	if (cpuid(1, 0).ebx >> 24 != 0)
+		fail("leaf 1 initial APIC ID %u, expected 0 (vCPU 0)", cpuid(1, 0).ebx >> 24);
+	if (max_basic >= 0xb && cpuid(0xb, 0).edx != 0)
+		fail("leaf 0xb x2APIC ID %u, expected 0 (vCPU 0)", cpuid(0xb, 0).edx);
+}
+
+static void check_hypercalls(void)
+{
+	long r;
+	if ((r = hc_null()) != 0)
+		fail("HC_NULL returned %ld", r);
+	fold((uint64_t)r);
+	if ((r = hc_version()) <= 0)
+		fail("HC_VERSION returned %ld", r);
+	fold((uint64_t)r);
+	if ((r = hc_call(HC_NULL_STUB, 0, 0, 0, 0)) != 0)
+		fail("HC_NULL_STUB returned %ld", r);
+	fold((uint64_t)r);
+	if ((r = hc_call(UNKNOWN_HYPERCALL, 0, 0, 0, 0)) != -HC_ENOSYS)
+		fail("hypercall %d returned %ld, expected -HC_ENOSYS", UNKNOWN_HYPERCALL, r);
+	fold((uint64_t)r);
+}
+
+static void check_ports(void)
+{
+	uint8_t lsr = inb(COM1_LSR);
+	if (lsr != LSR_IDLE)
+		fail("UART line status 0x%x, expected 0x%x", lsr, LSR_IDLE);
+	fold(lsr);
+	for (unsigned v = 0; v < 256; v += 37) {
+		outb((uint8_t)v, COM1_SCR);
+		uint8_t got;
+		/* DS prefix, bytes 3e ec: RIP must move past both, and the register be read once. */
+		__asm__ volatile("ds inb %%dx, %%al" : "=a"(got) : "d"(COM1_SCR));
+		if (got != v)
+			fail("scratch register read 0x%x through a prefixed IN, wrote 0x%x", got, v);
+		fold(got);
+	}
+	uint32_t all = 0x12345678;
+	__asm__ volatile("inb %%dx, %%al" : "+a"(all) : "d"(UNKNOWN_PORT));
+	if (all != 0x123456ff)
+		fail("IN AL from port 0x%x left EAX 0x%x, expected 0x123456ff", UNKNOWN_PORT, all);
+	fold(all);
+	fold(inw(UNKNOWN_PORT));
+	fold(inl(UNKNOWN_PORT));
+}
+
+int guest_main(const struct hinoki_bootinfo *bi)
+{
+	(void)bi;
+	check_cpuid();
+	check_hypercalls();
+	check_ports();
+	gprintf(TAG "digest 0x%016llx over %u results\n", (unsigned long long)digest, folded);
+	return check_summary(TAG);
+}
