@@ -33,7 +33,7 @@ struct domain_config {
 	uint32_t weight;                /* scheduler share, 1..65535, default CONFIG_WEIGHT_DEFAULT */
 	bool autostart;                 /* default true; false: waits for the mgmt domain's `create` */
 	bool trace;                     /* key trace: record every exit in a trace ring from the start */
-	bool fastpath;                  /* key fastpath (default 1): let the exit stub answer what it can (vmx/entry.asm) */
+	bool fastpath;                  /* key fastpath (default 1): resume at once after an exit that needs no scheduling (vmx/exit.c) */
 	uint32_t slice_us;              /* key slice_us in a domain: its own time slice; 0 = the global one */
 	char script[CONFIG_SCRIPT_MAX]; /* mgmt domain only: ';'-separated boot commands, "" when none */
 	bool valid;                     /* false: a line of this section was bad, do not start it */
