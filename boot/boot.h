@@ -25,8 +25,8 @@ struct firmware_cpus {
 
 struct boot_handoff {
 	struct hv_config config;
-	struct loaded_file kernel[CONFIG_MAX_DOMAINS];
-	struct loaded_file ramdisk[CONFIG_MAX_DOMAINS];
+	struct loaded_file kernel[HINOKI_MAX_CONFIG_DOMAINS];
+	struct loaded_file ramdisk[HINOKI_MAX_CONFIG_DOMAINS];
 	const void *memmap;    /* EFI_MEMORY_DESCRIPTOR array */
 	uint64_t memmap_size, desc_size;
 	uint64_t tsc_per_us;

@@ -133,8 +133,8 @@ static void begin_domain(struct parser *ps, const char *name, size_t n)
 			return;
 		}
 	}
-	if (o->ndomains == CONFIG_MAX_DOMAINS) {
-		REPORT_AT(ps, ps->line, "too many domains (max %u)", CA_U(CONFIG_MAX_DOMAINS));
+	if (o->ndomains == HINOKI_MAX_CONFIG_DOMAINS) {
+		REPORT_AT(ps, ps->line, "too many domains (max %u)", CA_U(HINOKI_MAX_CONFIG_DOMAINS));
 		return;
 	}
 	ps->sec = SEC_DOMAIN;

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hinoki/bootinfo.h"
+#include "hinoki/limits.h"
 
-#define CONFIG_MAX_DOMAINS 16
 #define CONFIG_NAME_MAX    32
 #define CONFIG_PATH_MAX    128
 #define CONFIG_EXTRA_MAX   512
@@ -45,7 +45,7 @@ struct hv_config {
 	uint32_t slice_us;              /* key slice_us: scheduler time slice, default 10000 */
 	bool exit_csv;                  /* key exit_csv: exit statistics also as CSV lines */
 	unsigned ndomains;
-	struct domain_config domains[CONFIG_MAX_DOMAINS];
+	struct domain_config domains[HINOKI_MAX_CONFIG_DOMAINS];
 };
 
 /* Called once per problem: file name, 1-based line, and a sentence. */

@@ -6,14 +6,13 @@
  * Pure code.
  */
 #include "boot/config_internal.h"
+#include "hinoki/limits.h"
 
 #define DEFAULT_SLICE_US   10000u
 #define SLICE_US_MIN       100u
 #define SLICE_US_MAX       1000000u
 #define DEFAULT_MEMORY_MIB 32u
 #define MEMORY_MIB_MAX     65536u
-#define VCPUS_MAX          64u
-#define CPUS_MAX           64u
 #define WEIGHT_MIN         1u
 #define WEIGHT_MAX         65535u
 
@@ -166,9 +165,9 @@ static void parse_cpus(struct parser *ps, const char *v)
 			if (!cpu_number(&s, &hi))
 				goto syntax;
 		}
-		if (hi >= CPUS_MAX || lo >= CPUS_MAX) {
+		if (hi >= HINOKI_MAX_CPUS || lo >= HINOKI_MAX_CPUS) {
 			PROBLEM(ps, "cpus names CPU %u, but CPUs are numbered 0 to %u",
-			        CA_U(hi >= CPUS_MAX ? hi : lo), CA_U(CPUS_MAX - 1));
+			        CA_U(hi >= HINOKI_MAX_CPUS ? hi : lo), CA_U(HINOKI_MAX_CPUS - 1));
 			return;
 		}
 		if (lo > hi) {
@@ -266,8 +265,8 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 			        CA_U(MEMORY_MIB_MAX), CA_S(v));
 		break;
 	case K_VCPUS:
-		if (!number_in(v, 1, VCPUS_MAX, &d->vcpus))
-			PROBLEM(ps, "vcpus must be a number from 1 to %u, got '%q'", CA_U(VCPUS_MAX), CA_S(v));
+		if (!number_in(v, 1, HINOKI_MAX_VCPUS, &d->vcpus))
+			PROBLEM(ps, "vcpus must be a number from 1 to %u, got '%q'", CA_U(HINOKI_MAX_VCPUS), CA_S(v));
 		break;
 	case K_CPUS:
 		parse_cpus(ps, v);

@@ -29,7 +29,7 @@
 #define DOMAIN_PAGES ((sizeof(struct domain) + FRAME_SIZE - 1) / FRAME_SIZE)
 #define VCPU_PAGES ((sizeof(struct vcpu) + FRAME_SIZE - 1) / FRAME_SIZE)
 
-static struct domain *domains[MAX_DOMAINS];
+static struct domain *domains[HINOKI_MAX_DOMAINS];
 static unsigned ndomains;                 /* slots in use at the front of domains[] */
 static struct spinlock table_lock = SPINLOCK_INIT;
 static volatile uint16_t next_vpid = 1;   /* VPID 0 is the host's */
@@ -64,7 +64,7 @@ static struct domain *domain_slot(uint32_t id, const char *name)
 		n = sizeof d->name - 1;
 	memcpy(d->name, name, n);
 	spin_lock(&table_lock);
-	if (ndomains == MAX_DOMAINS) {
+	if (ndomains == HINOKI_MAX_DOMAINS) {
 		spin_unlock(&table_lock);
 		mem_free_pages(pa, DOMAIN_PAGES);
 		return 0;
@@ -204,8 +204,8 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	d->slice_tsc = (uint64_t)cfg->slice_us * tsc_khz / 1000;
 	uint32_t memory_mib = ov && ov->memory_mib ? ov->memory_mib : cfg->memory_mib;
 	uint32_t vcpus = ov && ov->vcpus ? ov->vcpus : cfg->vcpus;
-	if (vcpus > MAX_VCPUS_PER_DOM) {
-		why = "more vCPUs than a domain may have (8)";
+	if (vcpus > HINOKI_MAX_VCPUS) {
+		why = "more vCPUs than a domain may have (" HINOKI_STR(HINOKI_MAX_VCPUS) ")";
 		goto fail;
 	}
 	if (build_memory(d, memory_mib, &why))

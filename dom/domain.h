@@ -18,10 +18,9 @@
 #include "lib/spinlock.h"
 #include "ept/ept.h"
 #include "hinoki/domctl.h"
+#include "hinoki/limits.h"
 #include "vmx/vcpu.h"
 
-#define MAX_DOMAINS        64
-#define MAX_VCPUS_PER_DOM  8
 #define DOMAIN_CONSOLE_LINE 256
 
 enum domain_state {
@@ -73,7 +72,7 @@ struct domain {
 	struct pmtimer pmtimer;         /* read-only after creation: no lock */
 
 	unsigned nvcpus;
-	struct vcpu *vcpus[MAX_VCPUS_PER_DOM];
+	struct vcpu *vcpus[HINOKI_MAX_VCPUS];
 };
 
 /* The domain table: every domain the config named, started or not, in config order. */

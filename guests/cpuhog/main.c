@@ -10,6 +10,7 @@
  */
 #include "guest.h"
 #include "cmdline.h"
+#include "hinoki/limits.h"
 #include "hc_ctl.h"
 #include "tsc.h"
 
@@ -23,7 +24,6 @@
 #define UNIT_ITERS       1250
 #define DEFAULT_REPORT   1000
 #define DEFAULT_UNITS    1000000000ULL  /* in effect: until stopped */
-#define MAX_VCPUS        64             /* as the config's `vcpus` */
 #define VCPU_STACK_SIZE  8192
 #define WAIT_POLL_MS     10
 #define SPINS_PER_YIELD  1000
@@ -37,10 +37,10 @@ static uint64_t report_every = DEFAULT_REPORT;
 static uint64_t units_total = DEFAULT_UNITS;
 static unsigned nvcpus = 1;
 
-static volatile uint64_t progress[MAX_VCPUS];
-static volatile bool finished[MAX_VCPUS];
-static volatile uint64_t sink[MAX_VCPUS];   /* keeps the arithmetic observable */
-static uint8_t stacks[MAX_VCPUS][VCPU_STACK_SIZE] __attribute__((aligned(16)));
+static volatile uint64_t progress[HINOKI_MAX_VCPUS];
+static volatile bool finished[HINOKI_MAX_VCPUS];
+static volatile uint64_t sink[HINOKI_MAX_VCPUS];   /* keeps the arithmetic observable */
+static uint8_t stacks[HINOKI_MAX_VCPUS][VCPU_STACK_SIZE] __attribute__((aligned(16)));
 
 static volatile bool print_lock;
 
@@ -122,14 +122,14 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	if (report_every == 0)
 		report_every = DEFAULT_REPORT;
 	nvcpus = bi->vcpus ? bi->vcpus : 1;
-	if (nvcpus > MAX_VCPUS)
-		nvcpus = MAX_VCPUS;
+	if (nvcpus > HINOKI_MAX_VCPUS)
+		nvcpus = HINOKI_MAX_VCPUS;
 
 	say(TAG "started: %u vcpus, %llu units of %u steps each, report every %llu\n", nvcpus,
 	    (unsigned long long)units_total, UNIT_ITERS, (unsigned long long)report_every);
 
 	unsigned failed = 0;
-	bool up[MAX_VCPUS] = { true };
+	bool up[HINOKI_MAX_VCPUS] = { true };
 	for (unsigned v = 1; v < nvcpus; v++) {
 		uintptr_t top = (uintptr_t)&stacks[v][VCPU_STACK_SIZE];
 		/* As if reached by CALL: RSP 8 below a 16-byte boundary. */

@@ -259,7 +259,7 @@ static bool parse_value(enum mgmt_opt bit, const char *v, struct mgmt_opts *o)
 	case OPT_MEMORY:
 		return parse_ranged(v, 1, MGMT_MAX_MEMORY_MIB, &o->memory_mib);
 	case OPT_VCPUS:
-		return parse_ranged(v, 1, MGMT_MAX_VCPUS, &o->vcpus);
+		return parse_ranged(v, 1, HINOKI_MAX_VCPUS, &o->vcpus);
 	case OPT_WEIGHT:
 		return parse_ranged(v, 1, MGMT_MAX_WEIGHT, &o->weight);
 	case OPT_CPUS:

@@ -13,10 +13,10 @@
 #include <stdint.h>
 
 #include "hinoki/domctl.h"
+#include "hinoki/limits.h"
 
 #define MGMT_MAX_ARGS 16
 #define MGMT_MAX_CPUS 64        /* a CPU mask is 64 bits */
-#define MGMT_MAX_VCPUS 64       /* as the config's `vcpus` */
 #define MGMT_MAX_WEIGHT 65535   /* as the config's `weight` */
 #define MGMT_MAX_MEMORY_MIB 65536
 

@@ -335,7 +335,7 @@ static enum shell_result cmd_console(const struct mgmt_shell *sh, int argc, char
 static enum shell_result cmd_stats(const struct mgmt_shell *sh, int argc, char **argv)
 {
 	uint64_t vcpu = 0;
-	if (argc > 2 && (!mgmt_parse_u64(argv[2], &vcpu) || vcpu >= MGMT_MAX_VCPUS)) {
+	if (argc > 2 && (!mgmt_parse_u64(argv[2], &vcpu) || vcpu >= HINOKI_MAX_VCPUS)) {
 		P("stats: bad vcpu '%s'\n", argv[2]);
 		return SHELL_FAILED;
 	}

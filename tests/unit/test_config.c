@@ -133,9 +133,11 @@ static void test_quoting(void)
 
 static void test_numbers(void)
 {
-	CHECK_EQ(parse("[domain n]\nkernel=k\nmemory = 0X10\nvcpus = 0x40\n"), 0);
+	CHECK_EQ(parse("[domain n]\nkernel=k\nmemory = 0X10\nvcpus = 0x8\n"), 0);
 	CHECK_EQ(dom("n")->memory_mib, 16);
-	CHECK_EQ(dom("n")->vcpus, 64);
+	CHECK_EQ(dom("n")->vcpus, HINOKI_MAX_VCPUS);
+	/* One more than a domain may have: refused here, with the line, not at creation. */
+	expect_one("[domain n]\nkernel=k\nvcpus = 9\n", 3, "vcpus must be a number from 1 to 8, got '9'");
 	CHECK_EQ(parse("[domain n]\nkernel=k\nmemory = 65536\nvcpus = 1\n"), 0);
 	CHECK_EQ(dom("n")->memory_mib, 65536);
 	expect_one("[domain n]\nkernel=k\nmemory = 99999999999999999999999\n", 3,
@@ -210,7 +212,7 @@ static void test_unknown_key_message(void)
 	           "memory must be a number of MiB from 1 to 65536, got 'lots'");
 	expect_one("[domain hello]\nkernel = h\nmemory = 0\n", 3, "got '0'");
 	expect_one("[domain hello]\nkernel = h\nmemory = 65537\n", 3, "got '65537'");
-	expect_one("[domain hello]\nkernel = h\nvcpus = 0\n", 3, "vcpus must be a number from 1 to 64, got '0'");
+	expect_one("[domain hello]\nkernel = h\nvcpus = 0\n", 3, "vcpus must be a number from 1 to 8, got '0'");
 	expect_one("[domain hello]\nkernel = h\nvcpus = 65\n", 3, "got '65'");
 }
 
@@ -433,9 +435,9 @@ static void test_fuzz(void)
 		memcpy(exact, text, len);
 		int n = config_parse(exact, len, "f", &cfg, NULL, NULL);
 		free(exact);
-		if (n < 0 || cfg.ndomains > CONFIG_MAX_DOMAINS)
+		if (n < 0 || cfg.ndomains > HINOKI_MAX_CONFIG_DOMAINS)
 			bad++;
-		for (unsigned i = 0; i < cfg.ndomains && i < CONFIG_MAX_DOMAINS; i++) {
+		for (unsigned i = 0; i < cfg.ndomains && i < HINOKI_MAX_CONFIG_DOMAINS; i++) {
 			const struct domain_config *d = &cfg.domains[i];
 			if (!memchr(d->name, 0, sizeof(d->name)) || !memchr(d->kernel, 0, sizeof(d->kernel)) ||
 			    !memchr(d->extra, 0, sizeof(d->extra)) || !memchr(d->ramdisk, 0, sizeof(d->ramdisk)) ||

@@ -219,8 +219,10 @@ static void test_options(void)
 		CHECK_EQ(mgmt_parse_opts(1, &bad_values[i], 0x1f, &o, &bad), OPT_ERR_VALUE);
 		CHECK_EQ(bad, 0);
 	}
-	char *edge[] = { "weight=65535", "vcpus=64", "memory=65536", "cpus=all" };
+	char *edge[] = { "weight=65535", "vcpus=8", "memory=65536", "cpus=all" };
 	CHECK_EQ(mgmt_parse_opts(4, edge, 0x1f, &o, &bad), OPT_OK);
+	char *over[] = { "vcpus=9" };   /* HINOKI_MAX_VCPUS + 1: the shell refuses what creation would */
+	CHECK_EQ(mgmt_parse_opts(1, over, 0x1f, &o, &bad), OPT_ERR_VALUE);
 
 	char longx[HINOKI_EXTRA_MAX + 8] = "extra=";
 	memset(longx + 6, 'x', HINOKI_EXTRA_MAX);
