@@ -50,16 +50,33 @@ static enum exit_action exit_unhandled(struct vcpu *v)
 #pragma GCC diagnostic ignored "-Woverride-init"
 static const exit_handler_fn exit_table[EXIT_REASON_COUNT] = {
 	[0 ... EXIT_REASON_COUNT - 1]     = exit_unhandled,
+	/* exit_event.c */
 	[EXIT_REASON_EXCEPTION_NMI]       = exit_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]  = exit_external_interrupt,
+	[EXIT_REASON_PREEMPTION_TIMER]    = exit_preemption_timer,
+	/* inject.c */
+	[EXIT_REASON_INTERRUPT_WINDOW]    = exit_interrupt_window,
+	/* exit_fatal.c */
 	[EXIT_REASON_TRIPLE_FAULT]        = exit_triple_fault,
 	[EXIT_REASON_INIT_SIGNAL]         = exit_init_signal,
-	[EXIT_REASON_INTERRUPT_WINDOW]    = exit_interrupt_window,
+	[EXIT_REASON_INVALID_GUEST_STATE] = exit_entry_failure,
+	[EXIT_REASON_MSR_LOADING]         = exit_entry_failure,
+	[EXIT_REASON_MACHINE_CHECK]       = exit_entry_failure,
+	/* exit_cpuid.c, exit_hlt.c, exit_vmcall.c, exit_cr.c, exit_io.c, exit_msr.c */
 	[EXIT_REASON_CPUID]               = exit_cpuid,
-	[EXIT_REASON_GETSEC]              = exit_inject_ud,
 	[EXIT_REASON_HLT]                 = exit_hlt,
-	[EXIT_REASON_INVD]                = exit_skip,
 	[EXIT_REASON_VMCALL]              = exit_vmcall,
+	[EXIT_REASON_CR_ACCESS]           = exit_cr_access,
+	[EXIT_REASON_IO_INSTRUCTION]      = exit_io,
+	[EXIT_REASON_MSR_READ]            = exit_rdmsr,
+	[EXIT_REASON_MSR_WRITE]           = exit_wrmsr,
+	/* exit_ept.c */
+	[EXIT_REASON_EPT_VIOLATION]       = exit_ept_violation,
+	[EXIT_REASON_EPT_MISCONFIG]       = exit_ept_misconfig,
+	/* exit_insn.c */
+	[EXIT_REASON_INVD]                = exit_skip,
+	[EXIT_REASON_WBINVD]              = exit_skip,
+	[EXIT_REASON_GETSEC]              = exit_inject_ud,
 	[EXIT_REASON_VMCLEAR]             = exit_inject_ud,
 	[EXIT_REASON_VMLAUNCH]            = exit_inject_ud,
 	[EXIT_REASON_VMPTRLD]             = exit_inject_ud,
@@ -69,21 +86,10 @@ static const exit_handler_fn exit_table[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_VMWRITE]             = exit_inject_ud,
 	[EXIT_REASON_VMXOFF]              = exit_inject_ud,
 	[EXIT_REASON_VMXON]               = exit_inject_ud,
-	[EXIT_REASON_CR_ACCESS]           = exit_cr_access,
-	[EXIT_REASON_IO_INSTRUCTION]      = exit_io,
-	[EXIT_REASON_MSR_READ]            = exit_rdmsr,
-	[EXIT_REASON_MSR_WRITE]           = exit_wrmsr,
-	[EXIT_REASON_INVALID_GUEST_STATE] = exit_entry_failure,
-	[EXIT_REASON_MSR_LOADING]         = exit_entry_failure,
-	[EXIT_REASON_MACHINE_CHECK]       = exit_entry_failure,
 	[EXIT_REASON_MWAIT]               = exit_inject_ud,
 	[EXIT_REASON_MONITOR]             = exit_inject_ud,
-	[EXIT_REASON_EPT_VIOLATION]       = exit_ept_violation,
-	[EXIT_REASON_EPT_MISCONFIG]       = exit_ept_misconfig,
 	[EXIT_REASON_INVEPT]              = exit_inject_ud,
-	[EXIT_REASON_PREEMPTION_TIMER]    = exit_preemption_timer,
 	[EXIT_REASON_INVVPID]             = exit_inject_ud,
-	[EXIT_REASON_WBINVD]              = exit_skip,
 	[EXIT_REASON_VMFUNC]              = exit_inject_ud,
 };
 #pragma GCC diagnostic pop
