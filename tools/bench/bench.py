@@ -6,7 +6,8 @@ Variants (each one boot of its own, all with exit_csv = 1):
     trace    the normal build, `trace = 1`: what the trace ring costs
     nostats  the build with -DHINOKI_NO_EXIT_STATS (counts only): what the
              statistics cost
-    plain    the normal build, `fastpath = 0`: the C path for every exit
+    plain    the normal build, `fastpath = 0`: every exit re-entered by the
+             scheduler's loop, none resumed at once by the exit stub
 Writes into build/bench/: results.csv, exitstats.csv, results.md, one
 hist_REASON.svg per exit reason (gnuplot), and each run's serial log; prints
 the Markdown table. docs/bench.md explains every column. With --vmexit FILE
@@ -35,30 +36,38 @@ VARIANTS = (
     ("stats", "hinoki.efi", "", "normal build, trace off"),
     ("trace", "hinoki.efi", "trace = 1", "normal build, trace ring on"),
     ("nostats", "nostats/hinoki.efi", "", "build with -DHINOKI_NO_EXIT_STATS (counts only)"),
-    ("plain", "hinoki.efi", "fastpath = 0", "normal build, exit-stub fast paths off"),
+    ("plain", "hinoki.efi", "fastpath = 0", "normal build, every exit re-entered by the scheduler (no fast resume)"),
 )
 # Measurement -> (reason, key) of the hypervisor's row that times its exit.
-# The CPUID row also holds cpuid_high's exits (its stub path is two
-# instructions longer), so it stands for cpuid only roughly; cpuid_high gets none.
+# Every timed exit is recorded under its reason and its key, fast-resumed or
+# not. CPUID exits have no key, so the CPUID row holds cpuid's and
+# cpuid_high's exits alike (the same handler, another leaf): it stands for
+# cpuid only roughly, and cpuid_high gets no row of its own. The scratch port's
+# row holds inb, outb and inb_prefixed; the status port's row also the reads
+# of the guest's console, which polls it (ROW_ALSO).
 HV_ROW = {
     "cpuid": ("CPUID", None),
     "vmcall": ("VMCALL", 0x5),
     "vmcall_stub": ("VMCALL_STUB", None),
     "inb": ("IO_INSTRUCTION", 0x3ff),
     "outb": ("IO_INSTRUCTION", 0x3ff),
+    "inb_prefixed": ("IO_INSTRUCTION", 0x3ff),
+    "inb_status": ("IO_INSTRUCTION", 0x3fd),
     "rdmsr": ("MSR_READ", 0x174),
     "wrmsr": ("MSR_WRITE", 0x174),
     "mov_to_cr0": ("CR_ACCESS", None),
 }
+ROW_ALSO = {("IO_INSTRUCTION", 0x3fd): "the guest's console"}
 # The hypervisor keys exits by reason and port, MSR, hypercall or page, not
 # by register: hlt_timer and hlt_interrupt share the HLT row, and mmio_read
 # shares the APIC page's row with self_ipi's ICR and EOI writes. A mean over
 # those would belong to none of them, so their root-mode column stays empty.
-# The targets (docs/bench.md, "Targets"): guest round trips through the exit
-# stub's fast path, and what the instrumentation may add to one exit.
-ROUND_TRIP_TARGETS = (("cpuid", "CPUID round trip", 64), ("vmcall", "null VMCALL round trip", 64),
-                      ("inb", "emulated port read (UART scratch)", 100),
-                      ("outb", "emulated port write (UART scratch)", 100))
+# The targets (docs/bench.md, "Targets"): guest round trips in the default
+# run (handler in C, fast resume), and what the instrumentation may add to one exit.
+ROUND_TRIP_TARGETS = (("cpuid", "CPUID round trip", 96), ("vmcall", "null VMCALL round trip", 96),
+                      ("inb_status", "UART status read", 120),
+                      ("inb", "emulated port read (UART scratch)", 120),
+                      ("outb", "emulated port write (UART scratch)", 120))
 STATS_TARGET = 16          # instructions per exit, (a) - (c)
 TRACE_TARGET = 25.0        # percent, (b) over (a)
 STUB_RATIO_TARGET = 1.5    # CPUID round trip / stub-only round trip, where a transition costs cycles
@@ -119,36 +128,32 @@ def vmexit_section(serial, ref):
     tbl = kutvmexit.table(
         results, parts,
         lambda reason, key: benchlog.root_mean(benchlog.exit_row(log, "vmexit", reason, key)),
-        lambda name: ref["bench"][DOMAIN][name]["mean"] if name in ref["bench"].get(DOMAIN, {}) else None,
-        lambda reason: benchlog.root_mean(benchlog.unkeyed_row(log, "vmexit", reason)))
+        lambda name: ref["bench"][DOMAIN][name]["mean"] if name in ref["bench"].get(DOMAIN, {}) else None)
     text = ("vmexit.flat booted as built (a Multiboot domain, the subtests on its command line); "
             "its figure is the mean TSC cycles per iteration of its own unserialised loop, so it "
             "includes the loop and call overhead exitbench's serialised regions leave out. The "
             "hypervisor column is the root-mode mean of the statistics row the subtest's exits land "
-            "in during the same run (shared: several subtests' exits; exit-stub fast path: that "
-            "reason's exits no key row holds, which the fast path answers). The domain ended with "
-            "exit code %s." % code)
+            "in during the same run (shared: several subtests' exits land in it). The domain ended "
+            "with exit code %s." % code)
     extra = ["Skipped by vmexit.flat itself: %s." % ", ".join(skipped)] if skipped else []
     return "\n\n".join(["## kvm-unit-tests x86/vmexit.flat", text, tbl] + extra)
-
-
-def null_vmcall_row(log, dom):
-    """HC_NULL's root-mode row: its sub-key row, or the VMCALL exits no key row holds where the
-    exit stub's fast path answers HC_NULL (counted and timed, not broken down by key)."""
-    want = log["expect"].get(dom, {}).get("VMCALL:0x5")
-    sub = benchlog.exit_row(log, dom, "VMCALL", 0x5)
-    if sub and sub["count"] == want:
-        return sub
-    return benchlog.unkeyed_row(log, dom, "VMCALL")
 
 
 def hv_mean(log, dom, name):
     if name not in HV_ROW:
         return None
-    if name == "vmcall":
-        row = null_vmcall_row(log, dom)
-        return row["cycles"] / row["count"] if row else None
     return benchlog.root_mean(benchlog.exit_row(log, dom, *HV_ROW[name]))
+
+
+def label(name, names):
+    """The table's name for a measurement, naming what else lands in the same port's row."""
+    row = HV_ROW.get(name)
+    if not row or row[0] != "IO_INSTRUCTION":
+        return name
+    sharing = [n for n in names if HV_ROW.get(n) == row] + ([ROW_ALSO[row]] if row in ROW_ALSO else [])
+    if len(sharing) < 2:
+        return name
+    return "%s (port shared by %s and %s)" % (name, ", ".join(sharing[:-1]), sharing[-1])
 
 
 def fmt(v, pct=False):
@@ -176,9 +181,8 @@ def table(logs, model):
         a = ref["bench"][DOMAIN][name]
         root = hv_mean(ref, DOMAIN, name)
         c, b, p = mean("nostats", name), mean("trace", name), mean("plain", name)
-        label = name + (" (port shared by inb and outb)" if name in ("inb", "outb") else "")
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            label, fmt(a["median"]), fmt(a["mean"]),
+            label(name, names), fmt(a["median"]), fmt(a["mean"]),
             fmt(root) if name != "vmcall_stub" else "not timed",
             fmt(a["mean"] - root) if root is not None else "-",
             fmt(c), fmt(a["mean"] - c) if c is not None else "-", fmt(b),

@@ -12,8 +12,8 @@
   the same order with the same iterations, the same `expect` lines;
 - --trace OTHER: OTHER's trace dump is there and its entries are in time order.
 - --image ELF: every traced I/O, CPUID and VMCALL exit's RIP points at such
-  an instruction in the guest's image (the exit stub's own entries, such as
-  the UART status reads, among them).
+  an instruction in the guest's image, after any legacy prefixes (inb_prefixed's
+  DS prefix: the exit's RIP is where the prefixes start).
 Prints what it checked; exits 1 with the reasons when something is off.
 """
 
@@ -26,8 +26,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import benchlog  # noqa: E402
 
-MEASUREMENTS = ("nop", "cpuid", "cpuid_high", "vmcall", "vmcall_stub", "inb", "outb", "rdmsr", "wrmsr",
-                "mov_to_cr0", "hlt_timer", "mmio_read", "self_ipi", "hlt_interrupt")
+MEASUREMENTS = ("nop", "cpuid", "cpuid_high", "vmcall", "vmcall_stub", "inb", "outb", "inb_prefixed",
+                "inb_status", "rdmsr", "wrmsr", "mov_to_cr0", "hlt_timer", "mmio_read", "self_ipi",
+                "hlt_interrupt")
 
 
 def check_domain(log, dom):
@@ -90,10 +91,15 @@ OPCODES = {
     "CPUID": [b"\x0f\xa2"],
     "VMCALL": [b"\x0f\x01\xc1"],
 }
+# Legacy prefixes (operand and address size, segment overrides, LOCK, REP): an
+# instruction may carry several before its opcode.
+PREFIXES = frozenset((0x66, 0x67, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0xf0, 0xf2, 0xf3))
+MAX_PREFIXES = 4     # the 15-byte limit allows more; a guest of ours uses at most one
 
 
 def image_bytes(path, addr, n):
-    """n bytes at virtual address addr of an ELF64 executable's loaded segments, or None."""
+    """Up to n bytes at virtual address addr of an ELF64 executable's loaded segments (fewer at a
+    segment's end), or None outside them."""
     with open(path, "rb") as f:
         data = f.read()
     if data[:4] != b"\x7fELF" or data[4] != 2:
@@ -102,24 +108,30 @@ def image_bytes(path, addr, n):
     phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
     for k in range(phnum):
         ptype, _, off, vaddr, _, filesz = struct.unpack_from("<IIQQQQ", data, phoff + k * phentsize)
-        if ptype == 1 and vaddr <= addr and addr + n <= vaddr + filesz:
-            return data[off + addr - vaddr:off + addr - vaddr + n]
+        if ptype == 1 and vaddr <= addr < vaddr + filesz:
+            return data[off + addr - vaddr:off + min(addr + n, vaddr + filesz) - vaddr]
     return None
 
 
+def insn_is(reason, code):
+    """Whether the bytes code start with an instruction that exits with reason, past its legacy prefixes."""
+    n = 0
+    while n < min(MAX_PREFIXES, len(code)) and code[n] in PREFIXES:
+        n += 1
+    return any(code[n:].startswith(op) for op in OPCODES[reason])
+
+
 def trace_rip_errors(log, dom, image):
-    """Every traced exit of a reason in OPCODES points at such an instruction (an operand-size prefix allowed)."""
+    """Every traced exit of a reason in OPCODES points at such an instruction (legacy prefixes allowed)."""
     errs, seen = [], 0
     for t in log["traces"]:
         if t["domain"] != dom or t["reason"] not in OPCODES:
             continue
-        code = image_bytes(image, t["rip"], 4)
+        code = image_bytes(image, t["rip"], MAX_PREFIXES + 3)
         if code is None:
             errs.append("%s: %s exit at RIP 0x%x outside %s" % (dom, t["reason"], t["rip"], image))
             break
-        if code[:1] == b"\x66":
-            code = code[1:]
-        if not any(code.startswith(op) for op in OPCODES[t["reason"]]):
+        if not insn_is(t["reason"], code):
             errs.append("%s: %s exit at RIP 0x%x, where the bytes are %s" % (dom, t["reason"], t["rip"], code.hex()))
             break
         seen += 1

@@ -75,12 +75,11 @@ def parse(lines, domain="vmexit"):
     return results, parts, skipped
 
 
-def table(results, parts, hv_mean, peer_mean, fast_mean=lambda reason: None):
+def table(results, parts, hv_mean, peer_mean):
     """Markdown rows: subtest, its cycles, Hinoki's root-mode mean for its row, exitbench's peer.
 
-    hv_mean(reason, key), peer_mean(name) and fast_mean(reason) return a number or None;
-    fast_mean stands in where a keyed row is missing because the exit stub's fast path
-    answered those exits (it counts and times them by reason only)."""
+    hv_mean(reason, key) and peer_mean(name) return a number or None. Every exit is recorded
+    under its reason and key, so a subtest's figure is its HV_ROW row's, or `-` without one."""
     counts = {}
     for name in results:
         if HV_ROW.get(name):
@@ -97,9 +96,6 @@ def table(results, parts, hv_mean, peer_mean, fast_mean=lambda reason: None):
         else:
             m = hv_mean(*row)
             where = "%s%s" % (row[0], "" if row[1] is None else " 0x%x" % row[1])
-            if m is None and row[1] is not None:
-                m = fast_mean(row[0])
-                where = "%s, exit-stub fast path" % row[0]
             shared = ", shared" if counts.get(row, 0) > 1 else ""
             hv = "-" if m is None else "%.0f (%s%s)" % (m, where, shared)
         extra = "".join(" (%s %d)" % (k, v) for k, v in sorted(parts.get(name, {}).items()))
