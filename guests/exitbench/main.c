@@ -205,8 +205,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 			irq_setup();
 		unsigned vec = r->exit == BX_SELF_IPI ? 0 : 1;
 		uint64_t taken = irq ? irq_count[vec] : 0;
-		measure(r, clock, (unsigned)iters, (unsigned)warmup,
-		        r->exit == BX_VMCALL_STUB ? stub_kind : r->exit);
+		measure(r, clock, (unsigned)iters, (unsigned)warmup, r->exit);
 		if (irq) {
 			irq_disable();
 			taken = irq_count[vec] - taken;
@@ -222,8 +221,6 @@ int guest_main(const struct hinoki_bootinfo *bi)
 			tally[BX_CR_ACCESS]++;
 		}
 	}
-	if (stub_kind == BX_VMCALL)
-		gprintf(TAG "note: vmcall_stub went through the C path\n");
 	if (irq_ready)
 		apic_write(APIC_LVT_TIMER, LVT_MASKED | IRQ_VEC_B);
 
