@@ -137,8 +137,7 @@ static void tally_irq(const struct bench_region *r, unsigned n)
 		tally[BX_HLT] += n;
 }
 
-static void measure(const struct bench_region *r, enum bench_clock clock, unsigned iters,
-                    unsigned warmup, enum bench_exit counted_as)
+static void measure(const struct bench_region *r, enum bench_clock clock, unsigned iters, unsigned warmup)
 {
 	for (unsigned i = 0; i < warmup + iters; i++) {
 		before(r);
@@ -146,11 +145,11 @@ static void measure(const struct bench_region *r, enum bench_clock clock, unsign
 		if (i >= warmup)
 			samples[i - warmup] = d;
 	}
-	if (counted_as == BX_SELF_IPI || counted_as == BX_HLT_IRQ)
+	if (r->exit == BX_SELF_IPI || r->exit == BX_HLT_IRQ)
 		tally_irq(r, warmup + iters);
-	else if (counted_as != BX_NONE)
-		tally[counted_as] += warmup + iters;
-	if (counted_as == BX_VMCALL && r->exit == BX_VMCALL)
+	else if (r->exit != BX_NONE)
+		tally[r->exit] += warmup + iters;
+	if (r->exit == BX_VMCALL)
 		hc_null_calls += warmup + iters;
 
 	struct summary s = summarise(samples, iters);
@@ -205,7 +204,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 			irq_setup();
 		unsigned vec = r->exit == BX_SELF_IPI ? 0 : 1;
 		uint64_t taken = irq ? irq_count[vec] : 0;
-		measure(r, clock, (unsigned)iters, (unsigned)warmup, r->exit);
+		measure(r, clock, (unsigned)iters, (unsigned)warmup);
 		if (irq) {
 			irq_disable();
 			taken = irq_count[vec] - taken;
