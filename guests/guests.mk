@@ -113,3 +113,6 @@ guests: $(GUEST_TARGETS)
 # Secondary vCPUs started by INIT and STARTUP IPIs (docs/platform-apic.md).
 $(eval $(call multiboot_guest,smpboot))
 guests: $(GUEST_TARGETS)
+# Debug registers kept per vCPU across switches (docs/guests.md).
+$(eval $(call multiboot_guest,drcheck,guests/lib/cmdline.c))
+guests: $(GUEST_TARGETS)
