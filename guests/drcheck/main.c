@@ -22,7 +22,7 @@
 #include "cmdline.h"
 #include "fmt.h"
 #include "hw/dr.h"
-#include "hw/multiboot.h"
+#include "mbinfo.h"
 #include "serial.h"
 #include "tsc.h"
 
@@ -158,18 +158,12 @@ static void check_reset_values(void)
 
 int mb_main(uint32_t magic, const struct mb_info *mbi)
 {
-	const char *cl = "";
 	struct settings s;
 	uint32_t want[DR_REGS];
 	uint32_t rounds = 0, switches = 0, bad_rounds = 0;
 
 	serial_init();
-	if (magic != MB_BOOTLOADER_MAGIC)
-		fail("magic 0x%x, expected 0x%x", magic, MB_BOOTLOADER_MAGIC);
-	else if (mbi->flags & MB_INFO_CMDLINE)
-		cl = (const char *)(uintptr_t)mbi->cmdline;
-	gprintf(TAG "cmdline '%s'\n", cl);
-	if (!settings_read(cl, &s))
+	if (!settings_read(mb_cmdline(TAG, magic, mbi), &s))
 		return check_summary(TAG);
 	check_reset_values();
 
