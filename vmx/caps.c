@@ -50,7 +50,7 @@ static const struct ctl_bit exit_wanted[] = {
 	/*
 	 * DR7 and IA32_DEBUGCTL are the guest's only through these two: without
 	 * them a VM exit resets DR7 to 0x400 and clears DEBUGCTL, and the guest
-	 * loses both at every exit. Real CPUs force them to 1; the TRUE MSRs of
+	 * loses both at every exit. Intel CPUs fix them at 1; the TRUE MSRs of
 	 * some (Bochs's Skylake-X model) let them be 0, so they are asked for.
 	 */
 	{ EXIT_CTL_SAVE_DEBUG_CONTROLS, "save debug controls", true },
