@@ -22,8 +22,9 @@ GUEST_LIB_C := guests/lib/fmt.c guests/lib/serial.c guests/lib/mem.c guests/lib/
 GUEST_LIB64 := $(patsubst guests/%.c,$(GUEST_OUT)/obj64/%.o,$(GUEST_LIB_C) guests/lib/hc_exit.c \
 	guests/lib/trap.c guests/lib/fpu_check.c guests/lib/msr_check.c guests/lib/irq.c) \
 	$(patsubst %,$(GUEST_OUT)/obj64/lib/%.o,start64 hypercall trap_entry fpu irq_entry)
-# Multiboot guests: mbentry (GDT, stack, calls mb_main); no hypercalls.
-GUEST_LIB32 := $(patsubst guests/%.c,$(GUEST_OUT)/obj32/%.o,$(GUEST_LIB_C)) \
+# Multiboot guests: mbentry (GDT, stack, calls mb_main) and the boot
+# information's magic and command line (mbinfo.h); no hypercalls.
+GUEST_LIB32 := $(patsubst guests/%.c,$(GUEST_OUT)/obj32/%.o,$(GUEST_LIB_C) guests/lib/mbinfo.c) \
 	$(GUEST_OUT)/obj32/lib/mbentry.o
 
 $(GUEST_OUT)/obj64/%.o: guests/%.c
@@ -113,4 +114,7 @@ $(eval $(call multiboot_guest,kvmplat))
 guests: $(GUEST_TARGETS)
 # Secondary vCPUs started by INIT and STARTUP IPIs (docs/platform-apic.md).
 $(eval $(call multiboot_guest,smpboot))
+guests: $(GUEST_TARGETS)
+# Debug registers kept per vCPU across switches (docs/guests.md).
+$(eval $(call multiboot_guest,drcheck,guests/lib/cmdline.c))
 guests: $(GUEST_TARGETS)

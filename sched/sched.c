@@ -8,7 +8,8 @@
  *
  * A vCPU's VMCS is active only on the CPU running it: when the vCPU leaves
  * (another takes its turn, it blocks, its domain stops) the VMCS is cleared
- * and its FPU state saved, so any CPU may load it next. Migration needs
+ * and the state VMX does not switch (FPU, CR2, SYSCALL MSRs, DR0-DR3 and
+ * DR6) is saved, so any CPU may load it next. Migration needs
  * nothing more than re-homing.
  *
  * Root-mode time of each exit is closed just before the next VM entry on the
@@ -24,6 +25,7 @@
 #include "lib/log.h"
 #include "lib/x86.h"
 #include "sched/fpu.h"
+#include "sched/guest_dr.h"
 #include "sched/guest_msrs.h"
 #include "sched/sched.h"
 #include "vmx/caps.h"
@@ -368,6 +370,7 @@ static void run(struct pcpu *cpu, struct vcpu *v)
 		arm_slice(slice_end);
 	fpu_restore(v);
 	guest_msrs_restore(v);
+	guest_dr_restore(v);
 	write_cr2(v->cr2);
 	while (v->dom->state == DOMAIN_RUNNING && !v->dom->paused && allowed_on(v, cpu)) {
 		enum exit_action act = run_once(cpu, v, slice_end);
@@ -389,6 +392,7 @@ static void run(struct pcpu *cpu, struct vcpu *v)
 	}
 	close_exit_timing(cpu, rdtsc());
 	v->cr2 = read_cr2();
+	guest_dr_save(v);
 	guest_msrs_save(v);
 	fpu_save(v);
 	vmclear(v->vmcs_pa);

@@ -48,6 +48,13 @@ static const struct ctl_bit proc2_wanted[] = {
 	{ 0, 0, 0 }
 };
 static const struct ctl_bit exit_wanted[] = {
+	/*
+	 * DR7 and IA32_DEBUGCTL are the guest's only through these two: without
+	 * them a VM exit resets DR7 to 0x400 and clears DEBUGCTL, and the guest
+	 * loses both at every exit. Intel CPUs fix them at 1; the TRUE MSRs of
+	 * some (Bochs's Skylake-X model) let them be 0, so they are asked for.
+	 */
+	{ EXIT_CTL_SAVE_DEBUG_CONTROLS, "save debug controls", true },
 	{ EXIT_CTL_HOST_ADDRESS_SPACE_SIZE, "64-bit host", true },
 	{ EXIT_CTL_SAVE_IA32_EFER, "save IA32_EFER", true },
 	{ EXIT_CTL_LOAD_IA32_EFER, "load IA32_EFER", true },
@@ -58,6 +65,7 @@ static const struct ctl_bit exit_wanted[] = {
 	{ 0, 0, 0 }
 };
 static const struct ctl_bit entry_wanted[] = {
+	{ ENTRY_CTL_LOAD_DEBUG_CONTROLS, "load debug controls", true },
 	{ ENTRY_CTL_LOAD_IA32_EFER, "load IA32_EFER on entry", true },
 	{ ENTRY_CTL_LOAD_IA32_PAT, "load IA32_PAT on entry", false },
 	{ 0, 0, 0 }

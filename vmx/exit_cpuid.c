@@ -1,7 +1,8 @@
 /*
  * CPUID: the host's answer, minus what a guest must not see or use (VMX, SMX,
- * MONITOR/MWAIT, which exit; XSAVE and the AVX families, whose state the
- * scheduler does not switch: it saves x87/SSE only; features whose MSRs are
+ * MONITOR/MWAIT, which exit; XSAVE, the AVX families and protection keys,
+ * whose state (XCR0, the upper vector registers, PKRU) the scheduler does not
+ * switch: it saves x87/SSE only; MPX and the other features whose MSRs are
  * not emulated, so that a guest never meets a #GP it was told it would not
  * get: x2APIC, TSC-deadline, debug store, thermal and power, performance
  * monitoring, the speculation-control MSRs), plus the
@@ -56,8 +57,8 @@ enum exit_action exit_cpuid(struct vcpu *v)
 			c |= (uint32_t)CPUID_1_ECX_HYPERVISOR;
 			b = (b & 0x00ffffffu) | (v->id << 24);   /* initial APIC ID = vCPU id */
 		} else if (leaf == CPUID_LEAF_STRUCT_EXT && sub == 0) {
-			b &= ~(uint32_t)(CPUID_7_EBX_AVX2 | CPUID_7_EBX_AVX512_ALL);
-			c &= ~(uint32_t)CPUID_7_ECX_AVX512_ALL;
+			b &= ~(uint32_t)(CPUID_7_EBX_AVX2 | CPUID_7_EBX_AVX512_ALL | CPUID_7_EBX_MPX);
+			c &= ~(uint32_t)(CPUID_7_ECX_AVX512_ALL | CPUID_7_ECX_PKU | CPUID_7_ECX_OSPKE);
 			d &= ~(uint32_t)CPUID_7_EDX_SPEC_MSRS;
 		} else if (leaf == CPUID_LEAF_TOPOLOGY || leaf == CPUID_LEAF_TOPOLOGY_V2) {
 			d = v->id;   /* x2APIC ID */

@@ -20,10 +20,12 @@ static inline uint64_t guest_cr0_mask(void) { return guest_cr0_fixed0() | CR0_PG
 static inline uint64_t guest_cr0_real(uint64_t cr0) { return (cr0 | guest_cr0_fixed0()) & vmx_caps.cr0_fixed1; }
 
 /*
- * CR4 bits of features CPUID hides from guests (VMX, SMX, XSAVE) behave as
- * reserved: setting one raises #GP, as on a CPU without the feature.
+ * CR4 bits of features CPUID hides from guests (VMX, SMX, XSAVE, protection
+ * keys) behave as reserved: setting one raises #GP, as on a CPU without the
+ * feature. Without OSXSAVE a guest cannot reach XCR0 (XSETBV raises #UD),
+ * without PKE not PKRU: neither is switched between vCPUs.
  */
-#define CR4_HIDDEN_FEATURES (CR4_VMXE | CR4_SMXE | CR4_OSXSAVE)
+#define CR4_HIDDEN_FEATURES (CR4_VMXE | CR4_SMXE | CR4_OSXSAVE | CR4_PKE)
 
 static inline uint64_t guest_cr4_mask(void)
 {

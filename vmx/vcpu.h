@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "dev/lapic.h"
 #include "hw/vmx_exit.h"
+#include "sched/guest_dr.h"
 #include "sched/guest_msrs.h"
 #include "vmx/exit_stats.h"
 #include "vmx/exit_trace.h"
@@ -82,6 +83,7 @@ struct vcpu {
 	struct vlapic vlapic;     /* its xAPIC at 0xFEE00000 and IA32_APIC_BASE */
 	uint64_t tsc_adjust;      /* IA32_TSC_ADJUST as the guest last set it */
 	struct guest_msrs msrs;   /* SYSCALL/SWAPGS MSRs while another vCPU holds the CPU (sched/guest_msrs.h) */
+	struct guest_dr dr;       /* DR0-DR3 and DR6 likewise (sched/guest_dr.h) */
 	uint64_t tsc_offset;      /* guest TSC = host TSC + tsc_offset (mod 2^64); 0 without TSC offsetting */
 	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see sched/fpu.c. */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));

@@ -7,6 +7,7 @@
 #include "boot/pcpu.h"
 #include "dom/domain.h"
 #include "hw/cr.h"
+#include "hw/dr.h"
 #include "hw/msr.h"
 #include "hw/segment.h"
 #include "hw/vmx_ctrl.h"
@@ -94,7 +95,6 @@ struct seg { uint16_t sel; uint32_t ar; uint64_t base; uint32_t limit; };
 #define REAL_LIMIT   0xffffu        /* segments, GDTR, IDTR and TR after INIT */
 #define REAL_SEG_SHIFT 4            /* real-mode base = selector << 4 */
 #define TSS_LIMIT    0xffu
-#define DR7_RESET    0x400u
 #define PAT_RESET    0x0007040600070406ULL   /* the architectural reset value */
 /* CR0 after INIT: CD and NW set, ET set ("IA-32 Processor States Following Power-up, Reset, or INIT"). */
 #define CR0_INIT     (CR0_CD | CR0_NW | CR0_ET)
@@ -181,6 +181,7 @@ static void setup_guest(struct vcpu *v, const struct guest_entry *e)
 	vmcs_writenat(VMCS_GUEST_IDTR_BASE, 0);
 	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, (uint32_t)idt_limit);
 	vmcs_writenat(VMCS_GUEST_DR7, DR7_RESET);
+	guest_dr_reset(&v->dr);   /* the rest of the debug registers live outside the VMCS */
 	vmcs_writenat(VMCS_GUEST_RSP, e->rsp);
 	vmcs_writenat(VMCS_GUEST_RIP, e->rip);
 	vmcs_writenat(VMCS_GUEST_RFLAGS, RFLAGS_FIXED);

@@ -18,7 +18,7 @@
 #include "hw/fw_cfg.h"
 #include "io.h"
 #include "mem.h"
-#include "hw/multiboot.h"
+#include "mbinfo.h"
 #include "serial.h"
 
 #define TAG "kvmplat: "
@@ -358,14 +358,8 @@ __attribute__((noreturn)) static void kut_exit(uint32_t code)
 
 int mb_main(uint32_t magic, const struct mb_info *mbi)
 {
-	const char *cl = "";
-
 	serial_init();
-	if (magic != MB_BOOTLOADER_MAGIC)
-		fail("magic 0x%x, expected 0x%x", magic, MB_BOOTLOADER_MAGIC);
-	else if (mbi->flags & MB_INFO_CMDLINE)
-		cl = (const char *)(uintptr_t)mbi->cmdline;
-	gprintf(TAG "cmdline '%s'\n", cl);
+	const char *cl = mb_cmdline(TAG, magic, mbi);
 
 	uint32_t cpus = check_fw_cfg(cl, mbi);
 	const struct acpi_rsdt *rsdt = find_rsdt();

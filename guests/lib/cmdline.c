@@ -1,7 +1,8 @@
 /*
  * Reading words and KEY=N settings from a guest's command line (cmdline.h).
  * The line lives in guest RAM below 1 MiB; it is read in place, never past
- * HINOKI_CMDLINE_MAX bytes.
+ * HINOKI_CMDLINE_MAX bytes. Built for 64-bit and 32-bit guests alike, so no
+ * 64-bit division (a 32-bit guest has no libgcc to do it).
  */
 #include "cmdline.h"
 #include "mem.h"
@@ -48,9 +49,10 @@ bool cmdline_has(const struct hinoki_bootinfo *bi, const char *word)
 static bool parse_u64(const char *s, size_t n, uint64_t *out)
 {
 	unsigned base = 10;
-	uint64_t v = 0;
+	uint64_t v = 0, limit = UINT64_MAX / 10;
 	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
+		limit = UINT64_MAX / 16;
 		s += 2;
 		n -= 2;
 	}
@@ -66,7 +68,7 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
 			d = (unsigned)(s[i] - 'A' + 10);
 		else
 			return false;
-		if (v > (UINT64_MAX - d) / base)
+		if (v > limit || v * base > UINT64_MAX - d)
 			return false;
 		v = v * base + d;
 	}
@@ -94,11 +96,16 @@ static bool word_kv(const char *w, size_t n, void *ctx)
 	return false;   /* keep going: the last setting wins */
 }
 
-bool cmdline_u64(const struct hinoki_bootinfo *bi, const char *key, uint64_t *out)
+bool cmdline_line_u64(const char *line, const char *key, uint64_t *out)
 {
 	struct kv_search s = { .key = key, .key_len = strlen(key) };
-	each_word(cmdline_get(bi), word_kv, &s);
+	each_word(line, word_kv, &s);
 	if (s.found)
 		*out = s.value;
 	return s.found;
+}
+
+bool cmdline_u64(const struct hinoki_bootinfo *bi, const char *key, uint64_t *out)
+{
+	return cmdline_line_u64(cmdline_get(bi), key, out);
 }

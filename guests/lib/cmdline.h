@@ -1,6 +1,7 @@
 /*
- * The command line of a Hinoki ELF64 guest (bootinfo.cmdline_gpa): words
- * separated by spaces, some of them KEY=VALUE settings such as `units=500`.
+ * The command line of a Hinoki ELF64 guest (bootinfo.cmdline_gpa), or any
+ * other line such as a Multiboot kernel's: words separated by spaces, some
+ * of them KEY=VALUE settings such as `units=500`.
  */
 #ifndef GUEST_CMDLINE_H
 #define GUEST_CMDLINE_H
@@ -22,5 +23,8 @@ bool cmdline_has(const struct hinoki_bootinfo *bi, const char *word);
  * value is not a number that fits.
  */
 bool cmdline_u64(const struct hinoki_bootinfo *bi, const char *key, uint64_t *out);
+
+/* The same on a line given directly (a Multiboot kernel's command line). */
+bool cmdline_line_u64(const char *line, const char *key, uint64_t *out);
 
 #endif

@@ -372,6 +372,24 @@ static void test_cmdline(void)
 	CHECK(strcmp(cmdline_get(NULL), "") == 0);
 }
 
+/* A line read directly, as a Multiboot kernel's: its image name first, limits of 64 bits in both bases. */
+static void test_cmdline_line(void)
+{
+	const char *line = "drcheck.elf base=0xa5a50010 max=18446744073709551615 hexmax=0xffffffffffffffff "
+	                   "over=18446744073709551616 hexover=0x10000000000000000 x=0x";
+	uint64_t v = 0;
+	CHECK(cmdline_line_u64(line, "base", &v) && v == 0xa5a50010u);
+	CHECK(cmdline_line_u64(line, "max", &v) && v == UINT64_MAX);
+	CHECK(cmdline_line_u64(line, "hexmax", &v) && v == UINT64_MAX);
+	v = 7;
+	CHECK(!cmdline_line_u64(line, "over", &v));
+	CHECK(!cmdline_line_u64(line, "hexover", &v));
+	CHECK(!cmdline_line_u64(line, "x", &v));
+	CHECK(!cmdline_line_u64(line, "drcheck.elf", &v));
+	CHECK(!cmdline_line_u64("", "base", &v));
+	CHECK_EQ(v, 7);
+}
+
 int main(void)
 {
 	RUN(test_script_split);
@@ -382,5 +400,6 @@ int main(void)
 	RUN(test_find_domain);
 	RUN(test_line_editor);
 	RUN(test_cmdline);
+	RUN(test_cmdline_line);
 	return CHECK_EXIT();
 }
