@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hw/vmx_ctrl.h"
+#include "vmx/tlb.h"
 
 struct vmx_caps {
 	uint32_t revision;
@@ -20,6 +21,7 @@ struct vmx_caps {
 	uint64_t misc, ept_vpid;
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	unsigned preempt_shift;                   /* timer ticks = TSC >> preempt_shift */
+	struct tlb_caps tlb;                      /* the INVEPT and INVVPID types used */
 	/*
 	 * CPUID leaves 32 to 0x3fffffff lie above the host's highest basic leaf,
 	 * so the CPU answers them with that leaf; true when that leaf is one the
