@@ -3,10 +3,10 @@
  *
  * With EPT on, a CPU caches guest-physical mappings (tagged by the EPTP's
  * root address) and combined mappings (tagged by VPID and that root), and
- * keeps them across VM entries and exits, VMXON and VMXOFF ("Caching
+ * may keep them across VM entries and exits, VMXON and VMXOFF ("Caching
  * Translation Information", "Invalidating Cached Translation Information").
- * Only INVEPT removes guest-physical mappings; INVEPT and INVVPID both
- * remove combined ones. Both instructions act on the executing CPU alone.
+ * Software removes guest-physical mappings only with INVEPT, combined ones
+ * with INVEPT or INVVPID; both act on the executing CPU alone.
  *
  * 1. First use of an EPT hierarchy on a CPU: INVEPT for its EPTP. The
  *    root page may have been an ended domain's, and that domain's mappings,
@@ -20,8 +20,9 @@
  *    nothing: no translation is cached from an entry that was not present,
  *    and an EPT violation drops what caused it. Nothing in ept/ or dom/
  *    narrows a live domain's EPT today; whatever does (ept_unmap_range, an
- *    edit of a present entry) calls vmx_tlb_ept_narrowed() after it, with
- *    no vCPU of the domain running on another CPU.
+ *    edit of a present entry, an ept_map_range that fails and clears what
+ *    it wrote) calls vmx_tlb_ept_narrowed() after it, with no vCPU of the
+ *    domain running on another CPU.
  * 3. A vCPU entered on a CPU other than the one it last ran on (migration,
  *    its first run, a recycled VPID): INVVPID for its VPID on that CPU. Its
  *    guest's own INVLPG and MOV to CR3 flushed only the CPU it ran on, so
@@ -32,8 +33,9 @@
  * 4. VPID off (VPID 0 for every guest: the CPU lacks VPIDs, or INVVPID
  *    single- and all-context): no INVVPID. With "enable VPID" 0 every VM
  *    entry and exit flushes VPID 0's linear and combined mappings ("Virtual-
- *    Processor Identifiers (VPIDs)"). Guest-physical mappings survive those
- *    transitions, so rules 1 and 2 stay.
+ *    Processor Identifiers (VPIDs)", "Operations that Invalidate Cached
+ *    Mappings"). Guest-physical mappings survive those transitions, so rules
+ *    1 and 2 stay.
  *
  * Types ("INVEPT — Invalidate Translations Derived from EPT", "INVVPID —
  * Invalidate Translations Based on VPID", IA32_VMX_EPT_VPID_CAP in "VMX
