@@ -249,7 +249,7 @@ void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e)
 	struct vcpu *was = cpu->current;
 	vmptrld(v->vmcs_pa);
 	setup_guest(v, e);
-	/* INIT leaves the TLBs empty: nothing cached for its VPID may be used after a reset. */
+	/* A guest (re)started, as after INIT, expects empty TLBs: nothing its VPID tagged may survive. */
 	tlb_vcpu_forget(&v->tlb);
 	vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmx_caps.entry |
 	             (e->mode == ENTRY_LONG64 ? (uint32_t)ENTRY_CTL_IA32E_MODE_GUEST : 0));
