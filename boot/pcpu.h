@@ -41,6 +41,7 @@ struct pcpu {
 	struct vcpu *rq;
 	volatile uint32_t idle;                 /* in the idle loop's HLT */
 	struct vcpu *last_exit;                 /* whose exit's root-mode time is being counted */
+	uint64_t invept_count, invvpid_count;   /* TLB flushes this CPU made (vmx/tlb_cpu.c) */
 	uint64_t gdt[GDT_ENTRIES];
 	struct tss64 tss;
 	uint8_t vmxon_region[4096] __attribute__((aligned(4096)));

@@ -21,6 +21,7 @@
 #include "sched/guest_msrs.h"
 #include "sched/sched.h"
 #include "vmx/caps.h"
+#include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
@@ -32,7 +33,6 @@
 static struct domain *domains[HINOKI_MAX_DOMAINS];
 static unsigned ndomains;                 /* slots in use at the front of domains[] */
 static struct spinlock table_lock = SPINLOCK_INIT;
-static volatile uint16_t next_vpid = 1;   /* VPID 0 is the host's */
 static uint64_t tsc_khz;
 
 unsigned domain_count(void) { return ndomains; }
@@ -167,7 +167,8 @@ static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_
 	struct vcpu *v = phys_to_virt(vpa);
 	v->dom = d;
 	v->id = id;
-	v->vpid = vmx_has_vpid() ? __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED) : 0;
+	v->vpid = vmx_has_vpid() ? vmx_vpid_alloc() : 0;
+	tlb_vcpu_forget(&v->tlb);
 	fpu_init_state(v);
 	exit_stats_init(&v->stats);
 	vlapic_init(&v->vlapic, id, id == 0);
@@ -291,6 +292,8 @@ void domain_release_resources(struct domain *d)
 		struct vcpu *v = d->vcpus[i];
 		give_pages(d, v->vmcs_pa, 1);
 		v->vmcs_pa = 0;
+		vmx_vpid_free(v->vpid);
+		v->vpid = 0;
 	}
 	if (d->ept.pml4_pa)
 		ept_destroy(&d->ept);

@@ -54,6 +54,7 @@ struct domain {
 	uint64_t ram_hpa, ram_bytes;
 	struct ept ept;
 	struct ept_env ept_env;    /* table pages come from the frame allocator, counted here */
+	struct tlb_ept ept_tlb;    /* the CPUs that flushed its EPTP since the EPT was built (vmx/tlb.c) */
 	uint64_t io_bitmap_pa;     /* two pages: ports 0-0x7fff, 0x8000-0xffff */
 	uint64_t msr_bitmap_pa;
 	uint64_t frames_used;      /* every page taken from the allocator for this domain */

@@ -19,6 +19,7 @@
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "sched/sched.h"
+#include "vmx/tlb_cpu.h"
 
 #define RELEASE_SPIN_LIMIT 4000000000ULL   /* TSC cycles: far beyond any slice */
 
@@ -171,6 +172,7 @@ void lifecycle_shutdown(void)
 	}
 	while (domain_count())
 		domain_free(domain_at(0));
+	vmx_tlb_report();
 	log_info("memory: %lu pages free after freeing every domain, %lu before the first was created\n",
 	         mem_frames()->free_pages, boot_free_pages);
 	log_info("all domains ended, powering off\n");

@@ -45,7 +45,9 @@ bool ept_translate(const struct ept *e, uint64_t gpa, uint64_t *hpa, unsigned *p
 /*
  * Remove every mapping in [gpa, gpa+size) (4 KiB aligned; holes are fine).
  * Returns -1, changing nothing, when a large leaf straddles an edge of the
- * range (pages are never split) or the arguments are invalid.
+ * range (pages are never split) or the arguments are invalid. CPUs may still
+ * hold the removed translations: in the hypervisor, vmx_tlb_ept_narrowed()
+ * must follow (vmx/tlb.c, rule 2), as for any edit narrowing a mapping.
  */
 int ept_unmap_range(struct ept *e, uint64_t gpa, uint64_t size);
 /* EPTP value: WB memory type, 4-level walk, root; accessed/dirty off. */

@@ -9,8 +9,9 @@
  * A vCPU's VMCS is active only on the CPU running it: when the vCPU leaves
  * (another takes its turn, it blocks, its domain stops) the VMCS is cleared
  * and the state VMX does not switch (FPU, CR2, SYSCALL MSRs, DR0-DR3 and
- * DR6) is saved, so any CPU may load it next. Migration needs
- * nothing more than re-homing.
+ * DR6) is saved, so any CPU may load it next. Migration needs nothing more
+ * than re-homing: loading the VMCS flushes what the new CPU may hold stale
+ * for the vCPU (vmcs_enter_cpu, vmx/tlb.c).
  *
  * Root-mode time of each exit is closed just before the next VM entry on the
  * CPU, whichever vCPU that is, so the statistics count exactly the CPU's time

@@ -137,8 +137,17 @@ int vmx_caps_negotiate(void)
 		log_err("VT-x EPT lacks a 4-level walk with write-back tables\n");
 		missing++;
 	}
-	if ((c->proc2 & PROC2_ENABLE_VPID) && !(c->ept_vpid & VPID_CAP_INVVPID)) {
-		log_warn("VT-x has VPID but no INVVPID: VPID not used\n");
+	/*
+	 * Without INVEPT a freed EPT root could not safely be given to another
+	 * domain (vmx/tlb.c, rule 1), and EPT is required: refuse, not risk it.
+	 */
+	c->tlb = tlb_caps_choose(c->ept_vpid);
+	if ((c->proc2 & PROC2_ENABLE_EPT) && c->tlb.invept_type == TLB_TYPE_NONE) {
+		log_err("VT-x EPT lacks INVEPT of the single-context or all-context type\n");
+		missing++;
+	}
+	if ((c->proc2 & PROC2_ENABLE_VPID) && c->tlb.invvpid_type == TLB_TYPE_NONE) {
+		log_warn("VT-x has VPID but no single-context or all-context INVVPID: VPID not used\n");
 		c->proc2 &= ~(uint32_t)PROC2_ENABLE_VPID;
 	}
 	return missing ? -1 : 0;

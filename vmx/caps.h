@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hw/vmx_ctrl.h"
+#include "vmx/tlb.h"
 
 struct vmx_caps {
 	uint32_t revision;
@@ -20,6 +21,7 @@ struct vmx_caps {
 	uint64_t misc, ept_vpid;
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	unsigned preempt_shift;                   /* timer ticks = TSC >> preempt_shift */
+	struct tlb_caps tlb;                      /* the INVEPT and INVVPID types used */
 	/* The host's highest basic and extended CPUID leaves: a guest's CPUID policy needs them (vmx/exit_cpuid.c). */
 	uint32_t cpuid_max_basic, cpuid_max_ext;
 };

@@ -15,6 +15,7 @@
 #include "sched/guest_msrs.h"
 #include "vmx/exit_stats.h"
 #include "vmx/exit_trace.h"
+#include "vmx/tlb.h"
 
 /* SDM register numbering ("Exit Qualification for Control-Register Accesses"). */
 enum gpr {
@@ -63,7 +64,8 @@ struct vcpu {
 	uint8_t halt_if;          /* RFLAGS.IF at the last HLT: whether an interrupt may end it */
 	uint64_t vmcs_pa;
 	uint32_t id;
-	uint16_t vpid;
+	uint16_t vpid;            /* 0: "enable VPID" off in its VMCS */
+	struct tlb_vcpu tlb;      /* where its VPID last tagged translations (vmx/tlb.c) */
 	struct domain *dom;
 	struct exit_record exit;
 

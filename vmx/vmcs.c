@@ -16,6 +16,7 @@
 #include "mm/mem.h"
 #include "vmx/caps.h"
 #include "vmx/guest_cr.h"
+#include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
@@ -240,6 +241,7 @@ void vmcs_enter_cpu(struct vcpu *v, struct pcpu *cpu)
 	cpu->current = v;
 	v->launched = 0;
 	setup_host_cpu(cpu);
+	vmx_tlb_enter(v, cpu);
 }
 
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e)
@@ -248,6 +250,8 @@ void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e)
 	struct vcpu *was = cpu->current;
 	vmptrld(v->vmcs_pa);
 	setup_guest(v, e);
+	/* A guest (re)started, as after INIT, expects empty TLBs: nothing its VPID tagged may survive. */
+	tlb_vcpu_forget(&v->tlb);
 	vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmx_caps.entry |
 	             (e->mode == ENTRY_LONG64 ? (uint32_t)ENTRY_CTL_IA32E_MODE_GUEST : 0));
 	vmclear(v->vmcs_pa);

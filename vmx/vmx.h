@@ -23,7 +23,10 @@ void vmx_exit_entry(void);
 int vmcs_setup(struct vcpu *v, struct pcpu *cpu, const struct guest_entry *e);
 /* Make v's VMCS current on this CPU. */
 void vmcs_load(struct vcpu *v);
-/* Load a cleared VMCS on `cpu` and point its host state at that CPU's tables. */
+/*
+ * Load a cleared VMCS on `cpu`, point its host state at that CPU's tables and
+ * flush what the CPU may hold stale for its EPTP or VPID (vmx/tlb.c).
+ */
 void vmcs_enter_cpu(struct vcpu *v, struct pcpu *cpu);
 /* Replace a cleared (not running) VMCS's guest state with e's; the caller's VMCS stays current. */
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "hw/invalidate.h"
 #include "hw/vmcs_fields.h"
 
 enum vmx_insn { VMX_INSN_VMXON, VMX_INSN_VMCLEAR, VMX_INSN_VMPTRLD, VMX_INSN_VMREAD,
@@ -76,14 +77,10 @@ static inline void vmcs_write_checked(uint64_t field, uint64_t val)
 #define vmcs_write64(f, v)  do { VMCS_CHECK_WIDTH_(f, VMCS_W64);  vmcs_write_checked(f, (uint64_t)(v)); } while (0)
 #define vmcs_writenat(f, v) do { VMCS_CHECK_WIDTH_(f, VMCS_WNAT); vmcs_write_checked(f, (uint64_t)(v)); } while (0)
 
-/* INVEPT/INVVPID descriptors ("INVEPT — Invalidate Translations Derived from EPT"). */
-#define INVEPT_SINGLE_CONTEXT 1
-#define INVEPT_ALL_CONTEXT    2
-#define INVVPID_SINGLE_CONTEXT 1
-
+/* Types and descriptors in hw/invalidate.h; vmx/tlb.c decides when and with which type. */
 static inline int invept(uint64_t type, uint64_t eptp)
 {
-	struct { uint64_t eptp, reserved; } desc = { eptp, 0 };
+	struct invept_desc desc = { eptp, 0 };
 	uint8_t cf, zf;
 	__asm__ volatile("invept %2, %3; setc %0; setz %1" : "=qm"(cf), "=qm"(zf) : "m"(desc), "r"(type) : "cc", "memory");
 	int rc = vmx_rc(cf, zf);
@@ -94,7 +91,7 @@ static inline int invept(uint64_t type, uint64_t eptp)
 
 static inline int invvpid(uint64_t type, uint16_t vpid)
 {
-	struct { uint64_t vpid, addr; } desc = { vpid, 0 };
+	struct invvpid_desc desc = { vpid, 0 };
 	uint8_t cf, zf;
 	__asm__ volatile("invvpid %2, %3; setc %0; setz %1" : "=qm"(cf), "=qm"(zf) : "m"(desc), "r"(type) : "cc", "memory");
 	int rc = vmx_rc(cf, zf);

@@ -67,12 +67,14 @@
 #define EPT_CAP_WB            BIT(14)
 #define EPT_CAP_2MB           BIT(16)
 #define EPT_CAP_1GB           BIT(17)
-#define EPT_CAP_INVEPT        BIT(20)
-#define EPT_CAP_INVEPT_SINGLE BIT(25)
-#define EPT_CAP_INVEPT_ALL    BIT(26)
-#define VPID_CAP_INVVPID      BIT(32)
-#define VPID_CAP_SINGLE       BIT(41)
-#define VPID_CAP_ALL          BIT(42)
+#define EPT_CAP_INVEPT        BIT(20)   /* INVEPT supported */
+#define EPT_CAP_INVEPT_SINGLE BIT(25)   /* single-context INVEPT type */
+#define EPT_CAP_INVEPT_ALL    BIT(26)   /* all-context INVEPT type */
+#define VPID_CAP_INVVPID      BIT(32)   /* INVVPID supported */
+#define VPID_CAP_INVVPID_ADDR BIT(40)   /* individual-address INVVPID type */
+#define VPID_CAP_INVVPID_SINGLE BIT(41) /* single-context INVVPID type */
+#define VPID_CAP_INVVPID_ALL  BIT(42)   /* all-context INVVPID type */
+#define VPID_CAP_INVVPID_SINGLE_GLOBALS BIT(43) /* single-context-retaining-globals INVVPID type */
 
 #define APIC_BASE_BSP    BIT(8)
 #define APIC_BASE_ENABLE BIT(11)
