@@ -336,7 +336,6 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 	uint64_t guest = v->exit_tsc - v->entry_tsc;
 	v->guest_tsc += guest;
 	v->vruntime += guest * SCHED_WEIGHT_UNIT / v->dom->weight;
-	v->launched = 1;
 	cpu->last_exit = v;
 	return (enum exit_action)rc;
 }

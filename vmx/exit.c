@@ -145,6 +145,7 @@ void vmx_exit_close(struct vcpu *v, uint64_t now)
 
 enum exit_action vmx_exit(struct vcpu *v)
 {
+	v->launched = 1;   /* a failed VMRESUME of a fast resume is reported as one */
 	enum exit_action act = handle_exit(v);
 	if (__builtin_expect(act != EXIT_RESUME || !v->fastpath || vcpu_irq_attention(v), 0))
 		return act;

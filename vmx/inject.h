@@ -14,10 +14,14 @@
 
 void vmx_inject_slow(struct vcpu *v);
 
-/* Something for vmx_inject_slow to do: an interrupt waits, an IPI to route, a vLAPIC timer counts. */
+/*
+ * Something for vmx_inject_slow to do: an interrupt waits, the last entry
+ * injected one (an exit during its delivery leaves it in the IDT-vectoring
+ * field, to inject again), an IPI to route, a vLAPIC timer counts.
+ */
 static inline bool vcpu_irq_attention(struct vcpu *v)
 {
-	return v->irq_pending | __atomic_load_n(&v->vlapic.attention, __ATOMIC_RELAXED);
+	return v->irq_pending | v->irq_injected | __atomic_load_n(&v->vlapic.attention, __ATOMIC_RELAXED);
 }
 
 /*
