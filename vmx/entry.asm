@@ -113,21 +113,28 @@ vmx_exit_entry:
 	mov rdx, [rsp + 16]
 	cmp byte [rdx + VCPU_IRQ_PENDING], 0
 	jne .timed                      ; an interrupt to inject: only C enters then
+	; Guest RAX and RDX stay on the stack until the end: every way out goes to C
+	; with them. A failing VMREAD/VMWRITE does too, and C reports its error.
 	mov edx, VMCS_FIELD_EXIT_REASON
 	vmread rax, rdx
+	jbe .timed
 	cmp eax, EXIT_REASON_VMCALL_NR
-	jne .timed                      ; guest RAX and RDX are still on the stack
+	jne .timed
 	mov edx, VMCS_FIELD_GUEST_INTERRUPTIBILITY
 	vmread rax, rdx
+	jbe .timed
 	test al, INTERRUPTIBILITY_BLOCKING
 	jnz .timed                      ; STI or MOV-SS blocking to end: vcpu_skip_insn's work
 	mov edx, VMCS_FIELD_EXIT_INSTRUCTION_LEN
 	vmread rax, rdx                 ; prefixes included
+	jbe .timed
 	mov edx, VMCS_FIELD_GUEST_RIP
 	vmread rdx, rdx
+	jbe .timed
 	add rax, rdx
 	mov edx, VMCS_FIELD_GUEST_RIP
 	vmwrite rdx, rax
+	jbe .timed
 	mov rdx, [rsp + 16]
 	inc qword [rdx + VCPU_STUB_CALLS]
 	pop rdx
