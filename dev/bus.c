@@ -4,7 +4,7 @@
  * ranges, so a scan that finds the hottest one (the console UART, added
  * first) at its first comparison beats any search, and registration order
  * is the only ordering to keep. Ranges never overlap, so the order changes
- * which range is found first, never which one is found. Nothing here
+ * only how soon a range is found, never which one. Nothing here
  * allocates; the lock of a range is held only around its device's call.
  *
  * Every space ends with the empty bus, a range over all addresses whose
