@@ -10,8 +10,6 @@
 #include "hw/fw_cfg.h"
 #include "lib/string.h"
 
-#define OPEN_BUS 0xffffffffu
-
 static void put_le(struct fw_cfg_item *it, uint16_t key, uint64_t v, unsigned len)
 {
 	it->key = key;
@@ -60,20 +58,21 @@ uint8_t fw_cfg_read(struct fw_cfg *f)
 	return it->data[f->offset++];
 }
 
-static int in_region(uint16_t port)
+#define SEL_OFF 0   /* the selector; the data port follows */
+
+/* A byte read at either port is the data register, as in QEMU. */
+static uint64_t fw_cfg_bus_read(void *dev, unsigned vcpu, uint64_t off, unsigned size)
 {
-	return port >= FW_CFG_PORT_SEL && port < FW_CFG_PORT_SEL + FW_CFG_PORTS;
+	(void)vcpu, (void)off;
+	return size == 1 ? fw_cfg_read(dev) : bus_open(size);
 }
 
-uint32_t fw_cfg_port_in(struct fw_cfg *f, uint16_t port, unsigned size)
+static enum bus_result fw_cfg_bus_write(void *dev, unsigned vcpu, uint64_t off, unsigned size, uint64_t val)
 {
-	if (!in_region(port) || size != 1)
-		return size == 4 ? OPEN_BUS : OPEN_BUS >> (32 - 8 * size);
-	return fw_cfg_read(f);
+	(void)vcpu;
+	if (off == SEL_OFF && size == 2)
+		fw_cfg_select(dev, (uint16_t)val);
+	return BUS_OK;
 }
 
-void fw_cfg_port_out(struct fw_cfg *f, uint16_t port, unsigned size, uint32_t val)
-{
-	if (port == FW_CFG_PORT_SEL && size == 2)
-		fw_cfg_select(f, (uint16_t)val);
-}
+const struct bus_device fw_cfg_bus_device = { "fw_cfg", fw_cfg_bus_read, fw_cfg_bus_write, 0 };

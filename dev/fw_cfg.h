@@ -10,6 +10,7 @@
 #define DEV_FW_CFG_H
 
 #include <stdint.h>
+#include "dev/bus.h"
 
 #define FW_CFG_ITEMS    5    /* signature, ID, RAM size, CPU count, max CPUs */
 #define FW_CFG_ITEM_MAX 8    /* bytes of the longest item (the RAM size) */
@@ -32,8 +33,10 @@ void fw_cfg_select(struct fw_cfg *f, uint16_t key);
 /* A byte read from the data port. */
 uint8_t fw_cfg_read(struct fw_cfg *f);
 
-/* Port access of the given size (1, 2, 4) at port; reads of widths QEMU refuses float high. */
-uint32_t fw_cfg_port_in(struct fw_cfg *f, uint16_t port, unsigned size);
-void fw_cfg_port_out(struct fw_cfg *f, uint16_t port, unsigned size, uint32_t val);
+/*
+ * fw_cfg on a bus: the FW_CFG_PORTS ports from FW_CFG_PORT_SEL; dev is its
+ * struct fw_cfg. Reads of widths QEMU refuses float high.
+ */
+extern const struct bus_device fw_cfg_bus_device;
 
 #endif

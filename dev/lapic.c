@@ -12,6 +12,7 @@
  */
 #include "dev/lapic.h"
 #include "lib/string.h"
+#include "lib/x86.h"
 
 #define ID_MASK          0xff000000u   /* xAPIC ID: bits 31:24 */
 #define TPR_MASK         0x000000ffu
@@ -439,3 +440,21 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 	default: break;   /* read-only and reserved registers ignore writes */
 	}
 }
+
+static uint64_t lapic_bus_read(void *dev, unsigned vcpu, uint64_t off, unsigned size)
+{
+	const struct vlapic *l = ((struct vlapic *const *)dev)[vcpu];
+	if (!vlapic_hw_enabled(l))
+		return bus_open(size);
+	return vlapic_read(l, (uint32_t)off, size, rdtsc());
+}
+
+static enum bus_result lapic_bus_write(void *dev, unsigned vcpu, uint64_t off, unsigned size, uint64_t val)
+{
+	struct vlapic *l = ((struct vlapic *const *)dev)[vcpu];
+	if (vlapic_hw_enabled(l))
+		vlapic_write(l, (uint32_t)off, size, (uint32_t)val, rdtsc());
+	return BUS_OK;
+}
+
+const struct bus_device lapic_bus_device = { "local APIC", lapic_bus_read, lapic_bus_write, 0 };

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dev/bus.h"
 #include "hw/apic.h"
 
 /* The LVT entries the model has, in register order from 0x320 (CMCI at 0x2f0 is not offered). */
@@ -163,6 +164,15 @@ static inline uint64_t vlapic_next_deadline(const struct vlapic *l)
 {
 	return (l->lvt[LAPIC_LVT_TIMER] & APIC_LVT_MASKED) ? 0 : l->timer_deadline;
 }
+
+/*
+ * The domain's local APICs on a bus at APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE
+ * bytes: dev is an array of struct vlapic pointers indexed by vCPU, and each
+ * access reaches the accessing vCPU's own APIC, at the current TSC. With
+ * IA32_APIC_BASE's enable bit clear the APIC is off the bus (reads all ones,
+ * writes vanish). Only that vCPU's CPU touches its registers, so no lock.
+ */
+extern const struct bus_device lapic_bus_device;
 
 /* Hands over the IPI an ICR write left for other APICs; false if there is none. */
 bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out);

@@ -15,7 +15,6 @@
 #define ICW1_SELECT   0x10   /* distinguishes ICW1 from OCW2/OCW3 on the command port */
 #define MASK_ALL      0xff
 #define NO_REQUESTS   0      /* IRR and ISR: nothing is ever pending or in service */
-#define OPEN_BUS      0xff
 
 /* Writable ELCR bits (QEMU's PIIX masks): not IRQ 0, 1, 2 on the master; not 8, 13 on the slave. */
 #define ELCR_MASTER_WRITABLE 0xf8
@@ -32,37 +31,14 @@ void pic_init(struct pic *p)
 	}
 }
 
-int pic_claims(uint16_t port)
-{
-	switch (port) {
-	case PIC_MASTER_CMD: case PIC_MASTER_DATA:
-	case PIC_SLAVE_CMD: case PIC_SLAVE_DATA:
-	case PIC_ELCR_MASTER: case PIC_ELCR_SLAVE:
-		return 1;
-	default:
-		return 0;
-	}
-}
+/* An 8259A's pair: offset 0 the command port, 1 the data port. */
+enum { PIC_OFF_CMD, PIC_OFF_DATA };
 
-static struct pic8259 *chip_of(struct pic *p, uint16_t port)
+static uint64_t chip_read(void *dev, unsigned vcpu, uint64_t off, unsigned size)
 {
-	return &p->chip[port == PIC_SLAVE_CMD || port == PIC_SLAVE_DATA || port == PIC_ELCR_SLAVE];
-}
-
-uint8_t pic_read(struct pic *p, uint16_t port)
-{
-	struct pic8259 *c = chip_of(p, port);
-
-	switch (port) {
-	case PIC_MASTER_CMD: case PIC_SLAVE_CMD:
-		return NO_REQUESTS;
-	case PIC_MASTER_DATA: case PIC_SLAVE_DATA:
-		return c->imr;
-	case PIC_ELCR_MASTER: case PIC_ELCR_SLAVE:
-		return c->elcr;
-	default:
-		return OPEN_BUS;
-	}
+	const struct pic8259 *c = dev;
+	(void)vcpu, (void)size;   /* byte registers: the bus gives only byte accesses */
+	return off == PIC_OFF_CMD ? NO_REQUESTS : c->imr;
 }
 
 static void data_write(struct pic8259 *c, uint8_t val)
@@ -85,28 +61,44 @@ static void data_write(struct pic8259 *c, uint8_t val)
 	}
 }
 
-void pic_write(struct pic *p, uint16_t port, uint8_t val)
+static enum bus_result chip_write(void *dev, unsigned vcpu, uint64_t off, unsigned size, uint64_t val)
 {
-	struct pic8259 *c = chip_of(p, port);
-
-	switch (port) {
-	case PIC_MASTER_CMD: case PIC_SLAVE_CMD:
-		if (val & ICW1_SELECT) {
-			c->icw1 = val;
-			c->imr = 0;
-			c->step = PIC_WANT_ICW2;
-		}
-		break;
-	case PIC_MASTER_DATA: case PIC_SLAVE_DATA:
-		data_write(c, val);
-		break;
-	case PIC_ELCR_MASTER:
-		c->elcr = val & ELCR_MASTER_WRITABLE;
-		break;
-	case PIC_ELCR_SLAVE:
-		c->elcr = val & ELCR_SLAVE_WRITABLE;
-		break;
-	default:
-		break;
+	struct pic8259 *c = dev;
+	(void)vcpu, (void)size;
+	if (off == PIC_OFF_DATA)
+		data_write(c, (uint8_t)val);
+	else if (val & ICW1_SELECT) {
+		c->icw1 = (uint8_t)val;
+		c->imr = 0;
+		c->step = PIC_WANT_ICW2;
 	}
+	return BUS_OK;
+}
+
+/* The ELCR pair: offset 0 the master's IRQ 0-7, 1 the slave's IRQ 8-15. */
+static uint64_t elcr_read(void *dev, unsigned vcpu, uint64_t off, unsigned size)
+{
+	const struct pic *p = dev;
+	(void)vcpu, (void)size;
+	return p->chip[off].elcr;
+}
+
+static enum bus_result elcr_write(void *dev, unsigned vcpu, uint64_t off, unsigned size, uint64_t val)
+{
+	struct pic *p = dev;
+	(void)vcpu, (void)size;
+	p->chip[off].elcr = (uint8_t)val & (off ? ELCR_SLAVE_WRITABLE : ELCR_MASTER_WRITABLE);
+	return BUS_OK;
+}
+
+static const struct bus_device pic_bus_device = { "8259A PIC", chip_read, chip_write, BUS_BYTE_REGS };
+static const struct bus_device elcr_bus_device = { "PIIX ELCR", elcr_read, elcr_write, BUS_BYTE_REGS };
+
+int pic_add_to_bus(struct bus *b, struct pic *p, struct spinlock *lock)
+{
+	if (bus_add(&b->port, PIC_MASTER_CMD, PIC_PORTS, &pic_bus_device, &p->chip[0], lock) ||
+	    bus_add(&b->port, PIC_SLAVE_CMD, PIC_PORTS, &pic_bus_device, &p->chip[1], lock) ||
+	    bus_add(&b->port, PIC_ELCR_MASTER, PIC_PORTS, &elcr_bus_device, p, lock))
+		return -1;
+	return 0;
 }

@@ -11,6 +11,8 @@
 #define DEV_PIC_H
 
 #include <stdint.h>
+#include "dev/bus.h"
+#include "lib/spinlock.h"
 
 #define PIC_MASTER_CMD   0x20
 #define PIC_MASTER_DATA  0x21
@@ -18,6 +20,7 @@
 #define PIC_SLAVE_DATA   0xa1
 #define PIC_ELCR_MASTER  0x4d0   /* IRQ 0-7 */
 #define PIC_ELCR_SLAVE   0x4d1   /* IRQ 8-15 */
+#define PIC_PORTS        2       /* command and data; the ELCR pair */
 
 /* Where an 8259A is in the initialisation sequence a write to ICW1 starts. */
 enum pic_init_step { PIC_READY, PIC_WANT_ICW2, PIC_WANT_ICW3, PIC_WANT_ICW4 };
@@ -34,10 +37,11 @@ struct pic {
 };
 
 void pic_init(struct pic *p);
-/* Whether port belongs to the PICs or the ELCR. */
-int pic_claims(uint16_t port);
-/* Byte access to a claimed port. */
-uint8_t pic_read(struct pic *p, uint16_t port);
-void pic_write(struct pic *p, uint16_t port, uint8_t val);
+/*
+ * Claim the three port pairs on bus b, byte-wide (BUS_BYTE_REGS), each call
+ * under `lock`: the masks and an ICW sequence are shared by the domain's vCPUs.
+ * 0, or -1 when a port is taken.
+ */
+int pic_add_to_bus(struct bus *b, struct pic *p, struct spinlock *lock);
 
 #endif

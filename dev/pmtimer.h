@@ -9,6 +9,7 @@
 #define DEV_PMTIMER_H
 
 #include <stdint.h>
+#include "dev/bus.h"
 
 #define PMTIMER_PORT     0xb008u   /* PM_TMR_BLK, where QEMU's PIIX4 puts it */
 #define PMTIMER_PORTS    4         /* PM_TMR_LEN */
@@ -19,7 +20,7 @@
 
 struct pmtimer {
 	uint64_t tsc_origin;     /* TSC at which the counter read 0 */
-	uint64_t tsc_hz;         /* TSC rate in Hz, never 0 (the exit stub divides by it too: vmx/entry.asm) */
+	uint64_t tsc_hz;         /* TSC rate in Hz, never 0: the counter divides by it */
 };
 
 void pmtimer_init(struct pmtimer *t, uint64_t tsc_now, uint32_t tsc_khz);
@@ -27,5 +28,8 @@ void pmtimer_init(struct pmtimer *t, uint64_t tsc_now, uint32_t tsc_khz);
 uint32_t pmtimer_value(const struct pmtimer *t, uint64_t tsc);
 /* Port read at port (PMTIMER_PORT..+3) of size 1, 2 or 4; bytes past the block float high. */
 uint32_t pmtimer_port_in(const struct pmtimer *t, uint16_t port, unsigned size, uint64_t tsc);
+
+/* The timer on a bus at PMTIMER_PORT, read at the current TSC; dev is its struct pmtimer. Writes are dropped. */
+extern const struct bus_device pmtimer_bus_device;
 
 #endif

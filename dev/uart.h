@@ -4,16 +4,21 @@
  * and the transmitter always reads empty, so a guest that polls LSR never
  * waits. Received bytes come from the hypervisor's serial input through
  * uart_rx_push() into a 16-byte FIFO, as on the chip, which the guest drains
- * through RBR. No interrupts are raised: IER is stored only.
- * Pure code; unit-tested on the host.
+ * through RBR. Its interrupt line (dev/irq_line.h) is high while IIR
+ * reports an interrupt: received data (IER.ERBFI) or an empty transmitter
+ * (IER.ETBEI). Pure code; unit-tested on the host.
  */
 #ifndef DEV_UART_H
 #define DEV_UART_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "dev/bus.h"
+#include "dev/irq_line.h"
 
 #define UART_COM1_BASE 0x3f8
 #define UART_NPORTS    8
+#define UART_COM1_IRQ  4    /* COM1's ISA interrupt line on a PC */
 #define UART_RX_FIFO   16   /* the 16550A's receive FIFO depth */
 
 typedef void (*uart_sink_fn)(void *ctx, uint8_t byte);
@@ -24,11 +29,17 @@ struct uart16550 {
 	uint8_t rx[UART_RX_FIFO];  /* receive FIFO, a ring: rx_count bytes from rx_head */
 	uint8_t rx_head, rx_count;
 	uint8_t lsr_errors;        /* LSR error bits (OE) latched until LSR is read */
+	bool thr_ipending;         /* the THRE interrupt: set when THR empties, cleared by reading it in IIR */
+	bool irq_level;            /* what the line was last driven to */
+	struct irq_line irq;
 	uart_sink_fn sink;
 	void *sink_ctx;
 };
 
-void uart_init(struct uart16550 *u, uart_sink_fn sink, void *ctx);
+/* The UART on a bus: byte registers at offsets 0-7 of its range; dev is its struct uart16550. */
+extern const struct bus_device uart_bus_device;
+
+void uart_init(struct uart16550 *u, uart_sink_fn sink, void *ctx, struct irq_line irq);
 /* offset is port - base, 0..7 */
 uint8_t uart_read(struct uart16550 *u, unsigned offset);
 void uart_write(struct uart16550 *u, unsigned offset, uint8_t val);

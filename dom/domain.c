@@ -130,6 +130,11 @@ static void uart_sink(void *ctx, uint8_t byte)
 	domain_console_put(ctx, byte);
 }
 
+static void exit_port_end(void *ctx, int code)
+{
+	domain_exit(ctx, code);
+}
+
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */
 static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 {
@@ -235,12 +240,17 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 			goto fail;
 		}
 	}
-	uart_init(&d->uart, uart_sink, d);
 	console_ring_init(&d->console_ring);
-	d->platform_lock = (struct spinlock)SPINLOCK_INIT;
-	fw_cfg_init(&d->fw_cfg, d->ram_bytes, (uint16_t)vcpus);
-	pic_init(&d->pic);
-	pmtimer_init(&d->pmtimer, rdtsc(), (uint32_t)tsc_khz);
+	struct platform_env pe = {
+		.ram_bytes = d->ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = (uint32_t)tsc_khz,
+		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end, .ctx = d,
+	};
+	if (platform_init(&d->platform, &pe)) {
+		why = "its devices do not fit on its bus";
+		goto fail;
+	}
+	for (uint32_t i = 0; i < vcpus; i++)
+		platform_set_lapic(&d->platform, i, &d->vcpus[i]->vlapic);
 	d->state = DOMAIN_RUNNING;
 	log_info("domain %s (%u) created: %s kernel, %u MiB at 0x%lx, %u vCPU%s, weight %u, entry 0x%lx\n",
 	         d->name, d->id, loader_format_name(d->boot_entry.format), memory_mib, d->ram_hpa, vcpus,

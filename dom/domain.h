@@ -11,10 +11,7 @@
 #include "boot/config.h"
 #include "boot/loader.h"
 #include "dev/console_ring.h"
-#include "dev/fw_cfg.h"
-#include "dev/pic.h"
-#include "dev/pmtimer.h"
-#include "dev/uart.h"
+#include "dev/platform.h"
 #include "lib/spinlock.h"
 #include "ept/ept.h"
 #include "hinoki/domctl.h"
@@ -59,18 +56,14 @@ struct domain {
 	uint64_t msr_bitmap_pa;
 	uint64_t frames_used;      /* every page taken from the allocator for this domain */
 
-	struct spinlock uart_lock;     /* the UART and console line: its vCPUs and CPU 0's input poll */
-	struct uart16550 uart;
+	struct spinlock con_lock;      /* the console line and ring, and the UART writing them: its vCPUs and CPU 0's input poll */
 	char con_line[DOMAIN_CONSOLE_LINE];
 	unsigned con_len;
 	uint8_t con_open;              /* a partial line was written: its prefix is out */
 	struct console_ring console_ring;   /* all its output, for HC_DOMCTL_CONSOLE */
 
-	/* The PC platform of docs/platform.md; the ACPI tables live in its RAM. */
-	struct spinlock platform_lock;  /* fw_cfg and PIC: a selector and its reads, or an ICW sequence, are per domain */
-	struct fw_cfg fw_cfg;
-	struct pic pic;
-	struct pmtimer pmtimer;         /* read-only after creation: no lock */
+	/* The PC platform of docs/platform.md: its device bus and devices; the ACPI tables live in its RAM. */
+	struct platform platform;
 
 	unsigned nvcpus;
 	struct vcpu *vcpus[HINOKI_MAX_VCPUS];
@@ -122,7 +115,7 @@ void domain_report_csv(bool on);
 void domain_print_stats(const struct domain *d);
 /* Guest RAM, EPT, bitmaps and VMCS pages back to the allocator; d must no longer run anywhere. */
 void domain_release_resources(struct domain *d);
-/* Bytes the guest wrote to its console (UART or hypercall), split into "[name] " lines; uart_lock held. */
+/* Bytes the guest wrote to its console (UART or hypercall), split into "[name] " lines; con_lock held. */
 void domain_console_put(struct domain *d, uint8_t byte);
 
 #endif

@@ -191,7 +191,7 @@ void lifecycle_poll_console(void)
 		uint32_t id = console_focus_current(&focus);
 		struct domain *d = id == CONSOLE_FOCUS_HV ? 0 : domain_by_id(id);
 		/* Leave bytes in the UART's own FIFO while the guest's is full. */
-		if (d && uart_rx_space(&d->uart) < (int)console_focus_held(&focus) + 1) {
+		if (d && uart_rx_space(&d->platform.uart) < (int)console_focus_held(&focus) + 1) {
 			spin_unlock(&focus_lock);
 			return;
 		}
@@ -205,10 +205,10 @@ void lifecycle_poll_console(void)
 		enum console_action act = console_input(&focus, (uint8_t)c, out, &n);
 		uint32_t now = console_focus_current(&focus);
 		if (act == CONSOLE_DELIVER && d && d->state == DOMAIN_RUNNING) {
-			spin_lock(&d->uart_lock);
+			spin_lock(&d->con_lock);
 			for (unsigned i = 0; i < n; i++)
-				uart_rx_push(&d->uart, out[i]);
-			spin_unlock(&d->uart_lock);
+				uart_rx_push(&d->platform.uart, out[i]);
+			spin_unlock(&d->con_lock);
 			sched_wake(d->vcpus[0]);
 		}
 		spin_unlock(&focus_lock);

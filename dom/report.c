@@ -47,16 +47,16 @@ static void console_flush(struct domain *d)
 
 void domain_console_end(struct domain *d)
 {
-	spin_lock(&d->uart_lock);
+	spin_lock(&d->con_lock);
 	console_emit(d, 1);
-	spin_unlock(&d->uart_lock);
+	spin_unlock(&d->con_lock);
 }
 
 void domain_console_partial(struct domain *d)
 {
-	spin_lock(&d->uart_lock);
+	spin_lock(&d->con_lock);
 	console_emit(d, 0);
-	spin_unlock(&d->uart_lock);
+	spin_unlock(&d->con_lock);
 }
 
 void domain_console_put(struct domain *d, uint8_t byte)
@@ -79,9 +79,9 @@ void domain_console_put(struct domain *d, uint8_t byte)
 int64_t domain_console_read(struct domain *d, struct hinoki_console_read *req, uint8_t *buf)
 {
 	uint32_t lost = 0;
-	spin_lock(&d->uart_lock);
+	spin_lock(&d->con_lock);
 	int n = console_ring_read(&d->console_ring, &req->pos, buf, req->len, &lost);
-	spin_unlock(&d->uart_lock);
+	spin_unlock(&d->con_lock);
 	if (n < 0)
 		return -HC_EINVAL;
 	req->lost = lost;
@@ -96,9 +96,9 @@ int domain_leave_running(struct domain *d, enum domain_state to)
 
 void domain_exit(struct domain *d, int code)
 {
-	spin_lock(&d->uart_lock);
+	spin_lock(&d->con_lock);
 	console_flush(d);
-	spin_unlock(&d->uart_lock);
+	spin_unlock(&d->con_lock);
 	d->exit_code = code;
 	if (domain_leave_running(d, DOMAIN_ENDED))
 		log_info("domain %s (%u) ended: exit code %d\n", d->name, d->id, code);
@@ -122,9 +122,9 @@ static void dump_vcpu(struct vcpu *v)
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
 {
 	va_list ap;
-	spin_lock(&d->uart_lock);
+	spin_lock(&d->con_lock);
 	console_flush(d);
-	spin_unlock(&d->uart_lock);
+	spin_unlock(&d->con_lock);
 	va_start(ap, fmt);
 	char reason[sizeof d->stop_reason];
 	fmt_vsnprintf(reason, sizeof reason, fmt, ap);

@@ -1,10 +1,10 @@
 /*
  * EPT violations and misconfigurations. A violation outside guest RAM is an
- * access to an emulated device (the instruction is fetched through the
- * guest's page tables, decoded and emulated) or, claimed by none, stops the
- * domain with the address and the kind of access.
+ * access to a device on the domain's bus (the instruction is fetched through
+ * the guest's page tables, decoded and emulated) or, claimed by none, stops
+ * the domain with the address and the kind of access.
  */
-#include "dev/mmio.h"
+#include "dev/bus.h"
 #include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/ept.h"
@@ -36,14 +36,14 @@ static struct mmio_paging_state guest_paging(uint64_t efer)
 	return ps;
 }
 
-static enum exit_action mmio_stop(struct vcpu *v, const char *what, uint64_t gpa, const struct mmio_region *r,
+static enum exit_action mmio_stop(struct vcpu *v, const char *what, uint64_t gpa, const struct bus_range *r,
                                   uint64_t rip, const char *why, const uint8_t *bytes, unsigned n)
 {
 	char hex[3 * MMIO_REPORT_BYTES + 1] = "";
 	unsigned at = 0;
 	for (unsigned i = 0; i < n && i < MMIO_REPORT_BYTES; i++)
 		at += (unsigned)fmt_snprintf(hex + at, sizeof hex - at, "%s%02x", i ? " " : "", bytes[i]);
-	domain_stop(v->dom, v, "MMIO %s at 0x%lx (%s): %s%s%s at rip 0x%lx", what, gpa, r->name,
+	domain_stop(v->dom, v, "MMIO %s at 0x%lx (%s): %s%s%s at rip 0x%lx", what, gpa, r->kind->name,
 	            why, n ? ", bytes " : "", hex, rip);
 	return EXIT_STOPPED;
 }
@@ -54,7 +54,7 @@ static enum exit_action mmio_stop(struct vcpu *v, const char *what, uint64_t gpa
  * over it. The exit gives no instruction length for EPT violations, so the
  * decoded length moves RIP.
  */
-static enum exit_action mmio_emulate(struct vcpu *v, const struct mmio_region *r, uint64_t gpa, uint64_t q)
+static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, uint64_t gpa, uint64_t q)
 {
 	const char *what = ept_qual_is_write(q) ? "write" : "read";
 	uint64_t rip = vmcs_readnat(VMCS_GUEST_RIP);
@@ -88,9 +88,11 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct mmio_region *r
 		return mmio_stop(v, what, gpa, r, rip, "the instruction does not match the access", code, in.len);
 
 	if (in.write) {
-		dev_mmio_write(v, r, gpa, in.size, mmio_store_value(&in, in.has_imm ? 0 : vcpu_read_gpr(v, in.reg)));
+		uint64_t val = mmio_store_value(&in, in.has_imm ? 0 : vcpu_read_gpr(v, in.reg));
+		if (bus_mmio_write(r, v->id, gpa, in.size, val) != BUS_OK)
+			return EXIT_STOPPED;
 	} else {
-		uint64_t val = dev_mmio_read(v, r, gpa, in.size);
+		uint64_t val = bus_mmio_read(r, v->id, gpa, in.size);
 		vcpu_write_gpr(v, in.reg, mmio_load_result(&in, vcpu_read_gpr(v, in.reg), val));
 	}
 	v->exit.insn_len = in.len;
@@ -103,7 +105,7 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
 	uint64_t q = v->exit.qual;
 	exit_set_key(v, (uint32_t)(gpa >> 12));
-	const struct mmio_region *r = gpa >= v->dom->ram_bytes ? dev_mmio_find(v, gpa) : 0;
+	const struct bus_range *r = gpa >= v->dom->ram_bytes ? bus_find(&v->dom->platform.bus.mmio, gpa) : 0;
 	if (r)
 		return mmio_emulate(v, r, gpa, q);
 	const char *what = ept_qual_is_fetch(q) ? "instruction fetch" : ept_qual_is_write(q) ? "write" : "read";

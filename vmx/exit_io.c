@@ -1,9 +1,10 @@
 /*
  * Port I/O exits. Every port is intercepted through the I/O bitmaps; the
- * access goes to the domain's emulated devices (dev/ports.c). String I/O
- * (INS/OUTS) is not emulated yet and stops the domain with that reason.
+ * access goes to the domain's device bus (dev/bus.c), which knows the
+ * devices and answers for unclaimed ports. String I/O (INS/OUTS) is not
+ * emulated yet and stops the domain with that reason.
  */
-#include "dev/ports.h"
+#include "dev/bus.h"
 #include "dom/domain.h"
 #include "hw/vmx_exit.h"
 #include "vmx/exit.h"
@@ -21,7 +22,7 @@ enum exit_action exit_io(struct vcpu *v)
 		return EXIT_STOPPED;
 	}
 	if (io_qual_in(q)) {
-		uint32_t val = dev_port_in(v->dom, port, size);
+		uint32_t val = bus_port_in(&v->dom->platform.bus, v->id, port, size);
 		uint64_t *rax = &v->gpr[GPR_RAX];
 		if (size == 1)
 			*rax = (*rax & ~0xffULL) | (val & 0xff);
@@ -30,8 +31,8 @@ enum exit_action exit_io(struct vcpu *v)
 		else
 			*rax = val;   /* a 32-bit destination zero-extends in 64-bit mode */
 	} else {
-		uint32_t mask = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
-		if (dev_port_out(v->dom, port, size, (uint32_t)v->gpr[GPR_RAX] & mask) == PORT_DOMAIN_ENDED)
+		uint32_t val = (uint32_t)(v->gpr[GPR_RAX] & bus_open(size));
+		if (bus_port_out(&v->dom->platform.bus, v->id, port, size, val) != BUS_OK)
 			return EXIT_STOPPED;
 	}
 	vcpu_skip_insn(v);

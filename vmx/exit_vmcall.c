@@ -29,10 +29,10 @@ static int64_t hc_console_put(struct vcpu *v, uint64_t gpa, uint64_t len, enum e
 	if (gpa >= d->ram_bytes || len > d->ram_bytes - gpa)
 		return -HC_EFAULT;
 	const uint8_t *p = phys_to_virt(d->ram_hpa + gpa);
-	spin_lock(&d->uart_lock);
+	spin_lock(&d->con_lock);
 	for (uint64_t i = 0; i < len; i++)
 		domain_console_put(d, p[i]);
-	spin_unlock(&d->uart_lock);
+	spin_unlock(&d->con_lock);
 	return (int64_t)len;
 }
 

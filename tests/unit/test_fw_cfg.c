@@ -13,20 +13,34 @@
 #include "check.h"
 
 static struct fw_cfg f;
+static struct bus bus;
+
+/* The device as a guest sees it: on a bus at its ports. */
+static uint32_t port_in(uint16_t port, unsigned size)
+{
+	return bus_port_in(&bus, 0, port, size);
+}
+
+static void port_out(uint16_t port, unsigned size, uint32_t val)
+{
+	CHECK_EQ(bus_port_out(&bus, 0, port, size, val), BUS_OK);
+}
 
 static uint64_t read_le(uint16_t key, unsigned n)
 {
 	uint64_t v = 0;
-	fw_cfg_port_out(&f, FW_CFG_PORT_SEL, 2, key);
+	port_out(FW_CFG_PORT_SEL, 2, key);
 	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)fw_cfg_port_in(&f, FW_CFG_PORT_DATA, 1) << (8 * i);
+		v |= (uint64_t)port_in(FW_CFG_PORT_DATA, 1) << (8 * i);
 	return v;
 }
 
 static void setup(uint64_t ram, uint16_t cpus)
 {
 	memset(&f, 0xa5, sizeof f);
+	bus_init(&bus);
 	fw_cfg_init(&f, ram, cpus);
+	CHECK_EQ(bus_add(&bus.port, FW_CFG_PORT_SEL, FW_CFG_PORTS, &fw_cfg_bus_device, &f, 0), 0);
 }
 
 static void test_signature(void)
@@ -104,22 +118,22 @@ static void test_port_widths(void)
 {
 	setup(32ULL << 20, 4);
 	/* Byte writes do not select (QEMU takes them as data writes, which it drops). */
-	fw_cfg_port_out(&f, FW_CFG_PORT_SEL, 2, FW_CFG_NB_CPUS);
-	fw_cfg_port_out(&f, FW_CFG_PORT_SEL, 1, FW_CFG_SIGNATURE);
-	fw_cfg_port_out(&f, FW_CFG_PORT_DATA, 1, 0x55);
-	fw_cfg_port_out(&f, FW_CFG_PORT_SEL, 4, FW_CFG_SIGNATURE);
-	fw_cfg_port_out(&f, FW_CFG_PORT_DATA, 2, FW_CFG_SIGNATURE);
-	CHECK_EQ(fw_cfg_port_in(&f, FW_CFG_PORT_DATA, 1), 4);
+	port_out(FW_CFG_PORT_SEL, 2, FW_CFG_NB_CPUS);
+	port_out(FW_CFG_PORT_SEL, 1, FW_CFG_SIGNATURE);
+	port_out(FW_CFG_PORT_DATA, 1, 0x55);
+	port_out(FW_CFG_PORT_SEL, 4, FW_CFG_SIGNATURE);
+	port_out(FW_CFG_PORT_DATA, 2, FW_CFG_SIGNATURE);
+	CHECK_EQ(port_in(FW_CFG_PORT_DATA, 1), 4);
 	/* A byte read at the selector port reads data too (one region in QEMU). */
-	fw_cfg_port_out(&f, FW_CFG_PORT_SEL, 2, FW_CFG_SIGNATURE);
-	CHECK_EQ(fw_cfg_port_in(&f, FW_CFG_PORT_SEL, 1), 'Q');
-	CHECK_EQ(fw_cfg_port_in(&f, FW_CFG_PORT_DATA, 1), 'E');
+	port_out(FW_CFG_PORT_SEL, 2, FW_CFG_SIGNATURE);
+	CHECK_EQ(port_in(FW_CFG_PORT_SEL, 1), 'Q');
+	CHECK_EQ(port_in(FW_CFG_PORT_DATA, 1), 'E');
 	/* Wider reads float high and do not advance. */
-	CHECK_EQ(fw_cfg_port_in(&f, FW_CFG_PORT_DATA, 2), 0xffff);
-	CHECK_EQ(fw_cfg_port_in(&f, FW_CFG_PORT_SEL, 4), 0xffffffffu);
-	CHECK_EQ(fw_cfg_port_in(&f, FW_CFG_PORT_DATA, 1), 'M');
+	CHECK_EQ(port_in(FW_CFG_PORT_DATA, 2), 0xffff);
+	CHECK_EQ(port_in(FW_CFG_PORT_SEL, 4), 0xffffffffu);
+	CHECK_EQ(port_in(FW_CFG_PORT_DATA, 1), 'M');
 	/* Ports outside the pair are not the device's. */
-	CHECK_EQ(fw_cfg_port_in(&f, FW_CFG_PORT_SEL + 2, 1), 0xff);
+	CHECK_EQ(port_in(FW_CFG_PORT_SEL + 2, 1), 0xff);
 }
 
 int main(void)

@@ -2,7 +2,9 @@
  * Host tests for the emulated 16550A: every register's read and write
  * behaviour, divisor-latch switching, loopback, that output reaches the
  * sink in order while a polling guest never waits, and the receive FIFO:
- * order, wrap-around, overrun and its LSR.OE, clearing through FCR.
+ * order, wrap-around, overrun and its LSR.OE, clearing through FCR; the
+ * interrupt line following IIR (received data, THR empty) and driven only
+ * when its level changes.
  */
 #include <string.h>
 
@@ -30,7 +32,7 @@ static void setup(void)
 {
 	memset(&cap, 0, sizeof(cap));
 	memset(&u, 0x5a, sizeof(u));
-	uart_init(&u, capture_sink, &cap);
+	uart_init(&u, capture_sink, &cap, (struct irq_line){ 0 });
 }
 
 static void test_reset_state(void)
@@ -98,7 +100,8 @@ static void test_dlab_switching(void)
 	CHECK_EQ(uart_read(&u, UART_DLM), 0x80);
 	/* Registers past offset 1 do not depend on DLAB. */
 	CHECK_EQ(uart_read(&u, UART_LSR), 0x60);
-	CHECK_EQ(uart_read(&u, UART_IIR), 0x01);
+	CHECK_EQ(uart_read(&u, UART_IIR), UART_IIR_ID_THRE);   /* THR emptied with ETBEI on */
+	CHECK_EQ(uart_read(&u, UART_IIR), 0x01);               /* and reading IIR acknowledged it */
 	uart_write(&u, UART_SCR, 0x42);
 	CHECK_EQ(uart_read(&u, UART_SCR), 0x42);
 }
@@ -112,8 +115,8 @@ static void test_ier(void)
 	CHECK_EQ(uart_read(&u, UART_IER), 0x05);
 	uart_write(&u, UART_IER, 0);
 	CHECK_EQ(uart_read(&u, UART_IER), 0);
-	/* Nothing is ever pending, whatever is enabled. */
-	uart_write(&u, UART_IER, UART_IER_ETBEI);
+	/* Line-status and modem-status interrupts are never pending. */
+	uart_write(&u, UART_IER, UART_IER_ELSI | UART_IER_EDSSI);
 	CHECK_EQ(uart_read(&u, UART_IIR) & UART_IIR_NO_INT, UART_IIR_NO_INT);
 }
 
@@ -241,7 +244,7 @@ static void test_guest_poll_loop(void)
 static void test_no_sink(void)
 {
 	memset(&u, 0, sizeof(u));
-	uart_init(&u, NULL, NULL);
+	uart_init(&u, NULL, NULL, (struct irq_line){ 0 });
 	uart_write(&u, UART_THR, 'q');           /* dropped, no crash */
 	CHECK_EQ(uart_read(&u, UART_LSR), 0x60);
 }
@@ -264,10 +267,10 @@ static void test_rx_order_and_dr(void)
 	CHECK_EQ(uart_read(&u, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT);
 	CHECK_EQ(uart_read(&u, UART_RBR), 0);                              /* empty reads 0 */
 	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO);
-	/* No interrupt, even with received-data interrupts enabled: IER is stored only. */
+	/* With received-data interrupts enabled, a byte in the FIFO is one. */
 	uart_write(&u, UART_IER, UART_IER_ERBFI);
 	CHECK_EQ(uart_rx_push(&u, 'c'), 0);
-	CHECK_EQ(uart_read(&u, UART_IIR), UART_IIR_NO_INT);
+	CHECK_EQ(uart_read(&u, UART_IIR), UART_IIR_ID_RDA);
 	/* Receiving never echoes to the console. */
 	CHECK_EQ(cap.len, 0);
 }
@@ -354,7 +357,7 @@ static void test_rx_dlab_and_fcr(void)
 	/* Re-initialising forgets data and errors. */
 	for (unsigned i = 0; i <= UART_RX_FIFO; i++)
 		uart_rx_push(&u, 'r');
-	uart_init(&u, capture_sink, &cap);
+	uart_init(&u, capture_sink, &cap, (struct irq_line){ 0 });
 	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO);
 	CHECK_EQ(uart_read(&u, UART_LSR), UART_LSR_THRE | UART_LSR_TEMT);
 }
@@ -381,6 +384,73 @@ static void test_rx_loopback(void)
 	uart_write(&u, UART_THR, 'o');
 	CHECK_EQ(cap.len, 1);
 	CHECK_EQ(uart_rx_space(&u), UART_RX_FIFO);
+}
+
+/* ---- interrupt line ------------------------------------------------------- */
+
+static struct { unsigned irq, changes; bool level; } line;
+
+static void line_set(void *ctx, unsigned irq, bool level)
+{
+	CHECK(ctx == &line);
+	line.irq = irq;
+	line.level = level;
+	line.changes++;
+}
+
+static void setup_irq(void)
+{
+	setup();
+	memset(&line, 0, sizeof line);
+	uart_init(&u, capture_sink, &cap, (struct irq_line){ line_set, &line, 4 });
+}
+
+static void test_irq_thre(void)
+{
+	setup_irq();
+	uart_write(&u, UART_THR, 'a');
+	CHECK_EQ(line.changes, 0);                        /* not enabled: the line stays low */
+	uart_write(&u, UART_IER, UART_IER_ETBEI);
+	CHECK(line.level);                                /* THR is empty: pending at once */
+	CHECK_EQ(line.irq, 4);
+	CHECK_EQ(uart_read(&u, UART_LSR), 0x60);          /* status reads do not acknowledge */
+	CHECK(line.level);
+	CHECK_EQ(uart_read(&u, UART_IIR), UART_IIR_ID_THRE);
+	CHECK(!line.level);                               /* reading IIR does */
+	CHECK_EQ(uart_read(&u, UART_IIR), UART_IIR_NO_INT);
+	uart_write(&u, UART_THR, 'b');                    /* the byte leaves at once: empty again */
+	CHECK(line.level);
+	CHECK_EQ(cap.len, 2);
+	uart_write(&u, UART_IER, UART_IER_ETBEI);         /* already enabled: no new interrupt */
+	CHECK_EQ(line.changes, 3);
+	uart_write(&u, UART_IER, 0);
+	CHECK(!line.level);
+	CHECK_EQ(line.changes, 4);                        /* driven only when the level changes */
+}
+
+static void test_irq_rx(void)
+{
+	setup_irq();
+	CHECK_EQ(uart_rx_push(&u, 'x'), 0);
+	CHECK_EQ(line.changes, 0);
+	uart_write(&u, UART_IER, UART_IER_ERBFI);
+	CHECK(line.level);
+	CHECK_EQ(uart_rx_push(&u, 'y'), 0);
+	CHECK_EQ(line.changes, 1);
+	CHECK_EQ(uart_read(&u, UART_IIR) & UART_IIR_ID_MASK, UART_IIR_ID_RDA);
+	CHECK(line.level);                                /* IIR does not acknowledge received data */
+	CHECK_EQ(uart_read(&u, UART_RBR), 'x');
+	CHECK(line.level);
+	CHECK_EQ(uart_read(&u, UART_RBR), 'y');
+	CHECK(!line.level);                               /* the FIFO is empty */
+	/* Received data comes before THR empty; clearing the FIFO leaves the latter. */
+	uart_write(&u, UART_IER, UART_IER_ERBFI | UART_IER_ETBEI);
+	CHECK_EQ(uart_rx_push(&u, 'z'), 0);
+	CHECK_EQ(uart_read(&u, UART_IIR), UART_IIR_ID_RDA);
+	uart_write(&u, UART_FCR, UART_FCR_CLEAR_RCVR);
+	CHECK(line.level);
+	CHECK_EQ(uart_read(&u, UART_IIR), UART_IIR_ID_THRE);
+	CHECK(!line.level);
 }
 
 /* A guest's getc loop reading a line the hypervisor pushes in pieces. */
@@ -417,5 +487,7 @@ int main(void)
 	RUN(test_rx_dlab_and_fcr);
 	RUN(test_rx_loopback);
 	RUN(test_rx_guest_getc);
+	RUN(test_irq_thre);
+	RUN(test_irq_rx);
 	return CHECK_EXIT();
 }

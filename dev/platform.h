@@ -1,0 +1,60 @@
+/*
+ * A domain's PC platform (docs/platform.md): its device bus and the state
+ * of every device on it, set up in one place. The domain embeds one and
+ * gives it, through struct platform_env, what the devices must not reach
+ * for themselves: its console, its exit, its console lock. Which lock
+ * guards which state:
+ *   - the domain's console lock: the UART (its vCPUs' accesses and CPU 0's
+ *     input poll), and the console line its output feeds;
+ *   - `lock`: fw_cfg and the PIC/ELCR, whose state spans several exits of
+ *     any vCPU (a selector and its reads, an ICW sequence);
+ *   - none: the PM timer (read-only after creation), the exit port
+ *     (stateless), the local APICs (each touched only by its vCPU's CPU;
+ *     IPIs from other vCPUs use atomics, dev/lapic.c);
+ *   - irq_levels: atomics, since devices under different locks drive lines.
+ * The bus takes a range's lock around each device call, so the devices
+ * themselves take none.
+ */
+#ifndef DEV_PLATFORM_H
+#define DEV_PLATFORM_H
+
+#include <stdint.h>
+#include "dev/bus.h"
+#include "dev/exit_port.h"
+#include "dev/fw_cfg.h"
+#include "dev/lapic.h"
+#include "dev/pic.h"
+#include "dev/pmtimer.h"
+#include "dev/uart.h"
+#include "hinoki/limits.h"
+#include "lib/spinlock.h"
+
+struct platform_env {
+	uint64_t ram_bytes;
+	uint16_t ncpus;
+	uint64_t tsc_now;              /* the PM timer reads 0 from here */
+	uint32_t tsc_khz;
+	struct spinlock *console_lock; /* held around UART accesses: its output goes to the console line */
+	uart_sink_fn console_put;      /* a byte for the domain's console; console_lock held */
+	void (*end)(void *ctx, int code);   /* the guest wrote its exit code */
+	void *ctx;                     /* for console_put and end */
+};
+
+struct platform {
+	struct bus bus;
+	struct spinlock lock;          /* fw_cfg and the PIC/ELCR */
+	struct uart16550 uart;         /* COM1: the domain's console */
+	struct fw_cfg fw_cfg;
+	struct pic pic;
+	struct pmtimer pmtimer;
+	struct exit_port exit_port;
+	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
+	uint32_t irq_levels;           /* bit n: ISA IRQ line n is high; not routed anywhere yet */
+};
+
+/* Every device reset and on the bus. 0, or -1 when the bus refused a range (a broken invariant). */
+int platform_init(struct platform *p, const struct platform_env *env);
+/* vCPU `vcpu`'s local APIC, which its accesses to the APIC page reach. */
+void platform_set_lapic(struct platform *p, unsigned vcpu, struct vlapic *l);
+
+#endif
