@@ -60,7 +60,7 @@ struct domain {
 	uint64_t msr_bitmap_pa;
 	uint64_t frames_used;      /* every page taken from the allocator for this domain */
 
-	struct spinlock uart_lock;     /* the UART and console line: its vCPUs and CPU 0's input poll */
+	struct spinlock uart_lock;     /* UART, console line and ring: its vCPUs, CPU 0's input poll, its release, HC_DOMCTL_CONSOLE */
 	struct uart16550 uart;
 	char con_line[DOMAIN_CONSOLE_LINE];
 	unsigned con_len;

@@ -35,6 +35,7 @@
  * reads the real UART; domains join when created and leave when they end.
  */
 static struct console_focus focus;
+/* focus: creates (under domctl_lock), a domain's release (any CPU), CPU 0's input poll. */
 static struct spinlock focus_lock = SPINLOCK_INIT;
 
 static uint64_t boot_free_pages;   /* free frames before the first domain: the no-leak baseline */
