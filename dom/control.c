@@ -10,6 +10,9 @@
  * whatever control call runs.
  */
 #include "boot/boot.h"
+#include "boot/irq.h"
+#include "boot/pcpu.h"
+#include "boot/smp.h"
 #include "dom/control.h"
 #include "dom/domain.h"
 #include "dom/lifecycle.h"
@@ -241,6 +244,18 @@ static int64_t dom_shutdown(struct domain *self)
 	return 0;
 }
 
+/*
+ * A diagnostic: this CPU sends CPU `cpu` an NMI, which that CPU's handler
+ * reports (boot/trap.c), whether it ran a guest (an NMI exit) or not.
+ */
+static int64_t dom_diag_nmi(uint64_t cpu)
+{
+	if (cpu >= smp_cpu_count())
+		return -HC_EINVAL;
+	log_info("diagnostic: cpu%u sends an NMI to cpu%lu\n", this_cpu()->id, cpu);
+	return irq_send_nmi(smp_cpu((unsigned)cpu)) ? -HC_EBUSY : 0;
+}
+
 static int64_t refuse(struct vcpu *v, uint64_t nr)
 {
 	struct domain *d = v->dom;
@@ -298,6 +313,7 @@ static int64_t domctl(struct domain *self, uint64_t nr, uint64_t a0, uint64_t a1
 	case HC_DOMCTL_LIST:     return dom_list(self, a0, a1);
 	case HC_DOMCTL_CREATE:   return dom_create(self, a0);
 	case HC_DOMCTL_SHUTDOWN: return dom_shutdown(self);
+	case HC_DOMCTL_DIAG_NMI: return dom_diag_nmi(a0);
 	}
 	if (a0 > UINT32_MAX)
 		return -HC_ENOENT;

@@ -20,6 +20,7 @@
 #include "boot/irq.h"
 #include "boot/pcpu.h"
 #include "boot/smp.h"
+#include "boot/trap.h"
 #include "dom/domain.h"
 #include "dom/lifecycle.h"
 #include "hinoki/hypercall.h"
@@ -497,6 +498,7 @@ static void idle(struct pcpu *cpu, uint64_t next_timer)
 void sched_cpu_loop(struct pcpu *cpu)
 {
 	for (;;) {
+		trap_report_nmis(0);   /* those taken in root mode; an NMI exit reports its own */
 		if (cpu->id == 0)
 			lifecycle_poll_console();
 		uint64_t next_timer = expire_timers(cpu);

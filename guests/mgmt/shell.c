@@ -229,6 +229,27 @@ static enum shell_result cmd_trace(const struct mgmt_shell *sh, int argc, char *
 	return SHELL_OK;
 }
 
+#define DIAG_CPU_MAX 63
+
+/* `diag-nmi CPU`: the hypervisor sends that CPU an NMI and says it handled it. */
+static enum shell_result cmd_diag_nmi(const struct mgmt_shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	uint64_t cpu;
+	if (!mgmt_parse_u64(argv[1], &cpu) || cpu > DIAG_CPU_MAX) {
+		P("diag-nmi: '%s' is not a CPU from 0 to %d\n", argv[1], DIAG_CPU_MAX);
+		return SHELL_FAILED;
+	}
+	long r = sh->ops->diag_nmi((uint32_t)cpu);
+	if (r < 0) {
+		P("diag-nmi: cpu %u: ", (unsigned)cpu);
+		print_error(sh, r);
+		return SHELL_FAILED;
+	}
+	P("diag-nmi: NMI sent to cpu %u\n", (unsigned)cpu);
+	return SHELL_OK;
+}
+
 static void print_sched(const struct mgmt_shell *sh, const struct hinoki_dominfo *d)
 {
 	char cpus[CPUS_TEXT];
@@ -473,6 +494,7 @@ static const struct command {
 	{ "trace", 2, 2, cmd_trace, "trace ID|NAME on|off", "record every exit; printed when it ends" },
 	{ "wait", 0, 0, cmd_wait, "wait", "until no other domain is running or paused" },
 	{ "repeat", 2, 2, cmd_repeat, "repeat N \"CMD; CMD...\"", "run the commands N times" },
+	{ "diag-nmi", 1, 1, cmd_diag_nmi, "diag-nmi CPU", "diagnostic: send a CPU a host NMI" },
 	{ "shutdown", 0, 0, cmd_shutdown, "shutdown", "end every domain and power off" },
 	{ "help", 0, 0, cmd_help, "help", "this list" },
 };

@@ -137,6 +137,12 @@ static long f_pause(uint32_t id)   { return f_op(id, &calls_pause); }
 static uint32_t last_trace_on = 7;
 static long f_trace(uint32_t id, uint32_t on) { last_trace_on = on; return f_op(id, &calls_sched); }
 static long f_unpause(uint32_t id) { return f_op(id, &calls_unpause); }
+static uint32_t last_nmi_cpu = 99;
+static long f_diag_nmi(uint32_t cpu)
+{
+	last_nmi_cpu = cpu;
+	return fake_error ? fake_error : cpu < 4 ? 0 : -HC_EINVAL;
+}
 
 static long f_sched(uint32_t id, uint32_t weight, uint64_t mask)
 {
@@ -215,7 +221,7 @@ static bool f_sleep_interrupted(uint32_t ms)
 static struct mgmt_ops ops = {
 	.list = f_list, .create = f_create, .destroy = f_destroy, .pause = f_pause,
 	.unpause = f_unpause, .sched = f_sched, .console = f_console, .stats = f_stats,
-	.shutdown = f_shutdown, .trace = f_trace, .sleep = f_sleep, .print = gprintf, .write = out_write,
+	.shutdown = f_shutdown, .trace = f_trace, .diag_nmi = f_diag_nmi, .sleep = f_sleep, .print = gprintf, .write = out_write,
 };
 
 static const struct mgmt_shell shell = {
@@ -519,6 +525,31 @@ static void test_shell_repeat(void)
 	CHECK_EQ(calls_destroy, 0);
 }
 
+static void test_shell_diag_nmi(void)
+{
+	fake_reset();
+	CHECK_EQ(run("diag-nmi 3"), SHELL_OK);
+	CHECK_EQ(last_nmi_cpu, 3);
+	CHECK(out_has("diag-nmi: NMI sent to cpu 3\n"));
+
+	fake_reset();
+	CHECK_EQ(run("diag-nmi 5"), SHELL_FAILED);
+	CHECK_EQ(last_nmi_cpu, 5);
+	CHECK(out_has("diag-nmi: cpu 5: -EINVAL\n"));
+
+	const char *bad[] = { "diag-nmi 64", "diag-nmi one", "diag-nmi -1" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		fake_reset();
+		last_nmi_cpu = 99;
+		CHECK_EQ(run(bad[i]), SHELL_FAILED);
+		CHECK(out_has("' is not a CPU from 0 to 63\n"));
+		CHECK_EQ(last_nmi_cpu, 99);
+	}
+	fake_reset();
+	CHECK_EQ(run("diag-nmi"), SHELL_FAILED);
+	CHECK(out_has("usage: diag-nmi CPU\n"));
+}
+
 static void test_shell_misc(void)
 {
 	fake_reset();
@@ -529,10 +560,10 @@ static void test_shell_misc(void)
 	CHECK_EQ(out_len, 0);
 	CHECK_EQ(run("help"), SHELL_OK);
 	const char *names[] = { "list", "create NAME", "destroy ID|NAME", "pause", "unpause",
-	                        "sched ID|NAME", "console", "stats", "wait", "repeat N", "shutdown" };
+	                        "sched ID|NAME", "console", "stats", "wait", "repeat N", "diag-nmi CPU", "shutdown" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		CHECK(out_has(names[i]));
-	CHECK(out_has("help: 13 commands"));
+	CHECK(out_has("help: 14 commands"));
 	fake_reset();
 	CHECK_EQ(run("list 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"), SHELL_FAILED);
 	CHECK(out_has("mgmt: too many words (at most 16)\n"));
@@ -549,6 +580,7 @@ int main(void)
 	RUN(test_shell_stats);
 	RUN(test_shell_wait_shutdown);
 	RUN(test_shell_repeat);
+	RUN(test_shell_diag_nmi);
 	RUN(test_shell_misc);
 	return CHECK_EXIT();
 }
