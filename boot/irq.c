@@ -59,6 +59,12 @@ void irq_kick(const struct pcpu *target)
 	lapic_send_ipi(target->apic_id, IRQ_VECTOR_KICK);
 }
 
+int irq_send_nmi(const struct pcpu *target)
+{
+	/* The vector field is ignored for delivery mode NMI. */
+	return lapic_send_ipi(target->apic_id, APIC_ICR_DM_NMI | APIC_ICR_LEVEL_ASSERT);
+}
+
 void irq_handle(unsigned vector)
 {
 	if (vector != IRQ_VECTOR_SPURIOUS)

@@ -25,5 +25,7 @@ void irq_handle(unsigned vector);
 void irq_timer_arm(uint64_t tsc);
 /* Send IRQ_VECTOR_KICK to another CPU. */
 void irq_kick(const struct pcpu *target);
+/* Send an NMI to a CPU (the HC_DOMCTL_DIAG_NMI diagnostic); -1 if the local APIC could not send it. */
+int irq_send_nmi(const struct pcpu *target);
 
 #endif

@@ -36,12 +36,20 @@ struct pcpu {
 	uint32_t id;
 	uint32_t apic_id;
 	struct vcpu *current;                   /* vCPU whose VMCS is loaded, or NULL */
-	/* Run queue: the vCPUs homed here (sched/sched.c), linked through vcpu.rq_next. */
+	/*
+	 * Run queue: the vCPUs homed here (sched/sched.c), linked through
+	 * vcpu.rq_next. rq_lock guards the list and those vCPUs' state, vruntime,
+	 * home, running_on, wake and timer deadline. Any CPU takes it: this one's
+	 * loop, stealers, wakers, affinity changes, a domain's release. Two are
+	 * held together only lower CPU id first; nothing else is taken under it.
+	 */
 	struct spinlock rq_lock;
 	struct vcpu *rq;
 	volatile uint32_t idle;                 /* in the idle loop's HLT */
 	struct vcpu *last_exit;                 /* whose exit's root-mode time is being counted */
 	uint64_t invept_count, invvpid_count;   /* TLB flushes this CPU made (vmx/tlb_cpu.c) */
+	volatile uint64_t nmis;                 /* host NMIs taken; written only by the NMI handler (boot/trap.c) */
+	uint64_t nmis_reported;                 /* how many of them are logged */
 	uint64_t gdt[GDT_ENTRIES];
 	struct tss64 tss;
 	uint8_t vmxon_region[4096] __attribute__((aligned(4096)));

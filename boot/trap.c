@@ -3,10 +3,20 @@
  * register, then power off with a failure status; the hypervisor never
  * continues after one of its own faults. Interrupts (only taken in the idle
  * loop) go to boot/irq.c.
+ *
+ * An NMI is not a fault of the hypervisor but a signal from outside (another
+ * CPU, a watchdog, the chipset), taken in root mode or raised again by the
+ * NMI exit (vmx/exit_event.c): it is counted per CPU and logged later, outside
+ * NMI context, where taking the console lock cannot deadlock with the code
+ * the NMI interrupted. Nothing in the hypervisor sends NMIs but the
+ * diagnostic HC_DOMCTL_DIAG_NMI, so powering off on one would let any stray
+ * NMI end every domain; losing one without a word would hide it.
  */
+#include "boot/pcpu.h"
 #include "boot/power.h"
 #include "boot/irq.h"
 #include "boot/trap.h"
+#include "hw/vmx_exit.h"
 #include "lib/log.h"
 #include "lib/x86.h"
 
@@ -42,7 +52,26 @@ static __attribute__((noreturn)) void fatal_exception(struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
+	if (f->vector == VEC_NMI) {
+		/* Its IRETQ ends the blocking by NMI the delivery (or the NMI exit) began. */
+		struct pcpu *cpu = this_cpu();
+		cpu->nmis = cpu->nmis + 1;
+		return;
+	}
 	if (f->vector < TRAP_FIRST_IRQ)
 		fatal_exception(f);
 	irq_handle((unsigned)f->vector);
+}
+
+void trap_report_nmis(const char *during)
+{
+	struct pcpu *cpu = this_cpu();
+	uint64_t n = cpu->nmis;
+	if (n == cpu->nmis_reported)
+		return;
+	if (during)
+		log_info("cpu%u: host NMI handled while domain %s ran (%lu so far)\n", cpu->id, during, n);
+	else
+		log_info("cpu%u: host NMI handled (%lu so far)\n", cpu->id, n);
+	cpu->nmis_reported = n;
 }

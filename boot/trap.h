@@ -1,4 +1,4 @@
-/* Host CPU exceptions: any fault in the hypervisor is fatal and fully reported. */
+/* Host CPU exceptions: any fault in the hypervisor is fatal and fully reported; host NMIs are counted. */
 #ifndef BOOT_TRAP_H
 #define BOOT_TRAP_H
 
@@ -15,7 +15,9 @@ struct trap_frame {
 #define TRAP_FIRST_IRQ 32
 
 uint64_t trap_entry_address(unsigned vector);
-/* Exceptions (vectors below 32) are fatal; interrupts go to irq_handle() and return. */
+/* NMIs are counted; other exceptions (vectors below 32) are fatal; interrupts go to irq_handle() and return. */
 void trap_dispatch(struct trap_frame *f);
+/* Log this CPU's host NMIs not logged yet, if any; `during`: the domain whose run one ended, or NULL. */
+void trap_report_nmis(const char *during);
 
 #endif

@@ -3,10 +3,16 @@
  * domain gets -HC_EPERM and the attempt is logged (the first few per domain:
  * a hostile guest must not be able to flood the console). Arguments are
  * guest-physical addresses in the caller's RAM, checked before any use.
- * They run one at a time: a management domain with several vCPUs could
- * otherwise list or read a domain that another of its calls is destroying.
+ * They run one at a time under domctl_lock, so two of them never change one
+ * domain at once (a destroy and a pause or a create of the same name); every
+ * domain they use they found in the table, referenced (dom/domain.c), as the
+ * scheduler loops and lifecycle code on other CPUs finish and free domains
+ * whatever control call runs.
  */
 #include "boot/boot.h"
+#include "boot/irq.h"
+#include "boot/pcpu.h"
+#include "boot/smp.h"
 #include "dom/control.h"
 #include "dom/domain.h"
 #include "dom/lifecycle.h"
@@ -20,7 +26,7 @@
 #define DENIED_LOG_LIMIT 8
 
 static const struct boot_handoff *boot;
-static struct spinlock domctl_lock = SPINLOCK_INIT;
+static struct spinlock domctl_lock = SPINLOCK_INIT;   /* one control call at a time; taken before any other */
 static volatile uint32_t next_id = 1;
 
 void control_init(const struct boot_handoff *h)
@@ -36,14 +42,12 @@ static int config_index(const char *name)
 	return -1;
 }
 
-static struct domain *find_by_name(const char *name)
+static bool named_in(struct domain *const *ds, unsigned n, const char *name)
 {
-	for (unsigned i = 0; i < domain_count(); i++) {
-		struct domain *d = domain_at(i);
-		if (d && !strcmp(d->name, name))
-			return d;
-	}
-	return 0;
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(ds[i]->name, name))
+			return true;
+	return false;
 }
 
 /* Create the domain of config section i; returns it or NULL (reason in *why). */
@@ -131,13 +135,15 @@ static int64_t dom_list(struct domain *self, uint64_t gpa, uint64_t cap)
 	struct hinoki_dominfo *out = guest_buf(self, gpa, cap * sizeof *out);
 	if (!out && cap)
 		return -HC_EFAULT;
+	struct domain *ds[HINOKI_MAX_DOMAINS];
+	unsigned nds = domain_snapshot(ds);
 	uint64_t n = 0;
-	for (unsigned i = 0; i < domain_count(); i++, n++)
+	for (unsigned i = 0; i < nds; i++, n++)
 		if (n < cap)
-			fill_info(&out[n], domain_at(i));
+			fill_info(&out[n], ds[i]);
 	for (unsigned i = 0; i < boot->config.ndomains; i++) {
 		const struct domain_config *dc = &boot->config.domains[i];
-		if (!dc->valid || find_by_name(dc->name))
+		if (!dc->valid || named_in(ds, nds, dc->name))
 			continue;
 		if (n < cap) {
 			memset(&out[n], 0, sizeof out[n]);
@@ -151,6 +157,7 @@ static int64_t dom_list(struct domain *self, uint64_t gpa, uint64_t cap)
 		}
 		n++;
 	}
+	domain_put_all(ds, nds);
 	return (int64_t)n;
 }
 
@@ -165,8 +172,11 @@ static int64_t dom_create(struct domain *self, uint64_t gpa)
 	int i = config_index(args.name);
 	if (i < 0)
 		return -HC_ENOENT;
-	if (find_by_name(args.name))
+	struct domain *old = domain_by_name(args.name);
+	if (old) {
+		domain_put(old);
 		return -HC_EEXIST;
+	}
 	if (boot->config.domains[i].type == DOMAIN_TYPE_MGMT)
 		return -HC_EPERM;
 	struct domain_overrides ov = { args.memory_mib, args.vcpus, args.weight, args.cpus_mask,
@@ -176,9 +186,11 @@ static int64_t dom_create(struct domain *self, uint64_t gpa)
 	const char *why = 0;
 	struct domain *d = create_from_config((unsigned)i, &ov, &why);
 	if (!d) {
-		struct domain *failed = find_by_name(args.name);
-		if (failed)
-			domain_free(failed);   /* the reason was printed; keep no record */
+		struct domain *failed = domain_by_name(args.name);
+		if (failed) {
+			domain_discard(failed);   /* the reason was printed; keep no record */
+			domain_put(failed);
+		}
 		return -HC_ENOMEM;
 	}
 	return d->id;
@@ -223,14 +235,25 @@ static int64_t dom_stats(struct domain *self, struct domain *d, uint64_t vcpu, u
 
 static int64_t dom_shutdown(struct domain *self)
 {
-	for (unsigned i = 0; i < domain_count(); i++) {
-		struct domain *d = domain_at(i);
-		if (d != self && d->state == DOMAIN_RUNNING) {
-			lifecycle_destroy(d);
-			i = (unsigned)-1;   /* the table changed: start over */
-		}
-	}
+	struct domain *ds[HINOKI_MAX_DOMAINS];
+	unsigned n = domain_snapshot(ds);
+	for (unsigned i = 0; i < n; i++)
+		if (ds[i] != self && ds[i]->state == DOMAIN_RUNNING)
+			lifecycle_destroy(ds[i]);
+	domain_put_all(ds, n);
 	return 0;
+}
+
+/*
+ * A diagnostic: this CPU sends CPU `cpu` an NMI, which that CPU's handler
+ * reports (boot/trap.c), whether it ran a guest (an NMI exit) or not.
+ */
+static int64_t dom_diag_nmi(uint64_t cpu)
+{
+	if (cpu >= smp_cpu_count())
+		return -HC_EINVAL;
+	log_info("diagnostic: cpu%u sends an NMI to cpu%lu\n", this_cpu()->id, cpu);
+	return irq_send_nmi(smp_cpu((unsigned)cpu)) ? -HC_EBUSY : 0;
 }
 
 static int64_t refuse(struct vcpu *v, uint64_t nr)
@@ -243,18 +266,9 @@ static int64_t refuse(struct vcpu *v, uint64_t nr)
 	return -HC_EPERM;
 }
 
-static int64_t domctl(struct domain *self, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+/* The calls on one domain, d, which the caller holds a reference to. */
+static int64_t domctl_on(struct domain *self, struct domain *d, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	switch (nr) {
-	case HC_DOMCTL_LIST:     return dom_list(self, a0, a1);
-	case HC_DOMCTL_CREATE:   return dom_create(self, a0);
-	case HC_DOMCTL_SHUTDOWN: return dom_shutdown(self);
-	}
-	if (a0 > UINT32_MAX)
-		return -HC_ENOENT;
-	struct domain *d = domain_by_id((uint32_t)a0);
-	if (!d)
-		return -HC_ENOENT;
 	switch (nr) {
 	case HC_DOMCTL_DESTROY:
 		if (d == self)
@@ -291,6 +305,24 @@ static int64_t domctl(struct domain *self, uint64_t nr, uint64_t a0, uint64_t a1
 		return exit_trace_enable(d, (int)a1) ? -HC_ENOMEM : 0;
 	}
 	return -HC_ENOSYS;
+}
+
+static int64_t domctl(struct domain *self, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	switch (nr) {
+	case HC_DOMCTL_LIST:     return dom_list(self, a0, a1);
+	case HC_DOMCTL_CREATE:   return dom_create(self, a0);
+	case HC_DOMCTL_SHUTDOWN: return dom_shutdown(self);
+	case HC_DOMCTL_DIAG_NMI: return dom_diag_nmi(a0);
+	}
+	if (a0 > UINT32_MAX)
+		return -HC_ENOENT;
+	struct domain *d = domain_by_id((uint32_t)a0);
+	if (!d)
+		return -HC_ENOENT;
+	int64_t ret = domctl_on(self, d, nr, a1, a2, a3);
+	domain_put(d);
+	return ret;
 }
 
 int64_t domctl_call(struct vcpu *v, uint64_t nr, enum exit_action *act)

@@ -30,23 +30,95 @@
 #define DOMAIN_PAGES ((sizeof(struct domain) + FRAME_SIZE - 1) / FRAME_SIZE)
 #define VCPU_PAGES ((sizeof(struct vcpu) + FRAME_SIZE - 1) / FRAME_SIZE)
 
+/*
+ * The table: a dense array, whose entries move down when one leaves. It is
+ * read only under table_lock, which guards domains[] and ndomains and nothing
+ * else; no other lock is taken while it is held.
+ *
+ * A domain found in it stays whole through references, not through the lock:
+ * what callers do with a domain is long (destroy waits for its vCPUs to leave
+ * other CPUs and prints its statistics; create loads a kernel) and would hold
+ * every scheduler loop and lookup behind it. The table holds one reference,
+ * each finder one more; leaving the table drops the table's, and the last
+ * domain_put, wherever it happens, frees the structure and the vCPUs.
+ */
 static struct domain *domains[HINOKI_MAX_DOMAINS];
 static unsigned ndomains;                 /* slots in use at the front of domains[] */
 static struct spinlock table_lock = SPINLOCK_INIT;
 static uint64_t tsc_khz;
 
-unsigned domain_count(void) { return ndomains; }
-struct domain *domain_at(unsigned i) { return i < ndomains ? domains[i] : 0; }
+static void domain_free(struct domain *d);
 
-struct domain *domain_by_id(uint32_t id)
+/* The first entry `match` accepts, referenced; NULL if none. */
+static struct domain *find(bool (*match)(const struct domain *, const void *), const void *key)
 {
 	struct domain *found = 0;
 	spin_lock(&table_lock);
-	for (unsigned i = 0; i < ndomains; i++)
-		if (domains[i]->id == id && domains[i]->state != DOMAIN_NOT_STARTED)
+	for (unsigned i = 0; i < ndomains && !found; i++)
+		if (match(domains[i], key))
 			found = domains[i];
+	if (found)
+		domain_hold(found);
 	spin_unlock(&table_lock);
 	return found;
+}
+
+static bool started_with_id(const struct domain *d, const void *key)
+{
+	return d->id == *(const uint32_t *)key && d->state != DOMAIN_NOT_STARTED;
+}
+
+static bool named(const struct domain *d, const void *key)
+{
+	return !strcmp(d->name, key);
+}
+
+struct domain *domain_by_id(uint32_t id) { return find(started_with_id, &id); }
+struct domain *domain_by_name(const char *name) { return find(named, name); }
+
+unsigned domain_snapshot(struct domain **out)
+{
+	spin_lock(&table_lock);
+	unsigned n = ndomains;
+	for (unsigned i = 0; i < n; i++) {
+		out[i] = domains[i];
+		domain_hold(out[i]);
+	}
+	spin_unlock(&table_lock);
+	return n;
+}
+
+void domain_hold(struct domain *d)
+{
+	__atomic_add_fetch(&d->refs, 1, __ATOMIC_RELAXED);
+}
+
+void domain_put(struct domain *d)
+{
+	if (!__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL))
+		domain_free(d);
+}
+
+void domain_put_all(struct domain **ds, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		domain_put(ds[i]);
+}
+
+void domain_discard(struct domain *d)
+{
+	int listed = 0;
+	spin_lock(&table_lock);
+	for (unsigned i = 0; i < ndomains && !listed; i++) {
+		if (domains[i] != d)
+			continue;
+		memmove(&domains[i], &domains[i + 1], (ndomains - i - 1) * sizeof domains[0]);
+		ndomains--;
+		listed = 1;
+	}
+	spin_unlock(&table_lock);
+	if (listed)
+		domain_put(d);
 }
 
 void domain_set_tsc_khz(uint64_t khz) { tsc_khz = khz; }
@@ -63,6 +135,7 @@ static struct domain *domain_slot(uint32_t id, const char *name)
 	if (n >= sizeof d->name)
 		n = sizeof d->name - 1;
 	memcpy(d->name, name, n);
+	d->refs = 1;   /* the table's */
 	spin_lock(&table_lock);
 	if (ndomains == HINOKI_MAX_DOMAINS) {
 		spin_unlock(&table_lock);
@@ -292,7 +365,7 @@ int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, ui
 
 /*
  * Frees what only a running domain needs: guest RAM, EPT, bitmaps, VMCS
- * pages. The vCPU structures stay, with their statistics, until domain_free.
+ * pages. The vCPU structures stay, with their statistics, until the last reference goes.
  * The vCPUs must be off every CPU and out of the run queues.
  */
 void domain_release_resources(struct domain *d)
@@ -313,7 +386,8 @@ void domain_release_resources(struct domain *d)
 	d->io_bitmap_pa = d->msr_bitmap_pa = d->ram_hpa = 0;
 }
 
-void domain_free(struct domain *d)
+/* The last reference is gone: nothing can reach d any more. */
+static void domain_free(struct domain *d)
 {
 	domain_release_resources(d);
 	for (unsigned i = 0; i < d->nvcpus; i++) {
@@ -323,14 +397,5 @@ void domain_free(struct domain *d)
 	d->nvcpus = 0;
 	if (d->frames_used)
 		log_warn("domain %s: %lu frames not returned on destroy\n", d->name, d->frames_used);
-	spin_lock(&table_lock);
-	for (unsigned i = 0; i < ndomains; i++) {
-		if (domains[i] != d)
-			continue;
-		memmove(&domains[i], &domains[i + 1], (ndomains - i - 1) * sizeof domains[0]);
-		ndomains--;
-		break;
-	}
-	spin_unlock(&table_lock);
 	mem_free_pages(virt_to_phys(d), DOMAIN_PAGES);
 }

@@ -30,6 +30,7 @@ enum domain_state {
 
 struct domain {
 	uint32_t id;
+	uint32_t refs;                 /* the table's and each finder's; the last domain_put frees (domain.c) */
 	char name[CONFIG_NAME_MAX];
 	enum domain_type type;
 	volatile enum domain_state state;
@@ -56,7 +57,7 @@ struct domain {
 	uint64_t msr_bitmap_pa;
 	uint64_t frames_used;      /* every page taken from the allocator for this domain */
 
-	struct spinlock con_lock;      /* the console line and ring, and the UART writing them: its vCPUs and CPU 0's input poll */
+	struct spinlock con_lock;      /* the console line and ring, and the UART writing them: its vCPUs, CPU 0's input poll, its release, HC_DOMCTL_CONSOLE */
 	char con_line[DOMAIN_CONSOLE_LINE];
 	unsigned con_len;
 	uint8_t con_open;              /* a partial line was written: its prefix is out */
@@ -69,9 +70,23 @@ struct domain {
 	struct vcpu *vcpus[HINOKI_MAX_VCPUS];
 };
 
-/* The domain table: every domain the config named, started or not, in config order. */
-unsigned domain_count(void);
-struct domain *domain_at(unsigned i);
+/*
+ * The domain table: every domain the config named, started or not, in config
+ * order, then those created at run time. Finders take a reference that the
+ * caller drops with domain_put; domain.c says why references and not a lock.
+ */
+/* By id among started entries, or by name among all; NULL if none. Referenced. */
+struct domain *domain_by_id(uint32_t id);
+struct domain *domain_by_name(const char *name);
+/* Every entry, referenced, into out[HINOKI_MAX_DOMAINS]; returns how many. */
+unsigned domain_snapshot(struct domain **out);
+/* Another reference, for a caller that can show d stays whole meanwhile (it holds one, or runs d's vCPU). */
+void domain_hold(struct domain *d);
+/* Drop a reference; the last frees the domain with everything it still holds. */
+void domain_put(struct domain *d);
+void domain_put_all(struct domain **ds, unsigned n);
+/* Take d out of the table and drop the table's reference (destroy, a failed create, power-off). */
+void domain_discard(struct domain *d);
 /* A table entry for a domain that could not be started, with the reason (for the summary). */
 void domain_record_failure(uint32_t id, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -89,10 +104,6 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 /* TSC rate given to guests in their boot information. */
 void domain_set_tsc_khz(uint64_t khz);
 uint64_t domain_tsc_khz(void);
-/* Everything, the domain structure and its table slot included (destroy, or power-off). */
-void domain_free(struct domain *d);
-/* Domain by id among live table entries; NULL if none. */
-struct domain *domain_by_id(uint32_t id);
 /* True while the domain may still run (running or paused). */
 static inline int domain_live(const struct domain *d) { return d->state == DOMAIN_RUNNING; }
 /* Start secondary vCPU `id` at rip/rsp with rdi = arg (HC_VCPU_UP). 0 or -HC_E*. */
@@ -113,7 +124,7 @@ int64_t domain_console_read(struct domain *d, struct hinoki_console_read *req, u
 void domain_report_csv(bool on);
 /* Print the exit-statistics table of each vCPU. */
 void domain_print_stats(const struct domain *d);
-/* Guest RAM, EPT, bitmaps and VMCS pages back to the allocator; d must no longer run anywhere. */
+/* Guest RAM, EPT, bitmaps and VMCS pages back to the allocator; d must no longer run anywhere. Idempotent. */
 void domain_release_resources(struct domain *d);
 /* Bytes the guest wrote to its console (UART or hypercall), split into "[name] " lines; con_lock held. */
 void domain_console_put(struct domain *d, uint8_t byte);

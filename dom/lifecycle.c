@@ -3,9 +3,16 @@
  * once (compare-and-swap in domain_leave_running); the CPU that then wins
  * `finishing` kicks every CPU still running one of its vCPUs, waits until
  * none does (each leaves at its next exit, at the latest when its slice
- * ends), takes the vCPUs off the run queues, prints the statistics and frees
- * every frame. No CPU waits while it still holds a vCPU, so two CPUs
- * finishing domains at once cannot wait on each other.
+ * ends), takes the vCPUs off the run queues, prints the statistics and
+ * returns its RAM, EPT and VMCS pages. Only the management domain's vCPU
+ * making a destroy waits while it holds a vCPU, and only for the domain it
+ * destroys, never its own, so CPUs finishing domains cannot wait on each other.
+ *
+ * The record of an ended domain stays in the table, for `list` and the
+ * summary, until it is destroyed or the machine powers off; a destroy
+ * returns only once the domain is finished and out of the table, so a
+ * `create` of the same name right after it finds the name free. The structure
+ * itself goes with its last reference (dom/domain.c).
  */
 #include "boot/pcpu.h"
 #include "boot/power.h"
@@ -28,6 +35,7 @@
  * reads the real UART; domains join when created and leave when they end.
  */
 static struct console_focus focus;
+/* focus: creates (under domctl_lock), a domain's release (any CPU), CPU 0's input poll. */
 static struct spinlock focus_lock = SPINLOCK_INIT;
 
 static uint64_t boot_free_pages;   /* free frames before the first domain: the no-leak baseline */
@@ -42,6 +50,8 @@ static void say_focus(uint32_t id)
 {
 	struct domain *d = id == CONSOLE_FOCUS_HV ? 0 : domain_by_id(id);
 	log_info("console: input now goes to %s (Ctrl-A three times to switch)\n", d ? d->name : "the hypervisor");
+	if (d)
+		domain_put(d);
 }
 
 void lifecycle_console_join(struct domain *d)
@@ -81,22 +91,6 @@ static void wait_released(struct domain *d)
 	}
 }
 
-static void unqueue(struct domain *d)
-{
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		struct vcpu *v = d->vcpus[i];
-		struct pcpu *c = smp_cpu(v->home);
-		spin_lock(&c->rq_lock);
-		for (struct vcpu **pp = &c->rq; *pp; pp = &(*pp)->rq_next) {
-			if (*pp == v) {
-				*pp = v->rq_next;
-				break;
-			}
-		}
-		spin_unlock(&c->rq_lock);
-	}
-}
-
 void lifecycle_finish(struct domain *d)
 {
 	if (__atomic_exchange_n(&d->finishing, 1, __ATOMIC_ACQ_REL))
@@ -104,7 +98,7 @@ void lifecycle_finish(struct domain *d)
 	sched_kick_domain(d);
 	wait_released(d);
 	domain_console_end(d);
-	unqueue(d);
+	sched_remove_domain(d);
 	console_leave(d);
 	domain_print_stats(d);
 	if (d->tracing || d->vcpus[0]->trace.ring) {
@@ -113,25 +107,29 @@ void lifecycle_finish(struct domain *d)
 		console_lock_release();
 	}
 	domain_release_resources(d);
-	int destroyed = d->state == DOMAIN_DESTROYED;
 	__atomic_store_n(&d->finished, 1, __ATOMIC_RELEASE);
-	if (destroyed)
-		domain_free(d);
+}
+
+static void wait_finished(const struct domain *d)
+{
+	while (!__atomic_load_n(&d->finished, __ATOMIC_ACQUIRE) && d->state != DOMAIN_NOT_STARTED)
+		cpu_relax();
 }
 
 void lifecycle_destroy(struct domain *d)
 {
 	if (domain_leave_running(d, DOMAIN_DESTROYED)) {
 		log_info("domain %s (%u) destroyed\n", d->name, d->id);
+		/* Returns at once when a CPU that ran one of its vCPUs saw the change first and finishes it. */
 		lifecycle_finish(d);
-		return;
+		wait_finished(d);
+	} else {
+		/* It had ended or stopped by itself: wait for its release, then drop the record. */
+		wait_finished(d);
+		log_info("domain %s (%u) destroyed\n", d->name, d->id);
+		d->state = DOMAIN_DESTROYED;
 	}
-	/* It had ended or stopped by itself: wait for its release, then drop the record. */
-	while (!__atomic_load_n(&d->finished, __ATOMIC_ACQUIRE) && d->state != DOMAIN_NOT_STARTED)
-		cpu_relax();
-	log_info("domain %s (%u) destroyed\n", d->name, d->id);
-	d->state = DOMAIN_DESTROYED;
-	domain_free(d);
+	domain_discard(d);
 }
 
 void lifecycle_pause(struct domain *d)
@@ -148,21 +146,23 @@ void lifecycle_unpause(struct domain *d)
 
 int lifecycle_any_live(void)
 {
-	for (unsigned i = 0; i < domain_count(); i++)
-		if (domain_at(i)->state == DOMAIN_RUNNING)
-			return 1;
-	return 0;
+	struct domain *ds[HINOKI_MAX_DOMAINS];
+	unsigned n = domain_snapshot(ds);
+	int live = 0;
+	for (unsigned i = 0; i < n; i++)
+		live |= ds[i]->state == DOMAIN_RUNNING;
+	domain_put_all(ds, n);
+	return live;
 }
 
 void lifecycle_shutdown(void)
 {
-	for (unsigned i = 0; i < domain_count(); i++) {
-		const struct domain *d = domain_at(i);
-		while (d->state != DOMAIN_NOT_STARTED && !__atomic_load_n(&d->finished, __ATOMIC_ACQUIRE))
-			cpu_relax();
-	}
-	for (unsigned i = 0; i < domain_count(); i++) {
-		const struct domain *d = domain_at(i);
+	struct domain *ds[HINOKI_MAX_DOMAINS];
+	unsigned n = domain_snapshot(ds);
+	for (unsigned i = 0; i < n; i++)
+		wait_finished(ds[i]);
+	for (unsigned i = 0; i < n; i++) {
+		const struct domain *d = ds[i];
 		if (d->state == DOMAIN_ENDED)
 			log_info("summary: %s: exit code %d\n", d->name, d->exit_code);
 		else if (d->state == DOMAIN_STOPPED)
@@ -170,8 +170,9 @@ void lifecycle_shutdown(void)
 		else if (d->state == DOMAIN_NOT_STARTED)
 			log_info("summary: %s: not started: %s\n", d->name, d->stop_reason);
 	}
-	while (domain_count())
-		domain_free(domain_at(0));
+	for (unsigned i = 0; i < n; i++)
+		domain_discard(ds[i]);
+	domain_put_all(ds, n);
 	vmx_tlb_report();
 	log_info("memory: %lu pages free after freeing every domain, %lu before the first was created\n",
 	         mem_frames()->free_pages, boot_free_pages);
@@ -185,19 +186,18 @@ void lifecycle_poll_console(void)
 		/*
 		 * The focus lock is held until the bytes are in the guest's UART:
 		 * a domain leaving the focus (console_leave) waits for that, so
-		 * its UART is never written after it is freed.
+		 * no byte reaches a domain once it is finished; the reference
+		 * keeps the structure whole meanwhile.
 		 */
 		spin_lock(&focus_lock);
 		uint32_t id = console_focus_current(&focus);
 		struct domain *d = id == CONSOLE_FOCUS_HV ? 0 : domain_by_id(id);
 		/* Leave bytes in the UART's own FIFO while the guest's is full. */
-		if (d && uart_rx_space(&d->platform.uart) < (int)console_focus_held(&focus) + 1) {
-			spin_unlock(&focus_lock);
-			return;
-		}
-		int c = serial_getc_nonblock();
+		int c = d && uart_rx_space(&d->platform.uart) < (int)console_focus_held(&focus) + 1 ? -1 : serial_getc_nonblock();
 		if (c < 0) {
 			spin_unlock(&focus_lock);
+			if (d)
+				domain_put(d);
 			return;
 		}
 		uint8_t out[CONSOLE_OUT_MAX];
@@ -212,6 +212,8 @@ void lifecycle_poll_console(void)
 			sched_wake(d->vcpus[0]);
 		}
 		spin_unlock(&focus_lock);
+		if (d)
+			domain_put(d);
 		if (act == CONSOLE_SWITCHED)
 			say_focus(now);
 	}

@@ -39,7 +39,8 @@ void console_write(const char *s, size_t len)
 /*
  * One lock keeps lines from different CPUs whole. A panic takes it only if it
  * can get it within a bounded wait: the CPU holding it may be the one that
- * broke, and the report matters more than tidy output.
+ * broke, and the report matters more than tidy output. It is innermost:
+ * nothing is taken under it, and NMI context never takes it.
  */
 static struct spinlock console_lock = SPINLOCK_INIT;
 static volatile int panicking;

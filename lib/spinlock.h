@@ -1,7 +1,8 @@
 /*
  * Test-and-test-and-set spinlock. Hypervisor code runs with interrupts off
  * except in the idle loop, so a lock holder is never interrupted by code that
- * takes the same lock.
+ * takes the same lock; an NMI can interrupt anything, so its handler takes
+ * none. docs/architecture.md ("Locks") lists every lock and their order.
  */
 #ifndef LIB_SPINLOCK_H
 #define LIB_SPINLOCK_H

@@ -7,7 +7,7 @@
 #include "mm/mem.h"
 
 static struct frame_allocator frames;
-static struct spinlock frames_lock = SPINLOCK_INIT;
+static struct spinlock frames_lock = SPINLOCK_INIT;   /* frames, from any CPU; nothing is taken under it */
 
 struct frame_allocator *mem_frames(void)
 {

@@ -20,6 +20,7 @@
 #include "boot/irq.h"
 #include "boot/pcpu.h"
 #include "boot/smp.h"
+#include "boot/trap.h"
 #include "dom/domain.h"
 #include "dom/lifecycle.h"
 #include "hinoki/hypercall.h"
@@ -151,6 +152,22 @@ static struct pcpu *lock_home(struct vcpu *v)
 	}
 }
 
+/* Both CPUs' queue locks, the lower id first, so two CPUs moving vCPUs cannot deadlock. */
+static void lock_pair(struct pcpu *a, struct pcpu *b)
+{
+	struct pcpu *first = a->id < b->id ? a : b, *second = a->id < b->id ? b : a;
+	spin_lock(&first->rq_lock);
+	if (second != first)
+		spin_lock(&second->rq_lock);
+}
+
+static void unlock_pair(struct pcpu *a, struct pcpu *b)
+{
+	spin_unlock(&a->rq_lock);
+	if (b != a)
+		spin_unlock(&b->rq_lock);
+}
+
 int sched_start_vcpu(struct vcpu *v, const struct guest_entry *e)
 {
 	struct pcpu *c = lock_home(v);
@@ -199,25 +216,45 @@ void sched_kick_domain(struct domain *d)
 	}
 }
 
+/*
+ * A vCPU moves between queues with both locks held, so lock_home() always
+ * finds it in the queue it names; a domain being finished is left alone, so
+ * no move can put a vCPU back after sched_remove_domain took it out.
+ */
 void sched_apply_affinity(struct domain *d)
 {
 	for (unsigned i = 0; i < d->nvcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
-		struct pcpu *c = lock_home(v);
-		if (allowed_on(v, c)) {
-			spin_unlock(&c->rq_lock);
-			continue;
+		struct pcpu *n = pick_home(v), *c;
+		for (;;) {
+			c = smp_cpu(v->home);
+			lock_pair(c, n);
+			if (v->home == c->id)
+				break;
+			unlock_pair(c, n);   /* it moved meanwhile */
 		}
-		rq_unlink(c, v);
-		spin_unlock(&c->rq_lock);
+		int move = !allowed_on(v, c) && !__atomic_load_n(&d->finishing, __ATOMIC_ACQUIRE);
+		if (move) {
+			rq_unlink(c, v);
+			rq_link(n, v);
+		}
+		unlock_pair(c, n);
+		if (!move)
+			continue;
 		/* A vCPU running now keeps its CPU until it leaves it; it is picked from the new home after. */
-		struct pcpu *n = pick_home(v);
-		spin_lock(&n->rq_lock);
-		rq_link(n, v);
-		spin_unlock(&n->rq_lock);
 		kick(n);
 		if (v->running_on)
 			kick(v->running_on);
+	}
+}
+
+void sched_remove_domain(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		struct pcpu *c = lock_home(v);
+		rq_unlink(c, v);
+		spin_unlock(&c->rq_lock);
 	}
 }
 
@@ -251,9 +288,7 @@ static struct vcpu *steal(struct pcpu *cpu)
 		struct pcpu *c = smp_cpu(i);
 		if (c == cpu)
 			continue;
-		struct pcpu *first = c->id < cpu->id ? c : cpu, *second = c->id < cpu->id ? cpu : c;
-		spin_lock(&first->rq_lock);
-		spin_lock(&second->rq_lock);
+		lock_pair(c, cpu);
 		struct vcpu *got = 0;
 		if (runnable_count(c) >= 2) {
 			for (struct vcpu *v = c->rq; v && !got; v = v->rq_next)
@@ -265,8 +300,7 @@ static struct vcpu *steal(struct pcpu *cpu)
 				got->running_on = cpu;
 			}
 		}
-		spin_unlock(&second->rq_lock);
-		spin_unlock(&first->rq_lock);
+		unlock_pair(c, cpu);
 		if (got)
 			return got;
 	}
@@ -362,7 +396,12 @@ static int block(struct pcpu *cpu, struct vcpu *v)
 
 static uint64_t expire_timers(struct pcpu *cpu);
 
-static void run(struct pcpu *cpu, struct vcpu *v)
+/*
+ * Returns v's domain, held, when it left the running state: once running_on
+ * is clear, the CPU finishing it may free v, and a destroy may drop the
+ * domain's last other reference.
+ */
+static struct domain *run(struct pcpu *cpu, struct vcpu *v)
 {
 	uint64_t slice_end = rdtsc() + slice_of(v);
 	vmcs_enter_cpu(v, cpu);
@@ -398,9 +437,13 @@ static void run(struct pcpu *cpu, struct vcpu *v)
 	vmclear(v->vmcs_pa);
 	v->launched = 0;
 	cpu->current = 0;
+	struct domain *left = v->dom->state != DOMAIN_RUNNING ? v->dom : 0;
+	if (left)
+		domain_hold(left);
 	spin_lock(&cpu->rq_lock);
 	v->running_on = 0;
 	spin_unlock(&cpu->rq_lock);
+	return left;
 }
 
 /* The earlier of two TSC deadlines, 0 meaning none. */
@@ -454,6 +497,7 @@ static void idle(struct pcpu *cpu, uint64_t next_timer)
 void sched_cpu_loop(struct pcpu *cpu)
 {
 	for (;;) {
+		trap_report_nmis(0);   /* those taken in root mode; an NMI exit reports its own */
 		if (cpu->id == 0)
 			lifecycle_poll_console();
 		uint64_t next_timer = expire_timers(cpu);
@@ -461,9 +505,11 @@ void sched_cpu_loop(struct pcpu *cpu)
 		if (!v)
 			v = steal(cpu);
 		if (v) {
-			run(cpu, v);
-			if (v->dom->state != DOMAIN_RUNNING)
-				lifecycle_finish(v->dom);
+			struct domain *left = run(cpu, v);
+			if (left) {
+				lifecycle_finish(left);
+				domain_put(left);
+			}
 			continue;
 		}
 		if (cpu->id == 0 && !lifecycle_any_live())

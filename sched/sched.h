@@ -30,8 +30,10 @@ void sched_wake(struct vcpu *v);
 void sched_wake_for_irq(struct vcpu *v);
 /* Make every CPU that runs or could run d's vCPUs look at d again (pause, destroy, affinity). */
 void sched_kick_domain(struct domain *d);
-/* Re-home vCPUs whose home CPU left the domain's mask. */
+/* Re-home vCPUs whose home CPU left the domain's mask (none once the domain is finishing). */
 void sched_apply_affinity(struct domain *d);
+/* Take a finishing domain's vCPUs off the run queues; they must be off every CPU. */
+void sched_remove_domain(struct domain *d);
 /* The CPU's scheduling loop; never returns. */
 void sched_cpu_loop(struct pcpu *cpu) __attribute__((noreturn));
 

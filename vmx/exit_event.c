@@ -1,8 +1,11 @@
 /*
  * Exits that are events rather than guest instructions: a host interrupt, a
- * host NMI and the end of a slice (the VMX-preemption timer).
+ * host NMI (handed to the host's handler) and the end of a slice (the
+ * VMX-preemption timer).
  */
 #include "boot/irq.h"
+#include "boot/trap.h"
+#include "dom/domain.h"
 #include "hw/vmx_exit.h"
 #include "vmx/exit.h"
 #include "vmx/vmx_ops.h"
@@ -17,14 +20,31 @@ enum exit_action exit_external_interrupt(struct vcpu *v)
 	(void)v;
 	uint32_t info = vmcs_read32(VMCS_VM_EXIT_INTR_INFO);
 	if (info & INTR_INFO_VALID)
-		irq_handle(info & 0xff);
+		irq_handle(info & INTR_INFO_VECTOR_MASK);
 	return EXIT_YIELD;
 }
 
-/* The exception bitmap is empty, so only an NMI gets here; it belongs to the host. */
+/*
+ * Exit reason 0 is an NMI or a guest exception the exception bitmap selects
+ * (SDM table "Basic Exit Reasons"). The bitmap is empty, so an exception
+ * here is the hypervisor's own mistake: the domain is stopped, naming it.
+ *
+ * An NMI that arrived while the guest ran belongs to the host. The exit did
+ * not deliver it, but left NMIs blocked until the next IRET ("VM Exits Caused
+ * by NMIs"); INT 2 runs the host's NMI handler as delivery in root mode would,
+ * and that handler's IRETQ lifts the blocking (INT 2 itself sets none), so
+ * the next NMI is taken as usual.
+ */
 enum exit_action exit_nmi(struct vcpu *v)
 {
-	(void)v;
+	uint32_t info = vmcs_read32(VMCS_VM_EXIT_INTR_INFO);
+	if (!(info & INTR_INFO_VALID) || (info & INTR_INFO_TYPE_MASK) != INTR_TYPE_NMI) {
+		domain_stop(v->dom, v, "exception exit for vector %u (interruption information 0x%x), but the "
+		            "exception bitmap is empty", info & INTR_INFO_VECTOR_MASK, info);
+		return EXIT_STOPPED;
+	}
+	__asm__ volatile("int $2" ::: "memory");
+	trap_report_nmis(v->dom->name);
 	return EXIT_RESUME;
 }
 

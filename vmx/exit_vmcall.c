@@ -106,6 +106,7 @@ static const hypercall_fn hypercalls[HC_MAX] = {
 	[HC_DOMCTL_STATS]    = hc_domctl,
 	[HC_DOMCTL_SHUTDOWN] = hc_domctl,
 	[HC_DOMCTL_TRACE]    = hc_domctl,
+	[HC_DOMCTL_DIAG_NMI] = hc_domctl,
 };
 
 enum exit_action exit_vmcall(struct vcpu *v)

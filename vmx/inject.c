@@ -28,9 +28,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
-#define INTR_INFO_TYPE_MASK     (7u << 8)
-#define INTR_INFO_VECTOR_MASK   0xffu
-
 static void set_window(struct vcpu *v, bool on)
 {
 	if (v->irq_window == on || (on && !vmx_has_interrupt_window()))

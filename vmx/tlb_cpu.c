@@ -18,7 +18,7 @@
 _Static_assert(MAX_CPUS <= 64, "struct tlb_ept has one bit per CPU");
 
 static struct vpid_pool vpids;
-static struct spinlock vpid_lock = SPINLOCK_INIT;
+static struct spinlock vpid_lock = SPINLOCK_INIT;   /* vpids: vCPU creation and domain release, any CPU; a leaf */
 
 static void cpu_invept(void *ctx, uint64_t type, uint64_t eptp)
 {

@@ -81,6 +81,12 @@ static inline long hc_domctl_trace(uint32_t id, uint32_t on)
 	return hc_call(HC_DOMCTL_TRACE, id, on, 0, 0);
 }
 
+/* Diagnostic: the hypervisor sends CPU `cpu` an NMI. */
+static inline long hc_domctl_diag_nmi(uint32_t cpu)
+{
+	return hc_call(HC_DOMCTL_DIAG_NMI, cpu, 0, 0, 0);
+}
+
 /* Ends every other domain; the machine powers off when the caller ends. */
 static inline long hc_domctl_shutdown(void)
 {

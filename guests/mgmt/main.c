@@ -51,6 +51,7 @@ static const struct mgmt_ops hc_ops = {
 	.console = hc_domctl_console,
 	.stats = hc_domctl_stats,
 	.trace = hc_domctl_trace,
+	.diag_nmi = hc_domctl_diag_nmi,
 	.shutdown = hc_domctl_shutdown,
 	.sleep = sleep_ms,
 	.print = gprintf,

@@ -229,6 +229,27 @@ static enum shell_result cmd_trace(const struct mgmt_shell *sh, int argc, char *
 	return SHELL_OK;
 }
 
+#define DIAG_CPU_MAX 63
+
+/* `diag-nmi CPU`: the hypervisor sends that CPU an NMI and says it handled it. */
+static enum shell_result cmd_diag_nmi(const struct mgmt_shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	uint64_t cpu;
+	if (!mgmt_parse_u64(argv[1], &cpu) || cpu > DIAG_CPU_MAX) {
+		P("diag-nmi: '%s' is not a CPU from 0 to %d\n", argv[1], DIAG_CPU_MAX);
+		return SHELL_FAILED;
+	}
+	long r = sh->ops->diag_nmi((uint32_t)cpu);
+	if (r < 0) {
+		P("diag-nmi: cpu %u: ", (unsigned)cpu);
+		print_error(sh, r);
+		return SHELL_FAILED;
+	}
+	P("diag-nmi: NMI sent to cpu %u\n", (unsigned)cpu);
+	return SHELL_OK;
+}
+
 static void print_sched(const struct mgmt_shell *sh, const struct hinoki_dominfo *d)
 {
 	char cpus[CPUS_TEXT];
@@ -418,6 +439,38 @@ static enum shell_result cmd_shutdown(const struct mgmt_shell *sh, int argc, cha
 	return SHELL_SHUTDOWN;
 }
 
+#define REPEAT_MAX 1000000
+#define REPEAT_LINE 256
+
+/*
+ * The shell's one loop: the body is split into commands as a boot script is,
+ * and a command may itself be `repeat`, each level on its own line buffer.
+ */
+static enum shell_result cmd_repeat(const struct mgmt_shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	uint64_t rounds;
+	if (!mgmt_parse_u64(argv[1], &rounds) || rounds < 1 || rounds > REPEAT_MAX) {
+		P("repeat: '%s' is not a count from 1 to %d\n", argv[1], REPEAT_MAX);
+		return SHELL_FAILED;
+	}
+	unsigned commands = 0, failed = 0;
+	for (uint64_t r = 0; r < rounds; r++) {
+		const char *cursor = argv[2];
+		char cmd[REPEAT_LINE];
+		enum script_status st;
+		while ((st = mgmt_script_next(&cursor, cmd, sizeof cmd)) != SCRIPT_END) {
+			commands++;
+			enum shell_result res = st == SCRIPT_TOO_LONG ? SHELL_FAILED : mgmt_shell_exec(sh, cmd);
+			if (res == SHELL_SHUTDOWN)
+				return res;
+			failed += res == SHELL_FAILED;
+		}
+	}
+	P("repeat: %llu rounds, %u commands, %u failed\n", (unsigned long long)rounds, commands, failed);
+	return failed ? SHELL_FAILED : SHELL_OK;
+}
+
 static enum shell_result cmd_help(const struct mgmt_shell *sh, int argc, char **argv);
 
 static const struct command {
@@ -440,6 +493,8 @@ static const struct command {
 	{ "stats", 1, 2, cmd_stats, "stats ID|NAME [VCPU]", "VM exits of one vcpu by reason" },
 	{ "trace", 2, 2, cmd_trace, "trace ID|NAME on|off", "record every exit; printed when it ends" },
 	{ "wait", 0, 0, cmd_wait, "wait", "until no other domain is running or paused" },
+	{ "repeat", 2, 2, cmd_repeat, "repeat N \"CMD; CMD...\"", "run the commands N times" },
+	{ "diag-nmi", 1, 1, cmd_diag_nmi, "diag-nmi CPU", "diagnostic: send a CPU a host NMI" },
 	{ "shutdown", 0, 0, cmd_shutdown, "shutdown", "end every domain and power off" },
 	{ "help", 0, 0, cmd_help, "help", "this list" },
 };

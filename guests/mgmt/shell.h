@@ -26,6 +26,7 @@ struct mgmt_ops {
 	long (*stats)(uint32_t id, uint32_t vcpu, struct hinoki_exit_stat *buf, uint32_t cap);
 	long (*shutdown)(void);
 	long (*trace)(uint32_t id, uint32_t on);
+	long (*diag_nmi)(uint32_t cpu);
 	/* Blocks about `ms` milliseconds; true if the user asked to stop waiting. */
 	bool (*sleep)(uint32_t ms);
 	/* Output: the guest formatter's conversions only (guests/lib/fmt.h). */

@@ -32,7 +32,8 @@
 #define HC_DOMCTL_STATS    39 /* rdi = domain id, rsi = vcpu, rdx = gpa of struct hinoki_exit_stat[], r10 = capacity -> entries */
 #define HC_DOMCTL_SHUTDOWN 40 /* end every other domain, then power off when this one ends -> 0 */
 #define HC_DOMCTL_TRACE    41 /* rdi = domain id, rsi = 1 (record every exit) or 0 (stop) -> 0 */
-#define HC_MAX             42
+#define HC_DOMCTL_DIAG_NMI 42 /* diagnostic: rdi = CPU index; the caller's CPU sends that CPU an NMI -> 0 */
+#define HC_MAX             43
 
 #define HINOKI_VERSION_MAJOR 0
 #define HINOKI_VERSION_MINOR 1

@@ -24,6 +24,7 @@
 
 /* Interrupt Command Register (SDM "Local APIC": "Issuing Interprocessor Interrupts"). */
 #define APIC_ICR_VECTOR_MASK      0xffu
+#define APIC_ICR_DM_NMI           (4u << 8)
 #define APIC_ICR_DM_INIT          (5u << 8)
 #define APIC_ICR_DM_STARTUP       (6u << 8)
 #define APIC_ICR_DELIVERY_PENDING (1u << 12)   /* xAPIC only */

@@ -92,9 +92,14 @@ static inline unsigned cr_qual_type(unsigned long q)   { return (unsigned)(q >> 
 static inline unsigned cr_qual_gpr(unsigned long q)    { return (unsigned)(q >> 8) & 15; }
 static inline unsigned cr_qual_lmsw(unsigned long q)   { return (unsigned)(q >> 16) & 0xffff; }
 
-/* VM-entry interruption-information ("VM-Entry Controls for Event Injection"). */
+/*
+ * Interruption information, one format for VM entry ("VM-Entry Controls for
+ * Event Injection") and VM exit ("VM-Exit Information Fields for Vectored Events").
+ */
 #define INTR_INFO_VALID          (1u << 31)
 #define INTR_INFO_DELIVER_CODE   (1u << 11)
+#define INTR_INFO_TYPE_MASK      (7u << 8)
+#define INTR_INFO_VECTOR_MASK    0xffu
 #define INTR_TYPE_EXT_INTR       (0u << 8)
 #define INTR_TYPE_NMI            (2u << 8)
 #define INTR_TYPE_HW_EXCEPTION   (3u << 8)

@@ -137,6 +137,12 @@ static long f_pause(uint32_t id)   { return f_op(id, &calls_pause); }
 static uint32_t last_trace_on = 7;
 static long f_trace(uint32_t id, uint32_t on) { last_trace_on = on; return f_op(id, &calls_sched); }
 static long f_unpause(uint32_t id) { return f_op(id, &calls_unpause); }
+static uint32_t last_nmi_cpu = 99;
+static long f_diag_nmi(uint32_t cpu)
+{
+	last_nmi_cpu = cpu;
+	return fake_error ? fake_error : cpu < 4 ? 0 : -HC_EINVAL;
+}
 
 static long f_sched(uint32_t id, uint32_t weight, uint64_t mask)
 {
@@ -215,7 +221,7 @@ static bool f_sleep_interrupted(uint32_t ms)
 static struct mgmt_ops ops = {
 	.list = f_list, .create = f_create, .destroy = f_destroy, .pause = f_pause,
 	.unpause = f_unpause, .sched = f_sched, .console = f_console, .stats = f_stats,
-	.shutdown = f_shutdown, .trace = f_trace, .sleep = f_sleep, .print = gprintf, .write = out_write,
+	.shutdown = f_shutdown, .trace = f_trace, .diag_nmi = f_diag_nmi, .sleep = f_sleep, .print = gprintf, .write = out_write,
 };
 
 static const struct mgmt_shell shell = {
@@ -473,6 +479,77 @@ static void test_shell_wait_shutdown(void)
 	CHECK(out_has("shutdown: failed: -EPERM\n"));
 }
 
+static void test_shell_repeat(void)
+{
+	fake_reset();
+	CHECK_EQ(run("repeat 3 \"destroy 1; pause memcheck;; list\""), SHELL_OK);
+	CHECK_EQ(calls_destroy, 3);
+	CHECK_EQ(calls_pause, 3);
+	CHECK(out_has("list: 4 domains, 3 running or paused\n"));
+	CHECK(out_has("repeat: 3 rounds, 9 commands, 0 failed\n"));
+
+	/* A failed command is counted and the rounds go on. */
+	fake_reset();
+	CHECK_EQ(run("repeat 2 \"destroy x; destroy 2\""), SHELL_FAILED);
+	CHECK_EQ(calls_destroy, 2);
+	CHECK(out_has("repeat: 2 rounds, 4 commands, 2 failed\n"));
+
+	/* Nested: the inner body is one word, unquoted. */
+	fake_reset();
+	CHECK_EQ(run("repeat 2 \"unpause 2; repeat 3 list\""), SHELL_OK);
+	CHECK_EQ(calls_unpause, 2);
+	CHECK(out_has("repeat: 3 rounds, 3 commands, 0 failed\n"));
+	CHECK(out_has("repeat: 2 rounds, 4 commands, 0 failed\n"));
+
+	/* shutdown ends the loop and the shell. */
+	fake_reset();
+	CHECK_EQ(run("repeat 5 \"shutdown; destroy 1\""), SHELL_SHUTDOWN);
+	CHECK_EQ(calls_shutdown, 1);
+	CHECK_EQ(calls_destroy, 0);
+	CHECK(!strstr(out, "repeat:"));
+
+	const char *bad[] = { "repeat 0 list", "repeat x list", "repeat 1000001 list", "repeat -1 list" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		fake_reset();
+		CHECK_EQ(run(bad[i]), SHELL_FAILED);
+		CHECK(out_has("repeat: '"));
+		CHECK(out_has("' is not a count from 1 to 1000000\n"));
+		CHECK(!strstr(out, "list:"));
+	}
+	fake_reset();
+	CHECK_EQ(run("repeat 3"), SHELL_FAILED);
+	CHECK(out_has("usage: repeat N \"CMD; CMD...\"\n"));
+	fake_reset();
+	CHECK_EQ(run("repeat 3 \"destroy 1"), SHELL_FAILED);
+	CHECK(out_has("mgmt: unterminated quote\n"));
+	CHECK_EQ(calls_destroy, 0);
+}
+
+static void test_shell_diag_nmi(void)
+{
+	fake_reset();
+	CHECK_EQ(run("diag-nmi 3"), SHELL_OK);
+	CHECK_EQ(last_nmi_cpu, 3);
+	CHECK(out_has("diag-nmi: NMI sent to cpu 3\n"));
+
+	fake_reset();
+	CHECK_EQ(run("diag-nmi 5"), SHELL_FAILED);
+	CHECK_EQ(last_nmi_cpu, 5);
+	CHECK(out_has("diag-nmi: cpu 5: -EINVAL\n"));
+
+	const char *bad[] = { "diag-nmi 64", "diag-nmi one", "diag-nmi -1" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		fake_reset();
+		last_nmi_cpu = 99;
+		CHECK_EQ(run(bad[i]), SHELL_FAILED);
+		CHECK(out_has("' is not a CPU from 0 to 63\n"));
+		CHECK_EQ(last_nmi_cpu, 99);
+	}
+	fake_reset();
+	CHECK_EQ(run("diag-nmi"), SHELL_FAILED);
+	CHECK(out_has("usage: diag-nmi CPU\n"));
+}
+
 static void test_shell_misc(void)
 {
 	fake_reset();
@@ -483,10 +560,10 @@ static void test_shell_misc(void)
 	CHECK_EQ(out_len, 0);
 	CHECK_EQ(run("help"), SHELL_OK);
 	const char *names[] = { "list", "create NAME", "destroy ID|NAME", "pause", "unpause",
-	                        "sched ID|NAME", "console", "stats", "wait", "shutdown" };
+	                        "sched ID|NAME", "console", "stats", "wait", "repeat N", "diag-nmi CPU", "shutdown" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		CHECK(out_has(names[i]));
-	CHECK(out_has("help: 12 commands"));
+	CHECK(out_has("help: 14 commands"));
 	fake_reset();
 	CHECK_EQ(run("list 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"), SHELL_FAILED);
 	CHECK(out_has("mgmt: too many words (at most 16)\n"));
@@ -502,6 +579,8 @@ int main(void)
 	RUN(test_shell_console);
 	RUN(test_shell_stats);
 	RUN(test_shell_wait_shutdown);
+	RUN(test_shell_repeat);
+	RUN(test_shell_diag_nmi);
 	RUN(test_shell_misc);
 	return CHECK_EXIT();
 }
