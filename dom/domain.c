@@ -23,7 +23,6 @@
 #include "vmx/caps.h"
 #include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
-#include "vmx/vmx_ops.h"
 
 #define PAGES_2M 512
 #define MIB (1024ULL * 1024)
@@ -251,15 +250,7 @@ static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_
 	exit_stats_init(&v->stats);
 	vlapic_init(&v->vlapic, id, id == 0);
 	d->vcpus[d->nvcpus++] = v;
-	struct pcpu *cpu = this_cpu();
-	struct vcpu *was = cpu->current;
-	if (vmcs_setup(v, cpu, e))
-		return 0;
-	vmclear(v->vmcs_pa);
-	cpu->current = 0;
-	if (was)
-		vmcs_load(was);
-	return v;
+	return vmcs_create(v, e) ? 0 : v;
 }
 
 struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const struct domain_overrides *ov,

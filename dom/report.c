@@ -11,8 +11,7 @@
 #include "lib/string.h"
 #include "hinoki/hypercall.h"
 #include "vmx/exit.h"
-#include "vmx/guest_cr.h"
-#include "vmx/vmx_ops.h"
+#include "vmx/vmx.h"
 
 /*
  * Write the buffered bytes. A whole line ends with a newline; a partial one
@@ -104,21 +103,6 @@ void domain_exit(struct domain *d, int code)
 		log_info("domain %s (%u) ended: exit code %d\n", d->name, d->id, code);
 }
 
-static void dump_vcpu(struct vcpu *v)
-{
-	const uint64_t *r = v->gpr;
-	log_printf("  vcpu %u: exit %s (%u) qualification 0x%lx\n", v->id, exit_reason_name(v->exit.reason),
-	           v->exit.reason, v->exit.qual);
-	log_printf("  rip %016lx rsp %016lx rflags %016lx\n", vmcs_readnat(VMCS_GUEST_RIP),
-	           vmcs_readnat(VMCS_GUEST_RSP), vmcs_readnat(VMCS_GUEST_RFLAGS));
-	log_printf("  cr0 %016lx cr3 %016lx cr4 %016lx efer %016lx\n", guest_cr0(), vmcs_readnat(VMCS_GUEST_CR3),
-	           guest_cr4(), vmcs_read64(VMCS_GUEST_IA32_EFER));
-	log_printf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r[GPR_RAX], r[GPR_RBX], r[GPR_RCX], r[GPR_RDX]);
-	log_printf("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", r[GPR_RSI], r[GPR_RDI], r[GPR_RBP], r[GPR_R8]);
-	log_printf("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", r[GPR_R9], r[GPR_R10], r[GPR_R11], r[GPR_R12]);
-	log_printf("  r13 %016lx r14 %016lx r15 %016lx\n", r[GPR_R13], r[GPR_R14], r[GPR_R15]);
-}
-
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
 {
 	va_list ap;
@@ -134,7 +118,7 @@ void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
 	memcpy(d->stop_reason, reason, sizeof reason);
 	log_info("domain %s (%u) stopped: %s\n", d->name, d->id, d->stop_reason);
 	if (v)
-		dump_vcpu(v);
+		vmx_dump_vcpu(v);
 }
 
 /*

@@ -34,7 +34,6 @@
 #include "vmx/exit.h"
 #include "vmx/inject.h"
 #include "vmx/vmx.h"
-#include "vmx/vmx_ops.h"
 
 #define IDLE_POLL_US 10000   /* idle CPUs look for work and console input this often */
 
@@ -333,8 +332,7 @@ static void close_exit_timing(struct pcpu *cpu, uint64_t now)
 static void arm_slice(uint64_t slice_end)
 {
 	uint64_t now = rdtsc();
-	uint64_t left = slice_end > now ? (slice_end - now) >> vmx_caps.preempt_shift : 0;
-	vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, left > 0xffffffffu ? 0xffffffffu : (uint32_t)left);
+	vmx_arm_preemption_timer(slice_end > now ? slice_end - now : 0);
 }
 
 /*
@@ -358,12 +356,9 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 	close_exit_timing(cpu, now);
 	int rc = vmx_run(v);
 	if (rc < 0) {
-		uint32_t err = rc == VMX_RUN_FAIL_VALID ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
-		const char *text = rc == VMX_RUN_FAIL_VALID ? vmx_error_name(err) : "VMfailInvalid";
-		log_err("VM entry of domain %s failed: %s, VM-instruction error %u (%s)\n", v->dom->name,
-		        v->launched ? "VMRESUME" : "VMLAUNCH", err, text);
-		vmcs_dump();
-		domain_stop(v->dom, v, "VM entry failed: VM-instruction error %u (%s)", err, text);
+		char why[96];
+		vmx_entry_failed(v, rc, why, sizeof why);
+		domain_stop(v->dom, v, "%s", why);
 		return EXIT_STOPPED;
 	}
 	/* Guest time since the scheduler's entry: exits the fast path resumed count as the guest's. */
@@ -434,9 +429,7 @@ static struct domain *run(struct pcpu *cpu, struct vcpu *v)
 	guest_dr_save(v);
 	guest_msrs_save(v);
 	fpu_save(v);
-	vmclear(v->vmcs_pa);
-	v->launched = 0;
-	cpu->current = 0;
+	vmcs_leave_cpu(v, cpu);
 	struct domain *left = v->dom->state != DOMAIN_RUNNING ? v->dom : 0;
 	if (left)
 		domain_hold(left);

@@ -11,6 +11,8 @@
 #include "hw/msr.h"
 #include "hw/segment.h"
 #include "hw/vmx_ctrl.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
 #include "lib/string.h"
 #include "lib/x86.h"
 #include "mm/mem.h"
@@ -209,13 +211,15 @@ void vmcs_real_mode_entry(struct guest_entry *e, uint8_t sipi_vector)
 	e->gdt_limit = REAL_LIMIT;
 }
 
-int vmcs_setup(struct vcpu *v, struct pcpu *cpu, const struct guest_entry *e)
+int vmcs_create(struct vcpu *v, const struct guest_entry *e)
 {
 	v->vmcs_pa = mem_alloc_pages(1, 1);
 	if (!v->vmcs_pa)
 		return -1;
 	v->dom->frames_used++;
 	*(uint32_t *)phys_to_virt(v->vmcs_pa) = vmx_caps.revision;
+	struct pcpu *cpu = this_cpu();
+	struct vcpu *was = cpu->current;
 	if (vmclear(v->vmcs_pa) || vmptrld(v->vmcs_pa))
 		return -1;
 	v->launched = 0;
@@ -223,6 +227,10 @@ int vmcs_setup(struct vcpu *v, struct pcpu *cpu, const struct guest_entry *e)
 	setup_controls(v, e);
 	setup_host(cpu);
 	setup_guest(v, e);
+	vmclear(v->vmcs_pa);
+	cpu->current = 0;
+	if (was)
+		vmcs_load(was);
 	return 0;
 }
 
@@ -242,6 +250,29 @@ void vmcs_enter_cpu(struct vcpu *v, struct pcpu *cpu)
 	v->launched = 0;
 	setup_host_cpu(cpu);
 	vmx_tlb_enter(v, cpu);
+}
+
+void vmcs_leave_cpu(struct vcpu *v, struct pcpu *cpu)
+{
+	vmclear(v->vmcs_pa);
+	v->launched = 0;
+	cpu->current = 0;
+}
+
+void vmx_arm_preemption_timer(uint64_t tsc)
+{
+	uint64_t ticks = tsc >> vmx_caps.preempt_shift;
+	vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks);
+}
+
+void vmx_entry_failed(struct vcpu *v, int rc, char *why, size_t len)
+{
+	uint32_t err = rc == VMX_RUN_FAIL_VALID ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
+	const char *text = rc == VMX_RUN_FAIL_VALID ? vmx_error_name(err) : "VMfailInvalid";
+	log_err("VM entry of domain %s failed: %s, VM-instruction error %u (%s)\n", v->dom->name,
+	        v->launched ? "VMRESUME" : "VMLAUNCH", err, text);
+	vmcs_dump();
+	fmt_snprintf(why, len, "VM entry failed: VM-instruction error %u (%s)", err, text);
 }
 
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e)

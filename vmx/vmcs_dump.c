@@ -1,10 +1,14 @@
 /*
- * VMCS dump for failed VM entries and fatal exits, grouped by area. The area
+ * What a stopped domain's report shows of VMX state: the exit and the
+ * guest's registers, and the whole VMCS for failed VM entries and fatal
+ * exits, grouped by area. The area
  * is encoding bits 11:10 (Intel SDM "Field Encoding in VMCS"), so the groups
  * come from the same X-macro list as the field enum.
  */
 #include "hw/vmcs_fields.h"
 #include "lib/log.h"
+#include "vmx/exit.h"
+#include "vmx/guest_cr.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
@@ -30,4 +34,19 @@ void vmcs_dump(void)
 				log_printf("  %-36s %016lx\n", fields[i].name + 5, val);   /* drop "VMCS_" */
 		}
 	}
+}
+
+void vmx_dump_vcpu(const struct vcpu *v)
+{
+	const uint64_t *r = v->gpr;
+	log_printf("  vcpu %u: exit %s (%u) qualification 0x%lx\n", v->id, exit_reason_name(v->exit.reason),
+	           v->exit.reason, v->exit.qual);
+	log_printf("  rip %016lx rsp %016lx rflags %016lx\n", vmcs_readnat(VMCS_GUEST_RIP),
+	           vmcs_readnat(VMCS_GUEST_RSP), vmcs_readnat(VMCS_GUEST_RFLAGS));
+	log_printf("  cr0 %016lx cr3 %016lx cr4 %016lx efer %016lx\n", guest_cr0(), vmcs_readnat(VMCS_GUEST_CR3),
+	           guest_cr4(), vmcs_read64(VMCS_GUEST_IA32_EFER));
+	log_printf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r[GPR_RAX], r[GPR_RBX], r[GPR_RCX], r[GPR_RDX]);
+	log_printf("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", r[GPR_RSI], r[GPR_RDI], r[GPR_RBP], r[GPR_R8]);
+	log_printf("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", r[GPR_R9], r[GPR_R10], r[GPR_R11], r[GPR_R12]);
+	log_printf("  r13 %016lx r14 %016lx r15 %016lx\n", r[GPR_R13], r[GPR_R14], r[GPR_R15]);
 }

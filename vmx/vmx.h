@@ -19,8 +19,8 @@ struct domain;
 int vmx_run(struct vcpu *v);
 void vmx_exit_entry(void);
 
-/* Allocate and fill v's VMCS for its first entry from e; leaves it current. 0 or -1. */
-int vmcs_setup(struct vcpu *v, struct pcpu *cpu, const struct guest_entry *e);
+/* Allocate and fill v's VMCS for its first entry from e, then clear it so any CPU may load it. 0 or -1. */
+int vmcs_create(struct vcpu *v, const struct guest_entry *e);
 /* Make v's VMCS current on this CPU. */
 void vmcs_load(struct vcpu *v);
 /*
@@ -28,6 +28,14 @@ void vmcs_load(struct vcpu *v);
  * flush what the CPU may hold stale for its EPTP or VPID (vmx/tlb.c).
  */
 void vmcs_enter_cpu(struct vcpu *v, struct pcpu *cpu);
+/* The reverse of vmcs_enter_cpu: clear v's VMCS on `cpu`, so another CPU may load it. */
+void vmcs_leave_cpu(struct vcpu *v, struct pcpu *cpu);
+/* Arm the current VMCS's VMX-preemption timer to expire `tsc` TSC cycles after the next entry. */
+void vmx_arm_preemption_timer(uint64_t tsc);
+/* Report a failed VMLAUNCH/VMRESUME (vmx_run's rc < 0) with its VMCS; the reason for the domain's stop in why. */
+void vmx_entry_failed(struct vcpu *v, int rc, char *why, size_t len);
+/* The exit being handled and the guest's registers of v, whose VMCS is current, for a stop report. */
+void vmx_dump_vcpu(const struct vcpu *v);
 /* Replace a cleared (not running) VMCS's guest state with e's; the caller's VMCS stays current. */
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e);
 /*
