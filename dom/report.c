@@ -216,9 +216,9 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 			     x.count, x.cycles, x.cycles / x.count, x.min, x.max);
 			keyed += x.count;
 		}
-		/* Exits of a keyed reason that found no entry of their own (the table at its cap). */
+		/* Exits of a keyed reason without an entry of their own: no key set, or the table at its cap. */
 		if (keyed && keyed < e->count)
-			emit("    %-21s %10lu   (key table full)\n", "not by key", e->count - keyed);
+			emit("    %-21s %10lu   (no key set, or key table full)\n", "not by key", e->count - keyed);
 	}
 	emit("  %-22s %10lu %14lu\n", "total", total, cycles);
 	if (st->stub_calls)
