@@ -105,7 +105,7 @@ static int grow(struct exit_stats *s)
 }
 
 /*
- * Whether one more tag may take an entry, growing the table first above 3/4
+ * Whether one more tag may take an entry, growing the table first above 1/2
  * load. One entry always stays free, so that a probe ends; keyed tags stop
  * at EXIT_KEYED_MAX, which leaves room for every unkeyed one.
  */
@@ -113,7 +113,7 @@ static int room_for(struct exit_stats *s, uint64_t tag)
 {
 	if (exit_tag_key(tag) != EXIT_NO_KEY && s->used >= EXIT_KEYED_MAX)
 		return 0;
-	if ((s->used + 1) * 4 > s->cap * 3 && s->cap < EXIT_TABLE_MAX)
+	if ((s->used + 1) * 2 > s->cap && s->cap < EXIT_TABLE_MAX)
 		grow(s);   /* without memory the table stays and fills further */
 	return s->used + 1 < s->cap;
 }
