@@ -26,8 +26,6 @@
 
 #define PAGES_2M 512
 #define MIB (1024ULL * 1024)
-#define DOMAIN_PAGES ((sizeof(struct domain) + FRAME_SIZE - 1) / FRAME_SIZE)
-#define VCPU_PAGES ((sizeof(struct vcpu) + FRAME_SIZE - 1) / FRAME_SIZE)
 
 /*
  * The table: a dense array, whose entries move down when one leaves. It is
@@ -197,6 +195,24 @@ static void give_pages(struct domain *d, uint64_t pa, uint64_t pages)
 	d->frames_used -= pages;
 }
 
+/* Exit-statistics tables grow while the vCPU runs, on its CPU: the count changes atomically. */
+static void *stats_alloc(void *ctx, unsigned pages)
+{
+	struct domain *d = ctx;
+	uint64_t pa = mem_alloc_pages(pages, 1);
+	if (!pa)
+		return 0;
+	__atomic_add_fetch(&d->frames_used, pages, __ATOMIC_RELAXED);
+	return phys_to_virt(pa);
+}
+
+static void stats_free(void *ctx, void *p, unsigned pages)
+{
+	struct domain *d = ctx;
+	mem_free_pages(virt_to_phys(p), pages);
+	__atomic_sub_fetch(&d->frames_used, pages, __ATOMIC_RELAXED);
+}
+
 static void uart_sink(void *ctx, uint8_t byte)
 {
 	domain_console_put(ctx, byte);
@@ -247,9 +263,10 @@ static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_
 	v->vpid = vmx_has_vpid() ? vmx_vpid_alloc() : 0;
 	tlb_vcpu_forget(&v->tlb);
 	fpu_init_state(v);
-	exit_stats_init(&v->stats);
 	vlapic_init(&v->vlapic, id, id == 0);
 	d->vcpus[d->nvcpus++] = v;
+	if (exit_stats_init(&v->stats, &(struct exit_stats_mem){ stats_alloc, stats_free, d }))
+		return 0;
 	return vmcs_create(v, e) ? 0 : v;
 }
 
@@ -382,6 +399,7 @@ static void domain_free(struct domain *d)
 {
 	domain_release_resources(d);
 	for (unsigned i = 0; i < d->nvcpus; i++) {
+		exit_stats_free(&d->vcpus[i]->stats);
 		give_pages(d, virt_to_phys(d->vcpus[i]), VCPU_PAGES);
 		d->vcpus[i] = 0;
 	}

@@ -13,12 +13,16 @@
 #include "dev/console_ring.h"
 #include "dev/platform.h"
 #include "lib/spinlock.h"
+#include "mm/frame.h"
 #include "ept/ept.h"
 #include "hinoki/domctl.h"
 #include "hinoki/limits.h"
 #include "vmx/vcpu.h"
 
 #define DOMAIN_CONSOLE_LINE 256
+/* Frames of the two structures (their pages come from the frame allocator). */
+#define DOMAIN_PAGES ((sizeof(struct domain) + FRAME_SIZE - 1) / FRAME_SIZE)
+#define VCPU_PAGES ((sizeof(struct vcpu) + FRAME_SIZE - 1) / FRAME_SIZE)
 
 enum domain_state {
 	DOMAIN_NOT_STARTED, /* its config or image was bad; stop_reason says why */

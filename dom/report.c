@@ -150,27 +150,27 @@ static const char *key_kind(uint32_t reason)
 	}
 }
 
-/* Whether table slot k holds a sub-key of `reason` (not its unkeyed exits). */
-static bool is_key_of(const struct exit_stats *st, unsigned k, uint32_t reason)
-{
-	return exit_tag_reason(st->table.tag[k]) == reason && exit_tag_key(st->table.tag[k]) != EXIT_NO_KEY;
-}
-
-/* The slot of `reason`'s smallest key above prev's (the first when prev is -1); -1 when none is left. */
-static int next_key(const struct exit_stats *st, uint32_t reason, int prev)
+/* `reason`'s smallest key above prev (the smallest when prev is -1), its figures in *out; -1 when none is left. */
+static int64_t next_key(const struct exit_stats *st, uint32_t reason, int64_t prev, struct exit_stat *out)
 {
 	int best = -1;
-	for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
-		uint32_t key = exit_tag_key(st->table.tag[k]);
-		if (!is_key_of(st, k, reason) || (prev >= 0 && key <= exit_tag_key(st->table.tag[prev])))
+	uint64_t best_key = 0;
+	for (unsigned k = 0; k < exit_stats_cap(st); k++) {
+		uint64_t tag;
+		struct exit_stat e;
+		if (!exit_stats_entry(st, k, &tag, &e) || exit_tag_reason(tag) != reason ||
+		    exit_tag_key(tag) == EXIT_NO_KEY || (int64_t)exit_tag_key(tag) <= prev)
 			continue;
-		if (best < 0 || key < exit_tag_key(st->table.tag[best]))
+		if (best < 0 || exit_tag_key(tag) < best_key) {
 			best = (int)k;
+			best_key = exit_tag_key(tag);
+			*out = e;
+		}
 	}
-	return best;
+	return best < 0 ? -1 : (int64_t)best_key;
 }
 
-/* Reason r's figures summed over its sub-keys into *sum; false when r never exited. */
+/* Reason r's figures summed over its keys into *sum; false when r never exited. */
 static bool reason_total(const struct exit_stats *st, unsigned r, struct exit_stat *sum)
 {
 	exit_stats_total(st, r, sum);
@@ -192,25 +192,23 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 		     e->cycles / e->count, e->min == ~0ULL ? 0 : e->min, e->max);
 		total += e->count;
 		cycles += e->cycles;
-		/* Sub-keys in ascending order: the table is hashed, the report should not be. */
+		/* Keys in ascending order: the table is hashed, the report should not be. */
 		uint64_t keyed = 0;
-		for (int k = next_key(st, r, -1); k >= 0; k = next_key(st, r, k)) {
-			struct exit_stat x;
-			exit_stats_slot(st, (unsigned)k, &x);
-			emit("    %-9s 0x%-9x %10lu %14lu %8lu %8lu %10lu\n", key_kind(r), exit_tag_key(st->table.tag[k]),
+		struct exit_stat x;
+		for (int64_t k = next_key(st, r, -1, &x); k >= 0; k = next_key(st, r, k, &x)) {
+			emit("    %-9s 0x%-9lx %10lu %14lu %8lu %8lu %10lu\n", key_kind(r), (uint64_t)k,
 			     x.count, x.cycles, x.cycles / x.count, x.min, x.max);
 			keyed += x.count;
 		}
-		/* The exit stub's fast path (and a full key table) count exits by reason only. */
+		/* Exits of a keyed reason without an entry of their own: no key set, or the table at its cap. */
 		if (keyed && keyed < e->count)
-			emit("    %-21s %10lu   (exit-stub fast path or key table full)\n", "not by key",
-			     e->count - keyed);
+			emit("    %-21s %10lu   (no key set, or key table full)\n", "not by key", e->count - keyed);
 	}
 	emit("  %-22s %10lu %14lu\n", "total", total, cycles);
 	if (st->stub_calls)
 		emit("  %-22s %10lu %14s\n", "VMCALL (exit stub)", st->stub_calls, "-");
-	if (st->sub_dropped)
-		emit("  (%lu exits timed by reason only: the statistics table was full)\n", st->sub_dropped);
+	if (exit_stats_overflow(st))
+		emit("  (%lu exits timed by reason only: the key table was at its cap)\n", exit_stats_overflow(st));
 }
 
 static void print_csv(const struct domain *d, const struct vcpu *v)
@@ -224,18 +222,33 @@ static void print_csv(const struct domain *d, const struct vcpu *v)
 		emit("hinoki: csv,exit,%s,%u,%s,-,%lu,%lu,%lu,%lu,", d->name, v->id, exit_reason_name(r),
 		     e->count, e->cycles, e->min == ~0ULL ? 0 : e->min, e->max);
 		for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
-			emit(b + 1 < EXIT_HIST_BUCKETS ? "%lu;" : "%lu\n", exit_stat_bucket(e, b));
-		for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
-			struct exit_stat x;
-			if (!is_key_of(st, k, r))
-				continue;
-			exit_stats_slot(st, k, &x);
-			emit("hinoki: csv,exit,%s,%u,%s,0x%x,%lu,%lu,%lu,%lu,-\n", d->name, v->id,
-			     exit_reason_name(r), exit_tag_key(st->table.tag[k]), x.count, x.cycles, x.min, x.max);
-		}
+			emit(b + 1 < EXIT_HIST_BUCKETS ? "%lu;" : "%lu\n", e->hist[b]);
+		struct exit_stat x;
+		for (int64_t k = next_key(st, r, -1, &x); k >= 0; k = next_key(st, r, k, &x))
+			emit("hinoki: csv,exit,%s,%u,%s,0x%lx,%lu,%lu,%lu,%lu,-\n", d->name, v->id,
+			     exit_reason_name(r), (uint64_t)k, x.count, x.cycles, x.min, x.max);
 	}
 	if (st->stub_calls)
 		emit("hinoki: csv,exit,%s,%u,VMCALL_STUB,-,%lu,-,-,-,-\n", d->name, v->id, st->stub_calls);
+}
+
+/*
+ * What the domain costs the hypervisor besides its RAM and its vCPUs' VMCS
+ * pages: its structure, vCPU structures, statistics tables, EPT tables,
+ * bitmaps and trace rings (all but the first counted in frames_used).
+ */
+static void print_memory(const struct domain *d)
+{
+	uint64_t pages = d->frames_used + DOMAIN_PAGES - d->ram_bytes / FRAME_SIZE;
+	uint64_t vcpu_pages = 0;
+	for (unsigned i = 0; i < d->nvcpus; i++) {
+		const struct vcpu *v = d->vcpus[i];
+		pages -= v->vmcs_pa ? 1 : 0;
+		vcpu_pages += VCPU_PAGES + exit_stats_pages(&v->stats) + (v->trace.ring ? EXIT_TRACE_PAGES : 0);
+	}
+	uint64_t kib = pages * FRAME_SIZE / 1024, vcpu_kib = d->nvcpus ? vcpu_pages * FRAME_SIZE / 1024 / d->nvcpus : 0;
+	emit("hinoki: domain %s: %lu KiB of hypervisor memory besides its RAM (%lu KiB per vCPU)\n", d->name, kib,
+	     vcpu_kib);
 }
 
 static bool csv_on;
@@ -248,6 +261,7 @@ void domain_report_csv(bool on)
 void domain_print_stats(const struct domain *d)
 {
 	console_lock_acquire();
+	print_memory(d);
 	for (unsigned i = 0; i < d->nvcpus; i++) {
 		print_table(d, d->vcpus[i]);
 		if (csv_on)

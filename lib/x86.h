@@ -28,9 +28,9 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, 
 
 static inline uint64_t rdtsc(void)
 {
-	uint32_t lo, hi;
+	uint64_t lo, hi;   /* RDTSC clears both upper halves: no zero extension needed */
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
+	return hi << 32 | lo;
 }
 
 #define DEFINE_CR_ACCESSORS(n) \

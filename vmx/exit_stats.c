@@ -1,64 +1,153 @@
 /*
- * Exit statistics: set-up, the table's slow probe, and the sums the reports
- * read (the recording itself is inline in the header: it runs on every
- * exit).
+ * Exit statistics: the table's set-up, its slow probe and growth, and the
+ * sums the reports read (the recording itself is inline in the header: it
+ * runs on every exit). The counts-only build keeps a count per reason and
+ * nothing else.
  */
 #include "lib/string.h"
 #include "vmx/exit_stats.h"
 
-void exit_stats_init(struct exit_stats *s)
-{
-	memset(s, 0, sizeof *s);
-	for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
-		s->table.tag[k] = EXIT_SUB_FREE;
-		s->table.min[k] = ~0ULL;
-	}
-	for (unsigned r = 0; r < EXIT_STAT_REASONS; r++)
-		s->reason[r].min = ~0ULL;
-}
+#define PAGE_BYTES 4096u
+#define TABLE_PAGES(cap) (((cap) * (unsigned)sizeof(struct exit_entry) + PAGE_BYTES - 1) / PAGE_BYTES)
 
-void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles)
-{
-	struct exit_table *t = &s->table;
-	unsigned h = exit_stat_slot(exit_tag_reason(tag), exit_tag_key(tag));
-	for (unsigned n = 0; n < EXIT_SUBKEYS; n++, h = (h + 1) & (EXIT_SUBKEYS - 1)) {
-		if (t->tag[h] == EXIT_SUB_FREE)
-			t->tag[h] = tag;
-		else if (t->tag[h] != tag)
-			continue;
-		exit_table_add(t, h, cycles);
-		return;
-	}
-	s->sub_dropped++;
-	exit_stat_add(&s->reason[exit_tag_reason(tag)], cycles);
-}
-
-static uint64_t hist_sum(const uint64_t hist[EXIT_HIST_SLOTS])
+uint64_t exit_hist_sum(const uint64_t hist[EXIT_HIST_BUCKETS])
 {
 	uint64_t n = 0;
-	for (unsigned b = 0; b < EXIT_HIST_SLOTS; b++)
+	for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
 		n += hist[b];
 	return n;
 }
 
-/* How many exits e recorded: the histogram's sum (the counts-only build keeps only the count). */
-static uint64_t count_of(const struct exit_stat *e)
+static void stat_empty(struct exit_stat *out)
 {
-#ifdef HINOKI_NO_EXIT_STATS
-	return e->count;
-#else
-	return hist_sum(e->hist);
-#endif
+	memset(out, 0, sizeof *out);
+	out->min = ~0ULL;
 }
 
-void exit_stats_slot(const struct exit_stats *s, unsigned k, struct exit_stat *out)
+#ifndef HINOKI_NO_EXIT_STATS
+
+static struct exit_entry *table_new(struct exit_stats *s, unsigned cap)
 {
-	const struct exit_table *t = &s->table;
-	out->cycles = t->cycles[k];
-	out->min = t->min[k];
-	out->max = t->max[k];
-	memcpy(out->hist, t->hist[k], sizeof out->hist);
-	out->count = hist_sum(out->hist);   /* only the full build fills the table */
+	struct exit_entry *t = s->mem.alloc(s->mem.ctx, TABLE_PAGES(cap));
+	if (!t)
+		return 0;
+	for (unsigned k = 0; k < cap; k++) {
+		t[k].tag = EXIT_TAG_FREE;
+		t[k].min = ~0ULL;
+	}
+	return t;
+}
+
+static unsigned log2_of(unsigned cap)
+{
+	return 31u - (unsigned)__builtin_clz(cap);
+}
+
+int exit_stats_init(struct exit_stats *s, const struct exit_stats_mem *mem)
+{
+	memset(s, 0, sizeof *s);
+	s->mem = *mem;
+	s->table = table_new(s, EXIT_TABLE_MIN);
+	if (!s->table)
+		return -1;
+	s->cap = EXIT_TABLE_MIN;
+	s->shift = 64 - log2_of(EXIT_TABLE_MIN);
+	return 0;
+}
+
+void exit_stats_free(struct exit_stats *s)
+{
+	if (s->table)
+		s->mem.free(s->mem.ctx, s->table, TABLE_PAGES(s->cap));
+	s->table = 0;
+	s->cap = s->used = 0;
+}
+
+unsigned exit_stats_pages(const struct exit_stats *s)
+{
+	return s->table ? TABLE_PAGES(s->cap) : 0;
+}
+
+unsigned exit_stats_cap(const struct exit_stats *s)
+{
+	return s->cap;
+}
+
+/* Tag's entry, or the free entry where it would go (the table always has one free). */
+static struct exit_entry *probe(struct exit_entry *t, unsigned cap, uint32_t shift, uint64_t tag)
+{
+	unsigned h = exit_stat_hash(tag, shift);
+	while (t[h].tag != tag && t[h].tag != EXIT_TAG_FREE)
+		h = (h + 1) & (cap - 1);
+	return &t[h];
+}
+
+/* Twice the entries, every entry moved with its figures; false when no memory (the old table stays). */
+static int grow(struct exit_stats *s)
+{
+	unsigned cap = s->cap * 2;
+	struct exit_entry *t = table_new(s, cap);
+	if (!t)
+		return 0;
+	uint32_t shift = s->shift - 1;
+	for (unsigned k = 0; k < s->cap; k++)
+		if (s->table[k].tag != EXIT_TAG_FREE)
+			*probe(t, cap, shift, s->table[k].tag) = s->table[k];
+	struct exit_entry *old = s->table;
+	unsigned old_cap = s->cap;
+	__atomic_add_fetch(&s->gen, 1, __ATOMIC_RELEASE);
+	s->table = t;
+	s->cap = cap;
+	s->shift = shift;
+	__atomic_add_fetch(&s->gen, 1, __ATOMIC_RELEASE);
+	s->mem.free(s->mem.ctx, old, TABLE_PAGES(old_cap));
+	return 1;
+}
+
+/*
+ * Whether one more tag may take an entry, growing the table first above 1/2
+ * load. One entry always stays free, so that a probe ends; keyed tags stop
+ * at EXIT_KEYED_MAX, which leaves room for every unkeyed one.
+ */
+static int room_for(struct exit_stats *s, uint64_t tag)
+{
+	if (exit_tag_key(tag) != EXIT_NO_KEY && s->used >= EXIT_KEYED_MAX)
+		return 0;
+	if ((s->used + 1) * 2 > s->cap && s->cap < EXIT_TABLE_MAX)
+		grow(s);   /* without memory the table stays and fills further */
+	return s->used + 1 < s->cap;
+}
+
+void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles)
+{
+	struct exit_entry *e = probe(s->table, s->cap, s->shift, tag);
+	if (e->tag == EXIT_TAG_FREE) {
+		if (!room_for(s, tag)) {
+			s->overflow++;
+			/* Under the reason's own entry; an unkeyed tag with no room (no memory to grow) is only counted. */
+			if (exit_tag_key(tag) != EXIT_NO_KEY)
+				exit_stats_record_slow(s, exit_stat_tag(exit_tag_reason(tag), EXIT_NO_KEY), cycles);
+			return;
+		}
+		e = probe(s->table, s->cap, s->shift, tag);   /* the table may have grown */
+		e->tag = tag;
+		s->used++;
+	}
+	exit_entry_add(e, cycles);
+}
+
+int exit_stats_entry(const struct exit_stats *s, unsigned k, uint64_t *tag, struct exit_stat *out)
+{
+	const struct exit_entry *e = &s->table[k];
+	if (e->tag == EXIT_TAG_FREE)
+		return 0;
+	*tag = e->tag;
+	out->cycles = e->cycles;
+	out->min = e->min;
+	out->max = e->max;
+	memcpy(out->hist, e->hist, sizeof out->hist);
+	out->count = exit_hist_sum(out->hist);
+	return 1;
 }
 
 static void add_into(struct exit_stat *out, const struct exit_stat *e)
@@ -69,49 +158,82 @@ static void add_into(struct exit_stat *out, const struct exit_stat *e)
 		out->min = e->min;
 	if (e->max > out->max)
 		out->max = e->max;
-	for (unsigned b = 0; b < EXIT_HIST_SLOTS; b++)
+	for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
 		out->hist[b] += e->hist[b];
+}
+
+/*
+ * The management domain reads these while the vCPU runs on another CPU,
+ * which may replace the table meanwhile: a sum taken across a replacement
+ * is taken again (the old table's frames stay mapped, so reading them
+ * cannot fault).
+ */
+void exit_stats_total(const struct exit_stats *s, uint32_t reason, struct exit_stat *out)
+{
+	uint32_t gen;
+	do {
+		gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
+		stat_empty(out);
+		for (unsigned k = 0; k < s->cap; k++) {
+			uint64_t tag;
+			struct exit_stat e;
+			if (exit_stats_entry(s, k, &tag, &e) && exit_tag_reason(tag) == reason)
+				add_into(out, &e);
+		}
+	} while ((gen & 1) || gen != __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE));
+}
+
+uint64_t exit_stats_exits(const struct exit_stats *s)
+{
+	uint32_t gen;
+	uint64_t n;
+	do {
+		gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
+		n = 0;
+		for (unsigned k = 0; k < s->cap; k++)
+			if (s->table[k].tag != EXIT_TAG_FREE)
+				n += exit_hist_sum(s->table[k].hist);
+	} while ((gen & 1) || gen != __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE));
+	return n;
+}
+
+uint64_t exit_stats_overflow(const struct exit_stats *s)
+{
+	return s->overflow;
+}
+
+#else   /* HINOKI_NO_EXIT_STATS: a count per reason */
+
+int exit_stats_init(struct exit_stats *s, const struct exit_stats_mem *mem)
+{
+	(void)mem;
+	memset(s, 0, sizeof *s);
+	return 0;
+}
+
+void exit_stats_free(struct exit_stats *s) { (void)s; }
+unsigned exit_stats_pages(const struct exit_stats *s) { (void)s; return 0; }
+unsigned exit_stats_cap(const struct exit_stats *s) { (void)s; return 0; }
+uint64_t exit_stats_overflow(const struct exit_stats *s) { (void)s; return 0; }
+
+int exit_stats_entry(const struct exit_stats *s, unsigned k, uint64_t *tag, struct exit_stat *out)
+{
+	(void)s, (void)k, (void)tag, (void)out;
+	return 0;
 }
 
 void exit_stats_total(const struct exit_stats *s, uint32_t reason, struct exit_stat *out)
 {
-	memset(out, 0, sizeof *out);
-	out->min = ~0ULL;
-	add_into(out, &s->reason[reason]);
-	for (unsigned k = 0; k < EXIT_SUBKEYS; k++) {
-		if (exit_tag_reason(s->table.tag[k]) != reason)
-			continue;
-		struct exit_stat slot;
-		exit_stats_slot(s, k, &slot);
-		add_into(out, &slot);
-	}
-	out->count = count_of(out);
+	stat_empty(out);
+	out->count = s->count[reason];
 }
 
-/*
- * The management domain's domain list reads this for every vCPU, so it sums
- * only the entries in use: a reason entry took an exit if it has a count
- * (the counts-only build), cycles or an exit of 0 or 1 cycles (slot 0); a
- * table slot if it has a tag.
- */
 uint64_t exit_stats_exits(const struct exit_stats *s)
 {
 	uint64_t n = 0;
 	for (unsigned r = 0; r < EXIT_STAT_REASONS; r++)
-		if (s->reason[r].count || s->reason[r].cycles || s->reason[r].hist[0])
-			n += count_of(&s->reason[r]);
-	for (unsigned k = 0; k < EXIT_SUBKEYS; k++)
-		if (s->table.tag[k] != EXIT_SUB_FREE)
-			n += hist_sum(s->table.hist[k]);
+		n += s->count[r];
 	return n;
 }
 
-uint64_t exit_stat_bucket(const struct exit_stat *e, unsigned b)
-{
-	if (b + 1 < EXIT_HIST_BUCKETS)
-		return e->hist[b];
-	uint64_t n = 0;
-	for (; b < EXIT_HIST_SLOTS; b++)
-		n += e->hist[b];
-	return n;
-}
+#endif

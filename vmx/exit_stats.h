@@ -1,15 +1,31 @@
 /*
- * Exit instrumentation, always on: per vCPU and exit reason a count, the TSC
- * cycles spent in root mode (total, min, max) and a log2 histogram, and the
- * same per (reason, sub-key), where the sub-key is the I/O port, MSR number,
- * hypercall number or EPT-violation page. A build with HINOKI_NO_EXIT_STATS
- * keeps only the per-reason count, to measure what the rest costs.
+ * Exit instrumentation, always on: per vCPU, every exit's root-mode TSC
+ * cycles into the entry of its (reason, key) in one hash table; the key is
+ * the I/O port, MSR number, hypercall number or EPT-violation page the
+ * handler set (exit_set_key), EXIT_NO_KEY for unkeyed reasons. An entry
+ * holds total, min, max and a log2 histogram whose sum is its count, so a
+ * reason's figures are the sum of its entries (exit_stats_total). A build
+ * with HINOKI_NO_EXIT_STATS keeps only a per-reason count, to measure what
+ * the rest costs.
  *
- * Every exit the C path handles is timed into one slot of a hashed table
- * tagged by (reason, key), unkeyed reasons under EXIT_NO_KEY: one probe,
- * whatever the kind of exit. reason[r] holds only the exits no slot took
- * (the exit stub's fast path, a full table). No count is kept beside a
- * histogram, which sums to it; exit_stats_total() adds a reason up.
+ * The table: open addressing with linear probing, a power-of-two number of
+ * entries (EXIT_TABLE_MIN at first), in frames from the domain's allocator.
+ * The hash is Fibonacci (multiplicative) hashing: key + reason * 2^32/phi,
+ * times 2^64/phi, top bits. The reason is spread over 32 bits first because
+ * it sits in the tag's high half, which a multiply alone would fold into a
+ * few bits (consecutive reasons then alternate between two halves of the
+ * table); after that neither a reason's consecutive keys nor the unkeyed
+ * reasons (same key, consecutive reasons) cluster. Nothing in it is chosen
+ * for particular keys. Probing is inline, a few instructions a step
+ * for a tag that collided; only a new tag, found missing at a free entry,
+ * goes out of line, which inserts it and, above a load factor of 1/2 (the
+ * usual bound for linear probing), doubles the table (up to EXIT_TABLE_MAX entries). One entry always stays
+ * free, so that a probe ends. Past
+ * EXIT_KEYED_MAX keyed entries (or a full table that found no memory to
+ * grow) a new keyed tag gets no entry: its exits are timed under its
+ * reason's unkeyed entry and counted in `overflow`, which the report prints.
+ * Unkeyed tags always find room at the cap; without memory to grow, an
+ * unkeyed tag that finds none is only counted in `overflow`.
  */
 #ifndef VMX_EXIT_STATS_H
 #define VMX_EXIT_STATS_H
@@ -17,40 +33,50 @@
 #include <stdint.h>
 #include "hw/vmx_exit.h"
 
-#define EXIT_HIST_SLOTS   64   /* recorded: slot b counts cycles in [2^b, 2^(b+1)), slot 0 also 0 */
-#define EXIT_HIST_BUCKETS 32   /* reported: the last bucket also holds every slot above it */
-#define EXIT_SUBKEYS      256  /* a power of two: the probe masks */
-#define EXIT_SLOT_STRIDE  163  /* odd: reason r's unkeyed slot, r * 163 - 1, differs for every r */
+#define EXIT_HIST_BUCKETS 32   /* bucket b counts cycles in [2^b, 2^(b+1)), 0 also 0, the last everything above */
+#define EXIT_TABLE_MIN    16   /* entries; powers of two */
+#define EXIT_TABLE_MAX    256
+#define EXIT_HASH_MUL     0x9e3779b97f4a7c15ull   /* 2^64 / golden ratio, odd */
+#define EXIT_HASH_MUL32   0x9e3779b9u             /* 2^32 / golden ratio */
 #define EXIT_NO_KEY       0xffffffffu
 #define EXIT_STAT_OTHER   EXIT_REASON_COUNT       /* the row of basic exit reasons the hypervisor has no name for */
 #define EXIT_STAT_REASONS (EXIT_REASON_COUNT + 1)
-#define EXIT_SUB_FREE     ((uint64_t)EXIT_STAT_REASONS << 32)
+#define EXIT_TAG_FREE     ((uint64_t)EXIT_STAT_REASONS << 32)   /* no real tag has this reason */
+#define EXIT_KEYED_MAX    (EXIT_TABLE_MAX - EXIT_STAT_REASONS - 1)  /* entries keyed tags may take: room for every reason */
 
-/* One reason's or one slot's figures (as the reports read them). */
-struct exit_stat {
-	uint64_t count;        /* the counts-only build's; otherwise filled in by the readers below */
+/* One (reason, key): 36 words. */
+struct exit_entry {
+	uint64_t tag;          /* exit_stat_tag(reason, key); EXIT_TAG_FREE when unused */
 	uint64_t cycles;
 	uint64_t min, max;
-	uint64_t hist[EXIT_HIST_SLOTS];
+	uint64_t hist[EXIT_HIST_BUCKETS];
 };
 
-/*
- * The (reason, key) table, an array per figure: one slot index, scaled by
- * 8, reaches a slot's tag, total, min and max, so a record computes one
- * address only, its histogram row's.
- */
-struct exit_table {
-	uint64_t tag[EXIT_SUBKEYS];      /* exit_stat_tag(reason, key); EXIT_SUB_FREE marks a free slot */
-	uint64_t cycles[EXIT_SUBKEYS];
-	uint64_t min[EXIT_SUBKEYS];
-	uint64_t max[EXIT_SUBKEYS];
-	uint64_t hist[EXIT_SUBKEYS][EXIT_HIST_SLOTS];
+/* Figures as the reports read them (a reason's sum, or one entry's). */
+struct exit_stat {
+	uint64_t count, cycles, min, max;   /* min is ~0 when count is 0 */
+	uint64_t hist[EXIT_HIST_BUCKETS];
+};
+
+/* Where the table's frames come from and go back to (the domain counts them). */
+struct exit_stats_mem {
+	void *(*alloc)(void *ctx, unsigned pages);   /* zeroed pages, or NULL */
+	void (*free)(void *ctx, void *p, unsigned pages);
+	void *ctx;
 };
 
 struct exit_stats {
-	struct exit_stat reason[EXIT_STAT_REASONS];
-	struct exit_table table;
-	uint64_t sub_dropped;  /* exits that found no free slot (recorded in reason[]) */
+#ifndef HINOKI_NO_EXIT_STATS
+	struct exit_entry *table;
+	uint32_t shift;        /* 64 - log2(cap): the hash's top bits index the table */
+	uint32_t cap, used;
+	/* Odd while the table is being replaced: readers on other CPUs retry (exit_stats_total). */
+	volatile uint32_t gen;
+	uint64_t overflow;     /* exits that found no entry of their own (see above) */
+	struct exit_stats_mem mem;
+#else
+	uint64_t count[EXIT_STAT_REASONS];
+#endif
 	uint64_t stub_calls;   /* HC_NULL_STUB calls, answered in the exit stub without C */
 };
 
@@ -59,81 +85,80 @@ static inline uint64_t exit_stat_tag(uint32_t reason, uint32_t key) { return (ui
 static inline uint32_t exit_tag_reason(uint64_t tag) { return (uint32_t)(tag >> 32); }
 static inline uint32_t exit_tag_key(uint64_t tag) { return (uint32_t)tag; }
 
-/*
- * A tag's first slot: consecutive keys (a device's ports, hypercalls) take
- * consecutive slots, each reason from its own offset, so that the exits of
- * one guest seldom share a first slot (a second probe costs an out-of-line
- * call). The stride was chosen so that exitbench's and kvm-unit-tests'
- * exits take distinct first slots (tests/unit/test_exit_stats.c).
- */
-static inline unsigned exit_stat_slot(uint32_t reason, uint32_t key)
+static inline uint64_t exit_stat_hash(uint64_t tag, uint32_t shift)
 {
-	return (key + reason * EXIT_SLOT_STRIDE) & (EXIT_SUBKEYS - 1);
+	uint32_t x = exit_tag_key(tag) + exit_tag_reason(tag) * EXIT_HASH_MUL32;
+	return ((uint64_t)x * EXIT_HASH_MUL) >> shift;
 }
 
-/* A histogram slot: BSR itself (the clz form costs a sign extension), of 1 for 0; a slot per bit, so no clamp. */
-static inline uint64_t exit_hist_slot(uint64_t cycles)
+/* BSR's result (0-63) to a bucket: one load clamps it, where a compare and a move would take three. */
+static const uint8_t exit_hist_clamp[64] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+	[31 ... 63] = EXIT_HIST_BUCKETS - 1,
+};
+
+/* The histogram bucket of `cycles`: BSR itself (the clz form costs a sign extension), of 1 for 0, clamped. */
+static inline unsigned exit_hist_bucket(uint64_t cycles)
 {
-	return (uint64_t)__builtin_ia32_bsrdi((long long)(cycles | 1));
+	return exit_hist_clamp[__builtin_ia32_bsrdi((long long)(cycles | 1))];
 }
 
-void exit_stats_init(struct exit_stats *s);
-/* Slot k of the table as an exit_stat, count included. */
-void exit_stats_slot(const struct exit_stats *s, unsigned k, struct exit_stat *out);
-/* Reason r as a whole: its own figures and those of all its slots, count included. */
+/* 0, or -1 when the first table cannot be had. */
+int exit_stats_init(struct exit_stats *s, const struct exit_stats_mem *mem);
+/* The table's frames back (s records nothing more). */
+void exit_stats_free(struct exit_stats *s);
+/* Pages the table holds now. */
+unsigned exit_stats_pages(const struct exit_stats *s);
+/* Entry k (< exit_stats_cap) as figures; false when it is unused. */
+int exit_stats_entry(const struct exit_stats *s, unsigned k, uint64_t *tag, struct exit_stat *out);
+unsigned exit_stats_cap(const struct exit_stats *s);
+/* Reason r as a whole: the sum of its entries (the counts-only build: its count). */
 void exit_stats_total(const struct exit_stats *s, uint32_t reason, struct exit_stat *out);
 /* Every exit s recorded. */
 uint64_t exit_stats_exits(const struct exit_stats *s);
-/* Reported bucket b (< EXIT_HIST_BUCKETS) of e's histogram. */
-uint64_t exit_stat_bucket(const struct exit_stat *e, unsigned b);
+/* Exits recorded under their reason only, the table being at its cap. */
+uint64_t exit_stats_overflow(const struct exit_stats *s);
 
-/*
- * One exit's time into e, as the exit stub records one (no count: the
- * histogram is it). Min and max are branches, since they seldom change.
- */
-static inline void exit_stat_add(struct exit_stat *e, uint64_t cycles)
+/* A histogram's sum. */
+uint64_t exit_hist_sum(const uint64_t hist[EXIT_HIST_BUCKETS]);
+
+/* One exit's time into e. Min and max are branches, since they seldom change. */
+static inline void exit_entry_add(struct exit_entry *e, uint64_t cycles)
 {
 	e->cycles += cycles;
 	if (cycles < e->min)
 		e->min = cycles;
 	if (cycles > e->max)
 		e->max = cycles;
-	e->hist[exit_hist_slot(cycles)]++;
+	e->hist[exit_hist_bucket(cycles)]++;
 }
 
-/* The same into slot h of the table. */
-static inline void exit_table_add(struct exit_table *t, unsigned h, uint64_t cycles)
-{
-	t->cycles[h] += cycles;
-	if (cycles < t->min[h])
-		t->min[h] = cycles;
-	if (cycles > t->max[h])
-		t->max[h] = cycles;
-	t->hist[h][exit_hist_slot(cycles)]++;
-}
-
-/* An exit whose first probe missed: its slot found further on, made, or reason[] when the table is full. */
+/* An exit whose first probe missed: probe on, insert, grow, or fall back to the reason's entry. */
 void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles);
 
 /*
  * One exit of `reason` with `key` (EXIT_NO_KEY for none) that spent `cycles`
- * in root mode. Inline and short, because it runs on every exit: one probe,
- * which hits from a tag's second exit on unless two tags share a first slot;
- * a miss goes out of line.
+ * in root mode. Inline and short, because it runs on every exit: the first
+ * probe hits from a tag's second exit on unless it collided; a tag's first
+ * exit goes out of line.
  */
 static inline void exit_stats_record(struct exit_stats *s, uint32_t reason, uint32_t key, uint64_t cycles)
 {
 #ifndef HINOKI_NO_EXIT_STATS
-	struct exit_table *t = &s->table;
 	uint64_t tag = exit_stat_tag(reason, key);
-	unsigned h = exit_stat_slot(reason, key);
-	if (__builtin_expect(t->tag[h] != tag, 0)) {
-		exit_stats_record_slow(s, tag, cycles);
-		return;
+	uint64_t h = exit_stat_hash(tag, s->shift);
+	struct exit_entry *e = &s->table[h];
+	while (__builtin_expect(e->tag != tag, 0)) {
+		if (e->tag == EXIT_TAG_FREE) {
+			exit_stats_record_slow(s, tag, cycles);
+			return;
+		}
+		h = (h + 1) & (s->cap - 1);
+		e = &s->table[h];
 	}
-	exit_table_add(t, h, cycles);
+	exit_entry_add(e, cycles);
 #else
-	s->reason[reason].count++;
+	s->count[reason]++;
 	(void)key, (void)cycles;
 #endif
 }

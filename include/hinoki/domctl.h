@@ -56,7 +56,7 @@ struct hinoki_create {
  * sets `pos` to just after the last byte copied and `lost` to the bytes
  * skipped because they had left the ring.
  */
-#define HINOKI_CONSOLE_RING 16384
+#define HINOKI_CONSOLE_RING 8192
 struct hinoki_console_read {
 	uint64_t pos;
 	uint64_t buf_gpa;

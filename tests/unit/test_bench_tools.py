@@ -197,7 +197,7 @@ def test_kutvmexit():
 
 
 def bench_run(means):
-    return {"bench": {bench.DOMAIN: {n: {"mean": m} for n, m in means.items()}}}
+    return {"bench": {bench.DOMAIN: {n: {"mean": m} for n, m in means.items()}}, "memory": {}}
 
 
 def test_targets():
@@ -232,6 +232,15 @@ def test_targets():
           rows["statistics per exit (a - c), the most of any exit"])
     check("targets_trace_met", "| +19.8% (cpuid) | met |" in rows["trace ring (b vs a), the most of any exit"],
           rows["trace ring (b vs a), the most of any exit"])
+    mem_row = "hypervisor memory per domain besides RAM and VMCS pages (exitbench, 1 vCPU)"
+    check("targets_no_memory_row_without_line", mem_row not in rows, rows)
+    for line, want in (("hinoki: domain exitbench: 64 KiB of hypervisor memory besides its RAM (16 KiB per vCPU)",
+                        "| at most 64 KiB | 64 KiB (16 KiB per vCPU) | met |"),
+                       ("hinoki: domain exitbench: 68 KiB of hypervisor memory besides its RAM (20 KiB per vCPU)",
+                        "| at most 64 KiB | 68 KiB (20 KiB per vCPU) | NOT met |")):
+        logs["stats"]["memory"] = benchlog.parse([line])["memory"]
+        rows = {l.split(" | ")[0][2:]: l for l in bench.targets(logs).split("\n")[2:]}
+        check("targets_memory_" + ("not_met" if "NOT" in want else "met"), rows.get(mem_row, "").endswith(want), rows.get(mem_row))
 
 
 def test_table_rows():

@@ -25,6 +25,10 @@ class LogError(Exception):
     """A line that claims to be one of ours but does not parse."""
 
 
+# The hypervisor's line on what a domain costs it besides its RAM: KiB in all, KiB per vCPU.
+MEMORY_RE = re.compile(r"^hinoki: domain (\S+): (\d+) KiB of hypervisor memory besides its RAM \((\d+) KiB per vCPU\)")
+
+
 def read_lines(path):
     with open(path, "rb") as f:
         text = f.read().decode("utf-8", "replace")
@@ -78,8 +82,12 @@ def parse_trace_begin(fields, line):
 def parse(lines):
     """Everything the tools use from a serial log, keyed by domain."""
     out = dict(bench={}, order={}, expect={}, site={}, vmexit={}, notes={}, exits=[],
-               traces=[], trace_begin=[], ended={})
+               traces=[], trace_begin=[], ended={}, memory={})
     for line in lines:
+        m = MEMORY_RE.match(line)
+        if m:
+            out["memory"][m.group(1)] = (int(m.group(2)), int(m.group(3)))
+            continue
         m = GUEST_RE.match(line)
         if m:
             dom, rest = m.group(1), m.group(2)
