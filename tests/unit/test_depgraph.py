@@ -4,24 +4,14 @@
 config, ept, mm, lib) includes a layer, so the leaves stay leaves. One "PASS name" or
 "FAIL name" line per check, as the C unit tests print; exits 1 on a failure."""
 
-import importlib.machinery
-import importlib.util
 import os
 import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
+from load_tool import load_tool  # noqa: E402
 from passfail import check, exit_status  # noqa: E402
-
-
-def load_depgraph():
-    path = os.path.join(ROOT, "tools", "depgraph")
-    loader = importlib.machinery.SourceFileLoader("depgraph", path)
-    spec = importlib.util.spec_from_loader("depgraph", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
 
 
 def test_classification(dg):
@@ -73,7 +63,7 @@ def test_real_tree(dg):
 
 
 def main():
-    dg = load_depgraph()
+    dg = load_tool("depgraph")
     test_classification(dg)
     test_synthetic_tree(dg)
     test_real_tree(dg)
