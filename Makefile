@@ -25,8 +25,8 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fpic -fshort
 	-I. -Iinclude -I$(EFI_INC) -I$(EFI_INC)/x86_64 -MMD -MP $(HV_EXTRA_CFLAGS)
 HV_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefined -L$(EFI_LIB)
 
-HV_C   := $(filter-out vmx/asm_offsets.c,$(wildcard boot/*.c mm/*.c vmx/*.c ept/*.c sched/*.c dev/*.c dom/*.c lib/*.c))
-HV_ASM := $(wildcard boot/*.asm vmx/*.asm)
+HV_C   := $(filter-out vmx/asm_offsets.c,$(wildcard boot/*.c cpu/*.c config/*.c loader/*.c mm/*.c vmx/*.c ept/*.c sched/*.c dev/*.c dom/*.c lib/*.c))
+HV_ASM := $(wildcard boot/*.asm cpu/*.asm vmx/*.asm)
 HV_OBJ := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.o)
 
 all: $(BUILD)/hinoki.efi guests
@@ -73,7 +73,7 @@ run:
 
 # ---- tests ----------------------------------------------------------------
 # Pure sources shared with host unit tests (the hosted libc stands in for lib/).
-PURE_SRCS  := vmx/exit_stats.c boot/config.c boot/config_keys.c boot/loader.c boot/loader_elf.c boot/loader_multiboot.c \
+PURE_SRCS  := vmx/exit_stats.c config/config.c config/config_keys.c loader/loader.c loader/loader_elf.c loader/loader_multiboot.c \
 	ept/ept.c mm/frame.c dev/uart.c boot/acpi.c dev/console_ring.c dev/console_focus.c \
 	dev/fw_cfg.c dev/pmtimer.c dev/pic.c dev/acpi_tables.c dev/bus.c dev/exit_port.c dev/platform.c \
 	vmx/mmio_decode.c dev/lapic.c vmx/tlb.c vmx/vpid.c

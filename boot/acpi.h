@@ -8,7 +8,7 @@
 #define BOOT_ACPI_H
 
 #include <stdint.h>
-#include "boot/pcpu.h"
+#include "cpu/pcpu.h"
 
 #define ACPI_MAX_CPUS MAX_CPUS
 #define ACPI_TABLE_MAX_LEN (1u << 20)   /* larger "tables" are taken as corrupt */

@@ -7,14 +7,8 @@
 #define BOOT_BOOT_H
 
 #include <stdint.h>
-#include "boot/config.h"
-#include "boot/pcpu.h"
-
-struct loaded_file {
-	const void *data;      /* NULL when the file could not be read */
-	uint64_t len;
-	char error[96];        /* why it could not be read */
-};
+#include "config/config.h"
+#include "cpu/pcpu.h"
 
 /* The processors the firmware's MP services knew, for machines without ACPI tables. */
 struct firmware_cpus {

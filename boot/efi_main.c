@@ -7,7 +7,7 @@
 #include <efi.h>
 #include <efilib.h>
 #include "boot/boot.h"
-#include "boot/power.h"
+#include "cpu/power.h"
 #include "hinoki/hypercall.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
@@ -241,8 +241,14 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image)
 	return st;
 }
 
+static void __attribute__((noreturn)) panic_power_off(void)
+{
+	power_off(POWER_FAILURE);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
+	log_set_panic_end(panic_power_off);
 	InitializeLib(image, systab);
 	serial_init();
 	console_set_firmware_sink(firmware_console);

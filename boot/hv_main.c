@@ -7,10 +7,10 @@
  */
 #include <efi.h>
 #include "boot/boot.h"
-#include "boot/irq.h"
-#include "boot/lapic.h"
-#include "boot/pcpu.h"
-#include "boot/power.h"
+#include "cpu/irq.h"
+#include "cpu/lapic.h"
+#include "cpu/pcpu.h"
+#include "cpu/power.h"
 #include "boot/smp.h"
 #include "dom/control.h"
 #include "dom/domain.h"
@@ -69,7 +69,7 @@ static void hv_main(struct pcpu *cpu, void *arg)
 	domain_set_tsc_khz(h->tsc_per_us * 1000);
 	domain_report_csv(h->config.exit_csv);
 	lifecycle_init();
-	control_init(h);
+	control_init(&h->config, h->kernel, h->ramdisk);
 	control_create_boot_domains();
 	sched_cpu_loop(cpu);
 }

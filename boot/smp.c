@@ -11,7 +11,7 @@
 #include <efi.h>
 #include <stdbool.h>
 #include "boot/acpi.h"
-#include "boot/lapic.h"
+#include "cpu/lapic.h"
 #include "boot/smp.h"
 #include "hw/apic.h"
 #include "hw/cr.h"
@@ -50,22 +50,10 @@ static bool ap_advance(uint32_t from, uint32_t to)
 	return __atomic_compare_exchange_n(&ap_state, &from, to, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
-static struct pcpu *cpus[MAX_CPUS];
-static unsigned ncpus;
 static void (*ap_main_fn)(struct pcpu *);
 
 /* Control state every AP copies from the BSP, so all CPUs run the host alike. */
 static struct { uint64_t cr0, cr4, xcr0; } bsp_ctl;
-
-unsigned smp_cpu_count(void)
-{
-	return ncpus;
-}
-
-struct pcpu *smp_cpu(unsigned i)
-{
-	return i < ncpus ? cpus[i] : 0;
-}
 
 static uint64_t xgetbv(uint32_t xcr)
 {
@@ -215,7 +203,7 @@ static int send_init_sipi_sipi(uint32_t apic_id, uint64_t page, uint64_t tsc_per
 }
 
 /*
- * Start the AP with apic_id as CPU index ncpus, on the pcpu in *spare
+ * Start the AP with apic_id as CPU index pcpu_count(), on the pcpu in *spare
  * (allocated here when NULL). On success the pcpu is the AP's; when the AP
  * never answered it is put back to sleep with INIT and *spare stays for the
  * next one. 0 or -1.
@@ -233,7 +221,7 @@ static int start_ap(uint32_t apic_id, uint64_t page, uint64_t tsc_per_us, struct
 	struct pcpu *cpu = *spare;
 	memset(cpu, 0, sizeof *cpu);
 	cpu->self = cpu;
-	cpu->id = ncpus;
+	cpu->id = pcpu_count();
 	cpu->apic_id = apic_id;
 	set_param(page, ap_param_stack, (uint64_t)(uintptr_t)(cpu->stack + HOST_STACK_SIZE));
 	set_param(page, ap_param_pcpu, (uint64_t)(uintptr_t)cpu);
@@ -264,7 +252,7 @@ static int start_ap(uint32_t apic_id, uint64_t page, uint64_t tsc_per_us, struct
 		         apic_id, AP_READY_TIMEOUT_US / 1000);
 		return -1;
 	}
-	cpus[ncpus++] = cpu;
+	pcpu_add(cpu);
 	return 0;
 }
 
@@ -280,7 +268,7 @@ static void start_listed(const struct boot_handoff *h, const struct acpi_cpu_lis
 	for (unsigned i = 0; i < l->count; i++) {
 		if ((int)i == l->bsp)
 			continue;
-		if (ncpus == MAX_CPUS) {
+		if (pcpu_count() == MAX_CPUS) {
 			log_warn("smp: MAX_CPUS (%u) reached: APIC id %u and later left out\n", MAX_CPUS, l->apic_id[i]);
 			break;
 		}
@@ -294,8 +282,9 @@ static void report_online(void)
 {
 	char ids[MAX_CPUS * 11 + 1];
 	size_t n = 0;
+	unsigned ncpus = pcpu_count();
 	for (unsigned i = 0; i < ncpus; i++)
-		n += (size_t)fmt_snprintf(ids + n, sizeof ids - n, "%s%u", i ? " " : "", cpus[i]->apic_id);
+		n += (size_t)fmt_snprintf(ids + n, sizeof ids - n, "%s%u", i ? " " : "", pcpu_get(i)->apic_id);
 	log_info("smp: %u CPU%s online (APIC id%s %s)\n", ncpus, ncpus == 1 ? "" : "s", ncpus == 1 ? "" : "s", ids);
 }
 
@@ -338,8 +327,7 @@ int smp_start_aps(const struct boot_handoff *h, void (*ap_main)(struct pcpu *))
 {
 	struct pcpu *bsp = this_cpu();
 	bsp->apic_id = lapic_id();
-	cpus[0] = bsp;
-	ncpus = 1;
+	pcpu_add(bsp);
 	ap_main_fn = ap_main;
 
 	struct acpi_cpu_list l;
@@ -349,5 +337,5 @@ int smp_start_aps(const struct boot_handoff *h, void (*ap_main)(struct pcpu *))
 		start_listed(h, &l);
 	}
 	report_online();
-	return (int)ncpus;
+	return (int)pcpu_count();
 }

@@ -3,13 +3,13 @@
  * firmware's MP services when it has no ACPI tables) are started one at a
  * time with INIT-SIPI-SIPI and each turns VMX on. CPU index 0 is the BSP; the
  * others are numbered in list order as they come online, so indices are
- * dense: 0 .. smp_cpu_count() - 1. See docs/smp.md.
+ * dense: 0 .. pcpu_count() - 1 in the CPU table (cpu/pcpu.h). See docs/smp.md.
  */
 #ifndef BOOT_SMP_H
 #define BOOT_SMP_H
 
 #include "boot/boot.h"
-#include "boot/pcpu.h"
+#include "cpu/pcpu.h"
 
 /*
  * On the BSP, after its own vmx_enable(): register it as CPU 0, start every
@@ -21,10 +21,6 @@
  * list could be found).
  */
 int smp_start_aps(const struct boot_handoff *h, void (*ap_main)(struct pcpu *));
-
-unsigned smp_cpu_count(void);
-/* The pcpu of CPU index i, or NULL when i >= smp_cpu_count(). */
-struct pcpu *smp_cpu(unsigned i);
 
 /* An ap_main for a CPU with nothing to do (tests, bring-up): halt with interrupts off. */
 void smp_ap_park(struct pcpu *cpu) __attribute__((noreturn));

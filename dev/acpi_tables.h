@@ -10,7 +10,7 @@
 #define DEV_ACPI_TABLES_H
 
 #include <stdint.h>
-#include "boot/loader.h"
+#include "loader/loader.h"
 
 /* Guest-physical layout: the whole BIOS area [0xE0000, 0x100000) belongs to the tables. */
 #define ACPI_TABLES_AREA     0xE0000ULL

@@ -4,6 +4,11 @@
  * it. Only the low byte counts, as QEMU's isa-debug-exit keeps it.
  */
 #include "dev/exit_port.h"
+#include "hinoki/hypercall.h"
+#include "hw/emulator_exit.h"
+
+/* A guest's exit then works alike under Hinoki and straight under QEMU. */
+_Static_assert(HINOKI_PORT_EXIT == ISA_DEBUG_EXIT_PORT, "the guest exit port is QEMU's isa-debug-exit");
 
 #define EXIT_CODE_MASK 0xffu
 

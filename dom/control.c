@@ -9,10 +9,8 @@
  * scheduler loops and lifecycle code on other CPUs finish and free domains
  * whatever control call runs.
  */
-#include "boot/boot.h"
-#include "boot/irq.h"
-#include "boot/pcpu.h"
-#include "boot/smp.h"
+#include "cpu/irq.h"
+#include "cpu/pcpu.h"
 #include "dom/control.h"
 #include "dom/domain.h"
 #include "dom/lifecycle.h"
@@ -25,19 +23,22 @@
 
 #define DENIED_LOG_LIMIT 8
 
-static const struct boot_handoff *boot;
+static const struct hv_config *config;
+static const struct loaded_file *kernels, *ramdisks;   /* by config section */
 static struct spinlock domctl_lock = SPINLOCK_INIT;   /* one control call at a time; taken before any other */
 static volatile uint32_t next_id = 1;
 
-void control_init(const struct boot_handoff *h)
+void control_init(const struct hv_config *c, const struct loaded_file *kernel, const struct loaded_file *ramdisk)
 {
-	boot = h;
+	config = c;
+	kernels = kernel;
+	ramdisks = ramdisk;
 }
 
 static int config_index(const char *name)
 {
-	for (unsigned i = 0; i < boot->config.ndomains; i++)
-		if (!strcmp(boot->config.domains[i].name, name))
+	for (unsigned i = 0; i < config->ndomains; i++)
+		if (!strcmp(config->domains[i].name, name))
 			return (int)i;
 	return -1;
 }
@@ -53,8 +54,8 @@ static bool named_in(struct domain *const *ds, unsigned n, const char *name)
 /* Create the domain of config section i; returns it or NULL (reason in *why). */
 static struct domain *create_from_config(unsigned i, const struct domain_overrides *ov, const char **why)
 {
-	const struct domain_config *dc = &boot->config.domains[i];
-	const struct loaded_file *k = &boot->kernel[i], *r = &boot->ramdisk[i];
+	const struct domain_config *dc = &config->domains[i];
+	const struct loaded_file *k = &kernels[i], *r = &ramdisks[i];
 	uint32_t id = dc->type == DOMAIN_TYPE_MGMT ? 0 : __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 	if (!dc->valid) {
 		domain_record_failure(id, dc->name, "its config section has errors (reported above)");
@@ -81,8 +82,8 @@ static struct domain *create_from_config(unsigned i, const struct domain_overrid
 void control_create_boot_domains(void)
 {
 	for (int mgmt = 1; mgmt >= 0; mgmt--) {
-		for (unsigned i = 0; i < boot->config.ndomains; i++) {
-			const struct domain_config *dc = &boot->config.domains[i];
+		for (unsigned i = 0; i < config->ndomains; i++) {
+			const struct domain_config *dc = &config->domains[i];
 			const char *why;
 			if ((dc->type == DOMAIN_TYPE_MGMT) != mgmt)
 				continue;
@@ -141,8 +142,8 @@ static int64_t dom_list(struct domain *self, uint64_t gpa, uint64_t cap)
 	for (unsigned i = 0; i < nds; i++, n++)
 		if (n < cap)
 			fill_info(&out[n], ds[i]);
-	for (unsigned i = 0; i < boot->config.ndomains; i++) {
-		const struct domain_config *dc = &boot->config.domains[i];
+	for (unsigned i = 0; i < config->ndomains; i++) {
+		const struct domain_config *dc = &config->domains[i];
 		if (!dc->valid || named_in(ds, nds, dc->name))
 			continue;
 		if (n < cap) {
@@ -177,7 +178,7 @@ static int64_t dom_create(struct domain *self, uint64_t gpa)
 		domain_put(old);
 		return -HC_EEXIST;
 	}
-	if (boot->config.domains[i].type == DOMAIN_TYPE_MGMT)
+	if (config->domains[i].type == DOMAIN_TYPE_MGMT)
 		return -HC_EPERM;
 	struct domain_overrides ov = { args.memory_mib, args.vcpus, args.weight, args.cpus_mask,
 	                               (args.flags & HINOKI_CREATE_F_EXTRA) ? args.extra : 0 };
@@ -246,14 +247,14 @@ static int64_t dom_shutdown(struct domain *self)
 
 /*
  * A diagnostic: this CPU sends CPU `cpu` an NMI, which that CPU's handler
- * reports (boot/trap.c), whether it ran a guest (an NMI exit) or not.
+ * reports (cpu/trap.c), whether it ran a guest (an NMI exit) or not.
  */
 static int64_t dom_diag_nmi(uint64_t cpu)
 {
-	if (cpu >= smp_cpu_count())
+	if (cpu >= pcpu_count())
 		return -HC_EINVAL;
 	log_info("diagnostic: cpu%u sends an NMI to cpu%lu\n", this_cpu()->id, cpu);
-	return irq_send_nmi(smp_cpu((unsigned)cpu)) ? -HC_EBUSY : 0;
+	return irq_send_nmi(pcpu_get((unsigned)cpu)) ? -HC_EBUSY : 0;
 }
 
 static int64_t refuse(struct vcpu *v, uint64_t nr)

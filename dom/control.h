@@ -3,12 +3,15 @@
 #define DOM_CONTROL_H
 
 #include <stdint.h>
+#include "config/config.h"
 #include "vmx/exit.h"
 
-struct boot_handoff;
-
-/* The config and the files loaded at boot, from which `create` builds domains. */
-void control_init(const struct boot_handoff *h);
+/*
+ * The config and the files loaded at boot, from which `create` builds
+ * domains: kernel[i] and ramdisk[i] belong to config->domains[i]. They must
+ * outlive the hypervisor (the boot code's handoff does).
+ */
+void control_init(const struct hv_config *config, const struct loaded_file *kernel, const struct loaded_file *ramdisk);
 /* Create every valid domain whose config section has autostart = 1 (boot time). */
 void control_create_boot_domains(void);
 /* Run control hypercall nr for v's domain; -HC_EPERM (logged) unless it is the management domain. */

@@ -6,7 +6,7 @@
  * that the count returns to zero.
  */
 #include <stdarg.h>
-#include "boot/pcpu.h"
+#include "cpu/pcpu.h"
 #include "dev/acpi_tables.h"
 #include "dom/domain.h"
 #include "hinoki/bootinfo.h"

@@ -8,8 +8,8 @@
 
 #include <stdarg.h>
 #include <stdint.h>
-#include "boot/config.h"
-#include "boot/loader.h"
+#include "config/config.h"
+#include "loader/loader.h"
 #include "dev/console_ring.h"
 #include "dev/platform.h"
 #include "lib/spinlock.h"

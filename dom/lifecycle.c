@@ -14,9 +14,8 @@
  * `create` of the same name right after it finds the name free. The structure
  * itself goes with its last reference (dom/domain.c).
  */
-#include "boot/pcpu.h"
-#include "boot/power.h"
-#include "boot/smp.h"
+#include "cpu/pcpu.h"
+#include "cpu/power.h"
 #include "dom/domain.h"
 #include "dom/lifecycle.h"
 #include "dev/console_focus.h"

@@ -4,11 +4,11 @@
  * written in one piece.
  */
 #include <stdarg.h>
-#include "boot/power.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/serial.h"
 #include "lib/spinlock.h"
+#include "lib/x86.h"
 
 #define LOG_LINE_MAX 512
 
@@ -111,6 +111,13 @@ DEFINE_LOG(log_warn, "hinoki: warning: ")
 DEFINE_LOG(log_err, "hinoki: error: ")
 #undef DEFINE_LOG
 
+static void (*panic_end)(void) __attribute__((noreturn));
+
+void log_set_panic_end(void (*end)(void) __attribute__((noreturn)))
+{
+	panic_end = end;
+}
+
 void panic(const char *fmt, ...)
 {
 	char line[LOG_LINE_MAX];
@@ -121,5 +128,7 @@ void panic(const char *fmt, ...)
 	log_panic_begin();
 	console_write("hinoki: panic: ", 15);
 	console_write(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-	power_off(POWER_FAILURE);
+	if (panic_end)
+		panic_end();
+	halt_forever();
 }

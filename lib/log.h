@@ -30,7 +30,13 @@ void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));     /*
 /* From here on this CPU prints without waiting for the console lock (fatal paths only). */
 void log_panic_begin(void);
 
-/* A broken hypervisor invariant: print why, then power off with a failure status. */
+/*
+ * A broken hypervisor invariant: print why, then call the end set by
+ * log_set_panic_end() (the boot code's power-off with a failure status), or
+ * halt when none is set.
+ */
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* lib/ sits below the code that can end the machine, so that code hands panic() its way out. */
+void log_set_panic_end(void (*end)(void) __attribute__((noreturn)));
 
 #endif

@@ -17,10 +17,9 @@
  * CPU, whichever vCPU that is, so the statistics count exactly the CPU's time
  * outside guests.
  */
-#include "boot/irq.h"
-#include "boot/pcpu.h"
-#include "boot/smp.h"
-#include "boot/trap.h"
+#include "cpu/irq.h"
+#include "cpu/pcpu.h"
+#include "cpu/trap.h"
 #include "dom/domain.h"
 #include "dom/lifecycle.h"
 #include "hinoki/hypercall.h"
@@ -113,8 +112,8 @@ static struct pcpu *pick_home(struct vcpu *v)
 {
 	struct pcpu *best = 0;
 	unsigned best_load = ~0u;
-	for (unsigned i = 0; i < smp_cpu_count(); i++) {
-		struct pcpu *c = smp_cpu(i);
+	for (unsigned i = 0; i < pcpu_count(); i++) {
+		struct pcpu *c = pcpu_get(i);
 		if (!allowed_on(v, c))
 			continue;
 		unsigned load = cpu_load(c);
@@ -123,7 +122,7 @@ static struct pcpu *pick_home(struct vcpu *v)
 			best_load = load;
 		}
 	}
-	return best ? best : smp_cpu(0);
+	return best ? best : pcpu_get(0);
 }
 
 void sched_add_vcpu(struct vcpu *v, enum vcpu_state state)
@@ -143,7 +142,7 @@ void sched_add_vcpu(struct vcpu *v, enum vcpu_state state)
 static struct pcpu *lock_home(struct vcpu *v)
 {
 	for (;;) {
-		struct pcpu *c = smp_cpu(v->home);
+		struct pcpu *c = pcpu_get(v->home);
 		spin_lock(&c->rq_lock);
 		if (v->home == c->id)
 			return c;
@@ -211,7 +210,7 @@ void sched_kick_domain(struct domain *d)
 {
 	for (unsigned i = 0; i < d->nvcpus; i++) {
 		struct pcpu *c = d->vcpus[i]->running_on;
-		kick(c ? c : smp_cpu(d->vcpus[i]->home));
+		kick(c ? c : pcpu_get(d->vcpus[i]->home));
 	}
 }
 
@@ -226,7 +225,7 @@ void sched_apply_affinity(struct domain *d)
 		struct vcpu *v = d->vcpus[i];
 		struct pcpu *n = pick_home(v), *c;
 		for (;;) {
-			c = smp_cpu(v->home);
+			c = pcpu_get(v->home);
 			lock_pair(c, n);
 			if (v->home == c->id)
 				break;
@@ -283,8 +282,8 @@ static unsigned runnable_count(const struct pcpu *c)
 /* Take a waiting vCPU from a CPU that has more runnable vCPUs than it can run at once. */
 static struct vcpu *steal(struct pcpu *cpu)
 {
-	for (unsigned i = 0; i < smp_cpu_count(); i++) {
-		struct pcpu *c = smp_cpu(i);
+	for (unsigned i = 0; i < pcpu_count(); i++) {
+		struct pcpu *c = pcpu_get(i);
 		if (c == cpu)
 			continue;
 		lock_pair(c, cpu);

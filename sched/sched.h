@@ -7,7 +7,7 @@
 #define SCHED_SCHED_H
 
 #include <stdint.h>
-#include "boot/loader.h"
+#include "loader/loader.h"
 #include "vmx/vcpu.h"
 
 struct pcpu;

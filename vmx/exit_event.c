@@ -3,8 +3,8 @@
  * host NMI (handed to the host's handler) and the end of a slice (the
  * VMX-preemption timer).
  */
-#include "boot/irq.h"
-#include "boot/trap.h"
+#include "cpu/irq.h"
+#include "cpu/trap.h"
 #include "dom/domain.h"
 #include "hw/vmx_exit.h"
 #include "vmx/exit.h"

@@ -4,8 +4,7 @@
  * VM-instruction error), counts them per CPU, and keeps the VPID pool under
  * a lock, since domains are created and freed on any CPU.
  */
-#include "boot/pcpu.h"
-#include "boot/smp.h"
+#include "cpu/pcpu.h"
 #include "dom/domain.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
@@ -63,8 +62,8 @@ void vmx_vpid_free(uint16_t vpid)
 
 void vmx_tlb_report(void)
 {
-	for (unsigned i = 0; i < smp_cpu_count(); i++) {
-		const struct pcpu *c = smp_cpu(i);
+	for (unsigned i = 0; i < pcpu_count(); i++) {
+		const struct pcpu *c = pcpu_get(i);
 		log_info("cpu%u: TLB flushes: %lu INVEPT, %lu INVVPID\n", c->id, c->invept_count, c->invvpid_count);
 	}
 }

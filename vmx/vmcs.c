@@ -4,7 +4,7 @@
  * MSRs); guest CR0/CR4 bits that VMX forces are hidden behind read shadows
  * so the guest sees the values it wrote.
  */
-#include "boot/pcpu.h"
+#include "cpu/pcpu.h"
 #include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/dr.h"

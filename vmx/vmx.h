@@ -3,7 +3,7 @@
 #define VMX_VMX_H
 
 #include <stdint.h>
-#include "boot/loader.h"
+#include "loader/loader.h"
 #include "vmx/vcpu.h"
 
 struct pcpu;

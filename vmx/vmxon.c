@@ -4,7 +4,7 @@
  * firmware left it unlocked), CR0/CR4 must satisfy the fixed-bit MSRs, and
  * VMXON takes a 4 KiB region stamped with the VMCS revision identifier.
  */
-#include "boot/pcpu.h"
+#include "cpu/pcpu.h"
 #include "hw/cpuid.h"
 #include "hw/cr.h"
 #include "hw/msr.h"

@@ -1,7 +1,7 @@
 /*
  * Multiboot 1 (specification version 0.6.96): the OS image header a loader
  * searches for, and the information structure it hands the kernel in EBX.
- * Only the format; where Hinoki places these is in boot/loader_internal.h.
+ * Only the format; where Hinoki places these is in loader/loader_internal.h.
  */
 #ifndef HW_MULTIBOOT_H
 #define HW_MULTIBOOT_H

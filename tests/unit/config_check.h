@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/config.h"
+#include "config/config.h"
 #include "tests/unit/check.h"
 
 #define MAX_REPORTS 64

@@ -14,8 +14,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "boot/loader.h"
-#include "boot/loader_internal.h"
+#include "loader/loader.h"
+#include "loader/loader_internal.h"
 #include "hinoki/bootinfo.h"
 #include "hw/elf.h"
 #include "hw/multiboot.h"

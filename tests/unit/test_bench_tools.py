@@ -3,8 +3,6 @@
 bench.py's targets and labels and check_log.py's instruction match, on small synthetic serial logs. One "PASS name" or "FAIL name" line per check, as
 the C unit tests print, so tests/run-tests.sh counts them; exits 1 on a failure."""
 
-import importlib.machinery
-import importlib.util
 import json
 import os
 import subprocess
@@ -18,16 +16,8 @@ import bench  # noqa: E402
 import benchlog  # noqa: E402
 import check_log  # noqa: E402
 import kutvmexit  # noqa: E402
+from load_tool import load_tool  # noqa: E402
 from passfail import check, exit_status  # noqa: E402
-
-
-def load_trace2json():
-    path = os.path.join(ROOT, "tools", "trace2json")
-    loader = importlib.machinery.SourceFileLoader("trace2json", path)
-    spec = importlib.util.spec_from_loader("trace2json", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
 
 
 HIST_CPUID = ";".join(["0"] * 7 + ["3"] + ["0"] * 24)
@@ -283,7 +273,7 @@ def test_check_log():
 
 
 def main():
-    test_trace2json(load_trace2json())
+    test_trace2json(load_tool("trace2json"))
     test_benchlog()
     test_kutvmexit()
     test_targets()

@@ -1,6 +1,6 @@
 /* Ending the machine: emulator exit ports first, then the firmware's ResetSystem. */
-#ifndef BOOT_POWER_H
-#define BOOT_POWER_H
+#ifndef CPU_POWER_H
+#define CPU_POWER_H
 
 enum power_status { POWER_SUCCESS = 0, POWER_FAILURE = 1 };
 

@@ -4,8 +4,8 @@
  * host-state area (the firmware runs with TR = 0). One IDT serves every CPU;
  * GDT and TSS are per CPU, inside struct pcpu.
  */
-#include "boot/pcpu.h"
-#include "boot/trap.h"
+#include "cpu/pcpu.h"
+#include "cpu/trap.h"
 #include "hw/msr.h"
 #include "lib/string.h"
 #include "lib/x86.h"

@@ -3,8 +3,8 @@
  * then a [domain NAME] section per domain with xl.cfg key names.
  * Pure code: parses a buffer, knows nothing of UEFI; unit-tested on the host.
  */
-#ifndef BOOT_CONFIG_H
-#define BOOT_CONFIG_H
+#ifndef CONFIG_CONFIG_H
+#define CONFIG_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,6 +46,13 @@ struct hv_config {
 	bool exit_csv;                  /* key exit_csv: exit statistics also as CSV lines */
 	unsigned ndomains;
 	struct domain_config domains[HINOKI_MAX_CONFIG_DOMAINS];
+};
+
+/* A file the config names, as the boot code read it from the boot volume. */
+struct loaded_file {
+	const void *data;      /* NULL when the file could not be read */
+	uint64_t len;
+	char error[96];        /* why it could not be read */
 };
 
 /* Called once per problem: file name, 1-based line, and a sentence. */

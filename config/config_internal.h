@@ -5,13 +5,13 @@
  * config_keys.c turns each value into its field and checks what spans a
  * whole [domain] section.
  */
-#ifndef BOOT_CONFIG_INTERNAL_H
-#define BOOT_CONFIG_INTERNAL_H
+#ifndef CONFIG_CONFIG_INTERNAL_H
+#define CONFIG_CONFIG_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "boot/config.h"
+#include "config/config.h"
 #include "lib/string.h"
 
 #define CONFIG_VALUE_MAX   CONFIG_EXTRA_MAX   /* longest value of a key without its own limit, with NUL */

@@ -5,7 +5,7 @@
  * that still arrives while a guest runs is acknowledged on exit and EOI'd here.
  * The BSP also sends the INIT and Startup IPIs that wake the other CPUs.
  */
-#include "boot/lapic.h"
+#include "cpu/lapic.h"
 #include "hw/apic.h"
 #include "lib/x86.h"
 

@@ -1,7 +1,7 @@
 ; Host exception and interrupt entry stubs, one per vector, each 16 bytes so
 ; that the IDT builder computes addresses instead of reading a table of
 ; pointers. Vectors where the CPU pushes no error code push a zero, so every
-; frame has the same shape (struct trap_frame in boot/trap.h). trap_dispatch
+; frame has the same shape (struct trap_frame in cpu/trap.h). trap_dispatch
 ; never returns for an exception; for an interrupt it does, and the frame is
 ; unwound with IRETQ.
 bits 64

@@ -5,8 +5,8 @@
  * the host. Formats: Hinoki ELF64 (include/hinoki/bootinfo.h) and Multiboot 1
  * (ELF32 program headers, or the a.out kludge addresses).
  */
-#ifndef BOOT_LOADER_H
-#define BOOT_LOADER_H
+#ifndef LOADER_LOADER_H
+#define LOADER_LOADER_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,8 +5,8 @@
  * the CPU; the scheduler then looks at what changed. They arrive either as a
  * VM exit (acknowledged on exit) or in the idle loop's HLT.
  */
-#ifndef BOOT_IRQ_H
-#define BOOT_IRQ_H
+#ifndef CPU_IRQ_H
+#define CPU_IRQ_H
 
 #include <stdint.h>
 

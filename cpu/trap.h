@@ -1,10 +1,10 @@
 /* Host CPU exceptions: any fault in the hypervisor is fatal and fully reported; host NMIs are counted. */
-#ifndef BOOT_TRAP_H
-#define BOOT_TRAP_H
+#ifndef CPU_TRAP_H
+#define CPU_TRAP_H
 
 #include <stdint.h>
 
-/* Register frame built by boot/trap_entry.asm; the layout is fixed by that file's pushes. */
+/* Register frame built by cpu/trap_entry.asm; the layout is fixed by that file's pushes. */
 struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;

@@ -3,9 +3,9 @@
  * runs in one-shot mode at the bus rate, measured once against the TSC, which
  * is the hypervisor's clock everywhere else.
  */
-#include "boot/irq.h"
-#include "boot/lapic.h"
-#include "boot/pcpu.h"
+#include "cpu/irq.h"
+#include "cpu/lapic.h"
+#include "cpu/pcpu.h"
 #include "hw/apic.h"
 #include "lib/x86.h"
 

@@ -6,12 +6,10 @@
  * and the host page tables identity-map them.
  */
 #include <efi.h>
-#include "boot/power.h"
-#include "hinoki/hypercall.h"
+#include "cpu/power.h"
+#include "hw/emulator_exit.h"
 #include "lib/serial.h"
 #include "lib/x86.h"
-
-#define BOCHS_SHUTDOWN_PORT 0x8900
 
 static EFI_RUNTIME_SERVICES *runtime;
 
@@ -26,7 +24,7 @@ void power_off(enum power_status status)
 
 	cli();
 	serial_drain();
-	outl(HINOKI_PORT_EXIT, status);
+	outl(ISA_DEBUG_EXIT_PORT, status);
 	for (const char *p = bochs_shutdown; *p; p++)
 		outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*p);
 	if (runtime)

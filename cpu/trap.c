@@ -2,7 +2,7 @@
  * Host traps. Exceptions are fatal: print vector, error code, RIP and every
  * register, then power off with a failure status; the hypervisor never
  * continues after one of its own faults. Interrupts (only taken in the idle
- * loop) go to boot/irq.c.
+ * loop) go to cpu/irq.c.
  *
  * An NMI is not a fault of the hypervisor but a signal from outside (another
  * CPU, a watchdog, the chipset), taken in root mode or raised again by the
@@ -12,10 +12,10 @@
  * diagnostic HC_DOMCTL_DIAG_NMI, so powering off on one would let any stray
  * NMI end every domain; losing one without a word would hide it.
  */
-#include "boot/pcpu.h"
-#include "boot/power.h"
-#include "boot/irq.h"
-#include "boot/trap.h"
+#include "cpu/pcpu.h"
+#include "cpu/power.h"
+#include "cpu/irq.h"
+#include "cpu/trap.h"
 #include "hw/vmx_exit.h"
 #include "lib/log.h"
 #include "lib/x86.h"

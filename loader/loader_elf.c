@@ -6,7 +6,7 @@
  * paging. Every header field is bounds-checked
  * before use so a corrupt image can only produce an error.
  */
-#include "boot/loader_internal.h"
+#include "loader/loader_internal.h"
 #include "hinoki/bootinfo.h"
 #include "hw/cr.h"
 #include "hw/elf.h"

@@ -5,7 +5,7 @@
  * checks that need a whole [domain] section, since keys may come in any order.
  * Pure code.
  */
-#include "boot/config_internal.h"
+#include "config/config_internal.h"
 #include "hinoki/limits.h"
 
 #define DEFAULT_SLICE_US   10000u

@@ -2,8 +2,8 @@
  * The host's own local APIC: quiet at boot, acknowledged after an interrupt
  * exit, and the sender of the IPIs that start the other CPUs.
  */
-#ifndef BOOT_LAPIC_H
-#define BOOT_LAPIC_H
+#ifndef CPU_LAPIC_H
+#define CPU_LAPIC_H
 
 #include <stdint.h>
 

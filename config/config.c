@@ -5,7 +5,7 @@
  * [domain] section, so one typo does not stop the other domains. What each
  * key's value means is config_keys.c's business. Pure code over a byte buffer.
  */
-#include "boot/config_internal.h"
+#include "config/config_internal.h"
 
 #define MSG_MAX            256
 #define QUOTE_MAX          40                      /* characters of a bad value echoed back */

@@ -4,7 +4,7 @@
  * Multiboot loader. Also holds the checks and copies both formats share, so
  * each bound is enforced in one place. Pure code over a byte view of guest RAM.
  */
-#include "boot/loader_internal.h"
+#include "loader/loader_internal.h"
 #include "hinoki/bootinfo.h"
 #include "hw/elf.h"
 #include "hw/multiboot.h"

@@ -4,13 +4,13 @@
  * checks, copying, and the fixed low-memory layout of the Multiboot protocol.
  * docs/boot-protocol.md documents the layouts; keep the two in step.
  */
-#ifndef BOOT_LOADER_INTERNAL_H
-#define BOOT_LOADER_INTERNAL_H
+#ifndef LOADER_LOADER_INTERNAL_H
+#define LOADER_LOADER_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "boot/loader.h"
+#include "loader/loader.h"
 
 #define LOADER_PAGE_SIZE     0x1000ULL
 #define LOADER_MIB           0x100000ULL

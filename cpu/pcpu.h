@@ -3,8 +3,8 @@
  * reached through the GS base (host GS base in the VMCS too), whose first
  * field points back at the structure so this_cpu() is a single load.
  */
-#ifndef BOOT_PCPU_H
-#define BOOT_PCPU_H
+#ifndef CPU_PCPU_H
+#define CPU_PCPU_H
 
 #include <stdint.h>
 #include "hw/segment.h"
@@ -48,7 +48,7 @@ struct pcpu {
 	volatile uint32_t idle;                 /* in the idle loop's HLT */
 	struct vcpu *last_exit;                 /* whose exit's root-mode time is being counted */
 	uint64_t invept_count, invvpid_count;   /* TLB flushes this CPU made (vmx/tlb_cpu.c) */
-	volatile uint64_t nmis;                 /* host NMIs taken; written only by the NMI handler (boot/trap.c) */
+	volatile uint64_t nmis;                 /* host NMIs taken; written only by the NMI handler (cpu/trap.c) */
 	uint64_t nmis_reported;                 /* how many of them are logged */
 	uint64_t gdt[GDT_ENTRIES];
 	struct tss64 tss;
@@ -63,6 +63,15 @@ static inline struct pcpu *this_cpu(void)
 	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
 	return p;
 }
+
+/*
+ * The CPUs online (cpu/pcpu.c), indexed 0 .. pcpu_count() - 1 with the BSP
+ * as 0. pcpu_get(i) is NULL when i >= pcpu_count(). pcpu_add() appends a CPU
+ * whose id is the next index; only the BSP calls it, while starting CPUs.
+ */
+unsigned pcpu_count(void);
+struct pcpu *pcpu_get(unsigned i);
+void pcpu_add(struct pcpu *cpu);
 
 /* Load this CPU's GDT, TSS and the shared IDT, set GS base; afterwards this_cpu() works. */
 void pcpu_init_tables(struct pcpu *cpu, uint32_t id);

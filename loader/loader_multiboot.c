@@ -2,10 +2,10 @@
  * Multiboot 1 loader: finds the header, loads the image either by the a.out
  * kludge addresses or by ELF program headers, and builds the Multiboot
  * information structure (memory sizes, command line, memory map, the ramdisk
- * as a module) in the low boot area laid out in boot/loader_internal.h.
+ * as a module) in the low boot area laid out in loader/loader_internal.h.
  * The kernel is entered in flat 32-bit protected mode without paging.
  */
-#include "boot/loader_internal.h"
+#include "loader/loader_internal.h"
 #include "hinoki/bootinfo.h"
 #include "hw/elf.h"
 #include "hw/multiboot.h"
