@@ -17,10 +17,10 @@
 #include "lib/string.h"
 #include "lib/x86.h"
 #include "mm/mem.h"
-#include "sched/fpu.h"
-#include "sched/guest_msrs.h"
 #include "sched/sched.h"
 #include "vmx/caps.h"
+#include "vmx/fpu.h"
+#include "vmx/guest_msrs.h"
 #include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
 

@@ -25,12 +25,12 @@
 #include "hinoki/hypercall.h"
 #include "lib/log.h"
 #include "lib/x86.h"
-#include "sched/fpu.h"
-#include "sched/guest_dr.h"
-#include "sched/guest_msrs.h"
 #include "sched/sched.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
+#include "vmx/fpu.h"
+#include "vmx/guest_dr.h"
+#include "vmx/guest_msrs.h"
 #include "vmx/inject.h"
 #include "vmx/vmx.h"
 
@@ -40,8 +40,10 @@ static uint64_t slice_tsc, idle_poll_tsc;
 
 void sched_init(uint64_t tsc_per_slice, uint64_t tsc_per_us)
 {
+	static const struct vmx_sched_ops ops = { sched_wake_for_irq, sched_start_vcpu };
 	slice_tsc = tsc_per_slice;
 	idle_poll_tsc = IDLE_POLL_US * tsc_per_us;
+	vmx_set_sched_ops(&ops);
 }
 
 /* The domain's own slice (config slice_us in its section), else the machine's. */

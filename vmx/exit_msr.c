@@ -3,7 +3,7 @@
  * legitimately needs are emulated on state the VMCS already holds, and every
  * other MSR raises #GP in the guest, as an absent MSR does on hardware.
  * The SYSCALL/SWAPGS MSRs never come here: they are passed through and the
- * scheduler switches them (sched/guest_msrs.h). IA32_APIC_BASE
+ * scheduler switches them (vmx/guest_msrs.h). IA32_APIC_BASE
  * lives in the vCPU's virtual APIC; IA32_TSC_ADJUST and IA32_TSC in its TSC
  * offset, as the SDM ties them: a write of either moves the guest's TSC and
  * the other follows ("Time-Stamp Counter Adjustment").

@@ -21,7 +21,6 @@
 #include "hw/vmx_exit.h"
 #include "lib/log.h"
 #include "lib/x86.h"
-#include "sched/sched.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/inject.h"
@@ -62,13 +61,20 @@ static bool guest_can_take(void)
 	return !(vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID);
 }
 
+static const struct vmx_sched_ops *sched_ops;
+
+void vmx_set_sched_ops(const struct vmx_sched_ops *ops)
+{
+	sched_ops = ops;
+}
+
 bool vcpu_deliver_ipi(struct vcpu *target, unsigned vector)
 {
 	if (!vlapic_accept(&target->vlapic, vector))
 		return false;
 	__atomic_store_n(&target->irq_pending, 1, __ATOMIC_SEQ_CST);
 	/* Wakes it if it halted; kicks its CPU either way, so a running guest exits to C and takes it. */
-	sched_wake_for_irq(target);
+	sched_ops->wake_for_irq(target);
 	return true;
 }
 
@@ -96,7 +102,7 @@ static void deliver_sipi(struct vcpu *t, uint8_t vector)
 	struct guest_entry e;
 	vmcs_real_mode_entry(&e, vector);
 	e.format = t->dom->boot_entry.format;
-	sched_start_vcpu(t, &e);   /* -HC_EBUSY only if another start won the race: nothing to do */
+	sched_ops->start(t, &e);   /* -HC_EBUSY only if another start won the race: nothing to do */
 }
 
 static void route(struct vcpu *v)

@@ -11,10 +11,10 @@
 #include <stdint.h>
 #include "dev/lapic.h"
 #include "hw/vmx_exit.h"
-#include "sched/guest_dr.h"
-#include "sched/guest_msrs.h"
 #include "vmx/exit_stats.h"
 #include "vmx/exit_trace.h"
+#include "vmx/guest_dr.h"
+#include "vmx/guest_msrs.h"
 #include "vmx/tlb.h"
 
 /* SDM register numbering ("Exit Qualification for Control-Register Accesses"). */
@@ -84,10 +84,10 @@ struct vcpu {
 	/* Platform state the guest sees through MMIO and MSRs (docs/platform-apic.md). */
 	struct vlapic vlapic;     /* its xAPIC at 0xFEE00000 and IA32_APIC_BASE */
 	uint64_t tsc_adjust;      /* IA32_TSC_ADJUST as the guest last set it */
-	struct guest_msrs msrs;   /* SYSCALL/SWAPGS MSRs while another vCPU holds the CPU (sched/guest_msrs.h) */
-	struct guest_dr dr;       /* DR0-DR3 and DR6 likewise (sched/guest_dr.h) */
+	struct guest_msrs msrs;   /* SYSCALL/SWAPGS MSRs while another vCPU holds the CPU (vmx/guest_msrs.h) */
+	struct guest_dr dr;       /* DR0-DR3 and DR6 likewise (vmx/guest_dr.h) */
 	uint64_t tsc_offset;      /* guest TSC = host TSC + tsc_offset (mod 2^64); 0 without TSC offsetting */
-	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see sched/fpu.c. */
+	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see vmx/fpu.c. */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));
 };
 

@@ -45,6 +45,17 @@ void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e);
  */
 #define SIPI_VECTOR_SHIFT 8
 void vmcs_real_mode_entry(struct guest_entry *e, uint8_t sipi_vector);
+/*
+ * What vmx/ asks of the scheduler above it, given once at start-up
+ * (sched_init), so that vmx/ calls up only through these: a vCPU to wake
+ * (and its CPU to kick) for an interrupt its vLAPIC accepted, and a vCPU
+ * waiting after INIT to start at a STARTUP IPI's entry state.
+ */
+struct vmx_sched_ops {
+	void (*wake_for_irq)(struct vcpu *v);
+	int (*start)(struct vcpu *v, const struct guest_entry *e);
+};
+void vmx_set_sched_ops(const struct vmx_sched_ops *ops);
 /* Print the VMCS grouped by area (after a failed entry or a fatal exit). */
 void vmcs_dump(void);
 /* VM-instruction error number -> the SDM's text. */

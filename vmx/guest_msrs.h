@@ -5,8 +5,8 @@
  * the CPU, the guest reads and writes them without an exit, and they are
  * saved and restored only when a vCPU leaves or takes a CPU, as the FPU is.
  */
-#ifndef SCHED_GUEST_MSRS_H
-#define SCHED_GUEST_MSRS_H
+#ifndef VMX_GUEST_MSRS_H
+#define VMX_GUEST_MSRS_H
 
 #include <stdint.h>
 

@@ -1,6 +1,6 @@
 /* Per-vCPU x87/SSE state, saved when a vCPU leaves a CPU and restored when it comes back. */
-#ifndef SCHED_FPU_H
-#define SCHED_FPU_H
+#ifndef VMX_FPU_H
+#define VMX_FPU_H
 
 struct vcpu;
 

@@ -1,6 +1,6 @@
 /* Switching DR0-DR3 and DR6 with the vCPU (see the header). */
 #include "lib/x86.h"
-#include "sched/guest_dr.h"
+#include "vmx/guest_dr.h"
 #include "vmx/vcpu.h"
 
 void guest_dr_reset(struct guest_dr *d)

@@ -3,7 +3,7 @@
 #include "hw/msr.h"
 #include "hw/vmx_ctrl.h"
 #include "lib/x86.h"
-#include "sched/guest_msrs.h"
+#include "vmx/guest_msrs.h"
 #include "vmx/caps.h"
 #include "vmx/vcpu.h"
 

@@ -7,7 +7,7 @@
  * XSAVE (vmx/exit_cpuid.c), so FXSAVE covers all their state.
  */
 #include "lib/string.h"
-#include "sched/fpu.h"
+#include "vmx/fpu.h"
 #include "vmx/vcpu.h"
 
 #define FXSAVE_FCW_OFFSET   0

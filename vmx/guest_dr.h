@@ -7,8 +7,8 @@
  * to and from them without an exit, and they are saved and restored only
  * when a vCPU leaves or takes a CPU, as the FPU and the SYSCALL MSRs are.
  */
-#ifndef SCHED_GUEST_DR_H
-#define SCHED_GUEST_DR_H
+#ifndef VMX_GUEST_DR_H
+#define VMX_GUEST_DR_H
 
 #include <stdint.h>
 #include "hw/dr.h"
