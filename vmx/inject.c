@@ -1,16 +1,17 @@
 /*
  * Virtual interrupts from the vCPU's local APIC model (dev/lapic.c) into the
  * guest (SDM "Event Injection" and "Interrupt-Window Exiting"). Before each
- * VM entry made from C: an IPI the guest wrote to its ICR for other vCPUs is
- * routed; the timer is run up to now; the highest deliverable vector is
+ * VM entry the scheduler makes: an IPI the guest wrote to its ICR for other
+ * vCPUs is routed; the timer is run up to now; the highest deliverable vector is
  * injected as an external interrupt if the guest can take one (RFLAGS.IF=1,
  * no STI or MOV-SS blocking, no event already going in) and moved from IRR
  * to ISR; if it cannot, interrupt-window exiting is turned on and the exit
  * it brings ends up here again. An injected vector whose delivery a VM exit
  * interrupted (IDT-vectoring information) is injected again.
  *
- * The exit stub's fast path resumes the guest without C: it must fall back
- * to C while v->irq_pending is set, which this file keeps accurate.
+ * A fast resume (vmx/exit.c) re-enters the guest without the scheduler, so
+ * it is not taken while vcpu_irq_attention() says there is work here;
+ * v->irq_pending, which this file keeps accurate, is part of that.
  *
  * INIT and STARTUP IPIs are routed here too: they start secondary vCPUs the
  * way firmware and kernels start processors (docs/platform-apic.md).
