@@ -195,8 +195,12 @@ static void give_pages(struct domain *d, uint64_t pa, uint64_t pages)
 	d->frames_used -= pages;
 }
 
-/* Exit-statistics tables grow while the vCPU runs, on its CPU: the count changes atomically. */
-static void *stats_alloc(void *ctx, unsigned pages)
+/*
+ * The domain's page account (mm/account.h), for what vmx/ allocates for it:
+ * VMCS pages, trace rings, statistics tables. Statistics tables grow while a
+ * vCPU runs, on its CPU, so the count changes atomically.
+ */
+static void *account_alloc(void *ctx, unsigned pages)
 {
 	struct domain *d = ctx;
 	uint64_t pa = mem_alloc_pages(pages, 1);
@@ -206,7 +210,7 @@ static void *stats_alloc(void *ctx, unsigned pages)
 	return phys_to_virt(pa);
 }
 
-static void stats_free(void *ctx, void *p, unsigned pages)
+static void account_free(void *ctx, void *p, unsigned pages)
 {
 	struct domain *d = ctx;
 	mem_free_pages(virt_to_phys(p), pages);
@@ -265,7 +269,7 @@ static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_
 	fpu_init_state(v);
 	vlapic_init(&v->vlapic, id, id == 0);
 	d->vcpus[d->nvcpus++] = v;
-	if (exit_stats_init(&v->stats, &(struct exit_stats_mem){ stats_alloc, stats_free, d }))
+	if (exit_stats_init(&v->stats, &d->account))
 		return 0;
 	return vmcs_create(v, e) ? 0 : v;
 }
@@ -284,6 +288,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 			*whyp = "no free domain slot";
 		return 0;
 	}
+	d->account = (struct page_account){ account_alloc, account_free, d };
 	d->type = cfg->type;
 	d->cfg = cfg;
 	d->weight = ov && ov->weight ? ov->weight : cfg->weight;

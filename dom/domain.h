@@ -13,6 +13,7 @@
 #include "dev/console_ring.h"
 #include "dev/platform.h"
 #include "lib/spinlock.h"
+#include "mm/account.h"
 #include "mm/frame.h"
 #include "ept/ept.h"
 #include "hinoki/domctl.h"
@@ -60,6 +61,7 @@ struct domain {
 	uint64_t io_bitmap_pa;     /* two pages: ports 0-0x7fff, 0x8000-0xffff */
 	uint64_t msr_bitmap_pa;
 	uint64_t frames_used;      /* every page taken from the allocator for this domain */
+	struct page_account account;   /* how vmx/ takes pages for it: counted in frames_used */
 
 	struct spinlock con_lock;      /* the console line and ring, and the UART writing them: its vCPUs, CPU 0's input poll, its release, HC_DOMCTL_CONSOLE */
 	char con_line[DOMAIN_CONSOLE_LINE];

@@ -43,7 +43,7 @@ static unsigned log2_of(unsigned cap)
 	return 31u - (unsigned)__builtin_clz(cap);
 }
 
-int exit_stats_init(struct exit_stats *s, const struct exit_stats_mem *mem)
+int exit_stats_init(struct exit_stats *s, const struct page_account *mem)
 {
 	memset(s, 0, sizeof *s);
 	s->mem = *mem;
@@ -204,7 +204,7 @@ uint64_t exit_stats_overflow(const struct exit_stats *s)
 
 #else   /* HINOKI_NO_EXIT_STATS: a count per reason */
 
-int exit_stats_init(struct exit_stats *s, const struct exit_stats_mem *mem)
+int exit_stats_init(struct exit_stats *s, const struct page_account *mem)
 {
 	(void)mem;
 	memset(s, 0, sizeof *s);

@@ -32,6 +32,7 @@
 
 #include <stdint.h>
 #include "hw/vmx_exit.h"
+#include "mm/account.h"
 
 #define EXIT_HIST_BUCKETS 32   /* bucket b counts cycles in [2^b, 2^(b+1)), 0 also 0, the last everything above */
 #define EXIT_TABLE_MIN    16   /* entries; powers of two */
@@ -58,13 +59,6 @@ struct exit_stat {
 	uint64_t hist[EXIT_HIST_BUCKETS];
 };
 
-/* Where the table's frames come from and go back to (the domain counts them). */
-struct exit_stats_mem {
-	void *(*alloc)(void *ctx, unsigned pages);   /* zeroed pages, or NULL */
-	void (*free)(void *ctx, void *p, unsigned pages);
-	void *ctx;
-};
-
 struct exit_stats {
 #ifndef HINOKI_NO_EXIT_STATS
 	struct exit_entry *table;
@@ -73,7 +67,7 @@ struct exit_stats {
 	/* Odd while the table is being replaced: readers on other CPUs retry (exit_stats_total). */
 	volatile uint32_t gen;
 	uint64_t overflow;     /* exits that found no entry of their own (see above) */
-	struct exit_stats_mem mem;
+	struct page_account mem;   /* where the table's frames come from and go back to */
 #else
 	uint64_t count[EXIT_STAT_REASONS];
 #endif
@@ -104,7 +98,7 @@ static inline unsigned exit_hist_bucket(uint64_t cycles)
 }
 
 /* 0, or -1 when the first table cannot be had. */
-int exit_stats_init(struct exit_stats *s, const struct exit_stats_mem *mem);
+int exit_stats_init(struct exit_stats *s, const struct page_account *mem);
 /* The table's frames back (s records nothing more). */
 void exit_stats_free(struct exit_stats *s);
 /* Pages the table holds now. */

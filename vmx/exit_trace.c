@@ -6,7 +6,6 @@
 #include "dom/domain.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
-#include "mm/mem.h"
 #include "vmx/exit.h"
 #include "vmx/exit_trace.h"
 
@@ -17,11 +16,9 @@ int exit_trace_enable(struct domain *d, int on)
 			struct exit_trace *t = &d->vcpus[i]->trace;
 			if (t->ring)
 				continue;
-			uint64_t pa = mem_alloc_pages(EXIT_TRACE_PAGES, 1);
-			if (!pa)
+			t->ring = d->account.alloc(d->account.ctx, EXIT_TRACE_PAGES);
+			if (!t->ring)
 				return -1;
-			d->frames_used += EXIT_TRACE_PAGES;
-			t->ring = phys_to_virt(pa);
 		}
 	}
 	__atomic_store_n(&d->tracing, on ? 1u : 0u, __ATOMIC_RELEASE);
@@ -67,8 +64,7 @@ void exit_trace_free(struct domain *d)
 		struct exit_trace *t = &d->vcpus[i]->trace;
 		if (!t->ring)
 			continue;
-		mem_free_pages(virt_to_phys(t->ring), EXIT_TRACE_PAGES);
-		d->frames_used -= EXIT_TRACE_PAGES;
+		d->account.free(d->account.ctx, t->ring, EXIT_TRACE_PAGES);
 		t->ring = 0;
 	}
 }

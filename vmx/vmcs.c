@@ -213,10 +213,11 @@ void vmcs_real_mode_entry(struct guest_entry *e, uint8_t sipi_vector)
 
 int vmcs_create(struct vcpu *v, const struct guest_entry *e)
 {
-	v->vmcs_pa = mem_alloc_pages(1, 1);
-	if (!v->vmcs_pa)
+	const struct page_account *acct = &v->dom->account;
+	void *page = acct->alloc(acct->ctx, 1);
+	if (!page)
 		return -1;
-	v->dom->frames_used++;
+	v->vmcs_pa = virt_to_phys(page);
 	*(uint32_t *)phys_to_virt(v->vmcs_pa) = vmx_caps.revision;
 	struct pcpu *cpu = this_cpu();
 	struct vcpu *was = cpu->current;

@@ -35,7 +35,7 @@ static void start(long allocs)
 {
 	pages_out = 0;
 	allocs_left = allocs;
-	CHECK_EQ(exit_stats_init(&st, &(struct exit_stats_mem){ fake_alloc, fake_free, NULL }), 0);
+	CHECK_EQ(exit_stats_init(&st, &(struct page_account){ fake_alloc, fake_free, NULL }), 0);
 }
 
 static void finish(void)
@@ -242,7 +242,7 @@ static void test_init_without_memory(void)
 {
 	pages_out = 0;
 	allocs_left = 0;
-	CHECK_EQ(exit_stats_init(&st, &(struct exit_stats_mem){ fake_alloc, fake_free, NULL }), -1);
+	CHECK_EQ(exit_stats_init(&st, &(struct page_account){ fake_alloc, fake_free, NULL }), -1);
 	exit_stats_free(&st);
 	CHECK_EQ(pages_out, 0);
 }
