@@ -1,7 +1,9 @@
 /*
  * Domain lifecycles across CPUs. A domain leaves the running state exactly
- * once (compare-and-swap in domain_leave_running); the CPU that then wins
- * `finishing` kicks every CPU still running one of its vCPUs, waits until
+ * once (compare-and-swap in domain_leave_running), by ending itself
+ * (domain_exit), being stopped (domain_stop, with the reason and the vCPU's
+ * registers) or being destroyed; the CPU that then wins `finishing` kicks
+ * every CPU still running one of its vCPUs, waits until
  * none does (each leaves at its next exit, at the latest when its slice
  * ends), takes the vCPUs off the run queues, prints the statistics and
  * returns its RAM, EPT and VMCS pages. Only the management domain's vCPU
@@ -14,18 +16,22 @@
  * `create` of the same name right after it finds the name free. The structure
  * itself goes with its last reference (dom/domain.c).
  */
+#include <stdarg.h>
 #include "cpu/pcpu.h"
 #include "cpu/power.h"
 #include "dom/domain.h"
 #include "dom/lifecycle.h"
 #include "dev/console_focus.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/serial.h"
 #include "lib/spinlock.h"
+#include "lib/string.h"
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "sched/sched.h"
 #include "vmx/tlb_cpu.h"
+#include "vmx/vmx.h"
 
 #define RELEASE_SPIN_LIMIT 4000000000ULL   /* TSC cycles: far beyond any slice */
 
@@ -216,4 +222,34 @@ void lifecycle_poll_console(void)
 		if (act == CONSOLE_SWITCHED)
 			say_focus(now);
 	}
+}
+
+int domain_leave_running(struct domain *d, enum domain_state to)
+{
+	enum domain_state running = DOMAIN_RUNNING;
+	return __atomic_compare_exchange_n(&d->state, &running, to, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+void domain_exit(struct domain *d, int code)
+{
+	domain_console_end(d);
+	d->exit_code = code;
+	if (domain_leave_running(d, DOMAIN_ENDED))
+		log_info("domain %s (%u) ended: exit code %d\n", d->name, d->id, code);
+}
+
+void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+	domain_console_end(d);
+	va_start(ap, fmt);
+	char reason[sizeof d->stop_reason];
+	fmt_vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	if (!domain_leave_running(d, DOMAIN_STOPPED))
+		return;   /* it had already ended: the first reason stands */
+	memcpy(d->stop_reason, reason, sizeof reason);
+	log_info("domain %s (%u) stopped: %s\n", d->name, d->id, d->stop_reason);
+	if (v)
+		vmx_dump_vcpu(v);
 }

@@ -1,8 +1,9 @@
 /*
- * What a domain shows the world: its console lines (prefixed "[name] "), the
- * report when it ends or is stopped, and its exit-statistics table. The
- * statistics are counts and TSC cycles in root mode per exit reason; inside
- * Bochs with clock sync=none a TSC cycle is one emulated instruction.
+ * A domain's exit-statistics report, printed when it ends: what it cost the
+ * hypervisor besides its RAM, then per vCPU a table of counts and TSC cycles
+ * in root mode per exit reason and sub-key (and the same as CSV with
+ * `exit_csv = 1`). Inside Bochs with clock sync=none a TSC cycle is one
+ * emulated instruction.
  */
 #include <stdarg.h>
 #include "dom/domain.h"
@@ -11,115 +12,6 @@
 #include "lib/string.h"
 #include "hinoki/hypercall.h"
 #include "vmx/exit.h"
-#include "vmx/vmx.h"
-
-/*
- * Write the buffered bytes. A whole line ends with a newline; a partial one
- * (a prompt, typed characters echoed back) is written when the guest waits
- * for input, and the rest of its line follows later without a second prefix.
- */
-static void console_emit(struct domain *d, int end_of_line)
-{
-	if (!d->con_len && !end_of_line)
-		return;
-	if (!d->con_len && end_of_line && !d->con_open)
-		return;
-	console_lock_acquire_for(&d->con_open);
-	if (!d->con_open) {
-		console_write("[", 1);
-		console_write(d->name, strlen(d->name));
-		console_write("] ", 2);
-	}
-	console_write(d->con_line, d->con_len);
-	if (end_of_line)
-		console_write("\n", 1);
-	d->con_len = 0;
-	d->con_open = !end_of_line;
-	console_partial_line(&d->con_open, d->con_open);
-	console_lock_release();
-}
-
-static void console_flush(struct domain *d)
-{
-	console_emit(d, 1);
-}
-
-void domain_console_end(struct domain *d)
-{
-	spin_lock(&d->con_lock);
-	console_emit(d, 1);
-	spin_unlock(&d->con_lock);
-}
-
-void domain_console_partial(struct domain *d)
-{
-	spin_lock(&d->con_lock);
-	console_emit(d, 0);
-	spin_unlock(&d->con_lock);
-}
-
-void domain_console_put(struct domain *d, uint8_t byte)
-{
-	console_ring_put(&d->console_ring, byte);
-	if (byte == '\n') {
-		console_flush(d);
-		return;
-	}
-	if (byte == '\r')
-		return;
-	/* Control bytes would let a guest forge the hypervisor's lines or drive the terminal. */
-	if (byte < 0x20 && byte != '\t' && byte != '\b')
-		byte = '?';
-	d->con_line[d->con_len++] = (char)byte;
-	if (d->con_len == sizeof d->con_line)
-		console_flush(d);
-}
-
-int64_t domain_console_read(struct domain *d, struct hinoki_console_read *req, uint8_t *buf)
-{
-	uint32_t lost = 0;
-	spin_lock(&d->con_lock);
-	int n = console_ring_read(&d->console_ring, &req->pos, buf, req->len, &lost);
-	spin_unlock(&d->con_lock);
-	if (n < 0)
-		return -HC_EINVAL;
-	req->lost = lost;
-	return n;
-}
-
-int domain_leave_running(struct domain *d, enum domain_state to)
-{
-	enum domain_state running = DOMAIN_RUNNING;
-	return __atomic_compare_exchange_n(&d->state, &running, to, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-}
-
-void domain_exit(struct domain *d, int code)
-{
-	spin_lock(&d->con_lock);
-	console_flush(d);
-	spin_unlock(&d->con_lock);
-	d->exit_code = code;
-	if (domain_leave_running(d, DOMAIN_ENDED))
-		log_info("domain %s (%u) ended: exit code %d\n", d->name, d->id, code);
-}
-
-void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
-{
-	va_list ap;
-	spin_lock(&d->con_lock);
-	console_flush(d);
-	spin_unlock(&d->con_lock);
-	va_start(ap, fmt);
-	char reason[sizeof d->stop_reason];
-	fmt_vsnprintf(reason, sizeof reason, fmt, ap);
-	va_end(ap);
-	if (!domain_leave_running(d, DOMAIN_STOPPED))
-		return;   /* it had already ended: the first reason stands */
-	memcpy(d->stop_reason, reason, sizeof reason);
-	log_info("domain %s (%u) stopped: %s\n", d->name, d->id, d->stop_reason);
-	if (v)
-		vmx_dump_vcpu(v);
-}
 
 /*
  * One vCPU's table, written under the console lock so tables from different
