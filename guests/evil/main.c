@@ -53,6 +53,8 @@ static long try_unpause(void)  { return hc_domctl_unpause(VICTIM_ID); }
 static long try_sched(void)    { return hc_domctl_sched(VICTIM_ID, 1, 1); }
 static long try_stats(void)    { return hc_domctl_stats(VICTIM_ID, 0, stat_buf, 4); }
 static long try_shutdown(void) { return hc_domctl_shutdown(); }
+static long try_trace(void)    { return hc_domctl_trace(VICTIM_ID, 1); }
+static long try_diag_nmi(void) { return hc_domctl_diag_nmi(0); }
 
 static long try_console(void)
 {
@@ -71,6 +73,8 @@ static const struct attempt attempts[] = {
 	{ "HC_DOMCTL_CONSOLE", try_console },
 	{ "HC_DOMCTL_STATS", try_stats },
 	{ "HC_DOMCTL_SHUTDOWN", try_shutdown },
+	{ "HC_DOMCTL_TRACE", try_trace },
+	{ "HC_DOMCTL_DIAG_NMI", try_diag_nmi },
 };
 
 static unsigned try_control_calls(void)
