@@ -348,24 +348,24 @@ uint32_t vlapic_read(const struct vlapic *l, uint32_t off, unsigned size, uint64
 		return l->lvt[lvt];
 	switch (off) {
 	case APIC_REG_ID:          return l->id;
-	case LAPIC_REG_VERSION:    return LAPIC_VERSION_VALUE;
-	case LAPIC_REG_TPR:        return l->tpr;
-	case LAPIC_REG_PPR:        return vlapic_ppr(l);
-	case LAPIC_REG_LDR:        return l->ldr;
-	case LAPIC_REG_DFR:        return l->dfr;
+	case APIC_REG_VERSION:    return LAPIC_VERSION_VALUE;
+	case APIC_REG_TPR:        return l->tpr;
+	case APIC_REG_PPR:        return vlapic_ppr(l);
+	case APIC_REG_LDR:        return l->ldr;
+	case APIC_REG_DFR:        return l->dfr;
 	case APIC_REG_SVR:         return l->svr;
-	case LAPIC_REG_ESR:        return l->esr;
+	case APIC_REG_ESR:        return l->esr;
 	case APIC_REG_ICR_LOW:     return l->icr_lo;   /* delivery status 0: every IPI is "sent" */
 	case APIC_REG_ICR_HIGH:    return l->icr_hi;
-	case LAPIC_REG_TIMER_ICR:  return l->timer_initial;
-	case LAPIC_REG_TIMER_CCR:  return timer_current(l, now);
-	case LAPIC_REG_TIMER_DCR:  return l->timer_dcr;
+	case APIC_REG_TIMER_ICR:  return l->timer_initial;
+	case APIC_REG_TIMER_CCR:  return timer_current(l, now);
+	case APIC_REG_TIMER_DCR:  return l->timer_dcr;
 	default: break;
 	}
-	if (off >= LAPIC_REG_ISR0 && off < LAPIC_REG_TMR0)
-		return l->isr[(off - LAPIC_REG_ISR0) / LAPIC_REG_STRIDE];
-	if (off >= LAPIC_REG_IRR0 && off < LAPIC_REG_IRR7_END)
-		return __atomic_load_n(&l->irr[(off - LAPIC_REG_IRR0) / LAPIC_REG_STRIDE], __ATOMIC_RELAXED);
+	if (off >= APIC_REG_ISR0 && off < APIC_REG_TMR0)
+		return l->isr[(off - APIC_REG_ISR0) / LAPIC_REG_STRIDE];
+	if (off >= APIC_REG_IRR0 && off < APIC_REG_IRR7_END)
+		return __atomic_load_n(&l->irr[(off - APIC_REG_IRR0) / LAPIC_REG_STRIDE], __ATOMIC_RELAXED);
 	return 0;   /* APR, TMR (every interrupt is edge-triggered), EOI, reserved */
 }
 
@@ -401,13 +401,13 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 	}
 	switch (off) {
 	case APIC_REG_ID:      l->id = val & ID_MASK; break;
-	case LAPIC_REG_TPR:
+	case APIC_REG_TPR:
 		l->tpr = val & TPR_MASK;
 		attn_set(l, LAPIC_ATTN_EVAL);
 		break;
 	case APIC_REG_EOI:     eoi(l); break;
-	case LAPIC_REG_LDR:    l->ldr = val & LDR_MASK; break;
-	case LAPIC_REG_DFR:    l->dfr = (val & DFR_MODEL_MASK) | ~DFR_MODEL_MASK; break;
+	case APIC_REG_LDR:    l->ldr = val & LDR_MASK; break;
+	case APIC_REG_DFR:    l->dfr = (val & DFR_MODEL_MASK) | ~DFR_MODEL_MASK; break;
 	case APIC_REG_SVR:
 		l->svr = val & SVR_WRITABLE;
 		if (!(l->svr & SVR_APIC_ENABLE))
@@ -415,7 +415,7 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 				l->lvt[i] |= LVT_MASK;
 		attn_set(l, LAPIC_ATTN_EVAL);
 		break;
-	case LAPIC_REG_ESR:    l->esr = 0; break;   /* no error is ever detected */
+	case APIC_REG_ESR:    l->esr = 0; break;   /* no error is ever detected */
 	case APIC_REG_ICR_HIGH: l->icr_hi = val & ICR_HI_DEST_MASK; break;
 	case APIC_REG_ICR_LOW:
 		l->icr_lo = val & ICR_LO_WRITABLE;
@@ -427,12 +427,12 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 		else if ((l->icr_lo & ICR_DM_MASK) == APIC_ICR_DM_STARTUP)
 			send_start(l, LAPIC_ROUTE_STARTUP);
 		break;
-	case LAPIC_REG_TIMER_ICR:
+	case APIC_REG_TIMER_ICR:
 		l->timer_initial = val;
 		l->timer_start = now;
 		timer_arm(l);
 		break;
-	case LAPIC_REG_TIMER_DCR:
+	case APIC_REG_TIMER_DCR:
 		l->timer_dcr = val & DCR_WRITABLE;
 		if (l->timer_deadline)
 			timer_arm(l);

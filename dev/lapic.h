@@ -23,21 +23,6 @@ enum lapic_lvt {
 };
 
 /* Register offsets the model adds to hw/apic.h's (SDM "Local APIC Register Address Map"). */
-#define LAPIC_REG_VERSION     0x030
-#define LAPIC_REG_TPR         0x080
-#define LAPIC_REG_APR         0x090
-#define LAPIC_REG_PPR         0x0a0
-#define LAPIC_REG_RRD         0x0c0
-#define LAPIC_REG_LDR         0x0d0
-#define LAPIC_REG_DFR         0x0e0
-#define LAPIC_REG_ISR0        0x100
-#define LAPIC_REG_TMR0        0x180
-#define LAPIC_REG_IRR0        0x200
-#define LAPIC_REG_IRR7_END    0x280   /* ISR, TMR and IRR: 0x100-0x270 */
-#define LAPIC_REG_ESR         0x280
-#define LAPIC_REG_TIMER_ICR   0x380   /* initial count */
-#define LAPIC_REG_TIMER_CCR   0x390   /* current count */
-#define LAPIC_REG_TIMER_DCR   0x3e0   /* divide configuration */
 #define LAPIC_MMIO_SIZE       0x1000
 #define LAPIC_REG_STRIDE      0x10    /* registers sit on 16-byte boundaries */
 #define LAPIC_REG_WIDTH       4       /* and are accessed as aligned 32-bit words */

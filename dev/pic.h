@@ -12,15 +12,9 @@
 
 #include <stdint.h>
 #include "dev/bus.h"
+#include "hw/pic.h"
 #include "lib/spinlock.h"
 
-#define PIC_MASTER_CMD   0x20
-#define PIC_MASTER_DATA  0x21
-#define PIC_SLAVE_CMD    0xa0
-#define PIC_SLAVE_DATA   0xa1
-#define PIC_ELCR_MASTER  0x4d0   /* IRQ 0-7 */
-#define PIC_ELCR_SLAVE   0x4d1   /* IRQ 8-15 */
-#define PIC_PORTS        2       /* command and data; the ELCR pair */
 
 /* Where an 8259A is in the initialisation sequence a write to ICW1 starts. */
 enum pic_init_step { PIC_READY, PIC_WANT_ICW2, PIC_WANT_ICW3, PIC_WANT_ICW4 };

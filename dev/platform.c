@@ -11,6 +11,7 @@
 #include "hinoki/hypercall.h"
 #include "hw/fw_cfg.h"
 #include "hw/msr.h"
+#include "hw/uart.h"
 #include "lib/string.h"
 
 #define EXIT_PORTS 1

@@ -16,9 +16,6 @@
 #include "dev/bus.h"
 #include "dev/irq_line.h"
 
-#define UART_COM1_BASE 0x3f8
-#define UART_NPORTS    8
-#define UART_COM1_IRQ  4    /* COM1's ISA interrupt line on a PC */
 #define UART_RX_FIFO   16   /* the 16550A's receive FIFO depth */
 
 typedef void (*uart_sink_fn)(void *ctx, uint8_t byte);

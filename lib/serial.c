@@ -6,7 +6,7 @@
 #include "lib/serial.h"
 #include "lib/x86.h"
 
-#define COM1 0x3f8
+#define COM1 UART_COM1_BASE
 #define BAUD_DIVISOR_115200 1
 #define SPIN_LIMIT 100000   /* a missing UART must not hang the hypervisor */
 

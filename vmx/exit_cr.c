@@ -53,7 +53,7 @@ static int set_cr8(struct vcpu *v, uint64_t val)
 {
 	if (val >> CR8_TPR_SHIFT)
 		return -1;
-	vlapic_write(&v->vlapic, LAPIC_REG_TPR, 4, (uint32_t)val << CR8_TPR_SHIFT, 0);
+	vlapic_write(&v->vlapic, APIC_REG_TPR, 4, (uint32_t)val << CR8_TPR_SHIFT, 0);
 	return 0;
 }
 
@@ -80,7 +80,7 @@ enum exit_action exit_cr_access(struct vcpu *v)
 		if (cr == 3)
 			vcpu_write_gpr(v, gpr, vmcs_readnat(VMCS_GUEST_CR3));
 		else if (cr == 8)
-			vcpu_write_gpr(v, gpr, vlapic_read(&v->vlapic, LAPIC_REG_TPR, 4, 0) >> CR8_TPR_SHIFT);
+			vcpu_write_gpr(v, gpr, vlapic_read(&v->vlapic, APIC_REG_TPR, 4, 0) >> CR8_TPR_SHIFT);
 		else
 			rc = -1;
 		break;

@@ -6,17 +6,32 @@
 
 /* xAPIC MMIO offsets; in x2APIC mode register r is MSR X2APIC_MSR_BASE + (r >> 4). */
 #define APIC_REG_ID          0x020
+#define APIC_REG_VERSION     0x030
+#define APIC_REG_TPR         0x080
+#define APIC_REG_APR         0x090
+#define APIC_REG_PPR         0x0a0
 #define APIC_REG_EOI         0x0b0
+#define APIC_REG_RRD         0x0c0
+#define APIC_REG_LDR         0x0d0
+#define APIC_REG_DFR         0x0e0
 #define APIC_REG_SVR         0x0f0
+#define APIC_REG_ISR0        0x100
+#define APIC_REG_TMR0        0x180
+#define APIC_REG_IRR0        0x200
+#define APIC_REG_IRR7_END    0x280   /* ISR, TMR and IRR: 0x100-0x270 */
+#define APIC_REG_ESR         0x280
 #define APIC_REG_LVT_CMCI    0x2f0
+#define APIC_REG_ICR_LOW     0x300
+#define APIC_REG_ICR_HIGH    0x310   /* xAPIC only: x2APIC has one 64-bit ICR MSR */
 #define APIC_REG_LVT_TIMER   0x320
 #define APIC_REG_LVT_THERMAL 0x330
 #define APIC_REG_LVT_PERF    0x340
 #define APIC_REG_LVT_LINT0   0x350
 #define APIC_REG_LVT_LINT1   0x360
 #define APIC_REG_LVT_ERROR   0x370
-#define APIC_REG_ICR_LOW     0x300
-#define APIC_REG_ICR_HIGH    0x310   /* xAPIC only: x2APIC has one 64-bit ICR MSR */
+#define APIC_REG_TIMER_ICR   0x380   /* initial count */
+#define APIC_REG_TIMER_CCR   0x390   /* current count */
+#define APIC_REG_TIMER_DCR   0x3e0   /* divide configuration */
 
 /* xAPIC ID register: the id is in bits 31:24; x2APIC's is the whole 32-bit register. */
 #define APIC_ID_SHIFT        24

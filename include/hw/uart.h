@@ -10,6 +10,11 @@
 #define BIT(n)   (1ULL << (n))
 #endif
 
+/* COM1 on a PC: its I/O ports and ISA interrupt line. */
+#define UART_COM1_BASE 0x3f8
+#define UART_NPORTS    8
+#define UART_COM1_IRQ  4
+
 /* Register offsets; several share an offset by direction or LCR.DLAB. */
 enum uart_reg {
 	UART_RBR = 0,   /* receiver buffer, read, DLAB=0 */

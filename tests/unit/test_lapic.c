@@ -22,19 +22,19 @@ static void test_reset(void)
 	memset(&l, 0x5a, sizeof l);
 	vlapic_init(&l, 3, false);
 	CHECK_EQ(rd(APIC_REG_ID), 3u << 24);
-	CHECK_EQ(rd(LAPIC_REG_VERSION), 0x00050014);
-	CHECK_EQ(rd(LAPIC_REG_TPR), 0);
-	CHECK_EQ(rd(LAPIC_REG_APR), 0);
-	CHECK_EQ(rd(LAPIC_REG_PPR), 0);
-	CHECK_EQ(rd(LAPIC_REG_LDR), 0);
-	CHECK_EQ(rd(LAPIC_REG_DFR), 0xffffffff);
+	CHECK_EQ(rd(APIC_REG_VERSION), 0x00050014);
+	CHECK_EQ(rd(APIC_REG_TPR), 0);
+	CHECK_EQ(rd(APIC_REG_APR), 0);
+	CHECK_EQ(rd(APIC_REG_PPR), 0);
+	CHECK_EQ(rd(APIC_REG_LDR), 0);
+	CHECK_EQ(rd(APIC_REG_DFR), 0xffffffff);
 	CHECK_EQ(rd(APIC_REG_SVR), 0xff);
 	for (uint32_t off = APIC_REG_LVT_TIMER; off <= APIC_REG_LVT_ERROR; off += 0x10)
 		CHECK_EQ(rd(off), APIC_LVT_MASKED);
-	for (uint32_t off = LAPIC_REG_ISR0; off < LAPIC_REG_IRR7_END; off += 0x10)
+	for (uint32_t off = APIC_REG_ISR0; off < APIC_REG_IRR7_END; off += 0x10)
 		CHECK_EQ(rd(off), 0);
-	CHECK_EQ(rd(LAPIC_REG_TIMER_ICR), 0);
-	CHECK_EQ(rd(LAPIC_REG_TIMER_CCR), 0);
+	CHECK_EQ(rd(APIC_REG_TIMER_ICR), 0);
+	CHECK_EQ(rd(APIC_REG_TIMER_CCR), 0);
 	CHECK_EQ(l.apic_base, 0xfee00000ULL | APIC_BASE_ENABLE);
 	vlapic_init(&l, 0, true);
 	CHECK_EQ(l.apic_base, 0xfee00000ULL | APIC_BASE_ENABLE | APIC_BASE_BSP);
@@ -44,27 +44,27 @@ static void test_reset(void)
 static void test_simple_registers(void)
 {
 	vlapic_init(&l, 0, true);
-	wr(LAPIC_REG_TPR, 0x1234);
-	CHECK_EQ(rd(LAPIC_REG_TPR), 0x34);
-	CHECK_EQ(rd(LAPIC_REG_PPR), 0x34);
+	wr(APIC_REG_TPR, 0x1234);
+	CHECK_EQ(rd(APIC_REG_TPR), 0x34);
+	CHECK_EQ(rd(APIC_REG_PPR), 0x34);
 	wr(APIC_REG_SVR, 0xffffffff);
 	CHECK_EQ(rd(APIC_REG_SVR), 0x3ff);
 	wr(APIC_REG_ID, 0x07123456);
 	CHECK_EQ(rd(APIC_REG_ID), 0x07000000);
-	wr(LAPIC_REG_LDR, 0x01ffffff);
-	CHECK_EQ(rd(LAPIC_REG_LDR), 0x01000000);
-	wr(LAPIC_REG_DFR, 0x0);
-	CHECK_EQ(rd(LAPIC_REG_DFR), 0x0fffffff);
+	wr(APIC_REG_LDR, 0x01ffffff);
+	CHECK_EQ(rd(APIC_REG_LDR), 0x01000000);
+	wr(APIC_REG_DFR, 0x0);
+	CHECK_EQ(rd(APIC_REG_DFR), 0x0fffffff);
 	/* read-only registers ignore writes */
-	wr(LAPIC_REG_VERSION, 0);
-	CHECK_EQ(rd(LAPIC_REG_VERSION), LAPIC_VERSION_VALUE);
-	wr(LAPIC_REG_PPR, 0xff);
-	CHECK_EQ(rd(LAPIC_REG_PPR), 0x34);
-	wr(LAPIC_REG_ISR0, 0xff);
-	CHECK_EQ(rd(LAPIC_REG_ISR0), 0);
+	wr(APIC_REG_VERSION, 0);
+	CHECK_EQ(rd(APIC_REG_VERSION), LAPIC_VERSION_VALUE);
+	wr(APIC_REG_PPR, 0xff);
+	CHECK_EQ(rd(APIC_REG_PPR), 0x34);
+	wr(APIC_REG_ISR0, 0xff);
+	CHECK_EQ(rd(APIC_REG_ISR0), 0);
 	/* ESR: nothing is ever latched */
-	wr(LAPIC_REG_ESR, 0xff);
-	CHECK_EQ(rd(LAPIC_REG_ESR), 0);
+	wr(APIC_REG_ESR, 0xff);
+	CHECK_EQ(rd(APIC_REG_ESR), 0);
 	/* EOI is write-only and counted */
 	wr(APIC_REG_EOI, 0);
 	wr(APIC_REG_EOI, 0);
@@ -128,55 +128,55 @@ static void test_timer(void)
 {
 	vlapic_init(&l, 0, true);
 	wr(APIC_REG_SVR, 0x1ff);
-	wr(LAPIC_REG_TIMER_DCR, 0xffffffff);
-	CHECK_EQ(rd(LAPIC_REG_TIMER_DCR), 0xb);          /* 1011b: divide by 1 */
+	wr(APIC_REG_TIMER_DCR, 0xffffffff);
+	CHECK_EQ(rd(APIC_REG_TIMER_DCR), 0xb);          /* 1011b: divide by 1 */
 	wr(APIC_REG_LVT_TIMER, 0x20);                   /* one-shot */
-	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 1000, 5000);
-	CHECK_EQ(rd(LAPIC_REG_TIMER_ICR), 1000);
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_TIMER_CCR, 4, 5000), 1000);
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_TIMER_CCR, 4, 5300), 700);
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_TIMER_CCR, 4, 7000), 0);
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_TIMER_CCR, 4, 10), 1000);   /* a TSC behind the start */
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 1000, 5000);
+	CHECK_EQ(rd(APIC_REG_TIMER_ICR), 1000);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 5000), 1000);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 5300), 700);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 7000), 0);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 10), 1000);   /* a TSC behind the start */
 	/* divide by 16 (0011b) */
-	wr(LAPIC_REG_TIMER_DCR, 0x3);
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_TIMER_CCR, 4, 5000 + 160), 990);
+	wr(APIC_REG_TIMER_DCR, 0x3);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 5000 + 160), 990);
 	/* divide by 2 (0000b), periodic: wraps */
-	wr(LAPIC_REG_TIMER_DCR, 0x0);
+	wr(APIC_REG_TIMER_DCR, 0x0);
 	wr(APIC_REG_LVT_TIMER, 0x20 | (1u << 17));
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_TIMER_CCR, 4, 5000 + 2 * 1250), 750);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 5000 + 2 * 1250), 750);
 	/* TSC-deadline mode: the count reads 0 */
 	wr(APIC_REG_LVT_TIMER, 0x20 | (2u << 17));
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_TIMER_CCR, 4, 5000), 0);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 5000), 0);
 	/* writing 0 stops it */
 	wr(APIC_REG_LVT_TIMER, 0x20);
-	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 0, 6000);
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_TIMER_CCR, 4, 6001), 0);
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 0, 6000);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 6001), 0);
 }
 
 static void test_bad_accesses(void)
 {
 	vlapic_init(&l, 2, false);
-	wr(LAPIC_REG_TPR, 0x20);
+	wr(APIC_REG_TPR, 0x20);
 	/* narrow, wide and misaligned accesses read 0 and write nothing */
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_VERSION, 1, 0), 0);
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_VERSION, 2, 0), 0);
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_VERSION, 8, 0), 0);
-	CHECK_EQ(vlapic_read(&l, LAPIC_REG_VERSION + 4, 4, 0), 0);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION, 1, 0), 0);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION, 2, 0), 0);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION, 8, 0), 0);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION + 4, 4, 0), 0);
 	CHECK_EQ(vlapic_read(&l, APIC_REG_ID + 1, 4, 0), 0);
 	CHECK_EQ(vlapic_read(&l, 0x1000, 4, 0), 0);
 	CHECK_EQ(vlapic_read(&l, 0xfffffff0u, 4, 0), 0);
-	vlapic_write(&l, LAPIC_REG_TPR, 1, 0x77, 0);
-	vlapic_write(&l, LAPIC_REG_TPR + 4, 4, 0x77, 0);
-	vlapic_write(&l, LAPIC_REG_TPR, 8, 0x77, 0);
-	CHECK_EQ(rd(LAPIC_REG_TPR), 0x20);
+	vlapic_write(&l, APIC_REG_TPR, 1, 0x77, 0);
+	vlapic_write(&l, APIC_REG_TPR + 4, 4, 0x77, 0);
+	vlapic_write(&l, APIC_REG_TPR, 8, 0x77, 0);
+	CHECK_EQ(rd(APIC_REG_TPR), 0x20);
 	vlapic_write(&l, APIC_REG_ICR_LOW, 2, 0x4000, 0);
 	CHECK_EQ(l.ipi.count, 0);
 }
 
 #define SVR_ON 0x1ffu
 
-static uint32_t irr_word(unsigned w) { return rd(LAPIC_REG_IRR0 + w * 0x10); }
-static uint32_t isr_word(unsigned w) { return rd(LAPIC_REG_ISR0 + w * 0x10); }
+static uint32_t irr_word(unsigned w) { return rd(APIC_REG_IRR0 + w * 0x10); }
+static uint32_t isr_word(unsigned w) { return rd(APIC_REG_ISR0 + w * 0x10); }
 
 static void test_self_ipi(void)
 {
@@ -308,7 +308,7 @@ static void test_receive_init_sipi(void)
 	/* a SIPI without INIT first is ignored */
 	CHECK(!vlapic_receive_sipi(&l));
 	wr(APIC_REG_SVR, SVR_ON);
-	wr(LAPIC_REG_TPR, 0x20);
+	wr(APIC_REG_TPR, 0x20);
 	wr(APIC_REG_LVT_TIMER, 0x30);
 	CHECK(vlapic_accept(&l, 0x50));
 	CHECK(vlapic_receive_init(&l));
@@ -316,9 +316,9 @@ static void test_receive_init_sipi(void)
 	CHECK_EQ(rd(APIC_REG_ID), 1u << 24);
 	CHECK_EQ(l.apic_base, 0xfee00000ULL | APIC_BASE_ENABLE);
 	CHECK_EQ(rd(APIC_REG_SVR), 0xff);
-	CHECK_EQ(rd(LAPIC_REG_TPR), 0);
+	CHECK_EQ(rd(APIC_REG_TPR), 0);
 	CHECK_EQ(rd(APIC_REG_LVT_TIMER), APIC_LVT_MASKED);
-	CHECK_EQ(rd(LAPIC_REG_IRR0 + 0x20), 0);
+	CHECK_EQ(rd(APIC_REG_IRR0 + 0x20), 0);
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
 	/* the first SIPI starts it, a second is ignored */
 	CHECK(vlapic_receive_sipi(&l));
@@ -350,36 +350,36 @@ static void test_priority_and_eoi(void)
 	CHECK(!vlapic_accept(&l, 0x0f));             /* reserved vector */
 	CHECK_EQ(vlapic_pending_vector(&l), 0x62);
 	/* TPR at class 6 holds 0x62 (class must be above), and 0x41 too */
-	wr(LAPIC_REG_TPR, 0x60);
+	wr(APIC_REG_TPR, 0x60);
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
-	wr(LAPIC_REG_TPR, 0x5f);
+	wr(APIC_REG_TPR, 0x5f);
 	CHECK_EQ(vlapic_pending_vector(&l), 0x62);
-	wr(LAPIC_REG_TPR, 0);
+	wr(APIC_REG_TPR, 0);
 	/* delivery: IRR to ISR; PPR becomes the in-service class; 0x41 is below it */
 	vlapic_ack(&l, 0x62);
 	CHECK_EQ(irr_word(3), 0);
 	CHECK_EQ(isr_word(3), 1u << 2);
-	CHECK_EQ(rd(LAPIC_REG_PPR), 0x60);
+	CHECK_EQ(rd(APIC_REG_PPR), 0x60);
 	CHECK_EQ(vlapic_ppr(&l), 0x60);
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
 	/* a higher class nests */
 	CHECK(vlapic_accept(&l, 0x70));
 	CHECK_EQ(vlapic_pending_vector(&l), 0x70);
 	vlapic_ack(&l, 0x70);
-	CHECK_EQ(rd(LAPIC_REG_PPR), 0x70);
+	CHECK_EQ(rd(APIC_REG_PPR), 0x70);
 	/* TPR above the in-service class wins */
-	wr(LAPIC_REG_TPR, 0x85);
-	CHECK_EQ(rd(LAPIC_REG_PPR), 0x85);
-	wr(LAPIC_REG_TPR, 0);
+	wr(APIC_REG_TPR, 0x85);
+	CHECK_EQ(rd(APIC_REG_PPR), 0x85);
+	wr(APIC_REG_TPR, 0);
 	/* EOI retires the highest in-service vector first */
 	l.attention = 0;
 	wr(APIC_REG_EOI, 0);
 	CHECK(l.attention & LAPIC_ATTN_EVAL);
 	CHECK_EQ(isr_word(3), 1u << 2);
-	CHECK_EQ(rd(LAPIC_REG_PPR), 0x60);
+	CHECK_EQ(rd(APIC_REG_PPR), 0x60);
 	wr(APIC_REG_EOI, 0);
 	CHECK_EQ(isr_word(3), 0);
-	CHECK_EQ(rd(LAPIC_REG_PPR), 0);
+	CHECK_EQ(rd(APIC_REG_PPR), 0);
 	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
 	/* an EOI with nothing in service changes nothing */
 	vlapic_ack(&l, 0x41);
@@ -409,10 +409,10 @@ static void test_timer_fires(void)
 {
 	vlapic_init(&l, 0, true);
 	wr(APIC_REG_SVR, SVR_ON);
-	wr(LAPIC_REG_TIMER_DCR, 0xb);                  /* divide by 1 */
+	wr(APIC_REG_TIMER_DCR, 0xb);                  /* divide by 1 */
 	/* one-shot */
 	wr(APIC_REG_LVT_TIMER, 0x41);
-	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 100, 1000);
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 100, 1000);
 	CHECK_EQ(vlapic_next_deadline(&l), 1100);
 	CHECK(l.attention & LAPIC_ATTN_TIMER);
 	CHECK(!vlapic_tick(&l, 1099));
@@ -426,13 +426,13 @@ static void test_timer_fires(void)
 	vlapic_ack(&l, 0x41);
 	wr(APIC_REG_EOI, 0);
 	/* divide by 4 (0001b): 100 ticks are 400 TSC cycles */
-	wr(LAPIC_REG_TIMER_DCR, 0x1);
-	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 100, 2000);
+	wr(APIC_REG_TIMER_DCR, 0x1);
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 100, 2000);
 	CHECK_EQ(vlapic_next_deadline(&l), 2400);
 	/* periodic: moves on by a period each expiry; missed ones collapse */
-	wr(LAPIC_REG_TIMER_DCR, 0xb);
+	wr(APIC_REG_TIMER_DCR, 0xb);
 	wr(APIC_REG_LVT_TIMER, 0x41 | (1u << 17));
-	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 100, 3000);
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 100, 3000);
 	CHECK(vlapic_tick(&l, 3100));
 	CHECK_EQ(vlapic_next_deadline(&l), 3200);
 	vlapic_ack(&l, 0x41);
@@ -456,17 +456,17 @@ static void test_timer_fires(void)
 	vlapic_ack(&l, 0x41);
 	wr(APIC_REG_EOI, 0);
 	/* an initial count of 0 stops it; TSC-deadline mode never counts here */
-	wr(LAPIC_REG_TIMER_ICR, 0);
+	wr(APIC_REG_TIMER_ICR, 0);
 	CHECK_EQ(vlapic_next_deadline(&l), 0);
 	CHECK(!(l.attention & LAPIC_ATTN_TIMER));
 	wr(APIC_REG_LVT_TIMER, 0x41 | (2u << 17));
-	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 100, 4000);
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 100, 4000);
 	CHECK_EQ(vlapic_next_deadline(&l), 0);
 	CHECK(!vlapic_tick(&l, 9000));
 	/* a software-disabled APIC keeps the timer masked */
 	wr(APIC_REG_SVR, 0xff);
 	wr(APIC_REG_LVT_TIMER, 0x41);
-	vlapic_write(&l, LAPIC_REG_TIMER_ICR, 4, 10, 10000);
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 10, 10000);
 	CHECK_EQ(vlapic_next_deadline(&l), 0);
 	CHECK(!vlapic_tick(&l, 10010));
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
@@ -476,7 +476,7 @@ static void test_apic_base(void)
 {
 	vlapic_init(&l, 0, true);
 	wr(APIC_REG_SVR, 0x1ff);
-	wr(LAPIC_REG_TPR, 0x40);
+	wr(APIC_REG_TPR, 0x40);
 	/* x2APIC, a move, reserved bits: refused, nothing changes */
 	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | APIC_BASE_X2APIC), -1);
 	CHECK_EQ(vlapic_set_base(&l, 0xfed00000ULL | APIC_BASE_ENABLE), -1);
@@ -486,7 +486,7 @@ static void test_apic_base(void)
 	CHECK_EQ(l.apic_base, 0xfee00000ULL | APIC_BASE_ENABLE | APIC_BASE_BSP);
 	/* the same value again: accepted, state kept */
 	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | APIC_BASE_BSP), 0);
-	CHECK_EQ(rd(LAPIC_REG_TPR), 0x40);
+	CHECK_EQ(rd(APIC_REG_TPR), 0x40);
 	/* disable, with the BSP bit written as 0: BSP stays (read-only) */
 	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL), 0);
 	CHECK(!vlapic_hw_enabled(&l));
@@ -494,7 +494,7 @@ static void test_apic_base(void)
 	/* re-enable: power-up state, ID kept */
 	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE), 0);
 	CHECK(vlapic_hw_enabled(&l));
-	CHECK_EQ(rd(LAPIC_REG_TPR), 0);
+	CHECK_EQ(rd(APIC_REG_TPR), 0);
 	CHECK_EQ(rd(APIC_REG_SVR), 0xff);
 	CHECK_EQ(rd(APIC_REG_ID), 0);
 }

@@ -96,7 +96,7 @@ static void test_lapic_per_vcpu(void)
 	CHECK(bus_find(&p.bus.mmio, 0) == 0);
 	CHECK_EQ(bus_mmio_read(r, 0, APIC_DEFAULT_PHYS_BASE + APIC_REG_ID, 4), 0u << APIC_ID_SHIFT);
 	CHECK_EQ(bus_mmio_read(r, 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_ID, 4), 1u << APIC_ID_SHIFT);
-	CHECK_EQ(bus_mmio_write(r, 1, APIC_DEFAULT_PHYS_BASE + LAPIC_REG_TPR, 4, 0x20), BUS_OK);
+	CHECK_EQ(bus_mmio_write(r, 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_TPR, 4, 0x20), BUS_OK);
 	CHECK_EQ(apic[1].tpr, 0x20);
 	CHECK_EQ(apic[0].tpr, 0);
 	/* A vCPU whose APIC is disabled in IA32_APIC_BASE sees the empty bus there. */
