@@ -211,27 +211,43 @@ void vmcs_real_mode_entry(struct guest_entry *e, uint8_t sipi_vector)
 	e->gdt_limit = REAL_LIMIT;
 }
 
+/*
+ * A VMCS not running anywhere is edited by making it current on this CPU for
+ * a moment, then clearing it so any CPU may load it; the VMCS that was
+ * current (the caller's own vCPU's, in a hypercall) is loaded back.
+ */
+static struct vcpu *vmcs_borrow(struct vcpu *v)
+{
+	struct pcpu *cpu = this_cpu();
+	struct vcpu *was = cpu->current;
+	vmptrld(v->vmcs_pa);
+	cpu->current = v;
+	return was;
+}
+
+static void vmcs_give_back(struct vcpu *v, struct vcpu *was)
+{
+	vmclear(v->vmcs_pa);
+	this_cpu()->current = 0;
+	if (was)
+		vmcs_load(was);
+}
+
 int vmcs_create(struct vcpu *v, const struct guest_entry *e)
 {
 	const struct page_account *acct = &v->dom->account;
-	void *page = acct->alloc(acct->ctx, 1);
+	uint32_t *page = acct->alloc(acct->ctx, 1);
 	if (!page)
 		return -1;
+	*page = vmx_caps.revision;
 	v->vmcs_pa = virt_to_phys(page);
-	*(uint32_t *)phys_to_virt(v->vmcs_pa) = vmx_caps.revision;
-	struct pcpu *cpu = this_cpu();
-	struct vcpu *was = cpu->current;
-	if (vmclear(v->vmcs_pa) || vmptrld(v->vmcs_pa))
-		return -1;
 	v->launched = 0;
-	cpu->current = v;
+	vmclear(v->vmcs_pa);   /* the launch state of a new VMCS is set by VMCLEAR */
+	struct vcpu *was = vmcs_borrow(v);
 	setup_controls(v, e);
-	setup_host(cpu);
+	setup_host(this_cpu());
 	setup_guest(v, e);
-	vmclear(v->vmcs_pa);
-	cpu->current = 0;
-	if (was)
-		vmcs_load(was);
+	vmcs_give_back(v, was);
 	return 0;
 }
 
@@ -278,16 +294,11 @@ void vmx_entry_failed(struct vcpu *v, int rc, char *why, size_t len)
 
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e)
 {
-	struct pcpu *cpu = this_cpu();
-	struct vcpu *was = cpu->current;
-	vmptrld(v->vmcs_pa);
+	struct vcpu *was = vmcs_borrow(v);
 	setup_guest(v, e);
 	/* A guest (re)started, as after INIT, expects empty TLBs: nothing its VPID tagged may survive. */
 	tlb_vcpu_forget(&v->tlb);
 	vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmx_caps.entry |
 	             (e->mode == ENTRY_LONG64 ? (uint32_t)ENTRY_CTL_IA32E_MODE_GUEST : 0));
-	vmclear(v->vmcs_pa);
-	cpu->current = 0;
-	if (was)
-		vmcs_load(was);
+	vmcs_give_back(v, was);
 }
