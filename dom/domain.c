@@ -157,33 +157,18 @@ void domain_record_failure(uint32_t id, const char *name, const char *fmt, ...)
 	log_info("domain %s not started: %s\n", d->name, d->stop_reason);
 }
 
-static uint64_t ept_alloc(void *ctx)
-{
-	struct domain *d = ctx;
-	uint64_t pa = mem_alloc_pages(1, 1);
-	if (pa)
-		d->frames_used++;
-	return pa;
-}
-
-static void ept_free(void *ctx, uint64_t pa)
-{
-	struct domain *d = ctx;
-	mem_free_pages(pa, 1);
-	d->frames_used--;
-}
-
-static void *ept_p2v(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	return phys_to_virt(pa);
-}
-
+/*
+ * Every page a domain takes goes through these two, which count it in
+ * frames_used: its RAM and bitmaps here, its EPT tables (ept_env) and what
+ * vmx/ allocates for it (its page account, mm/account.h: VMCS pages, trace
+ * rings, statistics tables). Statistics tables grow while a vCPU runs, on
+ * its CPU, so the count changes atomically.
+ */
 static uint64_t take_pages(struct domain *d, uint64_t pages, uint64_t align)
 {
 	uint64_t pa = mem_alloc_pages(pages, align);
 	if (pa)
-		d->frames_used += pages;
+		__atomic_add_fetch(&d->frames_used, pages, __ATOMIC_RELAXED);
 	return pa;
 }
 
@@ -192,29 +177,34 @@ static void give_pages(struct domain *d, uint64_t pa, uint64_t pages)
 	if (!pa)
 		return;
 	mem_free_pages(pa, pages);
-	d->frames_used -= pages;
+	__atomic_sub_fetch(&d->frames_used, pages, __ATOMIC_RELAXED);
 }
 
-/*
- * The domain's page account (mm/account.h), for what vmx/ allocates for it:
- * VMCS pages, trace rings, statistics tables. Statistics tables grow while a
- * vCPU runs, on its CPU, so the count changes atomically.
- */
+static uint64_t ept_alloc(void *ctx)
+{
+	return take_pages(ctx, 1, 1);
+}
+
+static void ept_free(void *ctx, uint64_t pa)
+{
+	give_pages(ctx, pa, 1);
+}
+
+static void *ept_p2v(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return phys_to_virt(pa);
+}
+
 static void *account_alloc(void *ctx, unsigned pages)
 {
-	struct domain *d = ctx;
-	uint64_t pa = mem_alloc_pages(pages, 1);
-	if (!pa)
-		return 0;
-	__atomic_add_fetch(&d->frames_used, pages, __ATOMIC_RELAXED);
-	return phys_to_virt(pa);
+	uint64_t pa = take_pages(ctx, pages, 1);
+	return pa ? phys_to_virt(pa) : 0;
 }
 
 static void account_free(void *ctx, void *p, unsigned pages)
 {
-	struct domain *d = ctx;
-	mem_free_pages(virt_to_phys(p), pages);
-	__atomic_sub_fetch(&d->frames_used, pages, __ATOMIC_RELAXED);
+	give_pages(ctx, virt_to_phys(p), pages);
 }
 
 static void uart_sink(void *ctx, uint8_t byte)
