@@ -110,8 +110,6 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 /* TSC rate given to guests in their boot information. */
 void domain_set_tsc_khz(uint64_t khz);
 uint64_t domain_tsc_khz(void);
-/* True while the domain may still run (running or paused). */
-static inline int domain_live(const struct domain *d) { return d->state == DOMAIN_RUNNING; }
 /* Start secondary vCPU `id` at rip/rsp with rdi = arg (HC_VCPU_UP). 0 or -HC_E*. */
 int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg);
 /* Move a running domain to `to` (ended, stopped, destroyed); false if it had already left running. */
