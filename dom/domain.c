@@ -332,7 +332,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	         d->name, d->id, loader_format_name(d->boot_entry.format), memory_mib, d->ram_hpa, vcpus,
 	         vcpus == 1 ? "" : "s", d->weight, d->boot_entry.rip);
 	for (uint32_t i = 0; i < vcpus; i++)
-		d->vcpus[i]->fastpath = cfg->fastpath && vmx_has_fast_path();
+		d->vcpus[i]->no_fast_resume = !(cfg->fastpath && vmx_has_fast_path());
 	if (cfg->trace && exit_trace_enable(d, 1))
 		log_warn("domain %s: no memory for its exit trace; not tracing\n", d->name);
 	/*

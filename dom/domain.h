@@ -51,7 +51,6 @@ struct domain {
 	volatile uint32_t finishing;   /* set once, by the CPU that releases its resources */
 	volatile uint32_t finished;    /* its resources are released and its statistics printed */
 	uint32_t denied_calls;         /* control hypercalls refused to it */
-	volatile uint32_t tracing;     /* its vCPUs record every exit (vmx/exit_trace.c) */
 	struct guest_entry boot_entry; /* the long-mode state secondary vCPUs start from */
 
 	uint64_t ram_hpa, ram_bytes;

@@ -106,7 +106,7 @@ void lifecycle_finish(struct domain *d)
 	sched_remove_domain(d);
 	console_leave(d);
 	domain_print_stats(d);
-	if (d->tracing || d->vcpus[0]->trace.ring) {
+	if (d->vcpus[0]->trace.ring) {   /* tracing was on at some time */
 		console_lock_acquire();
 		exit_trace_dump(d);
 		console_lock_release();

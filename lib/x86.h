@@ -26,6 +26,12 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, 
 	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
 }
 
+/* CPUID as 64-bit registers receive it: the instruction clears their upper halves. */
+static inline void cpuid64(uint32_t leaf, uint32_t sub, uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d)
+{
+	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"((uint64_t)leaf), "c"((uint64_t)sub));
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint64_t lo, hi;   /* RDTSC clears both upper halves: no zero extension needed */

@@ -38,11 +38,16 @@ const char *exit_reason_name(uint32_t reason)
 	return "UNKNOWN";
 }
 
-static enum exit_action exit_unhandled(struct vcpu *v)
+static enum exit_action stop_unhandled(struct vcpu *v, uint32_t reason)
 {
 	domain_stop(v->dom, v, "unhandled VM exit %s (%u), qualification 0x%lx",
-	            exit_reason_name(v->exit.reason), v->exit.reason, v->exit.qual);
+	            exit_reason_name(reason), reason, exit_qual());
 	return EXIT_STOPPED;
+}
+
+static enum exit_action exit_unhandled(struct vcpu *v)
+{
+	return stop_unhandled(v, v->exit.reason);
 }
 
 /* Every row has a handler, exit_unhandled unless named below: dispatch needs no NULL test. */
@@ -97,45 +102,35 @@ static const exit_handler_fn exit_table[EXIT_REASON_COUNT] = {
 /* An exit reason with flags (bits 16-31) set: a failed entry, or one the table has no row for. */
 static __attribute__((noinline)) enum exit_action handle_flagged(struct vcpu *v, uint32_t raw)
 {
-	v->exit.reason = raw & EXIT_REASON_BASIC_MASK;
+	uint32_t basic = raw & EXIT_REASON_BASIC_MASK;
+	/* Reasons without a name have one row in the statistics and the trace. */
+	v->exit.reason = basic < EXIT_REASON_COUNT ? (uint8_t)basic : EXIT_STAT_OTHER;
 	if (raw & EXIT_REASON_ENTRY_FAIL)
 		return exit_entry_failure(v);
-	if (v->exit.reason >= EXIT_REASON_COUNT) {
-		enum exit_action act = exit_unhandled(v);   /* names the number */
-		v->exit.reason = EXIT_STAT_OTHER;           /* the statistics and the trace have one row for these */
-		return act;
-	}
-	return exit_table[v->exit.reason](v);
+	if (basic >= EXIT_REASON_COUNT)
+		return stop_unhandled(v, basic);   /* names the number */
+	return exit_table[basic](v);
 }
 
-/* Decode the current exit into v->exit and run its handler. */
-static inline __attribute__((always_inline)) enum exit_action handle_exit(struct vcpu *v)
+/* A traced exit's start, out of line so that the untraced path stays short. */
+static __attribute__((noinline)) void open_traced(struct vcpu *v)
 {
-	uint32_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);
-	v->exit.insn_len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
-	v->exit.qual = vmcs_readnat(VMCS_EXIT_QUALIFICATION);
-	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
-	if (__builtin_expect(v->dom->tracing, 0))
-		v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);
-	if (__builtin_expect(raw >= EXIT_REASON_COUNT, 0))
-		return handle_flagged(v, raw);
-	v->exit.reason = raw;
-	return exit_table[raw](v);
+	v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);
 }
 
-/* A traced exit's end: out of line, so that the untraced path stays short. */
+/* A traced exit's end, likewise. */
 static __attribute__((noinline)) void close_traced(struct vcpu *v, uint64_t now)
 {
 	exit_trace_record(v, now);
-	exit_stats_record(&v->stats, v->exit.reason, v->exit.key, now - v->exit_tsc);
+	exit_stats_record(&v->stats, v->exit.tag, now - v->exit_tsc);
 }
 
 static inline __attribute__((always_inline)) void close_exit(struct vcpu *v, uint64_t now)
 {
-	if (__builtin_expect(v->dom->tracing, 0))
+	if (__builtin_expect(v->trace.on, 0))
 		close_traced(v, now);
 	else
-		exit_stats_record(&v->stats, v->exit.reason, v->exit.key, now - v->exit_tsc);
+		exit_stats_record(&v->stats, v->exit.tag, now - v->exit_tsc);
 }
 
 void vmx_exit_close(struct vcpu *v, uint64_t now)
@@ -143,11 +138,26 @@ void vmx_exit_close(struct vcpu *v, uint64_t now)
 	close_exit(v, now);
 }
 
+/*
+ * Decode (the reason: handlers read the rest as they need it), run the
+ * handler from the table, and say who re-enters.
+ */
 enum exit_action vmx_exit(struct vcpu *v)
 {
+	uint32_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);
 	v->launched = 1;   /* a failed VMRESUME of a fast resume is reported as one */
-	enum exit_action act = handle_exit(v);
-	if (__builtin_expect(act != EXIT_RESUME || !v->fastpath || vcpu_irq_attention(v), 0))
+	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
+	if (__builtin_expect(v->trace.on, 0))
+		open_traced(v);
+	enum exit_action act;
+	if (__builtin_expect(raw < EXIT_REASON_COUNT, 1)) {
+		v->exit.reason = raw;
+		act = exit_table[raw](v);
+	} else {
+		act = handle_flagged(v, raw);
+	}
+	if (__builtin_expect(act != EXIT_RESUME || __atomic_load_n(&v->resume_holds, __ATOMIC_RELAXED) ||
+	                     __atomic_load_n(&v->vlapic.attention, __ATOMIC_RELAXED), 0))
 		return act;
 	close_exit(v, rdtsc());
 	return EXIT_RESUME_NOW;

@@ -49,14 +49,27 @@ static inline void exit_set_key(struct vcpu *v, uint32_t key)
 #endif
 }
 
-/* Advance the guest past the instruction that exited (inline: most exits do it). */
-static inline void vcpu_skip_insn(struct vcpu *v)
+/* The current exit's qualification (reasons without one read 0). */
+static inline uint64_t exit_qual(void)
 {
-	vmcs_writenat(VMCS_GUEST_RIP, vmcs_readnat(VMCS_GUEST_RIP) + v->exit.insn_len);
-	/* The instruction retired: any STI/MOV-SS blocking it carried ends with it. */
+	return vmcs_readnat(VMCS_EXIT_QUALIFICATION);
+}
+
+/* Advance the guest past `len` bytes of an instruction that retired. */
+static inline void vcpu_retire_insn(uint32_t len)
+{
+	vmcs_writenat(VMCS_GUEST_RIP, vmcs_readnat(VMCS_GUEST_RIP) + len);
+	/* Any STI/MOV-SS blocking the instruction carried ends with it. */
 	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
 	if (__builtin_expect(intr & INTERRUPTIBILITY_BLOCKING, 0))
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO, intr & ~INTERRUPTIBILITY_BLOCKING);
+}
+
+/* Advance the guest past the instruction that exited, prefixes included (inline: most exits do it). */
+static inline void vcpu_skip_insn(struct vcpu *v)
+{
+	(void)v;
+	vcpu_retire_insn(vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN));
 }
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, int has_code, uint32_t code);
 unsigned vcpu_cpl(void);

@@ -20,56 +20,65 @@
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 
-static void hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+/* Out of line: the hot leaves are the host's. */
+static __attribute__((noinline)) void hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint64_t *r)
 {
 	static const char sig[12] = HINOKI_CPUID_SIGNATURE;
-	*a = *b = *c = *d = 0;
+	uint32_t w[4] = { 0, 0, 0, 0 };   /* EAX, EBX, ECX, EDX */
 	if (leaf == HINOKI_CPUID_BASE) {
-		*a = HINOKI_CPUID_MAX_LEAF;
-		__builtin_memcpy(b, sig, 4);
-		__builtin_memcpy(c, sig + 4, 4);
-		__builtin_memcpy(d, sig + 8, 4);
+		w[0] = HINOKI_CPUID_MAX_LEAF;
+		__builtin_memcpy(&w[1], sig, sizeof sig);
 	} else if (leaf == HINOKI_CPUID_MAX_LEAF) {
-		*a = HINOKI_VERSION;
-		*b = v->dom->id;
-		*c = (uint32_t)domain_tsc_khz();
+		w[0] = HINOKI_VERSION;
+		w[1] = v->dom->id;
+		w[2] = (uint32_t)domain_tsc_khz();
 	}
+	r[GPR_RAX] = w[0];
+	r[GPR_RBX] = w[1];
+	r[GPR_RCX] = w[2];
+	r[GPR_RDX] = w[3];
 }
 
+/* The result goes straight into the guest's registers, and the edits are made there. */
 enum exit_action exit_cpuid(struct vcpu *v)
 {
-	uint32_t leaf = (uint32_t)v->gpr[GPR_RAX], sub = (uint32_t)v->gpr[GPR_RCX];
-	uint32_t a, b, c, d;
+	uint64_t *r = v->gpr;
+	uint32_t leaf = (uint32_t)r[GPR_RAX], sub = (uint32_t)r[GPR_RCX];
 
 	if ((leaf & 0xf0000000u) == HINOKI_CPUID_BASE) {
-		hypervisor_leaf(v, leaf, &a, &b, &c, &d);
+		hypervisor_leaf(v, leaf, r);
 	} else {
-		cpuid(leaf, sub, &a, &b, &c, &d);
+		cpuid64(leaf, sub, &r[GPR_RAX], &r[GPR_RBX], &r[GPR_RCX], &r[GPR_RDX]);
 		if (leaf >= CPUID_LEAF_EXT_MAX ? leaf > vmx_caps.cpuid_max_ext : leaf > vmx_caps.cpuid_max_basic)
 			leaf = vmx_caps.cpuid_max_basic;
-		if (leaf == CPUID_LEAF_FEATURES) {
-			c &= ~(uint32_t)(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_MONITOR |
-			                 CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
-			                 CPUID_1_ECX_FMA | CPUID_1_ECX_F16C | CPUID_1_ECX_DTES64 |
-			                 CPUID_1_ECX_DS_CPL | CPUID_1_ECX_EIST | CPUID_1_ECX_TM2 |
-			                 CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC |
-			                 CPUID_1_ECX_TSC_DEADLINE);
-			c |= (uint32_t)CPUID_1_ECX_HYPERVISOR;
-			b = (b & 0x00ffffffu) | (v->id << 24);   /* initial APIC ID = vCPU id */
-		} else if (leaf == CPUID_LEAF_STRUCT_EXT && sub == 0) {
-			b &= ~(uint32_t)(CPUID_7_EBX_AVX2 | CPUID_7_EBX_AVX512_ALL | CPUID_7_EBX_MPX);
-			c &= ~(uint32_t)(CPUID_7_ECX_AVX512_ALL | CPUID_7_ECX_PKU | CPUID_7_ECX_OSPKE);
-			d &= ~(uint32_t)CPUID_7_EDX_SPEC_MSRS;
-		} else if (leaf == CPUID_LEAF_TOPOLOGY || leaf == CPUID_LEAF_TOPOLOGY_V2) {
-			d = v->id;   /* x2APIC ID */
-		} else if (leaf == CPUID_LEAF_EXT_STATE || leaf == CPUID_LEAF_PERFMON) {
-			a = b = c = d = 0;
+		switch (leaf) {
+		case CPUID_LEAF_FEATURES:
+			r[GPR_RCX] &= ~(uint64_t)(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_MONITOR |
+			                          CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
+			                          CPUID_1_ECX_FMA | CPUID_1_ECX_F16C | CPUID_1_ECX_DTES64 |
+			                          CPUID_1_ECX_DS_CPL | CPUID_1_ECX_EIST | CPUID_1_ECX_TM2 |
+			                          CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC |
+			                          CPUID_1_ECX_TSC_DEADLINE);
+			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR;
+			r[GPR_RBX] = (r[GPR_RBX] & 0x00ffffffu) | (uint64_t)v->id << 24;   /* initial APIC ID = vCPU id */
+			break;
+		case CPUID_LEAF_STRUCT_EXT:
+			if (sub == 0) {
+				r[GPR_RBX] &= ~(uint64_t)(CPUID_7_EBX_AVX2 | CPUID_7_EBX_AVX512_ALL | CPUID_7_EBX_MPX);
+				r[GPR_RCX] &= ~(uint64_t)(CPUID_7_ECX_AVX512_ALL | CPUID_7_ECX_PKU | CPUID_7_ECX_OSPKE);
+				r[GPR_RDX] &= ~(uint64_t)CPUID_7_EDX_SPEC_MSRS;
+			}
+			break;
+		case CPUID_LEAF_TOPOLOGY:
+		case CPUID_LEAF_TOPOLOGY_V2:
+			r[GPR_RDX] = v->id;   /* x2APIC ID */
+			break;
+		case CPUID_LEAF_EXT_STATE:
+		case CPUID_LEAF_PERFMON:
+			r[GPR_RAX] = r[GPR_RBX] = r[GPR_RCX] = r[GPR_RDX] = 0;
+			break;
 		}
 	}
-	v->gpr[GPR_RAX] = a;
-	v->gpr[GPR_RBX] = b;
-	v->gpr[GPR_RCX] = c;
-	v->gpr[GPR_RDX] = d;
 	vcpu_skip_insn(v);
 	return EXIT_RESUME;
 }

@@ -59,7 +59,7 @@ static int set_cr8(struct vcpu *v, uint64_t val)
 
 enum exit_action exit_cr_access(struct vcpu *v)
 {
-	unsigned long q = v->exit.qual;
+	unsigned long q = exit_qual();
 	unsigned cr = cr_qual_cr(q), gpr = cr_qual_gpr(q);
 	int rc = 0;
 

@@ -95,15 +95,14 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 		uint64_t val = bus_mmio_read(r, v->id, gpa, in.size);
 		vcpu_write_gpr(v, in.reg, mmio_load_result(&in, vcpu_read_gpr(v, in.reg), val));
 	}
-	v->exit.insn_len = in.len;
-	vcpu_skip_insn(v);
+	vcpu_retire_insn(in.len);   /* an EPT violation reports no instruction length */
 	return EXIT_RESUME;
 }
 
 enum exit_action exit_ept_violation(struct vcpu *v)
 {
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
-	uint64_t q = v->exit.qual;
+	uint64_t q = exit_qual();
 	exit_set_key(v, (uint32_t)(gpa >> 12));
 	const struct bus_range *r = gpa >= v->dom->ram_bytes ? bus_find(&v->dom->platform.bus.mmio, gpa) : 0;
 	if (r)

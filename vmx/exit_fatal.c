@@ -29,7 +29,7 @@ enum exit_action exit_entry_failure(struct vcpu *v)
 	                : v->exit.reason == EXIT_REASON_MSR_LOADING ? "MSR loading"
 	                : v->exit.reason == EXIT_REASON_MACHINE_CHECK ? "machine-check event" : "unknown cause";
 	log_err("VM entry of domain %s failed: %s (exit reason %u, qualification 0x%lx)\n",
-	        v->dom->name, why, v->exit.reason, v->exit.qual);
+	        v->dom->name, why, v->exit.reason, exit_qual());
 	vmcs_dump();
 	domain_stop(v->dom, v, "VM entry failed: %s", why);
 	return EXIT_STOPPED;

@@ -11,7 +11,7 @@
 
 enum exit_action exit_io(struct vcpu *v)
 {
-	unsigned long q = v->exit.qual;
+	unsigned long q = exit_qual();
 	uint16_t port = (uint16_t)io_qual_port(q);
 	unsigned size = io_qual_size(q);
 	exit_set_key(v, port);

@@ -10,18 +10,16 @@
  *
  * The table: open addressing with linear probing, a power-of-two number of
  * entries (EXIT_TABLE_MIN at first), in frames from the domain's allocator.
- * The hash is Fibonacci (multiplicative) hashing: key + reason * 2^32/phi,
- * times 2^64/phi, top bits. The reason is spread over 32 bits first because
- * it sits in the tag's high half, which a multiply alone would fold into a
- * few bits (consecutive reasons then alternate between two halves of the
- * table); after that neither a reason's consecutive keys nor the unkeyed
- * reasons (same key, consecutive reasons) cluster. Nothing in it is chosen
- * for particular keys. Probing is inline, a few instructions a step
- * for a tag that collided; only a new tag, found missing at a free entry,
- * goes out of line, which inserts it and, above a load factor of 1/2 (the
- * usual bound for linear probing), doubles the table (up to EXIT_TABLE_MAX entries). One entry always stays
- * free, so that a probe ends. Past
- * EXIT_KEYED_MAX keyed entries (or a full table that found no memory to
+ * The tag is key << 8 | reason, and the hash is Fibonacci (multiplicative)
+ * hashing of the tag: times 2^64/phi, top bits. The reason sits in the low
+ * byte because a multiply carries low bits up into the top ones: unkeyed
+ * reasons (same key, consecutive reasons) and a reason's consecutive keys
+ * (an arithmetic progression of tags) both spread over the table. Nothing in
+ * it is chosen for particular keys. Only the first probe is inline: a tag
+ * that collided probes on out of line, where a new tag, found missing at a
+ * free entry, is inserted, the table doubling first above a load factor of
+ * 1/2 (the usual bound for linear probing), up to EXIT_TABLE_MAX entries.
+ * One entry always stays free, so that a probe ends. Past EXIT_KEYED_MAX keyed entries (or a full table that found no memory to
  * grow) a new keyed tag gets no entry: its exits are timed under its
  * reason's unkeyed entry and counted in `overflow`, which the report prints.
  * Unkeyed tags always find room at the cap; without memory to grow, an
@@ -38,11 +36,11 @@
 #define EXIT_TABLE_MIN    16   /* entries; powers of two */
 #define EXIT_TABLE_MAX    256
 #define EXIT_HASH_MUL     0x9e3779b97f4a7c15ull   /* 2^64 / golden ratio, odd */
-#define EXIT_HASH_MUL32   0x9e3779b9u             /* 2^32 / golden ratio */
 #define EXIT_NO_KEY       0xffffffffu
 #define EXIT_STAT_OTHER   EXIT_REASON_COUNT       /* the row of basic exit reasons the hypervisor has no name for */
 #define EXIT_STAT_REASONS (EXIT_REASON_COUNT + 1)
-#define EXIT_TAG_FREE     ((uint64_t)EXIT_STAT_REASONS << 32)   /* no real tag has this reason */
+#define EXIT_TAG_FREE     0xffull                 /* no real tag has this reason */
+_Static_assert(EXIT_STAT_REASONS < 0xff, "a reason and EXIT_TAG_FREE's fit the tag's low byte");
 #define EXIT_KEYED_MAX    (EXIT_TABLE_MAX - EXIT_STAT_REASONS - 1)  /* entries keyed tags may take: room for every reason */
 
 /* One (reason, key): 36 words. */
@@ -74,15 +72,14 @@ struct exit_stats {
 	uint64_t stub_calls;   /* HC_NULL_STUB calls, answered in the exit stub without C */
 };
 
-/* The table's tag: the key in the low half, as struct exit_record holds the two. */
-static inline uint64_t exit_stat_tag(uint32_t reason, uint32_t key) { return (uint64_t)reason << 32 | key; }
-static inline uint32_t exit_tag_reason(uint64_t tag) { return (uint32_t)(tag >> 32); }
-static inline uint32_t exit_tag_key(uint64_t tag) { return (uint32_t)tag; }
+/* The table's tag, as struct exit_record holds the two. */
+static inline uint64_t exit_stat_tag(uint32_t reason, uint32_t key) { return (uint64_t)key << 8 | reason; }
+static inline uint32_t exit_tag_reason(uint64_t tag) { return (uint32_t)(tag & 0xff); }
+static inline uint32_t exit_tag_key(uint64_t tag) { return (uint32_t)(tag >> 8); }
 
 static inline uint64_t exit_stat_hash(uint64_t tag, uint32_t shift)
 {
-	uint32_t x = exit_tag_key(tag) + exit_tag_reason(tag) * EXIT_HASH_MUL32;
-	return ((uint64_t)x * EXIT_HASH_MUL) >> shift;
+	return (tag * EXIT_HASH_MUL) >> shift;
 }
 
 /* BSR's result (0-63) to a bucket: one load clamps it, where a compare and a move would take three. */
@@ -131,29 +128,21 @@ static inline void exit_entry_add(struct exit_entry *e, uint64_t cycles)
 void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles);
 
 /*
- * One exit of `reason` with `key` (EXIT_NO_KEY for none) that spent `cycles`
- * in root mode. Inline and short, because it runs on every exit: the first
- * probe hits from a tag's second exit on unless it collided; a tag's first
- * exit goes out of line.
+ * One exit of `tag` (exit_stat_tag(reason, key), EXIT_NO_KEY for none) that
+ * spent `cycles` in root mode. Inline and short, because it runs on every
+ * exit: the first probe hits from a tag's second exit on unless it collided.
  */
-static inline void exit_stats_record(struct exit_stats *s, uint32_t reason, uint32_t key, uint64_t cycles)
+static inline void exit_stats_record(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 {
 #ifndef HINOKI_NO_EXIT_STATS
-	uint64_t tag = exit_stat_tag(reason, key);
-	uint64_t h = exit_stat_hash(tag, s->shift);
-	struct exit_entry *e = &s->table[h];
-	while (__builtin_expect(e->tag != tag, 0)) {
-		if (e->tag == EXIT_TAG_FREE) {
-			exit_stats_record_slow(s, tag, cycles);
-			return;
-		}
-		h = (h + 1) & (s->cap - 1);
-		e = &s->table[h];
-	}
-	exit_entry_add(e, cycles);
+	struct exit_entry *e = &s->table[exit_stat_hash(tag, s->shift)];
+	if (__builtin_expect(e->tag == tag, 1))
+		exit_entry_add(e, cycles);
+	else
+		exit_stats_record_slow(s, tag, cycles);
 #else
-	s->count[reason]++;
-	(void)key, (void)cycles;
+	s->count[exit_tag_reason(tag)]++;
+	(void)cycles;
 #endif
 }
 

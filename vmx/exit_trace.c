@@ -21,7 +21,8 @@ int exit_trace_enable(struct domain *d, int on)
 				return -1;
 		}
 	}
-	__atomic_store_n(&d->tracing, on ? 1u : 0u, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < d->nvcpus; i++)
+		__atomic_store_n(&d->vcpus[i]->trace.on, on ? 1 : 0, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -31,7 +32,7 @@ void exit_trace_record(struct vcpu *v, uint64_t entry_tsc)
 	struct trace_entry *e = &t->ring[t->written++ % EXIT_TRACE_ENTRIES];
 	e->exit_tsc = v->exit_tsc;
 	e->entry_tsc = entry_tsc;
-	e->qual = v->exit.qual;
+	e->qual = exit_qual();
 	e->rip = v->exit.rip;
 	e->reason = v->exit.reason;
 }

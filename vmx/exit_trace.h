@@ -24,6 +24,8 @@ struct trace_entry {
 struct exit_trace {
 	struct trace_entry *ring;   /* NULL until tracing was first switched on */
 	uint64_t written;           /* entries recorded so far: the next goes at written % EXIT_TRACE_ENTRIES */
+	/* Record every exit: per vCPU, so that the exit path tests one byte it already has at hand. */
+	volatile uint8_t on;
 };
 
 struct vcpu;

@@ -29,13 +29,21 @@ enum vcpu_state {
 	VCPU_BLOCKED,     /* HLT: waits for its timer or an event */
 };
 
-/* The exit being handled, decoded once from the VMCS. */
+/*
+ * The exit being handled. Only the reason is read for every exit; a handler
+ * reads the qualification and the instruction length from the VMCS when it
+ * needs them (exit_qual(), vcpu_skip_insn()), since most exits need neither.
+ */
 struct exit_record {
-	/* Key, then reason: the statistics' tag (exit_stat_tag) is then one load of the two. */
-	uint32_t key;             /* port, MSR, hypercall or EPT page, set by its handler; EXIT_NO_KEY */
-	uint32_t reason;          /* basic exit reason */
-	uint32_t insn_len;
-	uint64_t qual;
+	/* Laid out as the statistics' tag (exit_stat_tag), so that the exit path reads the two in one load. */
+	union {
+		uint64_t tag;
+		struct __attribute__((packed)) {
+			uint8_t reason;       /* basic exit reason (EXIT_STAT_OTHER for those without a name) */
+			uint32_t key;         /* port, MSR, hypercall or EPT page, set by its handler; EXIT_NO_KEY */
+			uint8_t tag_zero_[3];
+		};
+	};
 	uint64_t rip;             /* guest RIP at the exit: read only while tracing */
 };
 
@@ -50,18 +58,30 @@ struct vcpu {
 	uint64_t exit_tsc;        /* written by the exit stub */
 	uint64_t cr2;             /* not in the VMCS: swapped by software */
 	uint8_t launched;         /* VMLAUNCH done since the last VMCLEAR */
-	uint8_t fastpath;         /* may vmx_exit() have the exit stub re-enter at once (vmx/exit.c) */
-	/*
-	 * Non-zero while a virtual interrupt waits for the guest (its vLAPIC has
-	 * a deliverable vector, or interrupt-window exiting is on): the guest is
-	 * then re-entered only by the scheduler, which injects before the next
-	 * entry (vmx/inject.c). Other CPUs set it, with a kick, when they send
-	 * this vCPU an IPI.
-	 */
-	volatile uint8_t irq_pending;
 	uint8_t irq_window;       /* interrupt-window exiting is on in the VMCS */
-	uint8_t irq_injected;     /* the last entry injected an interrupt: check it was delivered */
 	uint8_t halt_if;          /* RFLAGS.IF at the last HLT: whether an interrupt may end it */
+	/*
+	 * What keeps the exit stub from re-entering the guest itself when a
+	 * handler resumes it (vmx/exit.c): the exit path tests all of it with one
+	 * load of resume_holds. Another CPU may set irq_pending meanwhile; a
+	 * load that misses it costs nothing, since the setter kicks this CPU and
+	 * the kick's exit goes to the scheduler.
+	 */
+	union {
+		struct {
+			uint8_t no_fast_resume;   /* config fastpath = 0, or no preemption timer that counts across exits */
+			/*
+			 * Non-zero while a virtual interrupt waits for the guest (its
+			 * vLAPIC has a deliverable vector, or interrupt-window exiting is
+			 * on): the scheduler injects before the next entry (vmx/inject.c).
+			 * Other CPUs set it, with a kick, when they send this vCPU an IPI.
+			 */
+			volatile uint8_t irq_pending;
+			uint8_t irq_injected;     /* the last entry injected an interrupt: check it was delivered */
+			uint8_t holds_unused_;
+		};
+		uint32_t resume_holds;
+	};
 	uint64_t vmcs_pa;
 	uint32_t id;
 	uint16_t vpid;            /* 0: "enable VPID" off in its VMCS */

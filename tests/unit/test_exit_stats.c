@@ -46,7 +46,7 @@ static void finish(void)
 
 static void rec(uint32_t reason, uint32_t key, uint64_t cycles)
 {
-	exit_stats_record(&st, reason, key, cycles);
+	exit_stats_record(&st, exit_stat_tag(reason, key), cycles);
 }
 
 /* The figures of (reason, key)'s own entry; false when it has none. */
