@@ -112,16 +112,13 @@ static __attribute__((noinline)) enum exit_action handle_flagged(struct vcpu *v,
 	return exit_table[basic](v);
 }
 
-/* A traced exit's start, out of line so that the untraced path stays short. */
-static __attribute__((noinline)) void open_traced(struct vcpu *v)
-{
-	v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);
-}
-
-/* A traced exit's end, likewise. */
+/* A traced exit's end: its entry in the ring, then its statistics. Out of line, so that the untraced path stays short. */
 static __attribute__((noinline)) void close_traced(struct vcpu *v, uint64_t now)
 {
-	exit_trace_record(v, now);
+	struct exit_trace *t = &v->trace;
+	t->ring[t->written++ % EXIT_TRACE_ENTRIES] = (struct trace_entry){
+		.exit_tsc = v->exit_tsc, .entry_tsc = now, .qual = exit_qual(), .rip = v->exit.rip, .reason = v->exit.reason,
+	};
 	exit_stats_record(&v->stats, v->exit.tag, now - v->exit_tsc);
 }
 
@@ -144,11 +141,11 @@ void vmx_exit_close(struct vcpu *v, uint64_t now)
  */
 enum exit_action vmx_exit(struct vcpu *v)
 {
-	uint32_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);
 	v->launched = 1;   /* a failed VMRESUME of a fast resume is reported as one */
 	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
 	if (__builtin_expect(v->trace.on, 0))
-		open_traced(v);
+		v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);
+	uint32_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);
 	enum exit_action act;
 	if (__builtin_expect(raw < EXIT_REASON_COUNT, 1)) {
 		v->exit.reason = raw;
@@ -186,10 +183,4 @@ void vcpu_write_gpr(struct vcpu *v, unsigned r, uint64_t val)
 		vmcs_writenat(VMCS_GUEST_RSP, val);
 	else
 		v->gpr[r] = val;
-}
-
-/* CPL is SS.DPL ("Checks on Guest Segment Registers"). */
-unsigned vcpu_cpl(void)
-{
-	return (vmcs_read32(VMCS_GUEST_SS_AR_BYTES) >> 5) & 3;
 }

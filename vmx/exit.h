@@ -72,7 +72,11 @@ static inline void vcpu_skip_insn(struct vcpu *v)
 	vcpu_retire_insn(vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN));
 }
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, int has_code, uint32_t code);
-unsigned vcpu_cpl(void);
+/* CPL is SS.DPL ("Checks on Guest Segment Registers"); inline, since every hypercall asks. */
+static inline unsigned vcpu_cpl(void)
+{
+	return (vmcs_read32(VMCS_GUEST_SS_AR_BYTES) >> 5) & 3;
+}
 uint64_t vcpu_read_gpr(const struct vcpu *v, unsigned r);
 void vcpu_write_gpr(struct vcpu *v, unsigned r, uint64_t val);
 

@@ -15,10 +15,11 @@
  * byte because a multiply carries low bits up into the top ones: unkeyed
  * reasons (same key, consecutive reasons) and a reason's consecutive keys
  * (an arithmetic progression of tags) both spread over the table. Nothing in
- * it is chosen for particular keys. Only the first probe is inline: a tag
- * that collided probes on out of line, where a new tag, found missing at a
- * free entry, is inserted, the table doubling first above a load factor of
- * 1/2 (the usual bound for linear probing), up to EXIT_TABLE_MAX entries.
+ * it is chosen for particular keys. Probing is inline, a few instructions a
+ * step for a tag that collided; only a new tag, found missing at a free
+ * entry, goes out of line, which inserts it, the table doubling first above
+ * a load factor of 1/2 (the usual bound for linear probing), up to
+ * EXIT_TABLE_MAX entries.
  * One entry always stays free, so that a probe ends. Past EXIT_KEYED_MAX keyed entries (or a full table that found no memory to
  * grow) a new keyed tag gets no entry: its exits are timed under its
  * reason's unkeyed entry and counted in `overflow`, which the report prints.
@@ -130,16 +131,24 @@ void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 /*
  * One exit of `tag` (exit_stat_tag(reason, key), EXIT_NO_KEY for none) that
  * spent `cycles` in root mode. Inline and short, because it runs on every
- * exit: the first probe hits from a tag's second exit on unless it collided.
+ * exit: the first probe hits from a tag's second exit on unless it collided;
+ * a tag's first exit goes out of line.
  */
 static inline void exit_stats_record(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 {
 #ifndef HINOKI_NO_EXIT_STATS
 	struct exit_entry *e = &s->table[exit_stat_hash(tag, s->shift)];
-	if (__builtin_expect(e->tag == tag, 1))
-		exit_entry_add(e, cycles);
-	else
-		exit_stats_record_slow(s, tag, cycles);
+	if (__builtin_expect(e->tag != tag, 0)) {
+		/* Probe on, from the hash again: the hit path then keeps no index. */
+		for (uint64_t h = exit_stat_hash(tag, s->shift); e->tag != tag; e = &s->table[h]) {
+			if (e->tag == EXIT_TAG_FREE) {
+				exit_stats_record_slow(s, tag, cycles);
+				return;
+			}
+			h = (h + 1) & (s->cap - 1);
+		}
+	}
+	exit_entry_add(e, cycles);
 #else
 	s->count[exit_tag_reason(tag)]++;
 	(void)cycles;

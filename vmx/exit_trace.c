@@ -1,6 +1,7 @@
 /*
- * The exit trace rings. Each vCPU writes only its own ring, from the CPU
- * that runs it, so recording takes no lock; the ring is printed only after
+ * The exit trace rings: switching them on, printing and freeing them. Each
+ * vCPU writes only its own ring, from the CPU that runs it (the exit path,
+ * vmx/exit.c), so recording takes no lock; the ring is printed only after
  * the domain's vCPUs have left every CPU.
  */
 #include "dom/domain.h"
@@ -24,17 +25,6 @@ int exit_trace_enable(struct domain *d, int on)
 	for (unsigned i = 0; i < d->nvcpus; i++)
 		__atomic_store_n(&d->vcpus[i]->trace.on, on ? 1 : 0, __ATOMIC_RELEASE);
 	return 0;
-}
-
-void exit_trace_record(struct vcpu *v, uint64_t entry_tsc)
-{
-	struct exit_trace *t = &v->trace;
-	struct trace_entry *e = &t->ring[t->written++ % EXIT_TRACE_ENTRIES];
-	e->exit_tsc = v->exit_tsc;
-	e->entry_tsc = entry_tsc;
-	e->qual = exit_qual();
-	e->rip = v->exit.rip;
-	e->reason = v->exit.reason;
 }
 
 void exit_trace_dump(const struct domain *d)

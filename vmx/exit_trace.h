@@ -33,8 +33,6 @@ struct domain;
 
 /* Switch tracing on or off for every vCPU of d; 0, or -1 when out of memory. */
 int exit_trace_enable(struct domain *d, int on);
-/* Record v's current exit, closed at `entry_tsc` (the scheduler calls this only while tracing). */
-void exit_trace_record(struct vcpu *v, uint64_t entry_tsc);
 /* Print the rings of d's vCPUs (console lock held). */
 void exit_trace_dump(const struct domain *d);
 /* Give the rings' frames back. */

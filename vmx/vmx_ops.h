@@ -15,10 +15,13 @@
 enum vmx_insn { VMX_INSN_VMXON, VMX_INSN_VMCLEAR, VMX_INSN_VMPTRLD, VMX_INSN_VMREAD,
                 VMX_INSN_VMWRITE, VMX_INSN_INVEPT, VMX_INSN_INVVPID };
 
-/* Reports and, for the VMCS accessors, panics: a failed VMREAD/VMWRITE is a hypervisor bug. */
-void vmx_insn_failed(enum vmx_insn insn, uint64_t operand, bool valid_fail);
+/*
+ * Reports and panics: a failed VMX instruction is a hypervisor bug. No
+ * return, so that the callers' hot paths keep nothing alive across it.
+ */
+void vmx_insn_failed(enum vmx_insn insn, uint64_t operand, bool valid_fail) __attribute__((noreturn, cold));
 /* The same for a VMREAD/VMWRITE of `field` whose CF or ZF was set (it tells which itself). */
-void vmx_vmcs_access_failed(enum vmx_insn insn, uint64_t field);
+void vmx_vmcs_access_failed(enum vmx_insn insn, uint64_t field) __attribute__((noreturn, cold));
 
 /* 0 on success, 1 VMfailInvalid (CF), 2 VMfailValid (ZF: the error number is in the VMCS). */
 static inline int vmx_rc(uint8_t cf, uint8_t zf) { return cf ? 1 : (zf ? 2 : 0); }
