@@ -9,7 +9,9 @@
  * the rest costs.
  *
  * The table: open addressing with linear probing, a power-of-two number of
- * entries (EXIT_TABLE_MIN at first), in frames from the domain's allocator.
+ * entries (EXIT_TABLE_MIN at first), in frames from the domain's allocator;
+ * the tags are an array of their own beside the entries', so that a probe
+ * steps through words, not 280-byte entries.
  * The tag is key << 8 | reason, and the hash is Fibonacci (multiplicative)
  * hashing of the tag: times 2^64/phi, top bits. The reason sits in the low
  * byte because a multiply carries low bits up into the top ones: unkeyed
@@ -19,9 +21,9 @@
  * step for a tag that collided; only a new tag, found missing at a free
  * entry, goes out of line, which inserts it, the table doubling first above
  * a load factor of 1/2 (the usual bound for linear probing), up to
- * EXIT_TABLE_MAX entries.
- * One entry always stays free, so that a probe ends. Past EXIT_KEYED_MAX keyed entries (or a full table that found no memory to
- * grow) a new keyed tag gets no entry: its exits are timed under its
+ * EXIT_TABLE_MAX entries. One entry always stays free, so that a probe
+ * ends. Past EXIT_KEYED_MAX keyed entries (or a full table that found no
+ * memory to grow) a new keyed tag gets no entry: its exits are timed under its
  * reason's unkeyed entry and counted in `overflow`, which the report prints.
  * Unkeyed tags always find room at the cap; without memory to grow, an
  * unkeyed tag that finds none is only counted in `overflow`.
@@ -44,9 +46,8 @@
 _Static_assert(EXIT_STAT_REASONS < 0xff, "a reason and EXIT_TAG_FREE's fit the tag's low byte");
 #define EXIT_KEYED_MAX    (EXIT_TABLE_MAX - EXIT_STAT_REASONS - 1)  /* entries keyed tags may take: room for every reason */
 
-/* One (reason, key): 36 words. */
+/* One (reason, key)'s figures: 35 words. Its tag is kept apart, in an array that probing walks alone. */
 struct exit_entry {
-	uint64_t tag;          /* exit_stat_tag(reason, key); EXIT_TAG_FREE when unused */
 	uint64_t cycles;
 	uint64_t min, max;
 	uint64_t hist[EXIT_HIST_BUCKETS];
@@ -60,7 +61,8 @@ struct exit_stat {
 
 struct exit_stats {
 #ifndef HINOKI_NO_EXIT_STATS
-	struct exit_entry *table;
+	uint64_t *tags;        /* cap tags (exit_stat_tag; EXIT_TAG_FREE when unused), then in the same frames */
+	struct exit_entry *entries;   /* the cap entries they index */
 	uint32_t shift;        /* 64 - log2(cap): the hash's top bits index the table */
 	uint32_t cap, used;
 	/* Odd while the table is being replaced: readers on other CPUs retry (exit_stats_total). */
@@ -137,18 +139,15 @@ void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 static inline void exit_stats_record(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 {
 #ifndef HINOKI_NO_EXIT_STATS
-	struct exit_entry *e = &s->table[exit_stat_hash(tag, s->shift)];
-	if (__builtin_expect(e->tag != tag, 0)) {
-		/* Probe on, from the hash again: the hit path then keeps no index. */
-		for (uint64_t h = exit_stat_hash(tag, s->shift); e->tag != tag; e = &s->table[h]) {
-			if (e->tag == EXIT_TAG_FREE) {
-				exit_stats_record_slow(s, tag, cycles);
-				return;
-			}
-			h = (h + 1) & (s->cap - 1);
+	uint64_t h = exit_stat_hash(tag, s->shift);
+	while (__builtin_expect(s->tags[h] != tag, 0)) {
+		if (s->tags[h] == EXIT_TAG_FREE) {
+			exit_stats_record_slow(s, tag, cycles);
+			return;
 		}
+		h = (h + 1) & (s->cap - 1);
 	}
-	exit_entry_add(e, cycles);
+	exit_entry_add(&s->entries[h], cycles);
 #else
 	s->count[exit_tag_reason(tag)]++;
 	(void)cycles;
