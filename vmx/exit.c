@@ -14,13 +14,13 @@
  * CPU's change to this vCPU (an IPI, pause, destroy, affinity) brings back by
  * a kick: its external-interrupt exit goes to the scheduler.
  */
-#include "dom/domain.h"
 #include "hw/segment.h"
 #include "hw/vmx_exit.h"
 #include "lib/log.h"
 #include "lib/x86.h"
 #include "vmx/exit.h"
 #include "vmx/exit_trace.h"
+#include "vmx/guest.h"
 #include "vmx/inject.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
@@ -40,9 +40,8 @@ const char *exit_reason_name(uint32_t reason)
 
 static enum exit_action exit_unhandled(struct vcpu *v)
 {
-	domain_stop(v->dom, v, "unhandled VM exit %s (%u), qualification 0x%lx",
-	            exit_reason_name(v->exit.reason), v->exit.reason, v->exit.qual);
-	return EXIT_STOPPED;
+	return exit_stop(v, "unhandled VM exit %s (%u), qualification 0x%lx",
+	                 exit_reason_name(v->exit.reason), v->exit.reason, v->exit.qual);
 }
 
 /* Every row has a handler, exit_unhandled unless named below: dispatch needs no NULL test. */
@@ -115,7 +114,7 @@ static inline __attribute__((always_inline)) enum exit_action handle_exit(struct
 	v->exit.insn_len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
 	v->exit.qual = vmcs_readnat(VMCS_EXIT_QUALIFICATION);
 	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
-	if (__builtin_expect(v->dom->tracing, 0))
+	if (__builtin_expect(v->guest->tracing, 0))
 		v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);
 	if (__builtin_expect(raw >= EXIT_REASON_COUNT, 0))
 		return handle_flagged(v, raw);
@@ -132,7 +131,7 @@ static __attribute__((noinline)) void close_traced(struct vcpu *v, uint64_t now)
 
 static inline __attribute__((always_inline)) void close_exit(struct vcpu *v, uint64_t now)
 {
-	if (__builtin_expect(v->dom->tracing, 0))
+	if (__builtin_expect(v->guest->tracing, 0))
 		close_traced(v, now);
 	else
 		exit_stats_record(&v->stats, v->exit.reason, v->exit.key, now - v->exit_tsc);

@@ -58,6 +58,11 @@ static inline void vcpu_skip_insn(struct vcpu *v)
 	if (__builtin_expect(intr & INTERRUPTIBILITY_BLOCKING, 0))
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO, intr & ~INTERRUPTIBILITY_BLOCKING);
 }
+/*
+ * Stop the domain: record why in v (for dom/ to report with v's registers
+ * once the action reaches it) and return EXIT_STOPPED for the handler to return.
+ */
+enum exit_action exit_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, int has_code, uint32_t code);
 unsigned vcpu_cpl(void);
 uint64_t vcpu_read_gpr(const struct vcpu *v, unsigned r);

@@ -13,12 +13,12 @@
  * A leaf above the host's highest basic or extended leaf is answered, as the
  * CPU answers it, with the highest basic leaf's data: the same edits apply.
  */
-#include "dom/domain.h"
 #include "hinoki/hypercall.h"
 #include "hw/cpuid.h"
 #include "lib/x86.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
+#include "vmx/guest.h"
 
 static void hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
@@ -31,8 +31,8 @@ static void hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint32_t *a, uint32_t
 		__builtin_memcpy(d, sig + 8, 4);
 	} else if (leaf == HINOKI_CPUID_MAX_LEAF) {
 		*a = HINOKI_VERSION;
-		*b = v->dom->id;
-		*c = (uint32_t)domain_tsc_khz();
+		*b = v->guest->id;
+		*c = v->guest->tsc_khz;
 	}
 }
 
