@@ -1,4 +1,4 @@
-/* VMCS lifecycle and the run loop's view of VMX. */
+/* VMCS lifecycle, the run loop's view of VMX, and the calls up that sched/ and dom/ give vmx/. */
 #ifndef VMX_VMX_H
 #define VMX_VMX_H
 
