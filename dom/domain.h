@@ -2,6 +2,7 @@
  * struct domain: one guest (or the management domain) and its resources:
  * guest RAM, EPT, I/O and MSR bitmaps, virtual devices, vCPUs. Creating a
  * domain takes every frame from the allocator; destroying returns them all.
+ * What vmx/ and sched/ read of it is its struct vmx_guest (vmx/guest.h).
  */
 #ifndef DOM_DOMAIN_H
 #define DOM_DOMAIN_H
@@ -50,7 +51,6 @@ struct domain {
 
 	/* The PC platform of docs/platform.md: its device bus and devices; the ACPI tables live in its RAM. */
 	struct platform platform;
-
 };
 
 /* The domain a vCPU's guest view belongs to: every struct vmx_guest is one embedded in a struct domain. */

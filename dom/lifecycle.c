@@ -126,7 +126,8 @@ static void wait_released(struct domain *d)
 	for (unsigned i = 0; i < d->guest.nvcpus; i++) {
 		while (__atomic_load_n(&d->guest.vcpus[i]->running_on, __ATOMIC_ACQUIRE)) {
 			if (rdtsc() - start > RELEASE_SPIN_LIMIT)
-				panic("domain %s: vCPU %u never left cpu%u\n", d->guest.name, i, d->guest.vcpus[i]->running_on->id);
+				panic("domain %s: vCPU %u never left cpu%u\n", d->guest.name, i,
+				      d->guest.vcpus[i]->running_on->id);
 			cpu_relax();
 		}
 	}
