@@ -62,7 +62,7 @@ static void hv_main(struct pcpu *cpu, void *arg)
 	irq_init_bsp();
 	if (vmx_enable(cpu))
 		panic("cannot enable VMX on cpu%u\n", cpu->id);
-	sched_init(h->config.slice_us * h->tsc_per_us, h->tsc_per_us);
+	sched_init(h->config.slice_us * h->tsc_per_us, h->tsc_per_us, &lifecycle_sched_ops);
 	smp_start_aps(h, sched_ap_main);
 	log_info("cpu%u: VMX on; %lu MiB free for domains\n", cpu->id, mem_frames()->free_pages >> 8);
 

@@ -23,7 +23,7 @@ static void console_emit(struct domain *d, int end_of_line)
 	console_lock_acquire_for(&d->con_open);
 	if (!d->con_open) {
 		console_write("[", 1);
-		console_write(d->name, strlen(d->name));
+		console_write(d->guest.name, strlen(d->guest.name));
 		console_write("] ", 2);
 	}
 	console_write(d->con_line, d->con_len);
@@ -69,6 +69,14 @@ void domain_console_put(struct domain *d, uint8_t byte)
 	d->con_line[d->con_len++] = (char)byte;
 	if (d->con_len == sizeof d->con_line)
 		console_flush(d);
+}
+
+void domain_console_write(struct domain *d, const uint8_t *p, uint64_t len)
+{
+	spin_lock(&d->con_lock);
+	for (uint64_t i = 0; i < len; i++)
+		domain_console_put(d, p[i]);
+	spin_unlock(&d->con_lock);
 }
 
 int64_t domain_console_read(struct domain *d, struct hinoki_console_read *req, uint8_t *buf)

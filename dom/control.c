@@ -46,7 +46,7 @@ static int config_index(const char *name)
 static bool named_in(struct domain *const *ds, unsigned n, const char *name)
 {
 	for (unsigned i = 0; i < n; i++)
-		if (!strcmp(ds[i]->name, name))
+		if (!strcmp(ds[i]->guest.name, name))
 			return true;
 	return false;
 }
@@ -95,15 +95,15 @@ void control_create_boot_domains(void)
 
 static void *guest_buf(struct domain *d, uint64_t gpa, uint64_t len)
 {
-	if (gpa >= d->ram_bytes || len > d->ram_bytes - gpa)
+	if (gpa >= d->guest.ram_bytes || len > d->guest.ram_bytes - gpa)
 		return 0;
-	return phys_to_virt(d->ram_hpa + gpa);
+	return phys_to_virt(d->guest.ram_hpa + gpa);
 }
 
 static uint32_t public_state(const struct domain *d)
 {
-	switch (d->state) {
-	case DOMAIN_RUNNING:   return d->paused ? HINOKI_DOM_PAUSED : HINOKI_DOM_RUNNING;
+	switch (d->guest.state) {
+	case DOMAIN_RUNNING:   return d->guest.paused ? HINOKI_DOM_PAUSED : HINOKI_DOM_RUNNING;
 	case DOMAIN_ENDED:     return HINOKI_DOM_ENDED;
 	case DOMAIN_STOPPED:   return HINOKI_DOM_STOPPED;
 	case DOMAIN_DESTROYED: return HINOKI_DOM_DESTROYED;
@@ -114,18 +114,18 @@ static uint32_t public_state(const struct domain *d)
 static void fill_info(struct hinoki_dominfo *o, const struct domain *d)
 {
 	memset(o, 0, sizeof *o);
-	o->id = d->id;
+	o->id = d->guest.id;
 	o->state = public_state(d);
-	memcpy(o->name, d->name, sizeof o->name);
-	o->vcpus = d->nvcpus;
-	o->weight = d->weight;
-	o->mem_bytes = d->ram_bytes;
-	o->cpus_mask = d->cpus_mask;
+	memcpy(o->name, d->guest.name, sizeof o->name);
+	o->vcpus = d->guest.nvcpus;
+	o->weight = d->guest.weight;
+	o->mem_bytes = d->guest.ram_bytes;
+	o->cpus_mask = d->guest.cpus_mask;
 	o->exit_code = d->exit_code;
 	o->flags = d->type == DOMAIN_TYPE_MGMT ? HINOKI_DOM_F_MGMT : 0;
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		o->cpu_tsc += d->vcpus[i]->guest_tsc;
-		o->exits += exit_stats_exits(&d->vcpus[i]->stats);
+	for (unsigned i = 0; i < d->guest.nvcpus; i++) {
+		o->cpu_tsc += d->guest.vcpus[i]->guest_tsc;
+		o->exits += exit_stats_exits(&d->guest.vcpus[i]->stats);
 	}
 }
 
@@ -194,7 +194,7 @@ static int64_t dom_create(struct domain *self, uint64_t gpa)
 		}
 		return -HC_ENOMEM;
 	}
-	return d->id;
+	return d->guest.id;
 }
 
 static int64_t dom_console(struct domain *self, struct domain *d, uint64_t gpa)
@@ -214,14 +214,14 @@ static int64_t dom_console(struct domain *self, struct domain *d, uint64_t gpa)
 
 static int64_t dom_stats(struct domain *self, struct domain *d, uint64_t vcpu, uint64_t gpa, uint64_t cap)
 {
-	if (vcpu >= d->nvcpus)
+	if (vcpu >= d->guest.nvcpus)
 		return -HC_EINVAL;
 	if (cap > EXIT_STAT_REASONS)
 		cap = EXIT_STAT_REASONS;
 	struct hinoki_exit_stat *out = guest_buf(self, gpa, cap * sizeof *out);
 	if (!out && cap)
 		return -HC_EFAULT;
-	const struct vcpu *v = d->vcpus[vcpu];
+	const struct vcpu *v = d->guest.vcpus[vcpu];
 	uint64_t n = 0;
 	for (unsigned r = 0; r < EXIT_STAT_REASONS && n < cap; r++) {
 		struct exit_stat e;
@@ -239,7 +239,7 @@ static int64_t dom_shutdown(struct domain *self)
 	struct domain *ds[HINOKI_MAX_DOMAINS];
 	unsigned n = domain_snapshot(ds);
 	for (unsigned i = 0; i < n; i++)
-		if (ds[i] != self && ds[i]->state == DOMAIN_RUNNING)
+		if (ds[i] != self && ds[i]->guest.state == DOMAIN_RUNNING)
 			lifecycle_destroy(ds[i]);
 	domain_put_all(ds, n);
 	return 0;
@@ -259,11 +259,11 @@ static int64_t dom_diag_nmi(uint64_t cpu)
 
 static int64_t refuse(struct vcpu *v, uint64_t nr)
 {
-	struct domain *d = v->dom;
+	struct domain *d = domain_of(v->guest);
 	uint32_t n = __atomic_add_fetch(&d->denied_calls, 1, __ATOMIC_RELAXED);
 	if (n <= DENIED_LOG_LIMIT)
 		log_warn("domain %s (%u) is not the management domain: control hypercall %lu refused%s\n",
-		         d->name, d->id, nr, n == DENIED_LOG_LIMIT ? " (further refusals not logged)" : "");
+		         d->guest.name, d->guest.id, nr, n == DENIED_LOG_LIMIT ? " (further refusals not logged)" : "");
 	return -HC_EPERM;
 }
 
@@ -277,12 +277,12 @@ static int64_t domctl_on(struct domain *self, struct domain *d, uint64_t nr, uin
 		lifecycle_destroy(d);
 		return 0;
 	case HC_DOMCTL_PAUSE:
-		if (d == self || d->state != DOMAIN_RUNNING)
+		if (d == self || d->guest.state != DOMAIN_RUNNING)
 			return -HC_EINVAL;
 		lifecycle_pause(d);
 		return 0;
 	case HC_DOMCTL_UNPAUSE:
-		if (d->state != DOMAIN_RUNNING)
+		if (d->guest.state != DOMAIN_RUNNING)
 			return -HC_EINVAL;
 		lifecycle_unpause(d);
 		return 0;
@@ -290,10 +290,10 @@ static int64_t domctl_on(struct domain *self, struct domain *d, uint64_t nr, uin
 		if (a1 > 65535)
 			return -HC_EINVAL;
 		if (a1)
-			d->weight = (uint32_t)a1;
+			d->guest.weight = (uint32_t)a1;
 		if (a2) {
-			d->cpus_mask = a2;
-			sched_apply_affinity(d);
+			d->guest.cpus_mask = a2;
+			sched_apply_affinity(&d->guest);
 		}
 		return 0;
 	case HC_DOMCTL_CONSOLE:
@@ -303,7 +303,7 @@ static int64_t domctl_on(struct domain *self, struct domain *d, uint64_t nr, uin
 	case HC_DOMCTL_TRACE:
 		if (a1 > 1)
 			return -HC_EINVAL;
-		return exit_trace_enable(d, (int)a1) ? -HC_ENOMEM : 0;
+		return exit_trace_enable(&d->guest, (int)a1) ? -HC_ENOMEM : 0;
 	}
 	return -HC_ENOSYS;
 }
@@ -326,13 +326,13 @@ static int64_t domctl(struct domain *self, uint64_t nr, uint64_t a0, uint64_t a1
 	return ret;
 }
 
-int64_t domctl_call(struct vcpu *v, uint64_t nr, enum exit_action *act)
+int64_t domctl_call(struct vcpu *v, uint64_t nr)
 {
-	(void)act;
-	if (v->dom->type != DOMAIN_TYPE_MGMT)
+	struct domain *self = domain_of(v->guest);
+	if (self->type != DOMAIN_TYPE_MGMT)
 		return refuse(v, nr);
 	spin_lock(&domctl_lock);
-	int64_t ret = domctl(v->dom, nr, v->gpr[GPR_RDI], v->gpr[GPR_RSI], v->gpr[GPR_RDX], v->gpr[GPR_R10]);
+	int64_t ret = domctl(self, nr, v->gpr[GPR_RDI], v->gpr[GPR_RSI], v->gpr[GPR_RDX], v->gpr[GPR_R10]);
 	spin_unlock(&domctl_lock);
 	return ret;
 }

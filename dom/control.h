@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 #include "config/config.h"
-#include "vmx/exit.h"
+#include "vmx/vcpu.h"
 
 /*
  * The config and the files loaded at boot, from which `create` builds
@@ -15,6 +15,6 @@ void control_init(const struct hv_config *config, const struct loaded_file *kern
 /* Create every valid domain whose config section has autostart = 1 (boot time). */
 void control_create_boot_domains(void);
 /* Run control hypercall nr for v's domain; -HC_EPERM (logged) unless it is the management domain. */
-int64_t domctl_call(struct vcpu *v, uint64_t nr, enum exit_action *act);
+int64_t domctl_call(struct vcpu *v, uint64_t nr);
 
 #endif

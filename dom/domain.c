@@ -62,12 +62,12 @@ static struct domain *find(bool (*match)(const struct domain *, const void *), c
 
 static bool started_with_id(const struct domain *d, const void *key)
 {
-	return d->id == *(const uint32_t *)key && d->state != DOMAIN_NOT_STARTED;
+	return d->guest.id == *(const uint32_t *)key && d->guest.state != DOMAIN_NOT_STARTED;
 }
 
 static bool named(const struct domain *d, const void *key)
 {
-	return !strcmp(d->name, key);
+	return !strcmp(d->guest.name, key);
 }
 
 struct domain *domain_by_id(uint32_t id) { return find(started_with_id, &id); }
@@ -119,7 +119,6 @@ void domain_discard(struct domain *d)
 }
 
 void domain_set_tsc_khz(uint64_t khz) { tsc_khz = khz; }
-uint64_t domain_tsc_khz(void) { return tsc_khz; }
 
 static struct domain *domain_slot(uint32_t id, const char *name)
 {
@@ -127,11 +126,11 @@ static struct domain *domain_slot(uint32_t id, const char *name)
 	if (!pa)
 		return 0;
 	struct domain *d = phys_to_virt(pa);
-	d->id = id;
+	d->guest.id = id;
 	size_t n = strlen(name);
-	if (n >= sizeof d->name)
-		n = sizeof d->name - 1;
-	memcpy(d->name, name, n);
+	if (n >= sizeof d->guest.name)
+		n = sizeof d->guest.name - 1;
+	memcpy(d->guest.name, name, n);
 	d->refs = 1;   /* the table's */
 	spin_lock(&table_lock);
 	if (ndomains == HINOKI_MAX_DOMAINS) {
@@ -153,8 +152,8 @@ void domain_record_failure(uint32_t id, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(d->stop_reason, sizeof d->stop_reason, fmt, ap);
 	va_end(ap);
-	d->state = DOMAIN_NOT_STARTED;
-	log_info("domain %s not started: %s\n", d->name, d->stop_reason);
+	d->guest.state = DOMAIN_NOT_STARTED;
+	log_info("domain %s not started: %s\n", d->guest.name, d->stop_reason);
 }
 
 /*
@@ -220,28 +219,29 @@ static void exit_port_end(void *ctx, int code)
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */
 static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 {
-	d->ram_bytes = (uint64_t)memory_mib * MIB;
-	d->ram_hpa = take_pages(d, d->ram_bytes / FRAME_SIZE, PAGES_2M);
-	if (!d->ram_hpa) {
+	struct vmx_guest *g = &d->guest;
+	g->ram_bytes = (uint64_t)memory_mib * MIB;
+	g->ram_hpa = take_pages(d, g->ram_bytes / FRAME_SIZE, PAGES_2M);
+	if (!g->ram_hpa) {
 		*why = "not enough free memory for its RAM";
 		return -1;
 	}
 	d->ept_env = (struct ept_env){ ept_alloc, ept_free, ept_p2v, d };
-	if (ept_init(&d->ept, &d->ept_env) ||
-	    ept_map_range(&d->ept, 0, d->ram_hpa, d->ram_bytes, EPT_PERM_RWX, vmx_has_ept_2m(), vmx_has_ept_1g())) {
+	if (ept_init(&g->ept, &d->ept_env) ||
+	    ept_map_range(&g->ept, 0, g->ram_hpa, g->ram_bytes, EPT_PERM_RWX, vmx_has_ept_2m(), vmx_has_ept_1g())) {
 		*why = "not enough free memory for its EPT";
 		return -1;
 	}
-	d->io_bitmap_pa = take_pages(d, 2, 1);
-	d->msr_bitmap_pa = take_pages(d, 1, 1);
-	if (!d->io_bitmap_pa || !d->msr_bitmap_pa) {
+	g->io_bitmap_pa = take_pages(d, 2, 1);
+	g->msr_bitmap_pa = take_pages(d, 1, 1);
+	if (!g->io_bitmap_pa || !g->msr_bitmap_pa) {
 		*why = "not enough free memory for its I/O and MSR bitmaps";
 		return -1;
 	}
 	/* Intercept every port and every MSR: what is not emulated is denied. */
-	memset(phys_to_virt(d->io_bitmap_pa), 0xff, 2 * FRAME_SIZE);
-	memset(phys_to_virt(d->msr_bitmap_pa), 0xff, FRAME_SIZE);
-	guest_msrs_pass_through(phys_to_virt(d->msr_bitmap_pa));
+	memset(phys_to_virt(g->io_bitmap_pa), 0xff, 2 * FRAME_SIZE);
+	memset(phys_to_virt(g->msr_bitmap_pa), 0xff, FRAME_SIZE);
+	guest_msrs_pass_through(phys_to_virt(g->msr_bitmap_pa));
 	return 0;
 }
 
@@ -252,14 +252,14 @@ static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_
 	if (!vpa)
 		return 0;
 	struct vcpu *v = phys_to_virt(vpa);
-	v->dom = d;
+	v->guest = &d->guest;
 	v->id = id;
 	v->vpid = vmx_has_vpid() ? vmx_vpid_alloc() : 0;
 	tlb_vcpu_forget(&v->tlb);
 	fpu_init_state(v);
 	vlapic_init(&v->vlapic, id, id == 0);
-	d->vcpus[d->nvcpus++] = v;
-	if (exit_stats_init(&v->stats, &d->account))
+	d->guest.vcpus[d->guest.nvcpus++] = v;
+	if (exit_stats_init(&v->stats, &d->guest.account))
 		return 0;
 	return vmcs_create(v, e) ? 0 : v;
 }
@@ -278,12 +278,13 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 			*whyp = "no free domain slot";
 		return 0;
 	}
-	d->account = (struct page_account){ account_alloc, account_free, d };
+	d->guest.account = (struct page_account){ account_alloc, account_free, d };
 	d->type = cfg->type;
 	d->cfg = cfg;
-	d->weight = ov && ov->weight ? ov->weight : cfg->weight;
-	d->cpus_mask = ov && ov->cpus_mask ? ov->cpus_mask : cfg->cpus_mask;
-	d->slice_tsc = (uint64_t)cfg->slice_us * tsc_khz / 1000;
+	d->guest.weight = ov && ov->weight ? ov->weight : cfg->weight;
+	d->guest.cpus_mask = ov && ov->cpus_mask ? ov->cpus_mask : cfg->cpus_mask;
+	d->guest.slice_tsc = (uint64_t)cfg->slice_us * tsc_khz / 1000;
+	d->guest.tsc_khz = (uint32_t)tsc_khz;
 	uint32_t memory_mib = ov && ov->memory_mib ? ov->memory_mib : cfg->memory_mib;
 	uint32_t vcpus = ov && ov->vcpus ? ov->vcpus : cfg->vcpus;
 	if (vcpus > HINOKI_MAX_VCPUS) {
@@ -298,10 +299,10 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		.cmdline = ov && ov->extra ? ov->extra : cfg->extra, .kernel_name = cfg->kernel,
 		.domain_id = id, .domain_name = cfg->name, .vcpus = vcpus,
 		.boot_flags = cfg->type == DOMAIN_TYPE_MGMT ? HINOKI_BOOT_F_MGMT : 0,
-		.script = cfg->script, .tsc_khz = (uint32_t)tsc_khz,
+		.script = cfg->script, .tsc_khz = d->guest.tsc_khz,
 	};
-	struct guest_mem gm = { phys_to_virt(d->ram_hpa), d->ram_bytes };
-	if (loader_load(&lp, &gm, &d->boot_entry, err, sizeof err)) {
+	struct guest_mem gm = { phys_to_virt(d->guest.ram_hpa), d->guest.ram_bytes };
+	if (loader_load(&lp, &gm, &d->guest.boot_entry, err, sizeof err)) {
 		why = err;
 		goto fail;
 	}
@@ -311,43 +312,44 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		goto fail;
 	}
 	for (uint32_t i = 0; i < vcpus; i++) {
-		if (!make_vcpu(d, i, &d->boot_entry)) {
+		if (!make_vcpu(d, i, &d->guest.boot_entry)) {
 			why = "not enough free memory for its vCPUs";
 			goto fail;
 		}
 	}
 	console_ring_init(&d->console_ring);
 	struct platform_env pe = {
-		.ram_bytes = d->ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = (uint32_t)tsc_khz,
+		.ram_bytes = d->guest.ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = d->guest.tsc_khz,
 		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end, .ctx = d,
 	};
 	if (platform_init(&d->platform, &pe)) {
 		why = "its devices do not fit on its bus";
 		goto fail;
 	}
+	d->guest.bus = &d->platform.bus;
 	for (uint32_t i = 0; i < vcpus; i++)
-		platform_set_lapic(&d->platform, i, &d->vcpus[i]->vlapic);
-	d->state = DOMAIN_RUNNING;
+		platform_set_lapic(&d->platform, i, &d->guest.vcpus[i]->vlapic);
+	d->guest.state = DOMAIN_RUNNING;
 	log_info("domain %s (%u) created: %s kernel, %u MiB at 0x%lx, %u vCPU%s, weight %u, entry 0x%lx\n",
-	         d->name, d->id, loader_format_name(d->boot_entry.format), memory_mib, d->ram_hpa, vcpus,
-	         vcpus == 1 ? "" : "s", d->weight, d->boot_entry.rip);
+	         d->guest.name, d->guest.id, loader_format_name(d->guest.boot_entry.format), memory_mib,
+	         d->guest.ram_hpa, vcpus, vcpus == 1 ? "" : "s", d->guest.weight, d->guest.boot_entry.rip);
 	for (uint32_t i = 0; i < vcpus; i++)
-		d->vcpus[i]->no_fast_resume = !(cfg->fastpath && vmx_has_fast_path());
-	if (cfg->trace && exit_trace_enable(d, 1))
-		log_warn("domain %s: no memory for its exit trace; not tracing\n", d->name);
+		d->guest.vcpus[i]->no_fast_resume = !(cfg->fastpath && vmx_has_fast_path());
+	if (cfg->trace && exit_trace_enable(&d->guest, 1))
+		log_warn("domain %s: no memory for its exit trace; not tracing\n", d->guest.name);
 	/*
 	 * Secondary vCPUs stay offline until the guest starts them: HC_VCPU_UP
 	 * (ELF64 kernels), or INIT and STARTUP IPIs through the local APIC as
 	 * on a PC (any kernel; vmx/inject.c).
 	 */
-	for (uint32_t i = 0; i < d->nvcpus; i++)
-		sched_add_vcpu(d->vcpus[i], i == 0 ? VCPU_RUNNABLE : VCPU_OFFLINE);
+	for (uint32_t i = 0; i < d->guest.nvcpus; i++)
+		sched_add_vcpu(d->guest.vcpus[i], i == 0 ? VCPU_RUNNABLE : VCPU_OFFLINE);
 	return d;
 
 fail:
 	fmt_snprintf(d->stop_reason, sizeof d->stop_reason, "%s", why);
-	d->state = DOMAIN_NOT_STARTED;
-	log_info("domain %s not started: %s\n", d->name, why);
+	d->guest.state = DOMAIN_NOT_STARTED;
+	log_info("domain %s not started: %s\n", d->guest.name, why);
 	if (whyp)
 		*whyp = d->stop_reason;
 	domain_release_resources(d);
@@ -356,10 +358,10 @@ fail:
 
 int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg)
 {
-	if (id == 0 || id >= d->nvcpus)
+	if (id == 0 || id >= d->guest.nvcpus)
 		return -HC_EINVAL;
-	struct vcpu *v = d->vcpus[id];
-	struct guest_entry e = d->boot_entry;
+	struct vcpu *v = d->guest.vcpus[id];
+	struct guest_entry e = d->guest.boot_entry;
 	e.rip = rip;
 	e.rsp = rsp;
 	e.rdi = arg;
@@ -373,33 +375,33 @@ int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, ui
  */
 void domain_release_resources(struct domain *d)
 {
-	exit_trace_free(d);
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		struct vcpu *v = d->vcpus[i];
+	exit_trace_free(&d->guest);
+	for (unsigned i = 0; i < d->guest.nvcpus; i++) {
+		struct vcpu *v = d->guest.vcpus[i];
 		give_pages(d, v->vmcs_pa, 1);
 		v->vmcs_pa = 0;
 		vmx_vpid_free(v->vpid);
 		v->vpid = 0;
 	}
-	if (d->ept.pml4_pa)
-		ept_destroy(&d->ept);
-	give_pages(d, d->io_bitmap_pa, 2);
-	give_pages(d, d->msr_bitmap_pa, 1);
-	give_pages(d, d->ram_hpa, d->ram_bytes / FRAME_SIZE);
-	d->io_bitmap_pa = d->msr_bitmap_pa = d->ram_hpa = 0;
+	if (d->guest.ept.pml4_pa)
+		ept_destroy(&d->guest.ept);
+	give_pages(d, d->guest.io_bitmap_pa, 2);
+	give_pages(d, d->guest.msr_bitmap_pa, 1);
+	give_pages(d, d->guest.ram_hpa, d->guest.ram_bytes / FRAME_SIZE);
+	d->guest.io_bitmap_pa = d->guest.msr_bitmap_pa = d->guest.ram_hpa = 0;
 }
 
 /* The last reference is gone: nothing can reach d any more. */
 static void domain_free(struct domain *d)
 {
 	domain_release_resources(d);
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		exit_stats_free(&d->vcpus[i]->stats);
-		give_pages(d, virt_to_phys(d->vcpus[i]), VCPU_PAGES);
-		d->vcpus[i] = 0;
+	for (unsigned i = 0; i < d->guest.nvcpus; i++) {
+		exit_stats_free(&d->guest.vcpus[i]->stats);
+		give_pages(d, virt_to_phys(d->guest.vcpus[i]), VCPU_PAGES);
+		d->guest.vcpus[i] = 0;
 	}
-	d->nvcpus = 0;
+	d->guest.nvcpus = 0;
 	if (d->frames_used)
-		log_warn("domain %s: %lu frames not returned on destroy\n", d->name, d->frames_used);
+		log_warn("domain %s: %lu frames not returned on destroy\n", d->guest.name, d->frames_used);
 	mem_free_pages(virt_to_phys(d), DOMAIN_PAGES);
 }

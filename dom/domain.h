@@ -2,11 +2,13 @@
  * struct domain: one guest (or the management domain) and its resources:
  * guest RAM, EPT, I/O and MSR bitmaps, virtual devices, vCPUs. Creating a
  * domain takes every frame from the allocator; destroying returns them all.
+ * What vmx/ and sched/ read of it is its struct vmx_guest (vmx/guest.h).
  */
 #ifndef DOM_DOMAIN_H
 #define DOM_DOMAIN_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "config/config.h"
 #include "loader/loader.h"
@@ -18,6 +20,7 @@
 #include "ept/ept.h"
 #include "hinoki/domctl.h"
 #include "hinoki/limits.h"
+#include "vmx/guest.h"
 #include "vmx/vcpu.h"
 
 #define DOMAIN_CONSOLE_LINE 256
@@ -25,42 +28,20 @@
 #define DOMAIN_PAGES ((sizeof(struct domain) + FRAME_SIZE - 1) / FRAME_SIZE)
 #define VCPU_PAGES ((sizeof(struct vcpu) + FRAME_SIZE - 1) / FRAME_SIZE)
 
-enum domain_state {
-	DOMAIN_NOT_STARTED, /* its config or image was bad; stop_reason says why */
-	DOMAIN_RUNNING,
-	DOMAIN_ENDED,      /* exited by itself (port 0xf4 or HC_EXIT) */
-	DOMAIN_STOPPED,    /* stopped by the hypervisor after a fault */
-	DOMAIN_DESTROYED,  /* destroyed by the management domain */
-};
-
 struct domain {
-	uint32_t id;
+	/* Identity, state, scheduling parameters, memory, EPT, bitmaps, vCPUs: what vmx/ and sched/ read. */
+	struct vmx_guest guest;
 	uint32_t refs;                 /* the table's and each finder's; the last domain_put frees (domain.c) */
-	char name[CONFIG_NAME_MAX];
 	enum domain_type type;
-	volatile enum domain_state state;
 	int exit_code;
-	char stop_reason[160];
+	char stop_reason[VCPU_STOP_REASON_MAX];
 	const struct domain_config *cfg;
 
-	/* Scheduling parameters (HC_DOMCTL_SCHED changes them). */
-	uint32_t weight;
-	uint64_t cpus_mask;
-	uint64_t slice_tsc;            /* its own time slice; 0: the machine's */
-	volatile uint32_t paused;
-	volatile uint32_t finishing;   /* set once, by the CPU that releases its resources */
 	volatile uint32_t finished;    /* its resources are released and its statistics printed */
 	uint32_t denied_calls;         /* control hypercalls refused to it */
-	struct guest_entry boot_entry; /* the long-mode state secondary vCPUs start from */
 
-	uint64_t ram_hpa, ram_bytes;
-	struct ept ept;
-	struct ept_env ept_env;    /* table pages come from the frame allocator, counted here */
-	struct tlb_ept ept_tlb;    /* the CPUs that flushed its EPTP since the EPT was built (vmx/tlb.c) */
-	uint64_t io_bitmap_pa;     /* two pages: ports 0-0x7fff, 0x8000-0xffff */
-	uint64_t msr_bitmap_pa;
-	uint64_t frames_used;      /* every page taken from the allocator for this domain */
-	struct page_account account;   /* how vmx/ takes pages for it: counted in frames_used */
+	struct ept_env ept_env;    /* EPT table pages come from the frame allocator, counted here */
+	uint64_t frames_used;      /* every page taken from the allocator for this domain (its account's included) */
 
 	struct spinlock con_lock;      /* the console line and ring, and the UART writing them: its vCPUs, CPU 0's input poll, its release, HC_DOMCTL_CONSOLE */
 	char con_line[DOMAIN_CONSOLE_LINE];
@@ -70,10 +51,13 @@ struct domain {
 
 	/* The PC platform of docs/platform.md: its device bus and devices; the ACPI tables live in its RAM. */
 	struct platform platform;
-
-	unsigned nvcpus;
-	struct vcpu *vcpus[HINOKI_MAX_VCPUS];
 };
+
+/* The domain a vCPU's guest view belongs to: every struct vmx_guest is one embedded in a struct domain. */
+static inline struct domain *domain_of(struct vmx_guest *g)
+{
+	return (struct domain *)((char *)g - offsetof(struct domain, guest));
+}
 
 /*
  * The domain table: every domain the config named, started or not, in config
@@ -106,9 +90,8 @@ struct domain_overrides {
 struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const struct domain_overrides *ov,
                              const void *kernel, uint64_t kernel_len,
                              const void *ramdisk, uint64_t ramdisk_len, const char **why);
-/* TSC rate given to guests in their boot information. */
+/* TSC rate given to guests in their boot information and CPUID leaf 0x40000001. */
 void domain_set_tsc_khz(uint64_t khz);
-uint64_t domain_tsc_khz(void);
 /* Start secondary vCPU `id` at rip/rsp with rdi = arg (HC_VCPU_UP). 0 or -HC_E*. */
 int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg);
 /* Move a running domain to `to` (ended, stopped, destroyed); false if it had already left running. */
@@ -131,5 +114,7 @@ void domain_print_stats(const struct domain *d);
 void domain_release_resources(struct domain *d);
 /* Bytes the guest wrote to its console (UART or hypercall), split into "[name] " lines; con_lock held. */
 void domain_console_put(struct domain *d, uint8_t byte);
+/* HC_CONSOLE_PUT: the same for a run of bytes, taking con_lock. */
+void domain_console_write(struct domain *d, const uint8_t *p, uint64_t len);
 
 #endif

@@ -15,10 +15,18 @@
  * returns only once the domain is finished and out of the table, so a
  * `create` of the same name right after it finds the name free. The structure
  * itself goes with its last reference (dom/domain.c).
+ *
+ * The layers below know a domain only as its struct vmx_guest and reach
+ * dom/ through two tables of functions this file gives them: the exit
+ * handlers' (struct vmx_dom_ops: console, exit, vCPU start, control
+ * hypercalls, a prompt at HLT) and the CPU loop's (struct sched_dom_ops: a
+ * recorded stop, a domain that left the running state, console input,
+ * power-off).
  */
 #include <stdarg.h>
 #include "cpu/pcpu.h"
 #include "cpu/power.h"
+#include "dom/control.h"
 #include "dom/domain.h"
 #include "dom/lifecycle.h"
 #include "dev/console_focus.h"
@@ -45,16 +53,44 @@ static struct spinlock focus_lock = SPINLOCK_INIT;
 
 static uint64_t boot_free_pages;   /* free frames before the first domain: the no-leak baseline */
 
+static void guest_console_write(struct vmx_guest *g, const uint8_t *p, uint64_t len)
+{
+	domain_console_write(domain_of(g), p, len);
+}
+
+static void guest_exit(struct vmx_guest *g, int code)
+{
+	domain_exit(domain_of(g), code);
+}
+
+static int guest_vcpu_up(struct vmx_guest *g, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg)
+{
+	return domain_vcpu_up(domain_of(g), id, rip, rsp, arg);
+}
+
+/* Show a prompt left without a newline, but only where someone types: elsewhere it would split lines. */
+static void guest_halted(struct vmx_guest *g)
+{
+	struct domain *d = domain_of(g);
+	if (lifecycle_console_focused(d))
+		domain_console_partial(d);
+}
+
+static const struct vmx_dom_ops vmx_ops = {
+	guest_console_write, guest_exit, guest_vcpu_up, domctl_call, guest_halted,
+};
+
 void lifecycle_init(void)
 {
 	console_focus_init(&focus);
 	boot_free_pages = mem_frames()->free_pages;
+	vmx_set_dom_ops(&vmx_ops);
 }
 
 static void say_focus(uint32_t id)
 {
 	struct domain *d = id == CONSOLE_FOCUS_HV ? 0 : domain_by_id(id);
-	log_info("console: input now goes to %s (Ctrl-A three times to switch)\n", d ? d->name : "the hypervisor");
+	log_info("console: input now goes to %s (Ctrl-A three times to switch)\n", d ? d->guest.name : "the hypervisor");
 	if (d)
 		domain_put(d);
 }
@@ -62,21 +98,21 @@ static void say_focus(uint32_t id)
 void lifecycle_console_join(struct domain *d)
 {
 	spin_lock(&focus_lock);
-	console_focus_add(&focus, d->id);
+	console_focus_add(&focus, d->guest.id);
 	if (d->type == DOMAIN_TYPE_MGMT)
-		console_focus_to(&focus, d->id);
+		console_focus_to(&focus, d->guest.id);
 	spin_unlock(&focus_lock);
 }
 
 int lifecycle_console_focused(const struct domain *d)
 {
-	return __atomic_load_n(&focus.focus, __ATOMIC_RELAXED) == d->id;
+	return __atomic_load_n(&focus.focus, __ATOMIC_RELAXED) == d->guest.id;
 }
 
 static void console_leave(struct domain *d)
 {
 	spin_lock(&focus_lock);
-	int moved = console_focus_drop(&focus, d->id);
+	int moved = console_focus_drop(&focus, d->guest.id);
 	uint32_t now = console_focus_current(&focus);
 	spin_unlock(&focus_lock);
 	if (moved)
@@ -87,10 +123,11 @@ static void console_leave(struct domain *d)
 static void wait_released(struct domain *d)
 {
 	uint64_t start = rdtsc();
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		while (__atomic_load_n(&d->vcpus[i]->running_on, __ATOMIC_ACQUIRE)) {
+	for (unsigned i = 0; i < d->guest.nvcpus; i++) {
+		while (__atomic_load_n(&d->guest.vcpus[i]->running_on, __ATOMIC_ACQUIRE)) {
 			if (rdtsc() - start > RELEASE_SPIN_LIMIT)
-				panic("domain %s: vCPU %u never left cpu%u\n", d->name, i, d->vcpus[i]->running_on->id);
+				panic("domain %s: vCPU %u never left cpu%u\n", d->guest.name, i,
+				      d->guest.vcpus[i]->running_on->id);
 			cpu_relax();
 		}
 	}
@@ -98,17 +135,17 @@ static void wait_released(struct domain *d)
 
 void lifecycle_finish(struct domain *d)
 {
-	if (__atomic_exchange_n(&d->finishing, 1, __ATOMIC_ACQ_REL))
+	if (__atomic_exchange_n(&d->guest.finishing, 1, __ATOMIC_ACQ_REL))
 		return;
-	sched_kick_domain(d);
+	sched_kick_domain(&d->guest);
 	wait_released(d);
 	domain_console_end(d);
-	sched_remove_domain(d);
+	sched_remove_domain(&d->guest);
 	console_leave(d);
 	domain_print_stats(d);
-	if (d->vcpus[0]->trace.ring) {   /* tracing was on at some time */
+	if (d->guest.vcpus[0]->trace.ring) {   /* tracing was on at some time */
 		console_lock_acquire();
-		exit_trace_dump(d);
+		exit_trace_dump(&d->guest);
 		console_lock_release();
 	}
 	domain_release_resources(d);
@@ -117,36 +154,36 @@ void lifecycle_finish(struct domain *d)
 
 static void wait_finished(const struct domain *d)
 {
-	while (!__atomic_load_n(&d->finished, __ATOMIC_ACQUIRE) && d->state != DOMAIN_NOT_STARTED)
+	while (!__atomic_load_n(&d->finished, __ATOMIC_ACQUIRE) && d->guest.state != DOMAIN_NOT_STARTED)
 		cpu_relax();
 }
 
 void lifecycle_destroy(struct domain *d)
 {
 	if (domain_leave_running(d, DOMAIN_DESTROYED)) {
-		log_info("domain %s (%u) destroyed\n", d->name, d->id);
+		log_info("domain %s (%u) destroyed\n", d->guest.name, d->guest.id);
 		/* Returns at once when a CPU that ran one of its vCPUs saw the change first and finishes it. */
 		lifecycle_finish(d);
 		wait_finished(d);
 	} else {
 		/* It had ended or stopped by itself: wait for its release, then drop the record. */
 		wait_finished(d);
-		log_info("domain %s (%u) destroyed\n", d->name, d->id);
-		d->state = DOMAIN_DESTROYED;
+		log_info("domain %s (%u) destroyed\n", d->guest.name, d->guest.id);
+		d->guest.state = DOMAIN_DESTROYED;
 	}
 	domain_discard(d);
 }
 
 void lifecycle_pause(struct domain *d)
 {
-	d->paused = 1;
-	sched_kick_domain(d);
+	d->guest.paused = 1;
+	sched_kick_domain(&d->guest);
 }
 
 void lifecycle_unpause(struct domain *d)
 {
-	d->paused = 0;
-	sched_kick_domain(d);
+	d->guest.paused = 0;
+	sched_kick_domain(&d->guest);
 }
 
 int lifecycle_any_live(void)
@@ -155,7 +192,7 @@ int lifecycle_any_live(void)
 	unsigned n = domain_snapshot(ds);
 	int live = 0;
 	for (unsigned i = 0; i < n; i++)
-		live |= ds[i]->state == DOMAIN_RUNNING;
+		live |= ds[i]->guest.state == DOMAIN_RUNNING;
 	domain_put_all(ds, n);
 	return live;
 }
@@ -168,12 +205,12 @@ void lifecycle_shutdown(void)
 		wait_finished(ds[i]);
 	for (unsigned i = 0; i < n; i++) {
 		const struct domain *d = ds[i];
-		if (d->state == DOMAIN_ENDED)
-			log_info("summary: %s: exit code %d\n", d->name, d->exit_code);
-		else if (d->state == DOMAIN_STOPPED)
-			log_info("summary: %s: stopped: %s\n", d->name, d->stop_reason);
-		else if (d->state == DOMAIN_NOT_STARTED)
-			log_info("summary: %s: not started: %s\n", d->name, d->stop_reason);
+		if (d->guest.state == DOMAIN_ENDED)
+			log_info("summary: %s: exit code %d\n", d->guest.name, d->exit_code);
+		else if (d->guest.state == DOMAIN_STOPPED)
+			log_info("summary: %s: stopped: %s\n", d->guest.name, d->stop_reason);
+		else if (d->guest.state == DOMAIN_NOT_STARTED)
+			log_info("summary: %s: not started: %s\n", d->guest.name, d->stop_reason);
 	}
 	for (unsigned i = 0; i < n; i++)
 		domain_discard(ds[i]);
@@ -209,12 +246,12 @@ void lifecycle_poll_console(void)
 		unsigned n;
 		enum console_action act = console_input(&focus, (uint8_t)c, out, &n);
 		uint32_t now = console_focus_current(&focus);
-		if (act == CONSOLE_DELIVER && d && d->state == DOMAIN_RUNNING) {
+		if (act == CONSOLE_DELIVER && d && d->guest.state == DOMAIN_RUNNING) {
 			spin_lock(&d->con_lock);
 			for (unsigned i = 0; i < n; i++)
 				uart_rx_push(&d->platform.uart, out[i]);
 			spin_unlock(&d->con_lock);
-			sched_wake(d->vcpus[0]);
+			sched_wake(d->guest.vcpus[0]);
 		}
 		spin_unlock(&focus_lock);
 		if (d)
@@ -227,7 +264,7 @@ void lifecycle_poll_console(void)
 int domain_leave_running(struct domain *d, enum domain_state to)
 {
 	enum domain_state running = DOMAIN_RUNNING;
-	return __atomic_compare_exchange_n(&d->state, &running, to, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	return __atomic_compare_exchange_n(&d->guest.state, &running, to, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
 void domain_exit(struct domain *d, int code)
@@ -235,7 +272,7 @@ void domain_exit(struct domain *d, int code)
 	domain_console_end(d);
 	d->exit_code = code;
 	if (domain_leave_running(d, DOMAIN_ENDED))
-		log_info("domain %s (%u) ended: exit code %d\n", d->name, d->id, code);
+		log_info("domain %s (%u) ended: exit code %d\n", d->guest.name, d->guest.id, code);
 }
 
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
@@ -249,7 +286,28 @@ void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
 	if (!domain_leave_running(d, DOMAIN_STOPPED))
 		return;   /* it had already ended: the first reason stands */
 	memcpy(d->stop_reason, reason, sizeof reason);
-	log_info("domain %s (%u) stopped: %s\n", d->name, d->id, d->stop_reason);
+	log_info("domain %s (%u) stopped: %s\n", d->guest.name, d->guest.id, d->stop_reason);
 	if (v)
 		vmx_dump_vcpu(v);
 }
+
+static void vcpu_stopped(struct vcpu *v, const char *reason)
+{
+	domain_stop(domain_of(v->guest), v, "%s", reason);
+}
+
+static void guest_hold(struct vmx_guest *g)
+{
+	domain_hold(domain_of(g));
+}
+
+static void guest_finish(struct vmx_guest *g)
+{
+	struct domain *d = domain_of(g);
+	lifecycle_finish(d);
+	domain_put(d);
+}
+
+const struct sched_dom_ops lifecycle_sched_ops = {
+	vcpu_stopped, guest_hold, guest_finish, lifecycle_poll_console, lifecycle_any_live, lifecycle_shutdown,
+};

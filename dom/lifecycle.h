@@ -6,8 +6,14 @@
 #ifndef DOM_LIFECYCLE_H
 #define DOM_LIFECYCLE_H
 
+#include "sched/sched.h"
+
 struct domain;
 
+/* What the CPU loops report (sched/sched.h), for sched_init. */
+extern const struct sched_dom_ops lifecycle_sched_ops;
+
+/* Also gives the exit handlers their way up (struct vmx_dom_ops, vmx/vmx.h). */
 void lifecycle_init(void);
 /* d has left the running state: wait for its vCPUs to leave every CPU, print its statistics, free it. */
 void lifecycle_finish(struct domain *d);

@@ -73,7 +73,7 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 {
 	const struct exit_stats *st = &v->stats;
 	uint64_t total = 0, cycles = 0;
-	emit("hinoki: exit statistics for domain %s vcpu %u (TSC cycles in root mode)\n", d->name, v->id);
+	emit("hinoki: exit statistics for domain %s vcpu %u (TSC cycles in root mode)\n", d->guest.name, v->id);
 	emit("  %-22s %10s %14s %8s %8s %10s\n", "reason", "count", "cycles", "avg", "min", "max");
 	for (unsigned r = 0; r < EXIT_STAT_REASONS; r++) {
 		struct exit_stat sum;
@@ -111,17 +111,17 @@ static void print_csv(const struct domain *d, const struct vcpu *v)
 		const struct exit_stat *e = &sum;
 		if (!reason_total(st, r, &sum))
 			continue;
-		emit("hinoki: csv,exit,%s,%u,%s,-,%lu,%lu,%lu,%lu,", d->name, v->id, exit_reason_name(r),
+		emit("hinoki: csv,exit,%s,%u,%s,-,%lu,%lu,%lu,%lu,", d->guest.name, v->id, exit_reason_name(r),
 		     e->count, e->cycles, e->min == ~0ULL ? 0 : e->min, e->max);
 		for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
 			emit(b + 1 < EXIT_HIST_BUCKETS ? "%lu;" : "%lu\n", e->hist[b]);
 		struct exit_stat x;
 		for (int64_t k = next_key(st, r, -1, &x); k >= 0; k = next_key(st, r, k, &x))
-			emit("hinoki: csv,exit,%s,%u,%s,0x%lx,%lu,%lu,%lu,%lu,-\n", d->name, v->id,
+			emit("hinoki: csv,exit,%s,%u,%s,0x%lx,%lu,%lu,%lu,%lu,-\n", d->guest.name, v->id,
 			     exit_reason_name(r), (uint64_t)k, x.count, x.cycles, x.min, x.max);
 	}
 	if (st->stub_calls)
-		emit("hinoki: csv,exit,%s,%u,VMCALL_STUB,-,%lu,-,-,-,-\n", d->name, v->id, st->stub_calls);
+		emit("hinoki: csv,exit,%s,%u,VMCALL_STUB,-,%lu,-,-,-,-\n", d->guest.name, v->id, st->stub_calls);
 }
 
 /*
@@ -131,15 +131,16 @@ static void print_csv(const struct domain *d, const struct vcpu *v)
  */
 static void print_memory(const struct domain *d)
 {
-	uint64_t pages = d->frames_used + DOMAIN_PAGES - d->ram_bytes / FRAME_SIZE;
+	const struct vmx_guest *g = &d->guest;
+	uint64_t pages = d->frames_used + DOMAIN_PAGES - g->ram_bytes / FRAME_SIZE;
 	uint64_t vcpu_pages = 0;
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		const struct vcpu *v = d->vcpus[i];
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		const struct vcpu *v = g->vcpus[i];
 		pages -= v->vmcs_pa ? 1 : 0;
 		vcpu_pages += VCPU_PAGES + exit_stats_pages(&v->stats) + (v->trace.ring ? EXIT_TRACE_PAGES : 0);
 	}
-	uint64_t kib = pages * FRAME_SIZE / 1024, vcpu_kib = d->nvcpus ? vcpu_pages * FRAME_SIZE / 1024 / d->nvcpus : 0;
-	emit("hinoki: domain %s: %lu KiB of hypervisor memory besides its RAM (%lu KiB per vCPU)\n", d->name, kib,
+	uint64_t kib = pages * FRAME_SIZE / 1024, vcpu_kib = g->nvcpus ? vcpu_pages * FRAME_SIZE / 1024 / g->nvcpus : 0;
+	emit("hinoki: domain %s: %lu KiB of hypervisor memory besides its RAM (%lu KiB per vCPU)\n", d->guest.name, kib,
 	     vcpu_kib);
 }
 
@@ -154,10 +155,10 @@ void domain_print_stats(const struct domain *d)
 {
 	console_lock_acquire();
 	print_memory(d);
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		print_table(d, d->vcpus[i]);
+	for (unsigned i = 0; i < d->guest.nvcpus; i++) {
+		print_table(d, d->guest.vcpus[i]);
 		if (csv_on)
-			print_csv(d, d->vcpus[i]);
+			print_csv(d, d->guest.vcpus[i]);
 	}
 	console_lock_release();
 }

@@ -16,12 +16,16 @@
  * Root-mode time of each exit is closed just before the next VM entry on the
  * CPU, whichever vCPU that is, so the statistics count exactly the CPU's time
  * outside guests.
+ *
+ * The scheduler knows a domain only as its struct vmx_guest (state,
+ * weight, slice, CPU mask, pause). What happens to a domain is dom/'s
+ * business, reported through the struct sched_dom_ops given to sched_init:
+ * a stop a handler recorded, a domain that left the running state, and on
+ * CPU 0 the console input and the power-off once no domain is live.
  */
 #include "cpu/irq.h"
 #include "cpu/pcpu.h"
 #include "cpu/trap.h"
-#include "dom/domain.h"
-#include "dom/lifecycle.h"
 #include "hinoki/hypercall.h"
 #include "lib/log.h"
 #include "lib/x86.h"
@@ -29,6 +33,7 @@
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/fpu.h"
+#include "vmx/guest.h"
 #include "vmx/guest_dr.h"
 #include "vmx/guest_msrs.h"
 #include "vmx/inject.h"
@@ -37,10 +42,12 @@
 #define IDLE_POLL_US 10000   /* idle CPUs look for work and console input this often */
 
 static uint64_t slice_tsc, idle_poll_tsc;
+static const struct sched_dom_ops *dom_ops;
 
-void sched_init(uint64_t tsc_per_slice, uint64_t tsc_per_us)
+void sched_init(uint64_t tsc_per_slice, uint64_t tsc_per_us, const struct sched_dom_ops *dom)
 {
 	static const struct vmx_sched_ops ops = { sched_wake_for_irq, sched_start_vcpu };
+	dom_ops = dom;
 	slice_tsc = tsc_per_slice;
 	idle_poll_tsc = IDLE_POLL_US * tsc_per_us;
 	vmx_set_sched_ops(&ops);
@@ -49,18 +56,18 @@ void sched_init(uint64_t tsc_per_slice, uint64_t tsc_per_us)
 /* The domain's own slice (config slice_us in its section), else the machine's. */
 static uint64_t slice_of(const struct vcpu *v)
 {
-	return v->dom->slice_tsc ? v->dom->slice_tsc : slice_tsc;
+	return v->guest->slice_tsc ? v->guest->slice_tsc : slice_tsc;
 }
 
 static int allowed_on(const struct vcpu *v, const struct pcpu *c)
 {
-	return c->id < 64 && (v->dom->cpus_mask >> c->id) & 1;
+	return c->id < 64 && (v->guest->cpus_mask >> c->id) & 1;
 }
 
 static int may_run(const struct vcpu *v)
 {
-	const struct domain *d = v->dom;
-	return v->state == VCPU_RUNNABLE && !v->running_on && d->state == DOMAIN_RUNNING && !d->paused;
+	const struct vmx_guest *g = v->guest;
+	return v->state == VCPU_RUNNABLE && !v->running_on && g->state == DOMAIN_RUNNING && !g->paused;
 }
 
 /* Caller holds c->rq_lock. */
@@ -106,7 +113,7 @@ static unsigned cpu_load(const struct pcpu *c)
 	unsigned load = 0;
 	for (const struct vcpu *v = c->rq; v; v = v->rq_next)
 		if (v->state != VCPU_OFFLINE)
-			load += v->dom->weight;
+			load += v->guest->weight;
 	return load;
 }
 
@@ -132,7 +139,7 @@ void sched_add_vcpu(struct vcpu *v, enum vcpu_state state)
 	struct pcpu *c = pick_home(v);
 	if (!allowed_on(v, c))
 		log_warn("domain %s: its cpus mask names no online CPU; vCPU %u runs on cpu%u\n",
-		         v->dom->name, v->id, c->id);
+		         v->guest->name, v->id, c->id);
 	spin_lock(&c->rq_lock);
 	v->state = state;
 	rq_link(c, v);
@@ -208,11 +215,11 @@ void sched_wake_for_irq(struct vcpu *v)
 	unblock(v, false);
 }
 
-void sched_kick_domain(struct domain *d)
+void sched_kick_domain(struct vmx_guest *g)
 {
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		struct pcpu *c = d->vcpus[i]->running_on;
-		kick(c ? c : pcpu_get(d->vcpus[i]->home));
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		struct pcpu *c = g->vcpus[i]->running_on;
+		kick(c ? c : pcpu_get(g->vcpus[i]->home));
 	}
 }
 
@@ -221,10 +228,10 @@ void sched_kick_domain(struct domain *d)
  * finds it in the queue it names; a domain being finished is left alone, so
  * no move can put a vCPU back after sched_remove_domain took it out.
  */
-void sched_apply_affinity(struct domain *d)
+void sched_apply_affinity(struct vmx_guest *g)
 {
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		struct vcpu *v = d->vcpus[i];
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		struct vcpu *v = g->vcpus[i];
 		struct pcpu *n = pick_home(v), *c;
 		for (;;) {
 			c = pcpu_get(v->home);
@@ -233,7 +240,7 @@ void sched_apply_affinity(struct domain *d)
 				break;
 			unlock_pair(c, n);   /* it moved meanwhile */
 		}
-		int move = !allowed_on(v, c) && !__atomic_load_n(&d->finishing, __ATOMIC_ACQUIRE);
+		int move = !allowed_on(v, c) && !__atomic_load_n(&g->finishing, __ATOMIC_ACQUIRE);
 		if (move) {
 			rq_unlink(c, v);
 			rq_link(n, v);
@@ -248,10 +255,10 @@ void sched_apply_affinity(struct domain *d)
 	}
 }
 
-void sched_remove_domain(struct domain *d)
+void sched_remove_domain(struct vmx_guest *g)
 {
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		struct vcpu *v = d->vcpus[i];
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		struct vcpu *v = g->vcpus[i];
 		struct pcpu *c = lock_home(v);
 		rq_unlink(c, v);
 		spin_unlock(&c->rq_lock);
@@ -276,7 +283,7 @@ static unsigned runnable_count(const struct pcpu *c)
 {
 	unsigned n = 0;
 	for (const struct vcpu *v = c->rq; v; v = v->rq_next)
-		if (v->state == VCPU_RUNNABLE && v->dom->state == DOMAIN_RUNNING && !v->dom->paused)
+		if (v->state == VCPU_RUNNABLE && v->guest->state == DOMAIN_RUNNING && !v->guest->paused)
 			n++;
 	return n;
 }
@@ -357,15 +364,13 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 	close_exit_timing(cpu, now);
 	int rc = vmx_run(v);
 	if (rc < 0) {
-		char why[96];
-		vmx_entry_failed(v, rc, why, sizeof why);
-		domain_stop(v->dom, v, "%s", why);
+		vmx_entry_failed(v, rc);   /* records the stop, as a handler does */
 		return EXIT_STOPPED;
 	}
 	/* Guest time since the scheduler's entry: exits the fast path resumed count as the guest's. */
 	uint64_t guest = v->exit_tsc - v->entry_tsc;
 	v->guest_tsc += guest;
-	v->vruntime += guest * SCHED_WEIGHT_UNIT / v->dom->weight;
+	v->vruntime += guest * SCHED_WEIGHT_UNIT / v->guest->weight;
 	cpu->last_exit = v;
 	return (enum exit_action)rc;
 }
@@ -392,12 +397,21 @@ static int block(struct pcpu *cpu, struct vcpu *v)
 
 static uint64_t expire_timers(struct pcpu *cpu);
 
+/* A handler (or a failed entry) stopped v's domain: dom/ reports it while v's VMCS is still current. */
+static void report_stop(struct vcpu *v)
+{
+	if (!v->stop_reason[0])
+		return;   /* it ended by itself (HC_EXIT, the exit port) */
+	dom_ops->stopped(v, v->stop_reason);
+	v->stop_reason[0] = 0;
+}
+
 /*
- * Returns v's domain, held, when it left the running state: once running_on
- * is clear, the CPU finishing it may free v, and a destroy may drop the
- * domain's last other reference.
+ * Returns v's domain, held (dom_ops->hold), when it left the running state:
+ * once running_on is clear, the CPU finishing it may free v, and a destroy
+ * may drop the domain's last other reference.
  */
-static struct domain *run(struct pcpu *cpu, struct vcpu *v)
+static struct vmx_guest *run(struct pcpu *cpu, struct vcpu *v)
 {
 	uint64_t slice_end = rdtsc() + slice_of(v);
 	vmcs_enter_cpu(v, cpu);
@@ -407,16 +421,18 @@ static struct domain *run(struct pcpu *cpu, struct vcpu *v)
 	guest_msrs_restore(v);
 	guest_dr_restore(v);
 	write_cr2(v->cr2);
-	while (v->dom->state == DOMAIN_RUNNING && !v->dom->paused && allowed_on(v, cpu)) {
+	while (v->guest->state == DOMAIN_RUNNING && !v->guest->paused && allowed_on(v, cpu)) {
 		enum exit_action act = run_once(cpu, v, slice_end);
 		if (act == EXIT_RESUME)
 			continue;
-		if (act == EXIT_STOPPED)
+		if (act == EXIT_STOPPED) {
+			report_stop(v);
 			break;
+		}
 		if (act == EXIT_BLOCK && block(cpu, v))
 			break;
 		if (cpu->id == 0)
-			lifecycle_poll_console();
+			dom_ops->poll_console();
 		/* Slice over, a kick, or a yield: sleepers due now compete too. */
 		expire_timers(cpu);
 		if (act == EXIT_YIELD && someone_better(cpu, v))
@@ -431,9 +447,9 @@ static struct domain *run(struct pcpu *cpu, struct vcpu *v)
 	guest_msrs_save(v);
 	fpu_save(v);
 	vmcs_leave_cpu(v, cpu);
-	struct domain *left = v->dom->state != DOMAIN_RUNNING ? v->dom : 0;
+	struct vmx_guest *left = v->guest->state != DOMAIN_RUNNING ? v->guest : 0;
 	if (left)
-		domain_hold(left);
+		dom_ops->hold(left);
 	spin_lock(&cpu->rq_lock);
 	v->running_on = 0;
 	spin_unlock(&cpu->rq_lock);
@@ -493,21 +509,19 @@ void sched_cpu_loop(struct pcpu *cpu)
 	for (;;) {
 		trap_report_nmis(0);   /* those taken in root mode; an NMI exit reports its own */
 		if (cpu->id == 0)
-			lifecycle_poll_console();
+			dom_ops->poll_console();
 		uint64_t next_timer = expire_timers(cpu);
 		struct vcpu *v = pick_local(cpu);
 		if (!v)
 			v = steal(cpu);
 		if (v) {
-			struct domain *left = run(cpu, v);
-			if (left) {
-				lifecycle_finish(left);
-				domain_put(left);
-			}
+			struct vmx_guest *left = run(cpu, v);
+			if (left)
+				dom_ops->finish(left);
 			continue;
 		}
-		if (cpu->id == 0 && !lifecycle_any_live())
-			lifecycle_shutdown();
+		if (cpu->id == 0 && !dom_ops->any_live())
+			dom_ops->shutdown();
 		idle(cpu, next_timer);
 	}
 }

@@ -11,11 +11,28 @@
 #include "vmx/vcpu.h"
 
 struct pcpu;
-struct domain;
+struct vmx_guest;
 
 #define SCHED_WEIGHT_UNIT 256   /* the default weight: vruntime advances at the real rate */
 
-void sched_init(uint64_t slice_tsc, uint64_t tsc_per_us);
+/*
+ * What the scheduler reports to dom/ above it, given once to sched_init, so
+ * that sched/ calls up only through these.
+ */
+struct sched_dom_ops {
+	/* A handler stopped v's domain for `reason` (vmx/exit.h, exit_stop); v's VMCS is current. */
+	void (*stopped)(struct vcpu *v, const char *reason);
+	/* g left the running state: keep it whole until `finish`, which releases it and drops that. */
+	void (*hold)(struct vmx_guest *g);
+	void (*finish)(struct vmx_guest *g);
+	/* CPU 0, between guest runs and when idle: route the serial line's input. */
+	void (*poll_console)(void);
+	/* CPU 0, idle: whether some domain still runs, else the summary and power-off. */
+	int (*any_live)(void);
+	void (*shutdown)(void) __attribute__((noreturn));
+};
+
+void sched_init(uint64_t slice_tsc, uint64_t tsc_per_us, const struct sched_dom_ops *dom);
 /* Put a new vCPU on the run queue of the least-loaded CPU its domain may use. */
 void sched_add_vcpu(struct vcpu *v, enum vcpu_state state);
 /* HC_VCPU_UP: give an OFFLINE vCPU its entry state and make it runnable. 0 or -HC_E*. */
@@ -29,11 +46,11 @@ void sched_wake(struct vcpu *v);
  */
 void sched_wake_for_irq(struct vcpu *v);
 /* Make every CPU that runs or could run d's vCPUs look at d again (pause, destroy, affinity). */
-void sched_kick_domain(struct domain *d);
+void sched_kick_domain(struct vmx_guest *g);
 /* Re-home vCPUs whose home CPU left the domain's mask (none once the domain is finishing). */
-void sched_apply_affinity(struct domain *d);
+void sched_apply_affinity(struct vmx_guest *g);
 /* Take a finishing domain's vCPUs off the run queues; they must be off every CPU. */
-void sched_remove_domain(struct domain *d);
+void sched_remove_domain(struct vmx_guest *g);
 /* The CPU's scheduling loop; never returns. */
 void sched_cpu_loop(struct pcpu *cpu) __attribute__((noreturn));
 

@@ -14,13 +14,13 @@
  * CPU's change to this vCPU (an IPI, pause, destroy, affinity) brings back by
  * a kick: its external-interrupt exit goes to the scheduler.
  */
-#include "dom/domain.h"
 #include "hw/segment.h"
 #include "hw/vmx_exit.h"
 #include "lib/log.h"
 #include "lib/x86.h"
 #include "vmx/exit.h"
 #include "vmx/exit_trace.h"
+#include "vmx/guest.h"
 #include "vmx/inject.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
@@ -40,9 +40,8 @@ const char *exit_reason_name(uint32_t reason)
 
 static enum exit_action stop_unhandled(struct vcpu *v, uint32_t reason)
 {
-	domain_stop(v->dom, v, "unhandled VM exit %s (%u), qualification 0x%lx",
-	            exit_reason_name(reason), reason, exit_qual());
-	return EXIT_STOPPED;
+	return exit_stop(v, "unhandled VM exit %s (%u), qualification 0x%lx",
+	                 exit_reason_name(reason), reason, exit_qual());
 }
 
 static enum exit_action exit_unhandled(struct vcpu *v)

@@ -71,6 +71,11 @@ static inline void vcpu_skip_insn(struct vcpu *v)
 	(void)v;
 	vcpu_retire_insn(vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN));
 }
+/*
+ * Stop the domain: record why in v (for dom/ to report with v's registers
+ * once the action reaches it) and return EXIT_STOPPED for the handler to return.
+ */
+enum exit_action exit_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, int has_code, uint32_t code);
 /* CPL is SS.DPL ("Checks on Guest Segment Registers"); inline, since every hypercall asks. */
 static inline unsigned vcpu_cpl(void)

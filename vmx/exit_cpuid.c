@@ -13,12 +13,12 @@
  * A leaf above the host's highest basic or extended leaf is answered, as the
  * CPU answers it, with the highest basic leaf's data: the same edits apply.
  */
-#include "dom/domain.h"
 #include "hinoki/hypercall.h"
 #include "hw/cpuid.h"
 #include "lib/x86.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
+#include "vmx/guest.h"
 
 /* Out of line: the hot leaves are the host's. */
 static __attribute__((noinline)) void hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint64_t *r)
@@ -30,8 +30,8 @@ static __attribute__((noinline)) void hypervisor_leaf(struct vcpu *v, uint32_t l
 		__builtin_memcpy(&w[1], sig, sizeof sig);
 	} else if (leaf == HINOKI_CPUID_MAX_LEAF) {
 		w[0] = HINOKI_VERSION;
-		w[1] = v->dom->id;
-		w[2] = (uint32_t)domain_tsc_khz();
+		w[1] = v->guest->id;
+		w[2] = v->guest->tsc_khz;
 	}
 	r[GPR_RAX] = w[0];
 	r[GPR_RBX] = w[1];

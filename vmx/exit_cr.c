@@ -6,7 +6,6 @@
  * EFER.LMA and the IA-32e-mode-guest entry control ("Guest Register State",
  * "VM-Entry Controls").
  */
-#include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/vmx_ctrl.h"
 #include "hw/vmx_exit.h"

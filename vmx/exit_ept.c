@@ -5,7 +5,6 @@
  * the domain with the address and the kind of access.
  */
 #include "dev/bus.h"
-#include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/ept.h"
 #include "hw/segment.h"
@@ -14,6 +13,7 @@
 #include "lib/log.h"
 #include "mm/mem.h"
 #include "vmx/exit.h"
+#include "vmx/guest.h"
 #include "vmx/mmio_decode.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
@@ -43,9 +43,8 @@ static enum exit_action mmio_stop(struct vcpu *v, const char *what, uint64_t gpa
 	unsigned at = 0;
 	for (unsigned i = 0; i < n && i < MMIO_REPORT_BYTES; i++)
 		at += (unsigned)fmt_snprintf(hex + at, sizeof hex - at, "%s%02x", i ? " " : "", bytes[i]);
-	domain_stop(v->dom, v, "MMIO %s at 0x%lx (%s): %s%s%s at rip 0x%lx", what, gpa, r->kind->name,
-	            why, n ? ", bytes " : "", hex, rip);
-	return EXIT_STOPPED;
+	return exit_stop(v, "MMIO %s at 0x%lx (%s): %s%s%s at rip 0x%lx", what, gpa, r->kind->name,
+	                 why, n ? ", bytes " : "", hex, rip);
 }
 
 /*
@@ -72,8 +71,8 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 		return mmio_stop(v, what, gpa, r, rip, "16-bit code", 0, 0);
 	uint64_t linear = long_mode ? rip : (uint32_t)(vmcs_readnat(VMCS_GUEST_CS_BASE) + rip);
 
-	struct domain *d = v->dom;
-	struct mmio_guest_ram ram = { phys_to_virt(d->ram_hpa), d->ram_bytes };
+	const struct vmx_guest *g = v->guest;
+	struct mmio_guest_ram ram = { phys_to_virt(g->ram_hpa), g->ram_bytes };
 	struct mmio_paging_state ps = guest_paging(efer);
 	enum mmio_walk_err we;
 	const uint8_t *code = mmio_insn_bytes(&ram, &ps, linear, bytes, &got, &we);
@@ -104,21 +103,19 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
 	uint64_t q = exit_qual();
 	exit_set_key(v, (uint32_t)(gpa >> 12));
-	const struct bus_range *r = gpa >= v->dom->ram_bytes ? bus_find(&v->dom->platform.bus.mmio, gpa) : 0;
+	const struct bus_range *r = gpa >= v->guest->ram_bytes ? bus_find(&v->guest->bus->mmio, gpa) : 0;
 	if (r)
 		return mmio_emulate(v, r, gpa, q);
 	const char *what = ept_qual_is_fetch(q) ? "instruction fetch" : ept_qual_is_write(q) ? "write" : "read";
-	domain_stop(v->dom, v, "EPT violation: %s at guest-physical 0x%lx, outside its %lu MiB of RAM "
-	            "and claimed by no device", what, gpa, v->dom->ram_bytes >> 20);
-	return EXIT_STOPPED;
+	return exit_stop(v, "EPT violation: %s at guest-physical 0x%lx, outside its %lu MiB of RAM "
+	                 "and claimed by no device", what, gpa, v->guest->ram_bytes >> 20);
 }
 
 /* A misconfigured EPT entry is the hypervisor's fault, but only this domain depends on it. */
 enum exit_action exit_ept_misconfig(struct vcpu *v)
 {
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
-	log_err("EPT misconfiguration at guest-physical 0x%lx in domain %s\n", gpa, v->dom->name);
+	log_err("EPT misconfiguration at guest-physical 0x%lx in domain %s\n", gpa, v->guest->name);
 	vmcs_dump();
-	domain_stop(v->dom, v, "EPT misconfiguration at guest-physical 0x%lx", gpa);
-	return EXIT_STOPPED;
+	return exit_stop(v, "EPT misconfiguration at guest-physical 0x%lx", gpa);
 }

@@ -5,9 +5,9 @@
  */
 #include "cpu/irq.h"
 #include "cpu/trap.h"
-#include "dom/domain.h"
 #include "hw/vmx_exit.h"
 #include "vmx/exit.h"
+#include "vmx/guest.h"
 #include "vmx/vmx_ops.h"
 
 /*
@@ -39,12 +39,11 @@ enum exit_action exit_nmi(struct vcpu *v)
 {
 	uint32_t info = vmcs_read32(VMCS_VM_EXIT_INTR_INFO);
 	if (!(info & INTR_INFO_VALID) || (info & INTR_INFO_TYPE_MASK) != INTR_TYPE_NMI) {
-		domain_stop(v->dom, v, "exception exit for vector %u (interruption information 0x%x), but the "
-		            "exception bitmap is empty", info & INTR_INFO_VECTOR_MASK, info);
-		return EXIT_STOPPED;
+		return exit_stop(v, "exception exit for vector %u (interruption information 0x%x), but the "
+		                 "exception bitmap is empty", info & INTR_INFO_VECTOR_MASK, info);
 	}
 	__asm__ volatile("int $2" ::: "memory");
-	trap_report_nmis(v->dom->name);
+	trap_report_nmis(v->guest->name);
 	return EXIT_RESUME;
 }
 

@@ -1,25 +1,36 @@
 /*
  * Exits that end the domain: a triple fault, INIT to a running vCPU, and a
- * VM entry that failed while or after loading guest state. Each is reported
- * with the guest's registers; the hypervisor goes on with the other domains.
+ * VM entry that failed while or after loading guest state; and exit_stop,
+ * which every handler that stops its domain returns through. The stop is
+ * only recorded here: dom/ reports it with the guest's registers when the
+ * action reaches it (sched/), and the hypervisor goes on with the other domains.
  */
-#include "dom/domain.h"
+#include <stdarg.h>
 #include "hw/vmx_exit.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
+#include "vmx/guest.h"
 #include "vmx/vmx.h"
+
+enum exit_action exit_stop(struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vsnprintf(v->stop_reason, sizeof v->stop_reason, fmt, ap);
+	va_end(ap);
+	return EXIT_STOPPED;
+}
 
 enum exit_action exit_triple_fault(struct vcpu *v)
 {
-	domain_stop(v->dom, v, "triple fault");
-	return EXIT_STOPPED;
+	return exit_stop(v, "triple fault");
 }
 
 /* INIT on a running vCPU resets it on hardware; wait-for-SIPI comes with guest SMP. */
 enum exit_action exit_init_signal(struct vcpu *v)
 {
-	domain_stop(v->dom, v, "INIT signal (vCPU reset is not supported yet)");
-	return EXIT_STOPPED;
+	return exit_stop(v, "INIT signal (vCPU reset is not supported yet)");
 }
 
 /* "VM-Entry Failures During or After Loading Guest State". */
@@ -29,8 +40,7 @@ enum exit_action exit_entry_failure(struct vcpu *v)
 	                : v->exit.reason == EXIT_REASON_MSR_LOADING ? "MSR loading"
 	                : v->exit.reason == EXIT_REASON_MACHINE_CHECK ? "machine-check event" : "unknown cause";
 	log_err("VM entry of domain %s failed: %s (exit reason %u, qualification 0x%lx)\n",
-	        v->dom->name, why, v->exit.reason, exit_qual());
+	        v->guest->name, why, v->exit.reason, exit_qual());
 	vmcs_dump();
-	domain_stop(v->dom, v, "VM entry failed: %s", why);
-	return EXIT_STOPPED;
+	return exit_stop(v, "VM entry failed: %s", why);
 }

@@ -6,23 +6,20 @@
  * (no NMI or INIT reaches a guest): stop its domain and say so rather than
  * hold it forever.
  */
-#include "dom/domain.h"
-#include "dom/lifecycle.h"
 #include "hw/cr.h"
 #include "vmx/exit.h"
+#include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
 enum exit_action exit_hlt(struct vcpu *v)
 {
 	uint64_t rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
 	if (!(rflags & RFLAGS_IF) && !v->timer_deadline && !v->wake) {
-		domain_stop(v->dom, v, "HLT with interrupts disabled and no timer set: it can never wake");
-		return EXIT_STOPPED;
+		return exit_stop(v, "HLT with interrupts disabled and no timer set: it can never wake");
 	}
 	v->halt_if = (rflags & RFLAGS_IF) != 0;
-	/* Show a prompt left without a newline, but only where someone types: elsewhere it would split lines. */
-	if (lifecycle_console_focused(v->dom))
-		domain_console_partial(v->dom);
+	/* A prompt left without a newline shows now (dom/ does so only where someone types). */
+	vmx_dom_ops->halted(v->guest);
 	vcpu_skip_insn(v);
 	return EXIT_BLOCK;
 }

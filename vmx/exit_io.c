@@ -5,9 +5,9 @@
  * emulated yet and stops the domain with that reason.
  */
 #include "dev/bus.h"
-#include "dom/domain.h"
 #include "hw/vmx_exit.h"
 #include "vmx/exit.h"
+#include "vmx/guest.h"
 
 enum exit_action exit_io(struct vcpu *v)
 {
@@ -17,12 +17,11 @@ enum exit_action exit_io(struct vcpu *v)
 	exit_set_key(v, port);
 
 	if (io_qual_string(q)) {
-		domain_stop(v->dom, v, "string I/O (%s) on port 0x%x is not emulated",
-		            io_qual_in(q) ? "INS" : "OUTS", port);
-		return EXIT_STOPPED;
+		return exit_stop(v, "string I/O (%s) on port 0x%x is not emulated",
+		                 io_qual_in(q) ? "INS" : "OUTS", port);
 	}
 	if (io_qual_in(q)) {
-		uint32_t val = bus_port_in(&v->dom->platform.bus, v->id, port, size);
+		uint32_t val = bus_port_in(v->guest->bus, v->id, port, size);
 		uint64_t *rax = &v->gpr[GPR_RAX];
 		if (size == 1)
 			*rax = (*rax & ~0xffULL) | (val & 0xff);
@@ -32,7 +31,7 @@ enum exit_action exit_io(struct vcpu *v)
 			*rax = val;   /* a 32-bit destination zero-extends in 64-bit mode */
 	} else {
 		uint32_t val = (uint32_t)(v->gpr[GPR_RAX] & bus_open(size));
-		if (bus_port_out(&v->dom->platform.bus, v->id, port, size, val) != BUS_OK)
+		if (bus_port_out(v->guest->bus, v->id, port, size, val) != BUS_OK)
 			return EXIT_STOPPED;
 	}
 	vcpu_skip_insn(v);

@@ -8,7 +8,6 @@
  * offset, as the SDM ties them: a write of either moves the guest's TSC and
  * the other follows ("Time-Stamp Counter Adjustment").
  */
-#include "dom/domain.h"
 #include "hw/msr.h"
 #include "hw/vmcs_fields.h"
 #include "hw/vmx_ctrl.h"

@@ -4,58 +4,58 @@
  * vmx/exit.c), so recording takes no lock; the ring is printed only after
  * the domain's vCPUs have left every CPU.
  */
-#include "dom/domain.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "vmx/exit.h"
 #include "vmx/exit_trace.h"
+#include "vmx/guest.h"
 
-int exit_trace_enable(struct domain *d, int on)
+int exit_trace_enable(struct vmx_guest *g, int on)
 {
 	if (on) {
-		for (unsigned i = 0; i < d->nvcpus; i++) {
-			struct exit_trace *t = &d->vcpus[i]->trace;
+		for (unsigned i = 0; i < g->nvcpus; i++) {
+			struct exit_trace *t = &g->vcpus[i]->trace;
 			if (t->ring)
 				continue;
-			t->ring = d->account.alloc(d->account.ctx, EXIT_TRACE_PAGES);
+			t->ring = g->account.alloc(g->account.ctx, EXIT_TRACE_PAGES);
 			if (!t->ring)
 				return -1;
 		}
 	}
-	for (unsigned i = 0; i < d->nvcpus; i++)
-		__atomic_store_n(&d->vcpus[i]->trace.on, on ? 1 : 0, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < g->nvcpus; i++)
+		__atomic_store_n(&g->vcpus[i]->trace.on, on ? 1 : 0, __ATOMIC_RELEASE);
 	return 0;
 }
 
-void exit_trace_dump(const struct domain *d)
+void exit_trace_dump(const struct vmx_guest *g)
 {
 	char line[200];
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		const struct vcpu *v = d->vcpus[i];
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		const struct vcpu *v = g->vcpus[i];
 		const struct exit_trace *t = &v->trace;
 		if (!t->ring)
 			continue;
 		uint64_t written = t->written;
 		uint64_t kept = written < EXIT_TRACE_ENTRIES ? written : EXIT_TRACE_ENTRIES;
-		int n = fmt_snprintf(line, sizeof line, "hinoki: csv,trace-begin,%s,%u,%lu,%lu\n", d->name, v->id,
+		int n = fmt_snprintf(line, sizeof line, "hinoki: csv,trace-begin,%s,%u,%lu,%lu\n", g->name, v->id,
 		                     kept, written - kept);
 		console_write(line, (size_t)n);
 		for (uint64_t k = written - kept; k < written; k++) {
 			const struct trace_entry *e = &t->ring[k % EXIT_TRACE_ENTRIES];
-			n = fmt_snprintf(line, sizeof line, "hinoki: csv,trace,%s,%u,%lu,%lu,%s,0x%lx,0x%lx\n", d->name,
+			n = fmt_snprintf(line, sizeof line, "hinoki: csv,trace,%s,%u,%lu,%lu,%s,0x%lx,0x%lx\n", g->name,
 			                 v->id, e->exit_tsc, e->entry_tsc, exit_reason_name(e->reason), e->qual, e->rip);
 			console_write(line, (size_t)n);
 		}
 	}
 }
 
-void exit_trace_free(struct domain *d)
+void exit_trace_free(struct vmx_guest *g)
 {
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		struct exit_trace *t = &d->vcpus[i]->trace;
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		struct exit_trace *t = &g->vcpus[i]->trace;
 		if (!t->ring)
 			continue;
-		d->account.free(d->account.ctx, t->ring, EXIT_TRACE_PAGES);
+		g->account.free(g->account.ctx, t->ring, EXIT_TRACE_PAGES);
 		t->ring = 0;
 	}
 }

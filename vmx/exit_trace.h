@@ -29,13 +29,13 @@ struct exit_trace {
 };
 
 struct vcpu;
-struct domain;
+struct vmx_guest;
 
-/* Switch tracing on or off for every vCPU of d; 0, or -1 when out of memory. */
-int exit_trace_enable(struct domain *d, int on);
-/* Print the rings of d's vCPUs (console lock held). */
-void exit_trace_dump(const struct domain *d);
+/* Switch tracing on or off for every vCPU of g; 0, or -1 when out of memory. */
+int exit_trace_enable(struct vmx_guest *g, int on);
+/* Print the rings of g's vCPUs (console lock held). */
+void exit_trace_dump(const struct vmx_guest *g);
 /* Give the rings' frames back. */
-void exit_trace_free(struct domain *d);
+void exit_trace_free(struct vmx_guest *g);
 
 #endif

@@ -3,14 +3,25 @@
  * in RAX (negative: -HC_E*). Dispatch is a table indexed by number; unknown
  * numbers return -HC_ENOSYS, never #UD, so a guest can probe. Only ring 0 of
  * a guest may call. docs/hypercalls.md is the ABI's prose.
+ *
+ * What is a domain's business (its console, its exit, starting its vCPUs,
+ * the control hypercalls) goes to dom/ through the struct vmx_dom_ops it
+ * gave at start-up; the rest is answered here.
  */
-#include "dom/control.h"
-#include "dom/domain.h"
 #include "hinoki/hypercall.h"
 #include "mm/mem.h"
 #include "vmx/exit.h"
+#include "vmx/guest.h"
+#include "vmx/vmx.h"
 
 #define HC_CONSOLE_MAX 4096
+
+const struct vmx_dom_ops *vmx_dom_ops;
+
+void vmx_set_dom_ops(const struct vmx_dom_ops *ops)
+{
+	vmx_dom_ops = ops;
+}
 
 typedef int64_t (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act);
 
@@ -23,29 +34,25 @@ static int64_t hc_version(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_ac
 static int64_t hc_console_put(struct vcpu *v, uint64_t gpa, uint64_t len, enum exit_action *act)
 {
 	(void)act;
-	struct domain *d = v->dom;
+	struct vmx_guest *g = v->guest;
 	if (len > HC_CONSOLE_MAX)
 		return -HC_EINVAL;
-	if (gpa >= d->ram_bytes || len > d->ram_bytes - gpa)
+	if (gpa >= g->ram_bytes || len > g->ram_bytes - gpa)
 		return -HC_EFAULT;
-	const uint8_t *p = phys_to_virt(d->ram_hpa + gpa);
-	spin_lock(&d->con_lock);
-	for (uint64_t i = 0; i < len; i++)
-		domain_console_put(d, p[i]);
-	spin_unlock(&d->con_lock);
+	vmx_dom_ops->console_write(g, phys_to_virt(g->ram_hpa + gpa), len);
 	return (int64_t)len;
 }
 
 static int64_t hc_domain_id(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
 {
 	(void)a0, (void)a1, (void)act;
-	return v->dom->id;
+	return v->guest->id;
 }
 
 static int64_t hc_exit(struct vcpu *v, uint64_t code, uint64_t a1, enum exit_action *act)
 {
 	(void)a1;
-	domain_exit(v->dom, (int)(code & 0xff));
+	vmx_dom_ops->exit(v->guest, (int)(code & 0xff));
 	*act = EXIT_STOPPED;
 	return 0;
 }
@@ -60,8 +67,8 @@ static int64_t hc_yield(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_acti
 /* Control hypercalls live in dom/control.c, behind the management-domain check. */
 static int64_t hc_domctl(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
 {
-	(void)a0, (void)a1;
-	return domctl_call(v, v->gpr[GPR_RAX], act);
+	(void)a0, (void)a1, (void)act;
+	return vmx_dom_ops->domctl(v, v->gpr[GPR_RAX]);
 }
 
 static int64_t hc_null(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
@@ -84,7 +91,7 @@ static int64_t hc_vcpu_up(struct vcpu *v, uint64_t id, uint64_t rip, enum exit_a
 	(void)act;
 	if (id > UINT32_MAX)
 		return -HC_EINVAL;
-	return domain_vcpu_up(v->dom, (uint32_t)id, rip, v->gpr[GPR_RDX], v->gpr[GPR_R10]);
+	return vmx_dom_ops->vcpu_up(v->guest, (uint32_t)id, rip, v->gpr[GPR_RDX], v->gpr[GPR_R10]);
 }
 
 static const hypercall_fn hypercalls[HC_MAX] = {

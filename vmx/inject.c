@@ -16,7 +16,6 @@
  * INIT and STARTUP IPIs are routed here too: they start secondary vCPUs the
  * way firmware and kernels start processors (docs/platform-apic.md).
  */
-#include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/vmx_ctrl.h"
 #include "hw/vmx_exit.h"
@@ -24,6 +23,7 @@
 #include "lib/x86.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
+#include "vmx/guest.h"
 #include "vmx/inject.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
@@ -89,7 +89,7 @@ static void deliver_init(struct vcpu *from, struct vcpu *t)
 {
 	if (t->state != VCPU_OFFLINE) {
 		log_info("domain %s: vCPU %u sent INIT to running vCPU %u: ignored (no reset of a running vCPU)\n",
-		         t->dom->name, from->id, t->id);
+		         t->guest->name, from->id, t->id);
 		return;
 	}
 	vlapic_receive_init(&t->vlapic);
@@ -102,7 +102,7 @@ static void deliver_sipi(struct vcpu *t, uint8_t vector)
 		return;
 	struct guest_entry e;
 	vmcs_real_mode_entry(&e, vector);
-	e.format = t->dom->boot_entry.format;
+	e.format = t->guest->boot_entry.format;
 	sched_ops->start(t, &e);   /* -HC_EBUSY only if another start won the race: nothing to do */
 }
 
@@ -111,9 +111,9 @@ static void route(struct vcpu *v)
 	struct vlapic_route r;
 	if (!vlapic_take_route(&v->vlapic, &r))
 		return;
-	struct domain *d = v->dom;
-	for (unsigned i = 0; i < d->nvcpus; i++) {
-		struct vcpu *t = d->vcpus[i];
+	const struct vmx_guest *g = v->guest;
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		struct vcpu *t = g->vcpus[i];
 		if (t == v)
 			continue;
 		if (r.dest != LAPIC_DEST_ALL && r.dest != (uint8_t)(t->vlapic.id >> APIC_ID_SHIFT))

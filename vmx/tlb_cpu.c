@@ -5,12 +5,13 @@
  * a lock, since domains are created and freed on any CPU.
  */
 #include "cpu/pcpu.h"
-#include "dom/domain.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "vmx/caps.h"
+#include "vmx/guest.h"
 #include "vmx/tlb.h"
 #include "vmx/tlb_cpu.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmx_ops.h"
 #include "vmx/vpid.h"
 
@@ -37,12 +38,12 @@ static const struct tlb_env cpu_env = { &vmx_caps.tlb, cpu_invept, cpu_invvpid, 
 
 void vmx_tlb_enter(struct vcpu *v, struct pcpu *cpu)
 {
-	tlb_vcpu_enter(&cpu_env, &v->dom->ept_tlb, ept_eptp(&v->dom->ept), &v->tlb, v->vpid, cpu->id);
+	tlb_vcpu_enter(&cpu_env, &v->guest->ept_tlb, ept_eptp(&v->guest->ept), &v->tlb, v->vpid, cpu->id);
 }
 
-void vmx_tlb_ept_narrowed(struct domain *d)
+void vmx_tlb_ept_narrowed(struct vmx_guest *g)
 {
-	tlb_ept_narrowed(&cpu_env, &d->ept_tlb, ept_eptp(&d->ept), this_cpu()->id);
+	tlb_ept_narrowed(&cpu_env, &g->ept_tlb, ept_eptp(&g->ept), this_cpu()->id);
 }
 
 uint16_t vmx_vpid_alloc(void)

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-struct domain;
+struct vmx_guest;
 struct pcpu;
 struct vcpu;
 
@@ -18,7 +18,7 @@ void vmx_tlb_enter(struct vcpu *v, struct pcpu *cpu);
  * vCPU of d may run on another CPU meanwhile: pause d and wait until its
  * vCPUs have left their CPUs, as lifecycle_finish does, before the edit.
  */
-void vmx_tlb_ept_narrowed(struct domain *d);
+void vmx_tlb_ept_narrowed(struct vmx_guest *g);
 /* A VPID for a new vCPU; 0 (VPID off for it) when all are taken. */
 uint16_t vmx_vpid_alloc(void);
 /* Once the vCPU will never be entered again. */

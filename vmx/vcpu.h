@@ -48,10 +48,11 @@ struct exit_record {
 };
 
 
-struct domain;
+struct vmx_guest;
 struct pcpu;
 
 #define FXSAVE_AREA_SIZE 512
+#define VCPU_STOP_REASON_MAX 160
 
 struct vcpu {
 	uint64_t gpr[GPR_COUNT];  /* GPR_RSP unused: the VMCS holds guest RSP */
@@ -86,7 +87,7 @@ struct vcpu {
 	uint32_t id;
 	uint16_t vpid;            /* 0: "enable VPID" off in its VMCS */
 	struct tlb_vcpu tlb;      /* where its VPID last tagged translations (vmx/tlb.c) */
-	struct domain *dom;
+	struct vmx_guest *guest;  /* its domain, as vmx/ and sched/ see it (vmx/guest.h) */
 	struct exit_record exit;
 
 	/* Scheduling; changed under the home CPU's run-queue lock (sched/sched.c). */
@@ -107,6 +108,8 @@ struct vcpu {
 	struct guest_msrs msrs;   /* SYSCALL/SWAPGS MSRs while another vCPU holds the CPU (vmx/guest_msrs.h) */
 	struct guest_dr dr;       /* DR0-DR3 and DR6 likewise (vmx/guest_dr.h) */
 	uint64_t tsc_offset;      /* guest TSC = host TSC + tsc_offset (mod 2^64); 0 without TSC offsetting */
+	/* Why a handler stopped the domain (exit_stop), for dom/ to report once the action reaches it; "" if none. */
+	char stop_reason[VCPU_STOP_REASON_MAX];
 	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see vmx/fpu.c. */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));
 };

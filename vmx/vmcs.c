@@ -5,18 +5,18 @@
  * so the guest sees the values it wrote.
  */
 #include "cpu/pcpu.h"
-#include "dom/domain.h"
 #include "hw/cr.h"
 #include "hw/dr.h"
 #include "hw/msr.h"
 #include "hw/segment.h"
 #include "hw/vmx_ctrl.h"
-#include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "vmx/caps.h"
+#include "vmx/exit.h"
+#include "vmx/guest.h"
 #include "vmx/guest_cr.h"
 #include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
@@ -26,7 +26,7 @@
 
 static void setup_controls(struct vcpu *v, const struct guest_entry *e)
 {
-	const struct domain *d = v->dom;
+	const struct vmx_guest *g = v->guest;
 	uint32_t proc2 = vmx_caps.proc2;
 	if (!v->vpid)
 		proc2 &= ~(uint32_t)PROC2_ENABLE_VPID;
@@ -47,10 +47,10 @@ static void setup_controls(struct vcpu *v, const struct guest_entry *e)
 	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, 0);
 	if (v->vpid)
 		vmcs_write16(VMCS_VPID, v->vpid);
-	vmcs_write64(VMCS_IO_BITMAP_A, d->io_bitmap_pa);
-	vmcs_write64(VMCS_IO_BITMAP_B, d->io_bitmap_pa + FRAME_SIZE);
-	vmcs_write64(VMCS_MSR_BITMAP, d->msr_bitmap_pa);
-	vmcs_write64(VMCS_EPT_POINTER, ept_eptp(&d->ept));
+	vmcs_write64(VMCS_IO_BITMAP_A, g->io_bitmap_pa);
+	vmcs_write64(VMCS_IO_BITMAP_B, g->io_bitmap_pa + FRAME_SIZE);
+	vmcs_write64(VMCS_MSR_BITMAP, g->msr_bitmap_pa);
+	vmcs_write64(VMCS_EPT_POINTER, ept_eptp(&g->ept));
 	if (vmx_has_tsc_offsetting())
 		vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);
 	vmcs_writenat(VMCS_CR0_GUEST_HOST_MASK, guest_cr0_mask());
@@ -235,7 +235,7 @@ static void vmcs_give_back(struct vcpu *v, struct vcpu *was)
 
 int vmcs_create(struct vcpu *v, const struct guest_entry *e)
 {
-	const struct page_account *acct = &v->dom->account;
+	const struct page_account *acct = &v->guest->account;
 	uint32_t *page = acct->alloc(acct->ctx, 1);
 	if (!page)
 		return -1;
@@ -282,14 +282,14 @@ void vmx_arm_preemption_timer(uint64_t tsc)
 	vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks);
 }
 
-void vmx_entry_failed(struct vcpu *v, int rc, char *why, size_t len)
+void vmx_entry_failed(struct vcpu *v, int rc)
 {
 	uint32_t err = rc == VMX_RUN_FAIL_VALID ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
 	const char *text = rc == VMX_RUN_FAIL_VALID ? vmx_error_name(err) : "VMfailInvalid";
-	log_err("VM entry of domain %s failed: %s, VM-instruction error %u (%s)\n", v->dom->name,
+	log_err("VM entry of domain %s failed: %s, VM-instruction error %u (%s)\n", v->guest->name,
 	        v->launched ? "VMRESUME" : "VMLAUNCH", err, text);
 	vmcs_dump();
-	fmt_snprintf(why, len, "VM entry failed: VM-instruction error %u (%s)", err, text);
+	exit_stop(v, "VM entry failed: VM-instruction error %u (%s)", err, text);
 }
 
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e)

@@ -1,4 +1,4 @@
-/* VMCS lifecycle and the run loop's view of VMX. */
+/* VMCS lifecycle, the run loop's view of VMX, and the calls up that sched/ and dom/ give vmx/. */
 #ifndef VMX_VMX_H
 #define VMX_VMX_H
 
@@ -7,7 +7,7 @@
 #include "vmx/vcpu.h"
 
 struct pcpu;
-struct domain;
+struct vmx_guest;
 
 /*
  * Assembly world switch (vmx/entry.asm): enters v and returns the action of
@@ -32,8 +32,8 @@ void vmcs_enter_cpu(struct vcpu *v, struct pcpu *cpu);
 void vmcs_leave_cpu(struct vcpu *v, struct pcpu *cpu);
 /* Arm the current VMCS's VMX-preemption timer to expire `tsc` TSC cycles after the next entry. */
 void vmx_arm_preemption_timer(uint64_t tsc);
-/* Report a failed VMLAUNCH/VMRESUME (vmx_run's rc < 0) with its VMCS; the reason for the domain's stop in why. */
-void vmx_entry_failed(struct vcpu *v, int rc, char *why, size_t len);
+/* Report a failed VMLAUNCH/VMRESUME (vmx_run's rc < 0) with its VMCS, and record the stop (exit_stop). */
+void vmx_entry_failed(struct vcpu *v, int rc);
 /* The exit being handled and the guest's registers of v, whose VMCS is current, for a stop report. */
 void vmx_dump_vcpu(const struct vcpu *v);
 /* Replace a cleared (not running) VMCS's guest state with e's; the caller's VMCS stays current. */
@@ -56,6 +56,21 @@ struct vmx_sched_ops {
 	int (*start)(struct vcpu *v, const struct guest_entry *e);
 };
 void vmx_set_sched_ops(const struct vmx_sched_ops *ops);
+/*
+ * What vmx/ asks of dom/ (given once by lifecycle_init): the hypercalls that
+ * are a domain's business (its console, its exit, starting its vCPUs, the
+ * control hypercalls behind the management-domain check) and, at a HLT,
+ * showing a prompt left without a newline where the serial input goes.
+ */
+struct vmx_dom_ops {
+	void (*console_write)(struct vmx_guest *g, const uint8_t *p, uint64_t len);
+	void (*exit)(struct vmx_guest *g, int code);
+	int (*vcpu_up)(struct vmx_guest *g, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg);
+	int64_t (*domctl)(struct vcpu *v, uint64_t nr);
+	void (*halted)(struct vmx_guest *g);
+};
+void vmx_set_dom_ops(const struct vmx_dom_ops *ops);
+extern const struct vmx_dom_ops *vmx_dom_ops;   /* for the handlers; set by vmx_set_dom_ops */
 /* Print the VMCS grouped by area (after a failed entry or a fatal exit). */
 void vmcs_dump(void);
 /* VM-instruction error number -> the SDM's text. */

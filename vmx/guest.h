@@ -1,0 +1,58 @@
+/*
+ * struct vmx_guest: what the layers below dom/ know of a domain. The exit
+ * handlers (vmx/) read its identity, memory, EPT, bitmaps, device bus and
+ * vCPUs; the scheduler (sched/) reads its lifecycle state and scheduling
+ * parameters. dom/ embeds it in struct domain and fills it; every vCPU
+ * points to its own, so nothing below dom/ needs struct domain.
+ */
+#ifndef VMX_GUEST_H
+#define VMX_GUEST_H
+
+#include <stdint.h>
+#include "config/config.h"
+#include "dev/bus.h"
+#include "ept/ept.h"
+#include "hinoki/limits.h"
+#include "loader/loader.h"
+#include "mm/account.h"
+#include "vmx/tlb.h"
+
+struct vcpu;
+
+/* dom/ moves it (dom/lifecycle.c); the scheduler runs vCPUs only while it is DOMAIN_RUNNING. */
+enum domain_state {
+	DOMAIN_NOT_STARTED, /* its config or image was bad; the domain's stop_reason says why */
+	DOMAIN_RUNNING,
+	DOMAIN_ENDED,      /* exited by itself (port 0xf4 or HC_EXIT) */
+	DOMAIN_STOPPED,    /* stopped by the hypervisor after a fault */
+	DOMAIN_DESTROYED,  /* destroyed by the management domain */
+};
+
+struct vmx_guest {
+	uint32_t id;
+	char name[CONFIG_NAME_MAX];
+	volatile enum domain_state state;
+
+	/* Scheduling parameters: dom/ sets them (HC_DOMCTL_SCHED, pause), the scheduler reads them. */
+	uint32_t weight;
+	uint64_t cpus_mask;
+	uint64_t slice_tsc;            /* its own time slice; 0: the machine's */
+	volatile uint32_t paused;
+	volatile uint32_t finishing;   /* set once, by the CPU that releases its resources: no more affinity moves */
+
+	uint32_t tsc_khz;              /* the TSC rate it is told (boot information, CPUID 0x40000001) */
+	struct guest_entry boot_entry; /* the long-mode state secondary vCPUs start from */
+
+	uint64_t ram_hpa, ram_bytes;
+	struct ept ept;
+	struct tlb_ept ept_tlb;        /* the CPUs that flushed its EPTP since the EPT was built (vmx/tlb.c) */
+	uint64_t io_bitmap_pa;         /* two pages: ports 0-0x7fff, 0x8000-0xffff */
+	uint64_t msr_bitmap_pa;
+	struct page_account account;   /* how vmx/ takes pages for it (mm/account.h) */
+	struct bus *bus;               /* its device bus, in its platform (dev/platform.h) */
+
+	unsigned nvcpus;
+	struct vcpu *vcpus[HINOKI_MAX_VCPUS];
+};
+
+#endif
