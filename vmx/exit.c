@@ -152,8 +152,7 @@ enum exit_action vmx_exit(struct vcpu *v)
 	} else {
 		act = handle_flagged(v, raw);
 	}
-	if (__builtin_expect(act != EXIT_RESUME || __atomic_load_n(&v->resume_holds, __ATOMIC_RELAXED) ||
-	                     __atomic_load_n(&v->vlapic.attention, __ATOMIC_RELAXED), 0))
+	if (__builtin_expect(act != EXIT_RESUME || !vcpu_may_resume_now(v), 0))
 		return act;
 	close_exit(v, rdtsc());
 	return EXIT_RESUME_NOW;

@@ -23,78 +23,96 @@ void vmx_set_dom_ops(const struct vmx_dom_ops *ops)
 	vmx_dom_ops = ops;
 }
 
-typedef int64_t (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act);
+/* A hypercall's result for the guest's RAX, and what the run loop does next. */
+struct hc_result {
+	int64_t ret;
+	enum exit_action act;
+};
 
-static int64_t hc_version(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
+/* Two arguments from RDI and RSI; the rest, where a call has more, from v. */
+typedef struct hc_result (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1);
+
+static inline struct hc_result resume(int64_t ret)
 {
-	(void)v, (void)a0, (void)a1, (void)act;
-	return HINOKI_VERSION;
+	return (struct hc_result){ ret, EXIT_RESUME };
 }
 
-static int64_t hc_console_put(struct vcpu *v, uint64_t gpa, uint64_t len, enum exit_action *act)
+static struct hc_result hc_version(struct vcpu *v, uint64_t a0, uint64_t a1)
 {
-	(void)act;
+	(void)v, (void)a0, (void)a1;
+	return resume(HINOKI_VERSION);
+}
+
+static struct hc_result hc_console_put(struct vcpu *v, uint64_t gpa, uint64_t len)
+{
 	struct vmx_guest *g = v->guest;
 	if (len > HC_CONSOLE_MAX)
-		return -HC_EINVAL;
+		return resume(-HC_EINVAL);
 	if (gpa >= g->ram_bytes || len > g->ram_bytes - gpa)
-		return -HC_EFAULT;
+		return resume(-HC_EFAULT);
 	vmx_dom_ops->console_write(g, phys_to_virt(g->ram_hpa + gpa), len);
-	return (int64_t)len;
+	return resume((int64_t)len);
 }
 
-static int64_t hc_domain_id(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
+static struct hc_result hc_domain_id(struct vcpu *v, uint64_t a0, uint64_t a1)
 {
-	(void)a0, (void)a1, (void)act;
-	return v->guest->id;
+	(void)a0, (void)a1;
+	return resume(v->guest->id);
 }
 
-static int64_t hc_exit(struct vcpu *v, uint64_t code, uint64_t a1, enum exit_action *act)
+static struct hc_result hc_exit(struct vcpu *v, uint64_t code, uint64_t a1)
 {
 	(void)a1;
 	vmx_dom_ops->exit(v->guest, (int)(code & 0xff));
-	*act = EXIT_STOPPED;
-	return 0;
+	return (struct hc_result){ 0, EXIT_STOPPED };
 }
 
-static int64_t hc_yield(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
+static struct hc_result hc_yield(struct vcpu *v, uint64_t a0, uint64_t a1)
 {
 	(void)v, (void)a0, (void)a1;
-	*act = EXIT_YIELD;
-	return 0;
+	return (struct hc_result){ 0, EXIT_YIELD };
 }
 
 /* Control hypercalls live in dom/control.c, behind the management-domain check. */
-static int64_t hc_domctl(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
+static struct hc_result hc_domctl(struct vcpu *v, uint64_t a0, uint64_t a1)
 {
-	(void)a0, (void)a1, (void)act;
-	return vmx_dom_ops->domctl(v, v->gpr[GPR_RAX]);
+	(void)a0, (void)a1;
+	return resume(vmx_dom_ops->domctl(v, v->gpr[GPR_RAX]));
 }
 
-static int64_t hc_null(struct vcpu *v, uint64_t a0, uint64_t a1, enum exit_action *act)
+static struct hc_result hc_null(struct vcpu *v, uint64_t a0, uint64_t a1)
 {
-	(void)v, (void)a0, (void)a1, (void)act;
-	return 0;
+	(void)v, (void)a0, (void)a1;
+	return resume(0);
 }
 
-static int64_t hc_set_timer(struct vcpu *v, uint64_t deadline, uint64_t a1, enum exit_action *act)
+static struct hc_result hc_set_timer(struct vcpu *v, uint64_t deadline, uint64_t a1)
 {
-	(void)a1, (void)act;
+	(void)a1;
 	/* The deadline is in the guest's TSC; the scheduler compares it with the host's. */
 	uint64_t host = deadline - v->tsc_offset;
 	v->timer_deadline = !deadline ? 0 : host ? host : 1;
-	return 0;
+	return resume(0);
 }
 
-static int64_t hc_vcpu_up(struct vcpu *v, uint64_t id, uint64_t rip, enum exit_action *act)
+static struct hc_result hc_vcpu_up(struct vcpu *v, uint64_t id, uint64_t rip)
 {
-	(void)act;
 	if (id > UINT32_MAX)
-		return -HC_EINVAL;
-	return vmx_dom_ops->vcpu_up(v->guest, (uint32_t)id, rip, v->gpr[GPR_RDX], v->gpr[GPR_R10]);
+		return resume(-HC_EINVAL);
+	return resume(vmx_dom_ops->vcpu_up(v->guest, (uint32_t)id, rip, v->gpr[GPR_RDX], v->gpr[GPR_R10]));
 }
 
+/* Numbers below HC_MAX without a call: a guest probing for one gets -HC_ENOSYS. */
+static struct hc_result hc_none(struct vcpu *v, uint64_t a0, uint64_t a1)
+{
+	(void)v, (void)a0, (void)a1;
+	return resume(-HC_ENOSYS);
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
 static const hypercall_fn hypercalls[HC_MAX] = {
+	[0 ... HC_MAX - 1] = hc_none,
 	[HC_VERSION]     = hc_version,
 	[HC_CONSOLE_PUT] = hc_console_put,
 	[HC_DOMAIN_ID]   = hc_domain_id,
@@ -115,23 +133,23 @@ static const hypercall_fn hypercalls[HC_MAX] = {
 	[HC_DOMCTL_TRACE]    = hc_domctl,
 	[HC_DOMCTL_DIAG_NMI] = hc_domctl,
 };
+#pragma GCC diagnostic pop
 
 enum exit_action exit_vmcall(struct vcpu *v)
 {
 	uint64_t nr = v->gpr[GPR_RAX];
-	enum exit_action act = EXIT_RESUME;
+	struct hc_result r;
 	exit_set_key(v, (uint32_t)nr);
-	int64_t ret;
 
 	vcpu_skip_insn(v);
 	if (nr == HC_NULL_STUB)
-		ret = 0;   /* what the exit stub answers, when it leaves the call to C */
+		r = resume(0);   /* what the exit stub answers, when it leaves the call to C */
 	else if (vcpu_cpl() != 0)
-		ret = -HC_EPERM;
-	else if (nr < HC_MAX && hypercalls[nr])
-		ret = hypercalls[nr](v, v->gpr[GPR_RDI], v->gpr[GPR_RSI], &act);
+		r = resume(-HC_EPERM);
+	else if (nr < HC_MAX)
+		r = hypercalls[nr](v, v->gpr[GPR_RDI], v->gpr[GPR_RSI]);
 	else
-		ret = -HC_ENOSYS;
-	v->gpr[GPR_RAX] = (uint64_t)ret;
-	return act;
+		r = resume(-HC_ENOSYS);
+	v->gpr[GPR_RAX] = (uint64_t)r.ret;
+	return r.act;
 }

@@ -10,8 +10,9 @@
  * interrupted (IDT-vectoring information) is injected again.
  *
  * A fast resume (vmx/exit.c) re-enters the guest without the scheduler, so
- * it is not taken while vcpu_irq_attention() says there is work here;
- * v->irq_pending, which this file keeps accurate, is part of that.
+ * it is not taken while vcpu_irq_attention() says there is work here
+ * (vcpu_may_resume_now()); v->irq_pending, which this file keeps accurate,
+ * is part of that.
  *
  * INIT and STARTUP IPIs are routed here too: they start secondary vCPUs the
  * way firmware and kernels start processors (docs/platform-apic.md).

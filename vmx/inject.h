@@ -25,6 +25,17 @@ static inline bool vcpu_irq_attention(struct vcpu *v)
 }
 
 /*
+ * Whether the exit stub may re-enter v at once after a handler resumed it
+ * (vmx/exit.c): its domain allows it and vcpu_irq_attention() would find
+ * nothing. The vCPU's own bytes of that are one word (resume_holds).
+ */
+static inline bool vcpu_may_resume_now(struct vcpu *v)
+{
+	return !(__atomic_load_n(&v->resume_holds, __ATOMIC_RELAXED) |
+	         __atomic_load_n(&v->vlapic.attention, __ATOMIC_RELAXED));
+}
+
+/*
  * Before every VM entry made by the scheduler, with v's VMCS current: route
  * IPIs the guest sent, run its vLAPIC timer, inject the deliverable vector or
  * ask for an interrupt window, and keep v->irq_pending true. Two byte tests
