@@ -159,7 +159,7 @@ static void timer_arm(struct vlapic *l)
 {
 	if (l->timer_initial && timer_counting_mode(l)) {
 		l->timer_deadline = l->timer_start + timer_period(l);
-		attn_set(l, LAPIC_ATTN_TIMER);
+		attn_set(l, LAPIC_ATTN_TIMER | LAPIC_ATTN_TIMER_NEW);
 	} else {
 		l->timer_deadline = 0;
 		attn_clear(l, LAPIC_ATTN_TIMER);
@@ -394,9 +394,13 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 			v |= LVT_MASK;
 		uint32_t old = l->lvt[lvt];
 		l->lvt[lvt] = v;
-		/* A change of timer mode while counting counts on in the new mode from the same start. */
-		if (lvt == LAPIC_LVT_TIMER && l->timer_deadline && ((old ^ v) & LVT_TIMER_MODE))
-			timer_arm(l);
+		if (lvt == LAPIC_LVT_TIMER && l->timer_deadline) {
+			/* A change of timer mode while counting counts on in the new mode from the same start. */
+			if ((old ^ v) & LVT_TIMER_MODE)
+				timer_arm(l);
+			else if ((old ^ v) & LVT_MASK)
+				attn_set(l, LAPIC_ATTN_TIMER_NEW);   /* vlapic_next_deadline() changes with the mask */
+		}
 		return;
 	}
 	switch (off) {

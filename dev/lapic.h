@@ -73,6 +73,15 @@ enum {
 	LAPIC_ATTN_EVAL  = 1,   /* IRR, ISR, TPR or the enable changed: re-evaluate what is deliverable */
 	LAPIC_ATTN_ROUTE = 2,   /* route.pending: an IPI waits to be routed */
 	LAPIC_ATTN_TIMER = 4,   /* the timer is counting towards an expiry (timer_deadline) */
+	/*
+	 * The guest (re)started the timer or unmasked it: what
+	 * vlapic_next_deadline() says changed other than by vlapic_tick(), and
+	 * the code that enters the guest has not seen it. Apart from
+	 * LAPIC_ATTN_TIMER, so that a timer that only goes on counting towards a
+	 * deadline already seen asks for nothing before an entry (vmx/inject.h,
+	 * vcpu_may_resume_now).
+	 */
+	LAPIC_ATTN_TIMER_NEW = 8,
 };
 
 struct vlapic {

@@ -157,11 +157,12 @@ bool vmx_has_ept_2m(void) { return vmx_caps.ept_vpid & EPT_CAP_2MB; }
 bool vmx_has_ept_1g(void) { return vmx_caps.ept_vpid & EPT_CAP_1GB; }
 
 /*
- * A fast resume (vmx/exit.c) re-enters without the scheduler, so the slice
- * must keep running down across its exits: the CPU has to save the timer's
- * value.
+ * A fast resume (vmx/exit.c) re-enters without the scheduler, so the
+ * preemption timer the scheduler armed (the slice's end, or a vLAPIC timer's
+ * expiry before it) must keep running down across its exits: the CPU has to
+ * have one and save its value.
  */
 bool vmx_has_fast_path(void)
 {
-	return !vmx_has_preemption_timer() || vmx_has_saved_preemption_timer();
+	return vmx_has_preemption_timer() && vmx_has_saved_preemption_timer();
 }

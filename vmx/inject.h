@@ -26,13 +26,19 @@ static inline bool vcpu_irq_attention(struct vcpu *v)
 
 /*
  * Whether the exit stub may re-enter v at once after a handler resumed it
- * (vmx/exit.c): its domain allows it and vcpu_irq_attention() would find
- * nothing. The vCPU's own bytes of that are one word (resume_holds).
+ * (vmx/exit.c): its domain allows it and vcpu_irq_attention() finds nothing
+ * but a vLAPIC timer counting towards a deadline the last scheduler entry
+ * saw. That one needs nothing: the entry armed the preemption timer for
+ * it, and the timer goes on counting down across exits
+ * (vmx_has_fast_path() requires it), so its expiry still exits to the
+ * scheduler on time. A timer the guest (re)started or unmasked meanwhile
+ * raises LAPIC_ATTN_TIMER_NEW, and the scheduler arms for it. The vCPU's
+ * own bytes of all this are one word (resume_holds).
  */
 static inline bool vcpu_may_resume_now(struct vcpu *v)
 {
 	return !(__atomic_load_n(&v->resume_holds, __ATOMIC_RELAXED) |
-	         __atomic_load_n(&v->vlapic.attention, __ATOMIC_RELAXED));
+	         (__atomic_load_n(&v->vlapic.attention, __ATOMIC_RELAXED) & ~LAPIC_ATTN_TIMER));
 }
 
 /*

@@ -21,6 +21,7 @@ enum bench_clock {
 enum bench_exit {
 	BX_NONE,
 	BX_CPUID,
+	BX_CPUID_TIMER,   /* CPUID while the APIC timer counts (periodic, its expiry far beyond the run) */
 	BX_VMCALL,        /* a hypercall handled in C */
 	BX_VMCALL_STUB,   /* HC_NULL_STUB, answered in the exit stub */
 	BX_IO_SCRATCH,    /* IN or OUT on the UART scratch register */

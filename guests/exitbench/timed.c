@@ -79,6 +79,7 @@ const struct bench_region bench_regions[] = {
 	ENTRY(nop, "nop", BX_NONE),
 	ENTRY(cpuid, "cpuid", BX_CPUID),
 	ENTRY(cpuid_high, "cpuid_high", BX_CPUID),
+	ENTRY(cpuid, "cpuid_apic_timer", BX_CPUID_TIMER),
 	ENTRY(vmcall, "vmcall", BX_VMCALL),
 	ENTRY(vmcall_stub, "vmcall_stub", BX_VMCALL_STUB),
 	ENTRY(inb, "inb", BX_IO_SCRATCH),

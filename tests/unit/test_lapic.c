@@ -415,6 +415,8 @@ static void test_timer_fires(void)
 	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 100, 1000);
 	CHECK_EQ(vlapic_next_deadline(&l), 1100);
 	CHECK(l.attention & LAPIC_ATTN_TIMER);
+	CHECK(l.attention & LAPIC_ATTN_TIMER_NEW);   /* a deadline the entry code has not seen */
+	l.attention &= (uint8_t)~LAPIC_ATTN_TIMER_NEW;   /* as the entry code clears it */
 	CHECK(!vlapic_tick(&l, 1099));
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
 	CHECK(vlapic_tick(&l, 1100));
@@ -433,6 +435,7 @@ static void test_timer_fires(void)
 	wr(APIC_REG_TIMER_DCR, 0xb);
 	wr(APIC_REG_LVT_TIMER, 0x41 | (1u << 17));
 	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 100, 3000);
+	l.attention &= (uint8_t)~LAPIC_ATTN_TIMER_NEW;
 	CHECK(vlapic_tick(&l, 3100));
 	CHECK_EQ(vlapic_next_deadline(&l), 3200);
 	vlapic_ack(&l, 0x41);
@@ -440,6 +443,7 @@ static void test_timer_fires(void)
 	CHECK(vlapic_tick(&l, 3550));
 	CHECK_EQ(vlapic_next_deadline(&l), 3600);
 	CHECK_EQ(l.timer_fired, 3);
+	CHECK(!(l.attention & LAPIC_ATTN_TIMER_NEW));   /* periodic reloads are the tick's own: nothing new */
 	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
 	vlapic_ack(&l, 0x41);
 	wr(APIC_REG_EOI, 0);
@@ -449,8 +453,10 @@ static void test_timer_fires(void)
 	CHECK(!vlapic_tick(&l, 3650));
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
 	CHECK_EQ(l.timer_deadline, 3700);
-	/* unmasked again: the next expiry fires */
+	/* unmasked again: a deadline to arm for again, and the next expiry fires */
+	l.attention &= (uint8_t)~LAPIC_ATTN_TIMER_NEW;
 	wr(APIC_REG_LVT_TIMER, 0x41 | (1u << 17));
+	CHECK(l.attention & LAPIC_ATTN_TIMER_NEW);
 	CHECK(vlapic_tick(&l, 3700));
 	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
 	vlapic_ack(&l, 0x41);

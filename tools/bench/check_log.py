@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import benchlog  # noqa: E402
 
-MEASUREMENTS = ("nop", "cpuid", "cpuid_high", "vmcall", "vmcall_stub", "inb", "outb", "inb_prefixed",
+MEASUREMENTS = ("nop", "cpuid", "cpuid_high", "cpuid_apic_timer", "vmcall", "vmcall_stub", "inb", "outb", "inb_prefixed",
                 "inb_status", "rdmsr", "wrmsr", "mov_to_cr0", "hlt_timer", "mmio_read", "self_ipi",
                 "hlt_interrupt")
 
