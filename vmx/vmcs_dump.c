@@ -39,8 +39,10 @@ void vmcs_dump(void)
 void vmx_dump_vcpu(const struct vcpu *v)
 {
 	const uint64_t *r = v->gpr;
-	log_printf("  vcpu %u: exit %s (%u) qualification 0x%lx\n", v->id, exit_reason_name(v->exit.reason),
-	           v->exit.reason, exit_qual());
+	/* From the VMCS: the record holds one row for every reason the statistics have no name for. */
+	uint32_t reason = vmcs_read32(VMCS_VM_EXIT_REASON) & EXIT_REASON_BASIC_MASK;
+	log_printf("  vcpu %u: exit %s (%u) qualification 0x%lx\n", v->id, exit_reason_name(reason), reason,
+	           exit_qual());
 	log_printf("  rip %016lx rsp %016lx rflags %016lx\n", vmcs_readnat(VMCS_GUEST_RIP),
 	           vmcs_readnat(VMCS_GUEST_RSP), vmcs_readnat(VMCS_GUEST_RFLAGS));
 	log_printf("  cr0 %016lx cr3 %016lx cr4 %016lx efer %016lx\n", guest_cr0(), vmcs_readnat(VMCS_GUEST_CR3),
