@@ -312,8 +312,8 @@ static void put64(uint8_t *ram, uint64_t gpa, uint64_t v)
 	memcpy(ram + gpa, &v, sizeof(v));
 }
 
-/* PML4[0] -> PDPT[0..3] -> four PDs of 2 MiB pages. */
-uint64_t ldr_write_page_tables(struct ldr_ctx *c)
+/* Identity map [0, 4 GiB): PML4[0] -> PDPT[0..3] -> four PDs of 2 MiB pages. Pages pre-zeroed. */
+static uint64_t write_page_tables(struct ldr_ctx *c)
 {
 	uint8_t *ram = c->mem->base;
 
@@ -326,6 +326,17 @@ uint64_t ldr_write_page_tables(struct ldr_ctx *c)
 			      (t * PT_ENTRIES + i) * LARGE_PAGE_SIZE | PTE_P | PTE_W | PTE_PS);
 	}
 	return HINOKI_GPA_PML4;
+}
+
+void ldr_enter_long64(struct ldr_ctx *c, struct guest_entry *entry, uint64_t gdt_gpa,
+                      const struct ldr_gdt_sels *sels)
+{
+	entry->mode = ENTRY_LONG64;
+	entry->cr3 = write_page_tables(c);
+	entry->gdt_base = gdt_gpa;
+	entry->gdt_limit = ldr_write_gdt(c, gdt_gpa, sels);
+	entry->code_sel = sels->code64;
+	entry->data_sel = sels->data;
 }
 
 size_t ldr_copy_string(char *dst, size_t cap, const char *src)

@@ -213,15 +213,10 @@ int loader_load_bzimage(struct ldr_ctx *c, struct guest_entry *entry)
 	ldr_copy_string((char *)ram + LOADER_LX_GPA_CMDLINE, LOADER_LX_CMDLINE_MAX, cmdline);
 
 	entry->format = KERNEL_LINUX_BZIMAGE;
-	entry->mode = ENTRY_LONG64;
 	entry->rip = at + LINUX_ENTRY64_OFFSET;
 	entry->rsp = LX_STACK_TOP;
 	entry->rsi = LOADER_LX_GPA_BOOT_PARAMS;
-	entry->cr3 = ldr_write_page_tables(c);
-	entry->gdt_base = LOADER_LX_GPA_GDT;
-	entry->gdt_limit = ldr_write_gdt(c, LOADER_LX_GPA_GDT, &linux_gdt);
-	entry->code_sel = LINUX_BOOT_CS;
-	entry->data_sel = LINUX_BOOT_DS;
 	entry->kernel_end = at + need;
+	ldr_enter_long64(c, entry, LOADER_LX_GPA_GDT, &linux_gdt);
 	return 0;
 }

@@ -202,14 +202,9 @@ int loader_load_elf64(struct ldr_ctx *c, struct guest_entry *entry)
 	ldr_copy_string((char *)ram + HINOKI_GPA_CMDLINE, HINOKI_CMDLINE_MAX, p->cmdline);
 
 	entry->format = KERNEL_HINOKI_ELF64;
-	entry->mode = ENTRY_LONG64;
 	entry->rip = rip;
 	entry->rsp = HINOKI_GPA_STACK_TOP;
 	entry->rdi = HINOKI_GPA_BOOTINFO;
-	entry->cr3 = ldr_write_page_tables(c);
-	entry->gdt_base = HINOKI_GPA_GDT;
-	entry->gdt_limit = ldr_write_gdt(c, HINOKI_GPA_GDT, &ldr_gdt_hinoki);
-	entry->code_sel = HINOKI_SEL_CODE64;
-	entry->data_sel = HINOKI_SEL_DATA;
+	ldr_enter_long64(c, entry, HINOKI_GPA_GDT, &ldr_gdt_hinoki);
 	return 0;
 }

@@ -112,8 +112,13 @@ uint64_t ldr_copy_segments(struct ldr_ctx *c, const struct ldr_image *im);
 int ldr_place_ramdisk(struct ldr_ctx *c, uint64_t after, uint64_t limit, uint64_t *gpa);
 /* Write the entry GDT at gpa (inside RAM, checked by the caller); returns its limit. */
 uint16_t ldr_write_gdt(struct ldr_ctx *c, uint64_t gpa, const struct ldr_gdt_sels *sels);
-/* Identity map [0, 4 GiB) with 2 MiB pages at HINOKI_GPA_PML4 (pages pre-zeroed); returns CR3. */
-uint64_t ldr_write_page_tables(struct ldr_ctx *c);
+/*
+ * A 64-bit entry: the identity map of [0, 4 GiB) at HINOKI_GPA_PML4 (pages
+ * pre-zeroed by the caller) as CR3, the GDT of sels at gdt_gpa, CS and the
+ * data selectors from it.
+ */
+void ldr_enter_long64(struct ldr_ctx *c, struct guest_entry *entry, uint64_t gdt_gpa,
+                      const struct ldr_gdt_sels *sels);
 /* Copy at most cap-1 bytes of src (NULL = "") to dst and NUL-terminate; returns bytes copied. */
 size_t ldr_copy_string(char *dst, size_t cap, const char *src);
 
