@@ -3,8 +3,8 @@
  * or ELF64), and the Hinoki ELF64 protocol: PT_LOAD segments at p_paddr, then
  * the boot structures of include/hinoki/bootinfo.h below 1 MiB (with the
  * management domain's boot script), and a 64-bit entry with identity-mapped
- * paging (tables from loader.c, which the Linux loader shares). Every header field is bounds-checked
- * before use so a corrupt image can only produce an error.
+ * paging (set up by loader.c, as for Linux). Every header field is
+ * bounds-checked before use so a corrupt image can only produce an error.
  */
 #include "loader/loader_internal.h"
 #include "hinoki/bootinfo.h"

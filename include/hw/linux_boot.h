@@ -19,7 +19,6 @@
 #define LINUX_HDR_HEADER           0x202  /* u32: LINUX_HDR_MAGIC */
 #define LINUX_HDR_VERSION          0x206  /* u16: protocol version, major << 8 | minor */
 #define LINUX_HDR_TYPE_OF_LOADER   0x210  /* u8 */
-#define LINUX_HDR_LOADFLAGS        0x211  /* u8 */
 #define LINUX_HDR_RAMDISK_IMAGE    0x218  /* u32 */
 #define LINUX_HDR_RAMDISK_SIZE     0x21c  /* u32 */
 #define LINUX_HDR_CMD_LINE_PTR     0x228  /* u32 */
