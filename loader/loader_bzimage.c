@@ -132,7 +132,7 @@ static int place_kernel(struct ldr_ctx *c, const struct bz_hdr *h, uint64_t need
 	}
 	if (!h->relocatable)
 		return LDR_FAIL(c, "Linux bzImage is not relocatable and [%x, +init_size %x) at its "
-		                "pref_address is not aligned to %x or not inside guest RAM of %x",
+		                "pref_address is not aligned to %x or not inside guest RAM below %x",
 		                LA_U(h->pref_address), LA_U(need), LA_U(h->kernel_alignment), LA_U(room));
 	low = (LOADER_LX_RELOC_MIN + mask) & ~mask;
 	if (!fits(low, need, room))

@@ -367,6 +367,36 @@ static void test_initrd(void)
 	free((void *)p.ramdisk);
 }
 
+/* RAM beyond 4 GiB: the e820 map has all of it, but nothing goes past the identity map. */
+static void test_ram_above_4g(void)
+{
+	static uint8_t rd[0x3000];
+	struct bz_spec s = bz_default();
+	struct load_params p;
+	struct ram r;
+	struct guest_entry e;
+	struct linux_e820_entry top;
+	const uint64_t ram = 0x140000000ULL;               /* 5 GiB */
+
+	s.initrd_addr_max = 0xffffffff;
+	s.pref_address = 0x100000000ULL;                   /* aligned, in RAM, but past 4 GiB */
+	p = bz_params(bz_emit(&s));
+	p.ramdisk = rd;
+	p.ramdisk_len = sizeof(rd);
+	CHECK_EQ(bz_load(&p, ram, &r, &e), 0);
+	check_loaded_at(&r, &e, 16 * MIB, BZ_PM_OFF);
+	CHECK_EQ(bp32(&r, LINUX_HDR_RAMDISK_IMAGE), 0x100000000ULL - sizeof(rd));
+	CHECK_EQ(bp32(&r, LINUX_BP_EXT_RAMDISK_IMAGE), 0);
+	memcpy(&top, r.gm.base + LOADER_LX_GPA_BOOT_PARAMS + LINUX_BP_E820_TABLE + 2 * sizeof(top), sizeof(top));
+	CHECK_EQ(top.addr + top.size, ram);
+	ram_free(&r);
+
+	s.relocatable = 0;
+	p.kernel_len = bz_emit(&s);
+	bz_fail(&p, ram, "at its pref_address is not aligned to 0x200000 or not inside guest RAM "
+	        "below 0x100000000");
+}
+
 /* ---- refusals ------------------------------------------------------------------ */
 
 static void test_refusals(void)
@@ -409,7 +439,7 @@ static void test_refusals(void)
 	s.relocatable = 0;
 	s.pref_address = BZ_PREF + 0x1000;
 	bz_fail_spec(&s, "Linux bzImage is not relocatable and [0x1001000, +init_size 0x800000) at its "
-	             "pref_address is not aligned to 0x200000 or not inside guest RAM of 0x4000000");
+	             "pref_address is not aligned to 0x200000 or not inside guest RAM below 0x4000000");
 	s.pref_address = BZ_RAM - BZ_ALIGN;
 	bz_fail_spec(&s, "Linux bzImage is not relocatable");
 	s.pref_address = 0;                                /* the boot structures' place */
@@ -441,6 +471,7 @@ int main(void)
 	RUN(test_entry_state);
 	RUN(test_cmdline);
 	RUN(test_initrd);
+	RUN(test_ram_above_4g);
 	RUN(test_refusals);
 	RUN(test_truncated_everywhere);
 	return CHECK_EXIT();
