@@ -3,6 +3,7 @@
 # make image      build/hinoki.img, the demo ESP disk image (configs/demo.cfg)
 # make run        build and boot the demo (run-qemu.sh picks KVM or Bochs)
 # make test       host unit tests, then the emulator integration tests
+# make linux      build/linux/vmlinuz, Debian's kernel for the bzImage test (tools/linux-kernel.sh)
 # V=1 shows full command lines. HV_EXTRA_CFLAGS adds hypervisor build options, e.g.
 # make BUILD=build/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS build/nostats/hinoki.efi
 
@@ -73,7 +74,7 @@ run:
 
 # ---- tests ----------------------------------------------------------------
 # Pure sources shared with host unit tests (the hosted libc stands in for lib/).
-PURE_SRCS  := vmx/exit_stats.c config/config.c config/config_keys.c loader/loader.c loader/loader_elf.c loader/loader_multiboot.c \
+PURE_SRCS  := vmx/exit_stats.c config/config.c config/config_keys.c loader/loader.c loader/loader_elf.c loader/loader_multiboot.c loader/loader_bzimage.c \
 	ept/ept.c mm/frame.c dev/uart.c boot/acpi.c dev/console_ring.c dev/console_focus.c \
 	dev/fw_cfg.c dev/pmtimer.c dev/pic.c dev/acpi_tables.c dev/bus.c dev/exit_port.c dev/platform.c \
 	vmx/mmio_decode.c dev/lapic.c vmx/tlb.c vmx/vpid.c
@@ -91,7 +92,7 @@ unit: $(UNIT_BINS)
 
 test:
 	tools/deps.sh all
-	$(MAKE) all unit nostats
+	$(MAKE) all unit nostats linux
 	tests/run-tests.sh
 
 # Exit latencies: exitbench in Bochs with and without statistics and trace
@@ -104,8 +105,13 @@ bench: all nostats
 nostats:
 	$(MAKE) BUILD=$(BUILD)/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS $(BUILD)/nostats/hinoki.efi
 
+# Debian's stock kernel, fetched without root, for tests/integration/linux.cfg.
+linux: $(BUILD)/linux/vmlinuz
+$(BUILD)/linux/vmlinuz:
+	$(Q)tools/linux-kernel.sh $(dir $@)
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all guests image run unit test bench nostats clean
+.PHONY: all guests image run unit test bench nostats linux clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,12 +1,15 @@
 /*
  * Kernel loader front end: recognises the image format, rejects what it cannot
- * load with a sentence naming the problem, and dispatches to the ELF64 or
- * Multiboot loader. Also holds the checks and copies both formats share, so
- * each bound is enforced in one place. Pure code over a byte view of guest RAM.
+ * load with a sentence naming the problem, and dispatches to the ELF64,
+ * Multiboot or Linux bzImage loader. Also holds the checks, copies, GDT and
+ * page tables the formats share, so each is written in one place. Pure code
+ * over a byte view of guest RAM.
  */
 #include "loader/loader_internal.h"
 #include "hinoki/bootinfo.h"
+#include "hw/cr.h"
 #include "hw/elf.h"
+#include "hw/linux_boot.h"
 #include "hw/multiboot.h"
 #include "hw/segment.h"
 #include "lib/string.h"
@@ -17,6 +20,10 @@
 #define DESC_LIMIT_FLAT       (DESC_LIMIT_LOW_MASK | (0xfULL << DESC_LIMIT_HIGH_SHIFT))
 #define DETECT_MIN_ELF_BYTES  (EI_NIDENT + 4)  /* e_ident, e_type, e_machine */
 #define UNKNOWN_DUMP_BYTES    8
+#define PT_ENTRIES            512
+#define LARGE_PAGE_SIZE       0x200000ULL
+
+const struct ldr_gdt_sels ldr_gdt_hinoki = { HINOKI_SEL_CODE64, HINOKI_SEL_DATA, HINOKI_SEL_CODE32 };
 
 /* ---- error text --------------------------------------------------------- */
 
@@ -111,6 +118,8 @@ enum kernel_format loader_detect(const void *image, size_t len)
 		return KERNEL_MULTIBOOT;
 	if (is_hinoki_elf64(img, len))
 		return KERNEL_HINOKI_ELF64;
+	if (loader_is_bzimage(img, len))
+		return KERNEL_LINUX_BZIMAGE;
 	return KERNEL_UNKNOWN;
 }
 
@@ -119,6 +128,7 @@ const char *loader_format_name(enum kernel_format f)
 	switch (f) {
 	case KERNEL_HINOKI_ELF64: return "Hinoki ELF64";
 	case KERNEL_MULTIBOOT:    return "Multiboot";
+	case KERNEL_LINUX_BZIMAGE: return "Linux bzImage";
 	default:                  return "unknown";
 	}
 }
@@ -130,7 +140,7 @@ static int fail_unknown(struct ldr_ctx *c)
 	struct sbuf b = { bytes, sizeof(bytes), 0 };
 
 	if (c->len == 0)
-		return LDR_FAIL(c, "not a Hinoki ELF64 or Multiboot kernel (the image is empty)");
+		return LDR_FAIL(c, "not a Hinoki ELF64, Multiboot or Linux bzImage kernel (the image is empty)");
 	for (size_t i = 0; i < c->len && i < UNKNOWN_DUMP_BYTES; i++) {
 		if (i)
 			sb_putc(&b, ' ');
@@ -161,7 +171,11 @@ static int fail_unknown(struct ldr_ctx *c)
 		                LA_U(read16(c->img + offsetof(Elf64_Ehdr, e_type))),
 		                LA_U(read16(c->img + offsetof(Elf64_Ehdr, e_machine))));
 	}
-	return LDR_FAIL(c, "not a Hinoki ELF64 or Multiboot kernel (first bytes %s)", LA_S(bytes));
+	/* A boot sector without "HdrS" is a Linux older than protocol 2.00, or no Linux at all. */
+	if (c->len >= LINUX_HDR_BOOT_FLAG + 2 && read16(c->img + LINUX_HDR_BOOT_FLAG) == LINUX_BOOT_FLAG_MAGIC)
+		return LDR_FAIL(c, "boot sector (0xaa55 at 0x1fe) without the Linux setup header "
+		                "signature \"HdrS\" at 0x202: not a bzImage of boot protocol 2.12 or later");
+	return LDR_FAIL(c, "not a Hinoki ELF64, Multiboot or Linux bzImage kernel (first bytes %s)", LA_S(bytes));
 }
 
 int loader_load(const struct load_params *p, struct guest_mem *mem,
@@ -188,6 +202,8 @@ int loader_load(const struct load_params *p, struct guest_mem *mem,
 		return loader_load_elf64(&c, entry);
 	case KERNEL_MULTIBOOT:
 		return loader_load_multiboot(&c, entry);
+	case KERNEL_LINUX_BZIMAGE:
+		return loader_load_bzimage(&c, entry);
 	default:
 		return fail_unknown(&c);
 	}
@@ -276,18 +292,51 @@ int ldr_place_ramdisk(struct ldr_ctx *c, uint64_t after, uint64_t limit, uint64_
 	return 0;
 }
 
-uint16_t ldr_write_gdt(struct ldr_ctx *c, uint64_t gpa)
+uint16_t ldr_write_gdt(struct ldr_ctx *c, uint64_t gpa, const struct ldr_gdt_sels *sels)
 {
 	const uint64_t flat = DESC_P | DESC_S | DESC_G | DESC_LIMIT_FLAT;
-	const uint64_t gdt[LOADER_GDT_ENTRIES] = {
-		[0] = 0,
-		[HINOKI_SEL_CODE64 / 8] = flat | DESC_TYPE(SEG_TYPE_CODE_XR_A) | DESC_L,
-		[HINOKI_SEL_DATA / 8]   = flat | DESC_TYPE(SEG_TYPE_DATA_RW_A) | DESC_DB,
-		[HINOKI_SEL_CODE32 / 8] = flat | DESC_TYPE(SEG_TYPE_CODE_XR_A) | DESC_DB,
-	};
+	uint64_t gdt[LOADER_GDT_ENTRIES] = { 0 };
 
+	if (sels->code64)
+		gdt[sels->code64 / 8] = flat | DESC_TYPE(SEG_TYPE_CODE_XR_A) | DESC_L;
+	if (sels->data)
+		gdt[sels->data / 8] = flat | DESC_TYPE(SEG_TYPE_DATA_RW_A) | DESC_DB;
+	if (sels->code32)
+		gdt[sels->code32 / 8] = flat | DESC_TYPE(SEG_TYPE_CODE_XR_A) | DESC_DB;
 	memcpy(c->mem->base + gpa, gdt, sizeof(gdt));
 	return (uint16_t)(sizeof(gdt) - 1);
+}
+
+static void put64(uint8_t *ram, uint64_t gpa, uint64_t v)
+{
+	memcpy(ram + gpa, &v, sizeof(v));
+}
+
+/* Identity map [0, 4 GiB): PML4[0] -> PDPT[0..3] -> four PDs of 2 MiB pages. Pages pre-zeroed. */
+static uint64_t write_page_tables(struct ldr_ctx *c)
+{
+	uint8_t *ram = c->mem->base;
+
+	put64(ram, HINOKI_GPA_PML4, HINOKI_GPA_PDPT | PTE_P | PTE_W);
+	for (uint64_t t = 0; t < LOADER_PD_PAGES; t++) {
+		uint64_t pd = HINOKI_GPA_PD + t * LOADER_PAGE_SIZE;
+		put64(ram, HINOKI_GPA_PDPT + t * sizeof(uint64_t), pd | PTE_P | PTE_W);
+		for (uint64_t i = 0; i < PT_ENTRIES; i++)
+			put64(ram, pd + i * sizeof(uint64_t),
+			      (t * PT_ENTRIES + i) * LARGE_PAGE_SIZE | PTE_P | PTE_W | PTE_PS);
+	}
+	return HINOKI_GPA_PML4;
+}
+
+void ldr_enter_long64(struct ldr_ctx *c, struct guest_entry *entry, uint64_t gdt_gpa,
+                      const struct ldr_gdt_sels *sels)
+{
+	entry->mode = ENTRY_LONG64;
+	entry->cr3 = write_page_tables(c);
+	entry->gdt_base = gdt_gpa;
+	entry->gdt_limit = ldr_write_gdt(c, gdt_gpa, sels);
+	entry->code_sel = sels->code64;
+	entry->data_sel = sels->data;
 }
 
 size_t ldr_copy_string(char *dst, size_t cap, const char *src)

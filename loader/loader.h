@@ -2,8 +2,9 @@
  * Guest kernel loaders: recognise a kernel image by its headers and place it,
  * its ramdisk and its boot structures into guest RAM, producing the CPU state
  * to enter it with. Pure code over a byte view of guest RAM; unit-tested on
- * the host. Formats: Hinoki ELF64 (include/hinoki/bootinfo.h) and Multiboot 1
- * (ELF32 program headers, or the a.out kludge addresses).
+ * the host. Formats: Hinoki ELF64 (include/hinoki/bootinfo.h), Multiboot 1
+ * (ELF32 program headers, or the a.out kludge addresses) and the Linux bzImage
+ * (64-bit boot protocol, include/hw/linux_boot.h).
  */
 #ifndef LOADER_LOADER_H
 #define LOADER_LOADER_H
@@ -17,7 +18,7 @@ struct guest_mem {
 	uint64_t size;
 };
 
-enum kernel_format { KERNEL_UNKNOWN = 0, KERNEL_HINOKI_ELF64, KERNEL_MULTIBOOT };
+enum kernel_format { KERNEL_UNKNOWN = 0, KERNEL_HINOKI_ELF64, KERNEL_MULTIBOOT, KERNEL_LINUX_BZIMAGE };
 
 enum entry_mode {
 	ENTRY_LONG64,   /* CR0.PE|PG, CR4.PAE, EFER.LME|LMA, CS = 64-bit code */
@@ -34,15 +35,15 @@ struct guest_entry {
 	uint64_t cr3;                 /* ENTRY_LONG64 only */
 	uint64_t gdt_base;            /* guest-physical; limit is gdt_limit */
 	uint16_t gdt_limit;
-	uint16_t code_sel;            /* CS: HINOKI_SEL_CODE64 or HINOKI_SEL_CODE32 */
-	uint16_t data_sel;            /* DS, ES, FS, GS, SS: HINOKI_SEL_DATA */
+	uint16_t code_sel;            /* CS: HINOKI_SEL_CODE64, HINOKI_SEL_CODE32 or LINUX_BOOT_CS */
+	uint16_t data_sel;            /* DS, ES, FS, GS, SS: HINOKI_SEL_DATA or LINUX_BOOT_DS */
 	uint64_t kernel_end;          /* first byte after the loaded image */
 };
 
 struct load_params {
 	const void *kernel; size_t kernel_len;
 	const void *ramdisk; size_t ramdisk_len;     /* NULL/0 when none */
-	const char *cmdline;                          /* "" when none */
+	const char *cmdline;                          /* "" when none; a bzImage's whole command line */
 	const char *kernel_name;                      /* file name, for multiboot's argv[0] convention */
 	uint32_t domain_id;
 	const char *domain_name;

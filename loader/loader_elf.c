@@ -3,21 +3,16 @@
  * or ELF64), and the Hinoki ELF64 protocol: PT_LOAD segments at p_paddr, then
  * the boot structures of include/hinoki/bootinfo.h below 1 MiB (with the
  * management domain's boot script), and a 64-bit entry with identity-mapped
- * paging. Every header field is bounds-checked
- * before use so a corrupt image can only produce an error.
+ * paging (set up by loader.c, as for Linux). Every header field is
+ * bounds-checked before use so a corrupt image can only produce an error.
  */
 #include "loader/loader_internal.h"
 #include "hinoki/bootinfo.h"
-#include "hw/cr.h"
 #include "hw/elf.h"
 #include "lib/string.h"
 
-#define PD_PAGES        4                      /* page directories mapping 0-4 GiB */
-#define PT_ENTRIES      512
-#define LARGE_PAGE_SIZE 0x200000ULL
-
 /* One memset clears every boot structure, so they must sit together and below the stack. */
-_Static_assert(HINOKI_GPA_PD + PD_PAGES * LOADER_PAGE_SIZE <= HINOKI_GPA_SCRIPT,
+_Static_assert(HINOKI_GPA_PD + LOADER_PD_PAGES * LOADER_PAGE_SIZE <= HINOKI_GPA_SCRIPT,
                "page tables run into the script page");
 _Static_assert(HINOKI_GPA_SCRIPT + HINOKI_SCRIPT_MAX <= HINOKI_GPA_STACK_TOP,
                "script page runs into the initial stack");
@@ -135,11 +130,6 @@ int ldr_elf_read(struct ldr_ctx *c, unsigned elf_class, struct ldr_image *im)
 	return 0;
 }
 
-static void put64(uint8_t *ram, uint64_t gpa, uint64_t v)
-{
-	memcpy(ram + gpa, &v, sizeof(v));
-}
-
 /*
  * Bytes of the script that fit in max: all of it, or else up to the last ';'
  * that fits, so that a cut script never runs half a command.
@@ -166,19 +156,6 @@ static uint64_t write_script(struct ldr_ctx *c)
 		return 0;
 	memcpy(c->mem->base + HINOKI_GPA_SCRIPT, s, n);
 	return HINOKI_GPA_SCRIPT;
-}
-
-/* Identity map 0-4 GiB with 2 MiB pages: PML4[0] -> PDPT[0..3] -> four PDs. Pages pre-zeroed. */
-static void write_page_tables(uint8_t *ram)
-{
-	put64(ram, HINOKI_GPA_PML4, HINOKI_GPA_PDPT | PTE_P | PTE_W);
-	for (uint64_t t = 0; t < PD_PAGES; t++) {
-		uint64_t pd = HINOKI_GPA_PD + t * LOADER_PAGE_SIZE;
-		put64(ram, HINOKI_GPA_PDPT + t * sizeof(uint64_t), pd | PTE_P | PTE_W);
-		for (uint64_t i = 0; i < PT_ENTRIES; i++)
-			put64(ram, pd + i * sizeof(uint64_t),
-			      (t * PT_ENTRIES + i) * LARGE_PAGE_SIZE | PTE_P | PTE_W | PTE_PS);
-	}
 }
 
 int loader_load_elf64(struct ldr_ctx *c, struct guest_entry *entry)
@@ -223,17 +200,11 @@ int loader_load_elf64(struct ldr_ctx *c, struct guest_entry *entry)
 	bi.tsc_khz = p->tsc_khz;
 	memcpy(ram + HINOKI_GPA_BOOTINFO, &bi, sizeof(bi));
 	ldr_copy_string((char *)ram + HINOKI_GPA_CMDLINE, HINOKI_CMDLINE_MAX, p->cmdline);
-	write_page_tables(ram);
 
 	entry->format = KERNEL_HINOKI_ELF64;
-	entry->mode = ENTRY_LONG64;
 	entry->rip = rip;
 	entry->rsp = HINOKI_GPA_STACK_TOP;
 	entry->rdi = HINOKI_GPA_BOOTINFO;
-	entry->cr3 = HINOKI_GPA_PML4;
-	entry->gdt_base = HINOKI_GPA_GDT;
-	entry->gdt_limit = ldr_write_gdt(c, HINOKI_GPA_GDT);
-	entry->code_sel = HINOKI_SEL_CODE64;
-	entry->data_sel = HINOKI_SEL_DATA;
+	ldr_enter_long64(c, entry, HINOKI_GPA_GDT, &ldr_gdt_hinoki);
 	return 0;
 }

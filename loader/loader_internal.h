@@ -1,7 +1,8 @@
 /*
  * What the kernel loaders share and nothing else uses: the load context, error
  * formatting, the format-neutral segment list the ELF readers produce, layout
- * checks, copying, and the fixed low-memory layout of the Multiboot protocol.
+ * checks, copying, the entry GDT and identity page tables, and the fixed
+ * low-memory layouts of the Multiboot and Linux protocols.
  * docs/boot-protocol.md documents the layouts; keep the two in step.
  */
 #ifndef LOADER_LOADER_INTERNAL_H
@@ -35,8 +36,26 @@
 #define LOADER_MB_LOW_END        0x9f000ULL
 #define LOADER_MB_MEM_LOWER_KIB  639u
 
-/* The entry GDT: null, 64-bit code, data, 32-bit code (selectors in hinoki/bootinfo.h). */
+/*
+ * Linux low memory: the same places as the Hinoki ELF64 layout, so the shared
+ * page tables (HINOKI_GPA_PML4 to the end of the page directories) sit
+ * between the GDT and LOADER_LX_AREA_END.
+ */
+#define LOADER_LX_GPA_BOOT_PARAMS 0x1000ULL  /* struct boot_params, RSI at entry */
+#define LOADER_LX_GPA_CMDLINE     0x2000ULL  /* NUL-terminated command line */
+#define LOADER_LX_CMDLINE_MAX     0x1000ULL
+#define LOADER_LX_GPA_GDT         0x3000ULL  /* __BOOT_CS and __BOOT_DS */
+#define LOADER_LX_AREA_END        0xa000ULL
+/* A relocated kernel goes no lower than Linux's own default load address. */
+#define LOADER_LX_RELOC_MIN       (16 * LOADER_MIB)
+
+/* The entry GDT: four descriptors, some of them null (selectors in hinoki/bootinfo.h or hw/linux_boot.h). */
 #define LOADER_GDT_ENTRIES   4
+#define LOADER_PD_PAGES      4    /* page directories of the identity map of [0, 4 GiB) */
+
+/* Which selector holds which flat descriptor; 0 leaves that kind out. */
+struct ldr_gdt_sels { uint16_t code64, data, code32; };
+extern const struct ldr_gdt_sels ldr_gdt_hinoki;  /* ELF64 and Multiboot */
 
 /* One load in progress. */
 struct ldr_ctx {
@@ -92,12 +111,22 @@ uint64_t ldr_copy_segments(struct ldr_ctx *c, const struct ldr_image *im);
 /* Ramdisk at the first page boundary at or after `after`, below `limit`; *gpa = where. */
 int ldr_place_ramdisk(struct ldr_ctx *c, uint64_t after, uint64_t limit, uint64_t *gpa);
 /* Write the entry GDT at gpa (inside RAM, checked by the caller); returns its limit. */
-uint16_t ldr_write_gdt(struct ldr_ctx *c, uint64_t gpa);
+uint16_t ldr_write_gdt(struct ldr_ctx *c, uint64_t gpa, const struct ldr_gdt_sels *sels);
+/*
+ * A 64-bit entry: the identity map of [0, 4 GiB) at HINOKI_GPA_PML4 (pages
+ * pre-zeroed by the caller) as CR3, the GDT of sels at gdt_gpa, CS and the
+ * data selectors from it.
+ */
+void ldr_enter_long64(struct ldr_ctx *c, struct guest_entry *entry, uint64_t gdt_gpa,
+                      const struct ldr_gdt_sels *sels);
 /* Copy at most cap-1 bytes of src (NULL = "") to dst and NUL-terminate; returns bytes copied. */
 size_t ldr_copy_string(char *dst, size_t cap, const char *src);
 
 int loader_load_elf64(struct ldr_ctx *c, struct guest_entry *entry);
 int loader_load_multiboot(struct ldr_ctx *c, struct guest_entry *entry);
+int loader_load_bzimage(struct ldr_ctx *c, struct guest_entry *entry);
+/* A boot sector flag and the "HdrS" setup header signature. */
+bool loader_is_bzimage(const uint8_t *img, size_t len);
 /* Offset of a valid Multiboot header, or -1. */
 long loader_find_multiboot(const uint8_t *img, size_t len);
 

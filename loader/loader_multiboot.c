@@ -209,7 +209,7 @@ int loader_load_multiboot(struct ldr_ctx *c, struct guest_entry *entry)
 	entry->rbx = LOADER_MB_GPA_INFO;
 	entry->rsp = LOADER_MB_STACK_TOP;
 	entry->gdt_base = LOADER_MB_GPA_GDT;
-	entry->gdt_limit = ldr_write_gdt(c, LOADER_MB_GPA_GDT);
+	entry->gdt_limit = ldr_write_gdt(c, LOADER_MB_GPA_GDT, &ldr_gdt_hinoki);
 	entry->code_sel = HINOKI_SEL_CODE32;
 	entry->data_sel = HINOKI_SEL_DATA;
 	return 0;

@@ -1,5 +1,6 @@
 /*
- * Shared by the loader unit tests (test_loader_elf.c, test_loader_multiboot.c):
+ * Shared by the loader unit tests (test_loader_elf.c, test_loader_multiboot.c,
+ * test_loader_bzimage.c, which builds its own images):
  * guest RAM between PROT_NONE guard pages, so a loader write outside it
  * crashes the test instead of passing unseen, and builders for synthetic
  * Hinoki ELF64, Multiboot ELF32 and a.out-kludge images written into `img`.
