@@ -5,7 +5,7 @@
  * switch: it saves x87/SSE only; MPX and the other features whose MSRs are
  * not emulated, so that a guest never meets a #GP it was told it would not
  * get: x2APIC, TSC-deadline, debug store, thermal and power, performance
- * monitoring, the speculation-control MSRs), plus the
+ * monitoring, machine check, the speculation-control MSRs), plus the
  * hypervisor-present bit and Hinoki's own leaves at 0x40000000, the range
  * hypervisors conventionally use. APIC IDs are the vCPU's (leaf 1 and the
  * x2APIC topology leaves 0xB and 0x1F), never the host CPU's.
@@ -60,6 +60,7 @@ enum exit_action exit_cpuid(struct vcpu *v)
 			                          CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC |
 			                          CPUID_1_ECX_TSC_DEADLINE);
 			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR;
+			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MCE | CPUID_1_EDX_MCA);
 			r[GPR_RBX] = (r[GPR_RBX] & 0x00ffffffu) | (uint64_t)v->id << 24;   /* initial APIC ID = vCPU id */
 			break;
 		case CPUID_LEAF_STRUCT_EXT:

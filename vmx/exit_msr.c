@@ -6,7 +6,14 @@
  * scheduler switches them (vmx/guest_msrs.h). IA32_APIC_BASE
  * lives in the vCPU's virtual APIC; IA32_TSC_ADJUST and IA32_TSC in its TSC
  * offset, as the SDM ties them: a write of either moves the guest's TSC and
- * the other follows ("Time-Stamp Counter Adjustment").
+ * the other follows ("Time-Stamp Counter Adjustment"). IA32_MISC_ENABLE
+ * reads as a PC's with the features the guest is offered: fast strings on,
+ * no branch trace or PEBS store (CPUID hides the debug store), XD not
+ * disabled, CPUID not limited; a write of that same value is accepted (a
+ * kernel writes back what it read), any other raises #GP, since none of its
+ * features can be switched for one guest. IA32_BIOS_SIGN_ID, where a kernel
+ * reads the microcode revision after writing 0 and running CPUID, reads
+ * revision 1 (0 would say no microcode is loaded) and takes any write.
  */
 #include "hw/msr.h"
 #include "hw/vmcs_fields.h"
@@ -18,6 +25,8 @@
 #include "vmx/vmx_ops.h"
 
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
+#define GUEST_MISC_ENABLE (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE)
+#define GUEST_MICROCODE_REVISION 1ULL   /* IA32_BIOS_SIGN_ID bits 63:32 */
 
 static enum exit_action gp(struct vcpu *v)
 {
@@ -41,6 +50,8 @@ enum exit_action exit_rdmsr(struct vcpu *v)
 	case MSR_IA32_TSC:          val = rdtsc() + v->tsc_offset; break;
 	case MSR_IA32_APIC_BASE:    val = v->vlapic.apic_base; break;
 	case MSR_IA32_TSC_ADJUST:   val = v->tsc_adjust; break;
+	case MSR_IA32_MISC_ENABLE:  val = GUEST_MISC_ENABLE; break;
+	case MSR_IA32_BIOS_SIGN_ID: val = GUEST_MICROCODE_REVISION << 32; break;
 	case MSR_IA32_PAT:
 		if (!(vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT))
 			return gp(v);
@@ -97,6 +108,12 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 		if (!vmx_has_tsc_offsetting())
 			return gp(v);
 		move_tsc(v, val - (rdtsc() + v->tsc_offset));
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		if (val != GUEST_MISC_ENABLE)
+			return gp(v);
+		break;
+	case MSR_IA32_BIOS_SIGN_ID:
 		break;
 	case MSR_IA32_PAT:
 		if (!(vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT))

@@ -425,6 +425,24 @@ static enum shell_result cmd_wait(const struct mgmt_shell *sh, int argc, char **
 	}
 }
 
+#define SLEEP_MAX_MS 3600000u   /* an hour */
+
+/* A pause in a script: let the other domains run for a while before the next command. */
+static enum shell_result cmd_sleep(const struct mgmt_shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	uint64_t ms;
+	if (!mgmt_parse_u64(argv[1], &ms) || ms < 1 || ms > SLEEP_MAX_MS) {
+		P("sleep: '%s' is not a time from 1 to %u ms\n", argv[1], SLEEP_MAX_MS);
+		return SHELL_FAILED;
+	}
+	if (sh->ops->sleep((uint32_t)ms)) {
+		P("sleep: interrupted\n");
+		return SHELL_FAILED;
+	}
+	return SHELL_OK;
+}
+
 static enum shell_result cmd_shutdown(const struct mgmt_shell *sh, int argc, char **argv)
 {
 	(void)argc;
@@ -493,6 +511,7 @@ static const struct command {
 	{ "stats", 1, 2, cmd_stats, "stats ID|NAME [VCPU]", "VM exits of one vcpu by reason" },
 	{ "trace", 2, 2, cmd_trace, "trace ID|NAME on|off", "record every exit; printed when it ends" },
 	{ "wait", 0, 0, cmd_wait, "wait", "until no other domain is running or paused" },
+	{ "sleep", 1, 1, cmd_sleep, "sleep MS", "let the other domains run MS milliseconds" },
 	{ "repeat", 2, 2, cmd_repeat, "repeat N \"CMD; CMD...\"", "run the commands N times" },
 	{ "diag-nmi", 1, 1, cmd_diag_nmi, "diag-nmi CPU", "diagnostic: send a CPU a host NMI" },
 	{ "shutdown", 0, 0, cmd_shutdown, "shutdown", "end every domain and power off" },

@@ -14,6 +14,9 @@
 #define CPUID_LEAF_TOPOLOGY     0x0000000bu   /* extended topology enumeration */
 #define CPUID_LEAF_TOPOLOGY_V2  0x0000001fu   /* V2 extended topology enumeration */
 
+/* Leaf 1 EDX: machine-check exception and architecture (IA32_MCG_* and the banks' MSRs). */
+#define CPUID_1_EDX_MCE        BIT(7)
+#define CPUID_1_EDX_MCA        BIT(14)
 /* Leaf 1 ECX */
 #define CPUID_1_ECX_DTES64     BIT(2)
 #define CPUID_1_ECX_MONITOR    BIT(3)

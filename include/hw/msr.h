@@ -9,6 +9,7 @@
 #define MSR_IA32_TSC                 0x010
 #define MSR_IA32_APIC_BASE           0x01b
 #define MSR_IA32_FEATURE_CONTROL     0x03a
+#define MSR_IA32_BIOS_SIGN_ID        0x08b
 #define MSR_IA32_TSC_ADJUST          0x03b
 #define MSR_IA32_SYSENTER_CS         0x174
 #define MSR_IA32_SYSENTER_ESP        0x175
@@ -79,5 +80,12 @@
 #define APIC_BASE_BSP    BIT(8)
 #define APIC_BASE_ENABLE BIT(11)
 #define APIC_DEFAULT_PHYS_BASE 0xfee00000ULL
+
+
+/* IA32_MISC_ENABLE (SDM vol. 4, "Architectural MSRs"). */
+#define MISC_ENABLE_FAST_STRINGS       BIT(0)
+#define MISC_ENABLE_BTS_UNAVAILABLE    BIT(11)
+#define MISC_ENABLE_PEBS_UNAVAILABLE   BIT(12)
+#define MISC_ENABLE_XD_BIT_DISABLE     BIT(34)
 
 #endif

@@ -197,9 +197,12 @@ static long f_shutdown(void)
 }
 
 /* Each sleep ends one more domain, as time passing would. */
+static uint32_t last_sleep_ms;
+
 static bool f_sleep(uint32_t ms)
 {
 	CHECK(ms > 0);
+	last_sleep_ms = ms;
 	sleeps++;
 	for (size_t i = 0; i < nfake; i++) {
 		if (fake[i].id != 0 &&
@@ -469,6 +472,20 @@ static void test_shell_wait_shutdown(void)
 	CHECK(out_has("wait: interrupted, 2 domains still running or paused\n"));
 
 	fake_reset();
+	CHECK_EQ(run("sleep 2500"), SHELL_OK);
+	CHECK_EQ(sleeps, 1);
+	CHECK_EQ(last_sleep_ms, 2500);
+	CHECK_EQ(run("sleep 0"), SHELL_FAILED);
+	CHECK(out_has("sleep: '0' is not a time from 1 to 3600000 ms\n"));
+	CHECK_EQ(run("sleep 3600001"), SHELL_FAILED);
+	CHECK_EQ(run("sleep soon"), SHELL_FAILED);
+	CHECK_EQ(sleeps, 1);
+	ops.sleep = f_sleep_interrupted;
+	CHECK_EQ(run("sleep 10"), SHELL_FAILED);
+	ops.sleep = f_sleep;
+	CHECK(out_has("sleep: interrupted\n"));
+
+	fake_reset();
 	CHECK_EQ(run("shutdown"), SHELL_SHUTDOWN);
 	CHECK_EQ(calls_shutdown, 1);
 	CHECK(out_has("shutdown: ending every domain and powering off\n"));
@@ -563,7 +580,7 @@ static void test_shell_misc(void)
 	                        "sched ID|NAME", "console", "stats", "wait", "repeat N", "diag-nmi CPU", "shutdown" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		CHECK(out_has(names[i]));
-	CHECK(out_has("help: 14 commands"));
+	CHECK(out_has("help: 15 commands"));
 	fake_reset();
 	CHECK_EQ(run("list 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"), SHELL_FAILED);
 	CHECK(out_has("mgmt: too many words (at most 16)\n"));
