@@ -12,6 +12,14 @@
  *
  * A leaf above the host's highest basic or extended leaf is answered, as the
  * CPU answers it, with the highest basic leaf's data: the same edits apply.
+ *
+ * Time: leaves 0x15 and 0x16 give the TSC rate the hypervisor measured (the
+ * one in its own leaf 0x40000001), not the host CPU's nominal one, with the
+ * core crystal clock equal to it: the virtual local APIC's timer counts at
+ * the TSC rate, and a kernel takes the APIC timer's rate from the crystal.
+ * So a guest needs no calibration against devices it may not have, and its
+ * TSC, its APIC timer and the hypervisor agree. A rate that does not fit
+ * leaf 0x15's 32 bits of hertz leaves it zero (not enumerated).
  */
 #include "hinoki/hypercall.h"
 #include "hw/cpuid.h"
@@ -37,6 +45,16 @@ static __attribute__((noinline)) void hypervisor_leaf(struct vcpu *v, uint32_t l
 	r[GPR_RBX] = w[1];
 	r[GPR_RCX] = w[2];
 	r[GPR_RDX] = w[3];
+}
+
+/* TSC = crystal * 1 / 1: the crystal is the TSC itself (see the top of the file). */
+static void time_leaf_15(uint64_t tsc_khz, uint64_t *r)
+{
+	uint64_t hz = tsc_khz * 1000;
+	bool fits = hz && hz <= UINT32_MAX;
+	r[GPR_RAX] = r[GPR_RBX] = fits;
+	r[GPR_RCX] = fits ? hz : 0;
+	r[GPR_RDX] = 0;
 }
 
 /* The result goes straight into the guest's registers, and the edits are made there. */
@@ -73,6 +91,13 @@ enum exit_action exit_cpuid(struct vcpu *v)
 		case CPUID_LEAF_TOPOLOGY:
 		case CPUID_LEAF_TOPOLOGY_V2:
 			r[GPR_RDX] = v->id;   /* x2APIC ID */
+			break;
+		case CPUID_LEAF_TSC:
+			time_leaf_15(v->guest->tsc_khz, r);
+			break;
+		case CPUID_LEAF_FREQ:
+			r[GPR_RAX] = r[GPR_RBX] = r[GPR_RCX] = v->guest->tsc_khz / 1000;   /* base, maximum, bus */
+			r[GPR_RDX] = 0;
 			break;
 		case CPUID_LEAF_EXT_STATE:
 		case CPUID_LEAF_PERFMON:

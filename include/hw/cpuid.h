@@ -13,6 +13,8 @@
 #define CPUID_LEAF_STRUCT_EXT   0x00000007u
 #define CPUID_LEAF_TOPOLOGY     0x0000000bu   /* extended topology enumeration */
 #define CPUID_LEAF_TOPOLOGY_V2  0x0000001fu   /* V2 extended topology enumeration */
+#define CPUID_LEAF_TSC          0x00000015u   /* TSC and core crystal clock: TSC = ECX * EBX / EAX Hz */
+#define CPUID_LEAF_FREQ         0x00000016u   /* processor base, maximum and bus frequency, MHz */
 
 /* Leaf 1 EDX: machine-check exception and architecture (IA32_MCG_* and the banks' MSRs). */
 #define CPUID_1_EDX_MCE        BIT(7)
