@@ -52,13 +52,18 @@ vmx_run:
 	mov rax, VMCS_FIELD_HOST_RSP
 	vmwrite rax, rsp
 	jbe .fail
-	cmp byte [rdi + VCPU_LAUNCHED], 0   ; flags survive the loads below
+	cmp byte [rdi + VCPU_LAUNCHED], 0
+	jne .resume
+	; Launched from here on, so that exits need not say so; undone if VMLAUNCH fails.
+	mov byte [rdi + VCPU_LAUNCHED], 1
 	LOAD_GUEST
-	je .launch
-	vmresume
-	jmp .fail
-.launch:
 	vmlaunch
+	mov rdi, [rsp]                  ; MOVs leave VMLAUNCH's CF and ZF for .fail
+	mov byte [rdi + VCPU_LAUNCHED], 0
+	jmp .fail
+.resume:
+	LOAD_GUEST
+	vmresume
 .fail:
 	mov eax, -2                     ; VMfailValid unless CF says invalid
 	jnc .out

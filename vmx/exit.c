@@ -140,7 +140,6 @@ void vmx_exit_close(struct vcpu *v, uint64_t now)
  */
 enum exit_action vmx_exit(struct vcpu *v)
 {
-	v->launched = 1;   /* a failed VMRESUME of a fast resume is reported as one */
 	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
 	if (__builtin_expect(v->trace.on, 0))
 		v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);

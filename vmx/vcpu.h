@@ -58,7 +58,7 @@ struct vcpu {
 	uint64_t gpr[GPR_COUNT];  /* GPR_RSP unused: the VMCS holds guest RSP */
 	uint64_t exit_tsc;        /* written by the exit stub */
 	uint64_t cr2;             /* not in the VMCS: swapped by software */
-	uint8_t launched;         /* VMLAUNCH done since the last VMCLEAR */
+	uint8_t launched;         /* VMLAUNCH succeeded since the last VMCLEAR (vmx_run sets it, and clears it if VMLAUNCH fails) */
 	uint8_t irq_window;       /* interrupt-window exiting is on in the VMCS */
 	uint8_t halt_if;          /* RFLAGS.IF at the last HLT: whether an interrupt may end it */
 	/*
