@@ -3,7 +3,7 @@
 # make image      build/hinoki.img, the demo ESP disk image (configs/demo.cfg)
 # make run        build and boot the demo (run-qemu.sh picks KVM or Bochs)
 # make test       host unit tests, then the emulator integration tests
-# make linux      build/linux/{vmlinuz,initramfs.cpio}: Debian's kernel and a busybox initramfs (tools/linux-kernel.sh)
+# make linux      build/linux/{vmlinuz,initramfs.cpio}: Debian's kernel and a busybox initramfs (tools/linux-guest.sh)
 # V=1 shows full command lines. HV_EXTRA_CFLAGS adds hypervisor build options, e.g.
 # make BUILD=build/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS build/nostats/hinoki.efi
 
@@ -108,7 +108,7 @@ nostats:
 # Debian's stock kernel and a busybox initramfs, fetched without root, for
 # tests/integration/linux.cfg (the script fetches only what is missing).
 linux:
-	$(Q)tools/linux-kernel.sh $(BUILD)/linux
+	$(Q)tools/linux-guest.sh $(BUILD)/linux
 
 clean:
 	rm -rf $(BUILD)

@@ -7,7 +7,7 @@
 # and OUT/initramfs.cpio (default OUT build/linux); fetches only what is
 # missing, and rebuilds the initramfs when guests/linux/init is newer.
 #
-#   tools/linux-kernel.sh [OUT_DIR]
+#   tools/linux-guest.sh [OUT_DIR]
 set -euo pipefail
 
 out=${1:-build/linux}
@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 init="$here/../guests/linux/init"
 
 fail() {
-	echo "linux-kernel.sh: $*" >&2
+	echo "linux-guest.sh: $*" >&2
 	exit 1
 }
 
@@ -47,7 +47,7 @@ if [ ! -s "$out/vmlinuz" ]; then
 	kernel=$(ls "$tmp/$pkg"/boot/vmlinuz-* 2>/dev/null | head -n 1)
 	[ -n "$kernel" ] || fail "$pkg has no /boot/vmlinuz-* file"
 	mv "$kernel" "$out/vmlinuz"
-	echo "linux-kernel.sh: $out/vmlinuz is $(basename "$kernel") from $pkg"
+	echo "linux-guest.sh: $out/vmlinuz is $(basename "$kernel") from $pkg"
 fi
 
 if [ ! -s "$out/busybox" ]; then
@@ -57,5 +57,5 @@ if [ ! -s "$out/busybox" ]; then
 fi
 if [ ! -s "$out/initramfs.cpio" ] || [ "$init" -nt "$out/initramfs.cpio" ]; then
 	"$here/mkinitramfs.py" "$out/busybox" "$init" "$out/initramfs.cpio"
-	echo "linux-kernel.sh: $out/initramfs.cpio holds busybox and guests/linux/init"
+	echo "linux-guest.sh: $out/initramfs.cpio holds busybox and guests/linux/init"
 fi
