@@ -92,6 +92,7 @@ static void reset_registers(struct vlapic *l)
 	l->timer_start = l->timer_deadline = 0;
 	for (unsigned i = 0; i < LAPIC_VECTOR_WORDS; i++) {
 		__atomic_store_n(&l->irr[i], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&l->tmr[i], 0, __ATOMIC_RELAXED);
 		l->isr[i] = 0;
 	}
 	l->route.pending = 0;
@@ -191,11 +192,16 @@ bool vlapic_sw_enabled(const struct vlapic *l)
 	return (l->svr & SVR_APIC_ENABLE) != 0;
 }
 
-bool vlapic_accept(struct vlapic *l, unsigned vector)
+bool vlapic_accept_irq(struct vlapic *l, unsigned vector, bool level)
 {
 	if (!vlapic_hw_enabled(l) || !vlapic_sw_enabled(l) || vector < LAPIC_FIRST_VECTOR || vector > LVT_VECTOR)
 		return false;
-	__atomic_fetch_or(&l->irr[vector / WORD_BITS], 1u << (vector % WORD_BITS), __ATOMIC_SEQ_CST);
+	uint32_t bit = 1u << (vector % WORD_BITS);
+	if (level)
+		__atomic_fetch_or(&l->tmr[vector / WORD_BITS], bit, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&l->tmr[vector / WORD_BITS], ~bit, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&l->irr[vector / WORD_BITS], bit, __ATOMIC_SEQ_CST);
 	attn_set(l, LAPIC_ATTN_EVAL);
 	return true;
 }
@@ -224,15 +230,39 @@ void vlapic_ack(struct vlapic *l, unsigned vector)
 	l->isr[vector / WORD_BITS] |= 1u << (vector % WORD_BITS);
 }
 
-/* EOI retires the highest-priority in-service vector ("End-of-Interrupt Register"). */
+/*
+ * EOI retires the highest-priority in-service vector ("End-of-Interrupt
+ * Register"); one that was level-triggered (its TMR bit set) is also
+ * announced to the I/O APIC. Directed EOI is not offered, so it always is.
+ */
 static void eoi(struct vlapic *l)
 {
 	l->eoi_count++;
 	int v = highest_vector(l->isr);
-	if (v >= 0) {
-		l->isr[v / WORD_BITS] &= ~(1u << (v % WORD_BITS));
-		attn_set(l, LAPIC_ATTN_EVAL);
-	}
+	if (v < 0)
+		return;
+	uint32_t bit = 1u << (v % WORD_BITS);
+	l->isr[v / WORD_BITS] &= ~bit;
+	attn_set(l, LAPIC_ATTN_EVAL);
+	if ((__atomic_load_n(&l->tmr[v / WORD_BITS], __ATOMIC_RELAXED) & bit) && l->eoi_hook.fn)
+		l->eoi_hook.fn(l->eoi_hook.ctx, (unsigned)v);
+}
+
+#define LOGICAL_ALL      0xffu
+#define DFR_MODEL_FLAT   0xf0000000u
+#define CLUSTER_SHIFT    4
+#define CLUSTER_BITS     0x0fu
+
+bool vlapic_match_dest(const struct vlapic *l, uint8_t dest, bool logical)
+{
+	if (!logical)
+		return dest == LAPIC_DEST_ALL || dest == (uint8_t)(l->id >> APIC_ID_SHIFT);
+	if (dest == LOGICAL_ALL)
+		return true;
+	uint8_t ldr = (uint8_t)(l->ldr >> APIC_ID_SHIFT);
+	if ((l->dfr & DFR_MODEL_MASK) == DFR_MODEL_FLAT)
+		return (ldr & dest) != 0;
+	return (ldr >> CLUSTER_SHIFT) == (dest >> CLUSTER_SHIFT) && (ldr & dest & CLUSTER_BITS) != 0;
 }
 
 bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out)
@@ -364,9 +394,11 @@ uint32_t vlapic_read(const struct vlapic *l, uint32_t off, unsigned size, uint64
 	}
 	if (off >= APIC_REG_ISR0 && off < APIC_REG_TMR0)
 		return l->isr[(off - APIC_REG_ISR0) / LAPIC_REG_STRIDE];
+	if (off >= APIC_REG_TMR0 && off < APIC_REG_IRR0)
+		return __atomic_load_n(&l->tmr[(off - APIC_REG_TMR0) / LAPIC_REG_STRIDE], __ATOMIC_RELAXED);
 	if (off >= APIC_REG_IRR0 && off < APIC_REG_IRR7_END)
 		return __atomic_load_n(&l->irr[(off - APIC_REG_IRR0) / LAPIC_REG_STRIDE], __ATOMIC_RELAXED);
-	return 0;   /* APR, TMR (every interrupt is edge-triggered), EOI, reserved */
+	return 0;   /* APR, EOI, reserved */
 }
 
 static void record_ipi(struct vlapic *l)

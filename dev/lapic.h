@@ -84,6 +84,15 @@ enum {
 	LAPIC_ATTN_TIMER_NEW = 8,
 };
 
+/*
+ * Where an EOI of a level-triggered vector goes (to the I/O APIC, through
+ * the platform, which connects them); fn NULL: nowhere.
+ */
+struct vlapic_eoi_hook {
+	void (*fn)(void *ctx, unsigned vector);
+	void *ctx;
+};
+
 struct vlapic {
 	uint64_t apic_base;      /* IA32_APIC_BASE: address | enable | BSP */
 	uint32_t id;             /* ID register (the id in bits 31:24) */
@@ -97,6 +106,8 @@ struct vlapic {
 	uint32_t eoi_count;
 	uint32_t irr[LAPIC_VECTOR_WORDS];   /* set atomically: other vCPUs' IPIs land here */
 	uint32_t isr[LAPIC_VECTOR_WORDS];   /* only the owning vCPU's CPU changes it */
+	uint32_t tmr[LAPIC_VECTOR_WORDS];   /* set on acceptance of a level-triggered vector; atomic, as IRR */
+	struct vlapic_eoi_hook eoi_hook;
 	uint8_t attention;       /* LAPIC_ATTN_* */
 	uint8_t wait_sipi;       /* an INIT arrived: the next STARTUP IPI starts the vCPU */
 	struct vlapic_route route;
@@ -124,12 +135,29 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 bool vlapic_sw_enabled(const struct vlapic *l);
 
 /*
- * A fixed interrupt with `vector` arrives (an IPI, the timer): IRR bit set,
- * LAPIC_ATTN_EVAL raised. Safe against other CPUs doing the same. Returns
- * false, and sets nothing, when the APIC is disabled (hardware or software)
- * or the vector is reserved (0-15).
+ * A fixed interrupt with `vector` arrives (an IPI, the timer, an I/O APIC
+ * message): IRR bit set, the TMR bit set for a level-triggered one and
+ * cleared otherwise ("Trigger Mode Register"), LAPIC_ATTN_EVAL raised. Safe
+ * against other CPUs doing the same. Returns false, and sets nothing, when
+ * the APIC is disabled (hardware or software) or the vector is reserved
+ * (0-15).
  */
-bool vlapic_accept(struct vlapic *l, unsigned vector);
+bool vlapic_accept_irq(struct vlapic *l, unsigned vector, bool level);
+
+/* An edge-triggered one: IPIs and the timer. */
+static inline bool vlapic_accept(struct vlapic *l, unsigned vector)
+{
+	return vlapic_accept_irq(l, vector, false);
+}
+
+/*
+ * Whether a message for destination `dest` reaches this APIC: physical, its
+ * APIC ID or the broadcast 0xff; logical, through its LDR in the model its
+ * DFR selects (flat: a bit of the LDR's eight; cluster: the LDR's cluster
+ * and one of its four bits), 0xff reaching every APIC in both ("Logical
+ * Destination Mode").
+ */
+bool vlapic_match_dest(const struct vlapic *l, uint8_t dest, bool logical);
 
 /* Processor priority (SDM "Processor Priority Register"): the TPR, or the in-service class if higher. */
 uint32_t vlapic_ppr(const struct vlapic *l);

@@ -5,7 +5,9 @@
  * divider, misaligned and narrow accesses, IA32_APIC_BASE's enable toggle and
  * refusals; and the interrupt logic: self-IPIs and routed IPIs, IRR/ISR and
  * the processor priority, EOI, the timer firing one-shot and periodic,
- * masked and software-disabled; INIT and STARTUP IPIs routed and received.
+ * masked and software-disabled; INIT and STARTUP IPIs routed and received;
+ * the TMR of level-triggered interrupts and their EOIs announced through
+ * the hook; physical and logical (flat, cluster) destination matching.
  */
 #include <string.h>
 
@@ -505,6 +507,69 @@ static void test_apic_base(void)
 	CHECK_EQ(rd(APIC_REG_ID), 0);
 }
 
+static struct { unsigned count, vector; } eois;
+
+static void eoi_seen(void *ctx, unsigned vector)
+{
+	CHECK(ctx == &eois);
+	eois.count++;
+	eois.vector = vector;
+}
+
+static void test_level_tmr_eoi(void)
+{
+	vlapic_init(&l, 0, true);
+	memset(&eois, 0, sizeof eois);
+	l.eoi_hook = (struct vlapic_eoi_hook){ eoi_seen, &eois };
+	wr(APIC_REG_SVR, 0x1ff);
+	CHECK(vlapic_accept_irq(&l, 0x61, true));
+	CHECK(vlapic_accept(&l, 0x62));
+	CHECK_EQ(rd(APIC_REG_TMR0 + 3 * 0x10), 1u << 1);   /* 0x61 level, 0x62 edge */
+	vlapic_ack(&l, 0x62);
+	wr(APIC_REG_EOI, 0);
+	CHECK_EQ(eois.count, 0);                           /* an edge-triggered EOI stays in the APIC */
+	vlapic_ack(&l, 0x61);
+	wr(APIC_REG_EOI, 0);
+	CHECK_EQ(eois.count, 1);
+	CHECK_EQ(eois.vector, 0x61);
+	/* Accepted again as edge-triggered, the vector's TMR bit clears and its EOI stays in the APIC. */
+	CHECK(vlapic_accept(&l, 0x61));
+	CHECK_EQ(rd(APIC_REG_TMR0 + 3 * 0x10), 0);
+	vlapic_ack(&l, 0x61);
+	wr(APIC_REG_EOI, 0);
+	CHECK_EQ(eois.count, 1);
+	/* An EOI with nothing in service announces nothing; a reset clears TMR. */
+	CHECK(vlapic_accept_irq(&l, 0x61, true));
+	wr(APIC_REG_EOI, 0);
+	CHECK_EQ(eois.count, 1);
+	CHECK(vlapic_receive_init(&l));
+	CHECK_EQ(rd(APIC_REG_TMR0 + 3 * 0x10), 0);
+}
+
+static void test_match_dest(void)
+{
+	vlapic_init(&l, 2, false);
+	CHECK(vlapic_match_dest(&l, 2, false));
+	CHECK(vlapic_match_dest(&l, 0xff, false));
+	CHECK(!vlapic_match_dest(&l, 3, false));
+	/* Flat: any common bit of the LDR's eight; LDR 0 matches nothing but broadcast. */
+	CHECK(!vlapic_match_dest(&l, 0x04, true));
+	CHECK(vlapic_match_dest(&l, 0xff, true));
+	wr(APIC_REG_LDR, 0x04000000u);
+	CHECK(vlapic_match_dest(&l, 0x04, true));
+	CHECK(vlapic_match_dest(&l, 0x0c, true));
+	CHECK(!vlapic_match_dest(&l, 0x08, true));
+	CHECK(!vlapic_match_dest(&l, 4, false));          /* physical still means the APIC ID */
+	/* Cluster: the high nibble names the cluster, the low one up to four members. */
+	wr(APIC_REG_DFR, 0x0fffffffu);
+	wr(APIC_REG_LDR, 0x31000000u);
+	CHECK(vlapic_match_dest(&l, 0x31, true));
+	CHECK(vlapic_match_dest(&l, 0x33, true));
+	CHECK(!vlapic_match_dest(&l, 0x32, true));
+	CHECK(!vlapic_match_dest(&l, 0x21, true));
+	CHECK(vlapic_match_dest(&l, 0xff, true));
+}
+
 int main(void)
 {
 	RUN(test_reset);
@@ -520,5 +585,7 @@ int main(void)
 	RUN(test_receive_init_sipi);
 	RUN(test_priority_and_eoi);
 	RUN(test_timer_fires);
+	RUN(test_level_tmr_eoi);
+	RUN(test_match_dest);
 	return CHECK_EXIT();
 }
