@@ -2,10 +2,10 @@
  * The platform's set-up: each device reset and registered on the bus, one
  * line each. Ranges are added hottest first, because the bus scans them in
  * that order: the UART (every console byte and status poll), the PM timer
- * (timing loops), then the rest. Interrupt lines end in record_irq(), which
- * keeps their levels; routing them through a virtual PIC or I/O APIC to the
- * local APICs is the next step, and until then no device interrupt reaches
- * a guest.
+ * (timing loops), then the rest. The platform also wires the interrupt
+ * path, since no device knows another: ISA IRQ lines reach the I/O APIC's
+ * pins as on a PC, its messages reach the local APICs their destination
+ * names, and those APICs' EOIs of level-triggered vectors come back to it.
  */
 #include "dev/platform.h"
 #include "hinoki/hypercall.h"
@@ -16,25 +16,56 @@
 
 #define EXIT_PORTS 1
 
-static void record_irq(void *ctx, unsigned irq, bool level)
+static void route_irq(void *ctx, unsigned irq, bool level)
 {
 	struct platform *p = ctx;
-	uint32_t bit = 1u << irq;
-	if (level)
-		__atomic_fetch_or(&p->irq_levels, bit, __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_and(&p->irq_levels, ~bit, __ATOMIC_RELAXED);
+	spin_lock(&p->irq_lock);
+	ioapic_set_pin(&p->ioapic, isa_irq_gsi(irq), level);
+	spin_unlock(&p->irq_lock);
 }
 
 static struct irq_line isa_irq(struct platform *p, unsigned irq)
 {
-	return (struct irq_line){ record_irq, p, irq };
+	return (struct irq_line){ route_irq, p, irq };
+}
+
+/*
+ * An I/O APIC message to the local APICs its destination matches. Lowest
+ * priority goes to the first of them by vCPU index (APIC ID): the model
+ * keeps no arbitration priority, and one acceptor is all the mode promises.
+ */
+static bool deliver_msg(void *ctx, const struct ioapic_msg *m)
+{
+	struct platform *p = ctx;
+	bool accepted = false;
+	for (unsigned i = 0; i < p->ncpus && p->deliver; i++) {
+		if (!p->lapic[i] || !vlapic_match_dest(p->lapic[i], m->dest, m->logical))
+			continue;
+		accepted |= p->deliver(p->ctx, i, m->vector, m->level);
+		if (m->delmod == IOAPIC_DELMOD_LOWEST)
+			break;
+	}
+	return accepted;
+}
+
+/* A local APIC's EOI of a level-triggered vector, on its vCPU's CPU. */
+static void lapic_eoi(void *ctx, unsigned vector)
+{
+	struct platform *p = ctx;
+	spin_lock(&p->irq_lock);
+	ioapic_eoi(&p->ioapic, vector);
+	spin_unlock(&p->irq_lock);
 }
 
 int platform_init(struct platform *p, const struct platform_env *env)
 {
 	memset(p, 0, sizeof *p);
 	p->lock = (struct spinlock)SPINLOCK_INIT;
+	p->irq_lock = (struct spinlock)SPINLOCK_INIT;
+	p->ncpus = env->ncpus;
+	p->deliver = env->deliver;
+	p->ctx = env->ctx;
+	ioapic_init(&p->ioapic, ioapic_id_after(env->ncpus), deliver_msg, p);
 	uart_init(&p->uart, env->console_put, env->ctx, isa_irq(p, UART_COM1_IRQ));
 	pmtimer_init(&p->pmtimer, env->tsc_now, env->tsc_khz);
 	p->exit_port = (struct exit_port){ env->end, env->ctx };
@@ -48,7 +79,8 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, HINOKI_PORT_EXIT, EXIT_PORTS, &exit_port_bus_device, &p->exit_port, 0) ||
 	    bus_add(&b->port, FW_CFG_PORT_SEL, FW_CFG_PORTS, &fw_cfg_bus_device, &p->fw_cfg, &p->lock) ||
 	    pic_add_to_bus(b, &p->pic, &p->lock) ||
-	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0))
+	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0) ||
+	    bus_add(&b->mmio, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, &ioapic_bus_device, &p->ioapic, &p->irq_lock))
 		return -1;
 	return 0;
 }
@@ -56,4 +88,5 @@ int platform_init(struct platform *p, const struct platform_env *env)
 void platform_set_lapic(struct platform *p, unsigned vcpu, struct vlapic *l)
 {
 	p->lapic[vcpu] = l;
+	l->eoi_hook = (struct vlapic_eoi_hook){ lapic_eoi, p };
 }

@@ -11,17 +11,26 @@
  *   - none: the PM timer (read-only after creation), the exit port
  *     (stateless), the local APICs (each touched only by its vCPU's CPU;
  *     IPIs from other vCPUs use atomics, dev/lapic.c);
- *   - irq_levels: atomics, since devices under different locks drive lines.
+ *   - `irq_lock`: the I/O APIC, which devices under other locks drive
+ *     (the UART under the console lock), its registers serve every vCPU
+ *     and the local APICs' EOIs reach.
  * The bus takes a range's lock around each device call, so the devices
  * themselves take none.
+ *
+ * Lock order: the console lock, then irq_lock, then whatever
+ * env->deliver takes (the scheduler's run-queue locks). A line is driven
+ * with the console lock held; the I/O APIC calls nothing but
+ * env->deliver, and no delivery takes the console lock or irq_lock.
  */
 #ifndef DEV_PLATFORM_H
 #define DEV_PLATFORM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "dev/bus.h"
 #include "dev/exit_port.h"
 #include "dev/fw_cfg.h"
+#include "dev/ioapic.h"
 #include "dev/lapic.h"
 #include "dev/pic.h"
 #include "dev/pmtimer.h"
@@ -37,7 +46,13 @@ struct platform_env {
 	struct spinlock *console_lock; /* held around UART accesses: its output goes to the console line */
 	uart_sink_fn console_put;      /* a byte for the domain's console; console_lock held */
 	void (*end)(void *ctx, int code);   /* the guest wrote its exit code */
-	void *ctx;                     /* for console_put and end */
+	/*
+	 * A fixed interrupt `vector` for vCPU `vcpu` (level: level-triggered);
+	 * whether its local APIC accepted it. Called from any CPU, with
+	 * irq_lock held: it must wake or kick the vCPU itself.
+	 */
+	bool (*deliver)(void *ctx, unsigned vcpu, unsigned vector, bool level);
+	void *ctx;                     /* for console_put, end and deliver */
 };
 
 struct platform {
@@ -49,12 +64,20 @@ struct platform {
 	struct pmtimer pmtimer;
 	struct exit_port exit_port;
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
-	uint32_t irq_levels;           /* bit n: ISA IRQ line n is high; not routed anywhere yet */
+	struct spinlock irq_lock;      /* the I/O APIC */
+	struct ioapic ioapic;
+	unsigned ncpus;
+	bool (*deliver)(void *ctx, unsigned vcpu, unsigned vector, bool level);   /* env's */
+	void *ctx;
 };
 
 /* Every device reset and on the bus. 0, or -1 when the bus refused a range (a broken invariant). */
 int platform_init(struct platform *p, const struct platform_env *env);
-/* vCPU `vcpu`'s local APIC, which its accesses to the APIC page reach. */
+/*
+ * vCPU `vcpu`'s local APIC, which its accesses to the APIC page reach and
+ * the I/O APIC's messages for its destination; its EOIs of level-triggered
+ * vectors go to the I/O APIC.
+ */
 void platform_set_lapic(struct platform *p, unsigned vcpu, struct vlapic *l);
 
 #endif

@@ -21,6 +21,7 @@
 #include "vmx/caps.h"
 #include "vmx/fpu.h"
 #include "vmx/guest_msrs.h"
+#include "vmx/inject.h"
 #include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
 
@@ -216,6 +217,17 @@ static void exit_port_end(void *ctx, int code)
 	domain_exit(ctx, code);
 }
 
+/*
+ * The I/O APIC's interrupt for vCPU `vcpu`, from whichever CPU drove the
+ * line. A vCPU not started yet takes none, as a processor waiting for a
+ * SIPI takes no fixed interrupt.
+ */
+static bool platform_deliver(void *ctx, unsigned vcpu, unsigned vector, bool level)
+{
+	struct vcpu *t = ((struct domain *)ctx)->guest.vcpus[vcpu];
+	return t->state != VCPU_OFFLINE && vcpu_deliver_irq(t, vector, level);
+}
+
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */
 static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 {
@@ -320,7 +332,8 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	console_ring_init(&d->console_ring);
 	struct platform_env pe = {
 		.ram_bytes = d->guest.ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = d->guest.tsc_khz,
-		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end, .ctx = d,
+		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end,
+		.deliver = platform_deliver, .ctx = d,
 	};
 	if (platform_init(&d->platform, &pe)) {
 		why = "its devices do not fit on its bus";

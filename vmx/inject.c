@@ -70,9 +70,9 @@ void vmx_set_sched_ops(const struct vmx_sched_ops *ops)
 	sched_ops = ops;
 }
 
-bool vcpu_deliver_ipi(struct vcpu *target, unsigned vector)
+bool vcpu_deliver_irq(struct vcpu *target, unsigned vector, bool level)
 {
-	if (!vlapic_accept(&target->vlapic, vector))
+	if (!vlapic_accept_irq(&target->vlapic, vector, level))
 		return false;
 	__atomic_store_n(&target->irq_pending, 1, __ATOMIC_SEQ_CST);
 	/* Wakes it if it halted; kicks its CPU either way, so a running guest exits to C and takes it. */
@@ -128,7 +128,7 @@ static void route(struct vcpu *v)
 			break;
 		default:
 			if (t->state != VCPU_OFFLINE)
-				vcpu_deliver_ipi(t, r.vector);
+				vcpu_deliver_irq(t, r.vector, false);
 			break;
 		}
 	}

@@ -63,11 +63,12 @@ static inline void vmx_inject_pending(struct vcpu *v)
 bool vcpu_irq_wakes(struct vcpu *v, uint64_t now);
 
 /*
- * A fixed IPI to `target` from another vCPU of its domain: IRR set, its
- * irq_pending raised and the target woken or kicked. Returns whether its
- * APIC accepted it.
+ * A fixed interrupt for `target` from another vCPU of its domain (an IPI)
+ * or from its domain's I/O APIC (level: level-triggered), on any CPU: IRR
+ * set, its irq_pending raised and the target woken or kicked. Returns
+ * whether its APIC accepted it.
  */
-bool vcpu_deliver_ipi(struct vcpu *target, unsigned vector);
+bool vcpu_deliver_irq(struct vcpu *target, unsigned vector, bool level);
 
 /* The INTERRUPT_WINDOW exit: the guest can take an interrupt now. */
 enum exit_action exit_interrupt_window(struct vcpu *v);

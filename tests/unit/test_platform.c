@@ -3,11 +3,17 @@
  * device at its ports (UART output to the console function, the PM timer,
  * fw_cfg, the PIC), the exit port ending the domain through the function
  * the domain gave, unclaimed ports, each vCPU reaching its own local APIC
- * at the same address, and the UART's interrupt line recorded as IRQ 4.
+ * at the same address, and the interrupt path: the UART's IRQ 4 through
+ * I/O APIC pin 4 to the local APICs its entry's destination names
+ * (physical, logical flat and cluster, lowest priority to the first), with
+ * the domain's delivery function called under the locks the lock order
+ * says, and a local APIC's EOI of a level-triggered vector back at the I/O
+ * APIC.
  */
 #include <string.h>
 
 #include "dev/platform.h"
+#include "hw/ioapic.h"
 #include "hinoki/hypercall.h"
 #include "hw/fw_cfg.h"
 #include "hw/msr.h"
@@ -18,6 +24,8 @@ static struct platform p;
 static struct spinlock con_lock = SPINLOCK_INIT;
 static struct vlapic apic[2];
 static struct { char out[64]; unsigned len; int ended, code, locked; } dom;
+/* What the domain's delivery function saw: per vCPU, the count and last vector and trigger. */
+static struct { unsigned count[2], vector[2], level[2]; bool irq_locked, con_locked; } irqs;
 
 static void console_put(void *ctx, uint8_t byte)
 {
@@ -34,12 +42,27 @@ static void end(void *ctx, int code)
 	dom.code = code;
 }
 
+/* As the domain does: the vCPU's local APIC accepts it. */
+static bool deliver(void *ctx, unsigned vcpu, unsigned vector, bool level)
+{
+	CHECK(ctx == &dom);
+	CHECK(vcpu < 2);
+	irqs.irq_locked = p.irq_lock.held != 0;
+	irqs.con_locked = con_lock.held != 0;
+	irqs.count[vcpu]++;
+	irqs.vector[vcpu] = vector;
+	irqs.level[vcpu] = level;
+	return vlapic_accept_irq(&apic[vcpu], vector, level);
+}
+
 static void setup(void)
 {
 	memset(&dom, 0, sizeof dom);
+	memset(&irqs, 0, sizeof irqs);
 	memset(&p, 0x5a, sizeof p);
 	struct platform_env env = { .ram_bytes = 32ULL << 20, .ncpus = 2, .tsc_now = 0, .tsc_khz = 1000,
-	                            .console_lock = &con_lock, .console_put = console_put, .end = end, .ctx = &dom };
+	                            .console_lock = &con_lock, .console_put = console_put, .end = end,
+	                            .deliver = deliver, .ctx = &dom };
 	CHECK_EQ(platform_init(&p, &env), 0);
 	for (unsigned i = 0; i < 2; i++) {
 		vlapic_init(&apic[i], i, i == 0);
@@ -104,19 +127,141 @@ static void test_lapic_per_vcpu(void)
 	CHECK_EQ(bus_mmio_read(r, 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_ID, 4), 0xffffffffu);
 }
 
+static void mmio_wr(uint64_t addr, unsigned vcpu, uint32_t val)
+{
+	const struct bus_range *r = bus_find(&p.bus.mmio, addr);
+	CHECK(r != 0);
+	if (r)
+		CHECK_EQ(bus_mmio_write(r, vcpu, addr, 4, val), BUS_OK);
+}
+
+static void ioapic_rte(unsigned pin, uint64_t rte)
+{
+	mmio_wr(IOAPIC_DEFAULT_BASE + IOAPIC_IOREGSEL, 0, IOAPIC_IOREDTBL0 + 2 * pin + 1);
+	mmio_wr(IOAPIC_DEFAULT_BASE + IOAPIC_IOWIN, 0, (uint32_t)(rte >> 32));
+	mmio_wr(IOAPIC_DEFAULT_BASE + IOAPIC_IOREGSEL, 0, IOAPIC_IOREDTBL0 + 2 * pin);
+	mmio_wr(IOAPIC_DEFAULT_BASE + IOAPIC_IOWIN, 0, (uint32_t)rte);
+}
+
+/* Both APICs software-enabled, so that they accept interrupts. */
+static void enable_apics(void)
+{
+	for (unsigned i = 0; i < 2; i++)
+		mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_SVR, i, 0x1ff);
+}
+
+/* The UART's THRE interrupt toggled: its line falls (IIR read) and rises (IER rewritten). */
+static void uart_edge(void)
+{
+	in(UART_COM1_BASE + UART_IIR, 1);
+	out(UART_COM1_BASE + UART_IER, 1, 0);
+	out(UART_COM1_BASE + UART_IER, 1, UART_IER_ETBEI);
+}
+
 static void test_uart_irq_line(void)
 {
 	setup();
-	CHECK_EQ(p.irq_levels, 0);
+	enable_apics();
+	/* The I/O APIC, with the ID after the two CPUs', masks everything at power-up. */
+	CHECK_EQ(p.ioapic.id, 2u << 24);
 	out(UART_COM1_BASE + UART_IER, 1, UART_IER_ETBEI);
-	CHECK_EQ(p.irq_levels, 1u << UART_COM1_IRQ);
+	CHECK_EQ(p.ioapic.asserted, 1u << 4);
+	CHECK_EQ(irqs.count[0] + irqs.count[1], 0);
 	in(UART_COM1_BASE + UART_IIR, 1);
-	CHECK_EQ(p.irq_levels, 0);
-	out(UART_COM1_BASE + UART_IER, 1, UART_IER_ERBFI);
-	CHECK_EQ(uart_rx_push(&p.uart, 'k'), 0);
-	CHECK_EQ(p.irq_levels, 1u << UART_COM1_IRQ);
-	CHECK_EQ(in(UART_COM1_BASE + UART_RBR, 1), 'k');
-	CHECK_EQ(p.irq_levels, 0);
+	CHECK_EQ(p.ioapic.asserted, 0);
+	/* Pin 4 to APIC 1, physical: unmasked, it sends the edge it saw masked, to vCPU 1. */
+	ioapic_rte(4, 0x34 | 1ULL << 56);
+	CHECK_EQ(irqs.count[1], 1);
+	CHECK_EQ(irqs.count[0], 0);
+	CHECK_EQ(irqs.vector[1], 0x34);
+	CHECK(!irqs.level[1]);
+	CHECK(irqs.irq_locked);
+	CHECK(!irqs.con_locked);
+	CHECK_EQ(apic[1].irr[1], 1u << (0x34 - 32));
+	/* The UART's next rising edge, under the console lock, then the I/O APIC's lock. */
+	uart_edge();
+	CHECK_EQ(irqs.count[1], 2);
+	CHECK(irqs.irq_locked);
+	CHECK(irqs.con_locked);
+	CHECK_EQ(p.irq_lock.held, 0);
+	CHECK_EQ(con_lock.held, 0);
+	/* ISA IRQ 0 is wired to pin 2, every other IRQ to its own pin. */
+	CHECK_EQ(isa_irq_gsi(0), 2);
+	CHECK_EQ(isa_irq_gsi(4), 4);
+	CHECK_EQ(isa_irq_gsi(15), 15);
+}
+
+static void test_destinations(void)
+{
+	setup();
+	enable_apics();
+	out(UART_COM1_BASE + UART_IER, 1, UART_IER_ETBEI);
+	/* Physical broadcast: both. */
+	ioapic_rte(4, 0x35 | 0xffULL << 56);
+	CHECK_EQ(irqs.count[0], 1);
+	CHECK_EQ(irqs.count[1], 1);
+	/* Logical, flat model: LDR bits 0x01 and 0x02; destination 0x02 is vCPU 1 only. */
+	mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_LDR, 0, 0x01000000u);
+	mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_LDR, 1, 0x02000000u);
+	ioapic_rte(4, 0x36 | IOAPIC_RTE_DESTMOD | 0x02ULL << 56);
+	uart_edge();
+	CHECK_EQ(irqs.count[0], 1);
+	CHECK_EQ(irqs.count[1], 2);
+	CHECK_EQ(irqs.vector[1], 0x36);
+	/* Lowest priority to the set 0x03: the first of it, vCPU 0. */
+	ioapic_rte(4, 0x37 | (uint64_t)IOAPIC_DELMOD_LOWEST << 8 | IOAPIC_RTE_DESTMOD | 0x03ULL << 56);
+	uart_edge();
+	CHECK_EQ(irqs.count[0], 2);
+	CHECK_EQ(irqs.count[1], 2);
+	/* Cluster model: cluster 2, bits 0x1 and 0x2; destination 0x22 is vCPU 1, 0x12 nobody. */
+	for (unsigned i = 0; i < 2; i++) {
+		mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_DFR, i, 0x0fffffffu);
+		mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_LDR, i, (0x20u | (1u << i)) << 24);
+	}
+	ioapic_rte(4, 0x38 | IOAPIC_RTE_DESTMOD | 0x22ULL << 56);
+	uart_edge();
+	CHECK_EQ(irqs.count[0], 2);
+	CHECK_EQ(irqs.count[1], 3);
+	ioapic_rte(4, 0x38 | IOAPIC_RTE_DESTMOD | 0x12ULL << 56);
+	uart_edge();
+	CHECK_EQ(irqs.count[0] + irqs.count[1], 5);
+	/* Physical APIC 5 does not exist: nobody. */
+	ioapic_rte(4, 0x39 | 5ULL << 56);
+	uart_edge();
+	CHECK_EQ(irqs.count[0] + irqs.count[1], 5);
+}
+
+static void test_level_eoi(void)
+{
+	setup();
+	enable_apics();
+	ioapic_rte(4, 0x44 | IOAPIC_RTE_TRIGGER_MODE);      /* level, to APIC 0 */
+	out(UART_COM1_BASE + UART_IER, 1, UART_IER_ETBEI);
+	CHECK_EQ(irqs.count[0], 1);
+	CHECK(irqs.level[0]);
+	CHECK_EQ(apic[0].tmr[2], 1u << (0x44 - 64));         /* accepted as level-triggered */
+	CHECK_EQ(p.ioapic.redtbl[4] & IOAPIC_RTE_REMOTE_IRR, IOAPIC_RTE_REMOTE_IRR);
+	/* The guest takes it and ends it with the line still high: the EOI reaches the I/O APIC, which sends again. */
+	vlapic_ack(&apic[0], 0x44);
+	mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_EOI, 0, 0);
+	CHECK_EQ(irqs.count[0], 2);
+	CHECK_EQ(p.irq_lock.held, 0);
+	/* Line low (IIR read), then EOI: Remote IRR cleared, nothing sent. */
+	vlapic_ack(&apic[0], 0x44);
+	in(UART_COM1_BASE + UART_IIR, 1);
+	mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_EOI, 0, 0);
+	CHECK_EQ(irqs.count[0], 2);
+	CHECK_EQ(p.ioapic.redtbl[4] & IOAPIC_RTE_REMOTE_IRR, 0);
+	/* An edge-triggered vector's EOI does not reach the I/O APIC. */
+	ioapic_rte(4, 0x45);
+	out(UART_COM1_BASE + UART_IER, 1, 0);
+	out(UART_COM1_BASE + UART_IER, 1, UART_IER_ETBEI);
+	CHECK_EQ(irqs.count[0], 3);
+	CHECK_EQ(apic[0].tmr[2] & 1u << (0x45 - 64), 0);
+	p.ioapic.redtbl[4] |= IOAPIC_RTE_REMOTE_IRR;         /* would be cleared by an EOI reaching it */
+	vlapic_ack(&apic[0], 0x45);
+	mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_EOI, 0, 0);
+	CHECK(p.ioapic.redtbl[4] & IOAPIC_RTE_REMOTE_IRR);
 }
 
 int main(void)
@@ -125,5 +270,7 @@ int main(void)
 	RUN(test_exit_port);
 	RUN(test_lapic_per_vcpu);
 	RUN(test_uart_irq_line);
+	RUN(test_destinations);
+	RUN(test_level_eoi);
 	return CHECK_EXIT();
 }
