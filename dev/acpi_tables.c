@@ -9,6 +9,8 @@
  */
 #include <stddef.h>
 #include "dev/acpi_tables.h"
+#include "dev/ioapic.h"
+#include "dev/irq_line.h"
 #include "dev/pmtimer.h"
 #include "hw/acpi.h"
 #include "hw/msr.h"
@@ -120,10 +122,22 @@ static void put_fadt(uint8_t *ram)
 	put_table(ram, ACPI_TABLES_GPA_FADT, &f, sizeof f);
 }
 
+/* The MADT's entries after the Processor Local APICs: the I/O APIC and the PIT's override. */
+struct madt_io {
+	struct acpi_madt_io_apic io_apic;
+	struct acpi_madt_interrupt_override pit;
+} __attribute__((packed));
+
+/*
+ * One Processor Local APIC per vCPU, then the I/O APIC with the ID after
+ * theirs, its inputs GSI 0-23, and ISA IRQ 0 overridden to the GSI the
+ * platform wires it to (dev/irq_line.h), as a PC's MADT has.
+ */
 static void put_madt(uint8_t *ram, unsigned ncpus)
 {
 	struct acpi_madt m;
-	size_t len = sizeof m + (size_t)ncpus * sizeof(struct acpi_madt_local_apic);
+	size_t lapics = (size_t)ncpus * sizeof(struct acpi_madt_local_apic);
+	size_t len = sizeof m + lapics + sizeof(struct madt_io);
 	uint8_t *at = ram + ACPI_TABLES_GPA_MADT;
 
 	memset(&m, 0, sizeof m);
@@ -140,6 +154,22 @@ static void put_madt(uint8_t *ram, unsigned ncpus)
 		};
 		memcpy(at + sizeof m + (size_t)i * sizeof e, &e, sizeof e);
 	}
+	struct madt_io io = {
+		.io_apic = {
+			.h = { MADT_TYPE_IO_APIC, sizeof io.io_apic },
+			.io_apic_id = ioapic_id_after(ncpus),
+			.io_apic_address = (uint32_t)IOAPIC_DEFAULT_BASE,
+			.gsi_base = 0,
+		},
+		.pit = {
+			.h = { MADT_TYPE_INTERRUPT_OVERRIDE, sizeof io.pit },
+			.bus = MADT_ISO_BUS_ISA,
+			.source = ISA_IRQ_PIT,
+			.gsi = isa_irq_gsi(ISA_IRQ_PIT),
+			.flags = MADT_INTI_CONFORMING,
+		},
+	};
+	memcpy(at + sizeof m + lapics, &io, sizeof io);
 	seal(at, len, offsetof(struct acpi_sdt_header, checksum));
 }
 
@@ -151,7 +181,8 @@ _Static_assert(ACPI_TABLES_GPA_FACS + sizeof(struct acpi_facs_v1) <= ACPI_TABLES
 _Static_assert(ACPI_TABLES_GPA_FADT + sizeof(struct acpi_fadt_v1) <= ACPI_TABLES_GPA_DSDT, "FADT overlaps the DSDT");
 _Static_assert(ACPI_TABLES_GPA_DSDT + sizeof(struct acpi_sdt_header) <= ACPI_TABLES_GPA_MADT, "DSDT overlaps the MADT");
 _Static_assert(ACPI_TABLES_GPA_MADT + sizeof(struct acpi_madt) +
-               ACPI_TABLES_MAX_CPUS * sizeof(struct acpi_madt_local_apic) <= ACPI_TABLES_GPA_RSDP,
+               ACPI_TABLES_MAX_CPUS * sizeof(struct acpi_madt_local_apic) + sizeof(struct madt_io) <=
+               ACPI_TABLES_GPA_RSDP,
                "MADT overlaps the RSDP");
 
 int acpi_tables_build(struct guest_mem *mem, unsigned ncpus)

@@ -2,9 +2,9 @@
  * The ACPI tables every domain finds in its BIOS area, as on a PC: an RSDP
  * (revision 0) in [0xF0000, 0x100000), where guests search for it, leading to
  * an RSDT listing a FADT (with its FACS and an empty DSDT) and a MADT with one
- * Processor Local APIC per vCPU. Fixed addresses, so a guest and
- * docs/platform.md agree on them. Pure code over a byte view of guest RAM;
- * unit-tested on the host.
+ * Processor Local APIC per vCPU, the I/O APIC and IRQ 0's override. Fixed
+ * addresses, so a guest and docs/platform.md agree on them. Pure code over a
+ * byte view of guest RAM; unit-tested on the host.
  */
 #ifndef DEV_ACPI_TABLES_H
 #define DEV_ACPI_TABLES_H

@@ -142,6 +142,25 @@ struct acpi_madt_lapic_override {
 	uint64_t lapic_address;        /* 64-bit local APIC base, replaces the header's */
 } __attribute__((packed));
 
+struct acpi_madt_io_apic {
+	struct acpi_madt_entry h;
+	uint8_t io_apic_id;
+	uint8_t reserved;
+	uint32_t io_apic_address;
+	uint32_t gsi_base;             /* the first global system interrupt of its inputs */
+} __attribute__((packed));
+
+struct acpi_madt_interrupt_override {
+	struct acpi_madt_entry h;
+	uint8_t bus;                   /* MADT_ISO_BUS_ISA */
+	uint8_t source;                /* the bus-relative IRQ */
+	uint32_t gsi;
+	uint16_t flags;                /* MPS INTI flags: polarity, trigger mode */
+} __attribute__((packed));
+
+#define MADT_ISO_BUS_ISA          0
+#define MADT_INTI_CONFORMING      0u          /* polarity and trigger mode of the bus */
+
 /* MADT header flags */
 #define MADT_F_PCAT_COMPAT        (1u << 0)   /* dual 8259s are present too */
 
@@ -163,6 +182,8 @@ _Static_assert(__builtin_offsetof(struct acpi_fadt_v1, flags) == 112, "FADT Flag
 _Static_assert(sizeof(struct acpi_madt) == 44, "MADT fixed part is 44 bytes");
 _Static_assert(sizeof(struct acpi_madt_local_apic) == 8, "Processor Local APIC entry is 8 bytes");
 _Static_assert(sizeof(struct acpi_madt_local_x2apic) == 16, "Processor Local x2APIC entry is 16 bytes");
+_Static_assert(sizeof(struct acpi_madt_io_apic) == 12, "I/O APIC entry is 12 bytes");
+_Static_assert(sizeof(struct acpi_madt_interrupt_override) == 10, "Interrupt Source Override entry is 10 bytes");
 _Static_assert(sizeof(struct acpi_madt_lapic_override) == 12, "Local APIC Address Override is 12 bytes");
 
 #endif

@@ -3,7 +3,8 @@
  * 16-byte-step scan of the BIOS area for "RSD PTR "), every checksum right by
  * an independent sum, the RSDT leading to a FADT (PM timer port, length,
  * 24-bit flag, FACS, DSDT) and a MADT with one enabled Processor Local APIC
- * per vCPU, ids 0..n-1. The hypervisor's own MADT parser (boot/acpi.c) must
+ * per vCPU, ids 0..n-1, then the I/O APIC (ID n) and the IRQ 0 to GSI 2
+ * override. The hypervisor's own MADT parser (boot/acpi.c) must
  * accept them too. Stale tables in reused RAM are wiped, nothing outside the
  * area is touched, and bad arguments write nothing.
  */
@@ -128,22 +129,47 @@ static void check_madt(unsigned n)
 	if (!madt)
 		return;
 	uint32_t len = rd32(madt + 4);
-	CHECK_EQ(len, 44 + 8 * n);
+	CHECK_EQ(len, 44 + 8 * n + 12 + 10);
 	CHECK_EQ(checksum(madt, len), 0);
 	CHECK_EQ(rd32(madt + 36), 0xfee00000u);
 	CHECK_EQ(rd32(madt + 40) & 1, 1);                 /* PCAT_COMPAT */
-	unsigned count = 0;
+	unsigned count = 0, ioapics = 0, overrides = 0;
 	for (uint32_t off = 44; off + 2 <= len; off += ram[madt + off + 1]) {
-		CHECK_EQ(ram[madt + off], 0);                 /* Processor Local APIC */
-		CHECK_EQ(ram[madt + off + 1], 8);
-		CHECK_EQ(ram[madt + off + 2], count);         /* processor UID */
-		CHECK_EQ(ram[madt + off + 3], count);         /* APIC id */
-		CHECK_EQ(rd32(madt + off + 4), 1);            /* enabled */
-		count++;
-		if (ram[madt + off + 1] == 0)
+		uint64_t e = madt + off;
+		switch (ram[e]) {
+		case 0:                                       /* Processor Local APIC */
+			CHECK_EQ(ram[e + 1], 8);
+			CHECK_EQ(ram[e + 2], count);              /* processor UID */
+			CHECK_EQ(ram[e + 3], count);              /* APIC id */
+			CHECK_EQ(rd32(e + 4), 1);                 /* enabled */
+			count++;
+			break;
+		case 1:                                       /* I/O APIC, after every CPU */
+			CHECK_EQ(count, n);
+			CHECK_EQ(ram[e + 1], 12);
+			CHECK_EQ(ram[e + 2], n & 0xf);            /* the ID after the CPUs', in four bits */
+			CHECK_EQ(rd32(e + 4), 0xfec00000u);
+			CHECK_EQ(rd32(e + 8), 0);                 /* GSI base */
+			ioapics++;
+			break;
+		case 2:                                       /* Interrupt Source Override */
+			CHECK_EQ(ram[e + 1], 10);
+			CHECK_EQ(ram[e + 2], 0);                  /* ISA */
+			CHECK_EQ(ram[e + 3], 0);                  /* IRQ 0 */
+			CHECK_EQ(rd32(e + 4), 2);                 /* GSI 2 */
+			CHECK_EQ(ram[e + 8] | ram[e + 9] << 8, 0);   /* conforming polarity and trigger */
+			overrides++;
+			break;
+		default:
+			CHECK(!"unexpected MADT entry");
+			break;
+		}
+		if (ram[e + 1] == 0)
 			break;
 	}
 	CHECK_EQ(count, n);
+	CHECK_EQ(ioapics, 1);
+	CHECK_EQ(overrides, 1);
 }
 
 static void test_madt(void)
