@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Type into the Linux domain's shell over the emulator's serial socket.
+
+The `linux-shell` integration test (manifest key `driver`) boots
+linux-shell.cfg with COM1 served on a TCP port of 127.0.0.1; this script
+waits for the shell's banner, presses Ctrl-A three times (again, if need
+be) until the hypervisor gives the Linux domain the console input (only
+then does it show the prompt, a line left open), then types `echo $((6*7))`, reads the ttyS0 line of /proc/interrupts (IRQ 4 on
+the IO-APIC, counted) and ends with `poweroff -f`. The serial connection,
+the pacing of typed bytes and the waits are dom0_shell.py's.
+"""
+
+import argparse
+import re
+import sys
+import time
+
+from dom0_shell import CTRL_A, SWITCH_PRESSES, Failed, Serial
+
+BOOT_WAIT_S = 400           # Linux reaches its shell in about two minutes of Bochs
+PROMPT = "linux# "
+MAX_SWITCHES = 4            # mgmt, linux, the hypervisor: the ring is at most this long
+
+
+def say(msg):
+    print("linux_shell: " + msg, flush=True)
+
+
+def focus_linux(ser):
+    for _ in range(MAX_SWITCHES):
+        at = ser.mark()
+        ser.send(CTRL_A * SWITCH_PRESSES)
+        m = ser.wait_for(r"hinoki: console: input now goes to (\S+) \(Ctrl-A three times to switch\)",
+                         at, "Ctrl-A x%d" % SWITCH_PRESSES)
+        say("  " + m.group(0))
+        if m.group(1) == "linux":
+            return
+    raise Failed("the console input never went to linux")
+
+
+def command(ser, line, answer):
+    """Types line and Enter; answer must come back, then the next prompt."""
+    say("typing %r" % line)
+    at = ser.mark()
+    ser.send(line.encode() + b"\r")
+    m = ser.wait_for(answer, at, "'%s'" % line)
+    ser.wait_for(re.escape(PROMPT), at + m.end(), "'%s': the next prompt" % line, whole_lines=False)
+    say("  answered: %s" % m.group(0).strip())
+    return m
+
+
+def session(ser):
+    ser.wait_for(r"^\[linux\] Enter 'help' for a list of built-in commands\.$", 0, "the shell", wait_s=BOOT_WAIT_S)
+    # The hypervisor shows a line left open (the prompt) only on the console that has the input.
+    focus_linux(ser)
+    ser.wait_for(re.escape(PROMPT), 0, "the first prompt", whole_lines=False)
+    command(ser, "echo $((6*7))", r"^\[linux\] 42$")
+    m = command(ser, "grep ttyS0 /proc/interrupts", r"^\[linux\] +4: +([0-9]+) +IO-APIC +4-edge +ttyS0$")
+    if int(m.group(1)) == 0:
+        raise Failed("IRQ 4 has not counted: %s" % m.group(0))
+    at = ser.mark()
+    say("typing 'poweroff -f'")
+    ser.send(b"poweroff -f\r")
+    ser.wait_for(r"hinoki: domain linux \([0-9]+\) stopped: ", at, "the domain's end")
+    ser.wait_for(r"hinoki: all domains ended, powering off$", at, "power-off")
+    say("powered off")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--port", type=int, required=True, help="TCP port of COM1 on 127.0.0.1")
+    ap.add_argument("--log", required=True, help="where to keep the serial log")
+    ap.add_argument("--timeout", type=int, default=400, help="give up after this many seconds")
+    a = ap.parse_args()
+    deadline = time.time() + a.timeout
+    try:
+        ser = Serial(a.port, a.log, deadline)
+        session(ser)
+    except Failed as e:
+        say("FAILED: %s" % e)
+        return 1
+    stop = time.time() + 10
+    while not ser.closed and time.time() < stop:
+        time.sleep(0.2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
