@@ -16,6 +16,7 @@ Typed bytes are paced: the hypervisor reads the UART when it looks, and a
 """
 
 import argparse
+import os
 import re
 import socket
 import sys
@@ -109,7 +110,8 @@ class Serial:
 
 
 def say(msg):
-    print("dom0_shell: " + msg, flush=True)
+    """A note in the driver's log, under the running script's name (linux_shell.py uses these too)."""
+    print("%s: %s" % (os.path.splitext(os.path.basename(sys.argv[0]))[0], msg), flush=True)
 
 
 def command(ser, line, answers):
@@ -193,8 +195,10 @@ def session(ser):
     say("powered off")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def drive(play, doc):
+    """The command line every driver takes (run.py's), then play(ser) over the serial
+    line; the exit status: 0 when play returned, 1 when it failed."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--port", type=int, required=True, help="TCP port of COM1 on 127.0.0.1")
     ap.add_argument("--log", required=True, help="where to keep the serial log")
     ap.add_argument("--timeout", type=int, default=300, help="give up after this many seconds")
@@ -202,7 +206,7 @@ def main():
     deadline = time.time() + a.timeout
     try:
         ser = Serial(a.port, a.log, deadline)
-        session(ser)
+        play(ser)
     except Failed as e:
         say("FAILED: %s" % e)
         return 1
@@ -214,4 +218,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(drive(session, __doc__))

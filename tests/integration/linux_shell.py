@@ -5,25 +5,21 @@ The `linux-shell` integration test (manifest key `driver`) boots
 linux-shell.cfg with COM1 served on a TCP port of 127.0.0.1; this script
 waits for the shell's banner, presses Ctrl-A three times (again, if need
 be) until the hypervisor gives the Linux domain the console input (only
-then does it show the prompt, a line left open), then types `echo $((6*7))`, reads the ttyS0 line of /proc/interrupts (IRQ 4 on
-the IO-APIC, counted) and ends with `poweroff -f`. The serial connection,
-the pacing of typed bytes and the waits are dom0_shell.py's.
+then does it show the prompt, a line left open), then types
+`echo $((6*7))`, reads the ttyS0 line of /proc/interrupts (IRQ 4 on the
+IO-APIC, counted) and ends with `poweroff -f`. The command line, the
+serial connection, the pacing of typed bytes and the waits are
+dom0_shell.py's.
 """
 
-import argparse
 import re
 import sys
-import time
 
-from dom0_shell import CTRL_A, SWITCH_PRESSES, Failed, Serial
+from dom0_shell import CTRL_A, SWITCH_PRESSES, Failed, drive, say
 
 BOOT_WAIT_S = 400           # Linux reaches its shell in about two minutes of Bochs
 PROMPT = "linux# "
 MAX_SWITCHES = 4            # mgmt, linux, the hypervisor: the ring is at most this long
-
-
-def say(msg):
-    print("linux_shell: " + msg, flush=True)
 
 
 def focus_linux(ser):
@@ -66,24 +62,5 @@ def session(ser):
     say("powered off")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--port", type=int, required=True, help="TCP port of COM1 on 127.0.0.1")
-    ap.add_argument("--log", required=True, help="where to keep the serial log")
-    ap.add_argument("--timeout", type=int, default=400, help="give up after this many seconds")
-    a = ap.parse_args()
-    deadline = time.time() + a.timeout
-    try:
-        ser = Serial(a.port, a.log, deadline)
-        session(ser)
-    except Failed as e:
-        say("FAILED: %s" % e)
-        return 1
-    stop = time.time() + 10
-    while not ser.closed and time.time() < stop:
-        time.sleep(0.2)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(drive(session, __doc__))
