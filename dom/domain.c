@@ -217,15 +217,10 @@ static void exit_port_end(void *ctx, int code)
 	domain_exit(ctx, code);
 }
 
-/*
- * The I/O APIC's interrupt for vCPU `vcpu`, from whichever CPU drove the
- * line. A vCPU not started yet takes none, as a processor waiting for a
- * SIPI takes no fixed interrupt.
- */
+/* The I/O APIC's interrupt for vCPU `vcpu`, from whichever CPU drove the line. */
 static bool platform_deliver(void *ctx, unsigned vcpu, unsigned vector, bool level)
 {
-	struct vcpu *t = ((struct domain *)ctx)->guest.vcpus[vcpu];
-	return t->state != VCPU_OFFLINE && vcpu_deliver_irq(t, vector, level);
+	return vcpu_deliver_irq(((struct domain *)ctx)->guest.vcpus[vcpu], vector, level);
 }
 
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */

@@ -72,7 +72,7 @@ void vmx_set_sched_ops(const struct vmx_sched_ops *ops)
 
 bool vcpu_deliver_irq(struct vcpu *target, unsigned vector, bool level)
 {
-	if (!vlapic_accept_irq(&target->vlapic, vector, level))
+	if (target->state == VCPU_OFFLINE || !vlapic_accept_irq(&target->vlapic, vector, level))
 		return false;
 	__atomic_store_n(&target->irq_pending, 1, __ATOMIC_SEQ_CST);
 	/* Wakes it if it halted; kicks its CPU either way, so a running guest exits to C and takes it. */
@@ -127,8 +127,7 @@ static void route(struct vcpu *v)
 			deliver_sipi(t, r.vector);
 			break;
 		default:
-			if (t->state != VCPU_OFFLINE)
-				vcpu_deliver_irq(t, r.vector, false);
+			vcpu_deliver_irq(t, r.vector, false);
 			break;
 		}
 	}

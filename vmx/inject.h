@@ -66,7 +66,8 @@ bool vcpu_irq_wakes(struct vcpu *v, uint64_t now);
  * A fixed interrupt for `target` from another vCPU of its domain (an IPI)
  * or from its domain's I/O APIC (level: level-triggered), on any CPU: IRR
  * set, its irq_pending raised and the target woken or kicked. Returns
- * whether its APIC accepted it.
+ * whether its APIC accepted it; a vCPU not started yet accepts nothing, as
+ * a processor waiting for a SIPI takes no fixed interrupt.
  */
 bool vcpu_deliver_irq(struct vcpu *target, unsigned vector, bool level);
 
