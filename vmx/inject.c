@@ -7,7 +7,8 @@
  * no STI or MOV-SS blocking, no event already going in) and moved from IRR
  * to ISR; if it cannot, interrupt-window exiting is turned on and the exit
  * it brings ends up here again. An injected vector whose delivery a VM exit
- * interrupted (IDT-vectoring information) is injected again.
+ * interrupted (IDT-vectoring information) is injected again. A held NMI goes
+ * in before any vector, as an NMI.
  *
  * A fast resume (vmx/exit.c) re-enters the guest without the scheduler, so
  * it is not taken while vcpu_irq_attention() says there is work here
@@ -15,7 +16,8 @@
  * is part of that.
  *
  * INIT and STARTUP IPIs are routed here too: they start secondary vCPUs the
- * way firmware and kernels start processors (docs/platform-apic.md).
+ * way firmware and kernels start processors, and reset and restart running
+ * ones (docs/platform-apic.md); only a vCPU's own CPU resets its guest state.
  */
 #include "hw/cr.h"
 #include "hw/vmx_ctrl.h"
