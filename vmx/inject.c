@@ -83,13 +83,19 @@ bool vcpu_deliver_ipi(struct vcpu *target, unsigned vector)
 	return true;
 }
 
-static bool deliver_nmi(struct vcpu *t)
+static void deliver_nmi(struct vcpu *t)
 {
 	if (!vlapic_accept_nmi(&t->vlapic))
-		return false;
+		return;
 	__atomic_store_n(&t->irq_pending, 1, __ATOMIC_SEQ_CST);
 	sched_ops->wake_for_irq(t);   /* an NMI ends HLT whatever RFLAGS.IF says */
-	return true;
+}
+
+/* The state a STARTUP IPI with `vector` gives t, in its domain's boot format. */
+static void sipi_entry(const struct vcpu *t, uint8_t vector, struct guest_entry *e)
+{
+	vmcs_real_mode_entry(e, vector);
+	e->format = t->guest->boot_entry.format;
 }
 
 /*
@@ -104,8 +110,7 @@ void vcpu_start_held_sipi(struct vcpu *t)
 	if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != VCPU_OFFLINE || !vlapic_take_sipi(&t->vlapic, &vector))
 		return;
 	struct guest_entry e;
-	vmcs_real_mode_entry(&e, vector);
-	e.format = t->guest->boot_entry.format;
+	sipi_entry(t, vector, &e);
 	sched_ops->start(t, &e);   /* -HC_EBUSY only if another start won the race: nothing to do */
 }
 
@@ -178,8 +183,7 @@ static bool take_init(struct vcpu *v)
 	if (!vlapic_take_sipi(&v->vlapic, &vector))
 		return false;
 	struct guest_entry e;
-	vmcs_real_mode_entry(&e, vector);
-	e.format = v->guest->boot_entry.format;
+	sipi_entry(v, vector, &e);
 	vmcs_reset_guest(v, &e);
 	return true;
 }
