@@ -5,10 +5,11 @@
  * IA32_APIC_BASE's rules, and the interrupt logic: fixed IPIs and timer
  * expiries set IRR, the highest IRR vector above the processor priority is
  * the one to deliver, delivery moves it to ISR and EOI retires the highest
- * ISR bit. INIT and STARTUP IPIs are routed like fixed ones; an INIT leaves
- * the receiving APIC waiting for a SIPI. Other vCPUs set IRR bits (and
- * send INIT and SIPI) concurrently, so IRR, `attention` and `wait_sipi` are
- * changed with atomic operations.
+ * ISR bit. IPIs of every delivery mode Linux uses (fixed, NMI, INIT,
+ * STARTUP) are routed by physical or logical (flat, cluster) destination or
+ * shorthand; an INIT leaves the receiving APIC waiting for a SIPI. Other
+ * vCPUs set IRR bits, NMIs, INIT and SIPI concurrently and read ID, LDR and
+ * DFR to route theirs, so those are changed with atomic operations.
  */
 #include "dev/lapic.h"
 #include "lib/string.h"
@@ -18,7 +19,11 @@
 #define TPR_MASK         0x000000ffu
 #define LDR_MASK         0xff000000u   /* logical APIC ID */
 #define DFR_MODEL_MASK   0xf0000000u   /* the model (flat 1111b or cluster 0000b); 27:0 read as ones */
+#define DFR_MODEL_FLAT   0xf0000000u
 #define DFR_RESET        0xffffffffu
+#define LDR_CLUSTER_SHIFT 4            /* cluster model: logical ID bits 7:4 the cluster, 3:0 the members */
+#define LDR_ALL_CLUSTERS 0xfu
+#define LDR_MEMBER_MASK  0x0fu
 #define SVR_VECTOR_MASK  0x000000ffu
 #define SVR_APIC_ENABLE  (1u << 8)     /* software enable */
 #define SVR_FOCUS_CHECK  (1u << 9)     /* focus processor checking (1: disabled) */
@@ -83,8 +88,10 @@ static int highest_vector(const uint32_t *map)
 /* The registers a reset or a hardware disable brings back to power-up values; ID and base stay. */
 static void reset_registers(struct vlapic *l)
 {
-	l->tpr = l->ldr = l->esr = l->icr_lo = l->icr_hi = 0;
-	l->dfr = DFR_RESET;
+	l->tpr = l->esr = l->icr_lo = l->icr_hi = 0;
+	__atomic_store_n(&l->ldr, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->dfr, DFR_RESET, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->nmi_pending, 0, __ATOMIC_SEQ_CST);
 	l->svr = SVR_RESET;
 	for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
 		l->lvt[i] = LVT_MASK;
@@ -96,7 +103,7 @@ static void reset_registers(struct vlapic *l)
 		l->isr[i] = 0;
 	}
 	l->route.pending = 0;
-	attn_clear(l, LAPIC_ATTN_ROUTE | LAPIC_ATTN_TIMER);
+	attn_clear(l, LAPIC_ATTN_ROUTE | LAPIC_ATTN_TIMER | LAPIC_ATTN_NMI);
 	attn_set(l, LAPIC_ATTN_EVAL);
 }
 
@@ -120,7 +127,9 @@ int vlapic_set_base(struct vlapic *l, uint64_t val)
 	/* "Enabling or Disabling the Local APIC": a disabled APIC may come back in its power-up state. */
 	if (was && !vlapic_hw_enabled(l)) {
 		reset_registers(l);
-		__atomic_store_n(&l->wait_sipi, 0, __ATOMIC_SEQ_CST);   /* a disabled APIC forgets the INIT */
+		/* A disabled APIC forgets the INIT and a held SIPI. */
+		__atomic_store_n(&l->wait_sipi, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&l->sipi, 0, __ATOMIC_SEQ_CST);
 	}
 	return 0;
 }
@@ -248,23 +257,6 @@ static void eoi(struct vlapic *l)
 		l->eoi_hook.fn(l->eoi_hook.ctx, (unsigned)v);
 }
 
-#define LOGICAL_ALL      0xffu
-#define DFR_MODEL_FLAT   0xf0000000u
-#define CLUSTER_SHIFT    4
-#define CLUSTER_BITS     0x0fu
-
-bool vlapic_match_dest(const struct vlapic *l, uint8_t dest, bool logical)
-{
-	if (!logical)
-		return dest == LAPIC_DEST_ALL || dest == (uint8_t)(l->id >> APIC_ID_SHIFT);
-	if (dest == LOGICAL_ALL)
-		return true;
-	uint8_t ldr = (uint8_t)(l->ldr >> APIC_ID_SHIFT);
-	if ((l->dfr & DFR_MODEL_MASK) == DFR_MODEL_FLAT)
-		return (ldr & dest) != 0;
-	return (ldr >> CLUSTER_SHIFT) == (dest >> CLUSTER_SHIFT) && (ldr & dest & CLUSTER_BITS) != 0;
-}
-
 bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out)
 {
 	attn_clear(l, LAPIC_ATTN_ROUTE);
@@ -275,63 +267,103 @@ bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out)
 	return true;
 }
 
-static void route_out(struct vlapic *l, uint8_t mode, uint8_t vector, uint8_t dest)
+static void route_out(struct vlapic *l, uint8_t mode, uint8_t vector, uint8_t dest, bool logical)
 {
-	l->route = (struct vlapic_route){ 1, mode, vector, dest };
+	l->route = (struct vlapic_route){ 1, mode, vector, dest, logical };
 	attn_set(l, LAPIC_ATTN_ROUTE);
+}
+
+bool vlapic_is_destination(const struct vlapic *l, uint8_t dest, bool logical)
+{
+	if (!logical)
+		return dest == LAPIC_DEST_ALL || dest == (uint8_t)(__atomic_load_n(&l->id, __ATOMIC_RELAXED) >> APIC_ID_SHIFT);
+	uint8_t ldr = (uint8_t)(__atomic_load_n(&l->ldr, __ATOMIC_RELAXED) >> APIC_ID_SHIFT);
+	if ((__atomic_load_n(&l->dfr, __ATOMIC_RELAXED) & DFR_MODEL_MASK) == DFR_MODEL_FLAT)
+		return (dest & ldr) != 0;
+	uint8_t cluster = dest >> LDR_CLUSTER_SHIFT;
+	return (cluster == LDR_ALL_CLUSTERS || cluster == ldr >> LDR_CLUSTER_SHIFT) &&
+	       (dest & ldr & LDR_MEMBER_MASK) != 0;
 }
 
 bool vlapic_receive_init(struct vlapic *l)
 {
-	if (!vlapic_hw_enabled(l))
+	if (!vlapic_post_init(l))
 		return false;
-	reset_registers(l);
-	__atomic_store_n(&l->wait_sipi, 1, __ATOMIC_SEQ_CST);
+	attn_clear(l, LAPIC_ATTN_INIT);   /* nobody runs the vCPU: the reset is done here */
+	vlapic_init_reset(l);
 	return true;
 }
 
-bool vlapic_receive_sipi(struct vlapic *l)
+bool vlapic_post_init(struct vlapic *l)
 {
-	return vlapic_hw_enabled(l) && __atomic_exchange_n(&l->wait_sipi, 0, __ATOMIC_SEQ_CST);
+	if (!vlapic_hw_enabled(l))
+		return false;
+	__atomic_store_n(&l->sipi, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&l->wait_sipi, 1, __ATOMIC_SEQ_CST);
+	attn_set(l, LAPIC_ATTN_INIT);
+	return true;
+}
+
+void vlapic_init_reset(struct vlapic *l)
+{
+	reset_registers(l);
+}
+
+bool vlapic_receive_sipi(struct vlapic *l, uint8_t vector)
+{
+	if (!vlapic_hw_enabled(l) || !__atomic_exchange_n(&l->wait_sipi, 0, __ATOMIC_SEQ_CST))
+		return false;
+	__atomic_store_n(&l->sipi, (uint16_t)(LAPIC_SIPI_LATCHED | vector), __ATOMIC_SEQ_CST);
+	return true;
+}
+
+bool vlapic_take_sipi(struct vlapic *l, uint8_t *vector)
+{
+	uint16_t s = __atomic_exchange_n(&l->sipi, 0, __ATOMIC_SEQ_CST);
+	*vector = (uint8_t)s;
+	return (s & LAPIC_SIPI_LATCHED) != 0;
+}
+
+bool vlapic_accept_nmi(struct vlapic *l)
+{
+	if (!vlapic_hw_enabled(l))
+		return false;
+	__atomic_store_n(&l->nmi_pending, 1, __ATOMIC_SEQ_CST);
+	attn_set(l, LAPIC_ATTN_NMI);
+	return true;
+}
+
+bool vlapic_take_nmi(struct vlapic *l)
+{
+	return __atomic_exchange_n(&l->nmi_pending, 0, __ATOMIC_SEQ_CST) != 0;
 }
 
 /*
- * INIT and STARTUP IPIs go only to other APICs: a vCPU cannot reset or start
- * itself (the "self" shorthand, or its own ID as destination, sends nothing;
- * "all including self" reaches the others). An INIT with the level bit clear
- * is the INIT Level De-assert of old APICs, which current processors ignore.
+ * An ICR write ("Issuing Interprocessor Interrupts"): fixed and NMI IPIs
+ * reach this APIC itself at once when the destination names it, the others
+ * through the route. INIT and STARTUP IPIs go only to other APICs: a vCPU
+ * cannot reset or start itself. An INIT with the level bit clear is the
+ * INIT Level De-assert of old APICs, which current processors ignore.
+ * Lowest priority and SMI go nowhere.
  */
-static void send_start(struct vlapic *l, uint8_t mode)
+static void send_ipi(struct vlapic *l)
 {
 	uint8_t vector = (uint8_t)(l->icr_lo & APIC_ICR_VECTOR_MASK);
 	uint8_t dest = (uint8_t)(l->icr_hi >> ICR_HI_DEST_SHIFT);
-	uint8_t self = (uint8_t)(l->id >> APIC_ID_SHIFT);
-	if (mode == LAPIC_ROUTE_INIT && !(l->icr_lo & APIC_ICR_LEVEL_ASSERT))
-		return;
-	switch (l->icr_lo & ICR_SHORTHAND) {
-	case ICR_SH_SELF:
-		break;
-	case ICR_SH_ALL:
-	case ICR_SH_OTHERS:
-		route_out(l, mode, vector, LAPIC_DEST_ALL);
+	bool logical = (l->icr_lo & ICR_DEST_LOGICAL) != 0;
+	uint8_t mode;
+	switch (l->icr_lo & ICR_DM_MASK) {
+	case ICR_DM_FIXED:        mode = LAPIC_ROUTE_FIXED; break;
+	case APIC_ICR_DM_NMI:     mode = LAPIC_ROUTE_NMI; break;
+	case APIC_ICR_DM_STARTUP: mode = LAPIC_ROUTE_STARTUP; break;
+	case APIC_ICR_DM_INIT:
+		if (!(l->icr_lo & APIC_ICR_LEVEL_ASSERT))
+			return;
+		mode = LAPIC_ROUTE_INIT;
 		break;
 	default:
-		if (!(l->icr_lo & ICR_DEST_LOGICAL) && dest != self)
-			route_out(l, mode, vector, dest);
-		break;
+		return;
 	}
-}
-
-/*
- * A fixed IPI ("Issuing Interprocessor Interrupts"): to itself at once, to
- * other APICs through the route. Physical destinations only: a logical
- * destination is recorded and goes nowhere.
- */
-static void send_fixed(struct vlapic *l)
-{
-	uint8_t vector = (uint8_t)(l->icr_lo & APIC_ICR_VECTOR_MASK);
-	uint8_t dest = (uint8_t)(l->icr_hi >> ICR_HI_DEST_SHIFT);
-	uint8_t self = (uint8_t)(l->id >> APIC_ID_SHIFT);
 	bool to_self = false;
 	switch (l->icr_lo & ICR_SHORTHAND) {
 	case ICR_SH_SELF:
@@ -339,22 +371,24 @@ static void send_fixed(struct vlapic *l)
 		break;
 	case ICR_SH_ALL:
 		to_self = true;
-		route_out(l, LAPIC_ROUTE_FIXED, vector, LAPIC_DEST_ALL);
+		route_out(l, mode, vector, LAPIC_DEST_ALL, false);
 		break;
 	case ICR_SH_OTHERS:
-		route_out(l, LAPIC_ROUTE_FIXED, vector, LAPIC_DEST_ALL);
+		route_out(l, mode, vector, LAPIC_DEST_ALL, false);
 		break;
 	default:
-		if (l->icr_lo & ICR_DEST_LOGICAL)
-			break;
-		if (dest == self || dest == LAPIC_DEST_ALL)
-			to_self = true;
-		if (dest != self)
-			route_out(l, LAPIC_ROUTE_FIXED, vector, dest);
+		to_self = vlapic_is_destination(l, dest, logical);
+		/* Only this APIC has its physical ID; any other destination may name others. */
+		if (logical || dest != (uint8_t)(l->id >> APIC_ID_SHIFT))
+			route_out(l, mode, vector, dest, logical);
 		break;
 	}
-	if (to_self && vlapic_accept(l, vector))
+	if (!to_self)
+		return;
+	if (mode == LAPIC_ROUTE_FIXED && vlapic_accept(l, vector))
 		l->ipi.self++;
+	else if (mode == LAPIC_ROUTE_NMI)
+		vlapic_accept_nmi(l);
 }
 
 static bool valid_access(uint32_t off, unsigned size)
@@ -436,14 +470,15 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 		return;
 	}
 	switch (off) {
-	case APIC_REG_ID:      l->id = val & ID_MASK; break;
+	/* ID, LDR and DFR are read by other vCPUs' CPUs routing IPIs. */
+	case APIC_REG_ID:      __atomic_store_n(&l->id, val & ID_MASK, __ATOMIC_RELAXED); break;
 	case APIC_REG_TPR:
 		l->tpr = val & TPR_MASK;
 		attn_set(l, LAPIC_ATTN_EVAL);
 		break;
 	case APIC_REG_EOI:     eoi(l); break;
-	case APIC_REG_LDR:    l->ldr = val & LDR_MASK; break;
-	case APIC_REG_DFR:    l->dfr = (val & DFR_MODEL_MASK) | ~DFR_MODEL_MASK; break;
+	case APIC_REG_LDR:    __atomic_store_n(&l->ldr, val & LDR_MASK, __ATOMIC_RELAXED); break;
+	case APIC_REG_DFR:    __atomic_store_n(&l->dfr, (val & DFR_MODEL_MASK) | ~DFR_MODEL_MASK, __ATOMIC_RELAXED); break;
 	case APIC_REG_SVR:
 		l->svr = val & SVR_WRITABLE;
 		if (!(l->svr & SVR_APIC_ENABLE))
@@ -456,12 +491,7 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 	case APIC_REG_ICR_LOW:
 		l->icr_lo = val & ICR_LO_WRITABLE;
 		record_ipi(l);
-		if ((l->icr_lo & ICR_DM_MASK) == ICR_DM_FIXED)
-			send_fixed(l);
-		else if ((l->icr_lo & ICR_DM_MASK) == APIC_ICR_DM_INIT)
-			send_start(l, LAPIC_ROUTE_INIT);
-		else if ((l->icr_lo & ICR_DM_MASK) == APIC_ICR_DM_STARTUP)
-			send_start(l, LAPIC_ROUTE_STARTUP);
+		send_ipi(l);
 		break;
 	case APIC_REG_TIMER_ICR:
 		l->timer_initial = val;

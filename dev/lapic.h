@@ -53,15 +53,17 @@ enum lapic_route_mode {
 	LAPIC_ROUTE_FIXED,     /* `vector` into the target's IRR */
 	LAPIC_ROUTE_INIT,      /* reset the target into wait-for-SIPI */
 	LAPIC_ROUTE_STARTUP,   /* start a target waiting for SIPI at `vector` << 8 : 0 */
+	LAPIC_ROUTE_NMI,       /* an NMI for the target (the vector is ignored) */
 };
 
 /*
  * An IPI for other APICs of the domain, left by an ICR write for the caller
- * to deliver (vlapic_take_route): physical destination `dest`
- * (LAPIC_DEST_ALL for every APIC but this one).
+ * to deliver (vlapic_take_route) to every other APIC that
+ * vlapic_is_destination(dest, logical) names: the shorthands "all" leave
+ * physical LAPIC_DEST_ALL.
  */
 struct vlapic_route {
-	uint8_t pending, mode, vector, dest;
+	uint8_t pending, mode, vector, dest, logical;
 };
 
 /*
@@ -82,6 +84,8 @@ enum {
 	 * vcpu_may_resume_now).
 	 */
 	LAPIC_ATTN_TIMER_NEW = 8,
+	LAPIC_ATTN_NMI   = 16,  /* nmi_pending: an NMI waits to be injected */
+	LAPIC_ATTN_INIT  = 32,  /* an INIT arrived while the vCPU ran: its CPU resets it (vlapic_post_init) */
 };
 
 /*
@@ -110,6 +114,8 @@ struct vlapic {
 	struct vlapic_eoi_hook eoi_hook;
 	uint8_t attention;       /* LAPIC_ATTN_* */
 	uint8_t wait_sipi;       /* an INIT arrived: the next STARTUP IPI starts the vCPU */
+	uint16_t sipi;           /* LAPIC_SIPI_LATCHED | vector: a STARTUP IPI not yet acted on; 0 none */
+	uint8_t nmi_pending;     /* an NMI arrived and is not yet injected (one is held, as on hardware) */
 	struct vlapic_route route;
 	struct vlapic_ipi_log ipi;
 };
@@ -150,15 +156,6 @@ static inline bool vlapic_accept(struct vlapic *l, unsigned vector)
 	return vlapic_accept_irq(l, vector, false);
 }
 
-/*
- * Whether a message for destination `dest` reaches this APIC: physical, its
- * APIC ID or the broadcast 0xff; logical, through its LDR in the model its
- * DFR selects (flat: a bit of the LDR's eight; cluster: the LDR's cluster
- * and one of its four bits), 0xff reaching every APIC in both ("Logical
- * Destination Mode").
- */
-bool vlapic_match_dest(const struct vlapic *l, uint8_t dest, bool logical);
-
 /* Processor priority (SDM "Processor Priority Register"): the TPR, or the in-service class if higher. */
 uint32_t vlapic_ppr(const struct vlapic *l);
 
@@ -196,8 +193,20 @@ static inline uint64_t vlapic_next_deadline(const struct vlapic *l)
  */
 extern const struct bus_device lapic_bus_device;
 
+/* A STARTUP IPI's vector as vlapic_receive_sipi() holds it until the vCPU is started. */
+#define LAPIC_SIPI_LATCHED 0x100u
+
 /* Hands over the IPI an ICR write left for other APICs; false if there is none. */
 bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out);
+
+/*
+ * Whether an IPI to `dest` reaches this APIC (SDM "Determining IPI
+ * Destination"). Physical: its ID, or 0xff for all. Logical, by the DFR's
+ * model: flat, any bit shared with the LDR's logical ID; cluster, the
+ * cluster (bits 7:4, 0xf for all clusters) and any member bit (3:0) in
+ * common. Reads another CPU's APIC safely (atomic loads).
+ */
+bool vlapic_is_destination(const struct vlapic *l, uint8_t dest, bool logical);
 
 /*
  * An INIT IPI arrives for a vCPU that is not running ("INIT Reset"): the
@@ -208,10 +217,35 @@ bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out);
 bool vlapic_receive_init(struct vlapic *l);
 
 /*
- * A STARTUP IPI arrives: true, once, if an INIT put the APIC in wait-for-SIPI
- * (the caller then starts the vCPU); a SIPI at any other time is ignored, as
- * on hardware. Safe against other CPUs sending at the same time.
+ * An INIT IPI arrives for a vCPU that may be running on another CPU: the APIC
+ * waits for a SIPI at once (one sent right after is not lost), and
+ * LAPIC_ATTN_INIT asks the vCPU's own CPU to reset it (vlapic_init_reset) and
+ * stop running it. A SIPI held from before is dropped. False, changing
+ * nothing, when the APIC is disabled in IA32_APIC_BASE.
  */
-bool vlapic_receive_sipi(struct vlapic *l);
+bool vlapic_post_init(struct vlapic *l);
+
+/* The INIT reset of the registers, on the vCPU's own CPU after vlapic_post_init(). */
+void vlapic_init_reset(struct vlapic *l);
+
+/*
+ * A STARTUP IPI with `vector` arrives: true, once, if an INIT put the APIC in
+ * wait-for-SIPI; the vector is then held (`sipi`) for vlapic_take_sipi(). A
+ * SIPI at any other time is ignored, as on hardware. Safe against other CPUs
+ * sending at the same time.
+ */
+bool vlapic_receive_sipi(struct vlapic *l, uint8_t vector);
+
+/* Takes the held STARTUP vector (once, whichever CPU asks first); false if none. */
+bool vlapic_take_sipi(struct vlapic *l, uint8_t *vector);
+
+/*
+ * An NMI arrives (an NMI IPI): held until injected, at most one, even by a
+ * software-disabled APIC; false when it is disabled in IA32_APIC_BASE.
+ */
+bool vlapic_accept_nmi(struct vlapic *l);
+
+/* Takes the held NMI for injection; false if none. */
+bool vlapic_take_nmi(struct vlapic *l);
 
 #endif

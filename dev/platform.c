@@ -39,7 +39,7 @@ static bool deliver_msg(void *ctx, const struct ioapic_msg *m)
 	struct platform *p = ctx;
 	bool accepted = false;
 	for (unsigned i = 0; i < p->ncpus && p->deliver; i++) {
-		if (!p->lapic[i] || !vlapic_match_dest(p->lapic[i], m->dest, m->logical))
+		if (!p->lapic[i] || !vlapic_is_destination(p->lapic[i], m->dest, m->logical))
 			continue;
 		accepted |= p->deliver(p->ctx, i, m->vector, m->level);
 		if (m->delmod == IOAPIC_DELMOD_LOWEST)

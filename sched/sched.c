@@ -349,7 +349,8 @@ static void arm_slice(uint64_t slice_end)
  */
 static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slice_end)
 {
-	vmx_inject_pending(v);
+	if (!vmx_inject_pending(v))
+		return EXIT_WAIT_SIPI;
 	/* A counting vLAPIC timer ends the guest's run early, so its interrupt is taken on time. */
 	if (vmx_has_preemption_timer()) {
 		uint64_t lapic_due = vlapic_next_deadline(&v->vlapic);
@@ -421,12 +422,17 @@ static struct vmx_guest *run(struct pcpu *cpu, struct vcpu *v)
 	guest_msrs_restore(v);
 	guest_dr_restore(v);
 	write_cr2(v->cr2);
+	bool offline = false;
 	while (v->guest->state == DOMAIN_RUNNING && !v->guest->paused && allowed_on(v, cpu)) {
 		enum exit_action act = run_once(cpu, v, slice_end);
 		if (act == EXIT_RESUME)
 			continue;
 		if (act == EXIT_STOPPED) {
 			report_stop(v);
+			break;
+		}
+		if (act == EXIT_WAIT_SIPI) {
+			offline = true;
 			break;
 		}
 		if (act == EXIT_BLOCK && block(cpu, v))
@@ -450,9 +456,17 @@ static struct vmx_guest *run(struct pcpu *cpu, struct vcpu *v)
 	struct vmx_guest *left = v->guest->state != DOMAIN_RUNNING ? v->guest : 0;
 	if (left)
 		dom_ops->hold(left);
+	/*
+	 * Offline only once its VMCS is clear here: from then on the CPU that
+	 * delivers a SIPI may reset its guest state (vcpu_start_held_sipi()).
+	 */
 	spin_lock(&cpu->rq_lock);
 	v->running_on = 0;
+	if (offline)
+		__atomic_store_n(&v->state, VCPU_OFFLINE, __ATOMIC_SEQ_CST);
 	spin_unlock(&cpu->rq_lock);
+	if (offline)
+		vcpu_start_held_sipi(v);
 	return left;
 }
 

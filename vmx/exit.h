@@ -18,6 +18,7 @@ enum exit_action {
 	EXIT_BLOCK,     /* HLT: the vCPU waits for its timer or an event */
 	EXIT_STOPPED,   /* the domain has ended or was stopped */
 	EXIT_RESUME_NOW, /* vmx_exit() to the exit stub only: re-enter at once, without the scheduler */
+	EXIT_WAIT_SIPI, /* an INIT reset the vCPU: it runs no more until a STARTUP IPI (vmx_inject_pending) */
 };
 
 typedef enum exit_action (*exit_handler_fn)(struct vcpu *v);

@@ -2,19 +2,38 @@
  * HLT blocks the vCPU until its HC_SET_TIMER deadline, an event (console
  * input, a wake from another domain's action) or, with RFLAGS.IF=1, an
  * interrupt from its virtual local APIC (the scheduler asks vmx/inject.c).
- * A vCPU that halts with interrupts disabled and no timer could never wake
- * (no NMI or INIT reaches a guest): stop its domain and say so rather than
- * hold it forever.
+ * With interrupts disabled only an NMI or INIT from another vCPU of its
+ * domain ends it (Linux parks the other CPUs so at reboot and panic): a vCPU
+ * that halts so while no other vCPU can still act (each is offline or halted
+ * so itself) and has no timer could never wake: stop its domain and say so
+ * rather than hold it forever.
  */
 #include "hw/cr.h"
 #include "vmx/exit.h"
+#include "vmx/guest.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
+
+/* Another vCPU runs, or halted with something that may wake it: it may yet send v an NMI or INIT. */
+static bool another_may_act(const struct vcpu *v)
+{
+	const struct vmx_guest *g = v->guest;
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		const struct vcpu *u = g->vcpus[i];
+		enum vcpu_state st = __atomic_load_n(&u->state, __ATOMIC_SEQ_CST);
+		if (u == v)
+			continue;
+		if (st == VCPU_RUNNABLE || (st == VCPU_BLOCKED && (__atomic_load_n(&u->halt_if, __ATOMIC_RELAXED) ||
+		                                                   __atomic_load_n(&u->timer_deadline, __ATOMIC_RELAXED))))
+			return true;
+	}
+	return false;
+}
 
 enum exit_action exit_hlt(struct vcpu *v)
 {
 	uint64_t rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
-	if (!(rflags & RFLAGS_IF) && !v->timer_deadline && !v->wake) {
+	if (!(rflags & RFLAGS_IF) && !v->timer_deadline && !v->wake && !another_may_act(v)) {
 		return exit_stop(v, "HLT with interrupts disabled and no timer set: it can never wake");
 	}
 	v->halt_if = (rflags & RFLAGS_IF) != 0;

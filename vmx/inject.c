@@ -7,7 +7,8 @@
  * no STI or MOV-SS blocking, no event already going in) and moved from IRR
  * to ISR; if it cannot, interrupt-window exiting is turned on and the exit
  * it brings ends up here again. An injected vector whose delivery a VM exit
- * interrupted (IDT-vectoring information) is injected again.
+ * interrupted (IDT-vectoring information) is injected again. A held NMI goes
+ * in before any vector, as an NMI.
  *
  * A fast resume (vmx/exit.c) re-enters the guest without the scheduler, so
  * it is not taken while vcpu_irq_attention() says there is work here
@@ -15,7 +16,8 @@
  * is part of that.
  *
  * INIT and STARTUP IPIs are routed here too: they start secondary vCPUs the
- * way firmware and kernels start processors (docs/platform-apic.md).
+ * way firmware and kernels start processors, and reset and restart running
+ * ones (docs/platform-apic.md); only a vCPU's own CPU resets its guest state.
  */
 #include "hw/cr.h"
 #include "hw/vmx_ctrl.h"
@@ -46,11 +48,12 @@ static void redeliver(struct vcpu *v)
 {
 	v->irq_injected = 0;
 	uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
-	if (!(info & INTR_INFO_VALID) || (info & INTR_INFO_TYPE_MASK) != INTR_TYPE_EXT_INTR)
+	uint32_t type = info & INTR_INFO_TYPE_MASK;
+	if (!(info & INTR_INFO_VALID) || (type != INTR_TYPE_EXT_INTR && type != INTR_TYPE_NMI))
 		return;
 	if (vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID)
 		return;   /* a handler injects an exception: it comes first, the vector after */
-	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (info & INTR_INFO_VECTOR_MASK));
+	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, INTR_INFO_VALID | type | (info & INTR_INFO_VECTOR_MASK));
 	v->irq_injected = 1;
 }
 
@@ -80,31 +83,60 @@ bool vcpu_deliver_irq(struct vcpu *target, unsigned vector, bool level)
 	return true;
 }
 
-/*
- * INIT to a vCPU that has not started (or has only had an INIT) leaves it
- * waiting for a SIPI. A vCPU that runs is not reset: the guest state of a
- * vCPU another CPU may be running cannot be replaced from here, so the INIT
- * is refused with a note and the vCPU runs on.
- */
-static void deliver_init(struct vcpu *from, struct vcpu *t)
+static void deliver_nmi(struct vcpu *t)
 {
-	if (t->state != VCPU_OFFLINE) {
-		log_info("domain %s: vCPU %u sent INIT to running vCPU %u: ignored (no reset of a running vCPU)\n",
-		         t->guest->name, from->id, t->id);
+	if (!vlapic_accept_nmi(&t->vlapic))
 		return;
-	}
-	vlapic_receive_init(&t->vlapic);
+	__atomic_store_n(&t->irq_pending, 1, __ATOMIC_SEQ_CST);
+	sched_ops->wake_for_irq(t);   /* an NMI ends HLT whatever RFLAGS.IF says */
 }
 
-/* SIPI to a vCPU waiting after INIT starts it in real mode; to any other it is ignored. */
-static void deliver_sipi(struct vcpu *t, uint8_t vector)
+/* The state a STARTUP IPI with `vector` gives t, in its domain's boot format. */
+static void sipi_entry(const struct vcpu *t, uint8_t vector, struct guest_entry *e)
 {
-	if (t->state != VCPU_OFFLINE || !vlapic_receive_sipi(&t->vlapic))
+	vmcs_real_mode_entry(e, vector);
+	e->format = t->guest->boot_entry.format;
+}
+
+/*
+ * Starts t at the STARTUP vector its APIC holds, if it is offline: called by
+ * the CPU that delivered the SIPI and by the CPU that took t offline after an
+ * INIT, so that a SIPI landing between the two is acted on by one of them
+ * (the held vector is taken once).
+ */
+void vcpu_start_held_sipi(struct vcpu *t)
+{
+	uint8_t vector;
+	if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != VCPU_OFFLINE || !vlapic_take_sipi(&t->vlapic, &vector))
 		return;
 	struct guest_entry e;
-	vmcs_real_mode_entry(&e, vector);
-	e.format = t->guest->boot_entry.format;
+	sipi_entry(t, vector, &e);
 	sched_ops->start(t, &e);   /* -HC_EBUSY only if another start won the race: nothing to do */
+}
+
+/*
+ * INIT to a vCPU that has not started (or has only had an INIT) resets its
+ * APIC here. A vCPU that runs is reset by its own CPU, the only one that may
+ * touch its guest state: the INIT is posted and the vCPU woken or kicked
+ * (take_init()).
+ */
+static void deliver_init(struct vcpu *t)
+{
+	if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == VCPU_OFFLINE) {
+		vlapic_receive_init(&t->vlapic);
+		return;
+	}
+	if (!vlapic_post_init(&t->vlapic))
+		return;
+	__atomic_store_n(&t->irq_pending, 1, __ATOMIC_SEQ_CST);
+	sched_ops->wake_for_irq(t);
+}
+
+/* SIPI to a vCPU waiting after INIT starts it in real mode (at once, or once its INIT is taken). */
+static void deliver_sipi(struct vcpu *t, uint8_t vector)
+{
+	if (vlapic_receive_sipi(&t->vlapic, vector))
+		vcpu_start_held_sipi(t);
 }
 
 static void route(struct vcpu *v)
@@ -115,16 +147,18 @@ static void route(struct vcpu *v)
 	const struct vmx_guest *g = v->guest;
 	for (unsigned i = 0; i < g->nvcpus; i++) {
 		struct vcpu *t = g->vcpus[i];
-		if (t == v)
-			continue;
-		if (r.dest != LAPIC_DEST_ALL && r.dest != (uint8_t)(t->vlapic.id >> APIC_ID_SHIFT))
+		if (t == v || !vlapic_is_destination(&t->vlapic, r.dest, r.logical))
 			continue;
 		switch (r.mode) {
 		case LAPIC_ROUTE_INIT:
-			deliver_init(v, t);
+			deliver_init(t);
 			break;
 		case LAPIC_ROUTE_STARTUP:
 			deliver_sipi(t, r.vector);
+			break;
+		case LAPIC_ROUTE_NMI:
+			if (t->state != VCPU_OFFLINE)
+				deliver_nmi(t);
 			break;
 		default:
 			vcpu_deliver_irq(t, r.vector, false);
@@ -133,17 +167,61 @@ static void route(struct vcpu *v)
 	}
 }
 
-void vmx_inject_slow(struct vcpu *v)
+/*
+ * An INIT reached v while it ran ("INIT Reset"): its APIC is reset and
+ * nothing stays injected. A SIPI that came meanwhile restarts it here at
+ * once; otherwise it stops running until one comes (vcpu_start_held_sipi()).
+ */
+static bool take_init(struct vcpu *v)
+{
+	vlapic_init_reset(&v->vlapic);
+	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, 0);
+	v->irq_injected = 0;
+	set_window(v, false);
+	uint8_t vector;
+	if (!vlapic_take_sipi(&v->vlapic, &vector))
+		return false;
+	struct guest_entry e;
+	sipi_entry(v, vector, &e);
+	vmcs_reset_guest(v, &e);
+	return true;
+}
+
+/*
+ * A held NMI goes in before any interrupt, unless the guest blocks NMIs (in
+ * its handler until IRET), is in a MOV-SS or STI shadow, or an event is
+ * already going in: then it waits for the next entry from the scheduler
+ * (irq_pending stays set).
+ */
+static bool inject_nmi(struct vcpu *v)
+{
+	struct vlapic *l = &v->vlapic;
+	if (!__atomic_load_n(&l->nmi_pending, __ATOMIC_SEQ_CST))
+		return false;
+	if ((vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) & (INTERRUPTIBILITY_BLOCKING | INTERRUPTIBILITY_NMI)) ||
+	    (vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID))
+		return true;
+	if (vlapic_take_nmi(l)) {
+		vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | VEC_NMI);
+		v->irq_injected = 1;
+	}
+	return false;
+}
+
+bool vmx_inject_slow(struct vcpu *v)
 {
 	struct vlapic *l = &v->vlapic;
 	/* Cleared before IRR is read: an IPI landing after this raises it again and is seen next time. */
 	uint8_t attn = __atomic_fetch_and(&l->attention, (uint8_t)LAPIC_ATTN_TIMER, __ATOMIC_SEQ_CST);
+	if ((attn & LAPIC_ATTN_INIT) && !take_init(v))
+		return false;
 	if (attn & LAPIC_ATTN_ROUTE)
 		route(v);
 	if (attn & LAPIC_ATTN_TIMER)
 		vlapic_tick(l, rdtsc());
 	if (v->irq_injected)
 		redeliver(v);
+	bool nmi_waits = inject_nmi(v);
 
 	int vec = vlapic_pending_vector(l);
 	if (vec >= 0 && guest_can_take()) {
@@ -153,13 +231,17 @@ void vmx_inject_slow(struct vcpu *v)
 		vec = vlapic_pending_vector(l);
 	}
 	set_window(v, vec >= 0);
-	__atomic_store_n(&v->irq_pending, vec >= 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->irq_pending, vec >= 0 || nmi_waits, __ATOMIC_SEQ_CST);
+	return true;
 }
 
 bool vcpu_irq_wakes(struct vcpu *v, uint64_t now)
 {
 	vlapic_tick(&v->vlapic, now);
-	if (!v->halt_if || vlapic_pending_vector(&v->vlapic) < 0)
+	/* An NMI or INIT ends HLT whatever RFLAGS.IF says. */
+	bool nmi_or_init = __atomic_load_n(&v->vlapic.nmi_pending, __ATOMIC_SEQ_CST) ||
+	                   (__atomic_load_n(&v->vlapic.attention, __ATOMIC_SEQ_CST) & LAPIC_ATTN_INIT);
+	if (!nmi_or_init && (!v->halt_if || vlapic_pending_vector(&v->vlapic) < 0))
 		return false;
 	__atomic_store_n(&v->irq_pending, 1, __ATOMIC_SEQ_CST);
 	return true;

@@ -12,7 +12,7 @@
 #include "vmx/exit.h"
 #include "vmx/vcpu.h"
 
-void vmx_inject_slow(struct vcpu *v);
+bool vmx_inject_slow(struct vcpu *v);
 
 /*
  * Something for vmx_inject_slow to do: an interrupt waits, the last entry
@@ -42,16 +42,21 @@ static inline bool vcpu_may_resume_now(struct vcpu *v)
 }
 
 /*
- * Before every VM entry made by the scheduler, with v's VMCS current: route
- * IPIs the guest sent, run its vLAPIC timer, inject the deliverable vector or
- * ask for an interrupt window, and keep v->irq_pending true. Two byte tests
- * when nothing is pending and no timer counts.
+ * Before every VM entry made by the scheduler, with v's VMCS current: take an
+ * INIT that reached it, route IPIs the guest sent, run its vLAPIC timer,
+ * inject a held NMI or the deliverable vector or ask for an interrupt
+ * window, and keep v->irq_pending true. Two byte tests when nothing is
+ * pending and no timer counts. Returns false when an INIT left v waiting for
+ * a SIPI: the scheduler then stops running it (VCPU_OFFLINE), and calls
+ * vcpu_start_held_sipi() once it has left its CPU.
  */
-static inline void vmx_inject_pending(struct vcpu *v)
+static inline bool vmx_inject_pending(struct vcpu *v)
 {
-	if (vcpu_irq_attention(v))
-		vmx_inject_slow(v);
+	return !vcpu_irq_attention(v) || vmx_inject_slow(v);
 }
+
+/* Starts an offline v at the STARTUP IPI its APIC holds, if one came (vmx/inject.c). */
+void vcpu_start_held_sipi(struct vcpu *v);
 
 /*
  * Whether a vCPU halted (or halting) with the given state must run again

@@ -294,11 +294,14 @@ void vmx_entry_failed(struct vcpu *v, int rc)
 
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e)
 {
-	struct vcpu *was = vmcs_borrow(v);
+	/* Its own CPU resets a running vCPU (an INIT and SIPI) in place: its VMCS stays launched. */
+	bool here = this_cpu()->current == v;
+	struct vcpu *was = here ? v : vmcs_borrow(v);
 	setup_guest(v, e);
 	/* A guest (re)started, as after INIT, expects empty TLBs: nothing its VPID tagged may survive. */
 	tlb_vcpu_forget(&v->tlb);
 	vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmx_caps.entry |
 	             (e->mode == ENTRY_LONG64 ? (uint32_t)ENTRY_CTL_IA32E_MODE_GUEST : 0));
-	vmcs_give_back(v, was);
+	if (!here)
+		vmcs_give_back(v, was);
 }

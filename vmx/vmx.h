@@ -36,7 +36,7 @@ void vmx_arm_preemption_timer(uint64_t tsc);
 void vmx_entry_failed(struct vcpu *v, int rc);
 /* The exit being handled and the guest's registers of v, whose VMCS is current, for a stop report. */
 void vmx_dump_vcpu(const struct vcpu *v);
-/* Replace a cleared (not running) VMCS's guest state with e's; the caller's VMCS stays current. */
+/* Replace v's guest state with e's: a cleared VMCS (the caller's stays current), or v's own, current here. */
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e);
 /*
  * The entry state a STARTUP IPI with `sipi_vector` gives a vCPU waiting

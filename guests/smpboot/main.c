@@ -6,8 +6,9 @@
  * polling delivery status after each write, and waits for the trampoline's
  * magic, then for the AP to reach 64-bit mode through protected mode and
  * paging on page tables built here, as kvm-unit-tests' APs do. Then it checks
- * the rules a running processor follows: another SIPI does not restart it,
- * an INIT (here to all but itself) does not stop it. Last, the AP halts
+ * the rules a running processor follows: another SIPI does not restart it;
+ * an INIT (here to all but itself) stops it, and a SIPI then starts it
+ * again from the trampoline. Last, the AP halts
  * with interrupts on and takes one fixed IPI: its HLT returns once, and the
  * next HLT waits (an interrupt already taken must not cut it short).
  * One "smpboot: ..." line per step; exit code 0 through port 0xf4 when all
@@ -197,12 +198,25 @@ int mb_main(uint32_t magic, const struct mb_info *mbi)
 	else
 		gprintf(TAG "second SIPI ignored, AP runs on\n");
 
-	/* INIT to all but self reaches the running AP; it is refused there and the AP runs on. */
+	/*
+	 * INIT to all but self reaches the running AP and resets it: it stops
+	 * (give its CPU a moment to take the INIT), and a SIPI starts it again
+	 * from the trampoline, as when Linux brings a CPU back online.
+	 */
+	*ap_var(sipi_long_magic) = 0;
 	send_ipi(0, ICR_INIT_ASSERT | ICR_ALL_BUT_SELF);
-	if (!ap_spinning())
-		fail("the AP stopped after INIT while running");
+	wait_magic(QUIET_SPINS);
+	if (ap_spinning())
+		fail("the AP ran on after INIT");
 	else
-		gprintf(TAG "INIT to running AP refused, AP runs on\n");
+		gprintf(TAG "INIT stopped the running AP\n");
+	send_ipi(AP_ID, ICR_DM_STARTUP | SIPI_VECTOR);
+	if (!wait_magic(WAIT_SPINS) || !wait_value(sipi_long_magic, LONG_MAGIC, WAIT_SPINS))
+		fail("the AP did not start again after INIT and SIPI");
+	else if (!ap_spinning())
+		fail("the restarted AP does not run");
+	else
+		gprintf(TAG "AP %u restarted by SIPI after INIT, in 64-bit mode again\n", *ap_var(sipi_apic_id));
 
 	check_halt_and_ipi();
 	return check_summary(TAG);

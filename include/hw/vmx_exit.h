@@ -124,6 +124,7 @@ static inline unsigned cr_qual_lmsw(unsigned long q)   { return (unsigned)(q >> 
 #define INTERRUPTIBILITY_STI    (1u << 0)   /* blocking by STI */
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)   /* blocking by MOV SS */
 #define INTERRUPTIBILITY_BLOCKING (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)
+#define INTERRUPTIBILITY_NMI    (1u << 3)   /* blocking by NMI: in an NMI handler until IRET */
 
 /* Guest activity states. */
 #define ACTIVITY_ACTIVE 0
