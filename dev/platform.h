@@ -6,8 +6,8 @@
  * guards which state:
  *   - the domain's console lock: the UART (its vCPUs' accesses and CPU 0's
  *     input poll), and the console line its output feeds;
- *   - `lock`: fw_cfg and the PIC/ELCR, whose state spans several exits of
- *     any vCPU (a selector and its reads, an ICW sequence);
+ *   - `lock`: fw_cfg, the PIC/ELCR and the RTC/CMOS, whose state spans several exits of
+ *     any vCPU (a selector and its reads, an ICW sequence, an RTC index);
  *   - none: the PM timer (read-only after creation), the exit port
  *     (stateless), the local APICs (each touched only by its vCPU's CPU;
  *     IPIs from other vCPUs use atomics, dev/lapic.c);
@@ -25,6 +25,7 @@
 #include "dev/lapic.h"
 #include "dev/pic.h"
 #include "dev/pmtimer.h"
+#include "dev/rtc.h"
 #include "dev/uart.h"
 #include "hinoki/limits.h"
 #include "lib/spinlock.h"
@@ -34,6 +35,7 @@ struct platform_env {
 	uint16_t ncpus;
 	uint64_t tsc_now;              /* the PM timer reads 0 from here */
 	uint32_t tsc_khz;
+	uint64_t wall_secs, wall_tsc;  /* the RTC reads wall_secs (UTC, since 1970) at TSC wall_tsc */
 	struct spinlock *console_lock; /* held around UART accesses: its output goes to the console line */
 	uart_sink_fn console_put;      /* a byte for the domain's console; console_lock held */
 	void (*end)(void *ctx, int code);   /* the guest wrote its exit code */
@@ -42,12 +44,13 @@ struct platform_env {
 
 struct platform {
 	struct bus bus;
-	struct spinlock lock;          /* fw_cfg and the PIC/ELCR */
+	struct spinlock lock;          /* fw_cfg, the PIC/ELCR, the RTC/CMOS */
 	struct uart16550 uart;         /* COM1: the domain's console */
 	struct fw_cfg fw_cfg;
 	struct pic pic;
 	struct pmtimer pmtimer;
 	struct exit_port exit_port;
+	struct rtc rtc;
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
 	uint32_t irq_levels;           /* bit n: ISA IRQ line n is high; not routed anywhere yet */
 };

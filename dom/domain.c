@@ -43,6 +43,7 @@ static struct domain *domains[HINOKI_MAX_DOMAINS];
 static unsigned ndomains;                 /* slots in use at the front of domains[] */
 static struct spinlock table_lock = SPINLOCK_INIT;
 static uint64_t tsc_khz;
+static uint64_t wall_secs = RTC_FALLBACK_SECS, wall_tsc;   /* every domain's RTC starts from this clock */
 
 static void domain_free(struct domain *d);
 
@@ -119,6 +120,12 @@ void domain_discard(struct domain *d)
 }
 
 void domain_set_tsc_khz(uint64_t khz) { tsc_khz = khz; }
+
+void domain_set_wall_clock(uint64_t secs, uint64_t tsc)
+{
+	wall_secs = secs;
+	wall_tsc = tsc;
+}
 
 static struct domain *domain_slot(uint32_t id, const char *name)
 {
@@ -320,6 +327,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	console_ring_init(&d->console_ring);
 	struct platform_env pe = {
 		.ram_bytes = d->guest.ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = d->guest.tsc_khz,
+		.wall_secs = wall_secs, .wall_tsc = wall_tsc,
 		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end, .ctx = d,
 	};
 	if (platform_init(&d->platform, &pe)) {
