@@ -41,6 +41,8 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	fw_cfg_init(&p->fw_cfg, env->ram_bytes, env->ncpus);
 	pic_init(&p->pic);
 	rtc_init(&p->rtc, env->wall_secs, env->wall_tsc, env->tsc_khz);
+	pci_cfg_init(&p->pci_cfg);
+	nmi_sc_init(&p->nmi_sc, env->tsc_now, env->tsc_khz);
 
 	struct bus *b = &p->bus;
 	bus_init(b);
@@ -50,6 +52,8 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, FW_CFG_PORT_SEL, FW_CFG_PORTS, &fw_cfg_bus_device, &p->fw_cfg, &p->lock) ||
 	    pic_add_to_bus(b, &p->pic, &p->lock) ||
 	    bus_add(&b->port, RTC_PORT_INDEX, RTC_PORTS, &rtc_bus_device, &p->rtc, &p->lock) ||
+	    pci_cfg_add_to_bus(b, &p->pci_cfg, &p->lock) ||
+	    bus_add(&b->port, NMI_SC_PORT, 1, &nmi_sc_bus_device, &p->nmi_sc, &p->lock) ||
 	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0))
 		return -1;
 	return 0;

@@ -6,8 +6,9 @@
  * guards which state:
  *   - the domain's console lock: the UART (its vCPUs' accesses and CPU 0's
  *     input poll), and the console line its output feeds;
- *   - `lock`: fw_cfg, the PIC/ELCR and the RTC/CMOS, whose state spans several exits of
- *     any vCPU (a selector and its reads, an ICW sequence, an RTC index);
+ *   - `lock`: fw_cfg, the PIC/ELCR, the RTC/CMOS, PCI configuration and
+ *     port 0x61, whose state spans several exits of any vCPU (a selector
+ *     and its reads, an ICW sequence, an RTC or PCI address);
  *   - none: the PM timer (read-only after creation), the exit port
  *     (stateless), the local APICs (each touched only by its vCPU's CPU;
  *     IPIs from other vCPUs use atomics, dev/lapic.c);
@@ -23,6 +24,8 @@
 #include "dev/exit_port.h"
 #include "dev/fw_cfg.h"
 #include "dev/lapic.h"
+#include "dev/nmi_sc.h"
+#include "dev/pci_cfg.h"
 #include "dev/pic.h"
 #include "dev/pmtimer.h"
 #include "dev/rtc.h"
@@ -44,13 +47,15 @@ struct platform_env {
 
 struct platform {
 	struct bus bus;
-	struct spinlock lock;          /* fw_cfg, the PIC/ELCR, the RTC/CMOS */
+	struct spinlock lock;          /* fw_cfg, the PIC/ELCR, the RTC/CMOS, PCI configuration, port 0x61 */
 	struct uart16550 uart;         /* COM1: the domain's console */
 	struct fw_cfg fw_cfg;
 	struct pic pic;
 	struct pmtimer pmtimer;
 	struct exit_port exit_port;
 	struct rtc rtc;
+	struct pci_cfg pci_cfg;
+	struct nmi_sc nmi_sc;
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
 	uint32_t irq_levels;           /* bit n: ISA IRQ line n is high; not routed anywhere yet */
 };
