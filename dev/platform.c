@@ -26,6 +26,9 @@ static void record_irq(void *ctx, unsigned irq, bool level)
 		__atomic_fetch_and(&p->irq_levels, ~bit, __ATOMIC_RELAXED);
 }
 
+/* Nothing answers in the VGA window: reads float high and writes vanish, as on a PC without VGA. */
+static const struct bus_device vga_window = { "legacy VGA window", bus_read_open, bus_write_drop, 0 };
+
 static struct irq_line isa_irq(struct platform *p, unsigned irq)
 {
 	return (struct irq_line){ record_irq, p, irq };
@@ -54,7 +57,8 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, RTC_PORT_INDEX, RTC_PORTS, &rtc_bus_device, &p->rtc, &p->lock) ||
 	    pci_cfg_add_to_bus(b, &p->pci_cfg, &p->lock) ||
 	    bus_add(&b->port, NMI_SC_PORT, 1, &nmi_sc_bus_device, &p->nmi_sc, &p->lock) ||
-	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0))
+	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0) ||
+	    bus_add(&b->mmio, PLATFORM_RAM_HOLE_BASE, PLATFORM_RAM_HOLE_SIZE, &vga_window, 0, 0))
 		return -1;
 	return 0;
 }

@@ -31,6 +31,7 @@
 #include "dev/rtc.h"
 #include "dev/uart.h"
 #include "hinoki/limits.h"
+#include "hw/vga.h"
 #include "lib/spinlock.h"
 
 struct platform_env {
@@ -59,6 +60,14 @@ struct platform {
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
 	uint32_t irq_levels;           /* bit n: ISA IRQ line n is high; not routed anywhere yet */
 };
+
+/*
+ * The guest-physical range inside RAM that the platform claims for the
+ * legacy VGA window (open bus, docs/platform.md): the domain's EPT leaves
+ * it unmapped so that accesses reach the bus.
+ */
+#define PLATFORM_RAM_HOLE_BASE VGA_WINDOW_BASE
+#define PLATFORM_RAM_HOLE_SIZE VGA_WINDOW_SIZE
 
 /* Every device reset and on the bus. 0, or -1 when the bus refused a range (a broken invariant). */
 int platform_init(struct platform *p, const struct platform_env *env);

@@ -223,6 +223,19 @@ static void exit_port_end(void *ctx, int code)
 	domain_exit(ctx, code);
 }
 
+/*
+ * Guest RAM into the EPT, write-back, all but the platform's hole (the VGA
+ * window), whose accesses must reach the device bus. RAM always covers the
+ * hole: it is at least 1 MiB.
+ */
+static int map_ram(struct vmx_guest *g)
+{
+	uint64_t hole_end = PLATFORM_RAM_HOLE_BASE + PLATFORM_RAM_HOLE_SIZE;
+	bool m2 = vmx_has_ept_2m(), m1 = vmx_has_ept_1g();
+	return ept_map_range(&g->ept, 0, g->ram_hpa, PLATFORM_RAM_HOLE_BASE, EPT_PERM_RWX, m2, m1) ||
+	       ept_map_range(&g->ept, hole_end, g->ram_hpa + hole_end, g->ram_bytes - hole_end, EPT_PERM_RWX, m2, m1);
+}
+
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */
 static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 {
@@ -234,8 +247,7 @@ static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 		return -1;
 	}
 	d->ept_env = (struct ept_env){ ept_alloc, ept_free, ept_p2v, d };
-	if (ept_init(&g->ept, &d->ept_env) ||
-	    ept_map_range(&g->ept, 0, g->ram_hpa, g->ram_bytes, EPT_PERM_RWX, vmx_has_ept_2m(), vmx_has_ept_1g())) {
+	if (ept_init(&g->ept, &d->ept_env) || map_ram(g)) {
 		*why = "not enough free memory for its EPT";
 		return -1;
 	}
