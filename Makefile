@@ -76,8 +76,8 @@ run:
 # Pure sources shared with host unit tests (the hosted libc stands in for lib/).
 PURE_SRCS  := vmx/exit_stats.c config/config.c config/config_keys.c loader/loader.c loader/loader_elf.c loader/loader_multiboot.c loader/loader_bzimage.c \
 	ept/ept.c mm/frame.c dev/uart.c boot/acpi.c dev/console_ring.c dev/console_focus.c \
-	dev/fw_cfg.c dev/pmtimer.c dev/pic.c dev/acpi_tables.c dev/bus.c dev/exit_port.c dev/platform.c \
-	vmx/mmio_decode.c dev/lapic.c vmx/tlb.c vmx/vpid.c
+	dev/fw_cfg.c dev/pmtimer.c dev/pic.c dev/rtc.c dev/rtc_date.c dev/pci_cfg.c dev/nmi_sc.c dev/acpi_tables.c dev/bus.c dev/exit_port.c dev/platform.c \
+	vmx/mmio_decode.c dev/lapic.c vmx/tlb.c vmx/vpid.c vmx/msr_table.c
 PURE_SRCS  += dev/ioapic.c
 HOST_CFLAGS := $(WARN) -std=gnu11 -O1 -g -I. -Iinclude -fsanitize=address,undefined -DHOST_TEST
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)

@@ -1,7 +1,7 @@
 /*
  * What the UEFI phase hands to the hypervisor proper: the parsed config, the
  * files it loaded from the boot volume, the firmware memory map taken at
- * ExitBootServices, the TSC rate and where the ACPI tables start.
+ * ExitBootServices, the TSC rate, the wall-clock time and where the ACPI tables start.
  */
 #ifndef BOOT_BOOT_H
 #define BOOT_BOOT_H
@@ -24,6 +24,7 @@ struct boot_handoff {
 	const void *memmap;    /* EFI_MEMORY_DESCRIPTOR array */
 	uint64_t memmap_size, desc_size;
 	uint64_t tsc_per_us;
+	uint64_t wall_secs, wall_tsc;   /* the firmware's clock (UTC seconds since 1970) at TSC wall_tsc */
 	uint64_t acpi_rsdp;    /* physical address of the ACPI RSDP; 0 if the firmware has none */
 	struct firmware_cpus fw_cpus;
 };

@@ -1,12 +1,14 @@
 /*
  * The UEFI phase: bring up the consoles, read \hinoki\hinoki.cfg and every
  * file it names from the boot volume, check that VT-x is usable (while a
- * failure can still return to the firmware), calibrate the TSC, note where
- * the ACPI tables are, take the memory map and leave boot services.
+ * failure can still return to the firmware), calibrate the TSC, read the
+ * firmware's clock for the guests' RTCs, note where the ACPI tables are, take the memory map and leave boot services.
  */
 #include <efi.h>
 #include <efilib.h>
 #include "boot/boot.h"
+#include "dev/rtc.h"
+#include "dev/rtc_date.h"
 #include "cpu/power.h"
 #include "hinoki/hypercall.h"
 #include "lib/fmt.h"
@@ -149,6 +151,32 @@ static void calibrate_tsc(void)
 }
 
 /*
+ * The firmware's clock as UTC seconds, with the TSC it was read at: every
+ * domain's RTC runs on from it. UEFI defines TimeZone by
+ * Localtime = UTC - TimeZone (minutes); an unspecified zone is taken as
+ * UTC, as firmware that keeps the RTC in UTC reports it. Without a usable
+ * clock the guests' RTCs start at a fixed date, and the log says so.
+ */
+static void read_wall_clock(void)
+{
+	EFI_TIME t;
+	handoff.wall_tsc = rdtsc();
+	handoff.wall_secs = RTC_FALLBACK_SECS;
+	EFI_STATUS st = RT->GetTime(&t, 0);
+	struct rtc_date d = { .year = t.Year, .month = t.Month, .day = t.Day,
+	                      .hour = t.Hour, .minute = t.Minute, .second = t.Second };
+	if (EFI_ERROR(st) || !rtc_date_valid(&d)) {
+		log_info("wall clock: the firmware's GetTime %s; guests' RTCs start at 2000-01-01 00:00:00 UTC\n",
+		         EFI_ERROR(st) ? "failed" : "gave no valid date");
+		return;
+	}
+	int64_t zone = t.TimeZone == EFI_UNSPECIFIED_TIMEZONE ? 0 : t.TimeZone;
+	handoff.wall_secs = rtc_date_to_secs(&d) + (uint64_t)(zone * 60);
+	log_info("wall clock: %04u-%02u-%02u %02u:%02u:%02u%s from the firmware\n", d.year, d.month, d.day, d.hour,
+	         d.minute, d.second, zone ? " local time" : " UTC");
+}
+
+/*
  * The RSDP from the EFI configuration table: the ACPI 2.0 entry (which leads
  * to the XSDT) when present, else the 1.0 one. 0 when there is neither.
  */
@@ -286,6 +314,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 			read_file(root, dc->ramdisk, &handoff.ramdisk[i]);
 	}
 	calibrate_tsc();
+	read_wall_clock();
 	handoff.acpi_rsdp = find_acpi_rsdp();
 	list_firmware_cpus(&handoff.fw_cpus);
 	log_info("TSC: %lu cycles per microsecond; leaving boot services\n", handoff.tsc_per_us);

@@ -67,6 +67,7 @@ static void hv_main(struct pcpu *cpu, void *arg)
 	log_info("cpu%u: VMX on; %lu MiB free for domains\n", cpu->id, mem_frames()->free_pages >> 8);
 
 	domain_set_tsc_khz(h->tsc_per_us * 1000);
+	domain_set_wall_clock(h->wall_secs, h->wall_tsc);
 	domain_report_csv(h->config.exit_csv);
 	lifecycle_init();
 	control_init(&h->config, h->kernel, h->ramdisk);

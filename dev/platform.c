@@ -24,6 +24,9 @@ static void route_irq(void *ctx, unsigned irq, bool level)
 	spin_unlock(&p->irq_lock);
 }
 
+/* Nothing answers in the VGA window: reads float high and writes vanish, as on a PC without VGA. */
+static const struct bus_device vga_window = { "legacy VGA window", bus_read_open, bus_write_drop, 0 };
+
 static struct irq_line isa_irq(struct platform *p, unsigned irq)
 {
 	return (struct irq_line){ route_irq, p, irq };
@@ -71,6 +74,9 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	p->exit_port = (struct exit_port){ env->end, env->ctx };
 	fw_cfg_init(&p->fw_cfg, env->ram_bytes, env->ncpus);
 	pic_init(&p->pic);
+	rtc_init(&p->rtc, env->wall_secs, env->wall_tsc, env->tsc_khz);
+	pci_cfg_init(&p->pci_cfg);
+	nmi_sc_init(&p->nmi_sc, env->tsc_now, env->tsc_khz);
 
 	struct bus *b = &p->bus;
 	bus_init(b);
@@ -79,8 +85,12 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, HINOKI_PORT_EXIT, EXIT_PORTS, &exit_port_bus_device, &p->exit_port, 0) ||
 	    bus_add(&b->port, FW_CFG_PORT_SEL, FW_CFG_PORTS, &fw_cfg_bus_device, &p->fw_cfg, &p->lock) ||
 	    pic_add_to_bus(b, &p->pic, &p->lock) ||
+	    bus_add(&b->port, RTC_PORT_INDEX, RTC_PORTS, &rtc_bus_device, &p->rtc, &p->lock) ||
+	    pci_cfg_add_to_bus(b, &p->pci_cfg, &p->lock) ||
+	    bus_add(&b->port, NMI_SC_PORT, 1, &nmi_sc_bus_device, &p->nmi_sc, &p->lock) ||
 	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0) ||
-	    bus_add(&b->mmio, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, &ioapic_bus_device, &p->ioapic, &p->irq_lock))
+	    bus_add(&b->mmio, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, &ioapic_bus_device, &p->ioapic, &p->irq_lock) ||
+	    bus_add(&b->mmio, PLATFORM_RAM_HOLE_BASE, PLATFORM_RAM_HOLE_SIZE, &vga_window, 0, 0))
 		return -1;
 	return 0;
 }

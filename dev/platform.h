@@ -6,8 +6,9 @@
  * guards which state:
  *   - the domain's console lock: the UART (its vCPUs' accesses and CPU 0's
  *     input poll), and the console line its output feeds;
- *   - `lock`: fw_cfg and the PIC/ELCR, whose state spans several exits of
- *     any vCPU (a selector and its reads, an ICW sequence);
+ *   - `lock`: fw_cfg, the PIC/ELCR, the RTC/CMOS, PCI configuration and
+ *     port 0x61, whose state spans several exits of any vCPU (a selector
+ *     and its reads, an ICW sequence, an RTC or PCI address);
  *   - none: the PM timer (read-only after creation), the exit port
  *     (stateless), the local APICs (each touched only by its vCPU's CPU;
  *     IPIs from other vCPUs use atomics, dev/lapic.c);
@@ -32,10 +33,14 @@
 #include "dev/fw_cfg.h"
 #include "dev/ioapic.h"
 #include "dev/lapic.h"
+#include "dev/nmi_sc.h"
+#include "dev/pci_cfg.h"
 #include "dev/pic.h"
 #include "dev/pmtimer.h"
+#include "dev/rtc.h"
 #include "dev/uart.h"
 #include "hinoki/limits.h"
+#include "hw/vga.h"
 #include "lib/spinlock.h"
 
 struct platform_env {
@@ -43,6 +48,7 @@ struct platform_env {
 	uint16_t ncpus;
 	uint64_t tsc_now;              /* the PM timer reads 0 from here */
 	uint32_t tsc_khz;
+	uint64_t wall_secs, wall_tsc;  /* the RTC reads wall_secs (UTC, since 1970) at TSC wall_tsc */
 	struct spinlock *console_lock; /* held around UART accesses: its output goes to the console line */
 	uart_sink_fn console_put;      /* a byte for the domain's console; console_lock held */
 	void (*end)(void *ctx, int code);   /* the guest wrote its exit code */
@@ -57,12 +63,15 @@ struct platform_env {
 
 struct platform {
 	struct bus bus;
-	struct spinlock lock;          /* fw_cfg and the PIC/ELCR */
+	struct spinlock lock;          /* fw_cfg, the PIC/ELCR, the RTC/CMOS, PCI configuration, port 0x61 */
 	struct uart16550 uart;         /* COM1: the domain's console */
 	struct fw_cfg fw_cfg;
 	struct pic pic;
 	struct pmtimer pmtimer;
 	struct exit_port exit_port;
+	struct rtc rtc;
+	struct pci_cfg pci_cfg;
+	struct nmi_sc nmi_sc;
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
 	struct spinlock irq_lock;      /* the I/O APIC */
 	struct ioapic ioapic;
@@ -70,6 +79,14 @@ struct platform {
 	bool (*deliver)(void *ctx, unsigned vcpu, unsigned vector, bool level);   /* env's */
 	void *ctx;
 };
+
+/*
+ * The guest-physical range inside RAM that the platform claims for the
+ * legacy VGA window (open bus, docs/platform.md): the domain's EPT leaves
+ * it unmapped so that accesses reach the bus.
+ */
+#define PLATFORM_RAM_HOLE_BASE VGA_WINDOW_BASE
+#define PLATFORM_RAM_HOLE_SIZE VGA_WINDOW_SIZE
 
 /* Every device reset and on the bus. 0, or -1 when the bus refused a range (a broken invariant). */
 int platform_init(struct platform *p, const struct platform_env *env);

@@ -44,6 +44,7 @@ static struct domain *domains[HINOKI_MAX_DOMAINS];
 static unsigned ndomains;                 /* slots in use at the front of domains[] */
 static struct spinlock table_lock = SPINLOCK_INIT;
 static uint64_t tsc_khz;
+static uint64_t wall_secs = RTC_FALLBACK_SECS, wall_tsc;   /* every domain's RTC starts from this clock */
 
 static void domain_free(struct domain *d);
 
@@ -120,6 +121,12 @@ void domain_discard(struct domain *d)
 }
 
 void domain_set_tsc_khz(uint64_t khz) { tsc_khz = khz; }
+
+void domain_set_wall_clock(uint64_t secs, uint64_t tsc)
+{
+	wall_secs = secs;
+	wall_tsc = tsc;
+}
 
 static struct domain *domain_slot(uint32_t id, const char *name)
 {
@@ -223,6 +230,19 @@ static bool platform_deliver(void *ctx, unsigned vcpu, unsigned vector, bool lev
 	return vcpu_deliver_irq(((struct domain *)ctx)->guest.vcpus[vcpu], vector, level);
 }
 
+/*
+ * Guest RAM into the EPT, write-back, all but the platform's hole (the VGA
+ * window), whose accesses must reach the device bus. RAM always covers the
+ * hole: it is at least 1 MiB.
+ */
+static int map_ram(struct vmx_guest *g)
+{
+	uint64_t hole_end = PLATFORM_RAM_HOLE_BASE + PLATFORM_RAM_HOLE_SIZE;
+	bool m2 = vmx_has_ept_2m(), m1 = vmx_has_ept_1g();
+	return ept_map_range(&g->ept, 0, g->ram_hpa, PLATFORM_RAM_HOLE_BASE, EPT_PERM_RWX, m2, m1) ||
+	       ept_map_range(&g->ept, hole_end, g->ram_hpa + hole_end, g->ram_bytes - hole_end, EPT_PERM_RWX, m2, m1);
+}
+
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */
 static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 {
@@ -234,8 +254,7 @@ static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 		return -1;
 	}
 	d->ept_env = (struct ept_env){ ept_alloc, ept_free, ept_p2v, d };
-	if (ept_init(&g->ept, &d->ept_env) ||
-	    ept_map_range(&g->ept, 0, g->ram_hpa, g->ram_bytes, EPT_PERM_RWX, vmx_has_ept_2m(), vmx_has_ept_1g())) {
+	if (ept_init(&g->ept, &d->ept_env) || map_ram(g)) {
 		*why = "not enough free memory for its EPT";
 		return -1;
 	}
@@ -327,6 +346,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	console_ring_init(&d->console_ring);
 	struct platform_env pe = {
 		.ram_bytes = d->guest.ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = d->guest.tsc_khz,
+		.wall_secs = wall_secs, .wall_tsc = wall_tsc,
 		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end,
 		.deliver = platform_deliver, .ctx = d,
 	};

@@ -92,6 +92,8 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
                              const void *ramdisk, uint64_t ramdisk_len, const char **why);
 /* TSC rate given to guests in their boot information and CPUID leaf 0x40000001. */
 void domain_set_tsc_khz(uint64_t khz);
+/* The wall-clock time (UTC seconds since 1970) at TSC value tsc, which each new domain's RTC starts from. */
+void domain_set_wall_clock(uint64_t secs, uint64_t tsc);
 /* Start secondary vCPU `id` at rip/rsp with rdi = arg (HC_VCPU_UP). 0 or -HC_E*. */
 int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, uint64_t arg);
 /* Move a running domain to `to` (ended, stopped, destroyed); false if it had already left running. */

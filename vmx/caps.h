@@ -41,6 +41,11 @@ static inline bool vmx_has_tsc_offsetting(void) { return vmx_caps.proc & PROC_US
 static inline bool vmx_has_rdtscp(void) { return vmx_caps.proc2 & PROC2_ENABLE_RDTSCP; }
 static inline bool vmx_has_vpid(void) { return vmx_caps.proc2 & PROC2_ENABLE_VPID; }
 static inline bool vmx_has_interrupt_window(void) { return vmx_caps.proc_window != 0; }
+/* The guest's IA32_PAT is loaded at entries and the host's back at exits: only then is PAT offered. */
+static inline bool vmx_has_guest_pat(void)
+{
+	return (vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT) && (vmx_caps.exit & EXIT_CTL_LOAD_IA32_PAT);
+}
 bool vmx_has_ept_2m(void);
 bool vmx_has_ept_1g(void);
 bool vmx_has_fast_path(void);

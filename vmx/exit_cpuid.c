@@ -4,8 +4,10 @@
  * whose state (XCR0, the upper vector registers, PKRU) the scheduler does not
  * switch: it saves x87/SSE only; MPX and the other features whose MSRs are
  * not emulated, so that a guest never meets a #GP it was told it would not
- * get: x2APIC, TSC-deadline, debug store, thermal and power, performance
- * monitoring, machine check, the speculation-control MSRs), plus the
+ * get: x2APIC, TSC-deadline, debug store, thermal and power (leaf 6 keeps
+ * only ARAT: the virtual APIC timer never stops), MTRRs, performance
+ * monitoring, machine check, the speculation-control MSRs, and PAT where
+ * the VMCS cannot switch it; vmx/msr_table.c is the other side), plus the
  * hypervisor-present bit and Hinoki's own leaves at 0x40000000, the range
  * hypervisors conventionally use. APIC IDs are the vCPU's (leaf 1 and the
  * x2APIC topology leaves 0xB and 0x1F), never the host CPU's.
@@ -78,7 +80,10 @@ enum exit_action exit_cpuid(struct vcpu *v)
 			                          CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC |
 			                          CPUID_1_ECX_TSC_DEADLINE);
 			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR;
-			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MCE | CPUID_1_EDX_MCA);
+			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MCE | CPUID_1_EDX_MCA | CPUID_1_EDX_MTRR | CPUID_1_EDX_ACPI |
+			                          CPUID_1_EDX_TM);
+			if (!vmx_has_guest_pat())
+				r[GPR_RDX] &= ~(uint64_t)CPUID_1_EDX_PAT;
 			r[GPR_RBX] = (r[GPR_RBX] & 0x00ffffffu) | (uint64_t)v->id << 24;   /* initial APIC ID = vCPU id */
 			break;
 		case CPUID_LEAF_STRUCT_EXT:
@@ -98,6 +103,10 @@ enum exit_action exit_cpuid(struct vcpu *v)
 		case CPUID_LEAF_FREQ:
 			r[GPR_RAX] = r[GPR_RBX] = r[GPR_RCX] = v->guest->tsc_khz / 1000;   /* base, maximum, bus */
 			r[GPR_RDX] = 0;
+			break;
+		case CPUID_LEAF_THERMAL:
+			r[GPR_RAX] = CPUID_6_EAX_ARAT;
+			r[GPR_RBX] = r[GPR_RCX] = r[GPR_RDX] = 0;
 			break;
 		case CPUID_LEAF_EXT_STATE:
 		case CPUID_LEAF_PERFMON:

@@ -1,6 +1,7 @@
 /*
- * EPT violations and misconfigurations. A violation outside guest RAM is an
- * access to a device on the domain's bus (the instruction is fetched through
+ * EPT violations and misconfigurations. A violation outside the guest RAM
+ * the EPT maps (beyond its end, or in the platform's hole below 1 MiB, the
+ * VGA window) is an access to a device on the domain's bus (the instruction is fetched through
  * the guest's page tables, decoded and emulated) or, claimed by none, stops
  * the domain with the address and the kind of access.
  */
@@ -103,7 +104,7 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
 	uint64_t q = exit_qual();
 	exit_set_key(v, (uint32_t)(gpa >> 12));
-	const struct bus_range *r = gpa >= v->guest->ram_bytes ? bus_find(&v->guest->bus->mmio, gpa) : 0;
+	const struct bus_range *r = bus_find(&v->guest->bus->mmio, gpa);
 	if (r)
 		return mmio_emulate(v, r, gpa, q);
 	const char *what = ept_qual_is_fetch(q) ? "instruction fetch" : ept_qual_is_write(q) ? "write" : "read";

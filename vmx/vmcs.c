@@ -98,7 +98,6 @@ struct seg { uint16_t sel; uint32_t ar; uint64_t base; uint32_t limit; };
 #define REAL_LIMIT   0xffffu        /* segments, GDTR, IDTR and TR after INIT */
 #define REAL_SEG_SHIFT 4            /* real-mode base = selector << 4 */
 #define TSS_LIMIT    0xffu
-#define PAT_RESET    0x0007040600070406ULL   /* the architectural reset value */
 /* CR0 after INIT: CD and NW set, ET set ("IA-32 Processor States Following Power-up, Reset, or INIT"). */
 #define CR0_INIT     (CR0_CD | CR0_NW | CR0_ET)
 
@@ -177,7 +176,7 @@ static void setup_guest(struct vcpu *v, const struct guest_entry *e)
 	vmcs_writenat(VMCS_GUEST_CR3, e->cr3);
 	vmcs_write64(VMCS_GUEST_IA32_EFER, efer);
 	if (vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT)
-		vmcs_write64(VMCS_GUEST_IA32_PAT, PAT_RESET);
+		vmcs_write64(VMCS_GUEST_IA32_PAT, PAT_POWER_ON);
 
 	vmcs_writenat(VMCS_GUEST_GDTR_BASE, e->gdt_base);
 	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, e->gdt_limit);

@@ -3,7 +3,9 @@
  * does with the platform (docs/platform.md) and checks each answer: fw_cfg's
  * signature, ID, CPU count and RAM size; the RSDP in the BIOS area, the RSDT,
  * the FADT's PM timer and the MADT's processors; the PM timer's steps and
- * rate against the TSC; the PIC masks and the ELCR. The expected CPU count
+ * rate against the TSC; the PIC masks and the ELCR; the legacy PC ports
+ * (RTC, PCI configuration, port 0x61, POST code, VGA ports and window) as a
+ * PC without VGA answers them. The expected CPU count
  * and RAM size come from its command line (`cpus=N mem=MIB`, the config's
  * `extra`). One "kvmplat: ..." line per check; it ends as those kernels do:
  * the code by a 32-bit write to port 0xf4, then "Shutdown" to port 0x8900.
@@ -16,6 +18,10 @@
 #include "fmt.h"
 #include "hw/acpi.h"
 #include "hw/fw_cfg.h"
+#include "hw/nmi_sc.h"
+#include "hw/pci.h"
+#include "hw/rtc.h"
+#include "hw/vga.h"
 #include "io.h"
 #include "mem.h"
 #include "mbinfo.h"
@@ -345,6 +351,90 @@ static void check_pic(void)
 		fail("elcr writes not kept: 0x%x then 0x%x", set, back);
 }
 
+/* ---- Legacy PC ports and the VGA window ---- */
+
+#define POST_CODE_PORT   0x80
+#define VGA_STATUS_PORT  0x3da       /* input status 1 (colour) */
+#define VGA_TEXT         0xb8000u    /* colour text memory */
+#define CMOS_PROBE_REG   0x40
+#define CMOS_PROBE       0xa5
+#define TOGGLE_TSC_LIMIT 100000000u  /* far more than a 15 us toggle takes at any rate */
+#define UIP_POLL_LIMIT   10000000u
+
+static uint8_t cmos_read(uint8_t reg)
+{
+	outb(reg, RTC_PORT_INDEX);
+	return inb(RTC_PORT_DATA);
+}
+
+static bool is_bcd(uint8_t v, unsigned max)
+{
+	return (v >> 4) <= 9 && (v & 0xf) <= 9 && (unsigned)((v >> 4) * 10 + (v & 0xf)) <= max;
+}
+
+static void check_rtc(void)
+{
+	unsigned polls = 0;
+	while (cmos_read(RTC_REG_A) & RTC_A_UIP && polls < UIP_POLL_LIMIT)
+		polls++;
+	uint8_t sec = cmos_read(RTC_SECONDS), min = cmos_read(RTC_MINUTES), hour = cmos_read(RTC_HOURS);
+	uint8_t d = cmos_read(RTC_REG_D), b = cmos_read(RTC_REG_B);
+	outb(CMOS_PROBE_REG | RTC_INDEX_NMI_DISABLE, RTC_PORT_INDEX);
+	outb(CMOS_PROBE, RTC_PORT_DATA);
+	uint8_t ram = cmos_read(CMOS_PROBE_REG);
+	gprintf(TAG "rtc: uip clear, register b 0x%x d 0x%x, time %s bcd, cmos ram 0x%x\n", b, d,
+	        is_bcd(sec, 59) && is_bcd(min, 59) && is_bcd(hour, 23) ? "valid" : "invalid", ram);
+	if (polls == UIP_POLL_LIMIT)
+		fail("rtc: UIP never cleared");
+	if (d != RTC_D_VRT || b != RTC_B_24H || ram != CMOS_PROBE)
+		fail("rtc: register b 0x%x d 0x%x, cmos ram 0x%x", b, d, ram);
+	if (!is_bcd(sec, 59) || !is_bcd(min, 59) || !is_bcd(hour, 23))
+		fail("rtc: time %x:%x:%x is not 24-hour BCD", hour, min, sec);
+}
+
+static void check_pci(void)
+{
+	outl(PCI_CFG_ENABLE, PCI_CONFIG_ADDRESS);
+	uint32_t addr = inl(PCI_CONFIG_ADDRESS), id = inl(PCI_CONFIG_DATA);
+	outl(PCI_CFG_ENABLE | 1u << 11, PCI_CONFIG_ADDRESS);   /* device 1: an empty slot */
+	uint32_t empty = inl(PCI_CONFIG_DATA);
+	gprintf(TAG "pci: config address 0x%x, 00:00.0 %x:%x, 00:01.0 0x%x\n", addr, id & 0xffff, id >> 16, empty);
+	if (addr != PCI_CFG_ENABLE || id != (PCI_DEVICE_ID_INTEL_82441 << 16 | PCI_VENDOR_ID_INTEL) || empty != 0xffffffffu)
+		fail("pci: config address 0x%x, ids 0x%x, empty slot 0x%x", addr, id, empty);
+}
+
+static void check_small_ports(void)
+{
+	uint8_t first = inb(NMI_SC_PORT) & NMI_SC_REF_TOGGLE;
+	uint64_t start = rdtsc();
+	bool flipped = false;
+	while (!flipped && rdtsc() - start < TOGGLE_TSC_LIMIT)
+		flipped = (inb(NMI_SC_PORT) & NMI_SC_REF_TOGGLE) != first;
+	outb(NMI_SC_SPKR_DAT_EN | NMI_SC_TIM_CNT2_EN, NMI_SC_PORT);
+	uint8_t ctl = inb(NMI_SC_PORT) & NMI_SC_WRITABLE;
+	outb(0, NMI_SC_PORT);
+	outb(0x42, POST_CODE_PORT);
+	uint8_t post = inb(POST_CODE_PORT), vga = inb(VGA_STATUS_PORT);
+	gprintf(TAG "port 0x61: refresh toggle %s, control 0x%x; port 0x80 0x%x, port 0x3da 0x%x\n",
+	        flipped ? "flips" : "stuck", ctl, post, vga);
+	if (!flipped || ctl != (NMI_SC_SPKR_DAT_EN | NMI_SC_TIM_CNT2_EN) || post != 0xff || vga != 0xff)
+		fail("legacy ports: toggle %u, control 0x%x, port 0x80 0x%x, port 0x3da 0x%x", flipped, ctl, post, vga);
+}
+
+static void check_vga_window(void)
+{
+	volatile uint32_t *text = (volatile uint32_t *)(uintptr_t)VGA_TEXT;
+	volatile uint8_t *top = (volatile uint8_t *)(uintptr_t)(VGA_WINDOW_BASE + VGA_WINDOW_SIZE - 1);
+	uint32_t before = *text;
+	*text = 0x07410741u;
+	*top = 0;
+	uint32_t after = *text;
+	uint8_t last = *top;
+	gprintf(TAG "vga window: 0x%x, after a write 0x%x, last byte 0x%x\n", before, after, last);
+	if (before != 0xffffffffu || after != 0xffffffffu || last != 0xff)
+		fail("vga window is not open bus: 0x%x, 0x%x, 0x%x", before, after, last);
+}
+
 /* kvm-unit-tests' exit(): the test device, then Bochs's shutdown port should that fail. */
 __attribute__((noreturn)) static void kut_exit(uint32_t code)
 {
@@ -370,6 +460,10 @@ int mb_main(uint32_t magic, const struct mb_info *mbi)
 			check_pm_timer(pm);
 	}
 	check_pic();
+	check_rtc();
+	check_pci();
+	check_small_ports();
+	check_vga_window();
 
 	kut_exit(check_summary(TAG));
 }

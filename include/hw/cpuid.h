@@ -8,6 +8,7 @@
 #define CPUID_LEAF_EXT_MAX      0x80000000u
 #define CPUID_LEAF_EXT_FEATURES 0x80000001u
 
+#define CPUID_LEAF_THERMAL      0x00000006u   /* thermal and power management */
 #define CPUID_LEAF_PERFMON      0x0000000au
 #define CPUID_LEAF_EXT_STATE    0x0000000du
 #define CPUID_LEAF_STRUCT_EXT   0x00000007u
@@ -19,6 +20,12 @@
 /* Leaf 1 EDX: machine-check exception and architecture (IA32_MCG_* and the banks' MSRs). */
 #define CPUID_1_EDX_MCE        BIT(7)
 #define CPUID_1_EDX_MCA        BIT(14)
+/* Leaf 1 EDX: MTRRs (IA32_MTRRCAP and the range MSRs), PAT (IA32_PAT). */
+#define CPUID_1_EDX_MTRR       BIT(12)
+#define CPUID_1_EDX_PAT        BIT(16)
+/* Leaf 1 EDX: thermal monitor and software clock control (IA32_THERM_*, IA32_CLOCK_MODULATION), TM1. */
+#define CPUID_1_EDX_ACPI       BIT(22)
+#define CPUID_1_EDX_TM         BIT(29)
 /* Leaf 1 ECX */
 #define CPUID_1_ECX_DTES64     BIT(2)
 #define CPUID_1_ECX_MONITOR    BIT(3)
@@ -37,6 +44,8 @@
 #define CPUID_1_ECX_AVX        BIT(28)
 #define CPUID_1_ECX_F16C       BIT(29)
 #define CPUID_1_ECX_HYPERVISOR BIT(31)
+/* Leaf 6 EAX: the APIC timer runs in every C-state (ARAT). */
+#define CPUID_6_EAX_ARAT       BIT(2)
 /* Leaf 7 subleaf 0 EBX: the AVX2 and AVX-512 families, which need XSAVE-managed state. */
 #define CPUID_7_EBX_AVX2       BIT(5)
 #define CPUID_7_EBX_AVX512_ALL (BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31))

@@ -88,4 +88,15 @@
 #define MISC_ENABLE_PEBS_UNAVAILABLE   BIT(12)
 #define MISC_ENABLE_XD_BIT_DISABLE     BIT(34)
 
+/* IA32_PAT: a memory type per byte (SDM "PAT Memory Types"); 2 and 3 are reserved. */
+#define PAT_UC           0x0u
+#define PAT_WC           0x1u
+#define PAT_RESERVED_2   0x2u
+#define PAT_RESERVED_3   0x3u
+#define PAT_WT           0x4u
+#define PAT_WP           0x5u
+#define PAT_WB           0x6u
+#define PAT_UC_MINUS     0x7u
+#define PAT_POWER_ON     0x0007040600070406ULL   /* WB WT UC- UC, twice */
+
 #endif

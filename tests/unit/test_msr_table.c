@@ -1,0 +1,137 @@
+/*
+ * Host tests for the MSR table: sorted and without duplicates (the lookup
+ * is a binary search), every row found and nothing else, the MSRs CPUID
+ * hides absent (MTRRs, thermal, APERF/MPERF, TSC-deadline, speculation
+ * control, machine check, PLATFORM_INFO), rows that need a VMX capability,
+ * the constant answers (FEATURE_CONTROL locked with VMX off, MISC_ENABLE,
+ * the microcode revision), and every write rule: read-only, ignored,
+ * same-value, PAT's reserved types, EFER's bits, canonical addresses at 48
+ * and 57 bits.
+ */
+#include "vmx/msr_table.h"
+#include "check.h"
+
+#define ALL_CAPS (MSR_CAP_PAT_LOAD | MSR_CAP_TSC_OFFSETTING)
+
+static const struct msr_rule *find(uint32_t msr) { return msr_rule_find(msr, ALL_CAPS); }
+
+static void test_sorted_and_found(void)
+{
+	for (unsigned i = 1; i < msr_table_len; i++)
+		CHECK(msr_table[i - 1].msr < msr_table[i].msr);
+	for (unsigned i = 0; i < msr_table_len; i++) {
+		CHECK(find(msr_table[i].msr) == &msr_table[i]);
+		CHECK(find(msr_table[i].msr + 1) == 0 || find(msr_table[i].msr + 1)->msr == msr_table[i].msr + 1);
+	}
+	CHECK(find(0) == 0);
+	CHECK(find(0xffffffffu) == 0);
+}
+
+static void test_hidden_features_absent(void)
+{
+	static const uint32_t absent[] = {
+		0xfe, 0x2ff, 0x200, 0x20f, 0x250, 0x258, 0x259, 0x268, 0x26f,   /* MTRRCAP, DEF_TYPE, variable, fixed */
+		0x19a, 0x19b, 0x19c, 0x1b1, 0x1b2, 0x1b0,                       /* thermal, package thermal, EPB */
+		0xe7, 0xe8,                                                     /* MPERF, APERF */
+		0x6e0,                                                          /* TSC_DEADLINE */
+		0x48, 0x49, 0x10a, 0x10b, 0xcf,                                 /* SPEC_CTRL, PRED_CMD, ARCH_CAP, FLUSH_CMD, CORE_CAP */
+		0x179, 0x17a, 0x400,                                            /* MCG_CAP, MCG_STATUS, MC0_CTL */
+		0xce, 0x140, 0x33,                                              /* PLATFORM_INFO, MISC_FEATURES_ENABLES, TEST_CTRL */
+		0xc1, 0x186, 0x38f,                                             /* performance counters */
+		0xd90, 0x802,                                                   /* BNDCFGS, x2APIC */
+		MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_KERNEL_GS_BASE,         /* passed through: never exit */
+	};
+	for (unsigned i = 0; i < sizeof absent / sizeof absent[0]; i++)
+		CHECK(find(absent[i]) == 0);
+}
+
+static void test_capabilities(void)
+{
+	CHECK(msr_rule_find(MSR_IA32_PAT, 0) == 0);
+	CHECK(msr_rule_find(MSR_IA32_PAT, MSR_CAP_PAT_LOAD) != 0);
+	/* Without TSC offsetting the TSC MSRs read but refuse writes. */
+	const struct msr_rule *tsc = msr_rule_find(MSR_IA32_TSC, 0), *adj = msr_rule_find(MSR_IA32_TSC_ADJUST, 0);
+	CHECK(tsc && adj);
+	if (!tsc || !adj)
+		return;
+	CHECK(!msr_write_ok(tsc, 5, 0, 0));
+	CHECK(!msr_write_ok(adj, 5, 0, 0));
+	CHECK(msr_write_ok(tsc, 5, 0, MSR_CAP_TSC_OFFSETTING));
+	CHECK(msr_write_ok(adj, 5, 0, MSR_CAP_TSC_OFFSETTING));
+}
+
+static void test_constants(void)
+{
+	const struct msr_rule *fc = find(MSR_IA32_FEATURE_CONTROL);
+	const struct msr_rule *misc = find(MSR_IA32_MISC_ENABLE);
+	const struct msr_rule *sign = find(MSR_IA32_BIOS_SIGN_ID);
+	CHECK(fc && misc && sign);
+	if (!fc || !misc || !sign)
+		return;
+	CHECK_EQ(fc->store, MSR_STORE_CONST);
+	CHECK_EQ(fc->value, FEATURE_CONTROL_LOCK);   /* locked; VMX off inside and outside SMX */
+	CHECK(!msr_write_ok(fc, FEATURE_CONTROL_LOCK, FEATURE_CONTROL_LOCK, ALL_CAPS));
+	CHECK(!msr_write_ok(fc, FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX, FEATURE_CONTROL_LOCK, ALL_CAPS));
+	CHECK_EQ(misc->value, MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE);
+	CHECK(msr_write_ok(misc, misc->value, misc->value, ALL_CAPS));
+	CHECK(!msr_write_ok(misc, misc->value | MISC_ENABLE_XD_BIT_DISABLE, misc->value, ALL_CAPS));
+	CHECK(!msr_write_ok(misc, 0, misc->value, ALL_CAPS));
+	CHECK_EQ(sign->value, 1ULL << 32);
+	CHECK_EQ(sign->write, MSR_WRITE_IGNORE);
+	CHECK(msr_write_ok(sign, 0, sign->value, ALL_CAPS));
+}
+
+static void test_pat(void)
+{
+	const struct msr_rule *pat = find(MSR_IA32_PAT);
+	CHECK(pat != 0);
+	if (!pat)
+		return;
+	CHECK(msr_write_ok(pat, PAT_POWER_ON, 0, ALL_CAPS));
+	CHECK(msr_write_ok(pat, 0x0007010600070106ULL, 0, ALL_CAPS));   /* Linux's: WB WC UC- UC, twice */
+	CHECK(msr_write_ok(pat, 0x0505050505050505ULL, 0, ALL_CAPS));   /* all WP */
+	for (unsigned byte = 0; byte < 8; byte++) {
+		for (unsigned type = 0; type < 256; type += (type < 16 ? 1 : 37)) {
+			uint64_t v = (PAT_POWER_ON & ~(0xffULL << (8 * byte))) | (uint64_t)type << (8 * byte);
+			bool ok = type == PAT_UC || type == PAT_WC || type == PAT_WT || type == PAT_WP || type == PAT_WB ||
+			          type == PAT_UC_MINUS;
+			CHECK_EQ(msr_write_ok(pat, v, 0, ALL_CAPS), ok);
+		}
+	}
+}
+
+static void test_efer_and_canonical(void)
+{
+	const struct msr_rule *efer = find(MSR_IA32_EFER), *fs = find(MSR_IA32_FS_BASE);
+	const struct msr_rule *gs = find(MSR_IA32_GS_BASE), *eip = find(MSR_IA32_SYSENTER_EIP);
+	CHECK(efer && fs && gs && eip);
+	if (!efer || !fs || !gs || !eip)
+		return;
+	CHECK(msr_write_ok(efer, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE, 0, ALL_CAPS));
+	CHECK(!msr_write_ok(efer, EFER_SCE | BIT(12), 0, ALL_CAPS));   /* SVME: reserved on Intel */
+	CHECK(!msr_write_ok(efer, BIT(1), 0, ALL_CAPS));
+	const struct msr_rule *addr[] = { fs, gs, eip };
+	for (unsigned i = 0; i < 3; i++) {
+		CHECK(msr_write_ok(addr[i], 0x00007fffffffffffULL, 0, ALL_CAPS));
+		CHECK(msr_write_ok(addr[i], 0xffff800000000000ULL, 0, ALL_CAPS));
+		CHECK(msr_write_ok(addr[i], 0xffffffff81000000ULL, 0, ALL_CAPS));
+		CHECK(!msr_write_ok(addr[i], 0x0000800000000000ULL, 0, ALL_CAPS));
+		CHECK(!msr_write_ok(addr[i], 0x8000000000000000ULL, 0, ALL_CAPS));
+		CHECK(msr_write_ok(addr[i], 0x00ffffffffffffffULL, 0, ALL_CAPS | MSR_CAP_LA57));
+		CHECK(!msr_write_ok(addr[i], 0x0100000000000000ULL, 0, ALL_CAPS | MSR_CAP_LA57));
+	}
+	/* SYSENTER_CS is a selector, not an address: any value is kept. */
+	const struct msr_rule *cs = find(MSR_IA32_SYSENTER_CS);
+	CHECK(cs && msr_write_ok(cs, 0x8000000000000010ULL, 0, ALL_CAPS));
+}
+
+int main(void)
+{
+	RUN(test_sorted_and_found);
+	RUN(test_hidden_features_absent);
+	RUN(test_capabilities);
+	RUN(test_constants);
+	RUN(test_pat);
+	RUN(test_efer_and_canonical);
+	return CHECK_EXIT();
+}

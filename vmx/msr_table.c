@@ -1,0 +1,117 @@
+/*
+ * The table of MSRs a guest may touch with an exit, sorted by number, and
+ * the checks on their writes. Why each row is what it is:
+ *
+ * - IA32_TSC and IA32_TSC_ADJUST: one per vCPU, tied through the TSC
+ *   offset as the SDM ties them ("Time-Stamp Counter Adjustment"); without
+ *   TSC offsetting the guest's TSC cannot move, so they are read-only.
+ * - IA32_APIC_BASE: the virtual local APIC's; only the enable bit changes
+ *   (no x2APIC, no relocation: dev/lapic.c refuses the rest).
+ * - IA32_FEATURE_CONTROL: locked with VMX off inside and outside SMX, as
+ *   firmware leaves a machine whose VT-x it does not offer (CPUID hides VMX
+ *   and SMX); a write to a locked register raises #GP.
+ * - IA32_BIOS_SIGN_ID: a kernel writes 0, runs CPUID and reads the
+ *   microcode revision in bits 63:32: revision 1, since 0 would say no
+ *   microcode is loaded; writes are taken and change nothing.
+ * - SYSENTER_CS/ESP/EIP, FS_BASE, GS_BASE, EFER: VMCS guest-state fields.
+ *   The addresses must be canonical (hardware's #GP, and a non-canonical
+ *   base would fail the next VM entry).
+ * - IA32_MISC_ENABLE: fast strings on, no branch trace or PEBS store (CPUID
+ *   hides the debug store), XD not disabled, CPUID not limited; a write of
+ *   that same value is accepted (kernels write back what they read), any
+ *   other raises #GP, since none of its features can be switched per guest.
+ * - IA32_PAT: the VMCS's guest PAT, where the CPU can load it at entry
+ *   (else CPUID hides PAT too); a reserved memory type raises #GP.
+ *
+ * Deliberately absent, so #GP, with CPUID saying the feature is not there:
+ * the MTRRs (CPUID.1:EDX.MTRR clear: MTRRCAP, MTRR_DEF_TYPE, the variable
+ * and fixed ranges; memory types come from EPT, which maps guest RAM
+ * write-back), the thermal and power MSRs (CPUID.1:EDX.ACPI and TM, and
+ * leaf 6 but ARAT, clear: THERM_INTERRUPT, THERM_STATUS, MPERF/APERF,
+ * ENERGY_PERF_BIAS, HWP), the machine-check MSRs (MCE, MCA), the
+ * speculation-control MSRs (SPEC_CTRL, PRED_CMD, FLUSH_CMD,
+ * ARCH_CAPABILITIES, CORE_CAPABILITIES: CPUID.7:EDX), TSC_DEADLINE (the
+ * virtual APIC has no TSC-deadline mode: CPUID.1:ECX), the performance
+ * counters (leaf 0xA), BNDCFGS (MPX), x2APIC (CPUID.1:ECX), and the
+ * model-specific ones kernels probe with a handled #GP (PLATFORM_INFO,
+ * MISC_FEATURES_ENABLES, TEST_CTRL).
+ */
+#include "vmx/msr_table.h"
+#include "hw/msr.h"
+
+#define GUEST_MISC_ENABLE (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE)
+#define GUEST_MICROCODE_REVISION 1ULL   /* IA32_BIOS_SIGN_ID bits 63:32 */
+
+const struct msr_rule msr_table[] = {
+	{ MSR_IA32_TSC,             MSR_STORE_TSC,         MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, MSR_CAP_TSC_OFFSETTING, 0 },
+	{ MSR_IA32_APIC_BASE,       MSR_STORE_APIC_BASE,   MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0 },
+	{ MSR_IA32_FEATURE_CONTROL, MSR_STORE_CONST,       MSR_WRITE_GP,     MSR_CHECK_NONE, 0, 0, FEATURE_CONTROL_LOCK },
+	{ MSR_IA32_TSC_ADJUST,      MSR_STORE_TSC_ADJUST,  MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, MSR_CAP_TSC_OFFSETTING, 0 },
+	{ MSR_IA32_BIOS_SIGN_ID,    MSR_STORE_CONST,       MSR_WRITE_IGNORE, MSR_CHECK_NONE, 0, 0, GUEST_MICROCODE_REVISION << 32 },
+	{ MSR_IA32_SYSENTER_CS,     MSR_STORE_SYSENTER_CS, MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0 },
+	{ MSR_IA32_SYSENTER_ESP,    MSR_STORE_SYSENTER_ESP, MSR_WRITE_KEEP,  MSR_CHECK_CANONICAL, 0, 0, 0 },
+	{ MSR_IA32_SYSENTER_EIP,    MSR_STORE_SYSENTER_EIP, MSR_WRITE_KEEP,  MSR_CHECK_CANONICAL, 0, 0, 0 },
+	{ MSR_IA32_MISC_ENABLE,     MSR_STORE_CONST,       MSR_WRITE_SAME,   MSR_CHECK_NONE, 0, 0, GUEST_MISC_ENABLE },
+	{ MSR_IA32_PAT,             MSR_STORE_PAT,         MSR_WRITE_KEEP,   MSR_CHECK_PAT, MSR_CAP_PAT_LOAD, 0, 0 },
+	{ MSR_IA32_EFER,            MSR_STORE_EFER,        MSR_WRITE_KEEP,   MSR_CHECK_EFER, 0, 0, 0 },
+	{ MSR_IA32_FS_BASE,         MSR_STORE_FS_BASE,     MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0 },
+	{ MSR_IA32_GS_BASE,         MSR_STORE_GS_BASE,     MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0 },
+};
+const unsigned msr_table_len = sizeof msr_table / sizeof msr_table[0];
+
+const struct msr_rule *msr_rule_find(uint32_t msr, unsigned caps)
+{
+	unsigned lo = 0, hi = msr_table_len;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (msr_table[mid].msr < msr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == msr_table_len || msr_table[lo].msr != msr || (msr_table[lo].needs & ~caps))
+		return 0;
+	return &msr_table[lo];
+}
+
+static bool canonical(uint64_t a, unsigned caps)
+{
+	unsigned bits = caps & MSR_CAP_LA57 ? 57 : 48;
+	uint64_t top = a >> (bits - 1);   /* bit bits-1 and all above: all 0 or all 1 */
+	return top == 0 || top == ~0ULL >> (bits - 1);
+}
+
+/* SDM "IA32_PAT MSR": memory types 2 and 3 are reserved, as is anything above 7, in each of the eight bytes. */
+static bool pat_valid(uint64_t pat)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		unsigned type = (pat >> (8 * i)) & 0xff;
+		if (type == PAT_RESERVED_2 || type == PAT_RESERVED_3 || type > PAT_UC_MINUS)
+			return false;
+	}
+	return true;
+}
+
+bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned caps)
+{
+	if (r->write_needs & ~caps)
+		return false;
+	switch (r->write) {
+	case MSR_WRITE_GP:
+		return false;
+	case MSR_WRITE_IGNORE:
+		return true;
+	case MSR_WRITE_SAME:
+		return val == cur;
+	}
+	switch (r->check) {
+	case MSR_CHECK_CANONICAL:
+		return canonical(val, caps);
+	case MSR_CHECK_EFER:
+		return !(val & ~(uint64_t)(EFER_GUEST_WRITABLE | EFER_LMA));
+	case MSR_CHECK_PAT:
+		return pat_valid(val);
+	default:
+		return true;
+	}
+}

@@ -1,0 +1,73 @@
+/*
+ * Every MSR a guest may read or write with an exit, in one table
+ * (vmx/msr_table.c, docs/platform.md "MSRs"): where its value comes from,
+ * what a write does, what a write must satisfy, and which VMX capability
+ * it needs. An MSR not in the table raises #GP, as an absent MSR does.
+ * The SYSCALL/SWAPGS MSRs never exit and are not here (vmx/guest_msrs.h).
+ * Pure code; unit-tested on the host. vmx/exit_msr.c does the storing.
+ */
+#ifndef VMX_MSR_TABLE_H
+#define VMX_MSR_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "hw/msr.h"
+
+/* Where a read's value comes from and a kept write goes. */
+enum msr_store {
+	MSR_STORE_CONST,         /* rule->value; nothing is kept */
+	MSR_STORE_TSC,           /* host TSC + the vCPU's TSC offset */
+	MSR_STORE_TSC_ADJUST,    /* the vCPU's, moved with its TSC offset */
+	MSR_STORE_APIC_BASE,     /* the vCPU's virtual local APIC */
+	MSR_STORE_EFER,          /* VMCS guest-state fields from here on */
+	MSR_STORE_FS_BASE,
+	MSR_STORE_GS_BASE,
+	MSR_STORE_SYSENTER_CS,
+	MSR_STORE_SYSENTER_ESP,
+	MSR_STORE_SYSENTER_EIP,
+	MSR_STORE_PAT,
+};
+
+/* What a write does once its checks pass. */
+enum msr_write {
+	MSR_WRITE_GP,            /* none is accepted: read-only (or locked) */
+	MSR_WRITE_IGNORE,        /* accepted, nothing changes */
+	MSR_WRITE_SAME,          /* only the value it reads is accepted, and changes nothing */
+	MSR_WRITE_KEEP,          /* stored per vCPU */
+};
+
+/* What a kept write must satisfy, else #GP as on hardware. */
+enum msr_check {
+	MSR_CHECK_NONE,
+	MSR_CHECK_CANONICAL,     /* a linear address: canonical for the CPU's address width */
+	MSR_CHECK_EFER,          /* only SCE, LME, NXE (and LMA, which it cannot change) */
+	MSR_CHECK_PAT,           /* eight memory types, each UC, WC, WT, WP, WB or UC- */
+};
+
+/* The EFER bits a guest sets; LMA is the CPU's to set (on CR0.PG with LME). */
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
+
+/* VMX capabilities some MSRs depend on (the CPU's answers, asked once per exit). */
+#define MSR_CAP_PAT_LOAD        0x1u   /* "load IA32_PAT" at entries and exits: the VMCS holds the guest's PAT */
+#define MSR_CAP_TSC_OFFSETTING  0x2u   /* the guest's TSC can be moved */
+#define MSR_CAP_LA57            0x4u   /* 57-bit linear addresses */
+
+struct msr_rule {
+	uint32_t msr;
+	uint8_t store;           /* enum msr_store */
+	uint8_t write;           /* enum msr_write */
+	uint8_t check;           /* enum msr_check */
+	uint8_t needs;           /* MSR_CAP_*: without them the MSR does not exist (#GP) */
+	uint8_t write_needs;     /* MSR_CAP_*: without them it is read-only */
+	uint64_t value;          /* MSR_STORE_CONST */
+};
+
+/* The rule for msr on a CPU with capabilities caps, or NULL: #GP. */
+const struct msr_rule *msr_rule_find(uint32_t msr, unsigned caps);
+/* Whether writing val is accepted (else #GP); `cur` is what the MSR reads now (for MSR_WRITE_SAME). */
+bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned caps);
+/* The table itself, for tests and reports. */
+extern const struct msr_rule msr_table[];
+extern const unsigned msr_table_len;
+
+#endif
