@@ -11,6 +11,7 @@
 #include "hinoki/hypercall.h"
 #include "hw/fw_cfg.h"
 #include "hw/msr.h"
+#include "hw/reset_control.h"
 #include "hw/uart.h"
 #include "lib/string.h"
 
@@ -24,6 +25,19 @@ static void record_irq(void *ctx, unsigned irq, bool level)
 		__atomic_fetch_or(&p->irq_levels, bit, __ATOMIC_RELAXED);
 	else
 		__atomic_fetch_and(&p->irq_levels, ~bit, __ATOMIC_RELAXED);
+}
+
+/* The power devices each know one event; the domain's function takes which. */
+static void power_off(void *ctx)
+{
+	struct platform *p = ctx;
+	p->power(p->power_ctx, PLATFORM_POWER_OFF);
+}
+
+static void power_reset(void *ctx)
+{
+	struct platform *p = ctx;
+	p->power(p->power_ctx, PLATFORM_POWER_RESET);
 }
 
 static struct irq_line isa_irq(struct platform *p, unsigned irq)
@@ -40,6 +54,10 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	p->exit_port = (struct exit_port){ env->end, env->ctx };
 	fw_cfg_init(&p->fw_cfg, env->ram_bytes, env->ncpus);
 	pic_init(&p->pic);
+	p->power = env->power;
+	p->power_ctx = env->ctx;
+	p->acpi_sleep = (struct acpi_sleep){ power_off, p };
+	p->reset_control = (struct reset_control){ 0, power_reset, p };
 
 	struct bus *b = &p->bus;
 	bus_init(b);
@@ -48,6 +66,8 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, HINOKI_PORT_EXIT, EXIT_PORTS, &exit_port_bus_device, &p->exit_port, 0) ||
 	    bus_add(&b->port, FW_CFG_PORT_SEL, FW_CFG_PORTS, &fw_cfg_bus_device, &p->fw_cfg, &p->lock) ||
 	    pic_add_to_bus(b, &p->pic, &p->lock) ||
+	    bus_add(&b->port, ACPI_SLEEP_CONTROL_PORT, ACPI_SLEEP_PORTS, &acpi_sleep_bus_device, &p->acpi_sleep, 0) ||
+	    bus_add(&b->port, RST_CNT_PORT, RESET_CONTROL_PORTS, &reset_control_bus_device, &p->reset_control, &p->lock) ||
 	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0))
 		return -1;
 	return 0;

@@ -11,7 +11,9 @@
  *   - none: the PM timer (read-only after creation), the exit port
  *     (stateless), the local APICs (each touched only by its vCPU's CPU;
  *     IPIs from other vCPUs use atomics, dev/lapic.c);
- *   - irq_levels: atomics, since devices under different locks drive lines.
+ *   - irq_levels: atomics, since devices under different locks drive lines;
+ *   - the ACPI sleep registers: none (stateless); the reset control's
+ *     RST_CNT: `lock`.
  * The bus takes a range's lock around each device call, so the devices
  * themselves take none.
  */
@@ -19,15 +21,23 @@
 #define DEV_PLATFORM_H
 
 #include <stdint.h>
+#include "dev/acpi_sleep.h"
 #include "dev/bus.h"
 #include "dev/exit_port.h"
 #include "dev/fw_cfg.h"
 #include "dev/lapic.h"
 #include "dev/pic.h"
 #include "dev/pmtimer.h"
+#include "dev/reset_control.h"
 #include "dev/uart.h"
 #include "hinoki/limits.h"
 #include "lib/spinlock.h"
+
+/* What the guest asked of the platform's power: ACPI S5, or a reset through port 0xCF9. */
+enum platform_power {
+	PLATFORM_POWER_OFF,
+	PLATFORM_POWER_RESET,
+};
 
 struct platform_env {
 	uint64_t ram_bytes;
@@ -37,7 +47,8 @@ struct platform_env {
 	struct spinlock *console_lock; /* held around UART accesses: its output goes to the console line */
 	uart_sink_fn console_put;      /* a byte for the domain's console; console_lock held */
 	void (*end)(void *ctx, int code);   /* the guest wrote its exit code */
-	void *ctx;                     /* for console_put and end */
+	void (*power)(void *ctx, enum platform_power what);   /* the guest powered off or reset its machine */
+	void *ctx;                     /* for console_put, end and power */
 };
 
 struct platform {
@@ -48,6 +59,10 @@ struct platform {
 	struct pic pic;
 	struct pmtimer pmtimer;
 	struct exit_port exit_port;
+	struct acpi_sleep acpi_sleep;
+	struct reset_control reset_control;
+	void (*power)(void *ctx, enum platform_power what);   /* the env's, for the two above */
+	void *power_ctx;
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
 	uint32_t irq_levels;           /* bit n: ISA IRQ line n is high; not routed anywhere yet */
 };

@@ -216,6 +216,11 @@ static void exit_port_end(void *ctx, int code)
 	domain_exit(ctx, code);
 }
 
+static void platform_power(void *ctx, enum platform_power what)
+{
+	domain_power(ctx, what);
+}
+
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */
 static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 {
@@ -281,6 +286,14 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	d->guest.account = (struct page_account){ account_alloc, account_free, d };
 	d->type = cfg->type;
 	d->cfg = cfg;
+	d->created_tsc = rdtsc();
+	if (ov) {
+		d->ov = *ov;
+		if (ov->extra) {
+			fmt_snprintf(d->ov_extra, sizeof d->ov_extra, "%s", ov->extra);
+			d->ov.extra = d->ov_extra;
+		}
+	}
 	d->guest.weight = ov && ov->weight ? ov->weight : cfg->weight;
 	d->guest.cpus_mask = ov && ov->cpus_mask ? ov->cpus_mask : cfg->cpus_mask;
 	d->guest.slice_tsc = (uint64_t)cfg->slice_us * tsc_khz / 1000;
@@ -320,7 +333,8 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	console_ring_init(&d->console_ring);
 	struct platform_env pe = {
 		.ram_bytes = d->guest.ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = d->guest.tsc_khz,
-		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end, .ctx = d,
+		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end,
+		.power = platform_power, .ctx = d,
 	};
 	if (platform_init(&d->platform, &pe)) {
 		why = "its devices do not fit on its bus";

@@ -3,7 +3,8 @@
  * device at its ports (UART output to the console function, the PM timer,
  * fw_cfg, the PIC), the exit port ending the domain through the function
  * the domain gave, unclaimed ports, each vCPU reaching its own local APIC
- * at the same address, and the UART's interrupt line recorded as IRQ 4.
+ * at the same address, the UART's interrupt line recorded as IRQ 4, and
+ * ACPI S5 and the 0xCF9 reset reaching the domain's power function.
  */
 #include <string.h>
 
@@ -11,13 +12,14 @@
 #include "hinoki/hypercall.h"
 #include "hw/fw_cfg.h"
 #include "hw/msr.h"
+#include "hw/reset_control.h"
 #include "hw/uart.h"
 #include "check.h"
 
 static struct platform p;
 static struct spinlock con_lock = SPINLOCK_INIT;
 static struct vlapic apic[2];
-static struct { char out[64]; unsigned len; int ended, code, locked; } dom;
+static struct { char out[64]; unsigned len; int ended, code, locked, offs, resets, power_locked; } dom;
 
 static void console_put(void *ctx, uint8_t byte)
 {
@@ -34,12 +36,23 @@ static void end(void *ctx, int code)
 	dom.code = code;
 }
 
+static void power(void *ctx, enum platform_power what)
+{
+	CHECK(ctx == &dom);
+	dom.power_locked = p.lock.held != 0;
+	if (what == PLATFORM_POWER_OFF)
+		dom.offs++;
+	else if (what == PLATFORM_POWER_RESET)
+		dom.resets++;
+}
+
 static void setup(void)
 {
 	memset(&dom, 0, sizeof dom);
 	memset(&p, 0x5a, sizeof p);
 	struct platform_env env = { .ram_bytes = 32ULL << 20, .ncpus = 2, .tsc_now = 0, .tsc_khz = 1000,
-	                            .console_lock = &con_lock, .console_put = console_put, .end = end, .ctx = &dom };
+	                            .console_lock = &con_lock, .console_put = console_put, .end = end, .power = power,
+	                            .ctx = &dom };
 	CHECK_EQ(platform_init(&p, &env), 0);
 	for (unsigned i = 0; i < 2; i++) {
 		vlapic_init(&apic[i], i, i == 0);
@@ -119,11 +132,26 @@ static void test_uart_irq_line(void)
 	CHECK_EQ(p.irq_levels, 0);
 }
 
+static void test_power(void)
+{
+	setup();
+	CHECK_EQ(out(0xb00c, 1, 0x34), BUS_DOMAIN_ENDED);      /* SLP_TYP 5 (S5) | SLP_EN */
+	CHECK_EQ(dom.offs, 1);
+	CHECK_EQ(dom.resets, 0);
+	CHECK_EQ(out(RST_CNT_PORT, 1, RST_CNT_COLD_RESET), BUS_DOMAIN_ENDED);
+	CHECK_EQ(dom.resets, 1);
+	CHECK(dom.power_locked);                               /* RST_CNT is state under the platform lock */
+	CHECK_EQ(p.lock.held, 0);
+	CHECK_EQ(out(0xcf8, 4, 0x80000400u), BUS_OK);          /* CONFIG_ADDRESS, never a reset */
+	CHECK_EQ(dom.offs + dom.resets + dom.ended, 2);
+}
+
 int main(void)
 {
 	RUN(test_ports);
 	RUN(test_exit_port);
 	RUN(test_lapic_per_vcpu);
 	RUN(test_uart_irq_line);
+	RUN(test_power);
 	return CHECK_EXIT();
 }
