@@ -21,8 +21,7 @@
 #include "dsdt_aml.h"   /* dsdt_aml_code[]: build/gen, from dev/dsdt.asl */
 
 #define TABLE_REVISION_MADT 1   /* ACPI 1.0 */
-#define TABLE_REVISION_RSDT 1
-#define TABLE_REVISION_XSDT 1
+#define TABLE_REVISION_SDT  1   /* RSDT and XSDT */
 #define OEM_REVISION        1
 #define CREATOR_REVISION    1
 #define SDT_ENTRIES         2   /* FADT, MADT: in the RSDT and the XSDT alike */
@@ -86,31 +85,21 @@ static void put_rsdp(uint8_t *ram)
 	seal(ram + ACPI_TABLES_GPA_RSDP, ACPI_RSDP_V2_LEN, offsetof(struct acpi_rsdp, extended_checksum));
 }
 
-static void put_rsdt(uint8_t *ram)
+/*
+ * The RSDT (4-byte entries) and the XSDT (8-byte entries) list the same
+ * tables; x86 is little-endian, so an entry is the address's low bytes.
+ */
+static void put_sdt(uint8_t *ram, uint64_t gpa, const char *sig, unsigned entry_size)
 {
-	struct {
-		struct acpi_sdt_header hdr;
-		uint32_t entry[SDT_ENTRIES];
-	} __attribute__((packed)) t;
+	static const uint64_t listed[SDT_ENTRIES] = { ACPI_TABLES_GPA_FADT, ACPI_TABLES_GPA_MADT };
+	struct acpi_sdt_header h;
+	uint32_t len = (uint32_t)(sizeof h + SDT_ENTRIES * entry_size);
 
-	fill_header(&t.hdr, ACPI_SIG_RSDT, sizeof t, TABLE_REVISION_RSDT);
-	t.entry[0] = (uint32_t)ACPI_TABLES_GPA_FADT;
-	t.entry[1] = (uint32_t)ACPI_TABLES_GPA_MADT;
-	put_table(ram, ACPI_TABLES_GPA_RSDT, &t, sizeof t);
-}
-
-/* The same tables as the RSDT, for guests that read only the XSDT of a revision 2 RSDP. */
-static void put_xsdt(uint8_t *ram)
-{
-	struct {
-		struct acpi_sdt_header hdr;
-		uint64_t entry[SDT_ENTRIES];
-	} __attribute__((packed)) t;
-
-	fill_header(&t.hdr, ACPI_SIG_XSDT, sizeof t, TABLE_REVISION_XSDT);
-	t.entry[0] = ACPI_TABLES_GPA_FADT;
-	t.entry[1] = ACPI_TABLES_GPA_MADT;
-	put_table(ram, ACPI_TABLES_GPA_XSDT, &t, sizeof t);
+	fill_header(&h, sig, len, TABLE_REVISION_SDT);
+	memcpy(ram + gpa, &h, sizeof h);
+	for (unsigned i = 0; i < SDT_ENTRIES; i++)
+		memcpy(ram + gpa + sizeof h + i * entry_size, &listed[i], entry_size);
+	seal(ram + gpa, len, offsetof(struct acpi_sdt_header, checksum));
 }
 
 static void put_facs(uint8_t *ram)
@@ -202,8 +191,8 @@ int acpi_tables_build(struct guest_mem *mem, unsigned ncpus)
 		return -1;
 	/* Nothing of an earlier owner of these frames may look like a table. */
 	memset(mem->base + ACPI_TABLES_AREA, 0, ACPI_TABLES_AREA_END - ACPI_TABLES_AREA);
-	put_rsdt(mem->base);
-	put_xsdt(mem->base);
+	put_sdt(mem->base, ACPI_TABLES_GPA_RSDT, ACPI_SIG_RSDT, sizeof(uint32_t));
+	put_sdt(mem->base, ACPI_TABLES_GPA_XSDT, ACPI_SIG_XSDT, sizeof(uint64_t));
 	put_facs(mem->base);
 	put_fadt(mem->base);
 	put_dsdt(mem->base);
