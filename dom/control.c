@@ -123,7 +123,7 @@ void control_restart(struct domain *old)
 {
 	spin_lock(&domctl_lock);
 	/* A destroy, which holds this lock, cancels it by clearing `restart`. */
-	if (old->restart)
+	if (__atomic_load_n(&old->restart, __ATOMIC_ACQUIRE))
 		restart(old);
 	/* Cleared only now: the machine must not see no domain live before the new one is in the table. */
 	__atomic_store_n(&old->restart, 0, __ATOMIC_RELEASE);
@@ -279,7 +279,7 @@ static int64_t dom_shutdown(struct domain *self)
 	struct domain *ds[HINOKI_MAX_DOMAINS];
 	unsigned n = domain_snapshot(ds);
 	for (unsigned i = 0; i < n; i++)
-		if (ds[i] != self && (ds[i]->guest.state == DOMAIN_RUNNING || ds[i]->restart))
+		if (ds[i] != self && (ds[i]->guest.state == DOMAIN_RUNNING || __atomic_load_n(&ds[i]->restart, __ATOMIC_ACQUIRE)))
 			lifecycle_destroy(ds[i]);
 	domain_put_all(ds, n);
 	return 0;

@@ -300,7 +300,7 @@ void domain_power(struct domain *d, enum platform_power what)
 	if (!domain_leave_running(d, DOMAIN_ENDED))
 		return;   /* it had already ended: the first end stands */
 	d->end_how = off ? "powered off through ACPI S5" : "reset through port 0xcf9";
-	d->restart = act == DOMAIN_ACTION_RESTART;
+	__atomic_store_n(&d->restart, act == DOMAIN_ACTION_RESTART, __ATOMIC_RELEASE);
 	log_info("domain %s (%u) %s (%s = %s)\n", d->guest.name, d->guest.id, d->end_how,
 	         off ? "on_poweroff" : "on_reboot", action_name(act));
 }
@@ -321,7 +321,7 @@ void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
 		vmx_dump_vcpu(v);
 	/* A stop by the hypervisor is the domain's crash. */
 	if (d->cfg->on_crash == DOMAIN_ACTION_RESTART) {
-		d->restart = 1;
+		__atomic_store_n(&d->restart, 1, __ATOMIC_RELEASE);
 		log_info("domain %s (%u) crashed (on_crash = restart)\n", d->guest.name, d->guest.id);
 	}
 }
