@@ -24,6 +24,9 @@ HV_CFLAGS := $(WARN) -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fpic -fshort
 	-fno-stack-protector -fno-strict-aliasing -mno-red-zone -mgeneral-regs-only \
 	-fno-asynchronous-unwind-tables -DGNU_EFI_USE_MS_ABI \
 	-I. -Iinclude -I$(EFI_INC) -I$(EFI_INC)/x86_64 -MMD -MP $(HV_EXTRA_CFLAGS)
+# Generated sources (the DSDT's AML as a C array) are found under $(GEN).
+GEN := $(BUILD)/gen
+HV_CFLAGS += -I$(GEN)
 HV_LDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefined -L$(EFI_LIB)
 
 HV_C   := $(filter-out vmx/asm_offsets.c,$(wildcard boot/*.c cpu/*.c config/*.c loader/*.c mm/*.c vmx/*.c ept/*.c sched/*.c dev/*.c dom/*.c lib/*.c))
@@ -58,6 +61,14 @@ $(BUILD)/hinoki.efi: $(BUILD)/hinoki.so
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
 		-j .reloc --target=efi-app-x86_64 --subsystem=10 $< $@
 
+# The DSDT: ASL compiled by iasl (acpica-tools) into a C array for dev/acpi_tables.c; warnings are errors.
+$(GEN)/dsdt_aml.h: dev/dsdt.asl
+	@mkdir -p $(GEN)
+	@$(if $(Q),echo "  IASL    $<")
+	$(Q)iasl -we -tc -p $(GEN)/dsdt $< > $(GEN)/dsdt.iasl.log || { cat $(GEN)/dsdt.iasl.log; exit 1; }
+	$(Q)sed 's/^unsigned char dsdt_aml_code/static const unsigned char dsdt_aml_code/' $(GEN)/dsdt.hex > $@
+$(BUILD)/hv/dev/acpi_tables.o: $(GEN)/dsdt_aml.h
+
 # ---- guests ---------------------------------------------------------------
 include guests/guests.mk
 
@@ -77,14 +88,15 @@ run:
 PURE_SRCS  := vmx/exit_stats.c config/config.c config/config_keys.c loader/loader.c loader/loader_elf.c loader/loader_multiboot.c loader/loader_bzimage.c \
 	ept/ept.c mm/frame.c dev/uart.c boot/acpi.c dev/console_ring.c dev/console_focus.c \
 	dev/fw_cfg.c dev/pmtimer.c dev/pic.c dev/rtc.c dev/rtc_date.c dev/pci_cfg.c dev/nmi_sc.c dev/acpi_tables.c dev/bus.c dev/exit_port.c dev/platform.c \
+	dev/acpi_sleep.c dev/reset_control.c \
 	vmx/mmio_decode.c dev/lapic.c vmx/tlb.c vmx/vpid.c vmx/msr_table.c
 PURE_SRCS  += dev/ioapic.c
-HOST_CFLAGS := $(WARN) -std=gnu11 -O1 -g -I. -Iinclude -fsanitize=address,undefined -DHOST_TEST
+HOST_CFLAGS := $(WARN) -std=gnu11 -O1 -g -I. -Iinclude -I$(GEN) -fsanitize=address,undefined -DHOST_TEST
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 # Each test is one compiler run over several sources: it depends on every header.
-$(BUILD)/tests/%: tests/unit/%.c $(wildcard $(PURE_SRCS)) $(wildcard */*.h */*/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard $(PURE_SRCS)) $(wildcard */*.h */*/*.h) $(GEN)/dsdt_aml.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(wildcard $(PURE_SRCS))

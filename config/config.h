@@ -20,6 +20,8 @@
 
 enum domain_type { DOMAIN_TYPE_GUEST = 0, DOMAIN_TYPE_MGMT = 1 };
 enum on_error { ON_ERROR_RETURN = 0, ON_ERROR_POWEROFF = 1 };
+/* What a domain's end leads to (xl.cfg's on_poweroff, on_reboot, on_crash): these two of xl's actions. */
+enum domain_action { DOMAIN_ACTION_DESTROY = 0, DOMAIN_ACTION_RESTART = 1 };
 
 struct domain_config {
 	char name[CONFIG_NAME_MAX];
@@ -35,6 +37,9 @@ struct domain_config {
 	bool trace;                     /* key trace: record every exit in a trace ring from the start */
 	bool fastpath;                  /* key fastpath (default 1): resume at once after an exit that needs no scheduling (vmx/exit.c) */
 	uint32_t slice_us;              /* key slice_us in a domain: its own time slice; 0 = the global one */
+	enum domain_action on_poweroff; /* ACPI S5; default destroy */
+	enum domain_action on_reboot;   /* reset through port 0xCF9; default restart */
+	enum domain_action on_crash;    /* stopped by the hypervisor (triple fault, unhandled exit); default destroy */
 	char script[CONFIG_SCRIPT_MAX]; /* mgmt domain only: ';'-separated boot commands, "" when none */
 	bool valid;                     /* false: a line of this section was bad, do not start it */
 	unsigned line;                  /* line of the [domain] header */

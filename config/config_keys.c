@@ -37,6 +37,9 @@ static const struct {
 	[K_TRACE]     = { "trace", true, 0 },
 	[K_FASTPATH]  = { "fastpath", true, 0 },
 	[K_DOM_SLICE_US] = { "slice_us", true, 0 },
+	[K_ON_POWEROFF] = { "on_poweroff", true, 0 },
+	[K_ON_REBOOT]   = { "on_reboot", true, 0 },
+	[K_ON_CRASH]    = { "on_crash", true, 0 },
 };
 
 enum key_id config_find_key(const char *name, bool in_domain)
@@ -82,6 +85,10 @@ void config_domain_defaults(struct domain_config *d, unsigned line)
 	d->weight = CONFIG_WEIGHT_DEFAULT;
 	d->autostart = true;
 	d->fastpath = true;
+	/* xl's defaults. */
+	d->on_poweroff = DOMAIN_ACTION_DESTROY;
+	d->on_reboot = DOMAIN_ACTION_RESTART;
+	d->on_crash = DOMAIN_ACTION_DESTROY;
 	d->valid = true;
 	d->line = line;
 }
@@ -228,6 +235,17 @@ static void set_flag(struct parser *ps, const char *key, const char *v, bool *ou
 		PROBLEM(ps, "%s must be 0 or 1, got '%q'", CA_S(key), CA_S(v));
 }
 
+/* xl.cfg's other actions (rename-restart, preserve, coredump-*, soft-reset) have no meaning here. */
+static void set_action(struct parser *ps, const char *key, const char *v, enum domain_action *out)
+{
+	if (strcmp(v, "destroy") == 0)
+		*out = DOMAIN_ACTION_DESTROY;
+	else if (strcmp(v, "restart") == 0)
+		*out = DOMAIN_ACTION_RESTART;
+	else
+		PROBLEM(ps, "%s must be 'destroy' or 'restart', got '%q'", CA_S(key), CA_S(v));
+}
+
 void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 {
 	struct hv_config *o = ps->out;
@@ -299,6 +317,15 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 	case K_SCRIPT:
 		/* Whether the domain may have one is known only at the end of its section. */
 		set_string(ps, "script", d->script, sizeof(d->script), v);
+		break;
+	case K_ON_POWEROFF:
+		set_action(ps, "on_poweroff", v, &d->on_poweroff);
+		break;
+	case K_ON_REBOOT:
+		set_action(ps, "on_reboot", v, &d->on_reboot);
+		break;
+	case K_ON_CRASH:
+		set_action(ps, "on_crash", v, &d->on_crash);
 		break;
 	case K_COUNT:
 		break;

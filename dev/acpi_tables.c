@@ -1,28 +1,39 @@
 /*
  * Writes a domain's ACPI tables. Each table is assembled in a packed
  * structure, copied into guest RAM and then sealed: its checksum byte is set
- * so the bytes the specification says sum to zero do. The FADT is the ACPI
- * 1.0 layout (revision 1), enough for an RSDT-only RSDP: PM timer at
- * PMTIMER_PORT with PM_TMR_LEN 4 and TMR_VAL_EXT clear (24 bits), no SMI
- * command port (so the machine is always in ACPI mode), no PM1 event or
- * control blocks, C2/C3 marked unsupported. The DSDT holds no AML.
+ * so the bytes the specification says sum to zero do. The platform is
+ * hardware-reduced ACPI (ACPI 6, as cloud-hypervisor and Firecracker give
+ * Linux): a revision 6 FADT with HW_REDUCED_ACPI, so no SCI, no PM1 or GPE
+ * blocks, no SMI command port; sleep goes through the sleep control and
+ * status registers (dev/acpi_sleep.c), reset through port 0xCF9
+ * (dev/reset_control.c). The PM timer stays at PMTIMER_PORT in the 32-bit
+ * field, 24 bits wide, because kvm-unit-tests and Hinoki's own guests read
+ * it from there. The DSDT is dev/dsdt.asl, compiled by iasl at build time.
  */
 #include <stddef.h>
+#include "dev/acpi_sleep.h"
 #include "dev/acpi_tables.h"
 #include "dev/ioapic.h"
 #include "dev/irq_line.h"
 #include "dev/pmtimer.h"
 #include "hw/acpi.h"
 #include "hw/msr.h"
+#include "hw/reset_control.h"
 #include "lib/string.h"
+#include "dsdt_aml.h"   /* dsdt_aml_code[]: build/gen, from dev/dsdt.asl */
 
-#define TABLE_REVISION_DSDT 1   /* 32-bit AML integers */
 #define TABLE_REVISION_MADT 1   /* ACPI 1.0 */
-#define TABLE_REVISION_RSDT 1
+#define TABLE_REVISION_SDT  1   /* RSDT and XSDT */
 #define OEM_REVISION        1
 #define CREATOR_REVISION    1
-#define RSDT_ENTRIES        2   /* FADT, MADT */
-#define FADT_INT_MODEL_APIC 1   /* ACPI 1.0's INT_MODEL: multiple APIC */
+#define SDT_ENTRIES         2   /* FADT, MADT: in the RSDT and the XSDT alike */
+#define FADT_MINOR_VERSION  0   /* ACPI 6.0: every field up to the hypervisor vendor identity */
+#define SLEEP_REG_BITS      8
+/*
+ * The FADT's boot flags: no 8042 (bit clear), no VGA, no MSI; the CMOS RTC
+ * is present. The DSDT enumerates the ISA devices, so LEGACY_DEVICES is clear.
+ */
+#define FADT_IAPC_BOOT_ARCH (FADT_IAPC_VGA_NOT_PRESENT | FADT_IAPC_MSI_NOT_SUPPORTED)
 
 static uint8_t sum_bytes(const uint8_t *p, size_t len)
 {
@@ -66,24 +77,31 @@ static void put_rsdp(uint8_t *ram)
 	memset(&r, 0, sizeof r);
 	memcpy(r.signature, ACPI_RSDP_SIGNATURE, ACPI_RSDP_SIGNATURE_LEN);
 	memcpy(r.oem_id, ACPI_TABLES_OEM_ID, sizeof r.oem_id);
-	r.revision = ACPI_RSDP_REVISION_1;
+	r.revision = ACPI_RSDP_REVISION_2;
 	r.rsdt_address = (uint32_t)ACPI_TABLES_GPA_RSDT;
-	/* Revision 0 ends after the RSDT address: only the first 20 bytes are the RSDP. */
-	memcpy(ram + ACPI_TABLES_GPA_RSDP, &r, ACPI_RSDP_V1_LEN);
+	r.length = ACPI_RSDP_V2_LEN;
+	r.xsdt_address = ACPI_TABLES_GPA_XSDT;
+	memcpy(ram + ACPI_TABLES_GPA_RSDP, &r, sizeof r);
+	/* The first checksum first: the extended one covers it. */
 	seal(ram + ACPI_TABLES_GPA_RSDP, ACPI_RSDP_V1_LEN, offsetof(struct acpi_rsdp, checksum));
+	seal(ram + ACPI_TABLES_GPA_RSDP, ACPI_RSDP_V2_LEN, offsetof(struct acpi_rsdp, extended_checksum));
 }
 
-static void put_rsdt(uint8_t *ram)
+/*
+ * The RSDT (4-byte entries) and the XSDT (8-byte entries) list the same
+ * tables; x86 is little-endian, so an entry is the address's low bytes.
+ */
+static void put_sdt(uint8_t *ram, uint64_t gpa, const char *sig, unsigned entry_size)
 {
-	struct {
-		struct acpi_sdt_header hdr;
-		uint32_t entry[RSDT_ENTRIES];
-	} __attribute__((packed)) t;
+	static const uint64_t listed[SDT_ENTRIES] = { ACPI_TABLES_GPA_FADT, ACPI_TABLES_GPA_MADT };
+	struct acpi_sdt_header h;
+	uint32_t len = (uint32_t)(sizeof h + SDT_ENTRIES * entry_size);
 
-	fill_header(&t.hdr, ACPI_SIG_RSDT, sizeof t, TABLE_REVISION_RSDT);
-	t.entry[0] = (uint32_t)ACPI_TABLES_GPA_FADT;
-	t.entry[1] = (uint32_t)ACPI_TABLES_GPA_MADT;
-	put_table(ram, ACPI_TABLES_GPA_RSDT, &t, sizeof t);
+	fill_header(&h, sig, len, TABLE_REVISION_SDT);
+	memcpy(ram + gpa, &h, sizeof h);
+	for (unsigned i = 0; i < SDT_ENTRIES; i++)
+		memcpy(ram + gpa + sizeof h + i * entry_size, &listed[i], entry_size);
+	seal(ram + gpa, len, offsetof(struct acpi_sdt_header, checksum));
 }
 
 static void put_facs(uint8_t *ram)
@@ -96,29 +114,40 @@ static void put_facs(uint8_t *ram)
 	memcpy(ram + ACPI_TABLES_GPA_FACS, &f, sizeof f);
 }
 
+/* iasl wrote the whole table, header and checksum included. */
 static void put_dsdt(uint8_t *ram)
 {
-	struct acpi_sdt_header h;
+	put_table(ram, ACPI_TABLES_GPA_DSDT, dsdt_aml_code, sizeof dsdt_aml_code);
+}
 
-	fill_header(&h, ACPI_SIG_DSDT, sizeof h, TABLE_REVISION_DSDT);
-	put_table(ram, ACPI_TABLES_GPA_DSDT, &h, sizeof h);
+static struct acpi_gas byte_port(uint16_t port)
+{
+	return (struct acpi_gas){ ACPI_GAS_SYSTEM_IO, SLEEP_REG_BITS, 0, ACPI_GAS_ACCESS_BYTE, port };
 }
 
 static void put_fadt(uint8_t *ram)
 {
-	struct acpi_fadt_v1 f;
+	struct acpi_fadt f;
 
 	memset(&f, 0, sizeof f);
-	fill_header(&f.hdr, ACPI_SIG_FADT, sizeof f, ACPI_FADT_REVISION_1);
-	f.firmware_ctrl = (uint32_t)ACPI_TABLES_GPA_FACS;
-	f.dsdt = (uint32_t)ACPI_TABLES_GPA_DSDT;
-	f.int_model = FADT_INT_MODEL_APIC;
-	f.sci_int = ACPI_TABLES_SCI_IRQ;
-	f.pm_tmr_blk = PMTIMER_PORT;
-	f.pm_tmr_len = FADT_PM_TMR_LEN;
-	f.p_lvl2_lat = FADT_P_LVL2_LAT_NONE;
-	f.p_lvl3_lat = FADT_P_LVL3_LAT_NONE;
-	f.flags = FADT_F_WBINVD;          /* TMR_VAL_EXT clear: the timer has 24 bits */
+	fill_header(&f.v1.hdr, ACPI_SIG_FADT, sizeof f, ACPI_FADT_REVISION_6);
+	/* The 32-bit FACS address and X_DSDT: the spec wants one of each pair zero. */
+	f.v1.firmware_ctrl = (uint32_t)ACPI_TABLES_GPA_FACS;
+	f.x_dsdt = ACPI_TABLES_GPA_DSDT;
+	f.v1.sci_int = ACPI_TABLES_SCI_IRQ;
+	f.v1.pm_tmr_blk = PMTIMER_PORT;
+	f.v1.pm_tmr_len = FADT_PM_TMR_LEN;
+	f.v1.p_lvl2_lat = FADT_P_LVL2_LAT_NONE;
+	f.v1.p_lvl3_lat = FADT_P_LVL3_LAT_NONE;
+	f.v1.iapc_boot_arch = FADT_IAPC_BOOT_ARCH;
+	/* TMR_VAL_EXT clear: the timer has 24 bits. */
+	f.v1.flags = FADT_F_WBINVD | FADT_F_RESET_REG_SUP | FADT_F_HW_REDUCED_ACPI;
+	f.reset_reg = byte_port(RST_CNT_PORT);
+	f.reset_value = RST_CNT_COLD_RESET;
+	f.fadt_minor_version = FADT_MINOR_VERSION;
+	f.sleep_control_reg = byte_port(ACPI_SLEEP_CONTROL_PORT);
+	f.sleep_status_reg = byte_port(ACPI_SLEEP_STATUS_PORT);
+	memcpy(&f.hypervisor_vendor_identity, ACPI_TABLES_HYPERVISOR_ID, sizeof f.hypervisor_vendor_identity);
 	put_table(ram, ACPI_TABLES_GPA_FADT, &f, sizeof f);
 }
 
@@ -175,11 +204,13 @@ static void put_madt(uint8_t *ram, unsigned ncpus)
 
 _Static_assert(ACPI_TABLES_GPA_FACS % ACPI_FACS_ALIGN == 0, "FACS alignment");
 _Static_assert(ACPI_TABLES_GPA_RSDP % ACPI_RSDP_ALIGN == 0, "RSDP alignment");
-_Static_assert(ACPI_TABLES_GPA_RSDT + sizeof(struct acpi_sdt_header) + RSDT_ENTRIES * 4 <= ACPI_TABLES_GPA_FACS,
+_Static_assert(ACPI_TABLES_GPA_RSDT + sizeof(struct acpi_sdt_header) + SDT_ENTRIES * 4 <= ACPI_TABLES_GPA_FACS,
                "RSDT overlaps the FACS");
-_Static_assert(ACPI_TABLES_GPA_FACS + sizeof(struct acpi_facs_v1) <= ACPI_TABLES_GPA_FADT, "FACS overlaps the FADT");
-_Static_assert(ACPI_TABLES_GPA_FADT + sizeof(struct acpi_fadt_v1) <= ACPI_TABLES_GPA_DSDT, "FADT overlaps the DSDT");
-_Static_assert(ACPI_TABLES_GPA_DSDT + sizeof(struct acpi_sdt_header) <= ACPI_TABLES_GPA_MADT, "DSDT overlaps the MADT");
+_Static_assert(ACPI_TABLES_GPA_FACS + sizeof(struct acpi_facs_v1) <= ACPI_TABLES_GPA_XSDT, "FACS overlaps the XSDT");
+_Static_assert(ACPI_TABLES_GPA_XSDT + sizeof(struct acpi_sdt_header) + SDT_ENTRIES * 8 <= ACPI_TABLES_GPA_FADT,
+               "XSDT overlaps the FADT");
+_Static_assert(ACPI_TABLES_GPA_FADT + sizeof(struct acpi_fadt) <= ACPI_TABLES_GPA_DSDT, "FADT overlaps the DSDT");
+_Static_assert(ACPI_TABLES_GPA_DSDT + sizeof dsdt_aml_code <= ACPI_TABLES_GPA_MADT, "DSDT overlaps the MADT");
 _Static_assert(ACPI_TABLES_GPA_MADT + sizeof(struct acpi_madt) +
                ACPI_TABLES_MAX_CPUS * sizeof(struct acpi_madt_local_apic) + sizeof(struct madt_io) <=
                ACPI_TABLES_GPA_RSDP,
@@ -191,7 +222,8 @@ int acpi_tables_build(struct guest_mem *mem, unsigned ncpus)
 		return -1;
 	/* Nothing of an earlier owner of these frames may look like a table. */
 	memset(mem->base + ACPI_TABLES_AREA, 0, ACPI_TABLES_AREA_END - ACPI_TABLES_AREA);
-	put_rsdt(mem->base);
+	put_sdt(mem->base, ACPI_TABLES_GPA_RSDT, ACPI_SIG_RSDT, sizeof(uint32_t));
+	put_sdt(mem->base, ACPI_TABLES_GPA_XSDT, ACPI_SIG_XSDT, sizeof(uint64_t));
 	put_facs(mem->base);
 	put_fadt(mem->base);
 	put_dsdt(mem->base);

@@ -1,10 +1,11 @@
 /*
  * The ACPI tables every domain finds in its BIOS area, as on a PC: an RSDP
- * (revision 0) in [0xF0000, 0x100000), where guests search for it, leading to
- * an RSDT listing a FADT (with its FACS and an empty DSDT) and a MADT with one
- * Processor Local APIC per vCPU, the I/O APIC and IRQ 0's override. Fixed
- * addresses, so a guest and docs/platform.md agree on them. Pure code over a
- * byte view of guest RAM; unit-tested on the host.
+ * (revision 2) in [0xF0000, 0x100000), where guests search for it, leading to
+ * an RSDT and an XSDT that both list a hardware-reduced FADT (with its FACS
+ * and the DSDT of dev/dsdt.asl) and a MADT with one Processor Local APIC per
+ * vCPU, the I/O APIC and IRQ 0's override. Fixed addresses, so a guest and
+ * docs/platform.md agree on them. Pure code over a byte view of guest RAM;
+ * unit-tested on the host.
  */
 #ifndef DEV_ACPI_TABLES_H
 #define DEV_ACPI_TABLES_H
@@ -17,9 +18,10 @@
 #define ACPI_TABLES_AREA_END 0x100000ULL
 #define ACPI_TABLES_GPA_RSDT 0xE0000ULL
 #define ACPI_TABLES_GPA_FACS 0xE0040ULL   /* 64-byte aligned, as the FACS must be */
-#define ACPI_TABLES_GPA_FADT 0xE0080ULL
-#define ACPI_TABLES_GPA_DSDT 0xE0100ULL
-#define ACPI_TABLES_GPA_MADT 0xE0140ULL
+#define ACPI_TABLES_GPA_XSDT 0xE0080ULL
+#define ACPI_TABLES_GPA_FADT 0xE0100ULL
+#define ACPI_TABLES_GPA_DSDT 0xE0240ULL
+#define ACPI_TABLES_GPA_MADT 0xE1000ULL   /* the rest of the area: room for the MADT to grow */
 #define ACPI_TABLES_GPA_RSDP 0xF0000ULL   /* the first place kvm-unit-tests and others look */
 
 /* xAPIC ids are 8 bits and 0xff is the broadcast destination. */
@@ -28,7 +30,13 @@
 #define ACPI_TABLES_OEM_ID       "HINOKI"
 #define ACPI_TABLES_OEM_TABLE_ID "HINOKIVM"
 #define ACPI_TABLES_CREATOR_ID   "HNKI"
-#define ACPI_TABLES_SCI_IRQ      9        /* the PIIX4's SCI, which the guest never receives */
+/*
+ * No SCI is ever raised and hardware-reduced OSPMs ignore SCI_INT, but
+ * Linux without an I/O APIC still marks it level-triggered in the ELCR:
+ * the PIIX4's IRQ 9, unused, rather than 0, the timer's.
+ */
+#define ACPI_TABLES_SCI_IRQ      9
+#define ACPI_TABLES_HYPERVISOR_ID "HINOKI\0\0"   /* the FADT's 8-byte hypervisor vendor identity */
 
 /*
  * Zero [0xE0000, 0x100000) of mem and write the tables for ncpus vCPUs with

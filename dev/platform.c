@@ -11,6 +11,7 @@
 #include "hinoki/hypercall.h"
 #include "hw/fw_cfg.h"
 #include "hw/msr.h"
+#include "hw/reset_control.h"
 #include "hw/uart.h"
 #include "lib/string.h"
 
@@ -26,6 +27,19 @@ static void route_irq(void *ctx, unsigned irq, bool level)
 
 /* Nothing answers in the VGA window: reads float high and writes vanish, as on a PC without VGA. */
 static const struct bus_device vga_window = { "legacy VGA window", bus_read_open, bus_write_drop, 0 };
+
+/* The power devices each know one event; the domain's function takes which. */
+static void power_off(void *ctx)
+{
+	struct platform *p = ctx;
+	p->power(p->power_ctx, PLATFORM_POWER_OFF);
+}
+
+static void power_reset(void *ctx)
+{
+	struct platform *p = ctx;
+	p->power(p->power_ctx, PLATFORM_POWER_RESET);
+}
 
 static struct irq_line isa_irq(struct platform *p, unsigned irq)
 {
@@ -77,6 +91,10 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	rtc_init(&p->rtc, env->wall_secs, env->wall_tsc, env->tsc_khz);
 	pci_cfg_init(&p->pci_cfg);
 	nmi_sc_init(&p->nmi_sc, env->tsc_now, env->tsc_khz);
+	p->power = env->power;
+	p->power_ctx = env->ctx;
+	p->acpi_sleep = (struct acpi_sleep){ power_off, p };
+	p->reset_control = (struct reset_control){ 0, power_reset, p };
 
 	struct bus *b = &p->bus;
 	bus_init(b);
@@ -88,6 +106,8 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, RTC_PORT_INDEX, RTC_PORTS, &rtc_bus_device, &p->rtc, &p->lock) ||
 	    pci_cfg_add_to_bus(b, &p->pci_cfg, &p->lock) ||
 	    bus_add(&b->port, NMI_SC_PORT, 1, &nmi_sc_bus_device, &p->nmi_sc, &p->lock) ||
+	    bus_add(&b->port, ACPI_SLEEP_CONTROL_PORT, ACPI_SLEEP_PORTS, &acpi_sleep_bus_device, &p->acpi_sleep, 0) ||
+	    bus_add(&b->port, RST_CNT_PORT, RESET_CONTROL_PORTS, &reset_control_bus_device, &p->reset_control, &p->lock) ||
 	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0) ||
 	    bus_add(&b->mmio, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, &ioapic_bus_device, &p->ioapic, &p->irq_lock) ||
 	    bus_add(&b->mmio, PLATFORM_RAM_HOLE_BASE, PLATFORM_RAM_HOLE_SIZE, &vga_window, 0, 0))

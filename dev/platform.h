@@ -14,7 +14,9 @@
  *     IPIs from other vCPUs use atomics, dev/lapic.c);
  *   - `irq_lock`: the I/O APIC, which devices under other locks drive
  *     (the UART under the console lock), its registers serve every vCPU
- *     and the local APICs' EOIs reach.
+ *     and the local APICs' EOIs reach;
+ *   - the ACPI sleep registers: none (stateless); the reset control's
+ *     RST_CNT: `lock`.
  * The bus takes a range's lock around each device call, so the devices
  * themselves take none.
  *
@@ -28,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dev/acpi_sleep.h"
 #include "dev/bus.h"
 #include "dev/exit_port.h"
 #include "dev/fw_cfg.h"
@@ -38,10 +41,17 @@
 #include "dev/pic.h"
 #include "dev/pmtimer.h"
 #include "dev/rtc.h"
+#include "dev/reset_control.h"
 #include "dev/uart.h"
 #include "hinoki/limits.h"
 #include "hw/vga.h"
 #include "lib/spinlock.h"
+
+/* What the guest asked of the platform's power: ACPI S5, or a reset through port 0xCF9. */
+enum platform_power {
+	PLATFORM_POWER_OFF,
+	PLATFORM_POWER_RESET,
+};
 
 struct platform_env {
 	uint64_t ram_bytes;
@@ -58,7 +68,8 @@ struct platform_env {
 	 * irq_lock held: it must wake or kick the vCPU itself.
 	 */
 	bool (*deliver)(void *ctx, unsigned vcpu, unsigned vector, bool level);
-	void *ctx;                     /* for console_put, end and deliver */
+	void (*power)(void *ctx, enum platform_power what);   /* the guest powered off or reset its machine */
+	void *ctx;                     /* for console_put, end, deliver and power */
 };
 
 struct platform {
@@ -72,6 +83,10 @@ struct platform {
 	struct rtc rtc;
 	struct pci_cfg pci_cfg;
 	struct nmi_sc nmi_sc;
+	struct acpi_sleep acpi_sleep;
+	struct reset_control reset_control;
+	void (*power)(void *ctx, enum platform_power what);   /* the env's, for the two above */
+	void *power_ctx;
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
 	struct spinlock irq_lock;      /* the I/O APIC */
 	struct ioapic ioapic;

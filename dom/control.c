@@ -18,10 +18,18 @@
 #include "hinoki/hypercall.h"
 #include "lib/log.h"
 #include "lib/string.h"
+#include "lib/x86.h"
 #include "mm/mem.h"
 #include "sched/sched.h"
 
 #define DENIED_LOG_LIMIT 8
+/*
+ * A domain that restarts within a second of its creation, more than this
+ * many times in a row, is left ended: a guest that resets at once would
+ * otherwise fill the log and keep a CPU creating domains.
+ */
+#define RESTART_QUICK_MAX 4
+#define RESTART_QUICK_MS  1000
 
 static const struct hv_config *config;
 static const struct loaded_file *kernels, *ramdisks;   /* by config section */
@@ -93,6 +101,35 @@ void control_create_boot_domains(void)
 	}
 }
 
+/* Under domctl_lock, with old finished. */
+static void restart(struct domain *old)
+{
+	uint64_t quick_tsc = (uint64_t)old->guest.tsc_khz * RESTART_QUICK_MS;
+	uint32_t quick = rdtsc() - old->created_tsc < quick_tsc ? old->quick_restarts + 1 : 0;
+	if (quick > RESTART_QUICK_MAX) {
+		log_info("domain %s (%u) not restarted: it restarted %u times in a row, each within %u ms of its start\n",
+		         old->guest.name, old->guest.id, RESTART_QUICK_MAX, RESTART_QUICK_MS);
+		return;
+	}
+	log_info("domain %s (%u) restarting\n", old->guest.name, old->guest.id);
+	const char *why;
+	struct domain *d = create_from_config((unsigned)(old->cfg - config->domains), &old->ov, &why);
+	if (d)
+		d->quick_restarts = quick;
+	domain_discard(old);
+}
+
+void control_restart(struct domain *old)
+{
+	spin_lock(&domctl_lock);
+	/* A destroy, which holds this lock, cancels it by clearing `restart`. */
+	if (__atomic_load_n(&old->restart, __ATOMIC_ACQUIRE))
+		restart(old);
+	/* Cleared only now: the machine must not see no domain live before the new one is in the table. */
+	__atomic_store_n(&old->restart, 0, __ATOMIC_RELEASE);
+	spin_unlock(&domctl_lock);
+}
+
 static void *guest_buf(struct domain *d, uint64_t gpa, uint64_t len)
 {
 	if (gpa >= d->guest.ram_bytes || len > d->guest.ram_bytes - gpa)
@@ -102,6 +139,9 @@ static void *guest_buf(struct domain *d, uint64_t gpa, uint64_t len)
 
 static uint32_t public_state(const struct domain *d)
 {
+	/* Ended, and about to be created again: to `wait` and `list` it has not gone. */
+	if (__atomic_load_n(&d->restart, __ATOMIC_ACQUIRE))
+		return HINOKI_DOM_RUNNING;
 	switch (d->guest.state) {
 	case DOMAIN_RUNNING:   return d->guest.paused ? HINOKI_DOM_PAUSED : HINOKI_DOM_RUNNING;
 	case DOMAIN_ENDED:     return HINOKI_DOM_ENDED;
@@ -239,7 +279,7 @@ static int64_t dom_shutdown(struct domain *self)
 	struct domain *ds[HINOKI_MAX_DOMAINS];
 	unsigned n = domain_snapshot(ds);
 	for (unsigned i = 0; i < n; i++)
-		if (ds[i] != self && ds[i]->guest.state == DOMAIN_RUNNING)
+		if (ds[i] != self && (ds[i]->guest.state == DOMAIN_RUNNING || __atomic_load_n(&ds[i]->restart, __ATOMIC_ACQUIRE)))
 			lifecycle_destroy(ds[i]);
 	domain_put_all(ds, n);
 	return 0;

@@ -14,6 +14,13 @@
 void control_init(const struct hv_config *config, const struct loaded_file *kernel, const struct loaded_file *ramdisk);
 /* Create every valid domain whose config section has autostart = 1 (boot time). */
 void control_create_boot_domains(void);
+/*
+ * Create a domain that ended with `restart` set again, from its config
+ * section, files and overrides, and drop the old record; refused (with a
+ * line) after too many quick restarts in a row. Its resources must be back.
+ */
+struct domain;
+void control_restart(struct domain *old);
 /* Run control hypercall nr for v's domain; -HC_EPERM (logged) unless it is the management domain. */
 int64_t domctl_call(struct vcpu *v, uint64_t nr);
 

@@ -243,6 +243,11 @@ static int map_ram(struct vmx_guest *g)
 	       ept_map_range(&g->ept, hole_end, g->ram_hpa + hole_end, g->ram_bytes - hole_end, EPT_PERM_RWX, m2, m1);
 }
 
+static void platform_power(void *ctx, enum platform_power what)
+{
+	domain_power(ctx, what);
+}
+
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */
 static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 {
@@ -307,6 +312,14 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	d->guest.account = (struct page_account){ account_alloc, account_free, d };
 	d->type = cfg->type;
 	d->cfg = cfg;
+	d->created_tsc = rdtsc();
+	if (ov) {
+		d->ov = *ov;
+		if (ov->extra) {
+			fmt_snprintf(d->ov_extra, sizeof d->ov_extra, "%s", ov->extra);
+			d->ov.extra = d->ov_extra;
+		}
+	}
 	d->guest.weight = ov && ov->weight ? ov->weight : cfg->weight;
 	d->guest.cpus_mask = ov && ov->cpus_mask ? ov->cpus_mask : cfg->cpus_mask;
 	d->guest.slice_tsc = (uint64_t)cfg->slice_us * tsc_khz / 1000;
@@ -348,7 +361,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		.ram_bytes = d->guest.ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = d->guest.tsc_khz,
 		.wall_secs = wall_secs, .wall_tsc = wall_tsc,
 		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end,
-		.deliver = platform_deliver, .ctx = d,
+		.deliver = platform_deliver, .power = platform_power, .ctx = d,
 	};
 	if (platform_init(&d->platform, &pe)) {
 		why = "its devices do not fit on its bus";

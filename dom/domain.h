@@ -28,6 +28,13 @@
 #define DOMAIN_PAGES ((sizeof(struct domain) + FRAME_SIZE - 1) / FRAME_SIZE)
 #define VCPU_PAGES ((sizeof(struct vcpu) + FRAME_SIZE - 1) / FRAME_SIZE)
 
+/* Overrides for a domain created at run time (zero fields keep the config's). */
+struct domain_overrides {
+	uint32_t memory_mib, vcpus, weight;
+	uint64_t cpus_mask;
+	const char *extra;             /* NULL: the config's */
+};
+
 struct domain {
 	/* Identity, state, scheduling parameters, memory, EPT, bitmaps, vCPUs: what vmx/ and sched/ read. */
 	struct vmx_guest guest;
@@ -36,6 +43,12 @@ struct domain {
 	int exit_code;
 	char stop_reason[VCPU_STOP_REASON_MAX];
 	const struct domain_config *cfg;
+	const char *end_how;           /* ended by a power event: how, for the summary; NULL: by its exit code */
+	uint8_t restart;               /* set by what ended it (on_poweroff, on_reboot, on_crash): create it again once finished */
+	uint32_t quick_restarts;       /* restarts in a row that each came soon after the domain's creation */
+	uint64_t created_tsc;
+	struct domain_overrides ov;    /* what it was created with, kept for a restart */
+	char ov_extra[CONFIG_EXTRA_MAX];
 
 	volatile uint32_t finished;    /* its resources are released and its statistics printed */
 	uint32_t denied_calls;         /* control hypercalls refused to it */
@@ -79,13 +92,6 @@ void domain_discard(struct domain *d);
 /* A table entry for a domain that could not be started, with the reason (for the summary). */
 void domain_record_failure(uint32_t id, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Overrides for a domain created at run time (zero fields keep the config's). */
-struct domain_overrides {
-	uint32_t memory_mib, vcpus, weight;
-	uint64_t cpus_mask;
-	const char *extra;             /* NULL: the config's */
-};
-
 /* Build a domain from its config and loaded files; NULL after reporting why (in *why if given). */
 struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const struct domain_overrides *ov,
                              const void *kernel, uint64_t kernel_len,
@@ -100,6 +106,8 @@ int domain_vcpu_up(struct domain *d, uint32_t id, uint64_t rip, uint64_t rsp, ui
 int domain_leave_running(struct domain *d, enum domain_state to);
 /* The domain ends by its own request. */
 void domain_exit(struct domain *d, int code);
+/* The guest powered its machine off (ACPI S5) or reset it (port 0xCF9): ended, and restarted if its config says so. */
+void domain_power(struct domain *d, enum platform_power what);
 /* The hypervisor stops the domain: prints the reason and v's registers. */
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Finish its last line: nothing of it may stay open once it no longer runs. */

@@ -150,6 +150,13 @@ void lifecycle_finish(struct domain *d)
 	}
 	domain_release_resources(d);
 	__atomic_store_n(&d->finished, 1, __ATOMIC_RELEASE);
+	/*
+	 * Only the vCPU that ended d set `restart`, and it has left its CPU
+	 * (wait_released). Once finished, so that a destroy waiting for that
+	 * under the control lock can cancel the restart.
+	 */
+	if (__atomic_load_n(&d->restart, __ATOMIC_ACQUIRE))
+		control_restart(d);
 }
 
 static void wait_finished(const struct domain *d)
@@ -166,7 +173,8 @@ void lifecycle_destroy(struct domain *d)
 		lifecycle_finish(d);
 		wait_finished(d);
 	} else {
-		/* It had ended or stopped by itself: wait for its release, then drop the record. */
+		/* It had ended or stopped by itself: no restart (callers hold the control lock), wait for its release, drop the record. */
+		__atomic_store_n(&d->restart, 0, __ATOMIC_RELEASE);
 		wait_finished(d);
 		log_info("domain %s (%u) destroyed\n", d->guest.name, d->guest.id);
 		d->guest.state = DOMAIN_DESTROYED;
@@ -191,8 +199,10 @@ int lifecycle_any_live(void)
 	struct domain *ds[HINOKI_MAX_DOMAINS];
 	unsigned n = domain_snapshot(ds);
 	int live = 0;
+	/* One still being finished may be about to restart, and one about to restart is not gone: wait for them. */
 	for (unsigned i = 0; i < n; i++)
-		live |= ds[i]->guest.state == DOMAIN_RUNNING;
+		live |= ds[i]->guest.state == DOMAIN_RUNNING || __atomic_load_n(&ds[i]->restart, __ATOMIC_ACQUIRE) ||
+		        (ds[i]->guest.state != DOMAIN_NOT_STARTED && !__atomic_load_n(&ds[i]->finished, __ATOMIC_ACQUIRE));
 	domain_put_all(ds, n);
 	return live;
 }
@@ -205,7 +215,9 @@ void lifecycle_shutdown(void)
 		wait_finished(ds[i]);
 	for (unsigned i = 0; i < n; i++) {
 		const struct domain *d = ds[i];
-		if (d->guest.state == DOMAIN_ENDED)
+		if (d->guest.state == DOMAIN_ENDED && d->end_how)
+			log_info("summary: %s: %s\n", d->guest.name, d->end_how);
+		else if (d->guest.state == DOMAIN_ENDED)
 			log_info("summary: %s: exit code %d\n", d->guest.name, d->exit_code);
 		else if (d->guest.state == DOMAIN_STOPPED)
 			log_info("summary: %s: stopped: %s\n", d->guest.name, d->stop_reason);
@@ -275,6 +287,24 @@ void domain_exit(struct domain *d, int code)
 		log_info("domain %s (%u) ended: exit code %d\n", d->guest.name, d->guest.id, code);
 }
 
+static const char *action_name(enum domain_action a)
+{
+	return a == DOMAIN_ACTION_RESTART ? "restart" : "destroy";
+}
+
+void domain_power(struct domain *d, enum platform_power what)
+{
+	bool off = what == PLATFORM_POWER_OFF;
+	enum domain_action act = off ? d->cfg->on_poweroff : d->cfg->on_reboot;
+	domain_console_end(d);
+	if (!domain_leave_running(d, DOMAIN_ENDED))
+		return;   /* it had already ended: the first end stands */
+	d->end_how = off ? "powered off through ACPI S5" : "reset through port 0xcf9";
+	__atomic_store_n(&d->restart, act == DOMAIN_ACTION_RESTART, __ATOMIC_RELEASE);
+	log_info("domain %s (%u) %s (%s = %s)\n", d->guest.name, d->guest.id, d->end_how,
+	         off ? "on_poweroff" : "on_reboot", action_name(act));
+}
+
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
 {
 	va_list ap;
@@ -289,6 +319,11 @@ void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)
 	log_info("domain %s (%u) stopped: %s\n", d->guest.name, d->guest.id, d->stop_reason);
 	if (v)
 		vmx_dump_vcpu(v);
+	/* A stop by the hypervisor is the domain's crash. */
+	if (d->cfg->on_crash == DOMAIN_ACTION_RESTART) {
+		__atomic_store_n(&d->restart, 1, __ATOMIC_RELEASE);
+		log_info("domain %s (%u) crashed (on_crash = restart)\n", d->guest.name, d->guest.id);
+	}
 }
 
 static void vcpu_stopped(struct vcpu *v, const char *reason)

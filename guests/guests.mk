@@ -118,3 +118,6 @@ guests: $(GUEST_TARGETS)
 # Debug registers kept per vCPU across switches (docs/guests.md).
 $(eval $(call multiboot_guest,drcheck,guests/lib/cmdline.c))
 guests: $(GUEST_TARGETS)
+# Resets through port 0xCF9, for on_reboot (docs/platform.md).
+$(eval $(call hinoki64_guest,reboot,guests/lib/cmdline.c guests/lib/tsc.c))
+guests: $(GUEST_TARGETS)

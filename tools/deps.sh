@@ -20,6 +20,7 @@ build make build-essential
 build ld binutils
 build objcopy binutils
 build nasm nasm
+build iasl acpica-tools
 build /usr/include/efi/efi.h gnu-efi
 build /usr/lib/crt0-efi-x86_64.o gnu-efi
 image python3 python3

@@ -13,6 +13,7 @@
 #define ACPI_RSDP_SIGNATURE   "RSD PTR "
 #define ACPI_RSDP_SIGNATURE_LEN 8
 #define ACPI_RSDP_V1_LEN      20   /* bytes the first checksum covers */
+#define ACPI_RSDP_V2_LEN      36   /* the whole 2.0 structure, which the extended checksum covers */
 #define ACPI_RSDP_REVISION_2  2    /* 2.0 and later: length, XSDT, extended checksum */
 #define ACPI_SIG_LEN          4
 #define ACPI_SIG_RSDT         "RSDT"
@@ -23,6 +24,7 @@
 #define ACPI_SIG_FACS         "FACS"
 #define ACPI_RSDP_REVISION_1  0    /* ACPI 1.0: RSDT only, the first 20 bytes */
 #define ACPI_FADT_REVISION_1  1    /* the ACPI 1.0 FADT layout below */
+#define ACPI_FADT_REVISION_6  6    /* ACPI 6.x: struct acpi_fadt */
 #define ACPI_FACS_ALIGN       64   /* the FACS must be 64-byte aligned */
 #define ACPI_RSDP_ALIGN       16   /* RSDP is searched for on 16-byte boundaries */
 
@@ -81,9 +83,57 @@ struct acpi_fadt_v1 {
 	uint32_t flags;
 } __attribute__((packed));
 
+/* Generic Address Structure: a register in some address space. */
+struct acpi_gas {
+	uint8_t space_id;
+	uint8_t bit_width;
+	uint8_t bit_offset;
+	uint8_t access_size;
+	uint64_t address;
+} __attribute__((packed));
+
+#define ACPI_GAS_SYSTEM_IO    1
+#define ACPI_GAS_ACCESS_BYTE  1
+
+/*
+ * Fixed ACPI Description Table, revision 6 (ACPI 6.0 and later): the 1.0
+ * fields, then the reset register, the 64-bit addresses, the sleep
+ * control and status registers of hardware-reduced platforms and the
+ * hypervisor vendor identity.
+ */
+struct acpi_fadt {
+	struct acpi_fadt_v1 v1;
+	struct acpi_gas reset_reg;
+	uint8_t reset_value;
+	uint16_t arm_boot_arch;
+	uint8_t fadt_minor_version;
+	uint64_t x_firmware_ctrl;
+	uint64_t x_dsdt;
+	struct acpi_gas x_pm1a_evt_blk, x_pm1b_evt_blk, x_pm1a_cnt_blk, x_pm1b_cnt_blk, x_pm2_cnt_blk;
+	struct acpi_gas x_pm_tmr_blk, x_gpe0_blk, x_gpe1_blk;
+	struct acpi_gas sleep_control_reg;
+	struct acpi_gas sleep_status_reg;
+	uint64_t hypervisor_vendor_identity;
+} __attribute__((packed));
+
 /* FADT flags */
 #define FADT_F_WBINVD             (1u << 0)
 #define FADT_F_TMR_VAL_EXT        (1u << 8)   /* set: 32-bit PM timer; clear: 24-bit */
+#define FADT_F_RESET_REG_SUP      (1u << 10)
+#define FADT_F_HW_REDUCED_ACPI    (1u << 20)  /* no SCI, no PM1/GPE blocks: sleep through SLEEP_CONTROL_REG */
+
+/* IAPC_BOOT_ARCH: what the PC's legacy side has; a clear bit 1 means no 8042. */
+#define FADT_IAPC_LEGACY_DEVICES      (1u << 0)
+#define FADT_IAPC_8042                (1u << 1)
+#define FADT_IAPC_VGA_NOT_PRESENT     (1u << 2)
+#define FADT_IAPC_MSI_NOT_SUPPORTED   (1u << 3)
+#define FADT_IAPC_CMOS_RTC_NOT_PRESENT (1u << 5)
+
+/* Sleep Control and Status Registers (ACPI, "Hardware-Reduced ACPI"), one byte each. */
+#define ACPI_SLEEP_CTL_SLP_TYP_SHIFT 2
+#define ACPI_SLEEP_CTL_SLP_TYP_MASK  (7u << ACPI_SLEEP_CTL_SLP_TYP_SHIFT)
+#define ACPI_SLEEP_CTL_SLP_EN        (1u << 5)
+#define ACPI_SLEEP_STS_WAK_STS       (1u << 7)
 /* Latencies above these say the C2 / C3 states are not supported. */
 #define FADT_P_LVL2_LAT_NONE      101
 #define FADT_P_LVL3_LAT_NONE      1001
@@ -175,6 +225,12 @@ _Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP 2.0 is 36 bytes");
 _Static_assert(sizeof(struct acpi_sdt_header) == 36, "SDT header is 36 bytes");
 _Static_assert(sizeof(struct acpi_rsdt) == 36, "RSDT fixed part is its header");
 _Static_assert(sizeof(struct acpi_fadt_v1) == 116, "FADT revision 1 is 116 bytes");
+_Static_assert(sizeof(struct acpi_gas) == 12, "Generic Address Structure is 12 bytes");
+_Static_assert(sizeof(struct acpi_fadt) == 276, "FADT revision 6 is 276 bytes");
+_Static_assert(__builtin_offsetof(struct acpi_fadt, reset_reg) == 116, "RESET_REG at offset 116");
+_Static_assert(__builtin_offsetof(struct acpi_fadt, x_dsdt) == 140, "X_DSDT at offset 140");
+_Static_assert(__builtin_offsetof(struct acpi_fadt, sleep_control_reg) == 244, "SLEEP_CONTROL_REG at offset 244");
+_Static_assert(__builtin_offsetof(struct acpi_fadt, hypervisor_vendor_identity) == 268, "hypervisor id at offset 268");
 _Static_assert(sizeof(struct acpi_facs_v1) == 64, "FACS is 64 bytes");
 _Static_assert(__builtin_offsetof(struct acpi_fadt_v1, pm_tmr_blk) == 76, "PM_TMR_BLK at offset 76");
 _Static_assert(__builtin_offsetof(struct acpi_fadt_v1, pm_tmr_len) == 91, "PM_TMR_LEN at offset 91");

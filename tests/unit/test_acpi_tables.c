@@ -1,9 +1,13 @@
 /*
  * Host tests for the guest ACPI tables: found the way guests find them (a
  * 16-byte-step scan of the BIOS area for "RSD PTR "), every checksum right by
- * an independent sum, the RSDT leading to a FADT (PM timer port, length,
- * 24-bit flag, FACS, DSDT) and a MADT with one enabled Processor Local APIC
- * per vCPU, ids 0..n-1, then the I/O APIC (ID n) and the IRQ 0 to GSI 2
+ * an independent sum, a revision 2 RSDP whose RSDT and XSDT list the same
+ * tables, a hardware-reduced revision 6 FADT (PM timer port, length, 24-bit
+ * flag, FACS, X_DSDT, reset and sleep registers at the ports their devices
+ * claim, boot flags), the DSDT iasl built from dev/dsdt.asl (\_S5 with the
+ * sleep type the sleep control register acts on, COM1 and the RTC with
+ * their resources), and a MADT with one enabled Processor Local APIC per
+ * vCPU, ids 0..n-1, then the I/O APIC (ID n) and the IRQ 0 to GSI 2
  * override. The hypervisor's own MADT parser (boot/acpi.c) must
  * accept them too. Stale tables in reused RAM are wiped, nothing outside the
  * area is touched, and bad arguments write nothing.
@@ -12,9 +16,11 @@
 #include <string.h>
 
 #include "boot/acpi.h"
+#include "dev/acpi_sleep.h"
 #include "dev/acpi_tables.h"
 #include "dev/pmtimer.h"
 #include "hw/acpi.h"
+#include "hw/reset_control.h"
 #include "check.h"
 
 #define RAM_SIZE (2u << 20)
@@ -47,6 +53,20 @@ static uint32_t rd32(uint64_t gpa)
 	return v;
 }
 
+static uint64_t rd64(uint64_t gpa)
+{
+	uint64_t v;
+	memcpy(&v, ram + gpa, 8);
+	return v;
+}
+
+static uint16_t rd16(uint64_t gpa)
+{
+	uint16_t v;
+	memcpy(&v, ram + gpa, 2);
+	return v;
+}
+
 /* Every place a guest's scan finds an RSDP signature; returns the count. */
 static unsigned scan_rsdp(uint64_t from, uint64_t *first)
 {
@@ -61,10 +81,10 @@ static unsigned scan_rsdp(uint64_t from, uint64_t *first)
 	return n;
 }
 
-/* The table with signature sig the RSDT lists, or 0. */
+/* The table with signature sig the RSDT lists, or 0; the XSDT must list it at the same place. */
 static uint64_t find_table(const char *sig)
 {
-	uint64_t rsdp = 0;
+	uint64_t rsdp = 0, found = 0;
 	if (scan_rsdp(0xe0000, &rsdp) != 1)
 		return 0;
 	uint32_t rsdt = rd32(rsdp + 16);
@@ -72,9 +92,17 @@ static uint64_t find_table(const char *sig)
 	for (uint32_t off = 36; off + 4 <= len; off += 4) {
 		uint32_t t = rd32(rsdt + off);
 		if (memcmp(ram + t, sig, 4) == 0)
-			return t;
+			found = t;
 	}
-	return 0;
+	uint64_t xsdt = rd64(rsdp + 24), xfound = 0;
+	len = rd32(xsdt + 4);
+	for (uint32_t off = 36; off + 8 <= len; off += 8) {
+		uint64_t t = rd64(xsdt + off);
+		if (t < RAM_SIZE && memcmp(ram + t, sig, 4) == 0)
+			xfound = t;
+	}
+	CHECK_EQ(xfound, found);
+	return found;
 }
 
 static void test_rsdp(void)
@@ -86,13 +114,35 @@ static void test_rsdp(void)
 	CHECK_EQ(rsdp, 0xf0000);          /* kvm-unit-tests scan only from 0xf0000 */
 	CHECK_EQ(scan_rsdp(0xf0000, &rsdp), 1);
 	CHECK_EQ(checksum(rsdp, 20), 0);
-	CHECK_EQ(ram[rsdp + 15], 0);      /* revision 0: ACPI 1.0, RSDT only */
+	CHECK_EQ(ram[rsdp + 15], 2);      /* revision 2: XSDT, length, extended checksum */
+	CHECK_EQ(rd32(rsdp + 20), 36);
+	CHECK_EQ(checksum(rsdp, 36), 0);
 	CHECK(memcmp(ram + rsdp + 9, "HINOKI", 6) == 0);
 	uint32_t rsdt = rd32(rsdp + 16);
 	CHECK(rsdt >= 0xe0000 && rsdt < 0x100000);
 	CHECK(memcmp(ram + rsdt, "RSDT", 4) == 0);
 	CHECK_EQ(rd32(rsdt + 4), 36 + 2 * 4);
 	CHECK_EQ(checksum(rsdt, rd32(rsdt + 4)), 0);
+	uint64_t xsdt = rd64(rsdp + 24);
+	CHECK(xsdt >= 0xe0000 && xsdt < 0x100000);
+	if (xsdt < 0xe0000 || xsdt >= 0x100000)
+		return;
+	CHECK(memcmp(ram + xsdt, "XSDT", 4) == 0);
+	CHECK_EQ(rd32(xsdt + 4), 36 + 2 * 8);
+	CHECK_EQ(checksum(xsdt, rd32(xsdt + 4)), 0);
+	/* The same tables, in the same order. */
+	for (unsigned i = 0; i < 2; i++)
+		CHECK_EQ(rd64(xsdt + 36 + 8 * i), rd32(rsdt + 36 + 4 * i));
+}
+
+/* A Generic Address Structure at gpa: a byte-wide system I/O port. */
+static void check_byte_port(uint64_t gpa, uint16_t port)
+{
+	CHECK_EQ(ram[gpa], 1);            /* system I/O */
+	CHECK_EQ(ram[gpa + 1], 8);        /* bit width */
+	CHECK_EQ(ram[gpa + 2], 0);        /* bit offset */
+	CHECK_EQ(ram[gpa + 3], 1);        /* byte access */
+	CHECK_EQ(rd64(gpa + 4), port);
 }
 
 static void test_fadt(void)
@@ -103,21 +153,91 @@ static void test_fadt(void)
 	CHECK(fadt != 0);
 	if (!fadt)
 		return;
-	CHECK_EQ(rd32(fadt + 4), 116);
-	CHECK_EQ(ram[fadt + 8], 1);                       /* revision */
-	CHECK_EQ(checksum(fadt, 116), 0);
+	CHECK_EQ(rd32(fadt + 4), 276);                    /* ACPICA's FADT for revision 6 */
+	CHECK_EQ(ram[fadt + 8], 6);                       /* revision */
+	CHECK_EQ(ram[fadt + 131], 0);                     /* minor version: ACPI 6.0 */
+	CHECK_EQ(checksum(fadt, 276), 0);
 	CHECK_EQ(rd32(fadt + 76), 0xb008);                /* PM_TMR_BLK */
 	CHECK_EQ(rd32(fadt + 76), PMTIMER_PORT);
 	CHECK_EQ(ram[fadt + 91], 4);                      /* PM_TMR_LEN */
-	CHECK_EQ(rd32(fadt + 112) & (1u << 8), 0);        /* TMR_VAL_EXT clear: 24 bits */
+	uint32_t flags = rd32(fadt + 112);
+	CHECK_EQ(flags & (1u << 8), 0);                   /* TMR_VAL_EXT clear: 24 bits */
+	CHECK_EQ(flags & (1u << 20), 1u << 20);           /* HW_REDUCED_ACPI */
+	CHECK_EQ(flags & (1u << 10), 1u << 10);           /* RESET_REG_SUP */
 	CHECK_EQ(rd32(fadt + 48), 0);                     /* no SMI_CMD: always in ACPI mode */
-	uint32_t facs = rd32(fadt + 36), dsdt = rd32(fadt + 40);
+	CHECK_EQ(rd16(fadt + 46), 9);                     /* SCI_INT: never raised; not IRQ 0 (see acpi_tables.h) */
+	CHECK_EQ(rd32(fadt + 56), 0);                     /* no PM1a event block */
+	CHECK_EQ(rd32(fadt + 64), 0);                     /* no PM1a control block */
+	/* IAPC_BOOT_ARCH: VGA not present, MSI not supported; no 8042 (bit 1 clear), CMOS RTC present (bit 5 clear). */
+	CHECK_EQ(rd16(fadt + 109), 0x000c);
+	check_byte_port(fadt + 116, 0xcf9);               /* RESET_REG */
+	CHECK_EQ(ram[fadt + 128], 0x06);                  /* RESET_VALUE: SYS_RST | RST_CPU */
+	check_byte_port(fadt + 244, 0xb00c);              /* SLEEP_CONTROL_REG */
+	check_byte_port(fadt + 256, 0xb00d);              /* SLEEP_STATUS_REG */
+	CHECK_EQ(rd64(fadt + 116 + 4), RST_CNT_PORT);
+	CHECK_EQ(rd64(fadt + 244 + 4), ACPI_SLEEP_CONTROL_PORT);
+	CHECK_EQ(rd64(fadt + 256 + 4), ACPI_SLEEP_STATUS_PORT);
+	CHECK(memcmp(ram + fadt + 268, "HINOKI\0\0", 8) == 0);
+	uint32_t facs = rd32(fadt + 36);
+	CHECK_EQ(rd64(fadt + 132), 0);                    /* X_FIRMWARE_CTRL: the 32-bit field is set */
 	CHECK_EQ(facs % 64, 0);
 	CHECK(memcmp(ram + facs, "FACS", 4) == 0);
 	CHECK_EQ(rd32(facs + 4), 64);
+	CHECK_EQ(rd32(fadt + 40), 0);                     /* DSDT: X_DSDT is set instead */
+	uint64_t dsdt = rd64(fadt + 140);
+	CHECK(dsdt >= 0xe0000 && dsdt < 0x100000);
+	if (dsdt >= 0xe0000 && dsdt < 0x100000)
+		CHECK(memcmp(ram + dsdt, "DSDT", 4) == 0);
+}
+
+/* Where the bytes `want` first occur in [from, from + len), or 0. */
+static uint64_t find_bytes(uint64_t from, uint32_t len, const void *want, size_t n)
+{
+	for (uint64_t a = from; a + n <= from + len; a++)
+		if (memcmp(ram + a, want, n) == 0)
+			return a;
+	return 0;
+}
+
+static void test_dsdt(void)
+{
+	setup();
+	CHECK_EQ(acpi_tables_build(&gm, 1), 0);
+	uint64_t fadt = find_table("FACP");
+	CHECK(fadt != 0);
+	if (!fadt)
+		return;
+	uint64_t dsdt = rd64(fadt + 140);
 	CHECK(memcmp(ram + dsdt, "DSDT", 4) == 0);
-	CHECK_EQ(rd32(dsdt + 4), 36);
-	CHECK_EQ(checksum(dsdt, 36), 0);
+	uint32_t len = rd32(dsdt + 4);
+	CHECK(len > 36 && len < 0x1000);
+	if (len <= 36 || len >= 0x1000)
+		return;
+	CHECK_EQ(checksum(dsdt, len), 0);
+	CHECK_EQ(ram[dsdt + 8], 2);                       /* 64-bit AML integers */
+	CHECK(memcmp(ram + dsdt + 10, "HINOKI", 6) == 0);
+	/* The AML ends where the header says: the next table is past it. */
+	CHECK(dsdt + len <= find_table("APIC"));
+	/* \_S5: a package whose first element (BytePrefix, SLP_TYP) is the type the sleep register acts on. */
+	static const uint8_t s5[] = { '_', 'S', '5', '_', 0x12 };
+	uint64_t at = find_bytes(dsdt + 36, len - 36, s5, sizeof s5);
+	CHECK(at != 0);
+	if (at) {
+		CHECK_EQ(ram[at + 6], 4);                     /* NumElements */
+		CHECK_EQ(ram[at + 7], 0x0a);                  /* BytePrefix */
+		CHECK_EQ(ram[at + 8], ACPI_SLEEP_SLP_TYP_S5);
+	}
+	/* COM1: PNP0501 (compressed EISA id), I/O 0x3f8-0x3ff, IRQ 4; the RTC: PNP0B00, 0x70-0x71, IRQ 8. */
+	static const uint8_t com1_hid[] = { 0x0c, 0x41, 0xd0, 0x05, 0x01 };
+	static const uint8_t com1_res[] = { 0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08, 0x22, 0x10, 0x00 };
+	static const uint8_t rtc_hid[] = { 0x0c, 0x41, 0xd0, 0x0b, 0x00 };
+	static const uint8_t rtc_res[] = { 0x47, 0x01, 0x70, 0x00, 0x70, 0x00, 0x01, 0x02, 0x22, 0x00, 0x01 };
+	CHECK(find_bytes(dsdt + 36, len - 36, "COM1", 4) != 0);
+	CHECK(find_bytes(dsdt + 36, len - 36, com1_hid, sizeof com1_hid) != 0);
+	CHECK(find_bytes(dsdt + 36, len - 36, com1_res, sizeof com1_res) != 0);
+	CHECK(find_bytes(dsdt + 36, len - 36, "RTC_", 4) != 0);
+	CHECK(find_bytes(dsdt + 36, len - 36, rtc_hid, sizeof rtc_hid) != 0);
+	CHECK(find_bytes(dsdt + 36, len - 36, rtc_res, sizeof rtc_res) != 0);
 }
 
 static void check_madt(unsigned n)
@@ -241,6 +361,7 @@ int main(void)
 {
 	RUN(test_rsdp);
 	RUN(test_fadt);
+	RUN(test_dsdt);
 	RUN(test_madt);
 	RUN(test_hypervisor_parser_agrees);
 	RUN(test_area_wiped_and_bounded);

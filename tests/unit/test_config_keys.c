@@ -3,7 +3,8 @@
  * autostart, weight and script, their defaults, limits and the rules that
  * span a whole section (script only in the mgmt domain, wherever type is
  * set; the mgmt domain always starts), and that a dropped section's keys do
- * not leak into the next one.
+ * not leak into the next one; the life-cycle keys on_poweroff, on_reboot
+ * and on_crash with xl's defaults and only its destroy and restart actions.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,31 @@ static void test_instrumentation_keys(void)
 	expect_one("[domain a]\nkernel = k\ntrace = 2\n", 3, "trace must be 0 or 1, got '2'");
 	CHECK_EQ(parse("trace = 1\n"), 1);
 	expect_report(1, "key 'trace' belongs in a [domain NAME] section");
+}
+
+static void test_lifecycle_actions(void)
+{
+	CHECK_EQ(parse("[domain a]\nkernel = k\n"), 0);
+	CHECK_EQ(dom("a")->on_poweroff, DOMAIN_ACTION_DESTROY);
+	CHECK_EQ(dom("a")->on_reboot, DOMAIN_ACTION_RESTART);
+	CHECK_EQ(dom("a")->on_crash, DOMAIN_ACTION_DESTROY);
+	CHECK_EQ(parse("[domain a]\nkernel = k\non_poweroff = restart\non_reboot = destroy\non_crash = \"restart\"\n"), 0);
+	CHECK_EQ(dom("a")->on_poweroff, DOMAIN_ACTION_RESTART);
+	CHECK_EQ(dom("a")->on_reboot, DOMAIN_ACTION_DESTROY);
+	CHECK_EQ(dom("a")->on_crash, DOMAIN_ACTION_RESTART);
+	/* xl's other actions are refused by name, and so is anything else. */
+	expect_one("[domain a]\nkernel = k\non_reboot = rename-restart\n", 3,
+	           "on_reboot must be 'destroy' or 'restart', got 'rename-restart'");
+	expect_one("[domain a]\nkernel = k\non_poweroff = preserve\n", 3,
+	           "on_poweroff must be 'destroy' or 'restart', got 'preserve'");
+	expect_one("[domain a]\nkernel = k\non_crash = coredump-destroy\n", 3,
+	           "on_crash must be 'destroy' or 'restart', got 'coredump-destroy'");
+	expect_one("[domain a]\nkernel = k\non_crash = Restart\n", 3, "got 'Restart'");
+	expect_one("[domain a]\nkernel = k\non_reboot = restart\non_reboot = destroy\n", 4,
+	           "duplicate key 'on_reboot'");
+	CHECK_EQ(dom("a")->on_reboot, DOMAIN_ACTION_RESTART);
+	CHECK_EQ(parse("on_crash = restart\n"), 1);
+	expect_report(1, "key 'on_crash' belongs in a [domain NAME] section");
 }
 
 static void test_script_in_mgmt(void)
@@ -191,6 +217,7 @@ int main(void)
 	RUN(test_weight);
 	RUN(test_autostart);
 	RUN(test_instrumentation_keys);
+	RUN(test_lifecycle_actions);
 	RUN(test_script_in_mgmt);
 	RUN(test_script_elsewhere);
 	RUN(test_script_length);

@@ -8,7 +8,8 @@
  * (physical, logical flat and cluster, lowest priority to the first), with
  * the domain's delivery function called under the locks the lock order
  * says, and a local APIC's EOI of a level-triggered vector back at the I/O
- * APIC.
+ * APIC; and
+ * ACPI S5 and the 0xCF9 reset reaching the domain's power function.
  */
 #include <string.h>
 
@@ -17,13 +18,14 @@
 #include "hinoki/hypercall.h"
 #include "hw/fw_cfg.h"
 #include "hw/msr.h"
+#include "hw/reset_control.h"
 #include "hw/uart.h"
 #include "check.h"
 
 static struct platform p;
 static struct spinlock con_lock = SPINLOCK_INIT;
 static struct vlapic apic[2];
-static struct { char out[64]; unsigned len; int ended, code, locked; } dom;
+static struct { char out[64]; unsigned len; int ended, code, locked, offs, resets, power_locked; } dom;
 /* What the domain's delivery function saw: per vCPU, the count and last vector and trigger. */
 static struct { unsigned count[2], vector[2], level[2]; bool irq_locked, con_locked; } irqs;
 
@@ -55,6 +57,16 @@ static bool deliver(void *ctx, unsigned vcpu, unsigned vector, bool level)
 	return vlapic_accept_irq(&apic[vcpu], vector, level);
 }
 
+static void power(void *ctx, enum platform_power what)
+{
+	CHECK(ctx == &dom);
+	dom.power_locked = p.lock.held != 0;
+	if (what == PLATFORM_POWER_OFF)
+		dom.offs++;
+	else if (what == PLATFORM_POWER_RESET)
+		dom.resets++;
+}
+
 static void setup(void)
 {
 	memset(&dom, 0, sizeof dom);
@@ -62,7 +74,7 @@ static void setup(void)
 	memset(&p, 0x5a, sizeof p);
 	struct platform_env env = { .ram_bytes = 32ULL << 20, .ncpus = 2, .tsc_now = 0, .tsc_khz = 1000,
 	                            .console_lock = &con_lock, .console_put = console_put, .end = end,
-	                            .deliver = deliver, .ctx = &dom };
+	                            .deliver = deliver, .power = power, .ctx = &dom };
 	CHECK_EQ(platform_init(&p, &env), 0);
 	for (unsigned i = 0; i < 2; i++) {
 		vlapic_init(&apic[i], i, i == 0);
@@ -264,6 +276,20 @@ static void test_level_eoi(void)
 	CHECK(p.ioapic.redtbl[4] & IOAPIC_RTE_REMOTE_IRR);
 }
 
+static void test_power(void)
+{
+	setup();
+	CHECK_EQ(out(0xb00c, 1, 0x34), BUS_DOMAIN_ENDED);      /* SLP_TYP 5 (S5) | SLP_EN */
+	CHECK_EQ(dom.offs, 1);
+	CHECK_EQ(dom.resets, 0);
+	CHECK_EQ(out(RST_CNT_PORT, 1, RST_CNT_COLD_RESET), BUS_DOMAIN_ENDED);
+	CHECK_EQ(dom.resets, 1);
+	CHECK(dom.power_locked);                               /* RST_CNT is state under the platform lock */
+	CHECK_EQ(p.lock.held, 0);
+	CHECK_EQ(out(0xcf8, 4, 0x80000400u), BUS_OK);          /* CONFIG_ADDRESS, never a reset */
+	CHECK_EQ(dom.offs + dom.resets + dom.ended, 2);
+}
+
 int main(void)
 {
 	RUN(test_ports);
@@ -272,5 +298,6 @@ int main(void)
 	RUN(test_uart_irq_line);
 	RUN(test_destinations);
 	RUN(test_level_eoi);
+	RUN(test_power);
 	return CHECK_EXIT();
 }
