@@ -2,14 +2,15 @@
  * The UEFI phase: bring up the consoles, read \hinoki\hinoki.cfg and every
  * file it names from the boot volume, check that VT-x is usable (while a
  * failure can still return to the firmware), calibrate the TSC, read the
- * firmware's clock for the guests' RTCs, note where the ACPI tables are, take the memory map and leave boot services.
+ * firmware's clock for the guests' RTCs, note where the ACPI tables are,
+ * take the memory map and leave boot services.
  */
 #include <efi.h>
 #include <efilib.h>
 #include "boot/boot.h"
+#include "cpu/power.h"
 #include "dev/rtc.h"
 #include "dev/rtc_date.h"
-#include "cpu/power.h"
 #include "hinoki/hypercall.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
@@ -24,6 +25,7 @@
 #define PATH_MAX16   192
 #define EXIT_BS_TRIES 8
 #define CALIBRATE_US 10000
+#define MINUTES_PER_DAY 1440   /* the largest EFI_TIME.TimeZone */
 
 static struct boot_handoff handoff;
 
@@ -153,8 +155,9 @@ static void calibrate_tsc(void)
 /*
  * The firmware's clock as UTC seconds, with the TSC it was read at: every
  * domain's RTC runs on from it. UEFI defines TimeZone by
- * Localtime = UTC - TimeZone (minutes); an unspecified zone is taken as
- * UTC, as firmware that keeps the RTC in UTC reports it. Without a usable
+ * Localtime = UTC - TimeZone (minutes, at most a day either way); an
+ * unspecified or out-of-range zone is taken as UTC, as firmware that keeps
+ * the RTC in UTC reports it. Without a usable
  * clock the guests' RTCs start at a fixed date, and the log says so.
  */
 static void read_wall_clock(void)
@@ -170,7 +173,7 @@ static void read_wall_clock(void)
 		         EFI_ERROR(st) ? "failed" : "gave no valid date");
 		return;
 	}
-	int64_t zone = t.TimeZone == EFI_UNSPECIFIED_TIMEZONE ? 0 : t.TimeZone;
+	int64_t zone = t.TimeZone >= -MINUTES_PER_DAY && t.TimeZone <= MINUTES_PER_DAY ? t.TimeZone : 0;
 	handoff.wall_secs = rtc_date_to_secs(&d) + (uint64_t)(zone * 60);
 	log_info("wall clock: %04u-%02u-%02u %02u:%02u:%02u%s from the firmware\n", d.year, d.month, d.day, d.hour,
 	         d.minute, d.second, zone ? " local time" : " UTC");

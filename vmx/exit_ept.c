@@ -1,9 +1,9 @@
 /*
  * EPT violations and misconfigurations. A violation outside the guest RAM
  * the EPT maps (beyond its end, or in the platform's hole below 1 MiB, the
- * VGA window) is an access to a device on the domain's bus (the instruction is fetched through
- * the guest's page tables, decoded and emulated) or, claimed by none, stops
- * the domain with the address and the kind of access.
+ * VGA window) is an access to a device on the domain's bus (the instruction
+ * is fetched through the guest's page tables, decoded and emulated) or,
+ * claimed by none, stops the domain with the address and the kind of access.
  */
 #include "dev/bus.h"
 #include "hw/cr.h"

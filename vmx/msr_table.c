@@ -1,6 +1,6 @@
 /*
- * The table of MSRs a guest may touch with an exit, sorted by number, and
- * the checks on their writes. Why each row is what it is:
+ * The table of MSRs a guest may touch with an exit, each row at its slot
+ * (vmx/msr_table.h), and the checks on their writes. Why each row is what it is:
  *
  * - IA32_TSC and IA32_TSC_ADJUST: one per vCPU, tied through the TSC
  *   offset as the SDM ties them ("Time-Stamp Counter Adjustment"); without
@@ -20,8 +20,9 @@
  *   hides the debug store), XD not disabled, CPUID not limited; a write of
  *   that same value is accepted (kernels write back what they read), any
  *   other raises #GP, since none of its features can be switched per guest.
- * - IA32_PAT: the VMCS's guest PAT, where the CPU can load it at entry
- *   (else CPUID hides PAT too); a reserved memory type raises #GP.
+ * - IA32_PAT: the VMCS's guest PAT, where the CPU loads it at entries and
+ *   the host's back at exits (else CPUID hides PAT too); a reserved memory
+ *   type raises #GP.
  *
  * Deliberately absent, so #GP, with CPUID saying the feature is not there:
  * the MTRRs (CPUID.1:EDX.MTRR clear: MTRRCAP, MTRR_DEF_TYPE, the variable
@@ -42,37 +43,24 @@
 #define GUEST_MISC_ENABLE (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE)
 #define GUEST_MICROCODE_REVISION 1ULL   /* IA32_BIOS_SIGN_ID bits 63:32 */
 
-const struct msr_rule msr_table[] = {
-	{ MSR_IA32_TSC,             MSR_STORE_TSC,         MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, MSR_CAP_TSC_OFFSETTING, 0 },
-	{ MSR_IA32_APIC_BASE,       MSR_STORE_APIC_BASE,   MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0 },
-	{ MSR_IA32_FEATURE_CONTROL, MSR_STORE_CONST,       MSR_WRITE_GP,     MSR_CHECK_NONE, 0, 0, FEATURE_CONTROL_LOCK },
-	{ MSR_IA32_TSC_ADJUST,      MSR_STORE_TSC_ADJUST,  MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, MSR_CAP_TSC_OFFSETTING, 0 },
-	{ MSR_IA32_BIOS_SIGN_ID,    MSR_STORE_CONST,       MSR_WRITE_IGNORE, MSR_CHECK_NONE, 0, 0, GUEST_MICROCODE_REVISION << 32 },
-	{ MSR_IA32_SYSENTER_CS,     MSR_STORE_SYSENTER_CS, MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0 },
-	{ MSR_IA32_SYSENTER_ESP,    MSR_STORE_SYSENTER_ESP, MSR_WRITE_KEEP,  MSR_CHECK_CANONICAL, 0, 0, 0 },
-	{ MSR_IA32_SYSENTER_EIP,    MSR_STORE_SYSENTER_EIP, MSR_WRITE_KEEP,  MSR_CHECK_CANONICAL, 0, 0, 0 },
-	{ MSR_IA32_MISC_ENABLE,     MSR_STORE_CONST,       MSR_WRITE_SAME,   MSR_CHECK_NONE, 0, 0, GUEST_MISC_ENABLE },
-	{ MSR_IA32_PAT,             MSR_STORE_PAT,         MSR_WRITE_KEEP,   MSR_CHECK_PAT, MSR_CAP_PAT_LOAD, 0, 0 },
-	{ MSR_IA32_EFER,            MSR_STORE_EFER,        MSR_WRITE_KEEP,   MSR_CHECK_EFER, 0, 0, 0 },
-	{ MSR_IA32_FS_BASE,         MSR_STORE_FS_BASE,     MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0 },
-	{ MSR_IA32_GS_BASE,         MSR_STORE_GS_BASE,     MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0 },
-};
-const unsigned msr_table_len = sizeof msr_table / sizeof msr_table[0];
+#define ROW(m, ...) [MSR_SLOT(m)] = { m, __VA_ARGS__ }
 
-const struct msr_rule *msr_rule_find(uint32_t msr, unsigned caps)
-{
-	unsigned lo = 0, hi = msr_table_len;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (msr_table[mid].msr < msr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == msr_table_len || msr_table[lo].msr != msr || (msr_table[lo].needs & ~caps))
-		return 0;
-	return &msr_table[lo];
-}
+/*  MSR                          store                   write             check                needs  write_needs  value */
+const struct msr_rule msr_table[MSR_TABLE_SLOTS] = {
+	ROW(MSR_IA32_TSC,             MSR_STORE_TSC,          MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, MSR_CAP_TSC_OFFSETTING, 0),
+	ROW(MSR_IA32_APIC_BASE,       MSR_STORE_APIC_BASE,    MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0),
+	ROW(MSR_IA32_FEATURE_CONTROL, MSR_STORE_CONST,        MSR_WRITE_GP,     MSR_CHECK_NONE, 0, 0, FEATURE_CONTROL_LOCK),
+	ROW(MSR_IA32_TSC_ADJUST,      MSR_STORE_TSC_ADJUST,   MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, MSR_CAP_TSC_OFFSETTING, 0),
+	ROW(MSR_IA32_BIOS_SIGN_ID,    MSR_STORE_CONST,        MSR_WRITE_IGNORE, MSR_CHECK_NONE, 0, 0, GUEST_MICROCODE_REVISION << 32),
+	ROW(MSR_IA32_SYSENTER_CS,     MSR_STORE_SYSENTER_CS,  MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0),
+	ROW(MSR_IA32_SYSENTER_ESP,    MSR_STORE_SYSENTER_ESP, MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
+	ROW(MSR_IA32_SYSENTER_EIP,    MSR_STORE_SYSENTER_EIP, MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
+	ROW(MSR_IA32_MISC_ENABLE,     MSR_STORE_CONST,        MSR_WRITE_SAME,   MSR_CHECK_NONE, 0, 0, GUEST_MISC_ENABLE),
+	ROW(MSR_IA32_PAT,             MSR_STORE_PAT,          MSR_WRITE_KEEP,   MSR_CHECK_PAT, MSR_CAP_PAT_LOAD, 0, 0),
+	ROW(MSR_IA32_EFER,            MSR_STORE_EFER,         MSR_WRITE_KEEP,   MSR_CHECK_EFER, 0, 0, 0),
+	ROW(MSR_IA32_FS_BASE,         MSR_STORE_FS_BASE,      MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
+	ROW(MSR_IA32_GS_BASE,         MSR_STORE_GS_BASE,      MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
+};
 
 static bool canonical(uint64_t a, unsigned caps)
 {
@@ -97,6 +85,7 @@ bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned
 	if (r->write_needs & ~caps)
 		return false;
 	switch (r->write) {
+	case MSR_WRITE_NONE:
 	case MSR_WRITE_GP:
 		return false;
 	case MSR_WRITE_IGNORE:

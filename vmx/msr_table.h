@@ -30,6 +30,7 @@ enum msr_store {
 
 /* What a write does once its checks pass. */
 enum msr_write {
+	MSR_WRITE_NONE,          /* an empty slot of the table: no such MSR */
 	MSR_WRITE_GP,            /* none is accepted: read-only (or locked) */
 	MSR_WRITE_IGNORE,        /* accepted, nothing changes */
 	MSR_WRITE_SAME,          /* only the value it reads is accepted, and changes nothing */
@@ -62,12 +63,25 @@ struct msr_rule {
 	uint64_t value;          /* MSR_STORE_CONST */
 };
 
+/*
+ * The table is indexed by a hash of the MSR number, so that a lookup on the
+ * exit path is one probe; two MSRs on one slot would be two initializers of
+ * one element, which -Woverride-init (in -Wextra) refuses to compile.
+ */
+#define MSR_TABLE_SLOTS 64u
+#define MSR_SLOT(m) ((((m) ^ ((m) >> 6)) & (MSR_TABLE_SLOTS - 1)))
+extern const struct msr_rule msr_table[MSR_TABLE_SLOTS];
+
 /* The rule for msr on a CPU with capabilities caps, or NULL: #GP. */
-const struct msr_rule *msr_rule_find(uint32_t msr, unsigned caps);
+static inline const struct msr_rule *msr_rule_find(uint32_t msr, unsigned caps)
+{
+	const struct msr_rule *r = &msr_table[MSR_SLOT(msr)];
+	if (r->msr != msr || r->write == MSR_WRITE_NONE || (r->needs & ~caps))
+		return 0;
+	return r;
+}
+
 /* Whether writing val is accepted (else #GP); `cur` is what the MSR reads now (for MSR_WRITE_SAME). */
 bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned caps);
-/* The table itself, for tests and reports. */
-extern const struct msr_rule msr_table[];
-extern const unsigned msr_table_len;
 
 #endif
