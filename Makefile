@@ -107,8 +107,15 @@ nostats:
 
 # Debian's stock kernel and a busybox initramfs, fetched without root, for
 # tests/integration/linux.cfg (the script fetches only what is missing).
-linux:
+linux: $(BUILD)/linux/tsc
 	$(Q)tools/linux-guest.sh $(BUILD)/linux
+
+# /bin/tsc of the Linux test guest: a static x86-64 Linux program without libc.
+$(BUILD)/linux/tsc: guests/linux/tsc.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(WARN) -static -nostdlib -ffreestanding -Os -fno-stack-protector \
+		-fno-asynchronous-unwind-tables -Wl,--build-id=none -s -o $@ $<
 
 clean:
 	rm -rf $(BUILD)
