@@ -30,7 +30,7 @@ HV_C   := $(filter-out vmx/asm_offsets.c,$(wildcard boot/*.c cpu/*.c config/*.c 
 HV_ASM := $(wildcard boot/*.asm cpu/*.asm vmx/*.asm)
 HV_OBJ := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.o)
 
-all: $(BUILD)/hinoki.efi guests
+all: $(BUILD)/hinoki.efi $(BUILD)/native-linux.efi guests
 
 $(BUILD)/hv/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -53,10 +53,19 @@ $(BUILD)/hinoki.so: $(HV_OBJ) linker.ld
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LD) $(HV_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(HV_OBJ) -o $@ -lefi -lgnuefi
 
-$(BUILD)/hinoki.efi: $(BUILD)/hinoki.so
+$(BUILD)/%.efi: $(BUILD)/%.so
 	@$(if $(Q),echo "  OBJCOPY $@")
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
 		-j .reloc --target=efi-app-x86_64 --subsystem=10 $< $@
+
+# The boot benchmark's reference: Hinoki's loader and ACPI tables, Linux entered on the bare machine.
+NATIVE_C   := tools/bench/native_linux.c boot/efi_file.c config/config.c config/config_keys.c \
+	$(wildcard loader/*.c) dev/acpi_tables.c lib/fmt.c lib/string.c lib/serial.c
+NATIVE_OBJ := $(NATIVE_C:%.c=$(BUILD)/hv/%.o)
+
+$(BUILD)/native-linux.so: $(NATIVE_OBJ) linker.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(HV_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(NATIVE_OBJ) -o $@ -lefi -lgnuefi
 
 # ---- guests ---------------------------------------------------------------
 include guests/guests.mk
