@@ -4,6 +4,7 @@
 # make run        build and boot the demo (run-qemu.sh picks KVM or Bochs)
 # make test       host unit tests, then the emulator integration tests
 # make linux      build/linux/{vmlinuz,initramfs.cpio}: Debian's kernel and a busybox initramfs (tools/linux-guest.sh)
+# make bench      exit latencies and the Linux boot benchmark (docs/bench.md)
 # V=1 shows full command lines. HV_EXTRA_CFLAGS adds hypervisor build options, e.g.
 # make BUILD=build/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS build/nostats/hinoki.efi
 
@@ -105,10 +106,12 @@ test:
 	tests/run-tests.sh
 
 # Exit latencies: exitbench in Bochs with and without statistics and trace
-# (tools/bench/bench.py, docs/bench.md); results in build/bench/.
-bench: all nostats
+# (tools/bench/bench.py), then a Linux boot native and under Hinoki
+# (tools/bench/linuxboot.py); docs/bench.md, results in build/bench/.
+bench: all nostats linux
 	tools/deps.sh image bochs bench
 	tools/bench/bench.py --build $(BUILD) --out $(BUILD)/bench $(if $(VMEXIT),--vmexit $(VMEXIT))
+	tools/bench/linuxboot.py --build $(BUILD) --out $(BUILD)/bench
 
 # The counts-only build make bench measures the statistics against.
 nostats:
