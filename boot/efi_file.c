@@ -1,7 +1,8 @@
 /*
- * Reading the files a config names from the boot volume, under \hinoki\,
- * while boot services run: shared by the hypervisor (boot/efi_main.c) and
- * the boot benchmark's native loader (tools/bench/native_linux.c).
+ * The volume a UEFI application was loaded from, and the files a config
+ * names, read from its \hinoki\ folder while boot services run: shared by
+ * the hypervisor (boot/efi_main.c) and the boot benchmark's native loader
+ * (tools/bench/native_linux.c).
  */
 #include <efi.h>
 #include <efilib.h>
@@ -24,6 +25,19 @@ static int make_path(CHAR16 *out, const char *name)
 	}
 	out[n] = 0;
 	return 0;
+}
+
+EFI_FILE_HANDLE boot_open_volume(EFI_HANDLE image, const char **why)
+{
+	EFI_LOADED_IMAGE *li = 0;
+	if (EFI_ERROR(BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li)) || !li) {
+		*why = "cannot find the loaded image protocol";
+		return 0;
+	}
+	EFI_FILE_HANDLE root = LibOpenRoot(li->DeviceHandle);
+	if (!root)
+		*why = "cannot open the boot volume";
+	return root;
 }
 
 /* Read a whole file into loader-data pages, which survive ExitBootServices. */

@@ -1,9 +1,12 @@
-/* Whole files from the boot volume's \hinoki\ folder (boot/efi_file.c). */
+/* The boot volume and whole files from its \hinoki\ folder (boot/efi_file.c). */
 #ifndef BOOT_EFI_FILE_H
 #define BOOT_EFI_FILE_H
 
 #include <efi.h>
 #include "config/config.h"
+
+/* The root of the volume image was loaded from; NULL with *why saying why. */
+EFI_FILE_HANDLE boot_open_volume(EFI_HANDLE image, const char **why);
 
 /*
  * Read \hinoki\NAME ('/' separates folders too) into loader-data pages,

@@ -196,12 +196,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	power_set_runtime(systab->RuntimeServices);
 	log_info("Hinoki %u.%u, a type-1 hypervisor for Intel VT-x\n", HINOKI_VERSION_MAJOR, HINOKI_VERSION_MINOR);
 
-	EFI_LOADED_IMAGE *li = 0;
-	if (EFI_ERROR(BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li)) || !li)
-		return fail("cannot find the loaded image protocol", EFI_LOAD_ERROR);
-	EFI_FILE_HANDLE root = LibOpenRoot(li->DeviceHandle);
+	const char *why;
+	EFI_FILE_HANDLE root = boot_open_volume(image, &why);
 	if (!root)
-		return fail("cannot open the boot volume", EFI_NOT_FOUND);
+		return fail(why, EFI_NOT_FOUND);
 
 	struct loaded_file cfg;
 	boot_read_file(root, CONFIG_FILE, &cfg);

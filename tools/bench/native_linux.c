@@ -282,12 +282,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (reserve(LOADER_LX_GPA_BOOT_PARAMS, LOADER_LX_AREA_END, "the boot area"))
 		return fail("the boot area is taken", EFI_OUT_OF_RESOURCES);
 
-	EFI_LOADED_IMAGE *li = 0;
-	if (EFI_ERROR(BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li)) || !li)
-		return fail("cannot find the loaded image protocol", EFI_LOAD_ERROR);
-	EFI_FILE_HANDLE root = LibOpenRoot(li->DeviceHandle);
+	const char *why;
+	EFI_FILE_HANDLE root = boot_open_volume(image, &why);
 	if (!root)
-		return fail("cannot open the boot volume", EFI_NOT_FOUND);
+		return fail(why, EFI_NOT_FOUND);
 	struct loaded_file cfg, kernel, ramdisk = { 0 };
 	boot_read_file(root, CONFIG_FILE, &cfg);
 	if (!cfg.data)
