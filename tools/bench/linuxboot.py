@@ -37,7 +37,7 @@ DOMAIN = "linux"
 MEMORY_MIB = 256
 # tsc_early_khz: the TSC rate Hinoki gives Linux through CPUID 0x15 (Bochs' 50 million instructions a
 # second), which the bare machine's CPUID does not: without it, native Linux takes the model's nominal
-# 3.5 GHz and spins 70 times longer in every calibrated delay.
+# 3.5 GHz and its calibrated delays run 70 times too long.
 CMDLINE = "console=ttyS0 nokaslr tsc_early_khz=50000 hinoki.bench"
 BAR, AIM = 1.10, 1.05
 NATIVE_MEM_MIB = 1024      # Bochs RAM for the native run: the firmware's own allocations stay above the kernel's
