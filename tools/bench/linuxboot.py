@@ -85,7 +85,8 @@ def write_config(path, vcpus, cmdline):
 
 
 def boot(out, build, kind, vcpus, cmdline, timeout):
-    """Boot one run; the native one is stopped once /init has reported (its kernel halts for good)."""
+    """Boot one run; the native one is stopped once /init has reported (its kernel halts for good)
+    or the loader gave up (the firmware would move on to its shell)."""
     name = "linuxboot-%s-%d" % (kind, vcpus)
     cfg, img, serial = (os.path.join(out, name + ext) for ext in (".cfg", ".img", ".log"))
     write_config(cfg, vcpus, cmdline)
@@ -99,15 +100,20 @@ def boot(out, build, kind, vcpus, cmdline, timeout):
                          start_new_session=True)
     while p.poll() is None:
         time.sleep(2)
-        if kind == "native" and os.path.exists(serial) and parse(benchlog.read_lines(serial))["init"] is not None:
+        if kind != "native" or not os.path.exists(serial):
+            continue
+        lines = benchlog.read_lines(serial)
+        if parse(lines)["init"] is not None or any(l.startswith("native: fatal:") for l in lines):
             os.killpg(p.pid, signal.SIGTERM)
             break
     text = p.communicate()[0].strip()
     for leftover in (img, img + ".lock"):
         if os.path.exists(leftover):
             os.unlink(leftover)
-    run = parse(benchlog.read_lines(serial)) if os.path.exists(serial) else None
-    return run, text.splitlines()[-1] if text else "", serial
+    lines = benchlog.read_lines(serial) if os.path.exists(serial) else []
+    fatal = [l for l in lines if l.startswith("native: fatal:")]
+    why = fatal[0] if fatal else text.splitlines()[-1] if text else ""
+    return (parse(lines) if lines else None), why, serial
 
 
 def fmt_ratio(native, hv):
