@@ -4,6 +4,7 @@
 # make run        build and boot the demo (run-qemu.sh picks KVM or Bochs)
 # make test       host unit tests, then the emulator integration tests
 # make linux      build/linux/{vmlinuz,initramfs.cpio}: Debian's kernel and a busybox initramfs (tools/linux-guest.sh)
+# make bench      exit latencies and the Linux boot benchmark (docs/bench.md)
 # V=1 shows full command lines. HV_EXTRA_CFLAGS adds hypervisor build options, e.g.
 # make BUILD=build/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS build/nostats/hinoki.efi
 
@@ -33,7 +34,7 @@ HV_C   := $(filter-out vmx/asm_offsets.c,$(wildcard boot/*.c cpu/*.c config/*.c 
 HV_ASM := $(wildcard boot/*.asm cpu/*.asm vmx/*.asm)
 HV_OBJ := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.o)
 
-all: $(BUILD)/hinoki.efi guests
+all: $(BUILD)/hinoki.efi $(BUILD)/native-linux.efi guests
 
 $(BUILD)/hv/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -56,7 +57,7 @@ $(BUILD)/hinoki.so: $(HV_OBJ) linker.ld
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LD) $(HV_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(HV_OBJ) -o $@ -lefi -lgnuefi
 
-$(BUILD)/hinoki.efi: $(BUILD)/hinoki.so
+$(BUILD)/%.efi: $(BUILD)/%.so
 	@$(if $(Q),echo "  OBJCOPY $@")
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
 		-j .reloc --target=efi-app-x86_64 --subsystem=10 $< $@
@@ -68,6 +69,15 @@ $(GEN)/dsdt_aml.h: dev/dsdt.asl
 	$(Q)iasl -we -tc -p $(GEN)/dsdt $< > $(GEN)/dsdt.iasl.log || { cat $(GEN)/dsdt.iasl.log; exit 1; }
 	$(Q)sed 's/^unsigned char dsdt_aml_code/static const unsigned char dsdt_aml_code/' $(GEN)/dsdt.hex > $@
 $(BUILD)/hv/dev/acpi_tables.o: $(GEN)/dsdt_aml.h
+
+# The boot benchmark's reference: Hinoki's loader and ACPI tables, Linux entered on the bare machine.
+NATIVE_C   := tools/bench/native_linux.c boot/efi_file.c config/config.c config/config_keys.c \
+	$(wildcard loader/*.c) dev/acpi_tables.c lib/fmt.c lib/string.c lib/serial.c
+NATIVE_OBJ := $(NATIVE_C:%.c=$(BUILD)/hv/%.o)
+
+$(BUILD)/native-linux.so: $(NATIVE_OBJ) linker.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(HV_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $(NATIVE_OBJ) -o $@ -lefi -lgnuefi
 
 # ---- guests ---------------------------------------------------------------
 include guests/guests.mk
@@ -109,10 +119,12 @@ test:
 	tests/run-tests.sh
 
 # Exit latencies: exitbench in Bochs with and without statistics and trace
-# (tools/bench/bench.py, docs/bench.md); results in build/bench/.
-bench: all nostats
+# (tools/bench/bench.py), then a Linux boot native and under Hinoki
+# (tools/bench/linuxboot.py); docs/bench.md, results in build/bench/.
+bench: all nostats linux
 	tools/deps.sh image bochs bench
 	tools/bench/bench.py --build $(BUILD) --out $(BUILD)/bench $(if $(VMEXIT),--vmexit $(VMEXIT))
+	tools/bench/linuxboot.py --build $(BUILD) --out $(BUILD)/bench
 
 # The counts-only build make bench measures the statistics against.
 nostats:
@@ -120,8 +132,15 @@ nostats:
 
 # Debian's stock kernel and a busybox initramfs, fetched without root, for
 # tests/integration/linux.cfg (the script fetches only what is missing).
-linux:
+linux: $(BUILD)/linux/tsc
 	$(Q)tools/linux-guest.sh $(BUILD)/linux
+
+# /bin/tsc of the Linux test guest: a static x86-64 Linux program without libc.
+$(BUILD)/linux/tsc: guests/linux/tsc.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(WARN) -static -nostdlib -ffreestanding -Os -fno-stack-protector \
+		-fno-asynchronous-unwind-tables -Wl,--build-id=none -s -o $@ $<
 
 clean:
 	rm -rf $(BUILD)

@@ -8,6 +8,7 @@
 #include <efi.h>
 #include <efilib.h>
 #include "boot/boot.h"
+#include "boot/efi_file.h"
 #include "cpu/power.h"
 #include "dev/rtc.h"
 #include "dev/rtc_date.h"
@@ -20,9 +21,7 @@
 #include "vmx/caps.h"
 #include "vmx/vmxon.h"
 
-#define CONFIG_DIR   "\\hinoki\\"
 #define CONFIG_FILE  "hinoki.cfg"
-#define PATH_MAX16   192
 #define EXIT_BS_TRIES 8
 #define CALIBRATE_US 10000
 #define MINUTES_PER_DAY 1440   /* the largest EFI_TIME.TimeZone */
@@ -43,65 +42,6 @@ static void firmware_console(const char *s, size_t len)
 			n = 0;
 		}
 	}
-}
-
-/* "\hinoki\" + name, with '/' as a separator too; 0 or -1 if too long. */
-static int make_path(CHAR16 *out, const char *name)
-{
-	size_t n = 0;
-	for (const char *p = CONFIG_DIR; *p; p++)
-		out[n++] = (CHAR16)*p;
-	for (const char *p = name; *p; p++) {
-		if (n + 1 >= PATH_MAX16)
-			return -1;
-		out[n++] = *p == '/' ? L'\\' : (CHAR16)(unsigned char)*p;
-	}
-	out[n] = 0;
-	return 0;
-}
-
-/* Read a whole file into loader-data pages, which survive ExitBootServices. */
-static void read_file(EFI_FILE_HANDLE root, const char *name, struct loaded_file *f)
-{
-	CHAR16 path[PATH_MAX16];
-	EFI_FILE_HANDLE fh;
-	EFI_STATUS st;
-
-	f->data = 0;
-	if (make_path(path, name)) {
-		fmt_snprintf(f->error, sizeof f->error, "path too long");
-		return;
-	}
-	st = root->Open(root, &fh, path, EFI_FILE_MODE_READ, 0);
-	if (EFI_ERROR(st)) {
-		fmt_snprintf(f->error, sizeof f->error, "cannot open %s%s (EFI status 0x%lx)", CONFIG_DIR, name, st);
-		return;
-	}
-	EFI_FILE_INFO *info = LibFileInfo(fh);
-	if (!info) {
-		fmt_snprintf(f->error, sizeof f->error, "cannot stat %s%s", CONFIG_DIR, name);
-		fh->Close(fh);
-		return;
-	}
-	UINTN size = info->FileSize;
-	FreePool(info);
-	EFI_PHYSICAL_ADDRESS addr = 0;
-	st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData, EFI_SIZE_TO_PAGES(size + 1), &addr);
-	if (EFI_ERROR(st)) {
-		fmt_snprintf(f->error, sizeof f->error, "no memory for %s%s (%lu bytes)", CONFIG_DIR, name, size);
-		fh->Close(fh);
-		return;
-	}
-	UINTN got = size;
-	st = fh->Read(fh, &got, (void *)(uintptr_t)addr);
-	fh->Close(fh);
-	if (EFI_ERROR(st) || got != size) {
-		fmt_snprintf(f->error, sizeof f->error, "read error on %s%s", CONFIG_DIR, name);
-		return;
-	}
-	((char *)(uintptr_t)addr)[size] = 0;
-	f->data = (const void *)(uintptr_t)addr;
-	f->len = size;
 }
 
 /*
@@ -287,15 +227,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	power_set_runtime(systab->RuntimeServices);
 	log_info("Hinoki %u.%u, a type-1 hypervisor for Intel VT-x\n", HINOKI_VERSION_MAJOR, HINOKI_VERSION_MINOR);
 
-	EFI_LOADED_IMAGE *li = 0;
-	if (EFI_ERROR(BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li)) || !li)
-		return fail("cannot find the loaded image protocol", EFI_LOAD_ERROR);
-	EFI_FILE_HANDLE root = LibOpenRoot(li->DeviceHandle);
+	const char *why;
+	EFI_FILE_HANDLE root = boot_open_volume(image, &why);
 	if (!root)
-		return fail("cannot open the boot volume", EFI_NOT_FOUND);
+		return fail(why, EFI_NOT_FOUND);
 
 	struct loaded_file cfg;
-	read_file(root, CONFIG_FILE, &cfg);
+	boot_read_file(root, CONFIG_FILE, &cfg);
 	if (!cfg.data)
 		return fail(cfg.error, EFI_NOT_FOUND);
 	int problems = config_parse(cfg.data, cfg.len, CONFIG_FILE, &handoff.config, report_config_error, 0);
@@ -312,9 +250,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		const struct domain_config *dc = &handoff.config.domains[i];
 		if (!dc->valid)
 			continue;
-		read_file(root, dc->kernel, &handoff.kernel[i]);
+		boot_read_file(root, dc->kernel, &handoff.kernel[i]);
 		if (dc->ramdisk[0])
-			read_file(root, dc->ramdisk, &handoff.ramdisk[i]);
+			boot_read_file(root, dc->ramdisk, &handoff.ramdisk[i]);
 	}
 	calibrate_tsc();
 	read_wall_clock();

@@ -155,6 +155,9 @@ void domain_print_stats(const struct domain *d)
 {
 	console_lock_acquire();
 	print_memory(d);
+	if (d->guest.nvcpus && d->guest.vcpus[0]->first_entry_tsc)
+		emit("hinoki: domain %s vcpu 0 first entered the guest at TSC %lu\n", d->guest.name,
+		     d->guest.vcpus[0]->first_entry_tsc);
 	for (unsigned i = 0; i < d->guest.nvcpus; i++) {
 		print_table(d, d->guest.vcpus[i]);
 		if (csv_on)

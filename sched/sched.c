@@ -422,6 +422,9 @@ static struct vmx_guest *run(struct pcpu *cpu, struct vcpu *v)
 	guest_msrs_restore(v);
 	guest_dr_restore(v);
 	write_cr2(v->cr2);
+	/* Per slice, not per exit; a few hundred instructions before its first VMLAUNCH. */
+	if (!v->first_entry_tsc)
+		v->first_entry_tsc = rdtsc();
 	bool offline = false;
 	while (v->guest->state == DOMAIN_RUNNING && !v->guest->paused && allowed_on(v, cpu)) {
 		enum exit_action act = run_once(cpu, v, slice_end);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Fetch the Linux test guest's files from Debian packages: the stock x86-64
-# kernel and an initramfs of busybox-static with guests/linux/init.
+# kernel and an initramfs of busybox-static with guests/linux/init and
+# OUT/tsc (guests/linux/tsc.c, which the Makefile builds first).
 # linux-image-amd64 is a metapackage: the kernel is in the versioned package
 # it depends on. `apt-get download` fetches a package as an ordinary user (no
 # root, nothing installed) and `dpkg-deb -x` unpacks it. Leaves OUT/vmlinuz
@@ -13,6 +14,7 @@ set -euo pipefail
 out=${1:-build/linux}
 here=$(cd "$(dirname "$0")" && pwd)
 init="$here/../guests/linux/init"
+tsc="$out/tsc"
 
 fail() {
 	echo "linux-guest.sh: $*" >&2
@@ -55,7 +57,8 @@ if [ ! -s "$out/busybox" ]; then
 	[ -x "$tmp/busybox-static/bin/busybox" ] || fail "busybox-static has no /bin/busybox"
 	mv "$tmp/busybox-static/bin/busybox" "$out/busybox"
 fi
-if [ ! -s "$out/initramfs.cpio" ] || [ "$init" -nt "$out/initramfs.cpio" ]; then
-	"$here/mkinitramfs.py" "$out/busybox" "$init" "$out/initramfs.cpio"
-	echo "linux-guest.sh: $out/initramfs.cpio holds busybox and guests/linux/init"
+[ -x "$tsc" ] || fail "$tsc is missing: make linux builds it from guests/linux/tsc.c"
+if [ ! -s "$out/initramfs.cpio" ] || [ "$init" -nt "$out/initramfs.cpio" ] || [ "$tsc" -nt "$out/initramfs.cpio" ]; then
+	"$here/mkinitramfs.py" "$out/busybox" "$init" "$out/initramfs.cpio" "$tsc"
+	echo "linux-guest.sh: $out/initramfs.cpio holds busybox, guests/linux/init and /bin/tsc"
 fi

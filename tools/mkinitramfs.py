@@ -2,9 +2,10 @@
 """Write the Linux test guest's initramfs: a newc cpio archive (what Linux
 unpacks into its root file system) holding busybox, its /init script and
 the few directories and device nodes /init needs before it mounts devtmpfs.
-Python only, so that no cpio tool is needed.
+Each further program goes to /bin under its own name (the boot benchmark's
+/bin/tsc). Python only, so that no cpio tool is needed.
 
-  tools/mkinitramfs.py BUSYBOX INIT_SCRIPT OUT
+  tools/mkinitramfs.py BUSYBOX INIT_SCRIPT OUT [PROGRAM...]
 """
 
 import os
@@ -32,9 +33,9 @@ def entry(ino, mode, name, data=b"", rdev=0, nlink=1):
 
 
 def main(argv):
-    if len(argv) != 4:
-        sys.exit(__doc__.split("\n\n")[1])
-    busybox, init, out = argv[1:]
+    if len(argv) < 4:
+        sys.exit(__doc__.split("\n\n")[-1])
+    busybox, init, out = argv[1:4]
     with open(busybox, "rb") as f:
         bb = f.read()
     with open(init, "rb") as f:
@@ -50,6 +51,9 @@ def main(argv):
         ("bin/sh", stat.S_IFLNK | 0o777, b"busybox", 0),
         ("init", stat.S_IFREG | 0o755, script, 0),
     ]
+    for prog in argv[4:]:
+        with open(prog, "rb") as f:
+            items.append(("bin/" + os.path.basename(prog), stat.S_IFREG | 0o755, f.read(), 0))
     blob = b"".join(entry(i + 1, mode, name, data, rdev, 2 if stat.S_ISDIR(mode) else 1)
                     for i, (name, mode, data, rdev) in enumerate(items))
     blob += entry(0, 0, TRAILER)

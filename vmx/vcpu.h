@@ -100,6 +100,7 @@ struct vcpu {
 	volatile uint32_t wake;   /* an event arrived: the next HLT does not block */
 	uint64_t entry_tsc;       /* TSC just before the current VM entry */
 	uint64_t guest_tsc;       /* total TSC cycles in guest mode */
+	uint64_t first_entry_tsc; /* TSC as the scheduler first ran it (0: never): where a boot starts */
 	struct exit_stats stats;
 	struct exit_trace trace;
 	/* Platform state the guest sees through MMIO and MSRs (docs/platform-apic.md). */

@@ -69,5 +69,7 @@ _Static_assert(sizeof(struct linux_e820_entry) == 20, "e820 entries are 20 bytes
 
 #define E820_TYPE_RAM              1u
 #define E820_TYPE_RESERVED         2u
+#define E820_TYPE_ACPI             3u    /* ACPI tables, reclaimable once read */
+#define E820_TYPE_NVS              4u    /* ACPI non-volatile storage */
 
 #endif

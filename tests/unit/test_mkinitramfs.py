@@ -38,12 +38,14 @@ def read_newc(blob):
 def main():
     mk = load_tool("mkinitramfs.py")
     with tempfile.TemporaryDirectory() as tmp:
-        bb, init, out = (os.path.join(tmp, n) for n in ("busybox", "init", "initramfs.cpio"))
+        bb, init, out, tsc = (os.path.join(tmp, n) for n in ("busybox", "init", "initramfs.cpio", "tsc"))
         with open(bb, "wb") as f:
             f.write(b"\x7fELF" + bytes(range(256)) * 3 + b"odd")   # a length that needs padding
         with open(init, "wb") as f:
             f.write(b"#!/bin/sh\necho hello\n")
-        mk.main(["mkinitramfs.py", bb, init, out])
+        with open(tsc, "wb") as f:
+            f.write(b"\x7fELF tsc")
+        mk.main(["mkinitramfs.py", bb, init, out, tsc])
         with open(out, "rb") as f:
             blob = f.read()
     entries = read_newc(blob)
@@ -58,6 +60,8 @@ def main():
     check("busybox_contents", len(by.get("bin/busybox", (0, 0, 0, 0, b""))[4]) == 4 + 768 + 3, by.get("bin/busybox"))
     check("sh_links_busybox", "bin/sh" in by and stat.S_ISLNK(by["bin/sh"][1]) and by["bin/sh"][4] == b"busybox",
           by.get("bin/sh"))
+    check("program_in_bin", "bin/tsc" in by and stat.S_ISREG(by["bin/tsc"][1]) and by["bin/tsc"][1] & 0o111
+          and by["bin/tsc"][4] == b"\x7fELF tsc", by.get("bin/tsc"))
     con = by.get("dev/console")
     check("console_node", con is not None and stat.S_ISCHR(con[1]) and (con[2], con[3]) == (5, 1), con)
     for d in ("bin", "dev", "proc", "sys", "tmp"):
