@@ -6,8 +6,8 @@ linux-shell.cfg with COM1 served on a TCP port of 127.0.0.1; this script
 waits for the shell's banner, presses Ctrl-A three times (again, if need
 be) until the hypervisor gives the Linux domain the console input (only
 then does it show the prompt, a line left open), then types
-`echo $((6*7))`, reads the ttyS0 line of /proc/interrupts (IRQ 4 on the
-IO-APIC, counted) and ends with `poweroff -f`. The command line, the
+`echo $((6*7))`, reads the ttyS0 line of /proc/interrupts (I/O APIC input
+4, counted) and ends with `poweroff -f`, an ACPI S5 power-off. The command line, the
 serial connection, the pacing of typed bytes and the waits are
 dom0_shell.py's.
 """
@@ -57,7 +57,7 @@ def session(ser):
     at = ser.mark()
     say("typing 'poweroff -f'")
     ser.send(b"poweroff -f\r")
-    ser.wait_for(r"hinoki: domain linux \([0-9]+\) stopped: ", at, "the domain's end")
+    ser.wait_for(r"hinoki: domain linux \([0-9]+\) powered off through ACPI S5 ", at, "the domain's end")
     ser.wait_for(r"hinoki: all domains ended, powering off$", at, "power-off")
     say("powered off")
 
