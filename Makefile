@@ -84,13 +84,13 @@ include guests/guests.mk
 
 # ---- images ---------------------------------------------------------------
 image: $(BUILD)/hinoki.img
-$(BUILD)/hinoki.img: all configs/demo.cfg tools/mkimage
+$(BUILD)/hinoki.img: all linux configs/demo.cfg tools/mkimage
 	$(Q)tools/mkimage configs/demo.cfg $@
 
 # run and test first install missing Debian packages (or print the apt-get line).
 run:
 	tools/deps.sh all
-	$(MAKE) all
+	$(MAKE) all linux
 	./run-qemu.sh --build-demo
 
 # ---- tests ----------------------------------------------------------------
