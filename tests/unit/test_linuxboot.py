@@ -58,6 +58,8 @@ def main():
     overhead, exits = linuxboot.report(results, [1, 2])
     rows = overhead.split("\n")
     check("ratio_row", rows[2] == "| 1 | 100000 | 108000 | 1.080 | met | NOT met |", rows[2])
+    check("verdict_below_one", linuxboot.verdict(0.9, 1.10) == "not judged: native did more")
+    check("verdict_above_bar", linuxboot.verdict(1.2, 1.10) == "NOT met")
     check("unmeasured_row_says_why", rows[3].startswith("| 2 | 100000 | - | not measured (hinoki: timeout)"),
           rows[3])
     erows = exits.split("\n")

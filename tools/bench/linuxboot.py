@@ -120,6 +120,14 @@ def fmt_ratio(native, hv):
     return "%.3f" % (hv / native) if native and hv is not None else "-"
 
 
+def verdict(ratio, limit):
+    """A ratio below 1 means the bare machine did more work than the domain, not that
+    virtualization is free: the bar cannot be judged from it (docs/bench.md)."""
+    if ratio < 1:
+        return "not judged: native did more"
+    return "met" if ratio <= limit else "NOT met"
+
+
 def report(results, vcpu_list):
     """The Markdown report: the overhead table, then exits per reason for each vCPU count."""
     lines = ["| vCPUs | native: entry to /init | under Hinoki | ratio | bar %.2f | aim %.2f |" % (BAR, AIM),
@@ -135,8 +143,7 @@ def report(results, vcpu_list):
             continue
         r = hv / native
         lines.append("| %d | %d | %d | %s | %s | %s |" % (v, native, hv, fmt_ratio(native, hv),
-                                                          "met" if r <= BAR else "NOT met",
-                                                          "met" if r <= AIM else "NOT met"))
+                                                          verdict(r, BAR), verdict(r, AIM)))
     reasons = []
     for v in vcpu_list:
         run = results.get(("hinoki", v), (None,))[0]
