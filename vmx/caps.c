@@ -6,11 +6,13 @@
  * one is noted and done without.
  */
 #include "hw/cpuid.h"
+#include "hw/cr.h"
 #include "hw/msr.h"
 #include "hw/vmx_ctrl.h"
 #include "lib/log.h"
 #include "lib/x86.h"
 #include "vmx/caps.h"
+#include "vmx/msr_table.h"
 
 struct vmx_caps vmx_caps;
 
@@ -90,6 +92,19 @@ static uint32_t negotiate(const char *word, uint32_t msr, const struct ctl_bit *
 	return val;
 }
 
+/* Once the controls are negotiated, so that an MSR exit reads one word instead of asking them. */
+static unsigned msr_caps_of(const struct vmx_caps *c)
+{
+	unsigned caps = 0;
+	if (vmx_has_guest_pat())
+		caps |= MSR_CAP_PAT_LOAD;
+	if (vmx_has_tsc_offsetting())
+		caps |= MSR_CAP_TSC_OFFSETTING;
+	if (c->cr4_fixed1 & CR4_LA57)
+		caps |= MSR_CAP_LA57;
+	return caps;
+}
+
 int vmx_caps_negotiate(void)
 {
 	struct vmx_caps *c = &vmx_caps;
@@ -150,6 +165,7 @@ int vmx_caps_negotiate(void)
 		log_warn("VT-x has VPID but no single-context or all-context INVVPID: VPID not used\n");
 		c->proc2 &= ~(uint32_t)PROC2_ENABLE_VPID;
 	}
+	c->msr = msr_caps_of(c);
 	return missing ? -1 : 0;
 }
 
