@@ -32,13 +32,13 @@ static const struct bus_device vga_window = { "legacy VGA window", bus_read_open
 static void power_off(void *ctx)
 {
 	struct platform *p = ctx;
-	p->power(p->power_ctx, PLATFORM_POWER_OFF);
+	p->power(p->ctx, PLATFORM_POWER_OFF);
 }
 
 static void power_reset(void *ctx)
 {
 	struct platform *p = ctx;
-	p->power(p->power_ctx, PLATFORM_POWER_RESET);
+	p->power(p->ctx, PLATFORM_POWER_RESET);
 }
 
 static struct irq_line isa_irq(struct platform *p, unsigned irq)
@@ -92,7 +92,6 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	pci_cfg_init(&p->pci_cfg);
 	nmi_sc_init(&p->nmi_sc, env->tsc_now, env->tsc_khz);
 	p->power = env->power;
-	p->power_ctx = env->ctx;
 	p->acpi_sleep = (struct acpi_sleep){ power_off, p };
 	p->reset_control = (struct reset_control){ 0, power_reset, p };
 

@@ -86,13 +86,12 @@ struct platform {
 	struct acpi_sleep acpi_sleep;
 	struct reset_control reset_control;
 	void (*power)(void *ctx, enum platform_power what);   /* the env's, for the two above */
-	void *power_ctx;
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
 	struct spinlock irq_lock;      /* the I/O APIC */
 	struct ioapic ioapic;
 	unsigned ncpus;
 	bool (*deliver)(void *ctx, unsigned vcpu, unsigned vector, bool level);   /* env's */
-	void *ctx;
+	void *ctx;                     /* env's, for deliver and power */
 };
 
 /*
