@@ -36,6 +36,7 @@ static const struct {
 	[K_EXIT_CSV]  = { "exit_csv", false, 0 },
 	[K_TRACE]     = { "trace", true, 0 },
 	[K_FASTPATH]  = { "fastpath", true, 0 },
+	[K_APICV]     = { "apicv", true, 0 },
 	[K_DOM_SLICE_US] = { "slice_us", true, 0 },
 	[K_ON_POWEROFF] = { "on_poweroff", true, 0 },
 	[K_ON_REBOOT]   = { "on_reboot", true, 0 },
@@ -85,6 +86,7 @@ void config_domain_defaults(struct domain_config *d, unsigned line)
 	d->weight = CONFIG_WEIGHT_DEFAULT;
 	d->autostart = true;
 	d->fastpath = true;
+	d->apicv = true;
 	/* xl's defaults. */
 	d->on_poweroff = DOMAIN_ACTION_DESTROY;
 	d->on_reboot = DOMAIN_ACTION_RESTART;
@@ -303,6 +305,9 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 		break;
 	case K_FASTPATH:
 		set_flag(ps, "fastpath", v, &d->fastpath);
+		break;
+	case K_APICV:
+		set_flag(ps, "apicv", v, &d->apicv);
 		break;
 	case K_DOM_SLICE_US:
 		if (!number_in(v, SLICE_US_MIN, SLICE_US_MAX, &d->slice_us))

@@ -8,8 +8,15 @@
  * ISR bit. IPIs of every delivery mode Linux uses (fixed, NMI, INIT,
  * STARTUP) are routed by physical or logical (flat, cluster) destination or
  * shorthand; an INIT leaves the receiving APIC waiting for a SIPI. Other
- * vCPUs set IRR bits, NMIs, INIT and SIPI concurrently and read ID, LDR and
+ * vCPUs post vectors, NMIs, INIT and SIPI concurrently and read ID, LDR and
  * DFR to route theirs, so those are changed with atomic operations.
+ *
+ * The registers live in a page laid out as the APIC's (struct vlapic's
+ * regs), which with APIC virtualization is the virtual-APIC page the CPU
+ * reads and updates itself: a register holds exactly what a read returns,
+ * every write stores the value masked to its writable bits, and a write the
+ * CPU already stored there (an APIC-write exit) is applied by writing the
+ * stored value again.
  */
 #include "dev/lapic.h"
 #include "lib/string.h"
@@ -64,6 +71,42 @@ static const uint32_t lvt_writable[LAPIC_LVT_COUNT] = {
 
 #define WORD_BITS        32u
 
+static uint32_t *reg(struct vlapic *l, uint32_t off)
+{
+	return &l->regs[off / LAPIC_REG_WIDTH];
+}
+
+static uint32_t reg_get(const struct vlapic *l, uint32_t off)
+{
+	return __atomic_load_n(&l->regs[off / LAPIC_REG_WIDTH], __ATOMIC_RELAXED);
+}
+
+static void reg_set(struct vlapic *l, uint32_t off, uint32_t val)
+{
+	__atomic_store_n(reg(l, off), val, __ATOMIC_RELAXED);
+}
+
+/* Word w (vectors 32w..32w+31) of the ISR, TMR or IRR that starts at `base`. */
+static uint32_t *vec_word(struct vlapic *l, uint32_t base, unsigned w)
+{
+	return reg(l, base + w * LAPIC_REG_STRIDE);
+}
+
+static uint32_t vec_get(const struct vlapic *l, uint32_t base, unsigned w)
+{
+	return reg_get(l, base + w * LAPIC_REG_STRIDE);
+}
+
+static uint32_t lvt_get(const struct vlapic *l, enum lapic_lvt i)
+{
+	return reg_get(l, APIC_REG_LVT_TIMER + (uint32_t)i * LAPIC_REG_STRIDE);
+}
+
+static void lvt_set(struct vlapic *l, enum lapic_lvt i, uint32_t val)
+{
+	reg_set(l, APIC_REG_LVT_TIMER + (uint32_t)i * LAPIC_REG_STRIDE, val);
+}
+
 static void attn_set(struct vlapic *l, uint8_t bits)
 {
 	__atomic_fetch_or(&l->attention, bits, __ATOMIC_SEQ_CST);
@@ -74,34 +117,77 @@ static void attn_clear(struct vlapic *l, uint8_t bits)
 	__atomic_fetch_and(&l->attention, (uint8_t)~bits, __ATOMIC_SEQ_CST);
 }
 
-/* Highest set bit of a 256-bit vector map, or -1. */
-static int highest_vector(const uint32_t *map)
+static int highest_bit(unsigned w, uint32_t bits)
 {
-	for (int w = LAPIC_VECTOR_WORDS - 1; w >= 0; w--) {
-		uint32_t bits = __atomic_load_n(&map[w], __ATOMIC_RELAXED);
+	return (int)(w * WORD_BITS + (WORD_BITS - 1)) - __builtin_clz(bits);
+}
+
+/* Highest vector set in the ISR or TMR that starts at `base`, or -1. */
+static int highest_vector(const struct vlapic *l, uint32_t base)
+{
+	for (unsigned w = LAPIC_VECTOR_WORDS; w-- > 0;) {
+		uint32_t bits = vec_get(l, base, w);
 		if (bits)
-			return w * (int)WORD_BITS + (int)(WORD_BITS - 1) - __builtin_clz(bits);
+			return highest_bit(w, bits);
 	}
 	return -1;
+}
+
+uint32_t vlapic_irr_word(const struct vlapic *l, unsigned w)
+{
+	return vec_get(l, APIC_REG_IRR0, w) | __atomic_load_n(&l->pir[w], __ATOMIC_RELAXED);
+}
+
+/* Highest vector requested, in IRR or still posted, or -1. */
+static int highest_requested(const struct vlapic *l)
+{
+	for (unsigned w = LAPIC_VECTOR_WORDS; w-- > 0;) {
+		uint32_t bits = vlapic_irr_word(l, w);
+		if (bits)
+			return highest_bit(w, bits);
+	}
+	return -1;
+}
+
+int vlapic_highest_irr(const struct vlapic *l)
+{
+	return highest_vector(l, APIC_REG_IRR0);
+}
+
+int vlapic_highest_isr(const struct vlapic *l)
+{
+	return highest_vector(l, APIC_REG_ISR0);
+}
+
+uint32_t vlapic_tmr_word(const struct vlapic *l, unsigned w)
+{
+	return vec_get(l, APIC_REG_TMR0, w);
+}
+
+void vlapic_sync_irr(struct vlapic *l)
+{
+	for (unsigned w = 0; w < LAPIC_VECTOR_WORDS; w++)
+		if (__atomic_load_n(&l->pir[w], __ATOMIC_RELAXED))
+			*vec_word(l, APIC_REG_IRR0, w) |= __atomic_exchange_n(&l->pir[w], 0, __ATOMIC_SEQ_CST);
 }
 
 /* The registers a reset or a hardware disable brings back to power-up values; ID and base stay. */
 static void reset_registers(struct vlapic *l)
 {
-	l->tpr = l->esr = l->icr_lo = l->icr_hi = 0;
-	__atomic_store_n(&l->ldr, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&l->dfr, DFR_RESET, __ATOMIC_RELAXED);
+	uint32_t id = reg_get(l, APIC_REG_ID);
+	for (unsigned i = 0; i < LAPIC_REG_WORDS; i++)
+		__atomic_store_n(&l->regs[i], 0, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < LAPIC_VECTOR_WORDS; i++)
+		__atomic_store_n(&l->pir[i], 0, __ATOMIC_RELAXED);
+	reg_set(l, APIC_REG_ID, id);
+	reg_set(l, APIC_REG_VERSION, LAPIC_VERSION_VALUE);
+	reg_set(l, APIC_REG_DFR, DFR_RESET);
+	reg_set(l, APIC_REG_SVR, SVR_RESET);
 	__atomic_store_n(&l->nmi_pending, 0, __ATOMIC_SEQ_CST);
-	l->svr = SVR_RESET;
 	for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
-		l->lvt[i] = LVT_MASK;
-	l->timer_initial = l->timer_dcr = 0;
+		lvt_set(l, (enum lapic_lvt)i, LVT_MASK);
+	l->timer_lvt = LVT_MASK;
 	l->timer_start = l->timer_deadline = 0;
-	for (unsigned i = 0; i < LAPIC_VECTOR_WORDS; i++) {
-		__atomic_store_n(&l->irr[i], 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&l->tmr[i], 0, __ATOMIC_RELAXED);
-		l->isr[i] = 0;
-	}
 	l->route.pending = 0;
 	attn_clear(l, LAPIC_ATTN_ROUTE | LAPIC_ATTN_TIMER | LAPIC_ATTN_NMI);
 	attn_set(l, LAPIC_ATTN_EVAL);
@@ -111,7 +197,7 @@ void vlapic_init(struct vlapic *l, uint32_t apic_id, bool bsp)
 {
 	memset(l, 0, sizeof *l);
 	l->apic_base = APIC_DEFAULT_PHYS_BASE | APIC_BASE_ENABLE | (bsp ? APIC_BASE_BSP : 0);
-	l->id = apic_id << APIC_ID_SHIFT;
+	reg_set(l, APIC_REG_ID, apic_id << APIC_ID_SHIFT);
 	reset_registers(l);
 }
 
@@ -143,31 +229,32 @@ static unsigned timer_shift(uint32_t dcr)
 /* One timer tick is one TSC cycle through the divider. */
 static uint32_t timer_current(const struct vlapic *l, uint64_t now)
 {
-	uint32_t mode = l->lvt[LAPIC_LVT_TIMER] & LVT_TIMER_MODE;
-	if (!l->timer_initial || (mode != 0 && mode != LVT_TIMER_PERIODIC))
+	uint32_t mode = l->timer_lvt & LVT_TIMER_MODE;
+	uint32_t initial = reg_get(l, APIC_REG_TIMER_ICR);
+	if (!initial || (mode != 0 && mode != LVT_TIMER_PERIODIC))
 		return 0;
-	uint64_t elapsed = now > l->timer_start ? (now - l->timer_start) >> timer_shift(l->timer_dcr) : 0;
+	uint64_t elapsed = now > l->timer_start ? (now - l->timer_start) >> timer_shift(reg_get(l, APIC_REG_TIMER_DCR)) : 0;
 	if (mode == LVT_TIMER_PERIODIC)
-		return l->timer_initial - (uint32_t)(elapsed % l->timer_initial);
-	return elapsed >= l->timer_initial ? 0 : l->timer_initial - (uint32_t)elapsed;
+		return initial - (uint32_t)(elapsed % initial);
+	return elapsed >= initial ? 0 : initial - (uint32_t)elapsed;
 }
 
 static bool timer_counting_mode(const struct vlapic *l)
 {
-	uint32_t mode = l->lvt[LAPIC_LVT_TIMER] & LVT_TIMER_MODE;
+	uint32_t mode = l->timer_lvt & LVT_TIMER_MODE;
 	return mode == 0 || mode == LVT_TIMER_PERIODIC;   /* TSC-deadline mode is not offered */
 }
 
 /* TSC cycles of one full count: initial count ticks through the divider. */
 static uint64_t timer_period(const struct vlapic *l)
 {
-	return (uint64_t)l->timer_initial << timer_shift(l->timer_dcr);
+	return (uint64_t)reg_get(l, APIC_REG_TIMER_ICR) << timer_shift(reg_get(l, APIC_REG_TIMER_DCR));
 }
 
 /* (Re)start counting from timer_start: the first expiry is one full count after it. */
 static void timer_arm(struct vlapic *l)
 {
-	if (l->timer_initial && timer_counting_mode(l)) {
+	if (reg_get(l, APIC_REG_TIMER_ICR) && timer_counting_mode(l)) {
 		l->timer_deadline = l->timer_start + timer_period(l);
 		attn_set(l, LAPIC_ATTN_TIMER | LAPIC_ATTN_TIMER_NEW);
 	} else {
@@ -180,7 +267,7 @@ bool vlapic_tick(struct vlapic *l, uint64_t now)
 {
 	if (!l->timer_deadline || now < l->timer_deadline)
 		return false;
-	if ((l->lvt[LAPIC_LVT_TIMER] & LVT_TIMER_MODE) == LVT_TIMER_PERIODIC) {
+	if ((l->timer_lvt & LVT_TIMER_MODE) == LVT_TIMER_PERIODIC) {
 		/* Expiries missed while nobody looked collapse into one: IRR holds one bit per vector. */
 		uint64_t period = timer_period(l);
 		l->timer_deadline += period * ((now - l->timer_deadline) / period + 1);
@@ -188,9 +275,9 @@ bool vlapic_tick(struct vlapic *l, uint64_t now)
 		l->timer_deadline = 0;
 		attn_clear(l, LAPIC_ATTN_TIMER);
 	}
-	if (l->lvt[LAPIC_LVT_TIMER] & LVT_MASK)
+	if (l->timer_lvt & LVT_MASK)
 		return false;   /* a masked timer counts on but raises nothing */
-	bool got = vlapic_accept(l, l->lvt[LAPIC_LVT_TIMER] & LVT_VECTOR);
+	bool got = vlapic_accept(l, l->timer_lvt & LVT_VECTOR);
 	if (got)
 		l->timer_fired++;
 	return got;
@@ -198,7 +285,7 @@ bool vlapic_tick(struct vlapic *l, uint64_t now)
 
 bool vlapic_sw_enabled(const struct vlapic *l)
 {
-	return (l->svr & SVR_APIC_ENABLE) != 0;
+	return (reg_get(l, APIC_REG_SVR) & SVR_APIC_ENABLE) != 0;
 }
 
 bool vlapic_accept_irq(struct vlapic *l, unsigned vector, bool level)
@@ -206,27 +293,29 @@ bool vlapic_accept_irq(struct vlapic *l, unsigned vector, bool level)
 	if (!vlapic_hw_enabled(l) || !vlapic_sw_enabled(l) || vector < LAPIC_FIRST_VECTOR || vector > LVT_VECTOR)
 		return false;
 	uint32_t bit = 1u << (vector % WORD_BITS);
+	uint32_t *tmr = vec_word(l, APIC_REG_TMR0, vector / WORD_BITS);
 	if (level)
-		__atomic_fetch_or(&l->tmr[vector / WORD_BITS], bit, __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(tmr, bit, __ATOMIC_SEQ_CST);
 	else
-		__atomic_fetch_and(&l->tmr[vector / WORD_BITS], ~bit, __ATOMIC_SEQ_CST);
-	__atomic_fetch_or(&l->irr[vector / WORD_BITS], bit, __ATOMIC_SEQ_CST);
+		__atomic_fetch_and(tmr, ~bit, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&l->pir[vector / WORD_BITS], bit, __ATOMIC_SEQ_CST);
 	attn_set(l, LAPIC_ATTN_EVAL);
 	return true;
 }
 
 uint32_t vlapic_ppr(const struct vlapic *l)
 {
-	int isrv = highest_vector(l->isr);
+	int isrv = vlapic_highest_isr(l);
 	uint32_t isr_class = isrv < 0 ? 0 : LAPIC_PRIO_CLASS(isrv);
-	return LAPIC_PRIO_CLASS(l->tpr) >= isr_class ? l->tpr : isr_class;
+	uint32_t tpr = reg_get(l, APIC_REG_TPR);
+	return LAPIC_PRIO_CLASS(tpr) >= isr_class ? tpr : isr_class;
 }
 
 int vlapic_pending_vector(const struct vlapic *l)
 {
 	if (!vlapic_hw_enabled(l) || !vlapic_sw_enabled(l))
 		return -1;
-	int v = highest_vector(l->irr);
+	int v = highest_requested(l);
 	if (v < 0 || LAPIC_PRIO_CLASS(v) <= LAPIC_PRIO_CLASS(vlapic_ppr(l)))
 		return -1;
 	return v;
@@ -235,8 +324,9 @@ int vlapic_pending_vector(const struct vlapic *l)
 void vlapic_ack(struct vlapic *l, unsigned vector)
 {
 	vector &= LVT_VECTOR;
-	__atomic_fetch_and(&l->irr[vector / WORD_BITS], ~(1u << (vector % WORD_BITS)), __ATOMIC_SEQ_CST);
-	l->isr[vector / WORD_BITS] |= 1u << (vector % WORD_BITS);
+	vlapic_sync_irr(l);
+	*vec_word(l, APIC_REG_IRR0, vector / WORD_BITS) &= ~(1u << (vector % WORD_BITS));
+	*vec_word(l, APIC_REG_ISR0, vector / WORD_BITS) |= 1u << (vector % WORD_BITS);
 }
 
 /*
@@ -244,17 +334,24 @@ void vlapic_ack(struct vlapic *l, unsigned vector)
  * Register"); one that was level-triggered (its TMR bit set) is also
  * announced to the I/O APIC. Directed EOI is not offered, so it always is.
  */
-static void eoi(struct vlapic *l)
+void vlapic_eoi_done(struct vlapic *l, unsigned vector)
 {
 	l->eoi_count++;
-	int v = highest_vector(l->isr);
-	if (v < 0)
-		return;
-	uint32_t bit = 1u << (v % WORD_BITS);
-	l->isr[v / WORD_BITS] &= ~bit;
 	attn_set(l, LAPIC_ATTN_EVAL);
-	if ((__atomic_load_n(&l->tmr[v / WORD_BITS], __ATOMIC_RELAXED) & bit) && l->eoi_hook.fn)
-		l->eoi_hook.fn(l->eoi_hook.ctx, (unsigned)v);
+	vector &= LVT_VECTOR;
+	if ((vlapic_tmr_word(l, vector / WORD_BITS) & (1u << (vector % WORD_BITS))) && l->eoi_hook.fn)
+		l->eoi_hook.fn(l->eoi_hook.ctx, vector);
+}
+
+static void eoi(struct vlapic *l)
+{
+	int v = vlapic_highest_isr(l);
+	if (v < 0) {
+		l->eoi_count++;
+		return;
+	}
+	*vec_word(l, APIC_REG_ISR0, (unsigned)v / WORD_BITS) &= ~(1u << (v % WORD_BITS));
+	vlapic_eoi_done(l, (unsigned)v);
 }
 
 bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out)
@@ -276,9 +373,9 @@ static void route_out(struct vlapic *l, uint8_t mode, uint8_t vector, uint8_t de
 bool vlapic_is_destination(const struct vlapic *l, uint8_t dest, bool logical)
 {
 	if (!logical)
-		return dest == LAPIC_DEST_ALL || dest == (uint8_t)(__atomic_load_n(&l->id, __ATOMIC_RELAXED) >> APIC_ID_SHIFT);
-	uint8_t ldr = (uint8_t)(__atomic_load_n(&l->ldr, __ATOMIC_RELAXED) >> APIC_ID_SHIFT);
-	if ((__atomic_load_n(&l->dfr, __ATOMIC_RELAXED) & DFR_MODEL_MASK) == DFR_MODEL_FLAT)
+		return dest == LAPIC_DEST_ALL || dest == (uint8_t)(reg_get(l, APIC_REG_ID) >> APIC_ID_SHIFT);
+	uint8_t ldr = (uint8_t)(reg_get(l, APIC_REG_LDR) >> APIC_ID_SHIFT);
+	if ((reg_get(l, APIC_REG_DFR) & DFR_MODEL_MASK) == DFR_MODEL_FLAT)
 		return (dest & ldr) != 0;
 	uint8_t cluster = dest >> LDR_CLUSTER_SHIFT;
 	return (cluster == LDR_ALL_CLUSTERS || cluster == ldr >> LDR_CLUSTER_SHIFT) &&
@@ -348,16 +445,17 @@ bool vlapic_take_nmi(struct vlapic *l)
  */
 static void send_ipi(struct vlapic *l)
 {
-	uint8_t vector = (uint8_t)(l->icr_lo & APIC_ICR_VECTOR_MASK);
-	uint8_t dest = (uint8_t)(l->icr_hi >> ICR_HI_DEST_SHIFT);
-	bool logical = (l->icr_lo & ICR_DEST_LOGICAL) != 0;
+	uint32_t icr_lo = reg_get(l, APIC_REG_ICR_LOW);
+	uint8_t vector = (uint8_t)(icr_lo & APIC_ICR_VECTOR_MASK);
+	uint8_t dest = (uint8_t)(reg_get(l, APIC_REG_ICR_HIGH) >> ICR_HI_DEST_SHIFT);
+	bool logical = (icr_lo & ICR_DEST_LOGICAL) != 0;
 	uint8_t mode;
-	switch (l->icr_lo & ICR_DM_MASK) {
+	switch (icr_lo & ICR_DM_MASK) {
 	case ICR_DM_FIXED:        mode = LAPIC_ROUTE_FIXED; break;
 	case APIC_ICR_DM_NMI:     mode = LAPIC_ROUTE_NMI; break;
 	case APIC_ICR_DM_STARTUP: mode = LAPIC_ROUTE_STARTUP; break;
 	case APIC_ICR_DM_INIT:
-		if (!(l->icr_lo & APIC_ICR_LEVEL_ASSERT))
+		if (!(icr_lo & APIC_ICR_LEVEL_ASSERT))
 			return;
 		mode = LAPIC_ROUTE_INIT;
 		break;
@@ -365,7 +463,7 @@ static void send_ipi(struct vlapic *l)
 		return;
 	}
 	bool to_self = false;
-	switch (l->icr_lo & ICR_SHORTHAND) {
+	switch (icr_lo & ICR_SHORTHAND) {
 	case ICR_SH_SELF:
 		to_self = true;
 		break;
@@ -379,7 +477,7 @@ static void send_ipi(struct vlapic *l)
 	default:
 		to_self = vlapic_is_destination(l, dest, logical);
 		/* Only this APIC has its physical ID; any other destination may name others. */
-		if (logical || dest != (uint8_t)(l->id >> APIC_ID_SHIFT))
+		if (logical || dest != (uint8_t)(reg_get(l, APIC_REG_ID) >> APIC_ID_SHIFT))
 			route_out(l, mode, vector, dest, logical);
 		break;
 	}
@@ -396,6 +494,18 @@ static bool valid_access(uint32_t off, unsigned size)
 	return size == LAPIC_REG_WIDTH && off < LAPIC_MMIO_SIZE && (off & (LAPIC_REG_STRIDE - 1)) == 0;
 }
 
+/*
+ * A read may also be narrower, within a register's first 4 bytes: those
+ * bytes are returned, as the CPU's APIC-register virtualization returns
+ * them (and as processors that permit such reads do), so a guest sees the
+ * same with and without it.
+ */
+static bool valid_read(uint32_t off, unsigned size)
+{
+	return (size == 1 || size == 2 || size == LAPIC_REG_WIDTH) && off < LAPIC_MMIO_SIZE &&
+	       (off & (LAPIC_REG_STRIDE - 1)) + size <= LAPIC_REG_WIDTH;
+}
+
 static int lvt_index(uint32_t off)
 {
 	if (off < APIC_REG_LVT_TIMER || off > APIC_REG_LVT_ERROR)
@@ -403,49 +513,62 @@ static int lvt_index(uint32_t off)
 	return (int)((off - APIC_REG_LVT_TIMER) / LAPIC_REG_STRIDE);
 }
 
-uint32_t vlapic_read(const struct vlapic *l, uint32_t off, unsigned size, uint64_t now)
+static uint32_t read_register(const struct vlapic *l, uint32_t off, uint64_t now)
 {
-	if (!valid_access(off, size))
-		return 0;
-	int lvt = lvt_index(off);
-	if (lvt >= 0)
-		return l->lvt[lvt];
 	switch (off) {
-	case APIC_REG_ID:          return l->id;
-	case APIC_REG_VERSION:    return LAPIC_VERSION_VALUE;
-	case APIC_REG_TPR:        return l->tpr;
 	case APIC_REG_PPR:        return vlapic_ppr(l);
-	case APIC_REG_LDR:        return l->ldr;
-	case APIC_REG_DFR:        return l->dfr;
-	case APIC_REG_SVR:         return l->svr;
-	case APIC_REG_ESR:        return l->esr;
-	case APIC_REG_ICR_LOW:     return l->icr_lo;   /* delivery status 0: every IPI is "sent" */
-	case APIC_REG_ICR_HIGH:    return l->icr_hi;
-	case APIC_REG_TIMER_ICR:  return l->timer_initial;
+	case APIC_REG_EOI:        return 0;   /* write-only */
 	case APIC_REG_TIMER_CCR:  return timer_current(l, now);
-	case APIC_REG_TIMER_DCR:  return l->timer_dcr;
 	default: break;
 	}
-	if (off >= APIC_REG_ISR0 && off < APIC_REG_TMR0)
-		return l->isr[(off - APIC_REG_ISR0) / LAPIC_REG_STRIDE];
-	if (off >= APIC_REG_TMR0 && off < APIC_REG_IRR0)
-		return __atomic_load_n(&l->tmr[(off - APIC_REG_TMR0) / LAPIC_REG_STRIDE], __ATOMIC_RELAXED);
 	if (off >= APIC_REG_IRR0 && off < APIC_REG_IRR7_END)
-		return __atomic_load_n(&l->irr[(off - APIC_REG_IRR0) / LAPIC_REG_STRIDE], __ATOMIC_RELAXED);
-	return 0;   /* APR, EOI, reserved */
+		return vlapic_irr_word(l, (off - APIC_REG_IRR0) / LAPIC_REG_STRIDE);
+	/* Every other register holds what a read returns (reserved ones 0); ICR's delivery status reads 0. */
+	return reg_get(l, off);
+}
+
+#define BYTE_BITS 8u
+
+uint32_t vlapic_read(const struct vlapic *l, uint32_t off, unsigned size, uint64_t now)
+{
+	if (!valid_read(off, size))
+		return 0;
+	uint32_t within = off & (LAPIC_REG_WIDTH - 1);
+	uint32_t val = read_register(l, off - within, now) >> (within * BYTE_BITS);
+	return size == LAPIC_REG_WIDTH ? val : val & ((1u << (size * BYTE_BITS)) - 1);
 }
 
 static void record_ipi(struct vlapic *l)
 {
 	struct vlapic_ipi_log *p = &l->ipi;
 	p->count++;
-	p->last_icr_lo = l->icr_lo;
-	p->last_icr_hi = l->icr_hi;
-	uint32_t dm = l->icr_lo & ICR_DM_MASK;
+	p->last_icr_lo = reg_get(l, APIC_REG_ICR_LOW);
+	p->last_icr_hi = reg_get(l, APIC_REG_ICR_HIGH);
+	uint32_t dm = p->last_icr_lo & ICR_DM_MASK;
 	if (dm == APIC_ICR_DM_INIT)
 		p->init++;
 	else if (dm == APIC_ICR_DM_STARTUP)
 		p->startup++;
+}
+
+/* An LVT write: the register keeps only its writable bits, and a software-disabled APIC keeps it masked. */
+static void write_lvt(struct vlapic *l, enum lapic_lvt lvt, uint32_t val)
+{
+	uint32_t v = val & lvt_writable[lvt];
+	if (!vlapic_sw_enabled(l))
+		v |= LVT_MASK;   /* "Spurious-Interrupt Vector Register" */
+	lvt_set(l, lvt, v);
+	if (lvt != LAPIC_LVT_TIMER)
+		return;
+	uint32_t old = l->timer_lvt;
+	l->timer_lvt = v;
+	if (!l->timer_deadline)
+		return;
+	/* A change of timer mode while counting counts on in the new mode from the same start. */
+	if ((old ^ v) & LVT_TIMER_MODE)
+		timer_arm(l);
+	else if ((old ^ v) & LVT_MASK)
+		attn_set(l, LAPIC_ATTN_TIMER_NEW);   /* vlapic_next_deadline() changes with the mask */
 }
 
 void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, uint64_t now)
@@ -454,52 +577,40 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 		return;
 	int lvt = lvt_index(off);
 	if (lvt >= 0) {
-		uint32_t v = val & lvt_writable[lvt];
-		/* A software-disabled APIC keeps every LVT masked ("Spurious-Interrupt Vector Register"). */
-		if (!(l->svr & SVR_APIC_ENABLE))
-			v |= LVT_MASK;
-		uint32_t old = l->lvt[lvt];
-		l->lvt[lvt] = v;
-		if (lvt == LAPIC_LVT_TIMER && l->timer_deadline) {
-			/* A change of timer mode while counting counts on in the new mode from the same start. */
-			if ((old ^ v) & LVT_TIMER_MODE)
-				timer_arm(l);
-			else if ((old ^ v) & LVT_MASK)
-				attn_set(l, LAPIC_ATTN_TIMER_NEW);   /* vlapic_next_deadline() changes with the mask */
-		}
+		write_lvt(l, (enum lapic_lvt)lvt, val);
 		return;
 	}
 	switch (off) {
-	/* ID, LDR and DFR are read by other vCPUs' CPUs routing IPIs. */
-	case APIC_REG_ID:      __atomic_store_n(&l->id, val & ID_MASK, __ATOMIC_RELAXED); break;
+	/* ID, LDR and DFR are read by other vCPUs' CPUs routing IPIs (reg_set is atomic). */
+	case APIC_REG_ID:      reg_set(l, off, val & ID_MASK); break;
 	case APIC_REG_TPR:
-		l->tpr = val & TPR_MASK;
+		reg_set(l, off, val & TPR_MASK);
 		attn_set(l, LAPIC_ATTN_EVAL);
 		break;
-	case APIC_REG_EOI:     eoi(l); break;
-	case APIC_REG_LDR:    __atomic_store_n(&l->ldr, val & LDR_MASK, __ATOMIC_RELAXED); break;
-	case APIC_REG_DFR:    __atomic_store_n(&l->dfr, (val & DFR_MODEL_MASK) | ~DFR_MODEL_MASK, __ATOMIC_RELAXED); break;
+	case APIC_REG_EOI:     reg_set(l, off, 0); eoi(l); break;
+	case APIC_REG_LDR:     reg_set(l, off, val & LDR_MASK); break;
+	case APIC_REG_DFR:     reg_set(l, off, (val & DFR_MODEL_MASK) | ~DFR_MODEL_MASK); break;
 	case APIC_REG_SVR:
-		l->svr = val & SVR_WRITABLE;
-		if (!(l->svr & SVR_APIC_ENABLE))
+		reg_set(l, off, val & SVR_WRITABLE);
+		if (!vlapic_sw_enabled(l))
 			for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
-				l->lvt[i] |= LVT_MASK;
+				write_lvt(l, (enum lapic_lvt)i, lvt_get(l, (enum lapic_lvt)i));
 		attn_set(l, LAPIC_ATTN_EVAL);
 		break;
-	case APIC_REG_ESR:    l->esr = 0; break;   /* no error is ever detected */
-	case APIC_REG_ICR_HIGH: l->icr_hi = val & ICR_HI_DEST_MASK; break;
+	case APIC_REG_ESR:     reg_set(l, off, 0); break;   /* no error is ever detected */
+	case APIC_REG_ICR_HIGH: reg_set(l, off, val & ICR_HI_DEST_MASK); break;
 	case APIC_REG_ICR_LOW:
-		l->icr_lo = val & ICR_LO_WRITABLE;
+		reg_set(l, off, val & ICR_LO_WRITABLE);
 		record_ipi(l);
 		send_ipi(l);
 		break;
 	case APIC_REG_TIMER_ICR:
-		l->timer_initial = val;
+		reg_set(l, off, val);
 		l->timer_start = now;
 		timer_arm(l);
 		break;
 	case APIC_REG_TIMER_DCR:
-		l->timer_dcr = val & DCR_WRITABLE;
+		reg_set(l, off, val & DCR_WRITABLE);
 		if (l->timer_deadline)
 			timer_arm(l);
 		break;

@@ -97,20 +97,27 @@ struct vlapic_eoi_hook {
 	void *ctx;
 };
 
+/* The register file as 32-bit words: the register at APIC-page offset `off` is regs[off / LAPIC_REG_WIDTH]. */
+#define LAPIC_REG_WORDS       (LAPIC_MMIO_SIZE / LAPIC_REG_WIDTH)
+
 struct vlapic {
+	/*
+	 * The registers, laid out as the APIC page (SDM "Local APIC Register
+	 * Address Map"), which is also the layout of VMX's virtual-APIC page:
+	 * with APIC virtualization the CPU reads this page for the guest and
+	 * changes TPR, PPR, IRR, ISR and EOI in it while the guest runs
+	 * (vmx/apicv.c). So only the vCPU's own CPU writes IRR: other CPUs
+	 * post vectors in `pir`, which that CPU moves into IRR before an entry
+	 * (vlapic_sync_irr).
+	 */
+	uint32_t regs[LAPIC_REG_WORDS] __attribute__((aligned(LAPIC_MMIO_SIZE)));
+	uint32_t pir[LAPIC_VECTOR_WORDS];   /* accepted vectors not yet in IRR; set atomically by any CPU */
 	uint64_t apic_base;      /* IA32_APIC_BASE: address | enable | BSP */
-	uint32_t id;             /* ID register (the id in bits 31:24) */
-	uint32_t tpr, ldr, dfr, svr, esr;
-	uint32_t icr_lo, icr_hi;
-	uint32_t lvt[LAPIC_LVT_COUNT];
-	uint32_t timer_initial, timer_dcr;
+	uint32_t timer_lvt;      /* the LVT timer entry as the timer last acted on it (a trapped write replaced the register already) */
 	uint64_t timer_start;    /* TSC when the initial count was written */
 	uint64_t timer_deadline; /* TSC of the next expiry; 0: not counting (one-shot done, stopped) */
 	uint32_t timer_fired;    /* expiries that set IRR */
-	uint32_t eoi_count;
-	uint32_t irr[LAPIC_VECTOR_WORDS];   /* set atomically: other vCPUs' IPIs land here */
-	uint32_t isr[LAPIC_VECTOR_WORDS];   /* only the owning vCPU's CPU changes it */
-	uint32_t tmr[LAPIC_VECTOR_WORDS];   /* set on acceptance of a level-triggered vector; atomic, as IRR */
+	uint32_t eoi_count;      /* EOIs the model saw (with virtual-interrupt delivery, those of level-triggered vectors only) */
 	struct vlapic_eoi_hook eoi_hook;
 	uint8_t attention;       /* LAPIC_ATTN_* */
 	uint8_t wait_sipi;       /* an INIT arrived: the next STARTUP IPI starts the vCPU */
@@ -150,6 +157,34 @@ bool vlapic_sw_enabled(const struct vlapic *l);
  */
 bool vlapic_accept_irq(struct vlapic *l, unsigned vector, bool level);
 
+/*
+ * The vCPU's own CPU moves the posted vectors into IRR: before an entry, so
+ * that IRR in the page is what the CPU (or vmx/inject.c) delivers from.
+ */
+void vlapic_sync_irr(struct vlapic *l);
+
+/* IRR word w (vectors 32w..32w+31), posted vectors included, as a read of the register returns it. */
+uint32_t vlapic_irr_word(const struct vlapic *l, unsigned w);
+/* TMR word w: the level-triggered vectors. */
+uint32_t vlapic_tmr_word(const struct vlapic *l, unsigned w);
+/* Highest vector in IRR (posted ones not counted until synced) or ISR; -1 if none. */
+int vlapic_highest_irr(const struct vlapic *l);
+int vlapic_highest_isr(const struct vlapic *l);
+
+/*
+ * An EOI of `vector` whose ISR bit is already clear (the CPU's EOI
+ * virtualization did it): counted, and announced through the EOI hook if
+ * the vector was level-triggered. An EOI register write does the same after
+ * clearing the highest ISR bit itself.
+ */
+void vlapic_eoi_done(struct vlapic *l, unsigned vector);
+
+/* A guest write the CPU already stored in the register (an APIC-write VM exit): the model applies it. */
+static inline void vlapic_apply_stored_write(struct vlapic *l, uint32_t off, uint64_t now)
+{
+	vlapic_write(l, off, LAPIC_REG_WIDTH, l->regs[off / LAPIC_REG_WIDTH], now);
+}
+
 /* An edge-triggered one: IPIs and the timer. */
 static inline bool vlapic_accept(struct vlapic *l, unsigned vector)
 {
@@ -165,7 +200,7 @@ uint32_t vlapic_ppr(const struct vlapic *l);
  */
 int vlapic_pending_vector(const struct vlapic *l);
 
-/* The CPU took `vector` (it was delivered): IRR bit to ISR bit. */
+/* The CPU took `vector` (it was delivered): IRR bit to ISR bit (posted vectors synced first). */
 void vlapic_ack(struct vlapic *l, unsigned vector);
 
 /*
@@ -181,7 +216,7 @@ bool vlapic_tick(struct vlapic *l, uint64_t now);
  */
 static inline uint64_t vlapic_next_deadline(const struct vlapic *l)
 {
-	return (l->lvt[LAPIC_LVT_TIMER] & APIC_LVT_MASKED) ? 0 : l->timer_deadline;
+	return (l->timer_lvt & APIC_LVT_MASKED) ? 0 : l->timer_deadline;
 }
 
 /*

@@ -276,6 +276,26 @@ static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 	return 0;
 }
 
+/*
+ * APIC virtualization's APIC-access page, mapped where the local APIC is:
+ * the CPU virtualizes accesses to it (vmx/apicv.c). A vCPU whose APIC is
+ * disabled reaches it as memory, so it starts as an absent device reads:
+ * all ones. 0, or -1 with *why set.
+ */
+static int build_apic_access(struct domain *d, const char **why)
+{
+	struct vmx_guest *g = &d->guest;
+	g->apic_access_pa = take_pages(d, 1, 1);
+	if (!g->apic_access_pa ||
+	    ept_map_range(&g->ept, APIC_DEFAULT_PHYS_BASE, g->apic_access_pa, FRAME_SIZE,
+	                  EPT_PERM_R | EPT_PERM_W, false, false)) {
+		*why = "not enough free memory for its APIC-access page";
+		return -1;
+	}
+	memset(phys_to_virt(g->apic_access_pa), 0xff, FRAME_SIZE);
+	return 0;
+}
+
 /* A vCPU with its VMCS set up for `e` and then cleared, so any CPU may load it. */
 static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_entry *e)
 {
@@ -332,12 +352,15 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	}
 	if (build_memory(d, memory_mib, &why))
 		goto fail;
+	if (cfg->apicv && vmx_has_apicv() && build_apic_access(d, &why))
+		goto fail;
 
 	struct load_params lp = {
 		.kernel = kernel, .kernel_len = kernel_len, .ramdisk = ramdisk, .ramdisk_len = ramdisk_len,
 		.cmdline = ov && ov->extra ? ov->extra : cfg->extra, .kernel_name = cfg->kernel,
 		.domain_id = id, .domain_name = cfg->name, .vcpus = vcpus,
-		.boot_flags = cfg->type == DOMAIN_TYPE_MGMT ? HINOKI_BOOT_F_MGMT : 0,
+		.boot_flags = (cfg->type == DOMAIN_TYPE_MGMT ? HINOKI_BOOT_F_MGMT : 0) |
+		              (d->guest.apic_access_pa ? HINOKI_BOOT_F_APICV : 0),
 		.script = cfg->script, .tsc_khz = d->guest.tsc_khz,
 	};
 	struct guest_mem gm = { phys_to_virt(d->guest.ram_hpa), d->guest.ram_bytes };
@@ -428,6 +451,8 @@ void domain_release_resources(struct domain *d)
 		ept_destroy(&d->guest.ept);
 	give_pages(d, d->guest.io_bitmap_pa, 2);
 	give_pages(d, d->guest.msr_bitmap_pa, 1);
+	give_pages(d, d->guest.apic_access_pa, 1);
+	d->guest.apic_access_pa = 0;
 	give_pages(d, d->guest.ram_hpa, d->guest.ram_bytes / FRAME_SIZE);
 	d->guest.io_bitmap_pa = d->guest.msr_bitmap_pa = d->guest.ram_hpa = 0;
 }

@@ -92,6 +92,28 @@ static uint32_t negotiate(const char *word, uint32_t msr, const struct ctl_bit *
 	return val;
 }
 
+/*
+ * APIC virtualization ("APIC Virtualization and Virtual Interrupts") is
+ * used whole or not at all: the TPR shadow and the virtual-APIC page, APIC
+ * accesses through the APIC-access page, register reads from the page and
+ * virtual-interrupt delivery (whose EOI exits tell level-triggered EOIs to
+ * the I/O APIC). With any part missing, interrupts are injected by event
+ * injection and interrupt-window exiting (vmx/inject.c). Set per domain
+ * (vmx/apicv.c), so the word here says only what the CPU allows.
+ */
+static uint32_t apicv_proc2_of(uint32_t proc_cap_lo, uint32_t proc_cap_hi, uint32_t proc2_may1)
+{
+	const uint32_t want = PROC2_VIRTUALIZE_APIC_ACCESSES | PROC2_APIC_REGISTER_VIRT |
+	                      PROC2_VIRTUAL_INTERRUPT_DELIVERY;
+	const uint32_t cr8 = PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING;
+	if (!(proc_cap_hi & PROC_USE_TPR_SHADOW) || (proc_cap_lo & cr8) || (proc2_may1 & want) != want) {
+		log_warn("VT-x lacks APIC virtualization (TPR shadow, APIC-register virtualization, "
+		         "virtual-interrupt delivery): interrupts are injected at interrupt windows\n");
+		return 0;
+	}
+	return want;
+}
+
 /* Once the controls are negotiated, so that an MSR exit reads one word instead of asking them. */
 static unsigned msr_caps_of(const struct vmx_caps *c)
 {
@@ -122,8 +144,11 @@ int vmx_caps_negotiate(void)
 	uint64_t proc_cap = rdmsr(c->true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS);
 	if (!((uint32_t)proc_cap & PROC_INTERRUPT_WINDOW_EXITING))
 		c->proc &= ~(uint32_t)PROC_INTERRUPT_WINDOW_EXITING;
-	if (c->proc & PROC_ACTIVATE_SECONDARY_CONTROLS)
+	if (c->proc & PROC_ACTIVATE_SECONDARY_CONTROLS) {
 		c->proc2 = negotiate("secondary", MSR_IA32_VMX_PROCBASED_CTLS2, proc2_wanted, &missing);
+		uint32_t proc2_may1 = (uint32_t)(rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32);
+		c->apicv_proc2 = apicv_proc2_of((uint32_t)proc_cap, (uint32_t)(proc_cap >> 32), proc2_may1);
+	}
 	c->exit = negotiate("VM-exit", c->true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS
 	                    : MSR_IA32_VMX_EXIT_CTLS, exit_wanted, &missing);
 	uint32_t entry_msr = c->true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS;

@@ -18,6 +18,8 @@ struct vmx_caps {
 	uint32_t pin, proc, proc2, exit, entry;   /* negotiated control values */
 	uint32_t entry_allowed1;                  /* to set IA-32e mode guest per vCPU */
 	uint32_t proc_window;                     /* PROC_INTERRUPT_WINDOW_EXITING if it may be 1, else 0 */
+	/* The secondary controls of APIC virtualization if the CPU has them all, else 0 (vmx/apicv.c). */
+	uint32_t apicv_proc2;
 	uint64_t misc, ept_vpid;
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	unsigned preempt_shift;                   /* timer ticks = TSC >> preempt_shift */
@@ -43,6 +45,7 @@ static inline bool vmx_has_tsc_offsetting(void) { return vmx_caps.proc & PROC_US
 static inline bool vmx_has_rdtscp(void) { return vmx_caps.proc2 & PROC2_ENABLE_RDTSCP; }
 static inline bool vmx_has_vpid(void) { return vmx_caps.proc2 & PROC2_ENABLE_VPID; }
 static inline bool vmx_has_interrupt_window(void) { return vmx_caps.proc_window != 0; }
+static inline bool vmx_has_apicv(void) { return vmx_caps.apicv_proc2 != 0; }
 /* The guest's IA32_PAT is loaded at entries and the host's back at exits: only then is PAT offered. */
 static inline bool vmx_has_guest_pat(void)
 {

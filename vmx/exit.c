@@ -76,6 +76,9 @@ static const exit_handler_fn exit_table[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_MSR_WRITE]           = exit_wrmsr,
 	/* exit_ept.c */
 	[EXIT_REASON_EPT_VIOLATION]       = exit_ept_violation,
+	[EXIT_REASON_APIC_ACCESS]         = exit_apic_access,
+	[EXIT_REASON_APIC_WRITE]          = exit_apic_write,
+	[EXIT_REASON_VIRTUALIZED_EOI]     = exit_virtualized_eoi,
 	[EXIT_REASON_EPT_MISCONFIG]       = exit_ept_misconfig,
 	/* exit_insn.c */
 	[EXIT_REASON_INVD]                = exit_skip,

@@ -95,6 +95,16 @@ enum exit_action exit_cr_access(struct vcpu *v);
 enum exit_action exit_vmcall(struct vcpu *v);
 enum exit_action exit_hlt(struct vcpu *v);
 enum exit_action exit_ept_violation(struct vcpu *v);
+/*
+ * The guest's instruction at RIP accessed device memory at `gpa` (an EPT
+ * violation, or an APIC access the CPU did not virtualize): decoded and done
+ * on the domain's bus (vmx/exit_ept.c).
+ */
+enum exit_action vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write);
+/* APIC virtualization's exits (vmx/apicv.c). */
+enum exit_action exit_apic_access(struct vcpu *v);
+enum exit_action exit_apic_write(struct vcpu *v);
+enum exit_action exit_virtualized_eoi(struct vcpu *v);
 enum exit_action exit_ept_misconfig(struct vcpu *v);
 enum exit_action exit_triple_fault(struct vcpu *v);
 enum exit_action exit_init_signal(struct vcpu *v);

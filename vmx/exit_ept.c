@@ -51,20 +51,16 @@ static enum exit_action mmio_stop(struct vcpu *v, const char *what, uint64_t gpa
 /*
  * An access to a device region: fetch the instruction through the guest's
  * page tables, decode it, do the access, write a load's register and step
- * over it. The exit gives no instruction length for EPT violations, so the
- * decoded length moves RIP.
+ * over it. Neither an EPT violation nor an APIC-access exit gives the
+ * instruction's length, so the decoded length moves RIP.
  */
-static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, uint64_t gpa, uint64_t q)
+static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, uint64_t gpa, bool write)
 {
-	const char *what = ept_qual_is_write(q) ? "write" : "read";
+	const char *what = write ? "write" : "read";
 	uint64_t rip = vmcs_readnat(VMCS_GUEST_RIP);
 	uint8_t bytes[X86_MAX_INSN_LEN];
 	unsigned got = 0;
 
-	if (ept_qual_is_fetch(q))
-		return mmio_stop(v, "instruction fetch", gpa, r, rip, "code cannot run from a device", 0, 0);
-	if (ept_qual_gla_valid(q) && !(q & EPT_QUAL_GLA_TRANSLATED))
-		return mmio_stop(v, what, gpa, r, rip, "guest page tables in device memory", 0, 0);
 	uint32_t cs_ar = vmcs_read32(VMCS_GUEST_CS_AR_BYTES);
 	uint64_t efer = vmcs_read64(VMCS_GUEST_IA32_EFER);
 	bool long_mode = (efer & EFER_LMA) && (cs_ar & AR_L);
@@ -84,7 +80,7 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 		const char *why = de == MMIO_DECODE_TRUNCATED && we ? mmio_walk_err_name(we) : mmio_decode_err_name(de);
 		return mmio_stop(v, what, gpa, r, rip, why, code, got);
 	}
-	if (in.write != ept_qual_is_write(q))
+	if (in.write != write)
 		return mmio_stop(v, what, gpa, r, rip, "the instruction does not match the access", code, in.len);
 
 	if (in.write) {
@@ -99,14 +95,29 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 	return EXIT_RESUME;
 }
 
+enum exit_action vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write)
+{
+	const struct bus_range *r = bus_find(&v->guest->bus->mmio, gpa);
+	if (!r)
+		return exit_stop(v, "MMIO %s at 0x%lx: claimed by no device", write ? "write" : "read", gpa);
+	return mmio_emulate(v, r, gpa, write);
+}
+
 enum exit_action exit_ept_violation(struct vcpu *v)
 {
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
 	uint64_t q = exit_qual();
 	exit_set_key(v, (uint32_t)(gpa >> 12));
 	const struct bus_range *r = bus_find(&v->guest->bus->mmio, gpa);
-	if (r)
-		return mmio_emulate(v, r, gpa, q);
+	if (r) {
+		uint64_t rip = vmcs_readnat(VMCS_GUEST_RIP);
+		if (ept_qual_is_fetch(q))
+			return mmio_stop(v, "instruction fetch", gpa, r, rip, "code cannot run from a device", 0, 0);
+		if (ept_qual_gla_valid(q) && !(q & EPT_QUAL_GLA_TRANSLATED))
+			return mmio_stop(v, ept_qual_is_write(q) ? "write" : "read", gpa, r, rip,
+			                 "guest page tables in device memory", 0, 0);
+		return mmio_emulate(v, r, gpa, ept_qual_is_write(q));
+	}
 	const char *what = ept_qual_is_fetch(q) ? "instruction fetch" : ept_qual_is_write(q) ? "write" : "read";
 	return exit_stop(v, "EPT violation: %s at guest-physical 0x%lx, outside its %lu MiB of RAM "
 	                 "and claimed by no device", what, gpa, v->guest->ram_bytes >> 20);

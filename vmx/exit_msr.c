@@ -16,6 +16,7 @@
 #include "hw/vmx_exit.h"
 #include "lib/log.h"
 #include "lib/x86.h"
+#include "vmx/apicv.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
@@ -72,7 +73,11 @@ static bool keep(struct vcpu *v, const struct msr_rule *r, uint64_t val)
 	switch (r->store) {
 	case MSR_STORE_TSC:          move_tsc(v, val - (rdtsc() + v->tsc_offset)); break;
 	case MSR_STORE_TSC_ADJUST:   move_tsc(v, val - v->tsc_adjust); break;
-	case MSR_STORE_APIC_BASE:    return !vlapic_set_base(&v->vlapic, val);
+	case MSR_STORE_APIC_BASE:
+		if (vlapic_set_base(&v->vlapic, val))
+			return false;
+		apicv_apic_base_changed(v);
+		break;
 	case MSR_STORE_EFER: {
 		/* LMA is the CPU's to set (on CR0.PG with LME); a write cannot change it. */
 		uint64_t old = vmcs_read64(VMCS_GUEST_IA32_EFER);

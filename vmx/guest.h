@@ -48,6 +48,12 @@ struct vmx_guest {
 	struct tlb_ept ept_tlb;        /* the CPUs that flushed its EPTP since the EPT was built (vmx/tlb.c) */
 	uint64_t io_bitmap_pa;         /* two pages: ports 0-0x7fff, 0x8000-0xffff */
 	uint64_t msr_bitmap_pa;
+	/*
+	 * APIC virtualization (config `apicv`, where the CPU has it; vmx/apicv.c):
+	 * the page the EPT maps at the local APIC's address, whose accesses the
+	 * CPU virtualizes; 0 when the domain does without.
+	 */
+	uint64_t apic_access_pa;
 	struct page_account account;   /* how vmx/ takes pages for it (mm/account.h) */
 	struct bus *bus;               /* its device bus, in its platform (dev/platform.h) */
 

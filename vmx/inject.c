@@ -24,6 +24,7 @@
 #include "hw/vmx_exit.h"
 #include "lib/log.h"
 #include "lib/x86.h"
+#include "vmx/apicv.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
@@ -35,8 +36,7 @@ static void set_window(struct vcpu *v, bool on)
 {
 	if (v->irq_window == on || (on && !vmx_has_interrupt_window()))
 		return;
-	vmcs_write32(VMCS_CPU_BASED_VM_EXEC_CONTROL,
-	             on ? vmx_caps.proc | vmx_caps.proc_window : vmx_caps.proc);
+	vmcs_write32(VMCS_CPU_BASED_VM_EXEC_CONTROL, on ? v->proc_ctls | vmx_caps.proc_window : v->proc_ctls);
 	v->irq_window = on;
 }
 
@@ -219,9 +219,18 @@ bool vmx_inject_slow(struct vcpu *v)
 		route(v);
 	if (attn & LAPIC_ATTN_TIMER)
 		vlapic_tick(l, rdtsc());
-	if (v->irq_injected)
+	vlapic_sync_irr(l);
+	bool apicv = v->guest->apic_access_pa != 0;
+	/* With virtual-interrupt delivery the CPU delivered whatever vector a VM exit may have interrupted. */
+	if (v->irq_injected || apicv)
 		redeliver(v);
 	bool nmi_waits = inject_nmi(v);
+	if (apicv) {
+		/* The CPU delivers from the page once the guest can take a vector: nothing waits here for that. */
+		apicv_sync(v);
+		__atomic_store_n(&v->irq_pending, nmi_waits, __ATOMIC_SEQ_CST);
+		return true;
+	}
 
 	int vec = vlapic_pending_vector(l);
 	if (vec >= 0 && guest_can_take()) {

@@ -84,6 +84,8 @@ struct vcpu {
 		uint32_t resume_holds;
 	};
 	uint64_t vmcs_pa;
+	uint32_t proc_ctls;       /* its primary processor-based controls, without interrupt-window exiting */
+	uint64_t eoi_exit[4];     /* the EOI-exit bitmap its VMCS holds (APIC virtualization; vmx/apicv.c) */
 	uint32_t id;
 	uint16_t vpid;            /* 0: "enable VPID" off in its VMCS */
 	struct tlb_vcpu tlb;      /* where its VPID last tagged translations (vmx/tlb.c) */

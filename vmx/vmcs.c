@@ -14,6 +14,7 @@
 #include "lib/string.h"
 #include "lib/x86.h"
 #include "mm/mem.h"
+#include "vmx/apicv.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
@@ -27,12 +28,15 @@
 static void setup_controls(struct vcpu *v, const struct guest_entry *e)
 {
 	const struct vmx_guest *g = v->guest;
-	uint32_t proc2 = vmx_caps.proc2;
+	uint32_t proc = vmx_caps.proc, proc2 = vmx_caps.proc2;
 	if (!v->vpid)
 		proc2 &= ~(uint32_t)PROC2_ENABLE_VPID;
+	if (g->apic_access_pa)
+		apicv_setup_vmcs(v, &proc, &proc2);
+	v->proc_ctls = proc;
 
 	vmcs_write32(VMCS_PIN_BASED_VM_EXEC_CONTROL, vmx_caps.pin);
-	vmcs_write32(VMCS_CPU_BASED_VM_EXEC_CONTROL, vmx_caps.proc);
+	vmcs_write32(VMCS_CPU_BASED_VM_EXEC_CONTROL, proc);
 	vmcs_write32(VMCS_SECONDARY_VM_EXEC_CONTROL, proc2);
 	vmcs_write32(VMCS_VM_EXIT_CONTROLS, vmx_caps.exit);
 	vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmx_caps.entry |

@@ -30,9 +30,12 @@ enum bench_exit {
 	BX_MSR_WRITE,
 	BX_CR_ACCESS,
 	BX_HLT,
-	BX_MMIO_READ,     /* a load from the virtual APIC's page (an EPT violation) */
-	BX_SELF_IPI,      /* an ICR write (EPT violation), the interrupt, its EOI (EPT violation) */
-	BX_HLT_IRQ,       /* HLT (the timer armed before), the interrupt, its EOI (EPT violation) */
+	BX_MMIO_READ,     /* a load from the virtual APIC's page (an EPT violation; none with APIC virtualization) */
+	BX_SELF_IPI,      /* an ICR write, the interrupt, its EOI */
+	BX_HLT_IRQ,       /* HLT (the timer armed before), the interrupt, its EOI */
+	BX_APIC_WRITE,    /* a register write with side effects (EPT violation, or APIC-write exit) */
+	BX_APIC_EOI,      /* an EOI write (EPT violation; none with APIC virtualization) */
+	BX_APIC_SELF_IPI, /* an ICR write of a self-IPI (EPT violation; none with virtual-interrupt delivery) */
 	BX_KINDS,
 };
 

@@ -43,9 +43,12 @@
 #define PROC2_ENABLE_EPT                BIT(1)
 #define PROC2_DESCRIPTOR_TABLE_EXITING  BIT(2)
 #define PROC2_ENABLE_RDTSCP             BIT(3)
+#define PROC2_VIRTUALIZE_X2APIC_MODE    BIT(4)
 #define PROC2_ENABLE_VPID               BIT(5)
 #define PROC2_WBINVD_EXITING            BIT(6)
 #define PROC2_UNRESTRICTED_GUEST        BIT(7)
+#define PROC2_APIC_REGISTER_VIRT        BIT(8)
+#define PROC2_VIRTUAL_INTERRUPT_DELIVERY BIT(9)
 #define PROC2_ENABLE_INVPCID            BIT(12)
 #define PROC2_ENABLE_XSAVES             BIT(20)
 

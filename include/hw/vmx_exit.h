@@ -120,6 +120,19 @@ static inline unsigned cr_qual_lmsw(unsigned long q)   { return (unsigned)(q >> 
 #define VEC_PF 14
 #define VEC_MC 18
 
+/* APIC-access exit qualification ("Exit Qualification for APIC-Access VM Exits"). */
+#define APIC_ACCESS_QUAL_OFFSET_MASK  0xfffu
+#define APIC_ACCESS_QUAL_TYPE_SHIFT   12
+#define APIC_ACCESS_QUAL_TYPE_MASK    0xfu
+#define APIC_ACCESS_LINEAR_READ       0u
+#define APIC_ACCESS_LINEAR_WRITE      1u
+/* APIC-write and EOI-induced exits: the offset, and the vector, in the qualification's low bits. */
+#define APIC_WRITE_QUAL_OFFSET_MASK   0xfffu
+#define VIRTUALIZED_EOI_QUAL_VECTOR_MASK 0xffu
+
+/* Guest interrupt status (a 16-bit guest field): RVI in bits 7:0, SVI in bits 15:8. */
+#define GUEST_INTR_STATUS_SVI_SHIFT   8
+
 /* Guest interruptibility state ("Guest Non-Register State"). */
 #define INTERRUPTIBILITY_STI    (1u << 0)   /* blocking by STI */
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)   /* blocking by MOV SS */

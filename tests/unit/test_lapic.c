@@ -160,10 +160,15 @@ static void test_bad_accesses(void)
 {
 	vlapic_init(&l, 2, false);
 	wr(APIC_REG_TPR, 0x20);
-	/* narrow, wide and misaligned accesses read 0 and write nothing */
-	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION, 1, 0), 0);
-	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION, 2, 0), 0);
+	/* narrow reads within a register's first 4 bytes read those bytes, as APIC-register virtualization's do */
+	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION, 1, 0), 0x14);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION, 2, 0), 0x14);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION + 2, 1, 0), 0x05);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION + 2, 2, 0), 0x0005);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_ID + 3, 1, 0), 2);
+	/* wide, crossing and misaligned accesses read 0; only aligned 32-bit writes count */
 	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION, 8, 0), 0);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION + 3, 2, 0), 0);
 	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION + 4, 4, 0), 0);
 	CHECK_EQ(vlapic_read(&l, APIC_REG_ID + 1, 4, 0), 0);
 	CHECK_EQ(vlapic_read(&l, 0x1000, 4, 0), 0);

@@ -132,8 +132,8 @@ static void test_lapic_per_vcpu(void)
 	CHECK_EQ(bus_mmio_read(r, 0, APIC_DEFAULT_PHYS_BASE + APIC_REG_ID, 4), 0u << APIC_ID_SHIFT);
 	CHECK_EQ(bus_mmio_read(r, 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_ID, 4), 1u << APIC_ID_SHIFT);
 	CHECK_EQ(bus_mmio_write(r, 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_TPR, 4, 0x20), BUS_OK);
-	CHECK_EQ(apic[1].tpr, 0x20);
-	CHECK_EQ(apic[0].tpr, 0);
+	CHECK_EQ(vlapic_read(&apic[1], APIC_REG_TPR, 4, 0), 0x20);
+	CHECK_EQ(vlapic_read(&apic[0], APIC_REG_TPR, 4, 0), 0);
 	/* A vCPU whose APIC is disabled in IA32_APIC_BASE sees the empty bus there. */
 	CHECK_EQ(vlapic_set_base(&apic[1], APIC_DEFAULT_PHYS_BASE), 0);
 	CHECK_EQ(bus_mmio_read(r, 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_ID, 4), 0xffffffffu);
@@ -189,7 +189,7 @@ static void test_uart_irq_line(void)
 	CHECK(!irqs.level[1]);
 	CHECK(irqs.irq_locked);
 	CHECK(!irqs.con_locked);
-	CHECK_EQ(apic[1].irr[1], 1u << (0x34 - 32));
+	CHECK_EQ(vlapic_irr_word(&apic[1], 1), 1u << (0x34 - 32));
 	/* The UART's next rising edge, under the console lock, then the I/O APIC's lock. */
 	uart_edge();
 	CHECK_EQ(irqs.count[1], 2);
@@ -251,7 +251,7 @@ static void test_level_eoi(void)
 	out(UART_COM1_BASE + UART_IER, 1, UART_IER_ETBEI);
 	CHECK_EQ(irqs.count[0], 1);
 	CHECK(irqs.level[0]);
-	CHECK_EQ(apic[0].tmr[2], 1u << (0x44 - 64));         /* accepted as level-triggered */
+	CHECK_EQ(vlapic_tmr_word(&apic[0], 2), 1u << (0x44 - 64));         /* accepted as level-triggered */
 	CHECK_EQ(p.ioapic.redtbl[4] & IOAPIC_RTE_REMOTE_IRR, IOAPIC_RTE_REMOTE_IRR);
 	/* The guest takes it and ends it with the line still high: the EOI reaches the I/O APIC, which sends again. */
 	vlapic_ack(&apic[0], 0x44);
@@ -269,7 +269,7 @@ static void test_level_eoi(void)
 	out(UART_COM1_BASE + UART_IER, 1, 0);
 	out(UART_COM1_BASE + UART_IER, 1, UART_IER_ETBEI);
 	CHECK_EQ(irqs.count[0], 3);
-	CHECK_EQ(apic[0].tmr[2] & 1u << (0x45 - 64), 0);
+	CHECK_EQ(vlapic_tmr_word(&apic[0], 2) & 1u << (0x45 - 64), 0);
 	p.ioapic.redtbl[4] |= IOAPIC_RTE_REMOTE_IRR;         /* would be cleared by an EOI reaching it */
 	vlapic_ack(&apic[0], 0x45);
 	mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_EOI, 0, 0);
