@@ -193,9 +193,10 @@ static void reset_registers(struct vlapic *l)
 	attn_set(l, LAPIC_ATTN_EVAL);
 }
 
-void vlapic_init(struct vlapic *l, uint32_t apic_id, bool bsp)
+void vlapic_init(struct vlapic *l, uint32_t *regs, uint32_t apic_id, bool bsp)
 {
 	memset(l, 0, sizeof *l);
+	l->regs = regs;
 	l->apic_base = APIC_DEFAULT_PHYS_BASE | APIC_BASE_ENABLE | (bsp ? APIC_BASE_BSP : 0);
 	reg_set(l, APIC_REG_ID, apic_id << APIC_ID_SHIFT);
 	reset_registers(l);

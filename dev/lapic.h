@@ -108,9 +108,10 @@ struct vlapic {
 	 * changes TPR, PPR, IRR, ISR and EOI in it while the guest runs
 	 * (vmx/apicv.c). So only the vCPU's own CPU writes IRR: other CPUs
 	 * post vectors in `pir`, which that CPU moves into IRR before an entry
-	 * (vlapic_sync_irr).
+	 * (vlapic_sync_irr). A page of its own (LAPIC_MMIO_SIZE bytes, aligned
+	 * to it), given by vlapic_init's caller.
 	 */
-	uint32_t regs[LAPIC_REG_WORDS] __attribute__((aligned(LAPIC_MMIO_SIZE)));
+	uint32_t *regs;
 	uint32_t pir[LAPIC_VECTOR_WORDS];   /* accepted vectors not yet in IRR; set atomically by any CPU */
 	uint64_t apic_base;      /* IA32_APIC_BASE: address | enable | BSP */
 	uint32_t timer_lvt;      /* the LVT timer entry as the timer last acted on it (a trapped write replaced the register already) */
@@ -127,8 +128,12 @@ struct vlapic {
 	struct vlapic_ipi_log ipi;
 };
 
-/* Power-up state for vCPU `apic_id` (SDM "Local APIC State After Power-Up or Reset"). */
-void vlapic_init(struct vlapic *l, uint32_t apic_id, bool bsp);
+/*
+ * Power-up state for vCPU `apic_id` (SDM "Local APIC State After Power-Up
+ * or Reset"), its registers in `regs`: LAPIC_MMIO_SIZE bytes aligned to
+ * that size, the caller's to keep and free.
+ */
+void vlapic_init(struct vlapic *l, uint32_t *regs, uint32_t apic_id, bool bsp);
 
 /* IA32_APIC_BASE's enable bit: false makes the page an empty bus (reads all ones). */
 static inline bool vlapic_hw_enabled(const struct vlapic *l) { return (l->apic_base & APIC_BASE_ENABLE) != 0; }

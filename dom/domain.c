@@ -303,12 +303,17 @@ static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_
 	if (!vpa)
 		return 0;
 	struct vcpu *v = phys_to_virt(vpa);
+	uint64_t apic_pa = take_pages(d, VCPU_APIC_PAGES, 1);
+	if (!apic_pa) {
+		give_pages(d, vpa, VCPU_PAGES);
+		return 0;
+	}
 	v->guest = &d->guest;
 	v->id = id;
 	v->vpid = vmx_has_vpid() ? vmx_vpid_alloc() : 0;
 	tlb_vcpu_forget(&v->tlb);
 	fpu_init_state(v);
-	vlapic_init(&v->vlapic, id, id == 0);
+	vlapic_init(&v->vlapic, phys_to_virt(apic_pa), id, id == 0);
 	d->guest.vcpus[d->guest.nvcpus++] = v;
 	if (exit_stats_init(&v->stats, &d->guest.account))
 		return 0;
@@ -463,6 +468,7 @@ static void domain_free(struct domain *d)
 	domain_release_resources(d);
 	for (unsigned i = 0; i < d->guest.nvcpus; i++) {
 		exit_stats_free(&d->guest.vcpus[i]->stats);
+		give_pages(d, virt_to_phys(d->guest.vcpus[i]->vlapic.regs), VCPU_APIC_PAGES);
 		give_pages(d, virt_to_phys(d->guest.vcpus[i]), VCPU_PAGES);
 		d->guest.vcpus[i] = 0;
 	}

@@ -27,6 +27,7 @@
 /* Frames of the two structures (their pages come from the frame allocator). */
 #define DOMAIN_PAGES ((sizeof(struct domain) + FRAME_SIZE - 1) / FRAME_SIZE)
 #define VCPU_PAGES ((sizeof(struct vcpu) + FRAME_SIZE - 1) / FRAME_SIZE)
+#define VCPU_APIC_PAGES 1   /* its local APIC's registers, the virtual-APIC page with APIC virtualization */
 
 /* Overrides for a domain created at run time (zero fields keep the config's). */
 struct domain_overrides {

@@ -137,7 +137,7 @@ static void print_memory(const struct domain *d)
 	for (unsigned i = 0; i < g->nvcpus; i++) {
 		const struct vcpu *v = g->vcpus[i];
 		pages -= v->vmcs_pa ? 1 : 0;
-		vcpu_pages += VCPU_PAGES + exit_stats_pages(&v->stats) + (v->trace.ring ? EXIT_TRACE_PAGES : 0);
+		vcpu_pages += VCPU_PAGES + VCPU_APIC_PAGES + exit_stats_pages(&v->stats) + (v->trace.ring ? EXIT_TRACE_PAGES : 0);
 	}
 	uint64_t kib = pages * FRAME_SIZE / 1024, vcpu_kib = g->nvcpus ? vcpu_pages * FRAME_SIZE / 1024 / g->nvcpus : 0;
 	emit("hinoki: domain %s: %lu KiB of hypervisor memory besides its RAM (%lu KiB per vCPU)\n", d->guest.name, kib,

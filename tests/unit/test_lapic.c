@@ -16,6 +16,7 @@
 #include "check.h"
 
 static struct vlapic l;
+static uint32_t regs[LAPIC_REG_WORDS] __attribute__((aligned(LAPIC_MMIO_SIZE)));
 
 static uint32_t rd(uint32_t off) { return vlapic_read(&l, off, 4, 0); }
 static void wr(uint32_t off, uint32_t v) { vlapic_write(&l, off, 4, v, 0); }
@@ -23,7 +24,7 @@ static void wr(uint32_t off, uint32_t v) { vlapic_write(&l, off, 4, v, 0); }
 static void test_reset(void)
 {
 	memset(&l, 0x5a, sizeof l);
-	vlapic_init(&l, 3, false);
+	vlapic_init(&l, regs, 3, false);
 	CHECK_EQ(rd(APIC_REG_ID), 3u << 24);
 	CHECK_EQ(rd(APIC_REG_VERSION), 0x00050014);
 	CHECK_EQ(rd(APIC_REG_TPR), 0);
@@ -39,14 +40,14 @@ static void test_reset(void)
 	CHECK_EQ(rd(APIC_REG_TIMER_ICR), 0);
 	CHECK_EQ(rd(APIC_REG_TIMER_CCR), 0);
 	CHECK_EQ(l.apic_base, 0xfee00000ULL | APIC_BASE_ENABLE);
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	CHECK_EQ(l.apic_base, 0xfee00000ULL | APIC_BASE_ENABLE | APIC_BASE_BSP);
 	CHECK(vlapic_hw_enabled(&l));
 }
 
 static void test_simple_registers(void)
 {
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	wr(APIC_REG_TPR, 0x1234);
 	CHECK_EQ(rd(APIC_REG_TPR), 0x34);
 	CHECK_EQ(rd(APIC_REG_PPR), 0x34);
@@ -81,7 +82,7 @@ static void test_simple_registers(void)
 
 static void test_icr(void)
 {
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	wr(APIC_REG_ICR_HIGH, 0x01ffffff);
 	CHECK_EQ(rd(APIC_REG_ICR_HIGH), 0x01000000);
 	/* a fixed self-IPI with the "self" shorthand, delivery-status bit written as 1 */
@@ -106,7 +107,7 @@ static void test_icr(void)
 
 static void test_lvt(void)
 {
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	/* software-disabled (SVR.8 = 0): the mask bit sticks */
 	wr(APIC_REG_LVT_LINT0, 0x700);
 	CHECK_EQ(rd(APIC_REG_LVT_LINT0), 0x10700);
@@ -129,7 +130,7 @@ static void test_lvt(void)
 
 static void test_timer(void)
 {
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	wr(APIC_REG_SVR, 0x1ff);
 	wr(APIC_REG_TIMER_DCR, 0xffffffff);
 	CHECK_EQ(rd(APIC_REG_TIMER_DCR), 0xb);          /* 1011b: divide by 1 */
@@ -158,7 +159,7 @@ static void test_timer(void)
 
 static void test_bad_accesses(void)
 {
-	vlapic_init(&l, 2, false);
+	vlapic_init(&l, regs, 2, false);
 	wr(APIC_REG_TPR, 0x20);
 	/* narrow reads within a register's first 4 bytes read those bytes, as APIC-register virtualization's do */
 	CHECK_EQ(vlapic_read(&l, APIC_REG_VERSION, 1, 0), 0x14);
@@ -188,7 +189,7 @@ static uint32_t isr_word(unsigned w) { return rd(APIC_REG_ISR0 + w * 0x10); }
 
 static void test_self_ipi(void)
 {
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	/* software-disabled: a self-IPI is recorded but not accepted */
 	wr(APIC_REG_ICR_LOW, 0x00040040);
 	CHECK_EQ(l.ipi.count, 1);
@@ -222,7 +223,7 @@ static void test_self_ipi(void)
 static void test_route(void)
 {
 	struct vlapic_route r;
-	vlapic_init(&l, 1, false);
+	vlapic_init(&l, regs, 1, false);
 	wr(APIC_REG_SVR, SVR_ON);
 	CHECK(!vlapic_take_route(&l, &r));
 	/* physical destination 3: routed, not accepted here */
@@ -261,7 +262,7 @@ static void test_route(void)
 static void test_route_init_sipi(void)
 {
 	struct vlapic_route r;
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	/* INIT assert to APIC 1 */
 	wr(APIC_REG_ICR_HIGH, 1u << 24);
 	wr(APIC_REG_ICR_LOW, APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT | APIC_ICR_TRIGGER_LEVEL);
@@ -317,7 +318,7 @@ static void test_route_init_sipi(void)
 /* The receiving side: INIT resets and arms wait-for-SIPI; one SIPI takes it. */
 static void test_receive_init_sipi(void)
 {
-	vlapic_init(&l, 1, false);
+	vlapic_init(&l, regs, 1, false);
 	/* a SIPI without INIT first is ignored */
 	CHECK(!vlapic_receive_sipi(&l, 0x08));
 	wr(APIC_REG_SVR, SVR_ON);
@@ -357,7 +358,7 @@ static void test_receive_init_sipi(void)
 /* SDM "Determining IPI Destination": physical, logical flat and logical cluster. */
 static void test_destination(void)
 {
-	vlapic_init(&l, 2, false);
+	vlapic_init(&l, regs, 2, false);
 	CHECK(vlapic_is_destination(&l, 2, false));
 	CHECK(vlapic_is_destination(&l, 0xff, false));
 	CHECK(!vlapic_is_destination(&l, 1, false));
@@ -388,7 +389,7 @@ static void test_destination(void)
 static void test_route_logical_nmi(void)
 {
 	struct vlapic_route r;
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	wr(APIC_REG_SVR, SVR_ON);
 	wr(APIC_REG_LDR, 0x01u << 24);
 	/* fixed, logical mask 0x02 (another CPU): routed only */
@@ -451,7 +452,7 @@ static void test_route_logical_nmi(void)
 static void test_post_init(void)
 {
 	uint8_t vec = 0;
-	vlapic_init(&l, 1, false);
+	vlapic_init(&l, regs, 1, false);
 	wr(APIC_REG_SVR, SVR_ON);
 	wr(APIC_REG_TPR, 0x20);
 	l.attention = 0;
@@ -488,7 +489,7 @@ static void test_post_init(void)
 
 static void test_priority_and_eoi(void)
 {
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	wr(APIC_REG_SVR, SVR_ON);
 	CHECK(vlapic_accept(&l, 0x41));
 	CHECK(vlapic_accept(&l, 0x62));
@@ -552,7 +553,7 @@ static void test_priority_and_eoi(void)
 
 static void test_timer_fires(void)
 {
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	wr(APIC_REG_SVR, SVR_ON);
 	wr(APIC_REG_TIMER_DCR, 0xb);                  /* divide by 1 */
 	/* one-shot */
@@ -625,7 +626,7 @@ static void test_timer_fires(void)
 
 static void test_apic_base(void)
 {
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	wr(APIC_REG_SVR, 0x1ff);
 	wr(APIC_REG_TPR, 0x40);
 	/* x2APIC, a move, reserved bits: refused, nothing changes */
@@ -661,7 +662,7 @@ static void eoi_seen(void *ctx, unsigned vector)
 
 static void test_level_tmr_eoi(void)
 {
-	vlapic_init(&l, 0, true);
+	vlapic_init(&l, regs, 0, true);
 	memset(&eois, 0, sizeof eois);
 	l.eoi_hook = (struct vlapic_eoi_hook){ eoi_seen, &eois };
 	wr(APIC_REG_SVR, 0x1ff);

@@ -25,6 +25,7 @@
 static struct platform p;
 static struct spinlock con_lock = SPINLOCK_INIT;
 static struct vlapic apic[2];
+static uint32_t apic_regs[2][LAPIC_REG_WORDS] __attribute__((aligned(LAPIC_MMIO_SIZE)));
 static struct { char out[64]; unsigned len; int ended, code, locked, offs, resets, power_locked; } dom;
 /* What the domain's delivery function saw: per vCPU, the count and last vector and trigger. */
 static struct { unsigned count[2], vector[2], level[2]; bool irq_locked, con_locked; } irqs;
@@ -77,7 +78,7 @@ static void setup(void)
 	                            .deliver = deliver, .power = power, .ctx = &dom };
 	CHECK_EQ(platform_init(&p, &env), 0);
 	for (unsigned i = 0; i < 2; i++) {
-		vlapic_init(&apic[i], i, i == 0);
+		vlapic_init(&apic[i], apic_regs[i], i, i == 0);
 		platform_set_lapic(&p, i, &apic[i]);
 	}
 }
