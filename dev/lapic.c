@@ -53,15 +53,13 @@
 #define LVT_POLARITY     (1u << 13)
 #define LVT_TRIGGER      (1u << 15)
 #define LVT_MASK         ((uint32_t)APIC_LVT_MASKED)
-#define LVT_TIMER_MODE   (3u << 17)    /* one-shot, periodic, TSC-deadline */
-#define LVT_TIMER_PERIODIC (1u << 17)
 #define DCR_WRITABLE     0x0000000bu   /* bits 0, 1 and 3 */
 #define DCR_HIGH_BIT     (1u << 3)
 #define DCR_LOW_BITS     3u
 
 /* Writable bits of each LVT: delivery status (bit 12) and remote IRR (bit 14) are read-only. */
 static const uint32_t lvt_writable[LAPIC_LVT_COUNT] = {
-	[LAPIC_LVT_TIMER]   = LVT_VECTOR | LVT_MASK | LVT_TIMER_MODE,
+	[LAPIC_LVT_TIMER]   = LVT_VECTOR | LVT_MASK | APIC_LVT_TIMER_MODE,
 	[LAPIC_LVT_THERMAL] = LVT_VECTOR | LVT_DM | LVT_MASK,
 	[LAPIC_LVT_PERF]    = LVT_VECTOR | LVT_DM | LVT_MASK,
 	[LAPIC_LVT_LINT0]   = LVT_VECTOR | LVT_DM | LVT_POLARITY | LVT_TRIGGER | LVT_MASK,
@@ -227,23 +225,27 @@ static unsigned timer_shift(uint32_t dcr)
 	return (v + 1) & 7;   /* 000b divides by 2 ... 110b by 128, 111b by 1 */
 }
 
+static uint32_t timer_mode(const struct vlapic *l)
+{
+	return l->timer_lvt & APIC_LVT_TIMER_MODE;
+}
+
+/* One-shot or periodic: the modes that count the initial count down (not TSC-deadline, not reserved 11b). */
+static bool timer_counting_mode(const struct vlapic *l)
+{
+	return timer_mode(l) == 0 || timer_mode(l) == APIC_LVT_TIMER_PERIODIC;
+}
+
 /* One timer tick is one TSC cycle through the divider. */
 static uint32_t timer_current(const struct vlapic *l, uint64_t now)
 {
-	uint32_t mode = l->timer_lvt & LVT_TIMER_MODE;
 	uint32_t initial = reg_get(l, APIC_REG_TIMER_ICR);
-	if (!initial || (mode != 0 && mode != LVT_TIMER_PERIODIC))
-		return 0;
+	if (!initial || !timer_counting_mode(l))
+		return 0;   /* TSC-deadline mode: the current count reads 0 */
 	uint64_t elapsed = now > l->timer_start ? (now - l->timer_start) >> timer_shift(reg_get(l, APIC_REG_TIMER_DCR)) : 0;
-	if (mode == LVT_TIMER_PERIODIC)
+	if (timer_mode(l) == APIC_LVT_TIMER_PERIODIC)
 		return initial - (uint32_t)(elapsed % initial);
 	return elapsed >= initial ? 0 : initial - (uint32_t)elapsed;
-}
-
-static bool timer_counting_mode(const struct vlapic *l)
-{
-	uint32_t mode = l->timer_lvt & LVT_TIMER_MODE;
-	return mode == 0 || mode == LVT_TIMER_PERIODIC;   /* TSC-deadline mode is not offered */
 }
 
 /* TSC cycles of one full count: initial count ticks through the divider. */
@@ -264,16 +266,57 @@ static void timer_arm(struct vlapic *l)
 	}
 }
 
+/*
+ * A new LVT timer value. Moving into or out of TSC-deadline mode disarms the
+ * timer ("TSC-Deadline Mode"); the initial count goes to 0 with it, so the
+ * new mode starts stopped and the current count reads 0 until a guest write
+ * starts it. Between one-shot and periodic the count goes on in the new mode
+ * from the same start.
+ */
+static void timer_lvt_written(struct vlapic *l, uint32_t old)
+{
+	uint32_t v = l->timer_lvt;
+	bool was_deadline = (old & APIC_LVT_TIMER_MODE) == APIC_LVT_TIMER_TSC_DEADLINE;
+	if (was_deadline != (timer_mode(l) == APIC_LVT_TIMER_TSC_DEADLINE)) {
+		reg_set(l, APIC_REG_TIMER_ICR, 0);
+		l->timer_deadline = 0;
+		attn_clear(l, LAPIC_ATTN_TIMER);
+	} else if (l->timer_deadline) {
+		if ((old ^ v) & APIC_LVT_TIMER_MODE)
+			timer_arm(l);
+		else if ((old ^ v) & LVT_MASK)
+			attn_set(l, LAPIC_ATTN_TIMER_NEW);   /* vlapic_next_deadline() changes with the mask */
+	}
+}
+
+void vlapic_write_tsc_deadline(struct vlapic *l, uint64_t deadline, uint64_t now)
+{
+	if (timer_mode(l) != APIC_LVT_TIMER_TSC_DEADLINE)
+		return;
+	l->timer_deadline = deadline;
+	if (!deadline) {
+		attn_clear(l, LAPIC_ATTN_TIMER);
+		return;
+	}
+	attn_set(l, LAPIC_ATTN_TIMER | LAPIC_ATTN_TIMER_NEW);
+	vlapic_tick(l, now);   /* a deadline already passed fires at once */
+}
+
+uint64_t vlapic_read_tsc_deadline(const struct vlapic *l)
+{
+	return timer_mode(l) == APIC_LVT_TIMER_TSC_DEADLINE ? l->timer_deadline : 0;
+}
+
 bool vlapic_tick(struct vlapic *l, uint64_t now)
 {
 	if (!l->timer_deadline || now < l->timer_deadline)
 		return false;
-	if ((l->timer_lvt & LVT_TIMER_MODE) == LVT_TIMER_PERIODIC) {
+	if (timer_mode(l) == APIC_LVT_TIMER_PERIODIC) {
 		/* Expiries missed while nobody looked collapse into one: IRR holds one bit per vector. */
 		uint64_t period = timer_period(l);
 		l->timer_deadline += period * ((now - l->timer_deadline) / period + 1);
 	} else {
-		l->timer_deadline = 0;
+		l->timer_deadline = 0;   /* one-shot done; in TSC-deadline mode IA32_TSC_DEADLINE reads 0 */
 		attn_clear(l, LAPIC_ATTN_TIMER);
 	}
 	if (l->timer_lvt & LVT_MASK)
@@ -563,13 +606,7 @@ static void write_lvt(struct vlapic *l, enum lapic_lvt lvt, uint32_t val)
 		return;
 	uint32_t old = l->timer_lvt;
 	l->timer_lvt = v;
-	if (!l->timer_deadline)
-		return;
-	/* A change of timer mode while counting counts on in the new mode from the same start. */
-	if ((old ^ v) & LVT_TIMER_MODE)
-		timer_arm(l);
-	else if ((old ^ v) & LVT_MASK)
-		attn_set(l, LAPIC_ATTN_TIMER_NEW);   /* vlapic_next_deadline() changes with the mask */
+	timer_lvt_written(l, old);
 }
 
 void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, uint64_t now)
@@ -606,13 +643,17 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 		send_ipi(l);
 		break;
 	case APIC_REG_TIMER_ICR:
+		if (timer_mode(l) == APIC_LVT_TIMER_TSC_DEADLINE) {
+			reg_set(l, off, 0);   /* ignored in TSC-deadline mode, where it stays 0 (a trapped write stored it) */
+			break;
+		}
 		reg_set(l, off, val);
 		l->timer_start = now;
 		timer_arm(l);
 		break;
 	case APIC_REG_TIMER_DCR:
 		reg_set(l, off, val & DCR_WRITABLE);
-		if (l->timer_deadline)
+		if (l->timer_deadline && timer_counting_mode(l))
 			timer_arm(l);
 		break;
 	default: break;   /* read-only and reserved registers ignore writes */

@@ -116,7 +116,7 @@ struct vlapic {
 	uint64_t apic_base;      /* IA32_APIC_BASE: address | enable | BSP */
 	uint32_t timer_lvt;      /* the LVT timer entry as the timer last acted on it (a trapped write replaced the register already) */
 	uint64_t timer_start;    /* TSC when the initial count was written */
-	uint64_t timer_deadline; /* TSC of the next expiry; 0: not counting (one-shot done, stopped) */
+	uint64_t timer_deadline; /* TSC of the next expiry (IA32_TSC_DEADLINE's); 0: not counting (one-shot done, stopped) */
 	uint32_t timer_fired;    /* expiries that set IRR */
 	uint32_t eoi_count;      /* EOIs the model saw (with virtual-interrupt delivery, those of level-triggered vectors only) */
 	struct vlapic_eoi_hook eoi_hook;
@@ -214,6 +214,16 @@ void vlapic_ack(struct vlapic *l, unsigned vector);
  * or stops (one-shot). Returns true when IRR got the vector.
  */
 bool vlapic_tick(struct vlapic *l, uint64_t now);
+
+/*
+ * IA32_TSC_DEADLINE ("TSC-Deadline Mode"), in the TSC `now` is read in. While
+ * the LVT timer is in TSC-deadline mode a write arms the timer to expire at
+ * `deadline` (at once when it has passed) and 0 disarms it; an expiry sets
+ * the vector in IRR (unless masked) and the MSR back to 0. In the other
+ * modes writes are ignored and it reads 0.
+ */
+void vlapic_write_tsc_deadline(struct vlapic *l, uint64_t deadline, uint64_t now);
+uint64_t vlapic_read_tsc_deadline(const struct vlapic *l);
 
 /*
  * TSC at which the timer will next set IRR, or 0: not counting, masked, or

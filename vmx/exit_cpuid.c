@@ -4,7 +4,7 @@
  * whose state (XCR0, the upper vector registers, PKRU) the scheduler does not
  * switch: it saves x87/SSE only; MPX and the other features whose MSRs are
  * not emulated, so that a guest never meets a #GP it was told it would not
- * get: x2APIC, TSC-deadline, debug store, thermal and power (leaf 6 keeps
+ * get: x2APIC, debug store, thermal and power (leaf 6 keeps
  * only ARAT: the virtual APIC timer never stops), MTRRs, performance
  * monitoring, machine check, the speculation-control MSRs, and PAT where
  * the VMCS cannot switch it; vmx/msr_table.c is the other side), plus the
@@ -77,9 +77,9 @@ enum exit_action exit_cpuid(struct vcpu *v)
 			                          CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
 			                          CPUID_1_ECX_FMA | CPUID_1_ECX_F16C | CPUID_1_ECX_DTES64 |
 			                          CPUID_1_ECX_DS_CPL | CPUID_1_ECX_EIST | CPUID_1_ECX_TM2 |
-			                          CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC |
-			                          CPUID_1_ECX_TSC_DEADLINE);
-			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR;
+			                          CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC);
+			/* The virtual APIC's TSC-deadline mode is software: offered whatever the host has. */
+			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_TSC_DEADLINE;
 			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MCE | CPUID_1_EDX_MCA | CPUID_1_EDX_MTRR | CPUID_1_EDX_ACPI |
 			                          CPUID_1_EDX_TM);
 			if (!vmx_has_guest_pat())

@@ -4,7 +4,8 @@
  * vmx/guest_msrs.h); which of the others exist, what they read and what a
  * write may do is decided by one table (vmx/msr_table.c), and this file
  * only keeps the values where the table says: the VMCS, the vCPU's TSC
- * offset and IA32_TSC_ADJUST, its virtual APIC. An MSR the table does not
+ * offset and IA32_TSC_ADJUST, its virtual APIC (IA32_TSC_DEADLINE turned
+ * from the guest's TSC into the host's the APIC counts in). An MSR the table does not
  * have, or a write it refuses, raises #GP in the guest, as on hardware; the
  * first few per vCPU are logged, naming the MSR, so that a kernel's
  * unexpected MSR shows in the hypervisor's log too.
@@ -41,6 +42,18 @@ static __attribute__((noinline)) enum exit_action gp(struct vcpu *v, uint32_t ms
 	return EXIT_RESUME;
 }
 
+/* IA32_TSC_DEADLINE is in the guest's TSC; the virtual APIC's timer counts in the host's. */
+static uint64_t tsc_deadline(const struct vcpu *v)
+{
+	uint64_t host = vlapic_read_tsc_deadline(&v->vlapic);
+	return host ? host + v->tsc_offset : 0;
+}
+
+static void set_tsc_deadline(struct vcpu *v, uint64_t deadline)
+{
+	vlapic_write_tsc_deadline(&v->vlapic, vcpu_host_deadline(v, deadline), rdtsc());
+}
+
 /* Inlined into RDMSR, the hot one of its two callers. */
 static inline __attribute__((always_inline)) uint64_t read_value(struct vcpu *v, const struct msr_rule *r)
 {
@@ -48,6 +61,7 @@ static inline __attribute__((always_inline)) uint64_t read_value(struct vcpu *v,
 	case MSR_STORE_TSC:          return rdtsc() + v->tsc_offset;
 	case MSR_STORE_TSC_ADJUST:   return v->tsc_adjust;
 	case MSR_STORE_APIC_BASE:    return v->vlapic.apic_base;
+	case MSR_STORE_TSC_DEADLINE: return tsc_deadline(v);
 	case MSR_STORE_EFER:         return vmcs_read64(VMCS_GUEST_IA32_EFER);
 	case MSR_STORE_FS_BASE:      return vmcs_readnat(VMCS_GUEST_FS_BASE);
 	case MSR_STORE_GS_BASE:      return vmcs_readnat(VMCS_GUEST_GS_BASE);
@@ -59,12 +73,19 @@ static inline __attribute__((always_inline)) uint64_t read_value(struct vcpu *v,
 	}
 }
 
-/* The guest's TSC moves by delta, and IA32_TSC_ADJUST with it. */
+/*
+ * The guest's TSC moves by delta, and IA32_TSC_ADJUST with it. An armed
+ * IA32_TSC_DEADLINE keeps its value in the guest's TSC, so it comes nearer
+ * or goes further in the host's (and fires at once if the TSC passed it).
+ */
 static void move_tsc(struct vcpu *v, uint64_t delta)
 {
+	uint64_t deadline = tsc_deadline(v);
 	v->tsc_adjust += delta;
 	v->tsc_offset += delta;
 	vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);
+	if (deadline)
+		set_tsc_deadline(v, deadline);
 }
 
 /* A write the table accepted, kept; false when the virtual APIC refuses it. */
@@ -78,6 +99,7 @@ static bool keep(struct vcpu *v, const struct msr_rule *r, uint64_t val)
 			return false;
 		apicv_apic_base_changed(v);
 		break;
+	case MSR_STORE_TSC_DEADLINE: set_tsc_deadline(v, val); break;
 	case MSR_STORE_EFER: {
 		/* LMA is the CPU's to set (on CR0.PG with LME); a write cannot change it. */
 		uint64_t old = vmcs_read64(VMCS_GUEST_IA32_EFER);

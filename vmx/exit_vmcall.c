@@ -90,8 +90,7 @@ static struct hc_result hc_set_timer(struct vcpu *v, uint64_t deadline, uint64_t
 {
 	(void)a1;
 	/* The deadline is in the guest's TSC; the scheduler compares it with the host's. */
-	uint64_t host = deadline - v->tsc_offset;
-	v->timer_deadline = !deadline ? 0 : host ? host : 1;
+	v->timer_deadline = vcpu_host_deadline(v, deadline);
 	return resume(0);
 }
 

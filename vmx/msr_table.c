@@ -7,6 +7,9 @@
  *   TSC offsetting the guest's TSC cannot move, so they are read-only.
  * - IA32_APIC_BASE: the virtual local APIC's; only the enable bit changes
  *   (no x2APIC, no relocation: dev/lapic.c refuses the rest).
+ * - IA32_TSC_DEADLINE: the virtual local APIC timer's TSC-deadline mode
+ *   (CPUID.1:ECX.TSC_DEADLINE set); outside that mode writes are ignored and
+ *   it reads 0, as on hardware, so any value is accepted.
  * - IA32_FEATURE_CONTROL: locked with VMX off inside and outside SMX, as
  *   firmware leaves a machine whose VT-x it does not offer (CPUID hides VMX
  *   and SMX); a write to a locked register raises #GP.
@@ -31,8 +34,7 @@
  * leaf 6 but ARAT, clear: THERM_INTERRUPT, THERM_STATUS, MPERF/APERF,
  * ENERGY_PERF_BIAS, HWP), the machine-check MSRs (MCE, MCA), the
  * speculation-control MSRs (SPEC_CTRL, PRED_CMD, FLUSH_CMD,
- * ARCH_CAPABILITIES, CORE_CAPABILITIES: CPUID.7:EDX), TSC_DEADLINE (the
- * virtual APIC has no TSC-deadline mode: CPUID.1:ECX), the performance
+ * ARCH_CAPABILITIES, CORE_CAPABILITIES: CPUID.7:EDX), the performance
  * counters (leaf 0xA), BNDCFGS (MPX), x2APIC (CPUID.1:ECX), and the
  * model-specific ones kernels probe with a handled #GP (PLATFORM_INFO,
  * MISC_FEATURES_ENABLES, TEST_CTRL).
@@ -56,6 +58,7 @@ const struct msr_rule msr_table[MSR_TABLE_SLOTS] = {
 	ROW(MSR_IA32_SYSENTER_ESP,    MSR_STORE_SYSENTER_ESP, MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
 	ROW(MSR_IA32_SYSENTER_EIP,    MSR_STORE_SYSENTER_EIP, MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
 	ROW(MSR_IA32_MISC_ENABLE,     MSR_STORE_CONST,        MSR_WRITE_SAME,   MSR_CHECK_NONE, 0, 0, GUEST_MISC_ENABLE),
+	ROW(MSR_IA32_TSC_DEADLINE,    MSR_STORE_TSC_DEADLINE, MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0),
 	ROW(MSR_IA32_PAT,             MSR_STORE_PAT,          MSR_WRITE_KEEP,   MSR_CHECK_PAT, MSR_CAP_PAT_LOAD, 0, 0),
 	ROW(MSR_IA32_EFER,            MSR_STORE_EFER,         MSR_WRITE_KEEP,   MSR_CHECK_EFER, 0, 0, 0),
 	ROW(MSR_IA32_FS_BASE,         MSR_STORE_FS_BASE,      MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),

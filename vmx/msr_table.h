@@ -19,6 +19,7 @@ enum msr_store {
 	MSR_STORE_TSC,           /* host TSC + the vCPU's TSC offset */
 	MSR_STORE_TSC_ADJUST,    /* the vCPU's, moved with its TSC offset */
 	MSR_STORE_APIC_BASE,     /* the vCPU's virtual local APIC */
+	MSR_STORE_TSC_DEADLINE,  /* its timer's deadline, in the guest's TSC */
 	MSR_STORE_EFER,          /* VMCS guest-state fields from here on */
 	MSR_STORE_FS_BASE,
 	MSR_STORE_GS_BASE,
@@ -69,7 +70,7 @@ struct msr_rule {
  * one element, which -Woverride-init (in -Wextra) refuses to compile.
  */
 #define MSR_TABLE_SLOTS 64u
-#define MSR_SLOT(m) ((((m) ^ ((m) >> 6)) & (MSR_TABLE_SLOTS - 1)))
+#define MSR_SLOT(m) ((((m) ^ ((m) >> 5)) & (MSR_TABLE_SLOTS - 1)))
 extern const struct msr_rule msr_table[MSR_TABLE_SLOTS];
 
 /* The rule for msr on a CPU with capabilities caps, or NULL: #GP. */

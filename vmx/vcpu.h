@@ -118,4 +118,15 @@ struct vcpu {
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));
 };
 
+/*
+ * A deadline the guest gives in its TSC as the host TSC the scheduler and
+ * the virtual APIC count in: 0 (none) stays 0, and one that lands on host 0
+ * becomes 1 so that it is still a deadline.
+ */
+static inline uint64_t vcpu_host_deadline(const struct vcpu *v, uint64_t guest)
+{
+	uint64_t host = guest - v->tsc_offset;
+	return !guest ? 0 : host ? host : 1;
+}
+
 #endif

@@ -9,9 +9,13 @@
  * would show as a wrong value or a crash here. And its interrupts
  * (guests/lib/irq.h gates): a self-IPI taken exactly once with IF=1, held
  * in IRR while IF=0 until STI, in ISR until EOI, the timer firing one-shot
- * (waking HLT) and periodic, and a masked timer staying quiet.
+ * (waking HLT) and periodic, and a masked timer staying quiet; its
+ * TSC-deadline mode through IA32_TSC_DEADLINE (waking HLT once and reading 0
+ * after, a passed deadline firing at once, 0 disarming, the MSR ignored in
+ * the other modes).
  */
 #include "guest.h"
+#include "hw/apic.h"
 #include "irq.h"
 #include "traps.h"
 #include "tsc.h"
@@ -243,6 +247,49 @@ static void check_interrupts(void)
 	wr(APIC_TIMER_INITIAL, 0);
 }
 
+/* TSC-deadline mode ("TSC-Deadline Mode"): the deadline is in this guest's TSC. */
+static void check_tsc_deadline(void)
+{
+	uint64_t b = irq_count[1];
+	wr(APIC_LVT_TIMER, IRQ_VEC_B | APIC_LVT_TIMER_TSC_DEADLINE);
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc() + ONESHOT_COUNT);
+	uint64_t armed = rdmsr(MSR_IA32_TSC_DEADLINE);
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	uint64_t woken = irq_count[1] - b, after = rdmsr(MSR_IA32_TSC_DEADLINE);
+	uint64_t later = wait_irqs(1, b, 2, QUIET_TSC);
+	gprintf(TAG "apic tsc-deadline: hlt woken, taken %lu (%lu after waiting), msr after 0x%lx\n", woken, later, after);
+	if (!armed || woken != 1 || later != 1 || after != 0)
+		fail("TSC-deadline timer: armed 0x%lx, taken %lu by HLT's end, %lu after waiting, MSR 0x%lx after",
+		     armed, woken, later, after);
+
+	/* A deadline already passed fires at once. */
+	b = irq_count[1];
+	irq_enable();
+	wrmsr(MSR_IA32_TSC_DEADLINE, 1);
+	__asm__ volatile("nop");
+	irq_disable();
+	gprintf(TAG "apic tsc-deadline passed: taken %lu\n", irq_count[1] - b);
+	if (irq_count[1] - b != 1)
+		fail("a passed TSC deadline was taken %lu times at once, expected 1", irq_count[1] - b);
+
+	/* 0 disarms. */
+	b = irq_count[1];
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc() + ONESHOT_COUNT / 10);
+	wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+	uint64_t disarmed = wait_irqs(1, b, 1, QUIET_TSC);
+	gprintf(TAG "apic tsc-deadline disarmed: taken %lu, msr 0x%lx\n", disarmed, rdmsr(MSR_IA32_TSC_DEADLINE));
+	if (disarmed != 0 || rdmsr(MSR_IA32_TSC_DEADLINE) != 0)
+		fail("a disarmed TSC deadline was taken %lu times", disarmed);
+
+	/* In one-shot mode the MSR ignores writes and reads 0. */
+	wr(APIC_LVT_TIMER, IRQ_VEC_B | LVT_MASKED);
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc() + ONESHOT_COUNT);
+	uint64_t outside = rdmsr(MSR_IA32_TSC_DEADLINE);
+	gprintf(TAG "apic tsc-deadline outside the mode: msr 0x%lx\n", outside);
+	if (outside != 0)
+		fail("IA32_TSC_DEADLINE reads 0x%lx in one-shot mode, expected 0", outside);
+}
+
 static void check_apic_base(void)
 {
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
@@ -322,6 +369,7 @@ void check_apic(void)
 	irq_init();
 	check_registers();
 	check_interrupts();
+	check_tsc_deadline();
 	check_forms();
 	check_apic_base();
 	check_tsc_adjust();

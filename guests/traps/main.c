@@ -232,7 +232,7 @@ static void check_cpuid(void)
 		{ "xsave", CPUID_1_ECX_XSAVE, false },
 		{ "osxsave", CPUID_1_ECX_OSXSAVE, false },
 		{ "x2apic", CPUID_1_ECX_X2APIC, false },
-		{ "tsc_deadline", CPUID_1_ECX_TSC_DEADLINE, false },
+		{ "tsc_deadline", CPUID_1_ECX_TSC_DEADLINE, true },
 		{ "pdcm", CPUID_1_ECX_PDCM, false },
 	};
 	uint32_t ecx = cpuid(1, 0).ecx;

@@ -49,6 +49,10 @@
 #define APIC_ICR_X2APIC_DEST_SHIFT 32          /* in the 64-bit MSR */
 
 #define APIC_LVT_MASKED      BIT(16)
+/* LVT timer mode, bits 18:17 (SDM "Timer Mode"): one-shot 00b, periodic 01b, TSC-deadline 10b. */
+#define APIC_LVT_TIMER_MODE         (3u << 17)
+#define APIC_LVT_TIMER_PERIODIC     (1u << 17)
+#define APIC_LVT_TIMER_TSC_DEADLINE (2u << 17)
 #define APIC_BASE_X2APIC     BIT(10)
 #define APIC_BASE_ADDR_MASK  0x000ffffffffff000ULL
 #define X2APIC_MSR_BASE      0x800

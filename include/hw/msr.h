@@ -17,6 +17,7 @@
 #define MSR_IA32_MISC_ENABLE         0x1a0
 #define MSR_IA32_DEBUGCTL            0x1d9
 #define MSR_IA32_PAT                 0x277
+#define MSR_IA32_TSC_DEADLINE        0x6e0
 #define MSR_IA32_VMX_BASIC           0x480
 #define MSR_IA32_VMX_PINBASED_CTLS   0x481
 #define MSR_IA32_VMX_PROCBASED_CTLS  0x482

@@ -1,8 +1,9 @@
 /*
  * Host tests for the MSR table: every row at its slot and found by its
  * number (the lookup is one probe), nothing else found, the MSRs CPUID
- * hides absent (MTRRs, thermal, APERF/MPERF, TSC-deadline, speculation
- * control, machine check, PLATFORM_INFO), rows that need a VMX capability,
+ * hides absent (MTRRs, thermal, APERF/MPERF, speculation control, machine
+ * check, PLATFORM_INFO), rows that need a VMX capability and TSC_DEADLINE
+ * that needs none,
  * the constant answers (FEATURE_CONTROL locked with VMX off, MISC_ENABLE,
  * the microcode revision), and every write rule: read-only, ignored,
  * same-value, PAT's reserved types, EFER's bits, canonical addresses at 48
@@ -28,7 +29,7 @@ static void test_rows_found(void)
 		CHECK(find(r->msr) == r);
 		CHECK(find(r->msr + MSR_TABLE_SLOTS) == 0);
 	}
-	CHECK_EQ(rows, 13);
+	CHECK_EQ(rows, 14);
 	/* An empty slot's zero row is no MSR 0; a number hashing onto a row's slot is not that row. */
 	CHECK(find(0) == 0);
 	CHECK(find(0xffffffffu) == 0);
@@ -42,7 +43,6 @@ static void test_hidden_features_absent(void)
 		0xfe, 0x2ff, 0x200, 0x20f, 0x250, 0x258, 0x259, 0x268, 0x26f,   /* MTRRCAP, DEF_TYPE, variable, fixed */
 		0x19a, 0x19b, 0x19c, 0x1b1, 0x1b2, 0x1b0,                       /* thermal, package thermal, EPB */
 		0xe7, 0xe8,                                                     /* MPERF, APERF */
-		0x6e0,                                                          /* TSC_DEADLINE */
 		0x48, 0x49, 0x10a, 0x10b, 0xcf,                                 /* SPEC_CTRL, PRED_CMD, ARCH_CAP, FLUSH_CMD, CORE_CAP */
 		0x179, 0x17a, 0x400,                                            /* MCG_CAP, MCG_STATUS, MC0_CTL */
 		0xce, 0x140, 0x33,                                              /* PLATFORM_INFO, MISC_FEATURES_ENABLES, TEST_CTRL */
@@ -67,6 +67,15 @@ static void test_capabilities(void)
 	CHECK(!msr_write_ok(adj, 5, 0, 0));
 	CHECK(msr_write_ok(tsc, 5, 0, MSR_CAP_TSC_OFFSETTING));
 	CHECK(msr_write_ok(adj, 5, 0, MSR_CAP_TSC_OFFSETTING));
+	/* TSC-deadline needs no capability: any value is kept, on any CPU (the APIC ignores it outside the mode). */
+	const struct msr_rule *dl = msr_rule_find(MSR_IA32_TSC_DEADLINE, 0);
+	CHECK(dl != 0);
+	if (!dl)
+		return;
+	CHECK_EQ(dl->store, MSR_STORE_TSC_DEADLINE);
+	CHECK_EQ(dl->write, MSR_WRITE_KEEP);
+	CHECK(msr_write_ok(dl, 0, 0, 0));
+	CHECK(msr_write_ok(dl, ~0ULL, 0, 0));
 }
 
 static void test_constants(void)
