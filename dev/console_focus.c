@@ -3,7 +3,8 @@
  * single Ctrl-A (line start in a shell, screen's prefix) still reaches the
  * guest: held Ctrl-A's are released in front of the first other byte. The
  * switching order is the hypervisor, then the list the caller gives; a
- * domain that ends passes the focus to the one after it. Pure code.
+ * domain that ends passes the focus to the one after it, one that restarts
+ * hands its place and focus to its successor. Pure code.
  */
 #include "dev/console_focus.h"
 
@@ -69,6 +70,18 @@ bool console_focus_drop(struct console_focus *f, uint32_t id)
 		f->ids[i] = f->ids[i + 1];
 	f->n--;
 	return moved;
+}
+
+int console_focus_replace(struct console_focus *f, uint32_t old, uint32_t id)
+{
+	int at = index_of(f, old);
+
+	if (at < 0 || id == CONSOLE_FOCUS_HV || (id != old && index_of(f, id) >= 0))
+		return -1;
+	f->ids[at] = id;
+	if (f->focus == old)
+		f->focus = id;
+	return 0;
 }
 
 int console_focus_to(struct console_focus *f, uint32_t id)

@@ -52,6 +52,13 @@ int console_focus_add(struct console_focus *f, uint32_t id);
  */
 bool console_focus_drop(struct console_focus *f, uint32_t id);
 
+/*
+ * A domain restarted under a new id: the new one takes the old one's place
+ * in the switching order, and the focus if the old one had it, as a user at
+ * the console expects of a machine that reboots. 0, or -1 (nothing changes)
+ * when old is not listed or id is CONSOLE_FOCUS_HV or listed already.
+ */
+int console_focus_replace(struct console_focus *f, uint32_t old, uint32_t id);
 /* Give the focus to a listed domain (the management domain at boot, as Xen does); 0 or -1. */
 int console_focus_to(struct console_focus *f, uint32_t id);
 uint32_t console_focus_current(const struct console_focus *f);

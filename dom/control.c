@@ -59,8 +59,9 @@ static bool named_in(struct domain *const *ds, unsigned n, const char *name)
 	return false;
 }
 
-/* Create the domain of config section i; returns it or NULL (reason in *why). */
-static struct domain *create_from_config(unsigned i, const struct domain_overrides *ov, const char **why)
+/* Create the domain of config section i, the successor of `replaces` if not NULL; returns it or NULL (reason in *why). */
+static struct domain *create_from_config(unsigned i, const struct domain_overrides *ov,
+                                         const struct domain *replaces, const char **why)
 {
 	const struct domain_config *dc = &config->domains[i];
 	const struct loaded_file *k = &kernels[i], *r = &ramdisks[i];
@@ -82,7 +83,7 @@ static struct domain *create_from_config(unsigned i, const struct domain_overrid
 	}
 	struct domain *d = domain_create(id, dc, ov, k->data, k->len, r->data, r->len, why);
 	if (d)
-		lifecycle_console_join(d);
+		lifecycle_console_join(d, replaces);
 	return d;
 }
 
@@ -96,7 +97,7 @@ void control_create_boot_domains(void)
 			if ((dc->type == DOMAIN_TYPE_MGMT) != mgmt)
 				continue;
 			if (dc->autostart || !dc->valid)
-				create_from_config(i, 0, &why);
+				create_from_config(i, 0, 0, &why);
 		}
 	}
 }
@@ -113,7 +114,7 @@ static void restart(struct domain *old)
 	}
 	log_info("domain %s (%u) restarting\n", old->guest.name, old->guest.id);
 	const char *why;
-	struct domain *d = create_from_config((unsigned)(old->cfg - config->domains), &old->ov, &why);
+	struct domain *d = create_from_config((unsigned)(old->cfg - config->domains), &old->ov, old, &why);
 	if (d)
 		d->quick_restarts = quick;
 	domain_discard(old);
@@ -225,7 +226,7 @@ static int64_t dom_create(struct domain *self, uint64_t gpa)
 	if (ov.weight > 65535 || ov.memory_mib > 65536)
 		return -HC_EINVAL;
 	const char *why = 0;
-	struct domain *d = create_from_config((unsigned)i, &ov, &why);
+	struct domain *d = create_from_config((unsigned)i, &ov, 0, &why);
 	if (!d) {
 		struct domain *failed = domain_by_name(args.name);
 		if (failed) {

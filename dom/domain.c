@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include "cpu/pcpu.h"
 #include "dev/acpi_tables.h"
+#include "dev/bios_reset.h"
 #include "dom/domain.h"
 #include "hinoki/bootinfo.h"
 #include "hinoki/hypercall.h"
@@ -374,7 +375,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		goto fail;
 	}
 	/* The BIOS area is free in both boot protocols (docs/boot-protocol.md). */
-	if (acpi_tables_build(&gm, vcpus)) {
+	if (acpi_tables_build(&gm, vcpus) || bios_reset_build(&gm)) {
 		why = "guest RAM too small for the ACPI tables";
 		goto fail;
 	}

@@ -87,21 +87,32 @@ void lifecycle_init(void)
 	vmx_set_dom_ops(&vmx_ops);
 }
 
+static void say_focus_name(const char *name)
+{
+	log_info("console: input now goes to %s (Ctrl-A three times to switch)\n", name);
+}
+
 static void say_focus(uint32_t id)
 {
 	struct domain *d = id == CONSOLE_FOCUS_HV ? 0 : domain_by_id(id);
-	log_info("console: input now goes to %s (Ctrl-A three times to switch)\n", d ? d->guest.name : "the hypervisor");
+	say_focus_name(d ? d->guest.name : "the hypervisor");
 	if (d)
 		domain_put(d);
 }
 
-void lifecycle_console_join(struct domain *d)
+void lifecycle_console_join(struct domain *d, const struct domain *replaces)
 {
 	spin_lock(&focus_lock);
-	console_focus_add(&focus, d->guest.id);
+	bool took = replaces && !console_focus_replace(&focus, replaces->guest.id, d->guest.id);
+	if (!took)
+		console_focus_add(&focus, d->guest.id);
 	if (d->type == DOMAIN_TYPE_MGMT)
 		console_focus_to(&focus, d->guest.id);
+	bool focused = took && console_focus_current(&focus) == d->guest.id;
 	spin_unlock(&focus_lock);
+	/* The user typing to a domain that rebooted goes on typing to it: say so, it has a new id. */
+	if (focused)
+		say_focus_name(d->guest.name);
 }
 
 int lifecycle_console_focused(const struct domain *d)
@@ -109,10 +120,17 @@ int lifecycle_console_focused(const struct domain *d)
 	return __atomic_load_n(&focus.focus, __ATOMIC_RELAXED) == d->guest.id;
 }
 
-static void console_leave(struct domain *d)
+/*
+ * Input for d ends: taking the lock waits out a delivery to it under way
+ * (lifecycle_poll_console), and later ones find it no longer running. While
+ * it may restart it keeps its place, and the focus, for its successor
+ * (lifecycle_console_join); bytes typed meanwhile are dropped, as a machine
+ * rebooting drops them.
+ */
+static void console_leave(struct domain *d, bool keep_place)
 {
 	spin_lock(&focus_lock);
-	int moved = console_focus_drop(&focus, d->guest.id);
+	int moved = !keep_place && console_focus_drop(&focus, d->guest.id);
 	uint32_t now = console_focus_current(&focus);
 	spin_unlock(&focus_lock);
 	if (moved)
@@ -141,7 +159,7 @@ void lifecycle_finish(struct domain *d)
 	wait_released(d);
 	domain_console_end(d);
 	sched_remove_domain(&d->guest);
-	console_leave(d);
+	console_leave(d, __atomic_load_n(&d->restart, __ATOMIC_ACQUIRE));
 	domain_print_stats(d);
 	if (d->guest.vcpus[0]->trace.ring) {   /* tracing was on at some time */
 		console_lock_acquire();
@@ -157,6 +175,8 @@ void lifecycle_finish(struct domain *d)
 	 */
 	if (__atomic_load_n(&d->restart, __ATOMIC_ACQUIRE))
 		control_restart(d);
+	/* Not restarted after all (refused, failed, or cancelled by a destroy): its place goes. */
+	console_leave(d, false);
 }
 
 static void wait_finished(const struct domain *d)

@@ -25,8 +25,12 @@ void lifecycle_unpause(struct domain *d);
 int lifecycle_any_live(void);
 /* Summary of every domain, then power off. */
 void lifecycle_shutdown(void) __attribute__((noreturn));
-/* A new domain takes serial input in its turn (the management domain gets the focus at once). */
-void lifecycle_console_join(struct domain *d);
+/*
+ * A new domain takes serial input in its turn (the management domain gets
+ * the focus at once); a restarted one (`replaces`, else NULL) takes its
+ * predecessor's turn, and the focus if it had it.
+ */
+void lifecycle_console_join(struct domain *d, const struct domain *replaces);
 /* Whether serial input goes to d now (its prompt should then show before a newline). */
 int lifecycle_console_focused(const struct domain *d);
 /* CPU 0: take bytes from the real serial line and route them (hypervisor or a domain's UART). */

@@ -47,6 +47,14 @@
 #define X86_OP_MOV_RM8_IMM8  0xc6    /* MOV r/m8, imm8 (/0) */
 #define X86_OP_MOV_RM_IMM    0xc7    /* MOV r/m, imm16/32 (/0) */
 #define X86_OP_TWO_BYTE      0x0f
+/* What the BIOS area's reset entry runs (dev/bios_reset.c), in real mode. */
+#define X86_OP_MOV_R8_IMM8   0xb0    /* MOV r8, imm8: B0+rb (AL = +0) */
+#define X86_OP_MOV_R_IMM     0xb8    /* MOV r16/32, imm: B8+rw (DX = +X86_REG_DX) */
+#define X86_OP_OUT_DX_AL     0xee    /* OUT DX, AL */
+#define X86_OP_HLT           0xf4
+#define X86_OP_JMP_REL8      0xeb
+#define X86_REG_AL           0
+#define X86_REG_DX           2
 #define X86_OP2_MOVZX_RM8    0xb6    /* 0F B6: MOVZX r, r/m8 */
 #define X86_OP2_MOVZX_RM16   0xb7    /* 0F B7: MOVZX r, r/m16 */
 

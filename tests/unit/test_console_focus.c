@@ -2,7 +2,7 @@
  * Host tests for the console input focus: the switching cycle through the
  * hypervisor and each domain, one or two Ctrl-A's delivered with the byte
  * that follows, runs of Ctrl-A's longer than three, flushing, and the list
- * of domains changing under the focus (set, add, drop).
+ * of domains changing under the focus (set, add, drop, a restart's replace).
  */
 #include <string.h>
 
@@ -230,6 +230,36 @@ static void test_add_and_set(void)
 	CHECK_EQ(f.ids[1], 6);
 }
 
+/* A restarted domain takes its predecessor's place, and its focus only if it had it. */
+static void test_replace(void)
+{
+	setup();
+	triple();
+	triple();
+	CHECK_EQ(console_focus_current(&f), 2);
+	CHECK_EQ(console_focus_replace(&f, 2, 8), 0);
+	CHECK_EQ(console_focus_current(&f), 8);            /* the focus followed */
+	CHECK_EQ(f.n, 3);
+	CHECK_EQ(f.ids[1], 8);                             /* in the same place of the cycle */
+	triple();
+	CHECK_EQ(console_focus_current(&f), 5);
+	/* An unfocused one moves nothing. */
+	CHECK_EQ(console_focus_replace(&f, 0, 3), 0);
+	CHECK_EQ(console_focus_current(&f), 5);
+	CHECK_EQ(f.ids[0], 3);
+	/* Refused, changing nothing: an unknown old id, the hypervisor, an id listed already. */
+	CHECK_EQ(console_focus_replace(&f, 2, 9), -1);
+	CHECK_EQ(console_focus_replace(&f, 5, HV), -1);
+	CHECK_EQ(console_focus_replace(&f, 5, 8), -1);
+	CHECK_EQ(console_focus_current(&f), 5);
+	CHECK_EQ(f.ids[0], 3);
+	CHECK_EQ(f.ids[1], 8);
+	CHECK_EQ(f.ids[2], 5);
+	/* Replaced once, the old id is gone: dropping it does nothing. */
+	CHECK(!console_focus_drop(&f, 2));
+	CHECK_EQ(f.n, 3);
+}
+
 /* Every byte but Ctrl-A passes through unchanged, one for one. */
 static void test_all_bytes_pass(void)
 {
@@ -254,6 +284,7 @@ int main(void)
 	RUN(test_flush);
 	RUN(test_drop);
 	RUN(test_add_and_set);
+	RUN(test_replace);
 	RUN(test_all_bytes_pass);
 	return CHECK_EXIT();
 }
