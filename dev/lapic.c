@@ -120,7 +120,7 @@ static int highest_bit(unsigned w, uint32_t bits)
 	return (int)(w * WORD_BITS + (WORD_BITS - 1)) - __builtin_clz(bits);
 }
 
-/* Highest vector set in the ISR or TMR that starts at `base`, or -1. */
+/* Highest vector set in the ISR or IRR that starts at `base`, or -1. */
 static int highest_vector(const struct vlapic *l, uint32_t base)
 {
 	for (unsigned w = LAPIC_VECTOR_WORDS; w-- > 0;) {

@@ -86,7 +86,7 @@ EXITS_PER_ITER_APICV = {"nop": 0, "mmio_read": 0, "self_ipi": 0, "hlt_interrupt"
 
 def exits_per_iter(log):
     """The table for a run: exitbench expects APIC-write exits only when its APIC is virtualized."""
-    apicv = log is not None and "APIC_WRITE" in log["expect"].get(DOMAIN, {})
+    apicv = log is not None and "APIC_WRITE" in log.get("expect", {}).get(DOMAIN, {})
     return EXITS_PER_ITER_APICV if apicv else EXITS_PER_ITER_EMULATED
 CPU_RE = re.compile(r"^cpu: model=([A-Za-z0-9_]+)")
 
