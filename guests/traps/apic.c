@@ -11,8 +11,8 @@
  * in IRR while IF=0 until STI, in ISR until EOI, the timer firing one-shot
  * (waking HLT) and periodic, and a masked timer staying quiet; its
  * TSC-deadline mode through IA32_TSC_DEADLINE (waking HLT once and reading 0
- * after, a passed deadline firing at once, 0 disarming, the MSR ignored in
- * the other modes).
+ * after, a passed deadline firing at once, 0 disarming, a deadline kept in
+ * the guest's TSC across a TSC move, the MSR ignored in the other modes).
  */
 #include "guest.h"
 #include "hw/apic.h"
