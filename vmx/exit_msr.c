@@ -5,10 +5,10 @@
  * write may do is decided by one table (vmx/msr_table.c), and this file
  * only keeps the values where the table says: the VMCS, the vCPU's TSC
  * offset and IA32_TSC_ADJUST, its virtual APIC (IA32_TSC_DEADLINE turned
- * from the guest's TSC into the host's the APIC counts in). An MSR the table does not
- * have, or a write it refuses, raises #GP in the guest, as on hardware; the
- * first few per vCPU are logged, naming the MSR, so that a kernel's
- * unexpected MSR shows in the hypervisor's log too.
+ * from the guest's TSC into the host's the APIC counts in). An MSR the
+ * table does not have, or a write it refuses, raises #GP in the guest, as on
+ * hardware; the first few per vCPU are logged, naming the MSR, so that a
+ * kernel's unexpected MSR shows in the hypervisor's log too.
  */
 #include "hw/cr.h"
 #include "hw/msr.h"

@@ -11,8 +11,8 @@
  * in IRR while IF=0 until STI, in ISR until EOI, the timer firing one-shot
  * (waking HLT) and periodic, and a masked timer staying quiet; its
  * TSC-deadline mode through IA32_TSC_DEADLINE (waking HLT once and reading 0
- * after, a passed deadline firing at once, 0 disarming, the MSR ignored in
- * the other modes).
+ * after, a passed deadline firing at once, 0 disarming, a deadline kept in
+ * the guest's TSC across a TSC move, the MSR ignored in the other modes).
  */
 #include "guest.h"
 #include "hw/apic.h"
@@ -60,6 +60,7 @@
 #define PERIODIC_WANT      3
 #define QUIET_TSC          200000ULL     /* how long a masked timer must stay quiet, TSC cycles */
 #define WAIT_TSC           50000000ULL   /* give up waiting for an interrupt after this */
+#define TSC_JUMP           (1ULL << 40)  /* a TSC move far beyond any wait here */
 
 static volatile uint32_t *reg(uint32_t off)
 {
@@ -280,6 +281,30 @@ static void check_tsc_deadline(void)
 	gprintf(TAG "apic tsc-deadline disarmed: taken %lu, msr 0x%lx\n", disarmed, rdmsr(MSR_IA32_TSC_DEADLINE));
 	if (disarmed != 0 || rdmsr(MSR_IA32_TSC_DEADLINE) != 0)
 		fail("a disarmed TSC deadline was taken %lu times", disarmed);
+
+	/*
+	 * The deadline is in this guest's TSC, whatever its offset from the
+	 * host's: a TSC moved past an armed deadline fires it at once, and with
+	 * the TSC moved a deadline reads back as written and still wakes HLT.
+	 */
+	b = irq_count[1];
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc() + TSC_JUMP);
+	irq_enable();
+	wrmsr(MSR_IA32_TSC_ADJUST, TSC_JUMP);
+	__asm__ volatile("nop");
+	irq_disable();
+	uint64_t jumped = irq_count[1] - b;
+	uint64_t want = tsc() + ONESHOT_COUNT;
+	wrmsr(MSR_IA32_TSC_DEADLINE, want);
+	uint64_t moved_back = rdmsr(MSR_IA32_TSC_DEADLINE);
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	uint64_t moved_woken = irq_count[1] - b - jumped;
+	wrmsr(MSR_IA32_TSC_ADJUST, 0);
+	gprintf(TAG "apic tsc-deadline with the TSC moved: passed by the move taken %lu, reads back %s, hlt woken %lu\n",
+	        jumped, moved_back == want ? "as written" : "changed", moved_woken);
+	if (jumped != 1 || moved_back != want || moved_woken != 1)
+		fail("TSC-deadline with the TSC moved: taken %lu at the move, read 0x%lx for 0x%lx, HLT woken %lu",
+		     jumped, moved_back, want, moved_woken);
 
 	/* In one-shot mode the MSR ignores writes and reads 0. */
 	wr(APIC_LVT_TIMER, IRQ_VEC_B | LVT_MASKED);

@@ -2,10 +2,9 @@
  * Host tests for the MSR table: every row at its slot and found by its
  * number (the lookup is one probe), nothing else found, the MSRs CPUID
  * hides absent (MTRRs, thermal, APERF/MPERF, speculation control, machine
- * check, PLATFORM_INFO), rows that need a VMX capability and TSC_DEADLINE
- * that needs none,
- * the constant answers (FEATURE_CONTROL locked with VMX off, MISC_ENABLE,
- * the microcode revision), and every write rule: read-only, ignored,
+ * check, PLATFORM_INFO), rows that need a VMX capability and TSC_DEADLINE,
+ * which needs none, the constant answers (FEATURE_CONTROL locked with VMX
+ * off, MISC_ENABLE, the microcode revision), and every write rule: read-only, ignored,
  * same-value, PAT's reserved types, EFER's bits, canonical addresses at 48
  * and 57 bits.
  */
