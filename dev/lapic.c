@@ -162,11 +162,16 @@ uint32_t vlapic_tmr_word(const struct vlapic *l, unsigned w)
 	return vec_get(l, APIC_REG_TMR0, w);
 }
 
-void vlapic_sync_irr(struct vlapic *l)
+bool vlapic_sync_irr(struct vlapic *l)
 {
-	for (unsigned w = 0; w < LAPIC_VECTOR_WORDS; w++)
-		if (__atomic_load_n(&l->pir[w], __ATOMIC_RELAXED))
+	bool moved = false;
+	for (unsigned w = 0; w < LAPIC_VECTOR_WORDS; w++) {
+		if (__atomic_load_n(&l->pir[w], __ATOMIC_RELAXED)) {
 			*vec_word(l, APIC_REG_IRR0, w) |= __atomic_exchange_n(&l->pir[w], 0, __ATOMIC_SEQ_CST);
+			moved = true;
+		}
+	}
+	return moved;
 }
 
 /* The registers a reset or a hardware disable brings back to power-up values; ID and base stay. */

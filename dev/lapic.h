@@ -165,8 +165,9 @@ bool vlapic_accept_irq(struct vlapic *l, unsigned vector, bool level);
 /*
  * The vCPU's own CPU moves the posted vectors into IRR: before an entry, so
  * that IRR in the page is what the CPU (or vmx/inject.c) delivers from.
+ * True when there were any.
  */
-void vlapic_sync_irr(struct vlapic *l);
+bool vlapic_sync_irr(struct vlapic *l);
 
 /* IRR word w (vectors 32w..32w+31), posted vectors included, as a read of the register returns it. */
 uint32_t vlapic_irr_word(const struct vlapic *l, unsigned w);

@@ -219,15 +219,22 @@ bool vmx_inject_slow(struct vcpu *v)
 		route(v);
 	if (attn & LAPIC_ATTN_TIMER)
 		vlapic_tick(l, rdtsc());
-	vlapic_sync_irr(l);
+	bool posted = vlapic_sync_irr(l);
 	bool apicv = v->guest->apic_access_pa != 0;
 	/* With virtual-interrupt delivery the CPU delivered whatever vector a VM exit may have interrupted. */
 	if (v->irq_injected || apicv)
 		redeliver(v);
 	bool nmi_waits = inject_nmi(v);
 	if (apicv) {
-		/* The CPU delivers from the page once the guest can take a vector: nothing waits here for that. */
-		apicv_sync(v);
+		/*
+		 * The CPU delivers from the page once the guest can take a vector:
+		 * nothing waits here for that. Its guest interrupt status follows
+		 * its own changes of IRR and ISR; it needs setting only after the
+		 * model's (an accepted vector, EOI, TPR: LAPIC_ATTN_EVAL; an INIT's
+		 * reset).
+		 */
+		if (posted || (attn & (LAPIC_ATTN_EVAL | LAPIC_ATTN_INIT)))
+			apicv_sync(v);
 		__atomic_store_n(&v->irq_pending, nmi_waits, __ATOMIC_SEQ_CST);
 		return true;
 	}

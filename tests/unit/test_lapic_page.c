@@ -58,7 +58,8 @@ static void test_posted_until_synced(void)
 	CHECK_EQ(vlapic_read(&l, APIC_REG_IRR0 + 3 * 0x10, 4, 0), 1u << (VEC_HIGH - 96));
 	CHECK_EQ(vlapic_pending_vector(&l), (int)VEC_HIGH);
 	CHECK_EQ(vlapic_highest_irr(&l), -1);
-	vlapic_sync_irr(&l);
+	CHECK(vlapic_sync_irr(&l));
+	CHECK(!vlapic_sync_irr(&l));
 	CHECK_EQ(page(APIC_REG_IRR0 + 3 * 0x10), 1u << (VEC_HIGH - 96));
 	CHECK_EQ(vlapic_highest_irr(&l), (int)VEC_HIGH);
 	CHECK_EQ(l.pir[3], 0);

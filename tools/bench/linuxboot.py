@@ -46,7 +46,8 @@ BAR, AIM = 1.10, 1.05
 NATIVE_MEM_MIB = 1024      # Bochs RAM for the native run: the firmware's own allocations stay above the kernel's
 NATIVE_ENTRY_RE = re.compile(r"^native: entering Linux at TSC (\d+)$")
 HV_ENTRY_RE = re.compile(r"^hinoki: domain (\S+) vcpu 0 first entered the guest at TSC (\d+)$")
-INIT_RE = re.compile(r"^(?:\[(\S+)\] )?\[ *[0-9.]+\] hinoki-init: tsc (\d+)$")
+# /init's line, through the kernel's log (with its timestamp) or, under `quiet`, straight to the console.
+INIT_RE = re.compile(r"^(?:\[(\S+)\] )?(?:\[ *[0-9.]+\] )?hinoki-init: tsc (\d+)$")
 
 
 def parse(lines, domain=DOMAIN):
