@@ -5,7 +5,8 @@
 # linux-image-amd64 is a metapackage: the kernel is in the versioned package
 # it depends on. `apt-get download` fetches a package as an ordinary user (no
 # root, nothing installed) and `dpkg-deb -x` unpacks it. Leaves OUT/vmlinuz
-# and OUT/initramfs.cpio (default OUT build/linux); fetches only what is
+# and OUT/initramfs.cpio (default OUT build/linux), and OUT/vmlinuz-truncated
+# (its first 4 MiB, for the loader's refusal test); fetches only what is
 # missing, and rebuilds the initramfs when guests/linux/init is newer.
 #
 #   tools/linux-guest.sh [OUT_DIR]
@@ -56,6 +57,10 @@ if [ ! -s "$out/busybox" ]; then
 	fetch busybox-static
 	[ -x "$tmp/busybox-static/bin/busybox" ] || fail "busybox-static has no /bin/busybox"
 	mv "$tmp/busybox-static/bin/busybox" "$out/busybox"
+fi
+# The first 4 MiB of the kernel: a truncated bzImage the loader must refuse (test linux).
+if [ ! -s "$out/vmlinuz-truncated" ] || [ "$out/vmlinuz" -nt "$out/vmlinuz-truncated" ]; then
+	head -c 4194304 "$out/vmlinuz" > "$out/vmlinuz-truncated"
 fi
 [ -x "$tsc" ] || fail "$tsc is missing: make linux builds it from guests/linux/tsc.c"
 if [ ! -s "$out/initramfs.cpio" ] || [ "$init" -nt "$out/initramfs.cpio" ] || [ "$tsc" -nt "$out/initramfs.cpio" ]; then
