@@ -120,11 +120,11 @@ static int highest_bit(unsigned w, uint32_t bits)
 	return (int)(w * WORD_BITS + (WORD_BITS - 1)) - __builtin_clz(bits);
 }
 
-/* Highest vector set in the ISR or IRR that starts at `base`, or -1. */
-static int highest_vector(const struct vlapic *l, uint32_t base)
+/* Highest vector set in the ISR or IRR that starts at `base` (with the posted vectors if `posted`), or -1. */
+static int highest_vector(const struct vlapic *l, uint32_t base, bool posted)
 {
 	for (unsigned w = LAPIC_VECTOR_WORDS; w-- > 0;) {
-		uint32_t bits = vec_get(l, base, w);
+		uint32_t bits = vec_get(l, base, w) | (posted ? __atomic_load_n(&l->pir[w], __ATOMIC_RELAXED) : 0);
 		if (bits)
 			return highest_bit(w, bits);
 	}
@@ -136,25 +136,14 @@ uint32_t vlapic_irr_word(const struct vlapic *l, unsigned w)
 	return vec_get(l, APIC_REG_IRR0, w) | __atomic_load_n(&l->pir[w], __ATOMIC_RELAXED);
 }
 
-/* Highest vector requested, in IRR or still posted, or -1. */
-static int highest_requested(const struct vlapic *l)
-{
-	for (unsigned w = LAPIC_VECTOR_WORDS; w-- > 0;) {
-		uint32_t bits = vlapic_irr_word(l, w);
-		if (bits)
-			return highest_bit(w, bits);
-	}
-	return -1;
-}
-
 int vlapic_highest_irr(const struct vlapic *l)
 {
-	return highest_vector(l, APIC_REG_IRR0);
+	return highest_vector(l, APIC_REG_IRR0, false);
 }
 
 int vlapic_highest_isr(const struct vlapic *l)
 {
-	return highest_vector(l, APIC_REG_ISR0);
+	return highest_vector(l, APIC_REG_ISR0, false);
 }
 
 uint32_t vlapic_tmr_word(const struct vlapic *l, unsigned w)
@@ -364,7 +353,7 @@ int vlapic_pending_vector(const struct vlapic *l)
 {
 	if (!vlapic_hw_enabled(l) || !vlapic_sw_enabled(l))
 		return -1;
-	int v = highest_requested(l);
+	int v = highest_vector(l, APIC_REG_IRR0, true);
 	if (v < 0 || LAPIC_PRIO_CLASS(v) <= LAPIC_PRIO_CLASS(vlapic_ppr(l)))
 		return -1;
 	return v;

@@ -366,7 +366,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		.cmdline = ov && ov->extra ? ov->extra : cfg->extra, .kernel_name = cfg->kernel,
 		.domain_id = id, .domain_name = cfg->name, .vcpus = vcpus,
 		.boot_flags = (cfg->type == DOMAIN_TYPE_MGMT ? HINOKI_BOOT_F_MGMT : 0) |
-		              (d->guest.apic_access_pa ? HINOKI_BOOT_F_APICV : 0),
+		              (guest_apicv(&d->guest) ? HINOKI_BOOT_F_APICV : 0),
 		.script = cfg->script, .tsc_khz = d->guest.tsc_khz,
 	};
 	struct guest_mem gm = { phys_to_virt(d->guest.ram_hpa), d->guest.ram_bytes };

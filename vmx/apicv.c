@@ -32,10 +32,9 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
-#define EOI_EXIT_WORDS   4      /* four 64-bit fields: vectors 0-255 */
 #define TMR_PER_EOI_WORD 2      /* TMR words (32 vectors) per EOI-exit field */
 
-static const uint32_t eoi_exit_field[EOI_EXIT_WORDS] = {
+static const uint32_t eoi_exit_field[VCPU_EOI_EXIT_WORDS] = {
 	VMCS_EOI_EXIT_BITMAP0, VMCS_EOI_EXIT_BITMAP1, VMCS_EOI_EXIT_BITMAP2, VMCS_EOI_EXIT_BITMAP3,
 };
 
@@ -50,7 +49,7 @@ void apicv_setup_vmcs(struct vcpu *v, uint32_t *proc, uint32_t *proc2)
 	vmcs_write64(VMCS_APIC_ACCESS_ADDR, v->guest->apic_access_pa);
 	vmcs_write32(VMCS_TPR_THRESHOLD, 0);
 	vmcs_write16(VMCS_GUEST_INTERRUPT_STATUS, 0);
-	for (unsigned i = 0; i < EOI_EXIT_WORDS; i++) {
+	for (unsigned i = 0; i < VCPU_EOI_EXIT_WORDS; i++) {
 		v->eoi_exit[i] = 0;
 		vmcs_write_checked(eoi_exit_field[i], 0);
 	}
@@ -62,7 +61,7 @@ void apicv_sync(struct vcpu *v)
 	int rvi = vlapic_highest_irr(l), svi = vlapic_highest_isr(l);
 	vmcs_write16(VMCS_GUEST_INTERRUPT_STATUS,
 	             (uint16_t)((svi < 0 ? 0 : svi) << GUEST_INTR_STATUS_SVI_SHIFT | (rvi < 0 ? 0 : rvi)));
-	for (unsigned i = 0; i < EOI_EXIT_WORDS; i++) {
+	for (unsigned i = 0; i < VCPU_EOI_EXIT_WORDS; i++) {
 		uint64_t want = vlapic_tmr_word(l, TMR_PER_EOI_WORD * i) |
 		                (uint64_t)vlapic_tmr_word(l, TMR_PER_EOI_WORD * i + 1) << 32;
 		if (want != v->eoi_exit[i]) {
@@ -74,7 +73,7 @@ void apicv_sync(struct vcpu *v)
 
 void apicv_apic_base_changed(struct vcpu *v)
 {
-	if (!v->guest->apic_access_pa)
+	if (!guest_apicv(v->guest))
 		return;
 	uint32_t proc2 = vmcs_read32(VMCS_SECONDARY_VM_EXEC_CONTROL);
 	if (vlapic_hw_enabled(&v->vlapic))

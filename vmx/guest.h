@@ -8,6 +8,7 @@
 #ifndef VMX_GUEST_H
 #define VMX_GUEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "config/config.h"
 #include "dev/bus.h"
@@ -60,5 +61,11 @@ struct vmx_guest {
 	unsigned nvcpus;
 	struct vcpu *vcpus[HINOKI_MAX_VCPUS];
 };
+
+/* Whether the domain's local APICs are virtualized by the CPU: it has an APIC-access page then. */
+static inline bool guest_apicv(const struct vmx_guest *g)
+{
+	return g->apic_access_pa != 0;
+}
 
 #endif

@@ -220,7 +220,7 @@ bool vmx_inject_slow(struct vcpu *v)
 	if (attn & LAPIC_ATTN_TIMER)
 		vlapic_tick(l, rdtsc());
 	bool posted = vlapic_sync_irr(l);
-	bool apicv = v->guest->apic_access_pa != 0;
+	bool apicv = guest_apicv(v->guest);
 	/* With virtual-interrupt delivery the CPU delivered whatever vector a VM exit may have interrupted. */
 	if (v->irq_injected || apicv)
 		redeliver(v);

@@ -52,6 +52,7 @@ struct vmx_guest;
 struct pcpu;
 
 #define FXSAVE_AREA_SIZE 512
+#define VCPU_EOI_EXIT_WORDS 4   /* the EOI-exit bitmap: four 64-bit VMCS fields, vectors 0-255 */
 #define VCPU_STOP_REASON_MAX 160
 
 struct vcpu {
@@ -85,7 +86,7 @@ struct vcpu {
 	};
 	uint64_t vmcs_pa;
 	uint32_t proc_ctls;       /* its primary processor-based controls, without interrupt-window exiting */
-	uint64_t eoi_exit[4];     /* the EOI-exit bitmap its VMCS holds (APIC virtualization; vmx/apicv.c) */
+	uint64_t eoi_exit[VCPU_EOI_EXIT_WORDS];   /* the EOI-exit bitmap its VMCS holds (APIC virtualization; vmx/apicv.c) */
 	uint32_t id;
 	uint16_t vpid;            /* 0: "enable VPID" off in its VMCS */
 	struct tlb_vcpu tlb;      /* where its VPID last tagged translations (vmx/tlb.c) */

@@ -31,7 +31,7 @@ static void setup_controls(struct vcpu *v, const struct guest_entry *e)
 	uint32_t proc = vmx_caps.proc, proc2 = vmx_caps.proc2;
 	if (!v->vpid)
 		proc2 &= ~(uint32_t)PROC2_ENABLE_VPID;
-	if (g->apic_access_pa)
+	if (guest_apicv(g))
 		apicv_setup_vmcs(v, &proc, &proc2);
 	v->proc_ctls = proc;
 
