@@ -19,6 +19,7 @@
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "sched/sched.h"
+#include "vmx/guest_msrs.h"
 #include "vmx/vmxon.h"
 
 #define LOW_MEMORY_PAGES 256   /* below 1 MiB: kept free for real-mode needs (AP start-up) */
@@ -62,6 +63,8 @@ static void hv_main(struct pcpu *cpu, void *arg)
 	irq_init_bsp();
 	if (vmx_enable(cpu))
 		panic("cannot enable VMX on cpu%u\n", cpu->id);
+	if (guest_msrs_bitmap_init())
+		panic("out of memory for the MSR bitmap\n");
 	sched_init(h->config.slice_us * h->tsc_per_us, h->tsc_per_us, &lifecycle_sched_ops);
 	smp_start_aps(h, sched_ap_main);
 	log_info("cpu%u: VMX on; %lu MiB free for domains\n", cpu->id, mem_frames()->free_pages >> 8);

@@ -66,7 +66,6 @@ static void service(struct ioapic *io, unsigned pin)
 	}
 	if (!io->deliver(io->ctx, &m))
 		return;   /* no APIC took it: a level pin tries again at its next change */
-	io->delivered[pin]++;
 	if (m.level)
 		io->redtbl[pin] |= IOAPIC_RTE_REMOTE_IRR;
 }

@@ -40,7 +40,6 @@ struct ioapic {
 	uint32_t edge_pending;        /* bit n: an edge not yet delivered (it came while masked) */
 	ioapic_deliver_fn *deliver;
 	void *ctx;
-	uint32_t delivered[IOAPIC_PINS];   /* messages an APIC accepted, per pin */
 	uint32_t undeliverable;       /* SMI, NMI, INIT and ExtINT messages, which the model does not send */
 };
 

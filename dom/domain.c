@@ -21,7 +21,6 @@
 #include "sched/sched.h"
 #include "vmx/caps.h"
 #include "vmx/fpu.h"
-#include "vmx/guest_msrs.h"
 #include "vmx/inject.h"
 #include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
@@ -264,16 +263,6 @@ static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 		*why = "not enough free memory for its EPT";
 		return -1;
 	}
-	g->io_bitmap_pa = take_pages(d, 2, 1);
-	g->msr_bitmap_pa = take_pages(d, 1, 1);
-	if (!g->io_bitmap_pa || !g->msr_bitmap_pa) {
-		*why = "not enough free memory for its I/O and MSR bitmaps";
-		return -1;
-	}
-	/* Intercept every port and every MSR: what is not emulated is denied. */
-	memset(phys_to_virt(g->io_bitmap_pa), 0xff, 2 * FRAME_SIZE);
-	memset(phys_to_virt(g->msr_bitmap_pa), 0xff, FRAME_SIZE);
-	guest_msrs_pass_through(phys_to_virt(g->msr_bitmap_pa));
 	return 0;
 }
 
@@ -455,12 +444,10 @@ void domain_release_resources(struct domain *d)
 	}
 	if (d->guest.ept.pml4_pa)
 		ept_destroy(&d->guest.ept);
-	give_pages(d, d->guest.io_bitmap_pa, 2);
-	give_pages(d, d->guest.msr_bitmap_pa, 1);
 	give_pages(d, d->guest.apic_access_pa, 1);
 	d->guest.apic_access_pa = 0;
 	give_pages(d, d->guest.ram_hpa, d->guest.ram_bytes / FRAME_SIZE);
-	d->guest.io_bitmap_pa = d->guest.msr_bitmap_pa = d->guest.ram_hpa = 0;
+	d->guest.ram_hpa = 0;
 }
 
 /* The last reference is gone: nothing can reach d any more. */

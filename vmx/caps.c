@@ -31,7 +31,8 @@ static const struct ctl_bit proc_wanted[] = {
 	/* Without them a 64-bit guest's MOV CR8 would reach the real local APIC's TPR. */
 	{ PROC_CR8_LOAD_EXITING, "CR8-load exiting", true },
 	{ PROC_CR8_STORE_EXITING, "CR8-store exiting", true },
-	{ PROC_USE_IO_BITMAPS, "I/O bitmaps", true },
+	/* Every port exits: no I/O bitmap pages, since none would be passed through. */
+	{ PROC_UNCONDITIONAL_IO_EXITING, "unconditional I/O exiting", true },
 	{ PROC_USE_MSR_BITMAPS, "MSR bitmaps", true },
 	/* IA32_TSC_ADJUST and writes of IA32_TSC move the guest's TSC (vmx/exit_msr.c). */
 	{ PROC_USE_TSC_OFFSETTING, "TSC offsetting", false },

@@ -1,5 +1,5 @@
 /*
- * Port I/O exits. Every port is intercepted through the I/O bitmaps; the
+ * Port I/O exits. Every port exits (unconditional I/O exiting); the
  * access goes to the domain's device bus (dev/bus.c), which knows the
  * devices and answers for unclaimed ports. String I/O (INS/OUTS) is not
  * emulated yet and stops the domain with that reason.

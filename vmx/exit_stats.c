@@ -8,8 +8,7 @@
 #include "vmx/exit_stats.h"
 
 #define PAGE_BYTES 4096u
-#define TABLE_BYTES(cap) ((cap) * (unsigned)(sizeof(uint64_t) + sizeof(struct exit_entry)))
-#define TABLE_PAGES(cap) ((TABLE_BYTES(cap) + PAGE_BYTES - 1) / PAGE_BYTES)
+#define TABLE_PAGES(cap) (((cap) * (unsigned)sizeof(struct exit_entry) + PAGE_BYTES - 1) / PAGE_BYTES)
 
 uint64_t exit_hist_sum(const uint64_t hist[EXIT_HIST_BUCKETS])
 {
@@ -27,50 +26,48 @@ static void stat_empty(struct exit_stat *out)
 
 #ifndef HINOKI_NO_EXIT_STATS
 
-/* One allocation: cap tags, then cap entries. */
-static uint64_t *table_new(struct exit_stats *s, unsigned cap)
+static struct exit_entry *table_new(struct exit_stats *s, unsigned cap)
 {
-	uint64_t *tags = s->mem.alloc(s->mem.ctx, TABLE_PAGES(cap));
-	if (!tags)
+	struct exit_entry *e = s->mem.alloc(s->mem.ctx, TABLE_PAGES(cap));
+	if (!e)
 		return 0;
-	struct exit_entry *e = (struct exit_entry *)(tags + cap);
 	for (unsigned k = 0; k < cap; k++) {
-		tags[k] = EXIT_TAG_FREE;
+		e[k].tag = EXIT_TAG_FREE;
 		e[k].min = ~0ULL;
 	}
-	return tags;
+	return e;
 }
 
-static unsigned log2_of(unsigned cap)
+static void table_set(struct exit_stats *s, struct exit_entry *table, unsigned cap)
 {
-	return 31u - (unsigned)__builtin_clz(cap);
+	s->table = table;
+	s->cap = cap;
+	s->shift = exit_stat_shift(cap);
+	s->mask = cap * (uint32_t)sizeof(struct exit_entry) - 1;
 }
 
 int exit_stats_init(struct exit_stats *s, const struct page_account *mem)
 {
 	memset(s, 0, sizeof *s);
 	s->mem = *mem;
-	s->tags = table_new(s, EXIT_TABLE_MIN);
-	if (!s->tags)
+	struct exit_entry *t = table_new(s, EXIT_TABLE_MIN);
+	if (!t)
 		return -1;
-	s->entries = (struct exit_entry *)(s->tags + EXIT_TABLE_MIN);
-	s->cap = EXIT_TABLE_MIN;
-	s->shift = 64 - log2_of(EXIT_TABLE_MIN);
+	table_set(s, t, EXIT_TABLE_MIN);
 	return 0;
 }
 
 void exit_stats_free(struct exit_stats *s)
 {
-	if (s->tags)
-		s->mem.free(s->mem.ctx, s->tags, TABLE_PAGES(s->cap));
-	s->tags = 0;
-	s->entries = 0;
+	if (s->table)
+		s->mem.free(s->mem.ctx, s->table, TABLE_PAGES(s->cap));
+	s->table = 0;
 	s->cap = s->used = 0;
 }
 
 unsigned exit_stats_pages(const struct exit_stats *s)
 {
-	return s->tags ? TABLE_PAGES(s->cap) : 0;
+	return s->table ? TABLE_PAGES(s->cap) : 0;
 }
 
 unsigned exit_stats_cap(const struct exit_stats *s)
@@ -78,38 +75,29 @@ unsigned exit_stats_cap(const struct exit_stats *s)
 	return s->cap;
 }
 
-/* Tag's index, or that of the free entry where it would go (the table always has one free). */
-static unsigned probe(const uint64_t *tags, unsigned cap, uint32_t shift, uint64_t tag)
+/* Tag's entry, or the free entry where it would go (the table always has one free). */
+static struct exit_entry *probe(struct exit_entry *table, unsigned cap, uint64_t tag)
 {
-	unsigned h = exit_stat_hash(tag, shift);
-	while (tags[h] != tag && tags[h] != EXIT_TAG_FREE)
-		h = (h + 1) & (cap - 1);
-	return h;
+	uint64_t off = exit_stat_offset(tag, exit_stat_shift(cap)), mask = cap * sizeof *table - 1;
+	while (exit_stat_at(table, off)->tag != tag && exit_stat_at(table, off)->tag != EXIT_TAG_FREE)
+		off = (off + sizeof *table) & mask;
+	return exit_stat_at(table, off);
 }
 
 /* Twice the entries, every entry moved with its figures; false when no memory (the old table stays). */
 static int grow(struct exit_stats *s)
 {
 	unsigned cap = s->cap * 2;
-	uint64_t *tags = table_new(s, cap);
-	if (!tags)
+	struct exit_entry *t = table_new(s, cap);
+	if (!t)
 		return 0;
-	struct exit_entry *e = (struct exit_entry *)(tags + cap);
-	uint32_t shift = s->shift - 1;
-	for (unsigned k = 0; k < s->cap; k++) {
-		if (s->tags[k] == EXIT_TAG_FREE)
-			continue;
-		unsigned h = probe(tags, cap, shift, s->tags[k]);
-		tags[h] = s->tags[k];
-		e[h] = s->entries[k];
-	}
-	uint64_t *old = s->tags;
+	for (unsigned k = 0; k < s->cap; k++)
+		if (s->table[k].tag != EXIT_TAG_FREE)
+			*probe(t, cap, s->table[k].tag) = s->table[k];
+	struct exit_entry *old = s->table;
 	unsigned old_cap = s->cap;
 	__atomic_add_fetch(&s->gen, 1, __ATOMIC_RELEASE);
-	s->tags = tags;
-	s->entries = e;
-	s->cap = cap;
-	s->shift = shift;
+	table_set(s, t, cap);
 	__atomic_add_fetch(&s->gen, 1, __ATOMIC_RELEASE);
 	s->mem.free(s->mem.ctx, old, TABLE_PAGES(old_cap));
 	return 1;
@@ -131,8 +119,8 @@ static int room_for(struct exit_stats *s, uint64_t tag)
 
 void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 {
-	unsigned h = probe(s->tags, s->cap, s->shift, tag);
-	if (s->tags[h] == EXIT_TAG_FREE) {
+	struct exit_entry *e = probe(s->table, s->cap, tag);
+	if (e->tag == EXIT_TAG_FREE) {
 		if (!room_for(s, tag)) {
 			s->overflow++;
 			/* Under the reason's own entry; an unkeyed tag with no room (no memory to grow) is only counted. */
@@ -140,19 +128,19 @@ void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 				exit_stats_record_slow(s, exit_stat_tag(exit_tag_reason(tag), EXIT_NO_KEY), cycles);
 			return;
 		}
-		h = probe(s->tags, s->cap, s->shift, tag);   /* the table may have grown */
-		s->tags[h] = tag;
+		e = probe(s->table, s->cap, tag);   /* the table may have grown */
+		e->tag = tag;
 		s->used++;
 	}
-	exit_entry_add(&s->entries[h], cycles);
+	exit_entry_add(e, cycles);
 }
 
 int exit_stats_entry(const struct exit_stats *s, unsigned k, uint64_t *tag, struct exit_stat *out)
 {
-	const struct exit_entry *e = &s->entries[k];
-	if (s->tags[k] == EXIT_TAG_FREE)
+	const struct exit_entry *e = &s->table[k];
+	if (e->tag == EXIT_TAG_FREE)
 		return 0;
-	*tag = s->tags[k];
+	*tag = e->tag;
 	out->cycles = e->cycles;
 	out->min = e->min;
 	out->max = e->max;
@@ -202,8 +190,8 @@ uint64_t exit_stats_exits(const struct exit_stats *s)
 		gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
 		n = 0;
 		for (unsigned k = 0; k < s->cap; k++)
-			if (s->tags[k] != EXIT_TAG_FREE)
-				n += exit_hist_sum(s->entries[k].hist);
+			if (s->table[k].tag != EXIT_TAG_FREE)
+				n += exit_hist_sum(s->table[k].hist);
 	} while ((gen & 1) || gen != __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE));
 	return n;
 }

@@ -9,24 +9,25 @@
  * the rest costs.
  *
  * The table: open addressing with linear probing, a power-of-two number of
- * entries (EXIT_TABLE_MIN at first), in frames from the domain's allocator;
- * the tags are an array of their own beside the entries', so that a probe
- * steps through words, not 280-byte entries.
- * The tag is key << 8 | reason, and the hash is Fibonacci (multiplicative)
- * hashing of the tag: times 2^64/phi, top bits. The reason sits in the low
- * byte because a multiply carries low bits up into the top ones: unkeyed
- * reasons (same key, consecutive reasons) and a reason's consecutive keys
- * (an arithmetic progression of tags) both spread over the table. Nothing in
- * it is chosen for particular keys. Probing is inline, a few instructions a
- * step for a tag that collided; only a new tag, found missing at a free
- * entry, goes out of line, which inserts it, the table doubling first above
- * a load factor of 1/2 (the usual bound for linear probing), up to
- * EXIT_TABLE_MAX entries. One entry always stays free, so that a probe
- * ends. Past EXIT_KEYED_MAX keyed entries (or a full table that found no
- * memory to grow) a new keyed tag gets no entry: its exits are timed under its
- * reason's unkeyed entry and counted in `overflow`, which the report prints.
- * Unkeyed tags always find room at the cap; without memory to grow, an
- * unkeyed tag that finds none is only counted in `overflow`.
+ * entries (EXIT_TABLE_MIN at first), in frames from the domain's allocator.
+ * An entry is 256 bytes, its tag first, so that the hash gives its byte
+ * offset at once. The tag is key << 8 | reason, and the hash is Fibonacci
+ * (multiplicative) hashing of the tag's low 32 bits: times 2^32/phi, top
+ * bits. The reason sits in the low byte because a multiply carries low bits
+ * up into the top ones: unkeyed reasons (same key, consecutive reasons) and a
+ * reason's consecutive keys (an arithmetic progression of tags) both spread
+ * over the table. Keys that agree in their low 24 bits start at one entry
+ * and are told apart by their full tags. Nothing in it is chosen for
+ * particular keys. Probing is inline, a few instructions a step for a tag
+ * that collided; only a new tag, found missing at a free entry, goes out of
+ * line, which inserts it, the table doubling first above a load factor of
+ * 1/2 (the usual bound for linear probing), up to EXIT_TABLE_MAX entries.
+ * One entry always stays free, so that a probe ends. Past EXIT_KEYED_MAX
+ * keyed entries (or a full table that found no memory to grow) a new keyed
+ * tag gets no entry: its exits are timed under its reason's unkeyed entry
+ * and counted in `overflow`, which the report prints. Unkeyed tags always
+ * find room at the cap; without memory to grow, an unkeyed tag that finds
+ * none is only counted in `overflow`.
  */
 #ifndef VMX_EXIT_STATS_H
 #define VMX_EXIT_STATS_H
@@ -35,10 +36,11 @@
 #include "hw/vmx_exit.h"
 #include "mm/account.h"
 
-#define EXIT_HIST_BUCKETS 32   /* bucket b counts cycles in [2^b, 2^(b+1)), 0 also 0, the last everything above */
-#define EXIT_TABLE_MIN    16   /* entries; powers of two */
+#define EXIT_HIST_BUCKETS 28   /* bucket b counts cycles in [2^b, 2^(b+1)), 0 also 0, the last everything from 2^27 */
+#define EXIT_TABLE_MIN    16   /* entries; powers of two: one page */
 #define EXIT_TABLE_MAX    256
-#define EXIT_HASH_MUL     0x9e3779b97f4a7c15ull   /* 2^64 / golden ratio, odd */
+#define EXIT_HASH_MUL     0x9e3779b1u             /* 2^32 / golden ratio, odd */
+#define EXIT_ENTRY_SHIFT  8                       /* an entry is 2^8 bytes */
 #define EXIT_NO_KEY       0xffffffffu
 #define EXIT_STAT_OTHER   EXIT_REASON_COUNT       /* the row of basic exit reasons the hypervisor has no name for */
 #define EXIT_STAT_REASONS (EXIT_REASON_COUNT + 1)
@@ -46,12 +48,14 @@
 _Static_assert(EXIT_STAT_REASONS < 0xff, "a reason and EXIT_TAG_FREE's fit the tag's low byte");
 #define EXIT_KEYED_MAX    (EXIT_TABLE_MAX - EXIT_STAT_REASONS - 1)  /* entries keyed tags may take: room for every reason */
 
-/* One (reason, key)'s figures: 35 words. Its tag is kept apart, in an array that probing walks alone. */
+/* One (reason, key)'s figures; its count is its histogram's sum. */
 struct exit_entry {
+	uint64_t tag;          /* exit_stat_tag(); EXIT_TAG_FREE when unused */
 	uint64_t cycles;
 	uint64_t min, max;
 	uint64_t hist[EXIT_HIST_BUCKETS];
 };
+_Static_assert(sizeof(struct exit_entry) == 1u << EXIT_ENTRY_SHIFT, "the hash gives an entry's offset");
 
 /* Figures as the reports read them (a reason's sum, or one entry's). */
 struct exit_stat {
@@ -61,9 +65,9 @@ struct exit_stat {
 
 struct exit_stats {
 #ifndef HINOKI_NO_EXIT_STATS
-	uint64_t *tags;        /* cap tags (exit_stat_tag; EXIT_TAG_FREE when unused), then in the same frames */
-	struct exit_entry *entries;   /* the cap entries they index */
-	uint32_t shift;        /* 64 - log2(cap): the hash's top bits index the table */
+	struct exit_entry *table;   /* cap entries */
+	uint32_t shift;        /* 32 - log2(cap) - EXIT_ENTRY_SHIFT: the hash's top bits, as a byte offset */
+	uint32_t mask;         /* cap * entry size - 1: offsets wrap with it */
 	uint32_t cap, used;
 	/* Odd while the table is being replaced: readers on other CPUs retry (exit_stats_total). */
 	volatile uint32_t gen;
@@ -80,15 +84,27 @@ static inline uint64_t exit_stat_tag(uint32_t reason, uint32_t key) { return (ui
 static inline uint32_t exit_tag_reason(uint64_t tag) { return (uint32_t)(tag & 0xff); }
 static inline uint32_t exit_tag_key(uint64_t tag) { return (uint32_t)(tag >> 8); }
 
-static inline uint64_t exit_stat_hash(uint64_t tag, uint32_t shift)
+/* The shift that makes the hash an entry's offset in a table of cap entries. */
+static inline uint32_t exit_stat_shift(unsigned cap)
 {
-	return (tag * EXIT_HASH_MUL) >> shift;
+	return 32u - (31u - (uint32_t)__builtin_clz(cap)) - EXIT_ENTRY_SHIFT;
+}
+
+/* The byte offset of tag's first entry (64-bit, so that it adds to a pointer as it is). */
+static inline uint64_t exit_stat_offset(uint64_t tag, uint32_t shift)
+{
+	return (uint64_t)((uint32_t)tag * EXIT_HASH_MUL) >> shift & ~(uint64_t)((1u << EXIT_ENTRY_SHIFT) - 1);
+}
+
+static inline struct exit_entry *exit_stat_at(struct exit_entry *table, uint64_t off)
+{
+	return (struct exit_entry *)((char *)table + off);
 }
 
 /* BSR's result (0-63) to a bucket: one load clamps it, where a compare and a move would take three. */
 static const uint8_t exit_hist_clamp[64] = {
-	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
-	[31 ... 63] = EXIT_HIST_BUCKETS - 1,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+	[EXIT_HIST_BUCKETS - 1 ... 63] = EXIT_HIST_BUCKETS - 1,
 };
 
 /* The histogram bucket of `cycles`: BSR itself (the clz form costs a sign extension), of 1 for 0, clamped. */
@@ -139,15 +155,19 @@ void exit_stats_record_slow(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 static inline void exit_stats_record(struct exit_stats *s, uint64_t tag, uint64_t cycles)
 {
 #ifndef HINOKI_NO_EXIT_STATS
-	uint64_t h = exit_stat_hash(tag, s->shift);
-	while (__builtin_expect(s->tags[h] != tag, 0)) {
-		if (s->tags[h] == EXIT_TAG_FREE) {
-			exit_stats_record_slow(s, tag, cycles);
-			return;
-		}
-		h = (h + 1) & (s->cap - 1);
+	uint64_t off = exit_stat_offset(tag, s->shift);
+	struct exit_entry *e = exit_stat_at(s->table, off);
+	if (__builtin_expect(e->tag != tag, 0)) {
+		do {
+			if (e->tag == EXIT_TAG_FREE) {
+				exit_stats_record_slow(s, tag, cycles);
+				return;
+			}
+			off = (off + sizeof *e) & s->mask;
+			e = exit_stat_at(s->table, off);
+		} while (e->tag != tag);
 	}
-	exit_entry_add(&s->entries[h], cycles);
+	exit_entry_add(e, cycles);
 #else
 	s->count[exit_tag_reason(tag)]++;
 	(void)cycles;

@@ -47,8 +47,6 @@ struct vmx_guest {
 	uint64_t ram_hpa, ram_bytes;
 	struct ept ept;
 	struct tlb_ept ept_tlb;        /* the CPUs that flushed its EPTP since the EPT was built (vmx/tlb.c) */
-	uint64_t io_bitmap_pa;         /* two pages: ports 0-0x7fff, 0x8000-0xffff */
-	uint64_t msr_bitmap_pa;
 	/*
 	 * APIC virtualization (config `apicv`, where the CPU has it; vmx/apicv.c):
 	 * the page the EPT maps at the local APIC's address, whose accesses the

@@ -2,7 +2,9 @@
 #include <stdbool.h>
 #include "hw/msr.h"
 #include "hw/vmx_ctrl.h"
+#include "lib/string.h"
 #include "lib/x86.h"
+#include "mm/mem.h"
 #include "vmx/guest_msrs.h"
 #include "vmx/caps.h"
 #include "vmx/vcpu.h"
@@ -22,8 +24,15 @@ static unsigned count(void)
 	return vmx_has_rdtscp() ? GUEST_MSR_COUNT : GUEST_MSR_TSC_AUX;
 }
 
-void guest_msrs_pass_through(uint8_t *msr_bitmap)
+static uint64_t bitmap_pa;
+
+int guest_msrs_bitmap_init(void)
 {
+	bitmap_pa = mem_alloc_pages(1, 1);
+	if (!bitmap_pa)
+		return -1;
+	uint8_t *msr_bitmap = phys_to_virt(bitmap_pa);
+	memset(msr_bitmap, 0xff, FRAME_SIZE);
 	for (unsigned i = 0; i < count(); i++) {
 		uint32_t bit = msr_of[i] & MSR_BITMAP_RANGE_MASK;
 		bool high = msr_of[i] >= MSR_BITMAP_HIGH_BASE;
@@ -31,6 +40,12 @@ void guest_msrs_pass_through(uint8_t *msr_bitmap)
 		msr_bitmap[(high ? MSR_BITMAP_READ_HIGH : MSR_BITMAP_READ_LOW) + bit / 8] &= clear;
 		msr_bitmap[(high ? MSR_BITMAP_WRITE_HIGH : MSR_BITMAP_WRITE_LOW) + bit / 8] &= clear;
 	}
+	return 0;
+}
+
+uint64_t guest_msrs_bitmap_pa(void)
+{
+	return bitmap_pa;
 }
 
 void guest_msrs_save(struct vcpu *v)

@@ -19,8 +19,13 @@ struct guest_msrs {
 	uint64_t val[GUEST_MSR_COUNT];   /* reset values: all 0 */
 };
 
-/* Clear the intercept bits of these MSRs in a domain's 4-KiB MSR bitmap. */
-void guest_msrs_pass_through(uint8_t *msr_bitmap);
+/*
+ * The MSR bitmap every vCPU uses: all MSRs intercepted but these. One page
+ * for the machine, since the policy is the same for every domain. 0, or -1
+ * when no frame is free; before the first VMCS is set up.
+ */
+int guest_msrs_bitmap_init(void);
+uint64_t guest_msrs_bitmap_pa(void);
 void guest_msrs_save(struct vcpu *v);
 void guest_msrs_restore(const struct vcpu *v);
 

@@ -19,6 +19,7 @@
 #include "vmx/exit.h"
 #include "vmx/guest.h"
 #include "vmx/guest_cr.h"
+#include "vmx/guest_msrs.h"
 #include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
@@ -51,9 +52,7 @@ static void setup_controls(struct vcpu *v, const struct guest_entry *e)
 	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, 0);
 	if (v->vpid)
 		vmcs_write16(VMCS_VPID, v->vpid);
-	vmcs_write64(VMCS_IO_BITMAP_A, g->io_bitmap_pa);
-	vmcs_write64(VMCS_IO_BITMAP_B, g->io_bitmap_pa + FRAME_SIZE);
-	vmcs_write64(VMCS_MSR_BITMAP, g->msr_bitmap_pa);
+	vmcs_write64(VMCS_MSR_BITMAP, guest_msrs_bitmap_pa());
 	vmcs_write64(VMCS_EPT_POINTER, ept_eptp(&g->ept));
 	if (vmx_has_tsc_offsetting())
 		vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);

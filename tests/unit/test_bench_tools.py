@@ -20,7 +20,7 @@ from load_tool import load_tool  # noqa: E402
 from passfail import check, exit_status  # noqa: E402
 
 
-HIST_CPUID = ";".join(["0"] * 7 + ["3"] + ["0"] * 24)
+HIST_CPUID = ";".join(["0"] * 7 + ["3"] + ["0"] * (benchlog.HIST_BUCKETS - 8))
 LOG = """\
 hinoki: domain exitbench (1) created: Hinoki ELF64 kernel
 [exitbench] exitbench: site,cpuid,0x100727
@@ -41,7 +41,7 @@ hinoki: csv,trace,exitbench,0,1000,1214,CPUID,0x0,0x100727
 hinoki: csv,trace,exitbench,0,2000,2210,MSR_READ,0x0,0x100908
 \x1b[0mhinoki: csv,trace,other,1,3000,3100,HLT,0x0,0x100a53
 hinoki: csv,trace,exitbench,0,5000,4000,BROKEN
-""" % (HIST_CPUID, ";".join(["0"] * 7 + ["1"] + ["0"] * 24))
+""" % (HIST_CPUID, ";".join(["0"] * 7 + ["1"] + ["0"] * (benchlog.HIST_BUCKETS - 8)))
 
 def test_trace2json(t2j):
     trace = t2j.convert(LOG.splitlines(), 50.0)

@@ -86,10 +86,10 @@ static void test_insert_find(void)
 static void test_collisions(void)
 {
 	start(-1);
-	uint32_t shift = 64 - 4;   /* EXIT_TABLE_MIN entries */
-	uint64_t first = exit_stat_hash(exit_stat_tag(EXIT_REASON_IO_INSTRUCTION, 0), shift);
+	uint32_t shift = exit_stat_shift(EXIT_TABLE_MIN);
+	uint64_t first = exit_stat_offset(exit_stat_tag(EXIT_REASON_IO_INSTRUCTION, 0), shift);
 	uint32_t other = 1;
-	while (exit_stat_hash(exit_stat_tag(EXIT_REASON_IO_INSTRUCTION, other), shift) != first)
+	while (exit_stat_offset(exit_stat_tag(EXIT_REASON_IO_INSTRUCTION, other), shift) != first)
 		other++;
 	for (unsigned i = 0; i < 5; i++) {
 		rec(EXIT_REASON_IO_INSTRUCTION, 0, 10);
@@ -102,6 +102,25 @@ static void test_collisions(void)
 	CHECK_EQ(a.cycles, 50);
 	CHECK_EQ(b.count, 5);
 	CHECK_EQ(b.cycles, 100);
+	finish();
+}
+
+/* The hash reads a tag's low 32 bits: keys equal in their low 24 start at one entry and stay apart. */
+static void test_keys_equal_in_low_bits(void)
+{
+	start(-1);
+	const uint32_t low = 0x80, high = 0xc0000080;
+	CHECK_EQ(exit_stat_offset(exit_stat_tag(EXIT_REASON_MSR_READ, low), exit_stat_shift(EXIT_TABLE_MIN)),
+	         exit_stat_offset(exit_stat_tag(EXIT_REASON_MSR_READ, high), exit_stat_shift(EXIT_TABLE_MIN)));
+	rec(EXIT_REASON_MSR_READ, low, 10);
+	rec(EXIT_REASON_MSR_READ, high, 20);
+	rec(EXIT_REASON_MSR_READ, high, 30);
+	struct exit_stat a, b;
+	CHECK(entry(EXIT_REASON_MSR_READ, low, &a));
+	CHECK(entry(EXIT_REASON_MSR_READ, high, &b));
+	CHECK_EQ(a.count, 1);
+	CHECK_EQ(b.count, 2);
+	CHECK_EQ(b.cycles, 50);
 	finish();
 }
 
@@ -179,11 +198,11 @@ static uint64_t bucket_sum(const struct exit_stat *e)
 	return exit_hist_sum(e->hist);
 }
 
-/* Buckets are log2 of the cycles; 0 goes with 1, and everything from 2^31 on into the last. */
+/* Buckets are log2 of the cycles; 0 goes with 1, and everything from 2^27 on into the last. */
 static void test_histogram_clamping(void)
 {
 	start(-1);
-	const uint64_t samples[] = { 0, 1, 2, 3, 4, 1023, 1024, 1ull << 31, 1ull << 40, ~0ull };
+	const uint64_t samples[] = { 0, 1, 2, 3, 4, 1023, 1024, (1ull << 27) - 1, 1ull << 27, 1ull << 40, ~0ull };
 	for (unsigned i = 0; i < sizeof samples / sizeof samples[0]; i++)
 		rec(EXIT_REASON_VMCALL, EXIT_NO_KEY, samples[i]);
 	struct exit_stat e;
@@ -194,8 +213,9 @@ static void test_histogram_clamping(void)
 	CHECK_EQ(e.hist[9], 1);
 	CHECK_EQ(e.hist[10], 1);
 	CHECK_EQ(e.hist[EXIT_HIST_BUCKETS - 1], 3);
-	CHECK_EQ(e.hist[EXIT_HIST_BUCKETS - 2], 0);
-	CHECK_EQ(bucket_sum(&e), 10);
+	CHECK_EQ(e.hist[EXIT_HIST_BUCKETS - 2], 1);
+	CHECK_EQ(e.hist[EXIT_HIST_BUCKETS - 3], 0);
+	CHECK_EQ(bucket_sum(&e), 11);
 	CHECK_EQ(e.min, 0);
 	CHECK_EQ(e.max, ~0ull);
 	finish();
@@ -251,6 +271,7 @@ int main(void)
 {
 	RUN(test_insert_find);
 	RUN(test_collisions);
+	RUN(test_keys_equal_in_low_bits);
 	RUN(test_growth_keeps_figures);
 	RUN(test_no_memory_to_grow);
 	RUN(test_cap_and_overflow);

@@ -16,13 +16,14 @@
 static struct ioapic io;
 static struct bus bus;
 static struct spinlock lock = SPINLOCK_INIT;
-static struct { struct ioapic_msg last; unsigned count; bool refuse; } out;
+static struct { struct ioapic_msg last; unsigned count, accepted; bool refuse; } out;
 
 static bool deliver(void *ctx, const struct ioapic_msg *m)
 {
 	CHECK(ctx == &out);
 	out.last = *m;
 	out.count++;
+	out.accepted += !out.refuse;
 	return !out.refuse;
 }
 
@@ -130,7 +131,7 @@ static void test_edge(void)
 	ioapic_set_pin(&io, 4, true);
 	CHECK_EQ(out.count, 2);
 	CHECK_EQ(rte_rd(4) & (IOAPIC_RTE_REMOTE_IRR | IOAPIC_RTE_DELIVS), 0);
-	CHECK_EQ(io.delivered[4], 2);
+	CHECK_EQ(out.accepted, 2);
 	/* An EOI for its vector changes nothing on an edge pin. */
 	ioapic_eoi(&io, 0x31);
 	CHECK_EQ(out.count, 2);
@@ -158,7 +159,7 @@ static void test_edge_while_masked(void)
 	ioapic_set_pin(&io, 4, false);
 	ioapic_set_pin(&io, 4, true);
 	CHECK_EQ(out.count, 2);
-	CHECK_EQ(io.delivered[4], 1);
+	CHECK_EQ(out.accepted, 1);
 	out.refuse = false;
 	rte_wr(4, 0x32 | IOAPIC_RTE_MASK);
 	rte_wr(4, 0x32);

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 import linuxboot  # noqa: E402
 from passfail import check, exit_status  # noqa: E402
 
-HIST = ";".join(["0"] * 32)
+HIST = ";".join(["0"] * linuxboot.benchlog.HIST_BUCKETS)
 NATIVE = """\
 native: linux: kernel [0x1000000, 0x4f98000), initrd [0xfe1a000, 0xffffb94), 256 MiB, 1 vCPU(s)
 native: entering Linux at TSC 1000

@@ -13,7 +13,7 @@ tests can feed it synthetic logs. Standard library only.
 
 import re
 
-HIST_BUCKETS = 32
+HIST_BUCKETS = 28
 BENCH_FIELDS = ("iterations", "min", "median", "mean", "p99", "max")
 ANSI_RE = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
 GUEST_RE = re.compile(r"^\[([^\]]+)\] exitbench: (.*)$")
