@@ -5,6 +5,7 @@
 # make test       host unit tests, then the emulator integration tests
 # make linux      build/linux/{vmlinuz,initramfs.cpio}: Debian's kernel and a busybox initramfs (tools/linux-guest.sh)
 # make bench      exit latencies and the Linux boot benchmark (docs/bench.md)
+# make kut        kvm-unit-tests' x86 tests as guests (KUT=DIR, default ../shared/kvm-unit-tests)
 # V=1 shows full command lines. HV_EXTRA_CFLAGS adds hypervisor build options, e.g.
 # make BUILD=build/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS build/nostats/hinoki.efi
 
@@ -127,6 +128,13 @@ bench: all nostats linux
 	tools/bench/bench.py --build $(BUILD) --out $(BUILD)/bench $(if $(VMEXIT),--vmexit $(VMEXIT))
 	tools/bench/linuxboot.py --build $(BUILD) --out $(BUILD)/bench
 
+# kvm-unit-tests' x86 tests, unmodified, as Hinoki guests: a table of
+# results in build/kut/results.md (tools/kut/kut.py, docs/testing.md).
+KUT ?= ../shared/kvm-unit-tests
+kut: all
+	tools/deps.sh image bochs
+	tools/kut/kut.py --kut $(KUT) --build $(BUILD)
+
 # The counts-only build make bench measures the statistics against.
 nostats:
 	$(MAKE) BUILD=$(BUILD)/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS $(BUILD)/nostats/hinoki.efi
@@ -146,5 +154,5 @@ $(BUILD)/linux/tsc: guests/linux/tsc.c
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all guests image run unit test bench nostats linux clean
+.PHONY: all guests image run unit test bench kut nostats linux clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

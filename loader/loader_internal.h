@@ -20,18 +20,22 @@
 #define LOADER_MAX_PHDRS     64    /* program headers examined; real kernels have a handful */
 #define LOADER_MAX_SEGS      16    /* loadable segments accepted */
 
-/* Multiboot low memory, all inside [0, LOADER_MB_AREA_END), which segments may not touch. */
-#define LOADER_MB_GPA_GDT        0x1000ULL  /* same four descriptors as the Hinoki entry GDT */
-#define LOADER_MB_STACK_BOTTOM   0x2000ULL
-#define LOADER_MB_STACK_TOP      0x9000ULL  /* initial ESP: 28 KiB of free stack below it */
-#define LOADER_MB_GPA_INFO       0x9000ULL  /* struct mb_info, EBX at entry */
-#define LOADER_MB_GPA_MMAP       0x9100ULL  /* three struct mb_mmap_entry */
-#define LOADER_MB_GPA_MODS       0x9200ULL  /* one struct mb_module */
-#define LOADER_MB_GPA_LOADER_NAME 0x9300ULL /* "Hinoki" */
-#define LOADER_MB_GPA_MOD_STRING 0x9400ULL  /* "ramdisk" */
-#define LOADER_MB_GPA_CMDLINE    0xA000ULL  /* "KERNELNAME EXTRA", NUL-terminated */
+/*
+ * The Multiboot boot block: where QEMU puts its Multiboot information, after
+ * the kernel's segments and its module (the first page boundary past both,
+ * or 1 MiB when the block would reach into the legacy hole), so that a
+ * kernel may load anywhere else, low memory included. Offsets in the block:
+ */
+#define LOADER_MB_OFF_GDT        0x0000ULL  /* same four descriptors as the Hinoki entry GDT */
+#define LOADER_MB_OFF_INFO       0x0100ULL  /* struct mb_info, EBX at entry */
+#define LOADER_MB_OFF_MMAP       0x0200ULL  /* three struct mb_mmap_entry */
+#define LOADER_MB_OFF_MODS       0x0300ULL  /* one struct mb_module */
+#define LOADER_MB_OFF_LOADER_NAME 0x0400ULL /* "Hinoki" */
+#define LOADER_MB_OFF_MOD_STRING 0x0500ULL  /* "ramdisk" */
+#define LOADER_MB_OFF_CMDLINE    0x1000ULL  /* "KERNELNAME EXTRA", NUL-terminated */
 #define LOADER_MB_CMDLINE_MAX    0x1000ULL
-#define LOADER_MB_AREA_END       0x10000ULL
+#define LOADER_MB_OFF_STACK_TOP  0x9000ULL  /* initial ESP: 28 KiB of free stack below it */
+#define LOADER_MB_BLOCK_SIZE     0x9000ULL
 /* Conventional memory ends where an EBDA would start; the rest to 1 MiB is the legacy hole. */
 #define LOADER_MB_LOW_END        0x9f000ULL
 #define LOADER_MB_MEM_LOWER_KIB  639u

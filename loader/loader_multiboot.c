@@ -2,7 +2,8 @@
  * Multiboot 1 loader: finds the header, loads the image either by the a.out
  * kludge addresses or by ELF program headers, and builds the Multiboot
  * information structure (memory sizes, command line, memory map, the ramdisk
- * as a module) in the low boot area laid out in loader/loader_internal.h.
+ * as a module) in the boot block laid out in loader/loader_internal.h, which
+ * goes after the kernel and its module.
  * The kernel is entered in flat 32-bit protected mode without paging.
  */
 #include "loader/loader_internal.h"
@@ -120,9 +121,9 @@ static int read_image(struct ldr_ctx *c, size_t hoff, struct ldr_image *im, bool
 }
 
 /* "KERNELNAME EXTRA": argv[0] is the image name, as other Multiboot loaders do it. */
-static void write_cmdline(struct ldr_ctx *c)
+static void write_cmdline(struct ldr_ctx *c, uint64_t gpa)
 {
-	char *dst = (char *)c->mem->base + LOADER_MB_GPA_CMDLINE;
+	char *dst = (char *)c->mem->base + gpa;
 	const char *name = c->p->kernel_name && c->p->kernel_name[0] ? c->p->kernel_name
 	                                                             : MB_DEFAULT_KERNEL;
 	const char *extra = c->p->cmdline ? c->p->cmdline : "";
@@ -134,7 +135,7 @@ static void write_cmdline(struct ldr_ctx *c)
 	}
 }
 
-static void write_mmap(struct ldr_ctx *c)
+static void write_mmap(struct ldr_ctx *c, uint64_t gpa)
 {
 	const uint32_t entry_size = sizeof(struct mb_mmap_entry) - sizeof(uint32_t);
 	const struct mb_mmap_entry map[MB_MMAP_ENTRIES] = {
@@ -143,21 +144,33 @@ static void write_mmap(struct ldr_ctx *c)
 		{ entry_size, LOADER_MIB, c->mem->size - LOADER_MIB, MB_MMAP_AVAILABLE },
 	};
 
-	memcpy(c->mem->base + LOADER_MB_GPA_MMAP, map, sizeof(map));
+	memcpy(c->mem->base + gpa, map, sizeof(map));
+}
+
+/* The boot block's address: the first page past `end`, moved past the legacy hole if it would reach into it. */
+static int place_block(struct ldr_ctx *c, uint64_t end, uint64_t *gpa)
+{
+	uint64_t room = c->mem->size < LOADER_4GIB ? c->mem->size : LOADER_4GIB;
+	uint64_t at = (end + LOADER_PAGE_SIZE - 1) & ~(LOADER_PAGE_SIZE - 1);
+	if (at < LOADER_MIB && at + LOADER_MB_BLOCK_SIZE > LOADER_MB_LOW_END)
+		at = LOADER_MIB;
+	if (at + LOADER_MB_BLOCK_SIZE > room)
+		return LDR_FAIL(c, "no room for the Multiboot information (%u KiB) after the kernel and its module, "
+		                "which end at %x, below %x", LA_U(LOADER_MB_BLOCK_SIZE / KIB), LA_U(end), LA_U(room));
+	*gpa = at;
+	return 0;
 }
 
 int loader_load_multiboot(struct ldr_ctx *c, struct guest_entry *entry)
 {
 	static const struct ldr_hole holes[] = {
-		{ 0, LOADER_MB_AREA_END,
-		  "the boot information area [0x0, 0x10000) Hinoki builds for Multiboot kernels" },
 		{ LOADER_MB_LOW_END, LOADER_MIB,
 		  "the reserved legacy hole [0x9f000, 0x100000)" },
 	};
 	uint8_t *ram = c->mem->base;
 	struct ldr_image im;
 	struct mb_info info;
-	uint64_t rip, upper_kib;
+	uint64_t rip, upper_kib, end, mod_at = 0, b = 0;
 	bool is_elf;
 	long hoff = loader_find_multiboot(c->img, c->len);
 
@@ -170,46 +183,49 @@ int loader_load_multiboot(struct ldr_ctx *c, struct guest_entry *entry)
 		return -1;
 
 	entry->kernel_end = ldr_copy_segments(c, &im);
-	memset(ram + LOADER_MB_GPA_GDT, 0, LOADER_MB_AREA_END - LOADER_MB_GPA_GDT);
+	end = entry->kernel_end;
+	if (c->p->ramdisk_len) {
+		if (ldr_place_ramdisk(c, entry->kernel_end, LOADER_4GIB, &mod_at))
+			return -1;
+		end = mod_at + c->p->ramdisk_len;
+	}
+	if (place_block(c, end, &b))
+		return -1;
+	memset(ram + b, 0, LOADER_MB_BLOCK_SIZE);
 	memset(&info, 0, sizeof(info));
-
-	info.flags = MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MEM_MAP | MB_INFO_BOOT_LOADER_NAME;
+	if (c->p->ramdisk_len) {
+		struct mb_module mod = {
+			.mod_start = (uint32_t)mod_at,
+			.mod_end = (uint32_t)(mod_at + c->p->ramdisk_len),
+			.string = (uint32_t)(b + LOADER_MB_OFF_MOD_STRING),
+		};
+		memcpy(ram + b + LOADER_MB_OFF_MODS, &mod, sizeof(mod));
+		memcpy(ram + b + LOADER_MB_OFF_MOD_STRING, MB_MODULE_STRING, sizeof(MB_MODULE_STRING));
+		info.flags |= MB_INFO_MODS;
+		info.mods_count = 1;
+		info.mods_addr = (uint32_t)(b + LOADER_MB_OFF_MODS);
+	}
+	info.flags |= MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MEM_MAP | MB_INFO_BOOT_LOADER_NAME;
 	info.mem_lower = LOADER_MB_MEM_LOWER_KIB;
 	upper_kib = (c->mem->size - LOADER_MIB) / KIB;
 	info.mem_upper = upper_kib > UINT32_MAX ? UINT32_MAX : (uint32_t)upper_kib;
-	info.cmdline = LOADER_MB_GPA_CMDLINE;
-	write_cmdline(c);
-	info.mmap_addr = LOADER_MB_GPA_MMAP;
+	info.cmdline = (uint32_t)(b + LOADER_MB_OFF_CMDLINE);
+	write_cmdline(c, b + LOADER_MB_OFF_CMDLINE);
+	info.mmap_addr = (uint32_t)(b + LOADER_MB_OFF_MMAP);
 	info.mmap_length = MB_MMAP_ENTRIES * sizeof(struct mb_mmap_entry);
-	write_mmap(c);
-	info.boot_loader_name = LOADER_MB_GPA_LOADER_NAME;
-	memcpy(ram + LOADER_MB_GPA_LOADER_NAME, MB_LOADER_NAME, sizeof(MB_LOADER_NAME));
-
-	if (c->p->ramdisk_len) {
-		uint64_t at;
-		if (ldr_place_ramdisk(c, entry->kernel_end, LOADER_4GIB, &at))
-			return -1;
-		struct mb_module mod = {
-			.mod_start = (uint32_t)at,
-			.mod_end = (uint32_t)(at + c->p->ramdisk_len),
-			.string = LOADER_MB_GPA_MOD_STRING,
-		};
-		memcpy(ram + LOADER_MB_GPA_MODS, &mod, sizeof(mod));
-		memcpy(ram + LOADER_MB_GPA_MOD_STRING, MB_MODULE_STRING, sizeof(MB_MODULE_STRING));
-		info.flags |= MB_INFO_MODS;
-		info.mods_count = 1;
-		info.mods_addr = LOADER_MB_GPA_MODS;
-	}
-	memcpy(ram + LOADER_MB_GPA_INFO, &info, sizeof(info));
+	write_mmap(c, b + LOADER_MB_OFF_MMAP);
+	info.boot_loader_name = (uint32_t)(b + LOADER_MB_OFF_LOADER_NAME);
+	memcpy(ram + b + LOADER_MB_OFF_LOADER_NAME, MB_LOADER_NAME, sizeof(MB_LOADER_NAME));
+	memcpy(ram + b + LOADER_MB_OFF_INFO, &info, sizeof(info));
 
 	entry->format = KERNEL_MULTIBOOT;
 	entry->mode = ENTRY_PROT32;
 	entry->rip = rip;
 	entry->rax = MB_BOOTLOADER_MAGIC;
-	entry->rbx = LOADER_MB_GPA_INFO;
-	entry->rsp = LOADER_MB_STACK_TOP;
-	entry->gdt_base = LOADER_MB_GPA_GDT;
-	entry->gdt_limit = ldr_write_gdt(c, LOADER_MB_GPA_GDT, &ldr_gdt_hinoki);
+	entry->rbx = b + LOADER_MB_OFF_INFO;
+	entry->rsp = b + LOADER_MB_OFF_STACK_TOP;
+	entry->gdt_base = b + LOADER_MB_OFF_GDT;
+	entry->gdt_limit = ldr_write_gdt(c, b + LOADER_MB_OFF_GDT, &ldr_gdt_hinoki);
 	entry->code_sel = HINOKI_SEL_CODE32;
 	entry->data_sel = HINOKI_SEL_DATA;
 	return 0;

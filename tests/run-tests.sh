@@ -2,12 +2,15 @@
 # Run Hinoki's tests and print one closing line "N passed, N failed".
 # Host unit tests first (every build/tests/test_* binary, built by `make unit`,
 # and every tests/unit/test_*.py, which test the Python tools),
-# then the emulator integration tests of tests/integration/manifest and
-# `make bench` in short (tests/integration/bench_smoke.py).
+# then the emulator integration tests of tests/integration/manifest,
+# kvm-unit-tests' x86 tests listed in tests/kut-pass (tools/kut/kut.py; said
+# and skipped when ../shared/kvm-unit-tests is missing, or KUT=DIR names none)
+# and `make bench` in short (tests/integration/bench_smoke.py).
 #
 #   tests/run-tests.sh                 everything
 #   tests/run-tests.sh unit            only the unit test binaries
-#   tests/run-tests.sh integration     only the integration tests and bench
+#   tests/run-tests.sh integration     only the integration tests, kut and bench
+#   tests/run-tests.sh kut             only the kvm-unit-tests of tests/kut-pass
 #   tests/run-tests.sh NAME...         unit binaries test_NAME and/or integration tests NAME (or bench)
 #   -v                                 integration: also show run-qemu.sh's notes
 #
@@ -20,10 +23,11 @@ UNIT_DIR="$ROOT/build/tests"
 UNIT_TIMEOUT=120
 RUNNER="$ROOT/tests/integration/run.py"
 
-usage() { sed -n '2,15s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,18s/^# \{0,1\}//p' "$0"; }
 
 run_unit=1
 run_integration=1
+run_kut=1
 run_bench=1
 unit_names=()
 integration_names=()
@@ -36,7 +40,8 @@ for arg in "$@"; do
 	-h|--help) usage; exit 0 ;;
 	-v) verbose=(-v) ;;
 	unit) selected=1; run_unit=2 ;;
-	integration) selected=1; run_integration=2; run_bench=2 ;;
+	integration) selected=1; run_integration=2; run_kut=2; run_bench=2 ;;
+	kut) selected=1; run_kut=2 ;;
 	bench) selected=1; run_bench=2 ;;
 	*)
 		selected=1
@@ -56,6 +61,7 @@ if [ "$selected" = 1 ]; then
 	# Only what was asked for: a whole group (2) or the names given.
 	[ "$run_unit" = 2 ] || { [ ${#unit_names[@]} -gt 0 ] && run_unit=3 || run_unit=0; }
 	[ "$run_integration" = 2 ] || { [ ${#integration_names[@]} -gt 0 ] && run_integration=3 || run_integration=0; }
+	[ "$run_kut" = 2 ] || run_kut=0
 	[ "$run_bench" = 2 ] || run_bench=0
 fi
 
@@ -106,6 +112,18 @@ if [ "$run_integration" != 0 ]; then
 	status=${PIPESTATUS[0]}
 	if count_lines "$out" && [ "$status" != 0 ]; then
 		echo "FAIL integration (runner exit status $status without a FAIL line)"
+		failed=$((failed + 1))
+	fi
+fi
+
+if [ "$run_kut" != 0 ]; then
+	echo "== kut"
+	"$ROOT/tools/kut/kut.py" --kut "${KUT:-$ROOT/../shared/kvm-unit-tests}" --out "$ROOT/build/test-logs/kut" \
+		--expect "$ROOT/tests/kut-pass" >"$out" 2>&1 </dev/null
+	status=$?
+	cat "$out"
+	if count_lines "$out" && [ "$status" != 0 ]; then
+		echo "FAIL kut (exit status $status without a FAIL line)"
 		failed=$((failed + 1))
 	fi
 fi

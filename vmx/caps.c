@@ -21,6 +21,12 @@ struct ctl_bit { uint32_t bit; const char *name; bool required; };
 static const struct ctl_bit pin_wanted[] = {
 	{ PIN_EXTERNAL_INTERRUPT_EXITING, "external-interrupt exiting", true },
 	{ PIN_NMI_EXITING, "NMI exiting", true },
+	/*
+	 * With NMI exiting and without virtual NMIs a guest's IRET does not end
+	 * the NMI blocking an injected NMI sets (SDM "Changes to Instruction
+	 * Behavior in VMX Non-Root Operation"), so no second NMI could go in.
+	 */
+	{ PIN_VIRTUAL_NMIS, "virtual NMIs", true },
 	{ PIN_ACTIVATE_PREEMPTION_TIMER, "VMX-preemption timer", false },
 	{ 0, 0, 0 }
 };
@@ -28,6 +34,8 @@ static const struct ctl_bit proc_wanted[] = {
 	{ PROC_HLT_EXITING, "HLT exiting", true },
 	/* Checked here, set per vCPU only while an interrupt waits for the guest to take it (vmx/inject.c). */
 	{ PROC_INTERRUPT_WINDOW_EXITING, "interrupt-window exiting", false },
+	/* Likewise while an NMI waits for the guest's IRET (it exists wherever virtual NMIs do). */
+	{ PROC_NMI_WINDOW_EXITING, "NMI-window exiting", true },
 	/* Without them a 64-bit guest's MOV CR8 would reach the real local APIC's TPR. */
 	{ PROC_CR8_LOAD_EXITING, "CR8-load exiting", true },
 	{ PROC_CR8_STORE_EXITING, "CR8-store exiting", true },
@@ -140,11 +148,10 @@ int vmx_caps_negotiate(void)
 	                   : MSR_IA32_VMX_PINBASED_CTLS, pin_wanted, &missing);
 	c->proc = negotiate("processor-based", c->true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
 	                    : MSR_IA32_VMX_PROCBASED_CTLS, proc_wanted, &missing);
-	/* Negotiated to learn that it may be 1; the VMCS starts with it 0 (unless the CPU forces it). */
+	/* The windows are negotiated to learn that they may be 1; the VMCS starts with them 0 (unless the CPU forces them). */
 	c->proc_window = c->proc & PROC_INTERRUPT_WINDOW_EXITING;
 	uint64_t proc_cap = rdmsr(c->true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS);
-	if (!((uint32_t)proc_cap & PROC_INTERRUPT_WINDOW_EXITING))
-		c->proc &= ~(uint32_t)PROC_INTERRUPT_WINDOW_EXITING;
+	c->proc &= ~(uint32_t)(PROC_INTERRUPT_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING) | (uint32_t)proc_cap;
 	if (c->proc & PROC_ACTIVATE_SECONDARY_CONTROLS) {
 		c->proc2 = negotiate("secondary", MSR_IA32_VMX_PROCBASED_CTLS2, proc2_wanted, &missing);
 		uint32_t proc2_may1 = (uint32_t)(rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32);

@@ -14,6 +14,7 @@
  * CPU's change to this vCPU (an IPI, pause, destroy, affinity) brings back by
  * a kick: its external-interrupt exit goes to the scheduler.
  */
+#include "hw/cr.h"
 #include "hw/segment.h"
 #include "hw/vmx_exit.h"
 #include "lib/log.h"
@@ -60,6 +61,7 @@ static const exit_handler_fn exit_table[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_PREEMPTION_TIMER]    = exit_preemption_timer,
 	/* inject.c */
 	[EXIT_REASON_INTERRUPT_WINDOW]    = exit_interrupt_window,
+	[EXIT_REASON_NMI_WINDOW]          = exit_nmi_window,
 	/* exit_fatal.c */
 	[EXIT_REASON_TRIPLE_FAULT]        = exit_triple_fault,
 	[EXIT_REASON_INIT_SIGNAL]         = exit_init_signal,
@@ -160,9 +162,18 @@ enum exit_action vmx_exit(struct vcpu *v)
 	return EXIT_RESUME_NOW;
 }
 
+/*
+ * A fault pushes RFLAGS with RF set, so that the faulting instruction, run
+ * again after the handler's IRET, is not stopped by its own instruction
+ * breakpoint ("Resume Flag"); event injection pushes the guest's RFLAGS as
+ * the VMCS holds it, so RF is set there. (#DB, which may be either, is
+ * taken as a trap.)
+ */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, int has_code, uint32_t code)
 {
 	(void)v;
+	if (vector < 32 && !(VEC_TRAPS_AND_ABORTS & (1u << vector)))
+		vmcs_writenat(VMCS_GUEST_RFLAGS, vmcs_readnat(VMCS_GUEST_RFLAGS) | RFLAGS_RF);
 	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
 	if (has_code) {
 		info |= INTR_INFO_DELIVER_CODE;

@@ -9,7 +9,9 @@
  * monitoring, machine check, the speculation-control MSRs, and PAT where
  * the VMCS cannot switch it; vmx/msr_table.c is the other side), plus the
  * hypervisor-present bit and Hinoki's own leaves at 0x40000000, the range
- * hypervisors conventionally use. APIC IDs are the vCPU's (leaf 1 and the
+ * hypervisors conventionally use. IA32_MISC_ENABLE's "limit CPUID maxval"
+ * and "XD bit disable" act as on hardware (leaf 0's EAX at most 2, NX
+ * clear). APIC IDs are the vCPU's (leaf 1 and the
  * x2APIC topology leaves 0xB and 0x1F), never the host CPU's.
  *
  * A leaf above the host's highest basic or extended leaf is answered, as the
@@ -25,6 +27,7 @@
  */
 #include "hinoki/hypercall.h"
 #include "hw/cpuid.h"
+#include "hw/msr.h"
 #include "lib/x86.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
@@ -72,6 +75,14 @@ enum exit_action exit_cpuid(struct vcpu *v)
 		if (leaf >= CPUID_LEAF_EXT_MAX ? leaf > vmx_caps.cpuid_max_ext : leaf > vmx_caps.cpuid_max_basic)
 			leaf = vmx_caps.cpuid_max_basic;
 		switch (leaf) {
+		case CPUID_LEAF_BASIC_MAX:
+			if ((v->misc_enable & MISC_ENABLE_LIMIT_CPUID) && r[GPR_RAX] > CPUID_LIMITED_MAX_LEAF)
+				r[GPR_RAX] = CPUID_LIMITED_MAX_LEAF;
+			break;
+		case CPUID_LEAF_EXT_FEATURES:
+			if (v->misc_enable & MISC_ENABLE_XD_BIT_DISABLE)
+				r[GPR_RDX] &= ~(uint64_t)CPUID_80000001_EDX_NX;
+			break;
 		case CPUID_LEAF_FEATURES:
 			r[GPR_RCX] &= ~(uint64_t)(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_MONITOR |
 			                          CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
@@ -80,8 +91,8 @@ enum exit_action exit_cpuid(struct vcpu *v)
 			                          CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC);
 			/* The virtual APIC's TSC-deadline mode is software: offered whatever the host has. */
 			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_TSC_DEADLINE;
-			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MCE | CPUID_1_EDX_MCA | CPUID_1_EDX_MTRR | CPUID_1_EDX_ACPI |
-			                          CPUID_1_EDX_TM);
+			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MCE | CPUID_1_EDX_MCA | CPUID_1_EDX_MTRR | CPUID_1_EDX_DS |
+			                          CPUID_1_EDX_ACPI | CPUID_1_EDX_TM);
 			if (!vmx_has_guest_pat())
 				r[GPR_RDX] &= ~(uint64_t)CPUID_1_EDX_PAT;
 			r[GPR_RBX] = (r[GPR_RBX] & 0x00ffffffu) | (uint64_t)v->id << 24;   /* initial APIC ID = vCPU id */

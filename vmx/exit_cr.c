@@ -7,13 +7,25 @@
  * "VM-Entry Controls").
  */
 #include "hw/cr.h"
+#include "hw/segment.h"
 #include "hw/vmx_ctrl.h"
 #include "hw/vmx_exit.h"
 #include "vmx/exit.h"
 #include "vmx/guest_cr.h"
 #include "vmx/vmx_ops.h"
 
-/* Returns 0, or -1 when the value would fault on hardware (the caller injects #GP). */
+/* IA-32e mode with a 64-bit code segment (CS.L), as opposed to compatibility mode. */
+static bool in_64bit_mode(uint64_t efer)
+{
+	return (efer & EFER_LMA) && (vmcs_read32(VMCS_GUEST_CS_AR_BYTES) & AR_L);
+}
+
+/*
+ * Returns 0, or -1 when the value would fault on hardware (the caller
+ * injects #GP): the checks of "MOV—Move to/from Control Registers" and
+ * "Control Registers" (SDM), so that no value a guest writes makes a VM
+ * entry fail.
+ */
 static int set_cr0(uint64_t val)
 {
 	/* PG is host-owned, so the read shadow holds the guest's PG exactly: one VMREAD, not guest_cr0(). */
@@ -21,6 +33,9 @@ static int set_cr0(uint64_t val)
 	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) || ((val & CR0_NW) && !(val & CR0_CD)))
 		return -1;
 	uint64_t efer = vmcs_read64(VMCS_GUEST_IA32_EFER);
+	/* Paging goes off only from compatibility or legacy mode, and with PCIDE clear. */
+	if (!(val & CR0_PG) && was_paging && (in_64bit_mode(efer) || (guest_cr4() & CR4_PCIDE)))
+		return -1;
 	if ((val & CR0_PG) && !was_paging && (efer & EFER_LME)) {
 		if (!(guest_cr4() & CR4_PAE))
 			return -1;
@@ -39,10 +54,24 @@ static int set_cr4(uint64_t val)
 {
 	if ((val >> 32) || (val & guest_cr4_reserved()))
 		return -1;
-	if (!(val & CR4_PAE) && (vmcs_read64(VMCS_GUEST_IA32_EFER) & EFER_LMA))
+	uint64_t efer = vmcs_read64(VMCS_GUEST_IA32_EFER), old = guest_cr4();
+	/* IA-32e mode needs PAE and keeps its paging depth; PCIDE exists only there, and is set with CR3[11:0] = 0. */
+	if ((efer & EFER_LMA) && (!(val & CR4_PAE) || ((val ^ old) & CR4_LA57)))
+		return -1;
+	if ((val & CR4_PCIDE) && !(old & CR4_PCIDE) &&
+	    (!(efer & EFER_LMA) || (vmcs_readnat(VMCS_GUEST_CR3) & CR3_PCID_MASK)))
 		return -1;
 	vmcs_writenat(VMCS_CR4_READ_SHADOW, val);
 	vmcs_writenat(VMCS_GUEST_CR4, guest_cr4_real(val));
+	return 0;
+}
+
+/* With PCIDE, bit 63 asks the CPU to keep the PCID's translations and is not written. */
+static int set_cr3(uint64_t val)
+{
+	if (guest_cr4() & CR4_PCIDE)
+		val &= ~CR3_PCID_NOFLUSH;
+	vmcs_writenat(VMCS_GUEST_CR3, val);
 	return 0;
 }
 
@@ -69,7 +98,7 @@ enum exit_action exit_cr_access(struct vcpu *v)
 		else if (cr == 4)
 			rc = set_cr4(vcpu_read_gpr(v, gpr));
 		else if (cr == 3)
-			vmcs_writenat(VMCS_GUEST_CR3, vcpu_read_gpr(v, gpr));
+			rc = set_cr3(vcpu_read_gpr(v, gpr));
 		else if (cr == 8)
 			rc = set_cr8(v, vcpu_read_gpr(v, gpr));
 		else

@@ -69,6 +69,7 @@ static inline __attribute__((always_inline)) uint64_t read_value(struct vcpu *v,
 	case MSR_STORE_SYSENTER_ESP: return vmcs_readnat(VMCS_GUEST_SYSENTER_ESP);
 	case MSR_STORE_SYSENTER_EIP: return vmcs_readnat(VMCS_GUEST_SYSENTER_EIP);
 	case MSR_STORE_PAT:          return vmcs_read64(VMCS_GUEST_IA32_PAT);
+	case MSR_STORE_MISC_ENABLE:  return v->misc_enable;
 	default:                     return r->value;
 	}
 }
@@ -112,6 +113,7 @@ static bool keep(struct vcpu *v, const struct msr_rule *r, uint64_t val)
 	case MSR_STORE_SYSENTER_ESP: vmcs_writenat(VMCS_GUEST_SYSENTER_ESP, val); break;
 	case MSR_STORE_SYSENTER_EIP: vmcs_writenat(VMCS_GUEST_SYSENTER_EIP, val); break;
 	case MSR_STORE_PAT:          vmcs_write64(VMCS_GUEST_IA32_PAT, val); break;
+	case MSR_STORE_MISC_ENABLE:  v->misc_enable = val; break;
 	}
 	return true;
 }
@@ -135,9 +137,9 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
 	exit_set_key(v, msr);
 	uint64_t val = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
-	unsigned caps = vmx_caps.msr;
+	unsigned caps = vmx_caps.msr | (v->misc_enable & MISC_ENABLE_XD_BIT_DISABLE ? 0 : MSR_CAP_NX);
 	const struct msr_rule *r = msr_rule_find(msr, caps);
-	if (!r || !msr_write_ok(r, val, r->write == MSR_WRITE_SAME ? read_value(v, r) : 0, caps))
+	if (!r || !msr_write_ok(r, val, msr_write_needs_cur(r) ? read_value(v, r) : 0, caps))
 		return gp(v, msr, true, val);
 	if (r->write == MSR_WRITE_KEEP && !keep(v, r, val))
 		return gp(v, msr, true, val);

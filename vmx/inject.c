@@ -32,12 +32,27 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
+static void write_windows(struct vcpu *v)
+{
+	vmcs_write32(VMCS_CPU_BASED_VM_EXEC_CONTROL, v->proc_ctls | (v->irq_window ? vmx_caps.proc_window : 0) |
+	             (v->nmi_window ? (uint32_t)PROC_NMI_WINDOW_EXITING : 0));
+}
+
 static void set_window(struct vcpu *v, bool on)
 {
 	if (v->irq_window == on || (on && !vmx_has_interrupt_window()))
 		return;
-	vmcs_write32(VMCS_CPU_BASED_VM_EXEC_CONTROL, on ? v->proc_ctls | vmx_caps.proc_window : v->proc_ctls);
 	v->irq_window = on;
+	write_windows(v);
+}
+
+/* NMI-window exiting: an exit as soon as the guest's IRET ends its NMI blocking (and no MOV-SS or STI shadow). */
+static void set_nmi_window(struct vcpu *v, bool on)
+{
+	if (v->nmi_window == on)
+		return;
+	v->nmi_window = on;
+	write_windows(v);
 }
 
 /*
@@ -178,6 +193,7 @@ static bool take_init(struct vcpu *v)
 	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, 0);
 	v->irq_injected = 0;
 	set_window(v, false);
+	set_nmi_window(v, false);
 	uint8_t vector;
 	if (!vlapic_take_sipi(&v->vlapic, &vector))
 		return false;
@@ -189,17 +205,18 @@ static bool take_init(struct vcpu *v)
 
 /*
  * A held NMI goes in before any interrupt, unless the guest blocks NMIs (in
- * its handler until IRET), is in a MOV-SS or STI shadow, or an event is
- * already going in: then it waits for the next entry from the scheduler
- * (irq_pending stays set).
+ * its handler until IRET: virtual-NMI blocking), is in a MOV-SS or STI
+ * shadow, or an event is already going in: then it waits (irq_pending stays
+ * set) with NMI-window exiting on, whose exit comes when it may go in.
  */
 static bool inject_nmi(struct vcpu *v)
 {
 	struct vlapic *l = &v->vlapic;
-	if (!__atomic_load_n(&l->nmi_pending, __ATOMIC_SEQ_CST))
-		return false;
-	if ((vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) & (INTERRUPTIBILITY_BLOCKING | INTERRUPTIBILITY_NMI)) ||
-	    (vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID))
+	bool waits = __atomic_load_n(&l->nmi_pending, __ATOMIC_SEQ_CST) &&
+	             ((vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) & (INTERRUPTIBILITY_BLOCKING | INTERRUPTIBILITY_NMI)) ||
+	              (vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID));
+	set_nmi_window(v, waits);
+	if (waits)
 		return true;
 	if (vlapic_take_nmi(l)) {
 		vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | VEC_NMI);
@@ -264,6 +281,13 @@ bool vcpu_irq_wakes(struct vcpu *v, uint64_t now)
 }
 
 /* The guest opened its interrupt window: close the control; the entry that follows injects. */
+enum exit_action exit_nmi_window(struct vcpu *v)
+{
+	set_nmi_window(v, false);
+	__atomic_store_n(&v->irq_pending, 1, __ATOMIC_SEQ_CST);
+	return EXIT_RESUME;
+}
+
 enum exit_action exit_interrupt_window(struct vcpu *v)
 {
 	set_window(v, false);

@@ -78,5 +78,7 @@ bool vcpu_deliver_irq(struct vcpu *target, unsigned vector, bool level);
 
 /* The INTERRUPT_WINDOW exit: the guest can take an interrupt now. */
 enum exit_action exit_interrupt_window(struct vcpu *v);
+/* The NMI_WINDOW exit: the guest can take an NMI now. */
+enum exit_action exit_nmi_window(struct vcpu *v);
 
 #endif

@@ -19,10 +19,15 @@
  * - SYSENTER_CS/ESP/EIP, FS_BASE, GS_BASE, EFER: VMCS guest-state fields.
  *   The addresses must be canonical (hardware's #GP, and a non-canonical
  *   base would fail the next VM entry).
- * - IA32_MISC_ENABLE: fast strings on, no branch trace or PEBS store (CPUID
- *   hides the debug store), XD not disabled, CPUID not limited; a write of
- *   that same value is accepted (kernels write back what they read), any
- *   other raises #GP, since none of its features can be switched per guest.
+ * - IA32_MISC_ENABLE: one per vCPU, at power-up fast strings on, no branch
+ *   trace or PEBS store (CPUID hides the debug store), XD not disabled,
+ *   CPUID not limited. The bits hardware lets software write are kept;
+ *   "limit CPUID maxval" and "XD bit disable" change what CPUID says
+ *   (vmx/exit_cpuid.c), and with XD disabled EFER.NXE cannot be set; the
+ *   others (fast strings, thermal control, EIST, MONITOR, xTPR) are
+ *   performance and power features a guest cannot observe, or ones CPUID
+ *   already hides, so they are kept and nothing else changes. A reserved
+ *   bit, or a read-only one changed, raises #GP.
  * - IA32_PAT: the VMCS's guest PAT, where the CPU loads it at entries and
  *   the host's back at exits (else CPUID hides PAT too); a reserved memory
  *   type raises #GP.
@@ -42,7 +47,6 @@
 #include "vmx/msr_table.h"
 #include "hw/msr.h"
 
-#define GUEST_MISC_ENABLE (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE)
 #define GUEST_MICROCODE_REVISION 1ULL   /* IA32_BIOS_SIGN_ID bits 63:32 */
 
 #define ROW(m, ...) [MSR_SLOT(m)] = { m, __VA_ARGS__ }
@@ -57,7 +61,7 @@ const struct msr_rule msr_table[MSR_TABLE_SLOTS] = {
 	ROW(MSR_IA32_SYSENTER_CS,     MSR_STORE_SYSENTER_CS,  MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0),
 	ROW(MSR_IA32_SYSENTER_ESP,    MSR_STORE_SYSENTER_ESP, MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
 	ROW(MSR_IA32_SYSENTER_EIP,    MSR_STORE_SYSENTER_EIP, MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
-	ROW(MSR_IA32_MISC_ENABLE,     MSR_STORE_CONST,        MSR_WRITE_SAME,   MSR_CHECK_NONE, 0, 0, GUEST_MISC_ENABLE),
+	ROW(MSR_IA32_MISC_ENABLE,     MSR_STORE_MISC_ENABLE,  MSR_WRITE_KEEP,   MSR_CHECK_MISC_ENABLE, 0, 0, 0),
 	ROW(MSR_IA32_TSC_DEADLINE,    MSR_STORE_TSC_DEADLINE, MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0),
 	ROW(MSR_IA32_PAT,             MSR_STORE_PAT,          MSR_WRITE_KEEP,   MSR_CHECK_PAT, MSR_CAP_PAT_LOAD, 0, 0),
 	ROW(MSR_IA32_EFER,            MSR_STORE_EFER,         MSR_WRITE_KEEP,   MSR_CHECK_EFER, 0, 0, 0),
@@ -100,7 +104,10 @@ bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned
 	case MSR_CHECK_CANONICAL:
 		return canonical(val, caps);
 	case MSR_CHECK_EFER:
-		return !(val & ~(uint64_t)(EFER_GUEST_WRITABLE | EFER_LMA));
+		return !(val & ~(uint64_t)(EFER_GUEST_WRITABLE | EFER_LMA)) && (!(val & EFER_NXE) || (caps & MSR_CAP_NX));
+	case MSR_CHECK_MISC_ENABLE:
+		return !(val & ~(MISC_ENABLE_WRITABLE | MISC_ENABLE_READ_ONLY)) &&
+		       (val & MISC_ENABLE_READ_ONLY) == (cur & MISC_ENABLE_READ_ONLY);
 	case MSR_CHECK_PAT:
 		return pat_valid(val);
 	default:

@@ -27,6 +27,7 @@ enum msr_store {
 	MSR_STORE_SYSENTER_ESP,
 	MSR_STORE_SYSENTER_EIP,
 	MSR_STORE_PAT,
+	MSR_STORE_MISC_ENABLE,   /* the vCPU's IA32_MISC_ENABLE */
 };
 
 /* What a write does once its checks pass. */
@@ -44,7 +45,11 @@ enum msr_check {
 	MSR_CHECK_CANONICAL,     /* a linear address: canonical for the CPU's address width */
 	MSR_CHECK_EFER,          /* only SCE, LME, NXE (and LMA, which it cannot change) */
 	MSR_CHECK_PAT,           /* eight memory types, each UC, WC, WT, WP, WB or UC- */
+	MSR_CHECK_MISC_ENABLE,   /* no reserved bit set, the read-only ones as they read */
 };
+
+/* What IA32_MISC_ENABLE reads at power-up: fast strings on, no branch trace or PEBS store, XD not disabled. */
+#define MSR_MISC_ENABLE_RESET (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE)
 
 /* The EFER bits a guest sets; LMA is the CPU's to set (on CR0.PG with LME). */
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
@@ -53,6 +58,7 @@ enum msr_check {
 #define MSR_CAP_PAT_LOAD        0x1u   /* "load IA32_PAT" at entries and exits: the VMCS holds the guest's PAT */
 #define MSR_CAP_TSC_OFFSETTING  0x2u   /* the guest's TSC can be moved */
 #define MSR_CAP_LA57            0x4u   /* 57-bit linear addresses */
+#define MSR_CAP_NX              0x8u   /* the vCPU has NX: its IA32_MISC_ENABLE does not disable XD */
 
 struct msr_rule {
 	uint32_t msr;
@@ -82,7 +88,13 @@ static inline const struct msr_rule *msr_rule_find(uint32_t msr, unsigned caps)
 	return r;
 }
 
-/* Whether writing val is accepted (else #GP); `cur` is what the MSR reads now (for MSR_WRITE_SAME). */
+/* Whether a write's check compares with what the MSR reads now. */
+static inline bool msr_write_needs_cur(const struct msr_rule *r)
+{
+	return r->write == MSR_WRITE_SAME || r->check == MSR_CHECK_MISC_ENABLE;
+}
+
+/* Whether writing val is accepted (else #GP); `cur` is what the MSR reads now (when msr_write_needs_cur). */
 bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned caps);
 
 #endif

@@ -61,6 +61,7 @@ struct vcpu {
 	uint64_t cr2;             /* not in the VMCS: swapped by software */
 	uint8_t launched;         /* VMLAUNCH succeeded since the last VMCLEAR (vmx_run sets it, and clears it if VMLAUNCH fails) */
 	uint8_t irq_window;       /* interrupt-window exiting is on in the VMCS */
+	uint8_t nmi_window;       /* NMI-window exiting is on in the VMCS */
 	uint8_t halt_if;          /* RFLAGS.IF at the last HLT: whether an interrupt may end it */
 	/*
 	 * What keeps the exit stub from re-entering the guest itself when a
@@ -85,7 +86,7 @@ struct vcpu {
 		uint32_t resume_holds;
 	};
 	uint64_t vmcs_pa;
-	uint32_t proc_ctls;       /* its primary processor-based controls, without interrupt-window exiting */
+	uint32_t proc_ctls;       /* its primary processor-based controls, without interrupt- and NMI-window exiting */
 	uint64_t eoi_exit[VCPU_EOI_EXIT_WORDS];   /* the EOI-exit bitmap its VMCS holds (APIC virtualization; vmx/apicv.c) */
 	uint32_t id;
 	uint16_t vpid;            /* 0: "enable VPID" off in its VMCS */
@@ -109,6 +110,7 @@ struct vcpu {
 	/* Platform state the guest sees through MMIO and MSRs (docs/platform-apic.md). */
 	struct vlapic vlapic;     /* its xAPIC at 0xFEE00000 and IA32_APIC_BASE */
 	uint64_t tsc_adjust;      /* IA32_TSC_ADJUST as the guest last set it */
+	uint64_t misc_enable;     /* IA32_MISC_ENABLE (vmx/msr_table.c) */
 	uint8_t msr_gp_logged;    /* RDMSR/WRMSR #GPs logged so far (vmx/exit_msr.c logs the first few) */
 	struct guest_msrs msrs;   /* SYSCALL/SWAPGS MSRs while another vCPU holds the CPU (vmx/guest_msrs.h) */
 	struct guest_dr dr;       /* DR0-DR3 and DR6 likewise (vmx/guest_dr.h) */

@@ -20,6 +20,7 @@
 #include "vmx/guest.h"
 #include "vmx/guest_cr.h"
 #include "vmx/guest_msrs.h"
+#include "vmx/msr_table.h"
 #include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
@@ -244,6 +245,7 @@ int vmcs_create(struct vcpu *v, const struct guest_entry *e)
 	*page = vmx_caps.revision;
 	v->vmcs_pa = virt_to_phys(page);
 	v->launched = 0;
+	v->misc_enable = MSR_MISC_ENABLE_RESET;
 	vmclear(v->vmcs_pa);   /* the launch state of a new VMCS is set by VMCLEAR */
 	struct vcpu *was = vmcs_borrow(v);
 	setup_controls(v, e);

@@ -4,6 +4,7 @@
 
 #include "hw/msr.h"
 
+#define CPUID_LEAF_BASIC_MAX    0x00000000u   /* the highest basic leaf, and the vendor */
 #define CPUID_LEAF_FEATURES     0x00000001u
 #define CPUID_LEAF_EXT_MAX      0x80000000u
 #define CPUID_LEAF_EXT_FEATURES 0x80000001u
@@ -23,6 +24,8 @@
 /* Leaf 1 EDX: MTRRs (IA32_MTRRCAP and the range MSRs), PAT (IA32_PAT). */
 #define CPUID_1_EDX_MTRR       BIT(12)
 #define CPUID_1_EDX_PAT        BIT(16)
+/* Leaf 1 EDX: debug store (IA32_DS_AREA). */
+#define CPUID_1_EDX_DS         BIT(21)
 /* Leaf 1 EDX: thermal monitor and software clock control (IA32_THERM_*, IA32_CLOCK_MODULATION), TM1. */
 #define CPUID_1_EDX_ACPI       BIT(22)
 #define CPUID_1_EDX_TM         BIT(29)
@@ -56,7 +59,10 @@
 #define CPUID_7_ECX_OSPKE      BIT(4)
 /* Leaf 7 subleaf 0 EDX: IBRS/IBPB, STIBP, L1D_FLUSH, ARCH_CAPABILITIES, CORE_CAPABILITIES, SSBD: MSRs not emulated. */
 #define CPUID_7_EDX_SPEC_MSRS  (BIT(26) | BIT(27) | BIT(28) | BIT(29) | BIT(30) | BIT(31))
+/* Leaf 0 EAX with IA32_MISC_ENABLE's "limit CPUID maxval" set. */
+#define CPUID_LIMITED_MAX_LEAF     2u
 /* Leaf 0x80000001 EDX */
+#define CPUID_80000001_EDX_NX      BIT(20)
 #define CPUID_80000001_EDX_PDPE1GB BIT(26)
 #define CPUID_80000001_EDX_LM      BIT(29)
 

@@ -37,11 +37,15 @@
 #define CR4_SMAP       BIT(21)
 #define CR4_PKE        BIT(22)
 
+#define CR3_PCID_MASK    0xfffULL   /* with CR4.PCIDE: the current PCID */
+#define CR3_PCID_NOFLUSH BIT(63)    /* MOV to CR3 with CR4.PCIDE: keep the PCID's translations */
+
 #define RFLAGS_CF     BIT(0)
 #define RFLAGS_FIXED  BIT(1)
 #define RFLAGS_ZF     BIT(6)
 #define RFLAGS_TF     BIT(8)
 #define RFLAGS_IF     BIT(9)
+#define RFLAGS_RF     BIT(16)
 #define RFLAGS_VM     BIT(17)
 
 /* Page-table entry bits for the host's own 4-level tables. */

@@ -85,9 +85,18 @@
 
 /* IA32_MISC_ENABLE (SDM vol. 4, "Architectural MSRs"). */
 #define MISC_ENABLE_FAST_STRINGS       BIT(0)
-#define MISC_ENABLE_BTS_UNAVAILABLE    BIT(11)
-#define MISC_ENABLE_PEBS_UNAVAILABLE   BIT(12)
-#define MISC_ENABLE_XD_BIT_DISABLE     BIT(34)
+#define MISC_ENABLE_TCC                BIT(3)    /* automatic thermal control circuit */
+#define MISC_ENABLE_PERF_MON           BIT(7)    /* read-only */
+#define MISC_ENABLE_BTS_UNAVAILABLE    BIT(11)   /* read-only */
+#define MISC_ENABLE_PEBS_UNAVAILABLE   BIT(12)   /* read-only */
+#define MISC_ENABLE_EIST               BIT(16)
+#define MISC_ENABLE_MONITOR            BIT(18)
+#define MISC_ENABLE_LIMIT_CPUID        BIT(22)   /* CPUID.0:EAX reads at most 2 */
+#define MISC_ENABLE_XTPR_DISABLE       BIT(23)
+#define MISC_ENABLE_XD_BIT_DISABLE     BIT(34)   /* CPUID.80000001:EDX.NX reads 0 */
+#define MISC_ENABLE_WRITABLE  (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_TCC | MISC_ENABLE_EIST | MISC_ENABLE_MONITOR | \
+                               MISC_ENABLE_LIMIT_CPUID | MISC_ENABLE_XTPR_DISABLE | MISC_ENABLE_XD_BIT_DISABLE)
+#define MISC_ENABLE_READ_ONLY (MISC_ENABLE_PERF_MON | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE)
 
 /* IA32_PAT: a memory type per byte (SDM "PAT Memory Types"); 2 and 3 are reserved. */
 #define PAT_UC           0x0u

@@ -110,6 +110,7 @@ static inline unsigned cr_qual_lmsw(unsigned long q)   { return (unsigned)(q >> 
 #define VEC_DB 1
 #define VEC_NMI 2
 #define VEC_BP 3
+#define VEC_OF 4
 #define VEC_UD 6
 #define VEC_NM 7
 #define VEC_DF 8
@@ -119,6 +120,8 @@ static inline unsigned cr_qual_lmsw(unsigned long q)   { return (unsigned)(q >> 
 #define VEC_GP 13
 #define VEC_PF 14
 #define VEC_MC 18
+/* Exceptions of the trap and abort classes ("Exception Classifications"); every other vector is a fault. */
+#define VEC_TRAPS_AND_ABORTS ((1u << VEC_DB) | (1u << VEC_BP) | (1u << VEC_OF) | (1u << VEC_DF) | (1u << VEC_MC))
 
 /* APIC-access exit qualification ("Exit Qualification for APIC-Access VM Exits"). */
 #define APIC_ACCESS_QUAL_OFFSET_MASK  0xfffu
@@ -137,7 +140,7 @@ static inline unsigned cr_qual_lmsw(unsigned long q)   { return (unsigned)(q >> 
 #define INTERRUPTIBILITY_STI    (1u << 0)   /* blocking by STI */
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)   /* blocking by MOV SS */
 #define INTERRUPTIBILITY_BLOCKING (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)
-#define INTERRUPTIBILITY_NMI    (1u << 3)   /* blocking by NMI: in an NMI handler until IRET */
+#define INTERRUPTIBILITY_NMI    (1u << 3)   /* blocking by NMI (virtual-NMI blocking): in an NMI handler until IRET */
 
 /* Guest activity states. */
 #define ACTIVITY_ACTIVE 0

@@ -10,21 +10,27 @@
 
 /* ---- Multiboot --------------------------------------------------------------- */
 
-static void check_mb_info(const struct ram *r, const char *cmdline, bool mods)
+/* The boot block: the first page past what was loaded (kernel, then module). */
+static uint64_t block_after(uint64_t end)
+{
+	return (end + 0xfff) & ~0xfffULL;
+}
+
+static void check_mb_info(const struct ram *r, const struct guest_entry *e, const char *cmdline, bool mods)
 {
 	struct mb_info info;
 	struct mb_mmap_entry map[3];
 
-	memcpy(&info, r->gm.base + LOADER_MB_GPA_INFO, sizeof(info));
+	memcpy(&info, r->gm.base + e->rbx, sizeof(info));
 	CHECK_EQ(info.flags, MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MEM_MAP |
 	         MB_INFO_BOOT_LOADER_NAME | (mods ? MB_INFO_MODS : 0));
 	CHECK_EQ(info.mem_lower, 639);
 	CHECK_EQ(info.mem_upper, (RAM_SIZE - MIB) / 1024);
-	CHECK_EQ(info.cmdline, LOADER_MB_GPA_CMDLINE);
+	CHECK_EQ(info.cmdline, e->gdt_base + LOADER_MB_OFF_CMDLINE);
 	CHECK(strcmp((char *)r->gm.base + info.cmdline, cmdline) == 0);
 	CHECK(strcmp((char *)r->gm.base + info.boot_loader_name, "Hinoki") == 0);
 	CHECK_EQ(info.mmap_length, 72);
-	CHECK_EQ(info.mmap_addr, LOADER_MB_GPA_MMAP);
+	CHECK_EQ(info.mmap_addr, e->gdt_base + LOADER_MB_OFF_MMAP);
 	memcpy(map, r->gm.base + info.mmap_addr, sizeof(map));
 	CHECK_EQ(map[0].size, 20); CHECK_EQ(map[0].base_addr, 0);
 	CHECK_EQ(map[0].length, 0x9f000); CHECK_EQ(map[0].type, MB_MMAP_AVAILABLE);
@@ -36,19 +42,30 @@ static void check_mb_info(const struct ram *r, const char *cmdline, bool mods)
 		CHECK_EQ(info.mods_count, 0);
 }
 
-static void check_prot32_entry(const struct guest_entry *e, uint64_t rip)
+static void check_prot32_entry(const struct guest_entry *e, uint64_t rip, uint64_t block)
 {
 	CHECK_EQ(e->format, KERNEL_MULTIBOOT);
 	CHECK_EQ(e->mode, ENTRY_PROT32);
 	CHECK_EQ(e->rip, rip);
 	CHECK_EQ(e->rax, MB_BOOTLOADER_MAGIC);
-	CHECK_EQ(e->rbx, LOADER_MB_GPA_INFO);
-	CHECK_EQ(e->rsp, LOADER_MB_STACK_TOP);
+	CHECK_EQ(e->rbx, block + LOADER_MB_OFF_INFO);
+	CHECK_EQ(e->rsp, block + LOADER_MB_OFF_STACK_TOP);
 	CHECK_EQ(e->cr3, 0);
-	CHECK_EQ(e->gdt_base, LOADER_MB_GPA_GDT);
+	CHECK_EQ(e->gdt_base, block + LOADER_MB_OFF_GDT);
 	CHECK_EQ(e->gdt_limit, 31);
 	CHECK_EQ(e->code_sel, HINOKI_SEL_CODE32);
 	CHECK_EQ(e->data_sel, HINOKI_SEL_DATA);
+}
+
+/* The image loads, entered at rip with its boot block at `block`. */
+static void expect_ok_at(size_t len, uint64_t rip, uint64_t block)
+{
+	struct load_params p = params(len);
+	struct ram r;
+	struct guest_entry e;
+	CHECK_EQ(load(&p, &r, &e), 0);
+	check_prot32_entry(&e, rip, block);
+	ram_free(&r);
 }
 
 static void test_mb_elf32_load(void)
@@ -59,18 +76,19 @@ static void test_mb_elf32_load(void)
 	struct guest_entry e;
 
 	CHECK_EQ(load(&p, &r, &e), 0);
-	check_prot32_entry(&e, 0x400020);
+	check_prot32_entry(&e, 0x400020, 0x410000);
 	CHECK_EQ(e.kernel_end, 0x410000);
 	CHECK(memcmp(r.gm.base + 0x400000, img + 0x100, 0x200) == 0);
 	int bad = 0;
 	for (size_t i = 0x200; i < 0x10000; i++)
 		bad += r.gm.base[0x400000 + i] != 0;
 	CHECK_EQ(bad, 0);
-	CHECK_EQ(r.gm.base[0x410000], FILL);
+	CHECK_EQ(r.gm.base[0x410000 + LOADER_MB_BLOCK_SIZE], FILL);
 	CHECK_EQ(r.gm.base[0x3fffff], FILL);
-	CHECK_EQ(rd64(&r, LOADER_MB_GPA_GDT + HINOKI_SEL_CODE32), 0x00cf9b000000ffffULL);
-	CHECK_EQ(rd64(&r, LOADER_MB_GPA_GDT + HINOKI_SEL_DATA), 0x00cf93000000ffffULL);
-	check_mb_info(&r, "hello.elf console=ttyS0 quiet", false);
+	CHECK_EQ(r.gm.base[0x10000], FILL);   /* low memory is the kernel's */
+	CHECK_EQ(rd64(&r, e.gdt_base + HINOKI_SEL_CODE32), 0x00cf9b000000ffffULL);
+	CHECK_EQ(rd64(&r, e.gdt_base + HINOKI_SEL_DATA), 0x00cf93000000ffffULL);
+	check_mb_info(&r, &e, "hello.elf console=ttyS0 quiet", false);
 	ram_free(&r);
 }
 
@@ -84,7 +102,7 @@ static void test_mb_video_mode_declined(void)
 	struct guest_entry e;
 
 	CHECK_EQ(load(&p, &r, &e), 0);
-	check_prot32_entry(&e, 0x400020);
+	check_prot32_entry(&e, 0x400020, block_after(e.kernel_end));
 	uint32_t flags;
 	memcpy(&flags, r.gm.base + e.rbx, sizeof flags);
 	CHECK_EQ(flags & (1u << 11), 0);
@@ -106,13 +124,14 @@ static void test_mb_module_and_cmdline(void)
 	p.ramdisk_len = sizeof(rd);
 	p.cmdline = "";
 	CHECK_EQ(load(&p, &r, &e), 0);
-	check_mb_info(&r, "hello.elf", true);
+	check_mb_info(&r, &e, "hello.elf", true);
 	struct mb_info info;
-	memcpy(&info, r.gm.base + LOADER_MB_GPA_INFO, sizeof(info));
+	memcpy(&info, r.gm.base + e.rbx, sizeof(info));
 	CHECK_EQ(info.mods_count, 1);
 	memcpy(&mod, r.gm.base + info.mods_addr, sizeof(mod));
 	CHECK_EQ(mod.mod_start, 0x411000);
 	CHECK_EQ(mod.mod_end, 0x411000 + sizeof(rd));
+	check_prot32_entry(&e, 0x400020, block_after(0x411000 + sizeof(rd)));   /* after the module */
 	CHECK(strcmp((char *)r.gm.base + mod.string, "ramdisk") == 0);
 	CHECK(memcmp(r.gm.base + mod.mod_start, rd, sizeof(rd)) == 0);
 	ram_free(&r);
@@ -122,7 +141,7 @@ static void test_mb_module_and_cmdline(void)
 	p.kernel_name = NULL;
 	p.cmdline = NULL;
 	CHECK_EQ(load(&p, &r, &e), 0);
-	check_mb_info(&r, "kernel", false);
+	check_mb_info(&r, &e, "kernel", false);
 	ram_free(&r);
 
 	static char longx[5000];
@@ -130,7 +149,7 @@ static void test_mb_module_and_cmdline(void)
 	p.kernel_name = "k.elf";
 	p.cmdline = longx;
 	CHECK_EQ(load(&p, &r, &e), 0);
-	char *cl = (char *)r.gm.base + LOADER_MB_GPA_CMDLINE;
+	char *cl = (char *)r.gm.base + e.gdt_base + LOADER_MB_OFF_CMDLINE;
 	CHECK_EQ(strlen(cl), LOADER_MB_CMDLINE_MAX - 1);
 	CHECK(strncmp(cl, "k.elf yyy", 9) == 0);
 	ram_free(&r);
@@ -162,7 +181,7 @@ static void test_mb_elf64(void)
 	put_mb_header(0x200, MB_HF_MEMORY_INFO);
 	struct load_params p = params(s.len);
 	CHECK_EQ(load(&p, &r, &e), 0);
-	check_prot32_entry(&e, 0x100010);
+	check_prot32_entry(&e, 0x100010, block_after(e.kernel_end));
 	CHECK_EQ(r.gm.base[0x101100], 0);
 	ram_free(&r);
 }
@@ -183,18 +202,34 @@ static void test_mb_elf32_corrupt(void)
 		ram_free(&r);
 	}
 	CHECK_EQ(unexpected, 0);
-	s = elf32_default(); s.ph[0].p_paddr = 0x8000; s.ph[0].p_vaddr = 0x8000; s.eh.e_entry = 0x8020;
-	expect_fail(elf32_emit(&s), "overlaps the boot information area");
 	s = elf32_default(); s.ph[0].p_paddr = 0x9e000; s.ph[0].p_vaddr = 0x9e000; s.eh.e_entry = 0x9e020;
 	expect_fail(elf32_emit(&s), "legacy hole");
-	s = elf32_default(); s.ph[0].p_paddr = 0x10000; s.ph[0].p_vaddr = 0x10000; s.eh.e_entry = 0x10020;
-	s.ph[0].p_memsz = 0x1000;
-	struct load_params p = params(elf32_emit(&s));        /* low but clear of both: fine */
+	/* Low memory is the kernel's, as under QEMU (kvm-unit-tests' realmode.flat loads at 0x8000). */
+	s = elf32_default(); s.ph[0].p_paddr = 0x8000; s.ph[0].p_vaddr = 0x8000; s.eh.e_entry = 0x8020;
+	s.ph[0].p_memsz = 0x286c;
+	struct load_params p = params(elf32_emit(&s));
 	struct ram r;
 	struct guest_entry e;
 	CHECK_EQ(load(&p, &r, &e), 0);
-	CHECK_EQ(e.rip, 0x10020);
+	CHECK_EQ(e.rip, 0x8020);
+	check_prot32_entry(&e, 0x8020, 0xb000);
+	check_mb_info(&r, &e, "hello.elf console=ttyS0 quiet", false);
 	ram_free(&r);
+	/* A block that would reach into the legacy hole goes to 1 MiB. */
+	s = elf32_default(); s.ph[0].p_paddr = 0x98000; s.ph[0].p_vaddr = 0x98000; s.eh.e_entry = 0x98020;
+	s.ph[0].p_memsz = 0x1000;
+	p = params(elf32_emit(&s));
+	CHECK_EQ(load(&p, &r, &e), 0);
+	check_prot32_entry(&e, 0x98020, MIB);
+	ram_free(&r);
+	s.ph[0].p_paddr = s.ph[0].p_vaddr = 0x90000; s.eh.e_entry = 0x90020;   /* the block just fits below it */
+	p = params(elf32_emit(&s));
+	CHECK_EQ(load(&p, &r, &e), 0);
+	check_prot32_entry(&e, 0x90020, 0x91000);
+	ram_free(&r);
+	/* No room after the kernel: refused, saying so. */
+	s = elf32_default(); s.ph[0].p_memsz = RAM_SIZE - 0x400000 - 0x1000;
+	expect_fail(elf32_emit(&s), "no room for the Multiboot information");
 }
 
 static void test_mb_elf32_bad_headers(void)
@@ -241,16 +276,16 @@ static void test_mb_aout_load(void)
 	struct guest_entry e;
 
 	CHECK_EQ(load(&p, &r, &e), 0);
-	check_prot32_entry(&e, 0x200100);
+	check_prot32_entry(&e, 0x200100, 0x203000);
 	CHECK_EQ(e.kernel_end, 0x203000);
 	CHECK(memcmp(r.gm.base + 0x200000, img, 0x400) == 0);
 	int bad = 0;
 	for (size_t i = 0x200400; i < 0x203000; i++)
 		bad += r.gm.base[i] != 0;
 	CHECK_EQ(bad, 0);
-	CHECK_EQ(r.gm.base[0x203000], FILL);
+	CHECK_EQ(r.gm.base[0x203000 + LOADER_MB_BLOCK_SIZE], FILL);
 	CHECK_EQ(r.gm.base[0x1fffff], FILL);
-	check_mb_info(&r, "hello.elf console=ttyS0 quiet", false);
+	check_mb_info(&r, &e, "hello.elf console=ttyS0 quiet", false);
 	ram_free(&r);
 
 	/* load_end_addr 0: to the end of the file; bss_end_addr 0: no bss. Loading from a later offset. */
@@ -286,10 +321,10 @@ static void test_mb_aout_corrupt(void)
 	expect_fail(aout_emit(&s), "beyond guest RAM");
 	s = aout_default(); s.h.load_addr = 0x8000; s.h.header_addr = 0x8040;
 	s.h.load_end_addr = 0x8400; s.h.bss_end_addr = 0; s.h.entry_addr = 0x8100;
-	expect_fail(aout_emit(&s), "a.out kludge segment 0 at [0x8000, 0x8400) overlaps the boot information area");
+	expect_ok_at(aout_emit(&s), 0x8100, 0x9000);
 	s = aout_default(); s.h.load_addr = 0x0; s.h.header_addr = 0x40;
 	s.h.load_end_addr = 0x40; s.h.bss_end_addr = 0; s.h.entry_addr = 0;
-	expect_fail(aout_emit(&s), "overlaps the boot information area");
+	expect_ok_at(aout_emit(&s), 0, 0x1000);
 	s = aout_default(); s.h.load_end_addr = 0x200000; s.h.bss_end_addr = 0;
 	expect_fail(aout_emit(&s), "load nothing");
 	/* Kludge header whose address fields are cut off by the end of the file. */

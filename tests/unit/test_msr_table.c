@@ -4,14 +4,15 @@
  * hides absent (MTRRs, thermal, APERF/MPERF, speculation control, machine
  * check, PLATFORM_INFO), rows that need a VMX capability and TSC_DEADLINE,
  * which needs none, the constant answers (FEATURE_CONTROL locked with VMX
- * off, MISC_ENABLE, the microcode revision), and every write rule: read-only, ignored,
- * same-value, PAT's reserved types, EFER's bits, canonical addresses at 48
+ * off, the microcode revision), and every write rule: read-only, ignored,
+ * same-value, MISC_ENABLE's writable, read-only and reserved bits, PAT's
+ * reserved types, EFER's bits (NXE only with NX), canonical addresses at 48
  * and 57 bits.
  */
 #include "vmx/msr_table.h"
 #include "check.h"
 
-#define ALL_CAPS (MSR_CAP_PAT_LOAD | MSR_CAP_TSC_OFFSETTING)
+#define ALL_CAPS (MSR_CAP_PAT_LOAD | MSR_CAP_TSC_OFFSETTING | MSR_CAP_NX)
 
 static const struct msr_rule *find(uint32_t msr) { return msr_rule_find(msr, ALL_CAPS); }
 
@@ -89,10 +90,19 @@ static void test_constants(void)
 	CHECK_EQ(fc->value, FEATURE_CONTROL_LOCK);   /* locked; VMX off inside and outside SMX */
 	CHECK(!msr_write_ok(fc, FEATURE_CONTROL_LOCK, FEATURE_CONTROL_LOCK, ALL_CAPS));
 	CHECK(!msr_write_ok(fc, FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX, FEATURE_CONTROL_LOCK, ALL_CAPS));
-	CHECK_EQ(misc->value, MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE);
-	CHECK(msr_write_ok(misc, misc->value, misc->value, ALL_CAPS));
-	CHECK(!msr_write_ok(misc, misc->value | MISC_ENABLE_XD_BIT_DISABLE, misc->value, ALL_CAPS));
-	CHECK(!msr_write_ok(misc, 0, misc->value, ALL_CAPS));
+	/* The bits software may write are taken, read-only ones as they read; reserved ones and changed read-only ones are not. */
+	const uint64_t reset = MSR_MISC_ENABLE_RESET;
+	CHECK_EQ(reset, MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE);
+	CHECK_EQ(misc->store, MSR_STORE_MISC_ENABLE);
+	CHECK(msr_write_needs_cur(misc));
+	CHECK(msr_write_ok(misc, reset, reset, ALL_CAPS));
+	CHECK(msr_write_ok(misc, reset | MISC_ENABLE_XD_BIT_DISABLE | MISC_ENABLE_LIMIT_CPUID, reset, ALL_CAPS));
+	CHECK(msr_write_ok(misc, 0x400c50809ULL | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE, reset, ALL_CAPS));
+	CHECK(msr_write_ok(misc, reset & ~MISC_ENABLE_FAST_STRINGS, reset, ALL_CAPS));
+	CHECK(!msr_write_ok(misc, 0, reset, ALL_CAPS));                        /* read-only bits cleared */
+	CHECK(!msr_write_ok(misc, reset | MISC_ENABLE_PERF_MON, reset, ALL_CAPS));
+	CHECK(!msr_write_ok(misc, reset | BIT(1), reset, ALL_CAPS));           /* reserved */
+	CHECK(!msr_write_ok(misc, reset | BIT(35), reset, ALL_CAPS));
 	CHECK_EQ(sign->value, 1ULL << 32);
 	CHECK_EQ(sign->write, MSR_WRITE_IGNORE);
 	CHECK(msr_write_ok(sign, 0, sign->value, ALL_CAPS));
@@ -125,6 +135,8 @@ static void test_efer_and_canonical(void)
 	if (!efer || !fs || !gs || !eip)
 		return;
 	CHECK(msr_write_ok(efer, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE, 0, ALL_CAPS));
+	CHECK(!msr_write_ok(efer, EFER_SCE | EFER_NXE, 0, ALL_CAPS & ~MSR_CAP_NX));   /* XD disabled: no NXE */
+	CHECK(msr_write_ok(efer, EFER_SCE, 0, ALL_CAPS & ~MSR_CAP_NX));
 	CHECK(!msr_write_ok(efer, EFER_SCE | BIT(12), 0, ALL_CAPS));   /* SVME: reserved on Intel */
 	CHECK(!msr_write_ok(efer, BIT(1), 0, ALL_CAPS));
 	const struct msr_rule *addr[] = { fs, gs, eip };
