@@ -170,6 +170,12 @@ int vmx_caps_negotiate(void)
 	uint32_t b, cx, d;
 	cpuid(0, 0, &c->cpuid_max_basic, &b, &cx, &d);
 	cpuid(CPUID_LEAF_EXT_MAX, 0, &c->cpuid_max_ext, &b, &cx, &d);
+	c->phys_bits = CPUID_PHYS_BITS_DEFAULT;
+	if (c->cpuid_max_ext >= CPUID_LEAF_ADDR_SIZES) {
+		uint32_t a;
+		cpuid(CPUID_LEAF_ADDR_SIZES, 0, &a, &b, &cx, &d);
+		c->phys_bits = a & CPUID_ADDR_SIZES_PHYS;
+	}
 
 	c->misc = rdmsr(MSR_IA32_VMX_MISC);
 	c->preempt_shift = (unsigned)(c->misc & VMX_MISC_PREEMPT_RATE_MASK);

@@ -26,6 +26,7 @@ struct vmx_caps {
 	struct tlb_caps tlb;                      /* the INVEPT and INVVPID types used */
 	/* The host's highest basic and extended CPUID leaves: a guest's CPUID policy needs them (vmx/exit_cpuid.c). */
 	uint32_t cpuid_max_basic, cpuid_max_ext;
+	unsigned phys_bits;                       /* MAXPHYADDR, which the guest's CPUID says too */
 	/* MSR_CAP_* (vmx/msr_table.h): what decides which MSR table rows exist, fixed once negotiated. */
 	unsigned msr;
 };

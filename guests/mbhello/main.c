@@ -3,8 +3,10 @@
  * COM1, CPUID and port 0xf4. It reports what its boot loader handed over
  * (magic, memory sizes, command line, memory map) and whether VMX shows in
  * CPUID, one "NAME: ..." line each, and returns 0 when all is as a
- * Multiboot loader under a hypervisor should leave it. mbaout runs the same
- * code behind an a.out-kludge header; NAME comes from the header file.
+ * Multiboot loader under a hypervisor should leave it. Then it turns on PAE
+ * paging, reads and writes through it and turns it off: a hypervisor must
+ * hand a PAE guest the PDPTEs its CR0 write loads. mbaout runs the same code
+ * behind an a.out-kludge header; NAME comes from the header file.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include "exit.h"
 #include "fmt.h"
 #include "io.h"
+#include "hw/cr.h"
 #include "hw/multiboot.h"
 #include "serial.h"
 
@@ -57,6 +60,38 @@ static void report_mmap(const struct mb_info *mbi)
 		     (unsigned long long)image_start, (unsigned long long)image_end);
 }
 
+/* The first GiB mapped to itself with 2-MiB pages: PDPT entry 0 and its page directory. */
+#define PAE_PDE_2M (BIT(0) | BIT(1) | BIT(7))   /* present, writable, page size */
+#define PAE_PD_ENTRIES 512
+#define PAE_PAGE_SHIFT 21
+#define PAE_PROBE_BEFORE 0x5a5a1234u
+#define PAE_PROBE_AFTER  0x0600d0aeu
+static uint64_t pae_pdpt[4] __attribute__((aligned(32)));
+static uint64_t pae_pd[PAE_PD_ENTRIES] __attribute__((aligned(4096)));
+static volatile uint32_t pae_probe = PAE_PROBE_BEFORE;
+
+static void check_pae_paging(void)
+{
+	for (unsigned i = 0; i < PAE_PD_ENTRIES; i++)
+		pae_pd[i] = (uint64_t)i << PAE_PAGE_SHIFT | PAE_PDE_2M;
+	pae_pdpt[0] = (uintptr_t)pae_pd | PDPTE_P;
+	uint32_t cr0, cr4;
+	__asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+	__asm__ volatile("mov %0, %%cr3" : : "r"((uint32_t)(uintptr_t)pae_pdpt) : "memory");
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (uint32_t)CR4_PAE) : "memory");
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | (uint32_t)CR0_PG) : "memory");
+	uint32_t seen = pae_probe, paging;
+	pae_probe = PAE_PROBE_AFTER;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(paging));
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+	gprintf("%s: pae paging %s\n", mb_guest_name, (paging & CR0_PG) ? "on" : "OFF");
+	if (!(paging & CR0_PG))
+		fail("CR0.PG did not stay set under PAE paging");
+	if (seen != PAE_PROBE_BEFORE || pae_probe != PAE_PROBE_AFTER)
+		fail("PAE paging: read 0x%x, then 0x%x", seen, pae_probe);
+}
+
 int mb_main(uint32_t magic, const struct mb_info *mbi)
 {
 	serial_init();
@@ -93,6 +128,8 @@ int mb_main(uint32_t magic, const struct mb_info *mbi)
 	gprintf("%s: vmx %s\n", mb_guest_name, vmx ? "VISIBLE" : "hidden");
 	if (vmx)
 		fail("VMX visible in CPUID.1:ECX");
+
+	check_pae_paging();
 
 	for (unsigned i = 0; i < sizeof bss_probe; i++) {
 		if (bss_probe[i]) {

@@ -8,6 +8,9 @@
 #define CPUID_LEAF_FEATURES     0x00000001u
 #define CPUID_LEAF_EXT_MAX      0x80000000u
 #define CPUID_LEAF_EXT_FEATURES 0x80000001u
+#define CPUID_LEAF_ADDR_SIZES   0x80000008u   /* EAX[7:0]: MAXPHYADDR */
+#define CPUID_ADDR_SIZES_PHYS   0xffu
+#define CPUID_PHYS_BITS_DEFAULT 36u           /* MAXPHYADDR where leaf 0x80000008 is missing */
 
 #define CPUID_LEAF_THERMAL      0x00000006u   /* thermal and power management */
 #define CPUID_LEAF_PERFMON      0x0000000au

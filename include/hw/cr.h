@@ -38,6 +38,12 @@
 #define CR4_PKE        BIT(22)
 
 #define CR3_PCID_MASK    0xfffULL   /* with CR4.PCIDE: the current PCID */
+#define CR3_PAE_PDPT     0xffffffe0ULL   /* PAE paging: the PDPT's address, 32-byte aligned */
+
+/* PAE paging's four page-directory-pointer-table entries ("PDPTE Registers"). */
+#define PAE_PDPTES       4
+#define PDPTE_P          BIT(0)
+#define PDPTE_RESERVED   (BIT(1) | BIT(2) | BIT(5) | BIT(6) | BIT(7) | BIT(8))   /* and bits MAXPHYADDR-63 */
 #define CR3_PCID_NOFLUSH BIT(63)    /* MOV to CR3 with CR4.PCIDE: keep the PCID's translations */
 
 #define RFLAGS_CF     BIT(0)

@@ -40,6 +40,10 @@
 	X(VMCS_GUEST_IA32_DEBUGCTL,         0x2802) \
 	X(VMCS_GUEST_IA32_PAT,              0x2804) \
 	X(VMCS_GUEST_IA32_EFER,             0x2806) \
+	X(VMCS_GUEST_PDPTE0,                0x280a) \
+	X(VMCS_GUEST_PDPTE1,                0x280c) \
+	X(VMCS_GUEST_PDPTE2,                0x280e) \
+	X(VMCS_GUEST_PDPTE3,                0x2810) \
 	X(VMCS_HOST_IA32_PAT,               0x2c00) \
 	X(VMCS_HOST_IA32_EFER,              0x2c02) \
 	X(VMCS_PIN_BASED_VM_EXEC_CONTROL,   0x4000) \
