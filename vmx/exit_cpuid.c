@@ -6,12 +6,13 @@
  * not emulated, so that a guest never meets a #GP it was told it would not
  * get: x2APIC, debug store, thermal and power (leaf 6 keeps
  * only ARAT: the virtual APIC timer never stops), MTRRs, performance
- * monitoring, machine check, the speculation-control MSRs, and PAT where
+ * monitoring, the speculation-control MSRs, and PAT where
  * the VMCS cannot switch it; vmx/msr_table.c is the other side), plus the
  * hypervisor-present bit and Hinoki's own leaves at 0x40000000, the range
  * hypervisors conventionally use. IA32_MISC_ENABLE's "limit CPUID maxval"
  * and "XD bit disable" act as on hardware (leaf 0's EAX at most 2, NX
- * clear). APIC IDs are the vCPU's (leaf 1 and the
+ * clear). Machine check is offered whatever the host has, as an
+ * architecture with no bank. APIC IDs are the vCPU's (leaf 1 and the
  * x2APIC topology leaves 0xB and 0x1F), never the host CPU's.
  *
  * A leaf above the host's highest basic or extended leaf is answered, as the
@@ -91,8 +92,8 @@ enum exit_action exit_cpuid(struct vcpu *v)
 			                          CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC);
 			/* The virtual APIC's TSC-deadline mode is software: offered whatever the host has. */
 			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_TSC_DEADLINE;
-			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MCE | CPUID_1_EDX_MCA | CPUID_1_EDX_MTRR | CPUID_1_EDX_DS |
-			                          CPUID_1_EDX_ACPI | CPUID_1_EDX_TM);
+			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MTRR | CPUID_1_EDX_DS | CPUID_1_EDX_ACPI | CPUID_1_EDX_TM);
+			r[GPR_RDX] |= CPUID_1_EDX_MCE | CPUID_1_EDX_MCA;   /* with no bank (vmx/msr_table.c) */
 			if (!vmx_has_guest_pat())
 				r[GPR_RDX] &= ~(uint64_t)CPUID_1_EDX_PAT;
 			r[GPR_RBX] = (r[GPR_RBX] & 0x00ffffffu) | (uint64_t)v->id << 24;   /* initial APIC ID = vCPU id */

@@ -28,6 +28,11 @@
  *   performance and power features a guest cannot observe, or ones CPUID
  *   already hides, so they are kept and nothing else changes. A reserved
  *   bit, or a read-only one changed, raises #GP.
+ * - IA32_MCG_CAP and IA32_MCG_STATUS: machine-check architecture with no
+ *   bank and no MCG_CTL (CPUID offers MCE and MCA, as KVM does): a guest
+ *   finds the architecture, but no bank a machine check could be reported
+ *   in, and MCG_STATUS is 0 and stays so (a write of anything else, #GP).
+ *   The banks' MSRs are absent, as with zero banks on hardware.
  * - IA32_PAT: the VMCS's guest PAT, where the CPU loads it at entries and
  *   the host's back at exits (else CPUID hides PAT too); a reserved memory
  *   type raises #GP.
@@ -37,7 +42,7 @@
  * and fixed ranges; memory types come from EPT, which maps guest RAM
  * write-back), the thermal and power MSRs (CPUID.1:EDX.ACPI and TM, and
  * leaf 6 but ARAT, clear: THERM_INTERRUPT, THERM_STATUS, MPERF/APERF,
- * ENERGY_PERF_BIAS, HWP), the machine-check MSRs (MCE, MCA), the
+ * ENERGY_PERF_BIAS, HWP), MCG_CTL and the machine-check banks, the
  * speculation-control MSRs (SPEC_CTRL, PRED_CMD, FLUSH_CMD,
  * ARCH_CAPABILITIES, CORE_CAPABILITIES: CPUID.7:EDX), the performance
  * counters (leaf 0xA), BNDCFGS (MPX), x2APIC (CPUID.1:ECX), and the
@@ -61,6 +66,8 @@ const struct msr_rule msr_table[MSR_TABLE_SLOTS] = {
 	ROW(MSR_IA32_SYSENTER_CS,     MSR_STORE_SYSENTER_CS,  MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0),
 	ROW(MSR_IA32_SYSENTER_ESP,    MSR_STORE_SYSENTER_ESP, MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
 	ROW(MSR_IA32_SYSENTER_EIP,    MSR_STORE_SYSENTER_EIP, MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
+	ROW(MSR_IA32_MCG_CAP,         MSR_STORE_CONST,        MSR_WRITE_GP,     MSR_CHECK_NONE, 0, 0, 0),
+	ROW(MSR_IA32_MCG_STATUS,      MSR_STORE_CONST,        MSR_WRITE_SAME,   MSR_CHECK_NONE, 0, 0, 0),
 	ROW(MSR_IA32_MISC_ENABLE,     MSR_STORE_MISC_ENABLE,  MSR_WRITE_KEEP,   MSR_CHECK_MISC_ENABLE, 0, 0, 0),
 	ROW(MSR_IA32_TSC_DEADLINE,    MSR_STORE_TSC_DEADLINE, MSR_WRITE_KEEP,   MSR_CHECK_NONE, 0, 0, 0),
 	ROW(MSR_IA32_PAT,             MSR_STORE_PAT,          MSR_WRITE_KEEP,   MSR_CHECK_PAT, MSR_CAP_PAT_LOAD, 0, 0),

@@ -14,6 +14,8 @@
 #define MSR_IA32_SYSENTER_CS         0x174
 #define MSR_IA32_SYSENTER_ESP        0x175
 #define MSR_IA32_SYSENTER_EIP        0x176
+#define MSR_IA32_MCG_CAP             0x179
+#define MSR_IA32_MCG_STATUS          0x17a
 #define MSR_IA32_MISC_ENABLE         0x1a0
 #define MSR_IA32_DEBUGCTL            0x1d9
 #define MSR_IA32_PAT                 0x277

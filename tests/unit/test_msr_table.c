@@ -1,10 +1,11 @@
 /*
  * Host tests for the MSR table: every row at its slot and found by its
  * number (the lookup is one probe), nothing else found, the MSRs CPUID
- * hides absent (MTRRs, thermal, APERF/MPERF, speculation control, machine
- * check, PLATFORM_INFO), rows that need a VMX capability and TSC_DEADLINE,
- * which needs none, the constant answers (FEATURE_CONTROL locked with VMX
- * off, the microcode revision), and every write rule: read-only, ignored,
+ * hides absent (MTRRs, thermal, APERF/MPERF, speculation control,
+ * MCG_CTL and the machine-check banks, PLATFORM_INFO), rows that need a VMX
+ * capability and TSC_DEADLINE, which needs none, the constant answers
+ * (FEATURE_CONTROL locked with VMX off, the microcode revision, machine
+ * check with no bank), and every write rule: read-only, ignored,
  * same-value, MISC_ENABLE's writable, read-only and reserved bits, PAT's
  * reserved types, EFER's bits (NXE only with NX), canonical addresses at 48
  * and 57 bits.
@@ -29,7 +30,7 @@ static void test_rows_found(void)
 		CHECK(find(r->msr) == r);
 		CHECK(find(r->msr + MSR_TABLE_SLOTS) == 0);
 	}
-	CHECK_EQ(rows, 14);
+	CHECK_EQ(rows, 16);
 	/* An empty slot's zero row is no MSR 0; a number hashing onto a row's slot is not that row. */
 	CHECK(find(0) == 0);
 	CHECK(find(0xffffffffu) == 0);
@@ -44,7 +45,7 @@ static void test_hidden_features_absent(void)
 		0x19a, 0x19b, 0x19c, 0x1b1, 0x1b2, 0x1b0,                       /* thermal, package thermal, EPB */
 		0xe7, 0xe8,                                                     /* MPERF, APERF */
 		0x48, 0x49, 0x10a, 0x10b, 0xcf,                                 /* SPEC_CTRL, PRED_CMD, ARCH_CAP, FLUSH_CMD, CORE_CAP */
-		0x179, 0x17a, 0x400,                                            /* MCG_CAP, MCG_STATUS, MC0_CTL */
+		0x17b, 0x400, 0x401, 0x47f,                                     /* MCG_CTL, the banks */
 		0xce, 0x140, 0x33,                                              /* PLATFORM_INFO, MISC_FEATURES_ENABLES, TEST_CTRL */
 		0xc1, 0x186, 0x38f,                                             /* performance counters */
 		0xd90, 0x802,                                                   /* BNDCFGS, x2APIC */
@@ -103,6 +104,15 @@ static void test_constants(void)
 	CHECK(!msr_write_ok(misc, reset | MISC_ENABLE_PERF_MON, reset, ALL_CAPS));
 	CHECK(!msr_write_ok(misc, reset | BIT(1), reset, ALL_CAPS));           /* reserved */
 	CHECK(!msr_write_ok(misc, reset | BIT(35), reset, ALL_CAPS));
+	const struct msr_rule *cap = find(MSR_IA32_MCG_CAP), *status = find(MSR_IA32_MCG_STATUS);
+	CHECK(cap && status);
+	if (cap && status) {
+		CHECK_EQ(cap->value, 0);                   /* no bank, no MCG_CTL */
+		CHECK(!msr_write_ok(cap, 0, 0, ALL_CAPS));
+		CHECK_EQ(status->value, 0);
+		CHECK(msr_write_ok(status, 0, 0, ALL_CAPS));
+		CHECK(!msr_write_ok(status, 1, 0, ALL_CAPS));
+	}
 	CHECK_EQ(sign->value, 1ULL << 32);
 	CHECK_EQ(sign->write, MSR_WRITE_IGNORE);
 	CHECK(msr_write_ok(sign, 0, sign->value, ALL_CAPS));
