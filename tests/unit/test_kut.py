@@ -131,6 +131,10 @@ hinoki: domain off (7) powered off through ACPI S5 (on_poweroff = destroy)
     check("config_domain", "[domain vmexit_cpuid]" in cfg and 'extra = "cpuid"' in cfg and "vcpus = 1" in cfg
           and "memory = 128" in cfg and 'ramdisk = "/x/kut.env"' in cfg, cfg)
 
+    bad = tempfile.mkdtemp()
+    with open(os.path.join(bad, "unittests.cfg"), "w") as f:
+        f.write("[a]\nfile = a.flat\nthis is not a key\n")
+    check("broken_cfg_said", kut.main(["--kut", bad]) == 2)
     missing = tempfile.mkdtemp()
     check("no_directory_is_said", kut.main(["--kut", missing, "--expect", os.devnull]) == 0)
     return exit_status()

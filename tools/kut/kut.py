@@ -302,8 +302,12 @@ def main(argv):
     if not os.path.exists(cfg_path):
         print("kut: skipped: no kvm-unit-tests at %s (unittests.cfg missing); KUT=DIR names one" % a.kut)
         return 0
-    with open(cfg_path) as f:
-        tests = parse_cfg(f.read())
+    try:
+        with open(cfg_path) as f:
+            tests = parse_cfg(f.read())
+    except (OSError, KutError) as e:
+        print("kut: %s" % e, file=sys.stderr)
+        return 2
     want = read_expect(a.expect) if a.expect else a.names
     known = {t["name"] for t in tests}
     unknown = [n for n in want if n not in known]
