@@ -41,7 +41,7 @@ MAX_VCPUS = 8                # HINOKI_MAX_VCPUS
 BOOT_CPUS = 2                # the emulated machine; more vCPUs are scheduled over these
 NAME_MAX = 31                # a [domain NAME]
 SECONDS_PER_TEST = 240       # Bochs time a boot allows each of its tests
-IDLE_S = 300                 # a boot whose log stays the same this long is stopped: its running tests hang
+IDLE_S = 900                 # a boot whose log stays the same this long is stopped: its running tests hang (a vmexit_* test is silent for minutes)
 
 # What a test writes to port 0xf4; QEMU exits with (code << 1) | 1, which the
 # suite's runner reads: 1 a pass, 77 a skip (every test skipped), 127 an abort.
