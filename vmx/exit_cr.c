@@ -74,11 +74,12 @@ static int set_cr0(const struct vcpu *v, uint64_t val)
 	/* Paging goes off only from compatibility or legacy mode, and with PCIDE clear. */
 	if (!(val & CR0_PG) && was_paging && (in_64bit_mode(efer) || (cr4 & CR4_PCIDE)))
 		return -1;
+	/* With LME, paging on enters IA-32e mode below, not PAE paging. */
 	if (!(efer & EFER_LME) && pae_paging(val, cr4, efer) && ((val ^ guest_cr0()) & PDPTE_CR0_BITS) &&
 	    load_pdptes(v, vmcs_readnat(VMCS_GUEST_CR3)))
 		return -1;
 	if ((val & CR0_PG) && !was_paging && (efer & EFER_LME)) {
-		if (!(guest_cr4() & CR4_PAE))
+		if (!(cr4 & CR4_PAE))
 			return -1;
 		vmcs_write64(VMCS_GUEST_IA32_EFER, efer | EFER_LMA);
 		vmcs_write32(VMCS_VM_ENTRY_CONTROLS, vmcs_read32(VMCS_VM_ENTRY_CONTROLS) | ENTRY_CTL_IA32E_MODE_GUEST);

@@ -38,21 +38,24 @@ static void write_windows(struct vcpu *v)
 	             (v->nmi_window ? (uint32_t)PROC_NMI_WINDOW_EXITING : 0));
 }
 
+/* One window's flag (interrupt or NMI), and the controls when it changes. */
+static void update_window(struct vcpu *v, uint8_t *flag, bool on)
+{
+	if (*flag == on)
+		return;
+	*flag = on;
+	write_windows(v);
+}
+
 static void set_window(struct vcpu *v, bool on)
 {
-	if (v->irq_window == on || (on && !vmx_has_interrupt_window()))
-		return;
-	v->irq_window = on;
-	write_windows(v);
+	update_window(v, &v->irq_window, on && vmx_has_interrupt_window());
 }
 
 /* NMI-window exiting: an exit as soon as the guest's IRET ends its NMI blocking (and no MOV-SS or STI shadow). */
 static void set_nmi_window(struct vcpu *v, bool on)
 {
-	if (v->nmi_window == on)
-		return;
-	v->nmi_window = on;
-	write_windows(v);
+	update_window(v, &v->nmi_window, on);
 }
 
 /*
@@ -280,7 +283,7 @@ bool vcpu_irq_wakes(struct vcpu *v, uint64_t now)
 	return true;
 }
 
-/* The guest opened its interrupt window: close the control; the entry that follows injects. */
+/* The guest can take the NMI that waits: close the control; the entry that follows injects. */
 enum exit_action exit_nmi_window(struct vcpu *v)
 {
 	set_nmi_window(v, false);
@@ -288,6 +291,7 @@ enum exit_action exit_nmi_window(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
+/* The guest opened its interrupt window: close the control; the entry that follows injects. */
 enum exit_action exit_interrupt_window(struct vcpu *v)
 {
 	set_window(v, false);
