@@ -58,6 +58,10 @@ DEFINE_DR_ACCESSORS(3)
 DEFINE_DR_ACCESSORS(6)
 #undef DEFINE_DR_ACCESSORS
 
+/* PKRU, with CR4.PKE set (else both raise #UD); ECX (and EDX for WRPKRU) must be 0. */
+static inline uint32_t rdpkru(void) { uint32_t v, d; __asm__ volatile("rdpkru" : "=a"(v), "=d"(d) : "c"(0)); return v; }
+static inline void wrpkru(uint32_t v) { __asm__ volatile("wrpkru" :: "a"(v), "c"(0), "d"(0) : "memory"); }
+
 static inline uint64_t read_rflags(void) { uint64_t f; __asm__ volatile("pushfq; popq %0" : "=r"(f)); return f; }
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 __attribute__((noreturn)) static inline void halt_forever(void) { for (;;) __asm__ volatile("cli; hlt"); }

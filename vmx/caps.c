@@ -12,6 +12,7 @@
 #include "lib/log.h"
 #include "lib/x86.h"
 #include "vmx/caps.h"
+#include "vmx/guest_pkeys.h"
 #include "vmx/msr_table.h"
 
 struct vmx_caps vmx_caps;
@@ -183,6 +184,10 @@ int vmx_caps_negotiate(void)
 	c->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
 	c->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
 	c->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+	uint32_t ecx7 = 0;
+	if (c->cpuid_max_basic >= CPUID_LEAF_STRUCT_EXT)
+		cpuid(CPUID_LEAF_STRUCT_EXT, 0, &cx, &b, &ecx7, &d);
+	c->pku = pku_offerable(ecx7, c->cr4_fixed1);
 	if (c->proc2 & (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID))
 		c->ept_vpid = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
 

@@ -27,6 +27,7 @@ struct vmx_caps {
 	/* The host's highest basic and extended CPUID leaves: a guest's CPUID policy needs them (vmx/exit_cpuid.c). */
 	uint32_t cpuid_max_basic, cpuid_max_ext;
 	unsigned phys_bits;                       /* MAXPHYADDR, which the guest's CPUID says too */
+	bool pku;                                 /* protection keys for user pages offered (vmx/guest_pkeys.h) */
 	/* MSR_CAP_* (vmx/msr_table.h): what decides which MSR table rows exist, fixed once negotiated. */
 	unsigned msr;
 };

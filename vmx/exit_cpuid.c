@@ -1,18 +1,20 @@
 /*
  * CPUID: the host's answer, minus what a guest must not see or use (VMX, SMX,
- * MONITOR/MWAIT, which exit; XSAVE, the AVX families and protection keys,
- * whose state (XCR0, the upper vector registers, PKRU) the scheduler does not
- * switch: it saves x87/SSE only; MPX and the other features whose MSRs are
- * not emulated, so that a guest never meets a #GP it was told it would not
- * get: x2APIC, debug store, thermal and power (leaf 6 keeps
- * only ARAT: the virtual APIC timer never stops), MTRRs, performance
- * monitoring, the speculation-control MSRs, and PAT where
- * the VMCS cannot switch it; vmx/msr_table.c is the other side), plus the
- * hypervisor-present bit and Hinoki's own leaves at 0x40000000, the range
- * hypervisors conventionally use. IA32_MISC_ENABLE's "limit CPUID maxval"
- * and "XD bit disable" act as on hardware (leaf 0's EAX at most 2, NX
- * clear). Machine check is offered whatever the host has, as an
- * architecture with no bank. APIC IDs are the vCPU's (leaf 1 and the
+ * MONITOR/MWAIT, which exit; XSAVE and the AVX families, whose state (XCR0,
+ * the upper vector registers) the scheduler does not switch: it saves x87/SSE
+ * and PKRU only; MPX, protection keys for supervisor pages (PKS) and the other
+ * features whose MSRs are not emulated, so that a guest never meets a #GP it
+ * was told it would not get: x2APIC, debug store, thermal and power (leaf 6
+ * keeps only ARAT: the virtual APIC timer never stops), MTRRs, performance
+ * monitoring, the speculation-control MSRs, and PAT where the VMCS cannot
+ * switch it; vmx/msr_table.c is the other side), plus the hypervisor-present
+ * bit and Hinoki's own leaves at 0x40000000, the range hypervisors
+ * conventionally use. IA32_MISC_ENABLE's "limit CPUID maxval" and "XD bit
+ * disable" act as on hardware (leaf 0's EAX at most 2, NX clear). Machine
+ * check is offered whatever the host has, as an architecture with no bank.
+ * Protection keys for user pages (PKU) are offered where the CPU has them,
+ * with OSPKE saying the guest's own CR4.PKE (vmx/guest_pkeys.h): PKRU is
+ * switched with the vCPU (vmx/fpu.c). APIC IDs are the vCPU's (leaf 1 and the
  * x2APIC topology leaves 0xB and 0x1F), never the host CPU's.
  *
  * A leaf above the host's highest basic or extended leaf is answered, as the
@@ -33,6 +35,8 @@
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
+#include "vmx/guest_cr.h"
+#include "vmx/guest_pkeys.h"
 
 /* Out of line: the hot leaves are the host's. */
 static __attribute__((noinline)) void hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint64_t *r)
@@ -101,7 +105,8 @@ enum exit_action exit_cpuid(struct vcpu *v)
 		case CPUID_LEAF_STRUCT_EXT:
 			if (sub == 0) {
 				r[GPR_RBX] &= ~(uint64_t)(CPUID_7_EBX_AVX2 | CPUID_7_EBX_AVX512_ALL | CPUID_7_EBX_MPX);
-				r[GPR_RCX] &= ~(uint64_t)(CPUID_7_ECX_AVX512_ALL | CPUID_7_ECX_PKU | CPUID_7_ECX_OSPKE);
+				r[GPR_RCX] = cpuid7_ecx_for_guest((uint32_t)r[GPR_RCX], vmx_caps.pku,
+				                                  vmx_caps.pku ? guest_cr4() : 0);
 				r[GPR_RDX] &= ~(uint64_t)CPUID_7_EDX_SPEC_MSRS;
 			}
 			break;

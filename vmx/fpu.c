@@ -4,9 +4,15 @@
  * guest's state across all its exits. Only when a vCPU leaves a CPU (another
  * takes its place, or it blocks) is the state saved, and restored when it is
  * scheduled again, on whichever CPU: no cost on the exit path. Guests see no
- * XSAVE (vmx/exit_cpuid.c), so FXSAVE covers all their state.
+ * XSAVE (vmx/exit_cpuid.c), so FXSAVE covers all their state but PKRU, the
+ * protection-key rights register, where the CPU has it (vmx/guest_pkeys.h):
+ * it goes with the rest, by RDPKRU and WRPKRU (the host keeps CR4.PKE set for
+ * them, vmx/vmxon.c). A guest's PKRU in the CPU during its exits binds none of
+ * the hypervisor's accesses: they are all to supervisor pages.
  */
 #include "lib/string.h"
+#include "lib/x86.h"
+#include "vmx/caps.h"
 #include "vmx/fpu.h"
 #include "vmx/vcpu.h"
 
@@ -22,14 +28,19 @@ void fpu_init_state(struct vcpu *v)
 	memset(v->fpu, 0, sizeof v->fpu);
 	memcpy(v->fpu + FXSAVE_FCW_OFFSET, &fcw, sizeof fcw);
 	memcpy(v->fpu + FXSAVE_MXCSR_OFFSET, &mxcsr, sizeof mxcsr);
+	v->pkru = 0;   /* every key allows all access */
 }
 
 void fpu_save(struct vcpu *v)
 {
 	__asm__ volatile("fxsave64 %0" : "=m"(v->fpu));
+	if (vmx_caps.pku)
+		v->pkru = rdpkru();
 }
 
 void fpu_restore(const struct vcpu *v)
 {
 	__asm__ volatile("fxrstor64 %0" :: "m"(v->fpu));
+	if (vmx_caps.pku)
+		wrpkru(v->pkru);
 }

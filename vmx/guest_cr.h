@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "hw/cr.h"
 #include "vmx/caps.h"
+#include "vmx/guest_pkeys.h"
 #include "vmx/vmx_ops.h"
 
 #define CR_LOW32 0xffffffffULL
@@ -19,21 +20,16 @@ static inline uint64_t guest_cr0_fixed0(void) { return vmx_caps.cr0_fixed0 & ~(C
 static inline uint64_t guest_cr0_mask(void) { return guest_cr0_fixed0() | CR0_PG | (~vmx_caps.cr0_fixed1 & CR_LOW32); }
 static inline uint64_t guest_cr0_real(uint64_t cr0) { return (cr0 | guest_cr0_fixed0()) & vmx_caps.cr0_fixed1; }
 
-/*
- * CR4 bits of features CPUID hides from guests (VMX, SMX, XSAVE, protection
- * keys) behave as reserved: setting one raises #GP, as on a CPU without the
- * feature. Without OSXSAVE a guest cannot reach XCR0 (XSETBV raises #UD),
- * without PKE not PKRU: neither is switched between vCPUs.
- */
-#define CR4_HIDDEN_FEATURES (CR4_VMXE | CR4_SMXE | CR4_OSXSAVE | CR4_PKE)
+/* CR4 bits of features CPUID hides are host-owned and reserved (vmx/guest_pkeys.h). */
+static inline uint64_t guest_cr4_hidden(void) { return cr4_hidden_features(vmx_caps.pku); }
 
 static inline uint64_t guest_cr4_mask(void)
 {
-	return vmx_caps.cr4_fixed0 | CR4_HIDDEN_FEATURES | (~vmx_caps.cr4_fixed1 & CR_LOW32);
+	return vmx_caps.cr4_fixed0 | guest_cr4_hidden() | (~vmx_caps.cr4_fixed1 & CR_LOW32);
 }
 static inline uint64_t guest_cr4_real(uint64_t cr4) { return (cr4 | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1; }
 /* Bits a guest may not set in CR4. */
-static inline uint64_t guest_cr4_reserved(void) { return CR4_HIDDEN_FEATURES | (~vmx_caps.cr4_fixed1 & CR_LOW32); }
+static inline uint64_t guest_cr4_reserved(void) { return guest_cr4_hidden() | (~vmx_caps.cr4_fixed1 & CR_LOW32); }
 
 /*
  * The value the guest sees: host-owned bits from the read shadow, the rest

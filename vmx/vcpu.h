@@ -117,6 +117,7 @@ struct vcpu {
 	uint64_t tsc_offset;      /* guest TSC = host TSC + tsc_offset (mod 2^64); 0 without TSC offsetting */
 	/* Why a handler stopped the domain (exit_stop), for dom/ to report once the action reaches it; "" if none. */
 	char stop_reason[VCPU_STOP_REASON_MAX];
+	uint32_t pkru;            /* PKRU likewise, where protection keys are offered (vmx/fpu.c) */
 	/* x87/SSE state while another vCPU owns the FPU (FXSAVE format); see vmx/fpu.c. */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(64)));
 };

@@ -41,6 +41,18 @@ int vmx_enable(struct pcpu *cpu)
 
 	uint64_t cr0 = (read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1;
 	uint64_t cr4 = (read_cr4() | vmx_caps.cr4_fixed0 | CR4_VMXE) & vmx_caps.cr4_fixed1;
+	/*
+	 * CR4.PKE only so that the scheduler can switch the guests' PKRU with
+	 * RDPKRU and WRPKRU (vmx/fpu.c); the VMCS's host CR4 (read from here)
+	 * keeps it on across exits. It changes nothing for the hypervisor: PKRU
+	 * governs user-mode addresses only, and every page of its own map is a
+	 * supervisor page (mm/paging.c), so whichever guest's PKRU the CPU holds
+	 * during an exit, no access of the hypervisor is checked against it.
+	 * Until the first guest runs, PKRU is 0 (its reset value), which denies
+	 * nothing on the firmware's map either.
+	 */
+	if (vmx_caps.pku)
+		cr4 |= CR4_PKE;
 	write_cr0(cr0);
 	write_cr4(cr4);
 

@@ -56,10 +56,11 @@
 #define CPUID_7_EBX_AVX2       BIT(5)
 #define CPUID_7_EBX_AVX512_ALL (BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31))
 #define CPUID_7_ECX_AVX512_ALL (BIT(1) | BIT(6) | BIT(11) | BIT(12) | BIT(14))
-/* Leaf 7 subleaf 0: MPX (its IA32_BNDCFGS MSR) and protection keys (PKRU, CR4.PKE). */
+/* Leaf 7 subleaf 0: MPX (its IA32_BNDCFGS MSR) and protection keys: PKU (PKRU, CR4.PKE), PKS (IA32_PKRS, CR4.PKS). */
 #define CPUID_7_EBX_MPX        BIT(14)
 #define CPUID_7_ECX_PKU        BIT(3)
 #define CPUID_7_ECX_OSPKE      BIT(4)
+#define CPUID_7_ECX_PKS        BIT(31)
 /* Leaf 7 subleaf 0 EDX: IBRS/IBPB, STIBP, L1D_FLUSH, ARCH_CAPABILITIES, CORE_CAPABILITIES, SSBD: MSRs not emulated. */
 #define CPUID_7_EDX_SPEC_MSRS  (BIT(26) | BIT(27) | BIT(28) | BIT(29) | BIT(30) | BIT(31))
 /* Leaf 0 EAX with IA32_MISC_ENABLE's "limit CPUID maxval" set. */

@@ -35,7 +35,8 @@
 #define CR4_OSXSAVE    BIT(18)
 #define CR4_SMEP       BIT(20)
 #define CR4_SMAP       BIT(21)
-#define CR4_PKE        BIT(22)
+#define CR4_PKE        BIT(22)   /* protection keys for user-mode pages (PKRU) */
+#define CR4_PKS        BIT(24)   /* protection keys for supervisor-mode pages (IA32_PKRS) */
 
 #define CR3_PCID_MASK    0xfffULL   /* with CR4.PCIDE: the current PCID */
 #define CR3_PAE_PDPT     0xffffffe0ULL   /* PAE paging: the PDPT's address, 32-byte aligned */

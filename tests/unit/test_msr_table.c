@@ -49,6 +49,7 @@ static void test_hidden_features_absent(void)
 		0xce, 0x140, 0x33,                                              /* PLATFORM_INFO, MISC_FEATURES_ENABLES, TEST_CTRL */
 		0xc1, 0x186, 0x38f,                                             /* performance counters */
 		0xd90, 0x802,                                                   /* BNDCFGS, x2APIC */
+		0x6e1,                                                          /* PKRS (PKS is hidden) */
 		MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_KERNEL_GS_BASE,         /* passed through: never exit */
 	};
 	for (unsigned i = 0; i < sizeof absent / sizeof absent[0]; i++)
