@@ -95,6 +95,13 @@ def main():
     check("batches_bound_domains_and_spread", [len(x) for x in spread] == [9, 8] and
           sorted(p["name"] for x in spread for p in x) == sorted(p["name"] for p in many), spread)
 
+    check("pku_on_a_model_with_pkeys", kut.plan(dict(name="pku", file="smptest.flat"), d)["bochs_cpu"] ==
+          "corei7_icelake_u" and plans["smptest3"]["bochs_cpu"] is None, plans["smptest3"])
+    pk = [dict(plans["smptest3"], name="pk%d" % i, memory=2, bochs_cpu="corei7_icelake_u") for i in range(2)]
+    split = kut.batches([pk[0]] + runnable[:2] + [pk[1]])
+    check("batches_apart_per_bochs_cpu", [[p["name"] for p in x] for x in split] ==
+          [["smptest3", "vmexit_cpuid"], ["pk0", "pk1"]], [[p["name"] for p in x] for x in split])
+
     long = [dict(name="a" * 40), dict(name="a" * 40), dict(name="x.y")]
     names = kut.domain_names(long)
     check("names_cut_and_unique", len(set(names.values())) == 2 and all(len(n) <= 31 for n in names.values()), names)

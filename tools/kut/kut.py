@@ -43,6 +43,12 @@ NAME_MAX = 31                # a [domain NAME]
 SECONDS_PER_TEST = 240       # Bochs time a boot allows each of its tests
 IDLE_S = 900                 # a boot whose log stays the same this long is stopped: its running tests hang (a vmexit_* test is silent for minutes)
 
+# Bochs 2.7's Skylake-X model (run-qemu.sh's default) has no protection
+# keys; its Ice Lake client model has those for user pages (PKU; no model has
+# PKS) and every VT-x feature Hinoki uses. A test of a feature only another
+# model has boots on that model, in boots of its own.
+BOCHS_CPU_FOR = {"pku": "corei7_icelake_u"}
+
 # What a test writes to port 0xf4; QEMU exits with (code << 1) | 1, which the
 # suite's runner reads: 1 a pass, 77 a skip (every test skipped), 127 an abort.
 SKIP_CODE = 38
@@ -96,8 +102,9 @@ def expand(args):
 
 
 def plan(test, kut_dir, cpus=BOOT_CPUS):
-    """What the test needs as a domain, or why it is not run: {name, file, vcpus, memory, extra, notes, skip}."""
-    p = {"name": test["name"], "file": test.get("file", ""), "skip": None, "notes": []}
+    """What the test needs as a domain, or why it is not run: {name, file, vcpus, memory, extra, notes, skip, bochs_cpu}."""
+    p = {"name": test["name"], "file": test.get("file", ""), "skip": None, "notes": [],
+         "bochs_cpu": BOCHS_CPU_FOR.get(test["name"])}
     groups = test.get("groups", "").split()
     if test.get("arch", "x86_64") != "x86_64":
         p["skip"] = "%s only" % test["arch"]
@@ -144,9 +151,18 @@ def domain_names(plans):
 
 
 def batches(plans):
-    """Runnable tests packed into as few boots as RAM and domain count allow, spread evenly over them."""
+    """Boots for the runnable tests: those of each Bochs CPU model apart (the default's first)."""
+    models = []
+    for p in plans:
+        if not p["skip"] and p["bochs_cpu"] not in models:
+            models.append(p["bochs_cpu"])
+    models.sort(key=lambda m: m is not None)
+    return [b for m in models for b in model_batches([p for p in plans if not p["skip"] and p["bochs_cpu"] == m])]
+
+
+def model_batches(runnable):
+    """Tests packed into as few boots as RAM and domain count allow, spread evenly over them."""
     greedy, cur, ram = [], [], 0
-    runnable = [p for p in plans if not p["skip"]]
     for p in runnable:
         if cur and (ram + p["memory"] > BOOT_RAM_MIB or len(cur) == BOOT_DOMAINS):
             greedy.append(cur)
@@ -245,6 +261,8 @@ def run_batch(i, batch, names, kut_dir, build, out_dir):
     cmd = [os.path.join(ROOT, "run-qemu.sh"), "--bochs", "--config", cfg, "--image", image,
            "--efi", os.path.join(build, "hinoki.efi"), "--cpus", str(BOOT_CPUS), "--mem", str(BOCHS_MIB),
            "--serial", serial, "--quiet"]
+    if batch[0]["bochs_cpu"]:
+        cmd += ["--bochs-cpu", batch[0]["bochs_cpu"]]
     remove_image(image)   # and the lock a Bochs stopped before its end left, which would refuse the image
     limit = time.time() + SECONDS_PER_TEST * len(batch)
     stopped_why = None
