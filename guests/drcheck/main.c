@@ -7,6 +7,12 @@
  * run beside another instance with other values on one CPU, each round
  * proves the registers came back after the other kernel had the CPU.
  *
+ * With `pkru=` it checks PKRU too, the protection-key rights register, which
+ * no VMCS field holds: the CPU must offer protection keys for user pages
+ * (PKU), with CR4.PKE clear at start and CPUID's OSPKE following it, and
+ * PKRU 0 once it is on; then each round writes PKRU as well. Without paging
+ * no key guards any access, so any value is safe to hold.
+ *
  * A Multiboot kernel has no hypercalls and cannot see the other domain, so
  * it tells that it was descheduled from its TSC: a jump of more than `gap=`
  * cycles between two reads means another vCPU ran in between (the
@@ -21,7 +27,9 @@
 #include "check.h"
 #include "cmdline.h"
 #include "fmt.h"
+#include "hw/cr.h"
 #include "hw/dr.h"
+#include "io.h"
 #include "mbinfo.h"
 #include "serial.h"
 #include "tsc.h"
@@ -50,16 +58,22 @@ DEFINE_DR_ACCESSORS(6)
 DEFINE_DR_ACCESSORS(7)
 #undef DEFINE_DR_ACCESSORS
 
-/* DR0-DR3, DR6, DR7, in that order. */
-enum { DR_REGS = DR_ADDRESS_COUNT + 2 };
-static const char *const dr_name[DR_REGS] = { "DR0", "DR1", "DR2", "DR3", "DR6", "DR7" };
+static inline uint32_t read_cr4(void) { uint32_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+static inline void write_cr4(uint32_t v) { __asm__ volatile("mov %0, %%cr4" :: "r"(v)); }
+static inline uint32_t rdpkru(void) { uint32_t v, d; __asm__ volatile("rdpkru" : "=a"(v), "=d"(d) : "c"(0)); return v; }
+static inline void wrpkru(uint32_t v) { __asm__ volatile("wrpkru" :: "a"(v), "c"(0), "d"(0)); }
+
+/* DR0-DR3, DR6, DR7, in that order, then PKRU with `pkru=`. */
+enum { DR_REGS = DR_ADDRESS_COUNT + 2, REG_PKRU = DR_REGS, ALL_REGS };
+static const char *const reg_name[ALL_REGS] = { "DR0", "DR1", "DR2", "DR3", "DR6", "DR7", "PKRU" };
 
 struct settings {
-	uint32_t base, dr6, dr7;
+	uint32_t base, dr6, dr7, pkru;
+	unsigned regs;   /* DR_REGS, or ALL_REGS with PKRU */
 	uint64_t rounds, gap, wait, min_switches;
 };
 
-static void read_all(uint32_t v[DR_REGS])
+static void read_all(unsigned regs, uint32_t v[ALL_REGS])
 {
 	v[0] = read_dr0();
 	v[1] = read_dr1();
@@ -67,9 +81,11 @@ static void read_all(uint32_t v[DR_REGS])
 	v[3] = read_dr3();
 	v[4] = read_dr6();
 	v[5] = read_dr7();
+	if (regs > REG_PKRU)
+		v[REG_PKRU] = rdpkru();
 }
 
-static void write_all(const uint32_t v[DR_REGS])
+static void write_all(unsigned regs, const uint32_t v[ALL_REGS])
 {
 	write_dr0(v[0]);
 	write_dr1(v[1]);
@@ -77,30 +93,33 @@ static void write_all(const uint32_t v[DR_REGS])
 	write_dr3(v[3]);
 	write_dr6(v[4]);
 	write_dr7(v[5]);
+	if (regs > REG_PKRU)
+		wrpkru(v[REG_PKRU]);
 }
 
 /* What round r writes, as it reads back: DR6 and DR7 with their fixed bits. */
-static void round_values(const struct settings *s, uint32_t r, uint32_t v[DR_REGS])
+static void round_values(const struct settings *s, uint32_t r, uint32_t v[ALL_REGS])
 {
 	for (uint32_t i = 0; i < DR_ADDRESS_COUNT; i++)
 		v[i] = s->base ^ (i << REG_SHIFT) ^ (r << ROUND_SHIFT);
 	v[4] = DR6_RESET | s->dr6;
 	v[5] = DR7_RESET | s->dr7;
+	v[REG_PKRU] = s->pkru ^ (r << ROUND_SHIFT);
 }
 
-/* Returns how many registers differ from `want`, printing the first few mismatches. */
-static unsigned compare(const char *when, const uint32_t want[DR_REGS])
+/* Returns how many of the first `regs` registers differ from `want`, printing the first few mismatches. */
+static unsigned compare(const char *when, unsigned regs, const uint32_t want[ALL_REGS])
 {
 	static unsigned reported;
-	uint32_t got[DR_REGS];
+	uint32_t got[ALL_REGS];
 	unsigned bad = 0;
-	read_all(got);
-	for (unsigned i = 0; i < DR_REGS; i++) {
+	read_all(regs, got);
+	for (unsigned i = 0; i < regs; i++) {
 		if (got[i] == want[i])
 			continue;
 		bad++;
 		if (reported++ < REPORT_MAX)
-			fail("%s: %s 0x%x, expected 0x%x", when, dr_name[i], got[i], want[i]);
+			fail("%s: %s 0x%x, expected 0x%x", when, reg_name[i], got[i], want[i]);
 	}
 	return bad;
 }
@@ -121,8 +140,8 @@ static bool wait_switch(uint64_t gap, uint64_t budget)
 
 static bool settings_read(const char *cl, struct settings *s)
 {
-	uint64_t base, dr6 = 0, dr7 = 0;
-	*s = (struct settings){ .rounds = ROUNDS_DEFAULT, .gap = GAP_DEFAULT, .wait = WAIT_DEFAULT };
+	uint64_t base, dr6 = 0, dr7 = 0, pkru = 0;
+	*s = (struct settings){ .regs = DR_REGS, .rounds = ROUNDS_DEFAULT, .gap = GAP_DEFAULT, .wait = WAIT_DEFAULT };
 	if (!cmdline_line_u64(cl, "base", &base) || base > UINT32_MAX) {
 		fail("no base=N (32 bits) on the command line '%s'", cl);
 		return false;
@@ -137,6 +156,13 @@ static bool settings_read(const char *cl, struct settings *s)
 		fail("dr7=0x%llx arms a breakpoint or general detect", dr7);
 		return false;
 	}
+	if (cmdline_line_u64(cl, "pkru", &pkru)) {
+		if (pkru > UINT32_MAX) {
+			fail("pkru=0x%llx is wider than PKRU's 32 bits", pkru);
+			return false;
+		}
+		s->regs = ALL_REGS;
+	}
 	cmdline_line_u64(cl, "rounds", &s->rounds);
 	cmdline_line_u64(cl, "gap", &s->gap);
 	cmdline_line_u64(cl, "wait", &s->wait);
@@ -145,47 +171,73 @@ static bool settings_read(const char *cl, struct settings *s)
 	s->base = (uint32_t)base;
 	s->dr6 = (uint32_t)dr6;
 	s->dr7 = (uint32_t)dr7;
+	s->pkru = (uint32_t)pkru;
 	return true;
 }
 
 /* A processor after reset or INIT; the hypervisor must start each vCPU so, whoever ran before. */
 static void check_reset_values(void)
 {
-	const uint32_t reset[DR_REGS] = { 0, 0, 0, 0, DR6_RESET, DR7_RESET };
-	if (compare("at start", reset) == 0)
+	const uint32_t reset[ALL_REGS] = { 0, 0, 0, 0, DR6_RESET, DR7_RESET, 0 };
+	if (compare("at start", DR_REGS, reset) == 0)
 		gprintf(TAG "reset values: DR0-3 0, DR6 0x%x, DR7 0x%x\n", DR6_RESET, DR7_RESET);
+}
+
+/* PKU offered, off at start; CR4.PKE turned on, OSPKE with it, and PKRU at its reset value 0. */
+static bool pkeys_on(void)
+{
+	uint32_t ecx = cpuid(CPUID_LEAF_STRUCT_EXT, 0).ecx, cr4 = read_cr4();
+	if (!(ecx & CPUID_7_ECX_PKU)) {
+		fail("pkru= given, but CPUID.(7,0):ECX (0x%x) has no PKU", ecx);
+		return false;
+	}
+	if ((ecx & CPUID_7_ECX_OSPKE) || (cr4 & CR4_PKE))
+		fail("protection keys on at start: CPUID.(7,0):ECX 0x%x, CR4 0x%x", ecx, cr4);
+	write_cr4(cr4 | (uint32_t)CR4_PKE);
+	ecx = cpuid(CPUID_LEAF_STRUCT_EXT, 0).ecx;
+	cr4 = read_cr4();
+	uint32_t pkru = rdpkru();
+	if (!(ecx & CPUID_7_ECX_OSPKE) || !(cr4 & CR4_PKE) || pkru) {
+		fail("with CR4.PKE set: CPUID.(7,0):ECX 0x%x, CR4 0x%x, PKRU 0x%x", ecx, cr4, pkru);
+		return false;
+	}
+	gprintf(TAG "protection keys: off at start, CR4.PKE and OSPKE on together, PKRU 0\n");
+	return true;
 }
 
 int mb_main(uint32_t magic, const struct mb_info *mbi)
 {
 	struct settings s;
-	uint32_t want[DR_REGS];
+	uint32_t want[ALL_REGS];
 	uint32_t rounds = 0, switches = 0, bad_rounds = 0;
 
 	serial_init();
 	if (!settings_read(mb_cmdline(TAG, magic, mbi), &s))
 		return check_summary(TAG);
 	check_reset_values();
+	if (s.regs > REG_PKRU && !pkeys_on())
+		return check_summary(TAG);
 
 	/* Wait for the other kernel to show up, so that the rounds overlap with it. */
 	round_values(&s, 0, want);
-	write_all(want);
+	write_all(s.regs, want);
 	for (unsigned i = 0; i < START_WAITS && !wait_switch(s.gap, s.wait); i++)
 		;
 	while (rounds < s.rounds) {
 		char when[32];
 		round_values(&s, rounds, want);
-		write_all(want);
+		write_all(s.regs, want);
 		bool switched = wait_switch(s.gap, s.wait);
 		switches += switched;
 		gsnprintf(when, sizeof when, "round %u", rounds);
-		bad_rounds += compare(when, want) != 0;
+		bad_rounds += compare(when, s.regs, want) != 0;
 		rounds++;
 		if (!switched)
 			break;
 	}
 	if (bad_rounds == 0)
-		gprintf(TAG "%u rounds, DR0-3/DR6/DR7 kept, %u switches seen\n", rounds, switches);
+		gprintf(TAG "%u rounds, DR0-3/DR6/DR7%s kept, %u switches seen\n", rounds,
+		        s.regs > REG_PKRU ? "/PKRU" : "", switches);
 	else
 		gprintf(TAG "%u rounds, %u with other values, %u switches seen\n", rounds, bad_rounds, switches);
 	if (switches < s.min_switches)

@@ -11,6 +11,8 @@ Manifest format: blocks that open with `test NAME`, then one `key value` per
 line (value = rest of the line). Keys:
     config FILE        config, relative to the manifest (required)
     emulator E         bochs (VT-x), qemu (TCG: no VT-x) or kvm; default bochs
+    bochs_cpu MODEL    Bochs's CPU model (run-qemu.sh --bochs-cpu), for a feature the
+                       default model lacks; unset: run-qemu.sh's default
     cpus N / memory MIB / timeout SECONDS   defaults 1 / 512 / 300
     exit N             expected run-qemu.sh exit status; unset: not checked
     expect RE          must match a line, each after the previous `expect` line
@@ -87,7 +89,7 @@ def parse_manifest(path):
                     raise ManifestError("%s: bad test name '%s'" % (where, value))
                 if any(t["name"] == value for t in tests):
                     raise ManifestError("%s: test '%s' listed twice" % (where, value))
-                cur = dict(name=value, config=None, emulator="bochs", exit=None,
+                cur = dict(name=value, config=None, emulator="bochs", bochs_cpu=None, exit=None,
                            expect=[], expect_any=[], reject=[], count=[], equal=[], same=[], logcheck=[],
                            before=[], ratio=[], until=None, since=None, driver=None,
                            where=where,
@@ -147,6 +149,10 @@ def parse_manifest(path):
                 if value not in EMULATORS:
                     raise ManifestError("%s: emulator is one of %s" % (where, ", ".join(EMULATORS)))
                 cur[key] = value
+            elif key == "bochs_cpu":
+                if not re.fullmatch(r"[A-Za-z0-9_]+", value):
+                    raise ManifestError("%s: bad Bochs CPU model '%s'" % (where, value))
+                cur[key] = value
             elif key == "config":
                 cur[key] = os.path.join(os.path.dirname(path), value)
             else:
@@ -154,6 +160,8 @@ def parse_manifest(path):
     for t in tests:
         if not t["config"]:
             raise ManifestError("%s: test %s has no config" % (t["where"], t["name"]))
+        if t["bochs_cpu"] and t["emulator"] != "bochs":
+            raise ManifestError("%s: test %s has `bochs_cpu` but runs in %s" % (t["where"], t["name"], t["emulator"]))
         if (t["until"] or t["since"]) and not t["ratio"]:
             raise ManifestError("%s: test %s has `until` or `since` but no `ratio`"
                                 % (t["where"], t["name"]))
@@ -323,6 +331,8 @@ def run_test(test, efi, kvm_for_bochs):
     cmd = [os.path.join(ROOT, "run-qemu.sh"), "--" + emulator, "--image", image,
            "--cpus", str(test["cpus"]), "--mem", str(test["memory"]),
            "--serial", serial, "--timeout", str(test["timeout"]), "--quiet"]
+    if emulator == "bochs" and test["bochs_cpu"]:
+        cmd += ["--bochs-cpu", test["bochs_cpu"]]
     driver = None
     if test["driver"]:
         port = free_port()
