@@ -1,10 +1,11 @@
 /*
  * traps: checks what Hinoki promises a guest about exceptions and privileged
  * instructions: which MSRs exist, that VMX instructions raise #UD, what CR0
- * and CR4 read back, the CPUID features it hides, that XMM state survives
- * switches to other domains, and the virtual local APIC (apic.c). One "traps: ..." line per fact,
- * "traps: CHECK FAILED: ..." per broken promise, "traps: all checks passed"
- * and exit code 0 only when none broke.
+ * and CR4 read back, the CPUID features it hides (protection keys as offered),
+ * that XMM state survives switches to other domains, and the virtual local
+ * APIC (apic.c). One "traps: ..." line per fact, "traps: CHECK FAILED: ..."
+ * per broken promise, "traps: all checks passed" and exit code 0 only when
+ * none broke.
  *
  * A faulting instruction is run from inline assembly as bytes with a label on
  * it: the handler must report the fault at that label, and the guest resumes
@@ -195,6 +196,35 @@ static void check_cr4(void)
 		fail("CR4 read 0x%lx after a refused write, expected 0x%lx", got, want);
 }
 
+/*
+ * Protection keys: never PKS (CR4.PKS raises #GP); PKU as CPUID says it: not
+ * offered, CR4.PKE raises #GP; offered, OSPKE follows the guest's CR4.PKE.
+ */
+static void check_pkeys(void)
+{
+	uint32_t ecx = cpuid(CPUID_LEAF_STRUCT_EXT, 0).ecx;
+	bool pku = ecx & CPUID_7_ECX_PKU;
+	gprintf(TAG "cpuid.7 ecx pku=%u ospke=%u pks=%u\n", pku, !!(ecx & CPUID_7_ECX_OSPKE), !!(ecx & CPUID_7_ECX_PKS));
+	if (ecx & (CPUID_7_ECX_OSPKE | CPUID_7_ECX_PKS))
+		fail("CPUID.(7,0):ECX 0x%x says OSPKE or PKS with CR4.PKE clear", ecx);
+
+	uint64_t cr4 = read_cr4();
+	struct probe_regs r = { .rax = cr4 | CR4_PKS };
+	expect_fault(&mov_cr4_probe, &r, VEC_GP, "mov cr4, +PKS");
+	if (!pku) {
+		r = (struct probe_regs){ .rax = cr4 | CR4_PKE };
+		expect_fault(&mov_cr4_probe, &r, VEC_GP, "mov cr4, +PKE (no PKU)");
+		return;
+	}
+	write_cr4(cr4 | CR4_PKE);
+	bool on = cpuid(CPUID_LEAF_STRUCT_EXT, 0).ecx & CPUID_7_ECX_OSPKE;
+	write_cr4(cr4);
+	bool off = cpuid(CPUID_LEAF_STRUCT_EXT, 0).ecx & CPUID_7_ECX_OSPKE;
+	gprintf(TAG "ospke with cr4.pke set %u, cleared %u\n", on, off);
+	if (!on || off)
+		fail("OSPKE %u with CR4.PKE set, %u with it cleared", on, off);
+}
+
 static void check_cr0(void)
 {
 	uint64_t cr0 = read_cr0();
@@ -298,6 +328,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	check_syscall_msrs();
 	check_msrs();
 	check_vmx_instructions();
+	check_pkeys();
 	check_cr0();
 	check_cpuid();
 	check_apic();
