@@ -121,3 +121,6 @@ guests: $(GUEST_TARGETS)
 # Resets through port 0xCF9, for on_reboot (docs/platform.md).
 $(eval $(call hinoki64_guest,reboot,guests/lib/cmdline.c guests/lib/tsc.c))
 guests: $(GUEST_TARGETS)
+# Instructions carried out for the guest: string port I/O and MMIO by every form (docs/guests.md).
+$(eval $(call hinoki64_guest,emul))
+guests: $(GUEST_TARGETS)

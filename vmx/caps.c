@@ -145,6 +145,7 @@ int vmx_caps_negotiate(void)
 
 	c->revision = (uint32_t)(basic & VMX_BASIC_REVISION_MASK);
 	c->true_ctls = basic & VMX_BASIC_TRUE_CTLS;
+	c->ins_outs_info = basic & VMX_BASIC_INS_OUTS_INFO;
 	c->pin = negotiate("pin-based", c->true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS
 	                   : MSR_IA32_VMX_PINBASED_CTLS, pin_wanted, &missing);
 	c->proc = negotiate("processor-based", c->true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS

@@ -15,6 +15,7 @@
 struct vmx_caps {
 	uint32_t revision;
 	bool true_ctls;
+	bool ins_outs_info;                       /* INS/OUTS exits give the address size (string I/O) */
 	uint32_t pin, proc, proc2, exit, entry;   /* negotiated control values */
 	uint32_t entry_allowed1;                  /* to set IA-32e mode guest per vCPU */
 	uint32_t proc_window;                     /* PROC_INTERRUPT_WINDOW_EXITING if it may be 1, else 0 */

@@ -98,7 +98,7 @@ enum exit_action exit_ept_violation(struct vcpu *v);
 /*
  * The guest's instruction at RIP accessed device memory at `gpa` (an EPT
  * violation, or an APIC access the CPU did not virtualize): decoded and done
- * on the domain's bus (vmx/exit_ept.c).
+ * on the domain's bus (vmx/mmio_emulate.c).
  */
 enum exit_action vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write);
 /* APIC virtualization's exits (vmx/apicv.c). */

@@ -1,18 +1,23 @@
 /*
- * Decodes the one instruction that faulted on an MMIO page, and reads its
- * bytes through the guest's page tables. Only the forms compilers emit for
- * volatile device accesses are understood: MOV between a register and memory
- * (88, 89, 8A, 8B), MOV of an immediate (C6 /0, C7 /0), MOV with a memory
- * offset (A0-A3) and MOVZX (0F B6, 0F B7), with segment, operand-size,
- * address-size (64-bit mode) and REX prefixes. The effective address is not
- * computed (the EPT violation gives the guest-physical address): ModRM, SIB
- * and displacement are only measured, to know the length. Anything else -
- * string moves, LOCK or REP, read-modify-write instructions - is refused, and
- * the caller stops the domain naming the bytes.
+ * Decodes the one instruction that faulted on an MMIO page. The forms
+ * compilers emit for volatile device accesses are understood: MOV between a
+ * register and memory (88, 89, 8A, 8B), of an immediate (C6 /0, C7 /0), with
+ * a memory offset (A0-A3), MOVZX and MOVSX (0F B6/B7/BE/BF); the ALU
+ * operations with a memory operand (rows 00-3F, 80/81/83, TEST 84/85 and
+ * F6/F7 /0), XCHG (86, 87), PUSH and POP of memory (FF /6, 8F /0), and
+ * MOVS and STOS (A4/A5, AA/AB) with REP. Segment, operand-size,
+ * address-size (16-bit addressing only for the string forms), LOCK (on a
+ * read-modify-write), REP (on a string) and REX prefixes. The effective
+ * address is not computed (the EPT violation gives the guest-physical
+ * address): ModRM, SIB and displacement are only measured, to know the
+ * length. Anything else is refused, and the caller stops the domain naming
+ * the bytes.
  */
+#include "hw/segment.h"
 #include "hw/x86_insn.h"
 #include "lib/string.h"
 #include "vmx/mmio_decode.h"
+#include "vmx/x86_alu.h"
 
 #define PAGE_SIZE_4K   0x1000ULL
 #define PAGE_OFF_4K    (PAGE_SIZE_4K - 1)
@@ -91,12 +96,47 @@ static void set_reg8(struct mmio_insn *o, unsigned reg, bool rex)
 	}
 }
 
+/* The segment an override prefix names, or -1. */
+static int prefix_seg(uint8_t b)
+{
+	switch (b) {
+	case X86_PREFIX_ES: return SEG_ES;
+	case X86_PREFIX_CS: return SEG_CS;
+	case X86_PREFIX_SS: return SEG_SS;
+	case X86_PREFIX_DS: return SEG_DS;
+	case X86_PREFIX_FS: return SEG_FS;
+	case X86_PREFIX_GS: return SEG_GS;
+	default: return -1;
+	}
+}
+
+/* An immediate of the operand size (imm32 sign-extended for 64-bit operands), or of one byte. */
+static enum mmio_decode_err take_imm(struct cursor *c, struct mmio_insn *o, unsigned immsz)
+{
+	size_t at = c->pos;
+	if (!take(c, immsz))
+		return MMIO_DECODE_TRUNCATED;
+	o->has_imm = true;
+	o->imm = read_simm(c, at, immsz);
+	return MMIO_DECODE_OK;
+}
+
+/* The operand register of a ModRM instruction, of `size` bytes. */
+static void set_reg(struct mmio_insn *o, uint8_t modrm, unsigned rex_r, unsigned size, bool rex)
+{
+	if (size == SIZE_BYTE)
+		set_reg8(o, X86_MODRM_REG(modrm) | rex_r, rex);
+	else
+		o->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
+}
+
 enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_cpu_mode mode,
                                  struct mmio_insn *out)
 {
 	struct cursor c = { bytes, avail, 0 };
-	bool opsize = false, addrsize = false;
+	bool opsize = false, addrsize = false, lock = false, rep = false;
 	uint8_t rex = 0;
+	int seg = SEG_DS;
 
 	*out = (struct mmio_insn){ 0 };   /* not memset: this runs on every MMIO exit */
 	for (;;) {
@@ -112,97 +152,185 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 			break;
 		}
 		rex = 0;
-		if (b == X86_PREFIX_LOCK || b == X86_PREFIX_REP || b == X86_PREFIX_REPNE)
-			return MMIO_DECODE_UNSUPPORTED;
-		if (b == X86_PREFIX_OPSIZE)
-			opsize = true;
-		if (b == X86_PREFIX_ADDRSIZE)
-			addrsize = true;
+		lock |= b == X86_PREFIX_LOCK;
+		rep |= b == X86_PREFIX_REP || b == X86_PREFIX_REPNE;
+		opsize |= b == X86_PREFIX_OPSIZE;
+		addrsize |= b == X86_PREFIX_ADDRSIZE;
+		if (prefix_seg(b) >= 0)
+			seg = prefix_seg(b);
 	}
 
 	unsigned rex_r = rex & X86_REX_R ? 8 : 0;
 	unsigned opsz = rex & X86_REX_W ? SIZE_QWORD : opsize ? SIZE_WORD : SIZE_DWORD;
+	unsigned immsz_v = opsz == SIZE_QWORD ? SIZE_DWORD : opsz;   /* imm32 sign-extended for 64-bit */
 	uint8_t op = bytes[c.pos++];
 	uint8_t modrm = 0;
 	enum mmio_decode_err e;
 
 	/* 16-bit addressing (0x67 outside 64-bit mode) has another ModRM table: not emulated. */
 	bool modrm_ok = !(addrsize && mode != MMIO_MODE_64);
-
-	switch (op) {
-	case X86_OP_MOV_RM8_R8:
-	case X86_OP_MOV_R8_RM8:
-		if (!modrm_ok)
-			return MMIO_DECODE_UNSUPPORTED;
-		if ((e = skip_modrm(&c, &modrm)))
-			return e;
-		out->write = op == X86_OP_MOV_RM8_R8;
-		out->size = out->reg_size = SIZE_BYTE;
-		set_reg8(out, X86_MODRM_REG(modrm) | rex_r, rex != 0);
-		break;
-	case X86_OP_MOV_RM_R:
-	case X86_OP_MOV_R_RM:
-		if (!modrm_ok)
-			return MMIO_DECODE_UNSUPPORTED;
-		if ((e = skip_modrm(&c, &modrm)))
-			return e;
-		out->write = op == X86_OP_MOV_RM_R;
-		out->size = out->reg_size = (uint8_t)opsz;
-		out->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
-		break;
-	case X86_OP_MOV_RM8_IMM8:
-	case X86_OP_MOV_RM_IMM: {
-		if (!modrm_ok)
-			return MMIO_DECODE_UNSUPPORTED;
-		if (c.pos >= avail)
-			return MMIO_DECODE_TRUNCATED;
-		if (X86_MODRM_REG(bytes[c.pos]) != 0)
-			return MMIO_DECODE_UNSUPPORTED;   /* only /0 is MOV */
-		if ((e = skip_modrm(&c, &modrm)))
-			return e;
-		unsigned size = op == X86_OP_MOV_RM8_IMM8 ? SIZE_BYTE : opsz;
-		unsigned immsz = size == SIZE_QWORD ? SIZE_DWORD : size;   /* imm32 sign-extended */
-		size_t at = c.pos;
-		if (!take(&c, immsz))
-			return MMIO_DECODE_TRUNCATED;
-		out->write = true;
-		out->size = (uint8_t)size;
-		out->has_imm = true;
-		out->imm = read_simm(&c, at, immsz);
-		break;
-	}
-	case X86_OP_MOV_AL_MOFFS:
-	case X86_OP_MOV_AX_MOFFS:
-	case X86_OP_MOV_MOFFS_AL:
-	case X86_OP_MOV_MOFFS_AX: {
-		unsigned width = mode == MMIO_MODE_64 ? (addrsize ? SIZE_DWORD : SIZE_QWORD)
-		                                      : (addrsize ? SIZE_WORD : SIZE_DWORD);
-		if (!take(&c, width))
-			return MMIO_DECODE_TRUNCATED;
-		bool byte = op == X86_OP_MOV_AL_MOFFS || op == X86_OP_MOV_MOFFS_AL;
-		out->write = op == X86_OP_MOV_MOFFS_AL || op == X86_OP_MOV_MOFFS_AX;
-		out->size = out->reg_size = (uint8_t)(byte ? SIZE_BYTE : opsz);
-		out->reg = GPR_RAX_NUM;
-		break;
-	}
-	case X86_OP_TWO_BYTE: {
-		if (!take(&c, 1))
-			return MMIO_DECODE_TRUNCATED;
-		uint8_t op2 = bytes[c.pos - 1];
-		if (op2 != X86_OP2_MOVZX_RM8 && op2 != X86_OP2_MOVZX_RM16)
-			return MMIO_DECODE_UNSUPPORTED;
-		if (!modrm_ok)
-			return MMIO_DECODE_UNSUPPORTED;
-		if ((e = skip_modrm(&c, &modrm)))
-			return e;
-		out->size = op2 == X86_OP2_MOVZX_RM8 ? SIZE_BYTE : SIZE_WORD;
-		out->reg_size = (uint8_t)opsz;
-		out->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
-		break;
-	}
-	default:
+	bool has_modrm = op != X86_OP_TWO_BYTE && !(op >= X86_OP_MOV_AL_MOFFS && op <= X86_OP_STOSV);
+	if (has_modrm && !modrm_ok)
 		return MMIO_DECODE_UNSUPPORTED;
+	/* LOCK only on a read-modify-write of memory, REP only on the string forms: checked at the end. */
+	out->kind = MMIO_MOV;
+
+	if (op < X86_OP_ALU_ROWS_END && X86_OP_ALU_FORM(op) <= X86_ALU_FORM_GV_EV) {
+		if ((e = skip_modrm(&c, &modrm)))
+			return e;
+		unsigned form = X86_OP_ALU_FORM(op);
+		unsigned size = form == X86_ALU_FORM_EB_GB || form == X86_ALU_FORM_GB_EB ? SIZE_BYTE : opsz;
+		out->kind = MMIO_ALU;
+		out->alu = (uint8_t)X86_OP_ALU_ROW(op);
+		out->size = out->reg_size = (uint8_t)size;
+		out->to_reg = form >= X86_ALU_FORM_GB_EB;
+		out->write = !out->to_reg && x86_alu_writes(out->alu);
+		set_reg(out, modrm, rex_r, size, rex != 0);
+	} else {
+		switch (op) {
+		case X86_OP_MOV_RM8_R8:
+		case X86_OP_MOV_R8_RM8:
+		case X86_OP_MOV_RM_R:
+		case X86_OP_MOV_R_RM: {
+			if ((e = skip_modrm(&c, &modrm)))
+				return e;
+			unsigned size = op == X86_OP_MOV_RM8_R8 || op == X86_OP_MOV_R8_RM8 ? SIZE_BYTE : opsz;
+			out->write = op == X86_OP_MOV_RM8_R8 || op == X86_OP_MOV_RM_R;
+			out->size = out->reg_size = (uint8_t)size;
+			set_reg(out, modrm, rex_r, size, rex != 0);
+			break;
+		}
+		case X86_OP_MOV_RM8_IMM8:
+		case X86_OP_MOV_RM_IMM: {
+			if (c.pos >= avail)
+				return MMIO_DECODE_TRUNCATED;
+			if (X86_MODRM_REG(bytes[c.pos]) != 0)
+				return MMIO_DECODE_UNSUPPORTED;   /* only /0 is MOV */
+			if ((e = skip_modrm(&c, &modrm)))
+				return e;
+			unsigned size = op == X86_OP_MOV_RM8_IMM8 ? SIZE_BYTE : opsz;
+			if ((e = take_imm(&c, out, size == SIZE_BYTE ? SIZE_BYTE : immsz_v)))
+				return e;
+			out->write = true;
+			out->size = (uint8_t)size;
+			break;
+		}
+		case X86_OP_GRP1_EB_IB:
+		case X86_OP_GRP1_EV_IZ:
+		case X86_OP_GRP1_EV_IB: {
+			if ((e = skip_modrm(&c, &modrm)))
+				return e;
+			unsigned size = op == X86_OP_GRP1_EB_IB ? SIZE_BYTE : opsz;
+			if ((e = take_imm(&c, out, op == X86_OP_GRP1_EV_IZ ? immsz_v : SIZE_BYTE)))
+				return e;
+			out->kind = MMIO_ALU;
+			out->alu = (uint8_t)X86_MODRM_REG(modrm);
+			out->size = (uint8_t)size;
+			out->write = x86_alu_writes(out->alu);
+			break;
+		}
+		case X86_OP_TEST_EB_GB:
+		case X86_OP_TEST_EV_GV:
+		case X86_OP_XCHG_EB_GB:
+		case X86_OP_XCHG_EV_GV: {
+			if ((e = skip_modrm(&c, &modrm)))
+				return e;
+			bool test = op == X86_OP_TEST_EB_GB || op == X86_OP_TEST_EV_GV;
+			unsigned size = op == X86_OP_TEST_EB_GB || op == X86_OP_XCHG_EB_GB ? SIZE_BYTE : opsz;
+			out->kind = test ? MMIO_ALU : MMIO_XCHG;
+			out->alu = ALU_TEST;
+			out->write = !test;
+			out->size = out->reg_size = (uint8_t)size;
+			set_reg(out, modrm, rex_r, size, rex != 0);
+			break;
+		}
+		case X86_OP_GRP3_EB:
+		case X86_OP_GRP3_EV: {
+			if (c.pos >= avail)
+				return MMIO_DECODE_TRUNCATED;
+			unsigned sub = X86_MODRM_REG(bytes[c.pos]);
+			if (sub != X86_GRP3_TEST && sub != X86_GRP3_TEST_ALIAS)
+				return MMIO_DECODE_UNSUPPORTED;   /* NOT, NEG, MUL, DIV... */
+			if ((e = skip_modrm(&c, &modrm)))
+				return e;
+			unsigned size = op == X86_OP_GRP3_EB ? SIZE_BYTE : opsz;
+			if ((e = take_imm(&c, out, size == SIZE_BYTE ? SIZE_BYTE : immsz_v)))
+				return e;
+			out->kind = MMIO_ALU;
+			out->alu = ALU_TEST;
+			out->size = (uint8_t)size;
+			break;
+		}
+		case X86_OP_GRP5:
+		case X86_OP_POP_EV: {
+			if (c.pos >= avail)
+				return MMIO_DECODE_TRUNCATED;
+			unsigned sub = X86_MODRM_REG(bytes[c.pos]);
+			if (op == X86_OP_GRP5 ? sub != X86_GRP5_PUSH : sub != 0)
+				return MMIO_DECODE_UNSUPPORTED;   /* INC, DEC, CALL, JMP through memory */
+			if ((e = skip_modrm(&c, &modrm)))
+				return e;
+			/* The stack's operand size: 64 bits in 64-bit mode (REX.W changes nothing), 16 with 0x66. */
+			unsigned size = opsize ? SIZE_WORD : mode == MMIO_MODE_64 ? SIZE_QWORD : SIZE_DWORD;
+			out->kind = op == X86_OP_GRP5 ? MMIO_PUSH : MMIO_POP;
+			out->write = op == X86_OP_POP_EV;
+			out->size = (uint8_t)size;
+			break;
+		}
+		case X86_OP_MOV_AL_MOFFS:
+		case X86_OP_MOV_AX_MOFFS:
+		case X86_OP_MOV_MOFFS_AL:
+		case X86_OP_MOV_MOFFS_AX: {
+			unsigned width = mode == MMIO_MODE_64 ? (addrsize ? SIZE_DWORD : SIZE_QWORD)
+			                                      : (addrsize ? SIZE_WORD : SIZE_DWORD);
+			if (!take(&c, width))
+				return MMIO_DECODE_TRUNCATED;
+			bool byte = op == X86_OP_MOV_AL_MOFFS || op == X86_OP_MOV_MOFFS_AL;
+			out->write = op == X86_OP_MOV_MOFFS_AL || op == X86_OP_MOV_MOFFS_AX;
+			out->size = out->reg_size = (uint8_t)(byte ? SIZE_BYTE : opsz);
+			out->reg = GPR_RAX_NUM;
+			break;
+		}
+		case X86_OP_MOVSB:
+		case X86_OP_MOVSV:
+		case X86_OP_STOSB:
+		case X86_OP_STOSV: {
+			bool byte = op == X86_OP_MOVSB || op == X86_OP_STOSB;
+			out->kind = op == X86_OP_MOVSB || op == X86_OP_MOVSV ? MMIO_MOVS : MMIO_STOS;
+			out->write = out->kind == MMIO_STOS;
+			out->size = (uint8_t)(byte ? SIZE_BYTE : opsz);
+			out->reg = GPR_RAX_NUM;
+			out->rep = rep;
+			out->seg = (uint8_t)seg;
+			out->addr_size = (uint8_t)(mode == MMIO_MODE_64 ? (addrsize ? SIZE_DWORD : SIZE_QWORD)
+			                                               : (addrsize ? SIZE_WORD : SIZE_DWORD));
+			break;
+		}
+		case X86_OP_TWO_BYTE: {
+			if (!take(&c, 1))
+				return MMIO_DECODE_TRUNCATED;
+			uint8_t op2 = bytes[c.pos - 1];
+			if (op2 != X86_OP2_MOVZX_RM8 && op2 != X86_OP2_MOVZX_RM16 &&
+			    op2 != X86_OP2_MOVSX_RM8 && op2 != X86_OP2_MOVSX_RM16)
+				return MMIO_DECODE_UNSUPPORTED;
+			if (!modrm_ok)
+				return MMIO_DECODE_UNSUPPORTED;
+			if ((e = skip_modrm(&c, &modrm)))
+				return e;
+			out->size = op2 == X86_OP2_MOVZX_RM8 || op2 == X86_OP2_MOVSX_RM8 ? SIZE_BYTE : SIZE_WORD;
+			out->sign_extend = op2 == X86_OP2_MOVSX_RM8 || op2 == X86_OP2_MOVSX_RM16;
+			out->reg_size = (uint8_t)opsz;
+			out->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
+			break;
+		}
+		default:
+			return MMIO_DECODE_UNSUPPORTED;
+		}
 	}
+	/* LOCK is #UD on anything but a read-modify-write of memory; REP means nothing to the rest (not emulated). */
+	bool rmw = (out->kind == MMIO_ALU && out->write) || out->kind == MMIO_XCHG;
+	if ((lock && !rmw) || (rep && out->kind != MMIO_MOVS && out->kind != MMIO_STOS))
+		return MMIO_DECODE_UNSUPPORTED;
 	out->len = (uint8_t)c.pos;
 	return MMIO_DECODE_OK;
 }
@@ -224,6 +352,9 @@ uint64_t mmio_store_value(const struct mmio_insn *in, uint64_t reg_val)
 uint64_t mmio_load_result(const struct mmio_insn *in, uint64_t old, uint64_t val)
 {
 	val &= size_mask(in->size);   /* MOVZX: the loaded bytes, zero-extended */
+	if (in->sign_extend && (val >> (8 * in->size - 1)))
+		val |= ~size_mask(in->size);
+	val &= size_mask(in->reg_size);
 	switch (in->reg_size) {
 	case SIZE_BYTE:
 		if (in->high_byte)
@@ -247,132 +378,4 @@ const char *mmio_decode_err_name(enum mmio_decode_err e)
 		[MMIO_DECODE_REG_OPERAND] = "register operand, no memory access",
 	};
 	return (unsigned)e < MMIO_DECODE_ERR_COUNT ? names[e] : "unknown";
-}
-
-/* ---- the guest page walk ------------------------------------------------------- */
-
-struct walk_level {
-	unsigned shift;       /* linear-address bits this level indexes start here */
-	unsigned bits;        /* how many */
-	bool large_ok;        /* PS may end the walk here */
-};
-
-static const struct walk_level walk_4level[] = {
-	{ 39, 9, false }, { 30, 9, true }, { 21, 9, true }, { 12, 9, false },
-};
-static const struct walk_level walk_pae[] = {
-	{ 30, 2, false }, { 21, 9, true }, { 12, 9, false },
-};
-static const struct walk_level walk_32[] = {
-	{ 22, 10, true }, { 12, 10, false },
-};
-
-/* Little-endian, byte by byte: the compiler makes it one load, and no alignment is assumed. */
-static bool read_entry(const struct mmio_guest_ram *ram, uint64_t gpa, unsigned size, uint64_t *e)
-{
-	if (gpa >= ram->size || size > ram->size - gpa)
-		return false;
-	const uint8_t *p = ram->base + gpa;
-	uint64_t v = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
-	if (size == 8)
-		v |= (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-	*e = v;
-	return true;
-}
-
-enum mmio_walk_err mmio_translate(const struct mmio_guest_ram *ram, const struct mmio_paging_state *ps,
-                                  uint64_t linear, uint64_t *gpa)
-{
-	const struct walk_level *lv;
-	unsigned n, esize = 8;
-	uint64_t table, addr_mask = X86_PTE_ADDR_MASK;
-
-	switch (ps->mode) {
-	case MMIO_PAGING_OFF:
-		*gpa = linear;
-		return MMIO_WALK_OK;
-	case MMIO_PAGING_4LEVEL:
-		lv = walk_4level, n = 4, table = ps->cr3 & X86_PTE_ADDR_MASK;
-		break;
-	case MMIO_PAGING_PAE:
-		lv = walk_pae, n = 3, table = ps->cr3 & X86_CR3_PAE_MASK;
-		linear = (uint32_t)linear;
-		break;
-	case MMIO_PAGING_32:
-		lv = walk_32, n = 2, table = ps->cr3 & X86_CR3_32_MASK, esize = 4;
-		addr_mask = X86_CR3_32_MASK;
-		linear = (uint32_t)linear;
-		break;
-	default:
-		return MMIO_WALK_UNSUPPORTED;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t idx = (linear >> lv[i].shift) & ((1ULL << lv[i].bits) - 1), e;
-		if (!read_entry(ram, table + idx * esize, esize, &e))
-			return MMIO_WALK_OUTSIDE_RAM;
-		if (!(e & X86_PTE_P))
-			return MMIO_WALK_NOT_PRESENT;
-		/* 32-bit paging takes a 4 MiB page only with CR4.PSE (its PSE-36 high bits are not used). */
-		bool large = lv[i].large_ok && (e & X86_PTE_PS) && (ps->mode != MMIO_PAGING_32 || ps->pse);
-		if (large || i == n - 1) {
-			uint64_t off = (1ULL << lv[i].shift) - 1;
-			*gpa = (e & addr_mask & ~off) | (linear & off);
-			return *gpa < ram->size ? MMIO_WALK_OK : MMIO_WALK_OUTSIDE_RAM;
-		}
-		table = e & addr_mask;
-	}
-	return MMIO_WALK_NOT_PRESENT;   /* not reached: the last level always ends the walk */
-}
-
-enum mmio_walk_err mmio_fetch(const struct mmio_guest_ram *ram, const struct mmio_paging_state *ps,
-                              uint64_t linear, uint8_t *buf, unsigned max, unsigned *got)
-{
-	bool wide = ps->mode == MMIO_PAGING_4LEVEL;
-	*got = 0;
-	while (*got < max) {
-		uint64_t la = linear + *got, gpa;
-		if (!wide && ps->mode != MMIO_PAGING_OFF)
-			la = (uint32_t)la;
-		enum mmio_walk_err e = mmio_translate(ram, ps, la, &gpa);
-		if (e)
-			return e;
-		uint64_t n = PAGE_SIZE_4K - (la & PAGE_OFF_4K);
-		if (n > max - *got)
-			n = max - *got;
-		if (gpa >= ram->size)
-			return MMIO_WALK_OUTSIDE_RAM;
-		if (n > ram->size - gpa)
-			n = ram->size - gpa;
-		memcpy(buf + *got, ram->base + gpa, n);
-		*got += (unsigned)n;
-	}
-	return MMIO_WALK_OK;
-}
-
-const uint8_t *mmio_insn_bytes(const struct mmio_guest_ram *ram, const struct mmio_paging_state *ps,
-                               uint64_t linear, uint8_t *buf, unsigned *got, enum mmio_walk_err *err)
-{
-	uint64_t gpa;
-	*got = 0;
-	*err = mmio_translate(ram, ps, linear, &gpa);
-	if (*err)
-		return buf;
-	/* The common case: the longest instruction fits in the page, read it where it lies. */
-	if ((linear & PAGE_OFF_4K) <= PAGE_SIZE_4K - X86_MAX_INSN_LEN && ram->size - gpa >= X86_MAX_INSN_LEN) {
-		*got = X86_MAX_INSN_LEN;
-		return ram->base + gpa;
-	}
-	*err = mmio_fetch(ram, ps, linear, buf, X86_MAX_INSN_LEN, got);
-	return buf;
-}
-
-const char *mmio_walk_err_name(enum mmio_walk_err e)
-{
-	static const char *const names[MMIO_WALK_ERR_COUNT] = {
-		[MMIO_WALK_OK] = "ok",
-		[MMIO_WALK_NOT_PRESENT] = "not present in the guest's page tables",
-		[MMIO_WALK_OUTSIDE_RAM] = "guest page tables point outside its RAM",
-		[MMIO_WALK_UNSUPPORTED] = "guest paging mode not supported",
-	};
-	return (unsigned)e < MMIO_WALK_ERR_COUNT ? names[e] : "unknown";
 }

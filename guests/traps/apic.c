@@ -404,10 +404,9 @@ void check_apic(void)
 
 void apic_bad_mmio(void)
 {
-	static uint32_t src = SVR_ENABLED;
-	gprintf(TAG "movsl into the APIC page\n");
-	/* A string move: not a form the hypervisor emulates, so it stops this domain. */
-	__asm__ volatile("movsl" : : "S"(&src), "D"(reg(APIC_TPR)) : "memory");
-	gprintf(TAG "STILL RUNNING after movsl into the APIC page\n");
+	gprintf(TAG "notl on the APIC page\n");
+	/* NOT of memory: not a form the hypervisor emulates, so it stops this domain. */
+	__asm__ volatile("notl (%0)" : : "D"(reg(APIC_TPR)) : "memory");
+	gprintf(TAG "STILL RUNNING after notl on the APIC page\n");
 	guest_exit(1);
 }

@@ -49,11 +49,18 @@
 
 #define RFLAGS_CF     BIT(0)
 #define RFLAGS_FIXED  BIT(1)
+#define RFLAGS_PF     BIT(2)
+#define RFLAGS_AF     BIT(4)
 #define RFLAGS_ZF     BIT(6)
+#define RFLAGS_SF     BIT(7)
 #define RFLAGS_TF     BIT(8)
 #define RFLAGS_IF     BIT(9)
+#define RFLAGS_DF     BIT(10)
 #define RFLAGS_RF     BIT(16)
 #define RFLAGS_VM     BIT(17)
+#define RFLAGS_OF     BIT(11)
+/* The status flags an arithmetic instruction sets ("EFLAGS Cross-Reference"). */
+#define RFLAGS_ARITH  (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_OF)
 
 /* Page-table entry bits for the host's own 4-level tables. */
 #define PTE_P   BIT(0)

@@ -60,6 +60,7 @@
 
 /* IA32_VMX_BASIC */
 #define VMX_BASIC_REVISION_MASK  0x7fffffffULL
+#define VMX_BASIC_INS_OUTS_INFO  BIT(54)   /* INS/OUTS exits report instruction information */
 #define VMX_BASIC_TRUE_CTLS      BIT(55)
 
 /* IA32_VMX_MISC */

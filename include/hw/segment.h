@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include "hw/msr.h"
 
+/* Segment registers as the SDM numbers them (instruction information, the VMCS's field order). */
+enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
+
 /* Descriptor types (S=1 code/data, S=0 system). */
 #define SEG_TYPE_DATA_RW_A   0x3
 #define SEG_TYPE_CODE_XR_A   0xb

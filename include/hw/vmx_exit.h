@@ -85,6 +85,9 @@ static inline int io_qual_string(unsigned long q)      { return (q >> 4) & 1; }
 static inline int io_qual_rep(unsigned long q)         { return (q >> 5) & 1; }
 static inline unsigned io_qual_port(unsigned long q)   { return (unsigned)(q >> 16) & 0xffff; }
 
+/* VM-exit instruction information for INS and OUTS (IA32_VMX_BASIC bit 54): the address size in bytes. */
+static inline unsigned io_info_addr_bytes(unsigned info) { return 2u << ((info >> 7) & 7); }
+
 /* Control-register access exit qualification. */
 enum cr_access_type { CR_ACCESS_MOV_TO = 0, CR_ACCESS_MOV_FROM = 1, CR_ACCESS_CLTS = 2, CR_ACCESS_LMSW = 3 };
 static inline unsigned cr_qual_cr(unsigned long q)     { return (unsigned)(q & 15); }

@@ -1,8 +1,7 @@
 /*
  * x86 instruction encoding: the prefixes, opcodes and ModRM/SIB fields the
- * MMIO decoder understands, and the paging-structure bits a guest page walk
- * reads (Intel SDM vol. 2, "Instruction Format" and the opcode map; vol. 3,
- * "Paging"). Names only, no policy.
+ * MMIO decoder understands (Intel SDM vol. 2, "Instruction Format" and the
+ * opcode map). Names only, no policy.
  */
 #ifndef HW_X86_INSN_H
 #define HW_X86_INSN_H
@@ -57,6 +56,35 @@
 #define X86_REG_DX           2
 #define X86_OP2_MOVZX_RM8    0xb6    /* 0F B6: MOVZX r, r/m8 */
 #define X86_OP2_MOVZX_RM16   0xb7    /* 0F B7: MOVZX r, r/m16 */
+#define X86_OP2_MOVSX_RM8    0xbe    /* 0F BE: MOVSX r, r/m8 */
+#define X86_OP2_MOVSX_RM16   0xbf    /* 0F BF: MOVSX r, r/m16 */
+
+/* 00-3F: eight rows of eight (ADD, OR, ADC, SBB, AND, SUB, XOR, CMP); the first four of a row have a ModRM. */
+#define X86_OP_ALU_ROWS_END  0x40
+#define X86_OP_ALU_ROW(op)   ((op) >> 3)
+#define X86_OP_ALU_FORM(op)  ((op) & 7)
+#define X86_ALU_FORM_EB_GB   0       /* r/m8 OP= r8 */
+#define X86_ALU_FORM_EV_GV   1       /* r/m OP= r */
+#define X86_ALU_FORM_GB_EB   2       /* r8 OP= r/m8 */
+#define X86_ALU_FORM_GV_EV   3       /* r OP= r/m */
+#define X86_OP_GRP1_EB_IB    0x80    /* ALU r/m8, imm8: the operation in ModRM.reg */
+#define X86_OP_GRP1_EV_IZ    0x81    /* ALU r/m, imm16/32 */
+#define X86_OP_GRP1_EV_IB    0x83    /* ALU r/m, imm8 sign-extended */
+#define X86_OP_TEST_EB_GB    0x84
+#define X86_OP_TEST_EV_GV    0x85
+#define X86_OP_XCHG_EB_GB    0x86
+#define X86_OP_XCHG_EV_GV    0x87
+#define X86_OP_POP_EV        0x8f    /* POP r/m (/0) */
+#define X86_OP_MOVSB         0xa4
+#define X86_OP_MOVSV         0xa5
+#define X86_OP_STOSB         0xaa
+#define X86_OP_STOSV         0xab
+#define X86_OP_GRP3_EB       0xf6    /* /0 and /1: TEST r/m8, imm8 */
+#define X86_OP_GRP3_EV       0xf7    /* /0 and /1: TEST r/m, imm16/32 */
+#define X86_OP_GRP5          0xff    /* /6: PUSH r/m */
+#define X86_GRP3_TEST        0
+#define X86_GRP3_TEST_ALIAS  1
+#define X86_GRP5_PUSH        6
 
 /* ---- ModRM and SIB ---------------------------------------------------------- */
 #define X86_MODRM_MOD(b)     (((b) >> 6) & 3)
@@ -70,12 +98,5 @@
 #define X86_RM_DISP32        5       /* rm 101 with mod 00: disp32 (RIP-relative in 64-bit mode) */
 #define X86_SIB_BASE(b)      ((b) & 7)
 #define X86_SIB_BASE_NONE    5       /* base 101 with mod 00: disp32, no base */
-
-/* ---- paging-structure entries (all three paging modes) ---------------------- */
-#define X86_PTE_P            BIT(0)
-#define X86_PTE_PS           BIT(7)  /* a large page at PDPTE/PDE level */
-#define X86_PTE_ADDR_MASK    0x000ffffffffff000ULL
-#define X86_CR3_PAE_MASK     0xffffffe0ULL   /* PAE CR3: the PDPT is 32-byte aligned */
-#define X86_CR3_32_MASK      0xfffff000ULL
 
 #endif

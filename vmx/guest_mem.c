@@ -1,0 +1,78 @@
+/*
+ * The running vCPU's memory as an emulated instruction sees it (see
+ * guest_mem.h). CR2 is live in the CPU while the vCPU runs (the scheduler
+ * swaps it), so a #PF raised here sets it directly.
+ */
+#include "hw/cr.h"
+#include "hw/msr.h"
+#include "hw/segment.h"
+#include "hw/vmx_exit.h"
+#include "lib/x86.h"
+#include "mm/mem.h"
+#include "vmx/exit.h"
+#include "vmx/guest.h"
+#include "vmx/guest_mem.h"
+#include "vmx/vmx_ops.h"
+
+struct guest_paging vcpu_paging(void)
+{
+	uint64_t cr0 = vmcs_readnat(VMCS_GUEST_CR0), cr4 = vmcs_readnat(VMCS_GUEST_CR4);
+	struct guest_paging ps = { GUEST_PAGING_OFF, vmcs_readnat(VMCS_GUEST_CR3), false, (cr0 & CR0_WP) != 0 };
+	if (!(cr0 & CR0_PG))
+		return ps;
+	if (vmcs_read64(VMCS_GUEST_IA32_EFER) & EFER_LMA)
+		ps.mode = cr4 & CR4_LA57 ? GUEST_PAGING_UNSUPPORTED : GUEST_PAGING_4LEVEL;
+	else if (cr4 & CR4_PAE)
+		ps.mode = GUEST_PAGING_PAE;
+	else
+		ps.mode = GUEST_PAGING_32, ps.pse = (cr4 & CR4_PSE) != 0;
+	return ps;
+}
+
+struct guest_ram vcpu_ram(const struct vcpu *v)
+{
+	return (struct guest_ram){ phys_to_virt(v->guest->ram_hpa), v->guest->ram_bytes };
+}
+
+bool vcpu_in_64bit_mode(void)
+{
+	return (vmcs_read64(VMCS_GUEST_IA32_EFER) & EFER_LMA) && (vmcs_read32(VMCS_GUEST_CS_AR_BYTES) & AR_L);
+}
+
+uint64_t vcpu_seg_base(enum seg_reg s)
+{
+	static const uint64_t field[SEG_COUNT] = {
+		VMCS_GUEST_ES_BASE, VMCS_GUEST_CS_BASE, VMCS_GUEST_SS_BASE,
+		VMCS_GUEST_DS_BASE, VMCS_GUEST_FS_BASE, VMCS_GUEST_GS_BASE,
+	};
+	if (s >= SEG_COUNT || (s < SEG_FS && vcpu_in_64bit_mode()))
+		return 0;
+	return vmcs_read_checked(field[s]);
+}
+
+struct guest_access vcpu_access(bool write)
+{
+	return (struct guest_access){ write, vcpu_cpl() == 3 };
+}
+
+bool vcpu_copy_linear(struct vcpu *v, uint64_t linear, void *buf, size_t n, bool write, const char *what,
+                      bool *stop)
+{
+	struct guest_ram ram = vcpu_ram(v);
+	struct guest_paging ps = vcpu_paging();
+	struct guest_access acc = vcpu_access(write);
+	size_t done;
+	uint64_t fault = 0;
+	enum guest_walk_err e = guest_copy(&ram, &ps, linear, buf, n, acc, &done, &fault);
+	*stop = false;
+	if (e == GUEST_WALK_OK)
+		return true;
+	if (e == GUEST_WALK_NOT_PRESENT || e == GUEST_WALK_PROTECTION) {
+		write_cr2(fault);
+		vcpu_inject_exception(v, VEC_PF, 1, guest_walk_pf_code(e, acc));
+		return false;
+	}
+	exit_stop(v, "%s at linear 0x%lx: %s", what, fault, guest_walk_err_name(e));
+	*stop = true;
+	return false;
+}

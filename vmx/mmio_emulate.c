@@ -1,0 +1,217 @@
+/*
+ * An access to device memory, carried out for the guest: the instruction
+ * is fetched through the guest's page tables, decoded (vmx/mmio_decode.c)
+ * and done on the domain's bus. Neither an EPT violation nor an APIC-access
+ * exit gives the instruction's length, so the decoded length moves RIP.
+ *
+ * A read-modify-write (an ALU operation to memory, XCHG) reads the device,
+ * computes as the CPU would (vmx/x86_alu.c, which also gives the flags) and
+ * writes the result back; LOCK changes nothing here, since the device's
+ * state is only reached through its bus functions. PUSH and POP move one
+ * operand between the device and the stack, whose page is checked first so
+ * that a #PF does not follow a device read. MOVS and STOS go element by
+ * element, each side a device or RAM as its page maps, with REP running in
+ * batches as string port I/O does (vmx/exit_io.c).
+ */
+#include "dev/bus.h"
+#include "hw/cr.h"
+#include "hw/segment.h"
+#include "hw/x86_insn.h"
+#include "lib/fmt.h"
+#include "vmx/exit.h"
+#include "vmx/guest.h"
+#include "vmx/guest_mem.h"
+#include "vmx/mmio_decode.h"
+#include "vmx/x86_alu.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_ops.h"
+
+#define MMIO_REPORT_BYTES 8         /* instruction bytes named when one cannot be emulated */
+#define MMIO_STRING_BATCH 1024      /* MOVS/STOS elements per exit */
+
+static enum exit_action mmio_stop(struct vcpu *v, const char *what, uint64_t gpa, const struct bus_range *r,
+                                  uint64_t rip, const char *why, const uint8_t *bytes, unsigned n)
+{
+	char hex[3 * MMIO_REPORT_BYTES + 1] = "";
+	unsigned at = 0;
+	for (unsigned i = 0; i < n && i < MMIO_REPORT_BYTES; i++)
+		at += (unsigned)fmt_snprintf(hex + at, sizeof hex - at, "%s%02x", i ? " " : "", bytes[i]);
+	return exit_stop(v, "MMIO %s at 0x%lx (%s): %s%s%s at rip 0x%lx", what, gpa, r->kind->name,
+	                 why, n ? ", bytes " : "", hex, rip);
+}
+
+/* The stack pointer's width: 64 bits in 64-bit mode, else SS.B. */
+static uint64_t stack_mask(bool long_mode)
+{
+	if (long_mode)
+		return ~0ULL;
+	return vmcs_read32(VMCS_GUEST_SS_AR_BYTES) & AR_DB ? UINT32_MAX : 0xffff;
+}
+
+/*
+ * One element of a string instruction at linear `la`: a device's if the
+ * page maps one, else RAM. False when the access faulted (#PF raised) or
+ * the domain stopped (*stop).
+ */
+static bool element(struct vcpu *v, uint64_t la, unsigned size, uint64_t *val, bool write, bool *stop)
+{
+	struct guest_ram ram = vcpu_ram(v);
+	struct guest_paging ps = vcpu_paging();
+	uint64_t gpa;
+	enum guest_walk_err e = guest_walk(&ram, &ps, la, vcpu_access(write), &gpa);
+	const struct bus_range *r = gpa != GUEST_WALK_NO_GPA ? bus_find(&v->guest->bus->mmio, gpa) : 0;
+	*stop = false;
+	if (r && (e == GUEST_WALK_OK || e == GUEST_WALK_OUTSIDE_RAM)) {
+		if (!write) {
+			*val = bus_mmio_read(r, v->id, gpa, size);
+			return true;
+		}
+		*stop = bus_mmio_write(r, v->id, gpa, size, *val) != BUS_OK;
+		return !*stop;
+	}
+	return vcpu_copy_linear(v, la, val, size, write, write ? "string store" : "string load", stop);
+}
+
+/* MOVS and STOS, with or without REP: a batch of elements, RIP left on the instruction until the count is done. */
+static enum exit_action string_op(struct vcpu *v, const struct mmio_insn *in, bool long_mode)
+{
+	uint64_t amask = width_mask(in->addr_size), *g = v->gpr;
+	uint64_t count = in->rep ? g[GPR_RCX] & amask : 1;
+	uint64_t step = vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_DF ? -(uint64_t)in->size : in->size;
+	uint64_t src_base = in->kind == MMIO_MOVS ? vcpu_seg_base(in->seg) : 0, dst_base = vcpu_seg_base(SEG_ES);
+	uint64_t si = g[GPR_RSI] & amask, di = g[GPR_RDI] & amask, done = 0;
+	uint64_t batch = count < MMIO_STRING_BATCH ? count : MMIO_STRING_BATCH;
+	bool stop = false;
+
+	for (; done < batch; done++) {
+		uint64_t val = g[GPR_RAX] & width_mask(in->size), la;
+		if (in->kind == MMIO_MOVS) {
+			la = src_base + si;
+			if (!element(v, long_mode ? la : (uint32_t)la, in->size, &val, false, &stop))
+				break;
+		}
+		la = dst_base + di;
+		if (!element(v, long_mode ? la : (uint32_t)la, in->size, &val, true, &stop))
+			break;
+		si = (si + step) & amask, di = (di + step) & amask;
+	}
+	if (stop)
+		return EXIT_STOPPED;
+	if (in->kind == MMIO_MOVS)
+		g[GPR_RSI] = reg_at_width(g[GPR_RSI], si, amask);
+	g[GPR_RDI] = reg_at_width(g[GPR_RDI], di, amask);
+	if (in->rep)
+		g[GPR_RCX] = reg_at_width(g[GPR_RCX], count - done, amask);
+	if (done == count)
+		vcpu_retire_insn(in->len);
+	return EXIT_RESUME;
+}
+
+/* PUSH r/m and POP r/m with a device operand: the stack's page is checked before the device is touched. */
+static enum exit_action stack_op(struct vcpu *v, const struct bus_range *r, uint64_t gpa,
+                                 const struct mmio_insn *in, bool long_mode)
+{
+	uint64_t smask = stack_mask(long_mode), rsp = vmcs_readnat(VMCS_GUEST_RSP), val = 0;
+	bool push = in->kind == MMIO_PUSH, stop;
+	uint64_t top = push ? (rsp - in->size) & smask : rsp & smask;
+	uint64_t la = vcpu_seg_base(SEG_SS) + top;
+	if (!long_mode)
+		la = (uint32_t)la;
+	if (!vcpu_copy_linear(v, la, push ? 0 : &val, in->size, push, push ? "PUSH" : "POP", &stop))
+		return stop ? EXIT_STOPPED : EXIT_RESUME;
+	if (push) {
+		val = bus_mmio_read(r, v->id, gpa, in->size);
+		vcpu_copy_linear(v, la, &val, in->size, true, "PUSH", &stop);
+		if (stop)
+			return EXIT_STOPPED;
+	} else if (bus_mmio_write(r, v->id, gpa, in->size, val) != BUS_OK) {
+		return EXIT_STOPPED;
+	}
+	uint64_t next = push ? top : (top + in->size) & smask;
+	vmcs_writenat(VMCS_GUEST_RSP, reg_at_width(rsp, next, smask));
+	vcpu_retire_insn(in->len);
+	return EXIT_RESUME;
+}
+
+/* An ALU operation or XCHG between the device and a register or immediate. */
+static enum exit_action rmw_op(struct vcpu *v, const struct bus_range *r, uint64_t gpa, const struct mmio_insn *in)
+{
+	uint64_t mem = bus_mmio_read(r, v->id, gpa, in->size);
+	uint64_t other = mmio_store_value(in, in->has_imm ? 0 : vcpu_read_gpr(v, in->reg));
+	if (in->kind == MMIO_XCHG) {
+		if (bus_mmio_write(r, v->id, gpa, in->size, other) != BUS_OK)
+			return EXIT_STOPPED;
+		vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), mem));
+		vcpu_retire_insn(in->len);
+		return EXIT_RESUME;
+	}
+	uint64_t rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
+	uint64_t res = in->to_reg ? x86_alu(in->alu, in->size, other, mem, &rflags)
+	                          : x86_alu(in->alu, in->size, mem, other, &rflags);
+	if (in->write && bus_mmio_write(r, v->id, gpa, in->size, res) != BUS_OK)
+		return EXIT_STOPPED;
+	if (in->to_reg && x86_alu_writes(in->alu))
+		vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), res));
+	vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
+	vcpu_retire_insn(in->len);
+	return EXIT_RESUME;
+}
+
+static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, uint64_t gpa, bool write)
+{
+	const char *what = write ? "write" : "read";
+	uint64_t rip = vmcs_readnat(VMCS_GUEST_RIP);
+	uint8_t bytes[X86_MAX_INSN_LEN];
+	unsigned got = 0;
+
+	uint32_t cs_ar = vmcs_read32(VMCS_GUEST_CS_AR_BYTES);
+	bool long_mode = vcpu_in_64bit_mode();
+	if (!long_mode && !(cs_ar & AR_DB))
+		return mmio_stop(v, what, gpa, r, rip, "16-bit code", 0, 0);
+	uint64_t linear = long_mode ? rip : (uint32_t)(vmcs_readnat(VMCS_GUEST_CS_BASE) + rip);
+
+	struct guest_ram ram = vcpu_ram(v);
+	struct guest_paging ps = vcpu_paging();
+	enum guest_walk_err we;
+	const uint8_t *code = guest_insn_bytes(&ram, &ps, linear, vcpu_access(false), bytes, X86_MAX_INSN_LEN,
+	                                       &got, &we);
+	struct mmio_insn in;
+	enum mmio_decode_err de = mmio_decode(code, got, long_mode ? MMIO_MODE_64 : MMIO_MODE_32, &in);
+	if (de != MMIO_DECODE_OK) {
+		/* A fetch that stopped short is the reason when the bytes it got were not enough. */
+		const char *why = de == MMIO_DECODE_TRUNCATED && we ? guest_walk_err_name(we) : mmio_decode_err_name(de);
+		return mmio_stop(v, what, gpa, r, rip, why, code, got);
+	}
+
+	switch (in.kind) {
+	case MMIO_MOV:
+		if (in.write != write)
+			return mmio_stop(v, what, gpa, r, rip, "the instruction does not match the access", code, in.len);
+		if (in.write) {
+			uint64_t val = mmio_store_value(&in, in.has_imm ? 0 : vcpu_read_gpr(v, in.reg));
+			if (bus_mmio_write(r, v->id, gpa, in.size, val) != BUS_OK)
+				return EXIT_STOPPED;
+		} else {
+			uint64_t val = bus_mmio_read(r, v->id, gpa, in.size);
+			vcpu_write_gpr(v, in.reg, mmio_load_result(&in, vcpu_read_gpr(v, in.reg), val));
+		}
+		vcpu_retire_insn(in.len);
+		return EXIT_RESUME;
+	case MMIO_ALU:
+	case MMIO_XCHG:
+		return rmw_op(v, r, gpa, &in);
+	case MMIO_PUSH:
+	case MMIO_POP:
+		return stack_op(v, r, gpa, &in, long_mode);
+	default:   /* MOVS, STOS */
+		return string_op(v, &in, long_mode);
+	}
+}
+
+enum exit_action vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write)
+{
+	const struct bus_range *r = bus_find(&v->guest->bus->mmio, gpa);
+	if (!r)
+		return exit_stop(v, "MMIO %s at 0x%lx: claimed by no device", write ? "write" : "read", gpa);
+	return mmio_emulate(v, r, gpa, write);
+}

@@ -1,0 +1,69 @@
+/*
+ * Arithmetic as the processor does it (see x86_alu.h). The carry of an
+ * addition or subtraction is taken from the 128-bit result, so that 64-bit
+ * operands need no special case; overflow is a sign change that the
+ * operands' signs do not explain; AF is the carry out of bit 3.
+ */
+#include "hw/cr.h"
+#include "vmx/x86_alu.h"
+
+/* Bit 4 of dst ^ src ^ result: set where a carry or borrow crossed from bit 3 into bit 4 (AF). */
+#define NIBBLE_CARRY 0x10u
+
+static bool parity_even(uint64_t r)
+{
+	return !__builtin_parity((unsigned)(r & 0xff));
+}
+
+uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags)
+{
+	unsigned bits = 8 * size;
+	uint64_t mask = bits >= 64 ? ~0ULL : (1ULL << bits) - 1, sign = 1ULL << (bits - 1);
+	unsigned carry_in = (op == ALU_ADC || op == ALU_SBB) && (*rflags & RFLAGS_CF);
+	unsigned __int128 wide;
+	uint64_t r, f = 0;
+	dst &= mask, src &= mask;
+
+	switch (op) {
+	case ALU_ADD:
+	case ALU_ADC:
+		wide = (unsigned __int128)dst + src + carry_in;
+		r = (uint64_t)wide & mask;
+		if ((wide >> bits) & 1)
+			f |= RFLAGS_CF;
+		if ((dst ^ r) & (src ^ r) & sign)
+			f |= RFLAGS_OF;
+		if ((dst ^ src ^ r) & NIBBLE_CARRY)
+			f |= RFLAGS_AF;
+		break;
+	case ALU_SUB:
+	case ALU_SBB:
+	case ALU_CMP:
+		wide = (unsigned __int128)dst - src - carry_in;
+		r = (uint64_t)wide & mask;
+		if ((unsigned __int128)dst < (unsigned __int128)src + carry_in)
+			f |= RFLAGS_CF;
+		if ((dst ^ src) & (dst ^ r) & sign)
+			f |= RFLAGS_OF;
+		if ((dst ^ src ^ r) & NIBBLE_CARRY)
+			f |= RFLAGS_AF;
+		break;
+	case ALU_OR:
+		r = dst | src;
+		break;
+	case ALU_XOR:
+		r = dst ^ src;
+		break;
+	default:   /* AND, TEST */
+		r = dst & src;
+		break;
+	}
+	if (r == 0)
+		f |= RFLAGS_ZF;
+	if (r & sign)
+		f |= RFLAGS_SF;
+	if (parity_even(r))
+		f |= RFLAGS_PF;
+	*rflags = (*rflags & ~(uint64_t)RFLAGS_ARITH) | f;
+	return r;
+}

@@ -1,0 +1,32 @@
+/*
+ * The two-operand arithmetic and logic instructions (ADD, OR, ADC, SBB,
+ * AND, SUB, XOR, CMP, TEST) as the processor computes them: the result and
+ * the status flags, for operands of 1, 2, 4 or 8 bytes. What an MMIO
+ * read-modify-write instruction needs once the device's value is read.
+ * Pure code.
+ */
+#ifndef VMX_X86_ALU_H
+#define VMX_X86_ALU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* In the order of the ModRM reg field of opcodes 80-83 and of the rows of opcodes 00-3F; TEST apart. */
+enum x86_alu_op {
+	ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST, ALU_OP_COUNT,
+};
+
+/* CMP and TEST only set flags. */
+static inline bool x86_alu_writes(enum x86_alu_op op)
+{
+	return op != ALU_CMP && op != ALU_TEST;
+}
+
+/*
+ * dst OP src on `size`-byte operands; *rflags in: the carry ADC and SBB
+ * add in; out: its status flags replaced by the instruction's (AF, which
+ * the logic instructions leave undefined, cleared). Returns the result.
+ */
+uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags);
+
+#endif
