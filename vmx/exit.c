@@ -85,6 +85,7 @@ static const exit_handler_fn exit_table[EXIT_REASON_COUNT] = {
 	/* exit_insn.c */
 	[EXIT_REASON_INVD]                = exit_skip,
 	[EXIT_REASON_WBINVD]              = exit_skip,
+	[EXIT_REASON_TASK_SWITCH]         = exit_task_switch,
 	[EXIT_REASON_GETSEC]              = exit_inject_ud,
 	[EXIT_REASON_VMCLEAR]             = exit_inject_ud,
 	[EXIT_REASON_VMLAUNCH]            = exit_inject_ud,

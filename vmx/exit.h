@@ -110,6 +110,7 @@ enum exit_action exit_triple_fault(struct vcpu *v);
 enum exit_action exit_init_signal(struct vcpu *v);
 enum exit_action exit_inject_ud(struct vcpu *v);
 enum exit_action exit_skip(struct vcpu *v);
+enum exit_action exit_task_switch(struct vcpu *v);
 enum exit_action exit_external_interrupt(struct vcpu *v);
 enum exit_action exit_nmi(struct vcpu *v);
 enum exit_action exit_preemption_timer(struct vcpu *v);

@@ -5,7 +5,9 @@
  * CPUID, one "NAME: ..." line each, and returns 0 when all is as a
  * Multiboot loader under a hypervisor should leave it. Then it turns on PAE
  * paging, reads and writes through it and turns it off: a hypervisor must
- * hand a PAE guest the PDPTEs its CR0 write loads. mbaout runs the same code
+ * hand a PAE guest the PDPTEs its CR0 write loads. Last it tries a hardware
+ * task switch, a far JMP and a far CALL to a TSS, which Hinoki refuses with
+ * #GP and the TSS's selector (docs/platform.md). mbaout runs the same code
  * behind an a.out-kludge header; NAME comes from the header file.
  */
 #include <stdbool.h>
@@ -92,6 +94,80 @@ static void check_pae_paging(void)
 		fail("PAE paging: read 0x%x, then 0x%x", seen, pae_probe);
 }
 
+/* ---- a hardware task switch, refused with #GP(selector) ----------------------- */
+
+#define DESC_TSS32_AVAIL   0x89ULL     /* present, DPL 0, type 9: an available 32-bit TSS */
+#define GATE_INTR32        0x8e        /* present, DPL 0, 32-bit interrupt gate */
+#define TSS32_LIMIT        103         /* the smallest 32-bit TSS */
+#define VEC_GP             13
+#define GDT_SLOTS          16
+#define FAR_INDIRECT_LEN   2           /* ff 28 / ff 18: jmp/call far [eax] */
+#define STR_(x)            #x
+#define STR(x)             STR_(x)
+
+struct __attribute__((packed)) gate32 {
+	uint16_t off_lo, sel;
+	uint8_t zero, type_attr;
+	uint16_t off_hi;
+};
+struct __attribute__((packed)) table_reg {
+	uint16_t limit;
+	uint32_t base;
+};
+struct __attribute__((packed)) far_ptr {
+	uint32_t off;
+	uint16_t sel;
+};
+
+static uint64_t gdt_copy[GDT_SLOTS];
+static struct gate32 idt[VEC_GP + 1];
+static uint8_t tss[TSS32_LIMIT + 1];
+volatile uint32_t gp_code, gp_count;
+
+/* #GP: record the error code and step over the 2-byte indirect far JMP/CALL. */
+__asm__(".text\n"
+        "gp_stub:\n\t"
+        "push %eax\n\t"
+        "mov 4(%esp), %eax\n\t"
+        "mov %eax, gp_code\n\t"
+        "incl gp_count\n\t"
+        "addl $" STR(FAR_INDIRECT_LEN) ", 8(%esp)\n\t"
+        "pop %eax\n\t"
+        "add $4, %esp\n\t"
+        "iret\n");
+extern char gp_stub[];
+
+static void check_task_switch(void)
+{
+	struct table_reg gdtr, old_idtr;
+	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(old_idtr));
+	unsigned n = (gdtr.limit + 1u) / 8;
+	if (n >= GDT_SLOTS) {
+		fail("GDT of %u entries: no room for a TSS", n);
+		return;
+	}
+	__builtin_memcpy(gdt_copy, (const void *)(uintptr_t)gdtr.base, n * 8);
+	uint32_t base = (uint32_t)(uintptr_t)tss;
+	gdt_copy[n] = TSS32_LIMIT | (uint64_t)(base & 0xffffff) << 16 | DESC_TSS32_AVAIL << 40 |
+	              (uint64_t)(base >> 24) << 56;
+	uint16_t cs, sel = (uint16_t)(n * 8);
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	uint32_t stub = (uint32_t)(uintptr_t)gp_stub;
+	idt[VEC_GP] = (struct gate32){ (uint16_t)stub, cs, 0, GATE_INTR32, (uint16_t)(stub >> 16) };
+	struct table_reg new_gdtr = { (uint16_t)((n + 1) * 8 - 1), (uint32_t)(uintptr_t)gdt_copy };
+	struct table_reg new_idtr = { sizeof idt - 1, (uint32_t)(uintptr_t)idt };
+	struct far_ptr target = { 0, sel };
+	__asm__ volatile("lgdt %0; lidt %1" : : "m"(new_gdtr), "m"(new_idtr));
+	__asm__ volatile("ljmp *(%0)" : : "a"(&target) : "memory");
+	uint32_t jmp_code = gp_code, jmp_count = gp_count;
+	__asm__ volatile("lcall *(%0)" : : "a"(&target) : "memory");
+	__asm__ volatile("lidt %0; lgdt %1" : : "m"(old_idtr), "m"(gdtr));
+	gprintf("%s: far jmp to a TSS: #GP(0x%x) x%u, far call: #GP(0x%x) x%u\n", mb_guest_name, jmp_code,
+	        jmp_count, gp_code, gp_count - jmp_count);
+	if (jmp_count != 1 || jmp_code != sel || gp_count != 2 || gp_code != sel)
+		fail("task switch to TSS selector 0x%x not refused with #GP(selector)", sel);
+}
+
 int mb_main(uint32_t magic, const struct mb_info *mbi)
 {
 	serial_init();
@@ -130,6 +206,7 @@ int mb_main(uint32_t magic, const struct mb_info *mbi)
 		fail("VMX visible in CPUID.1:ECX");
 
 	check_pae_paging();
+	check_task_switch();
 
 	for (unsigned i = 0; i < sizeof bss_probe; i++) {
 		if (bss_probe[i]) {

@@ -11,6 +11,9 @@
 /* Segment registers as the SDM numbers them (instruction information, the VMCS's field order). */
 enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
 
+/* A selector's index and table indicator: the part an error code carries (RPL is bits 1:0). */
+#define SELECTOR_INDEX_TI_MASK 0xfffcu
+
 /* Descriptor types (S=1 code/data, S=0 system). */
 #define SEG_TYPE_DATA_RW_A   0x3
 #define SEG_TYPE_CODE_XR_A   0xb

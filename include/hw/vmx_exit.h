@@ -88,6 +88,11 @@ static inline unsigned io_qual_port(unsigned long q)   { return (unsigned)(q >> 
 /* VM-exit instruction information for INS and OUTS (IA32_VMX_BASIC bit 54): the address size in bytes. */
 static inline unsigned io_info_addr_bytes(unsigned info) { return 2u << ((info >> 7) & 7); }
 
+/* Task-switch exit qualification ("Exit Qualification for Task Switches"). */
+enum task_switch_source { TASK_SWITCH_CALL = 0, TASK_SWITCH_IRET = 1, TASK_SWITCH_JMP = 2, TASK_SWITCH_IDT_GATE = 3 };
+static inline unsigned task_qual_selector(unsigned long q) { return (unsigned)(q & 0xffff); }
+static inline unsigned task_qual_source(unsigned long q)   { return (unsigned)(q >> 30) & 3; }
+
 /* Control-register access exit qualification. */
 enum cr_access_type { CR_ACCESS_MOV_TO = 0, CR_ACCESS_MOV_FROM = 1, CR_ACCESS_CLTS = 2, CR_ACCESS_LMSW = 3 };
 static inline unsigned cr_qual_cr(unsigned long q)     { return (unsigned)(q & 15); }
