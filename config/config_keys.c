@@ -11,6 +11,8 @@
 #define DEFAULT_SLICE_US   10000u
 #define SLICE_US_MIN       100u
 #define SLICE_US_MAX       1000000u
+#define HALT_LIMIT_MS_MAX  3600000u   /* an hour */
+#define HALT_LIMIT_MS_DEFAULT 1000u
 #define DEFAULT_MEMORY_MIB 32u
 #define MEMORY_MIB_MAX     65536u
 #define WEIGHT_MIN         1u
@@ -41,6 +43,7 @@ static const struct {
 	[K_ON_POWEROFF] = { "on_poweroff", true, 0 },
 	[K_ON_REBOOT]   = { "on_reboot", true, 0 },
 	[K_ON_CRASH]    = { "on_crash", true, 0 },
+	[K_HALT_LIMIT_MS] = { "halt_limit_ms", true, 0 },
 };
 
 enum key_id config_find_key(const char *name, bool in_domain)
@@ -87,6 +90,7 @@ void config_domain_defaults(struct domain_config *d, unsigned line)
 	d->autostart = true;
 	d->fastpath = true;
 	d->apicv = true;
+	d->halt_limit_ms = HALT_LIMIT_MS_DEFAULT;
 	/* xl's defaults. */
 	d->on_poweroff = DOMAIN_ACTION_DESTROY;
 	d->on_reboot = DOMAIN_ACTION_RESTART;
@@ -308,6 +312,11 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 		break;
 	case K_APICV:
 		set_flag(ps, "apicv", v, &d->apicv);
+		break;
+	case K_HALT_LIMIT_MS:
+		if (!number_in(v, 0, HALT_LIMIT_MS_MAX, &d->halt_limit_ms))
+			PROBLEM(ps, "halt_limit_ms must be a number of milliseconds from 0 to %u, got '%q'",
+			        CA_U(HALT_LIMIT_MS_MAX), CA_S(v));
 		break;
 	case K_DOM_SLICE_US:
 		if (!number_in(v, SLICE_US_MIN, SLICE_US_MAX, &d->slice_us))

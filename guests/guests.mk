@@ -122,5 +122,5 @@ guests: $(GUEST_TARGETS)
 $(eval $(call hinoki64_guest,reboot,guests/lib/cmdline.c guests/lib/tsc.c))
 guests: $(GUEST_TARGETS)
 # Instructions carried out for the guest: string port I/O and MMIO by every form (docs/guests.md).
-$(eval $(call hinoki64_guest,emul))
+$(eval $(call hinoki64_guest,emul,guests/lib/cmdline.c))
 guests: $(GUEST_TARGETS)

@@ -349,6 +349,8 @@ static void arm_slice(uint64_t slice_end)
  */
 static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slice_end)
 {
+	if (__builtin_expect(v->halt_deadline != 0, 0) && vcpu_halt_over(v, rdtsc()))
+		return EXIT_STOPPED;
 	if (!vmx_inject_pending(v))
 		return EXIT_WAIT_SIPI;
 	/* A counting vLAPIC timer ends the guest's run early, so its interrupt is taken on time. */
@@ -492,15 +494,17 @@ static uint64_t expire_timers(struct pcpu *cpu)
 		if (v->state != VCPU_BLOCKED)
 			continue;
 		uint64_t lapic_due = vlapic_next_deadline(&v->vlapic);
-		if (!v->timer_deadline && !lapic_due)
+		if (!v->timer_deadline && !lapic_due && !v->halt_deadline)
 			continue;
 		if (v->timer_deadline && now >= v->timer_deadline) {
 			v->timer_deadline = 0;
 			v->state = VCPU_RUNNABLE;
+		} else if (v->halt_deadline && now >= v->halt_deadline) {
+			v->state = VCPU_RUNNABLE;   /* run_once() ends its domain */
 		} else if (lapic_due && now >= lapic_due && vcpu_irq_wakes(v, now)) {
 			v->state = VCPU_RUNNABLE;
 		} else {
-			uint64_t due = earlier(v->timer_deadline, vlapic_next_deadline(&v->vlapic));
+			uint64_t due = earlier(earlier(v->timer_deadline, vlapic_next_deadline(&v->vlapic)), v->halt_deadline);
 			if (due > now && (!next || due - now < next))
 				next = due - now;
 		}

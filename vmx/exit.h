@@ -94,6 +94,12 @@ enum exit_action exit_wrmsr(struct vcpu *v);
 enum exit_action exit_cr_access(struct vcpu *v);
 enum exit_action exit_vmcall(struct vcpu *v);
 enum exit_action exit_hlt(struct vcpu *v);
+/*
+ * Before an entry of v while its halt_deadline is set: true, and its domain
+ * stopped, when the HLT nothing could end has waited out its limit; false
+ * (the deadline cleared) when something woke v before.
+ */
+bool vcpu_halt_over(struct vcpu *v, uint64_t now);
 enum exit_action exit_ept_violation(struct vcpu *v);
 /*
  * The guest's instruction at RIP accessed device memory at `gpa` (an EPT

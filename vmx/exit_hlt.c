@@ -5,10 +5,14 @@
  * With interrupts disabled only an NMI or INIT from another vCPU of its
  * domain ends it (Linux parks the other CPUs so at reboot and panic): a vCPU
  * that halts so while no other vCPU can still act (each is offline or halted
- * so itself) and has no timer could never wake: stop its domain and say so
- * rather than hold it forever.
+ * so itself) and has no timer could never wake: its domain ends, saying
+ * so, once it has waited the domain's halt_limit_ms (at once for 0) without
+ * anything ending the HLT, rather than being held forever. The wait is the
+ * vCPU's halt_deadline, which the scheduler wakes it at; anything that
+ * wakes it sooner (an NMI or INIT after all, an event) clears it.
  */
 #include "hw/cr.h"
+#include "lib/x86.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
 #include "vmx/vmx.h"
@@ -34,11 +38,25 @@ enum exit_action exit_hlt(struct vcpu *v)
 {
 	uint64_t rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
 	if (!(rflags & RFLAGS_IF) && !v->timer_deadline && !v->wake && !another_may_act(v)) {
-		return exit_stop(v, "HLT with interrupts disabled and no timer set: it can never wake");
+		if (!v->guest->halt_limit_tsc)
+			return exit_stop(v, "HLT with interrupts disabled and no timer set: it can never wake");
+		v->halt_deadline = rdtsc() + v->guest->halt_limit_tsc;
 	}
 	v->halt_if = (rflags & RFLAGS_IF) != 0;
 	/* A prompt left without a newline shows now (dom/ does so only where someone types). */
 	vmx_dom_ops->halted(v->guest);
 	vcpu_skip_insn(v);
 	return EXIT_BLOCK;
+}
+
+bool vcpu_halt_over(struct vcpu *v, uint64_t now)
+{
+	if (now < v->halt_deadline) {
+		v->halt_deadline = 0;   /* something ended the HLT in time */
+		return false;
+	}
+	v->halt_deadline = 0;
+	exit_stop(v, "HLT with interrupts disabled and no timer set: it can never wake (waited %u ms)",
+	          v->guest->halt_limit_ms);
+	return true;
 }

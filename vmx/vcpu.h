@@ -101,6 +101,7 @@ struct vcpu {
 	struct vcpu *rq_next;
 	uint64_t vruntime;        /* guest time scaled by weight: the fair-share clock */
 	uint64_t timer_deadline;  /* HC_SET_TIMER: TSC at which HLT ends; 0 for none */
+	uint64_t halt_deadline;   /* a HLT nothing can end: TSC at which its domain ends (vmx/exit_hlt.c); 0 for none */
 	volatile uint32_t wake;   /* an event arrived: the next HLT does not block */
 	uint64_t entry_tsc;       /* TSC just before the current VM entry */
 	uint64_t guest_tsc;       /* total TSC cycles in guest mode */

@@ -4,7 +4,8 @@
  * span a whole section (script only in the mgmt domain, wherever type is
  * set; the mgmt domain always starts), and that a dropped section's keys do
  * not leak into the next one; the life-cycle keys on_poweroff, on_reboot
- * and on_crash with xl's defaults and only its destroy and restart actions.
+ * and on_crash with xl's defaults and only its destroy and restart actions;
+ * halt_limit_ms, its default and range.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,20 @@ static void test_weight(void)
 	CHECK_EQ(dom("a")->weight, 2);
 	CHECK_EQ(parse("weight = 5\n"), 1);
 	expect_report(1, "key 'weight' belongs in a [domain NAME] section");
+}
+
+static void test_halt_limit(void)
+{
+	CHECK_EQ(parse("[domain a]\nkernel = k\n[domain b]\nkernel = k\nhalt_limit_ms = 0\n"
+	               "[domain c]\nkernel = k\nhalt_limit_ms = 3600000\n"), 0);
+	CHECK_EQ(dom("a")->halt_limit_ms, 1000);
+	CHECK_EQ(dom("b")->halt_limit_ms, 0);
+	CHECK_EQ(dom("c")->halt_limit_ms, 3600000);
+	expect_one("[domain a]\nkernel = k\nhalt_limit_ms = 3600001\n", 3,
+	           "halt_limit_ms must be a number of milliseconds from 0 to 3600000, got '3600001'");
+	expect_one("[domain a]\nkernel = k\nhalt_limit_ms = soon\n", 3, "got 'soon'");
+	CHECK_EQ(parse("halt_limit_ms = 5\n"), 1);
+	expect_report(1, "key 'halt_limit_ms' belongs in a [domain NAME] section");
 }
 
 static void test_autostart(void)
@@ -215,6 +230,7 @@ int main(void)
 {
 	RUN(test_new_defaults);
 	RUN(test_weight);
+	RUN(test_halt_limit);
 	RUN(test_autostart);
 	RUN(test_instrumentation_keys);
 	RUN(test_lifecycle_actions);
