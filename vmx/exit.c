@@ -15,6 +15,7 @@
  * a kick: its external-interrupt exit goes to the scheduler.
  */
 #include "hw/cr.h"
+#include "hw/dr.h"
 #include "hw/segment.h"
 #include "hw/vmx_exit.h"
 #include "lib/log.h"
@@ -161,6 +162,19 @@ enum exit_action vmx_exit(struct vcpu *v)
 		return act;
 	close_exit(v, rdtsc());
 	return EXIT_RESUME_NOW;
+}
+
+/*
+ * The pending debug exceptions field's BS bit makes the next VM entry
+ * deliver the #DB (DR6.BS set) once the instruction is behind the guest, as
+ * the CPU would have after it ("Guest Non-Register State"; the entry checks
+ * require BS whenever TF is set under STI or MOV-SS blocking, which the
+ * retirement has just ended).
+ */
+void vcpu_single_step_trap(void)
+{
+	vmcs_writenat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+	              vmcs_readnat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
 }
 
 /*

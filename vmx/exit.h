@@ -8,6 +8,7 @@
 #define VMX_EXIT_H
 
 #include <stdint.h>
+#include "hw/cr.h"
 #include "hw/vmx_exit.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx_ops.h"
@@ -56,14 +57,22 @@ static inline uint64_t exit_qual(void)
 	return vmcs_readnat(VMCS_EXIT_QUALIFICATION);
 }
 
-/* Advance the guest past `len` bytes of an instruction that retired. */
+/* RFLAGS.TF was set: the retired instruction's single-step trap, which the next entry delivers. */
+void vcpu_single_step_trap(void);
+
+/*
+ * Advance the guest past `len` bytes of an instruction that retired, as the
+ * CPU would have: any STI/MOV-SS blocking the instruction carried ends with
+ * it, and with RFLAGS.TF set a single-step #DB follows it.
+ */
 static inline void vcpu_retire_insn(uint32_t len)
 {
 	vmcs_writenat(VMCS_GUEST_RIP, vmcs_readnat(VMCS_GUEST_RIP) + len);
-	/* Any STI/MOV-SS blocking the instruction carried ends with it. */
 	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
 	if (__builtin_expect(intr & INTERRUPTIBILITY_BLOCKING, 0))
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO, intr & ~INTERRUPTIBILITY_BLOCKING);
+	if (__builtin_expect(vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0))
+		vcpu_single_step_trap();
 }
 
 /* Advance the guest past the instruction that exited, prefixes included (inline: most exits do it). */
