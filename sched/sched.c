@@ -361,8 +361,16 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 		else if (!vmx_has_saved_preemption_timer())
 			arm_slice(slice_end);
 	}
-	/* One TSC read ends the exit's root-mode time and starts the guest's. */
+	/*
+	 * One TSC read ends the exit's root-mode time and starts the guest's.
+	 * The root-mode time since v's last exit (exits the fast path resumed
+	 * are inside the guest time below) is charged to v as well: a guest
+	 * whose every entry ends at once in an exit (a timer storm) pays for the
+	 * CPU it keeps busy, and its neighbours keep their share.
+	 */
 	uint64_t now = rdtsc();
+	if (cpu->last_exit == v)
+		v->vruntime += (now - v->exit_tsc) * SCHED_WEIGHT_UNIT / v->guest->weight;
 	v->entry_tsc = now;
 	close_exit_timing(cpu, now);
 	int rc = vmx_run(v);

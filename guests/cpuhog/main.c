@@ -7,6 +7,11 @@
  * the guests rather than by the scheduler's own bookkeeping. Each vCPU ends
  * after `units=N` units; vCPU 0 then reports and exits 0, or 1 if a
  * secondary vCPU could not be started (HC_VCPU_UP).
+ *
+ * With the word `storm` vCPU 0 first turns hostile to its neighbours: its
+ * local APIC timer periodic with an initial count of 1 and divide by 1,
+ * unmasked, while it runs with interrupts disabled, so that the timer's
+ * vector waits forever and an expiry is due at every moment.
  */
 #include "guest.h"
 #include "cmdline.h"
@@ -28,6 +33,15 @@
 #define WAIT_POLL_MS     10
 #define SPINS_PER_YIELD  1000
 #define PARK_MS          1000           /* a finished secondary vCPU wakes this seldom */
+#define APIC_BASE        0xfee00000UL
+#define APIC_SVR         0xf0
+#define APIC_LVT_TIMER   0x320
+#define APIC_TIMER_ICR   0x380
+#define APIC_TIMER_DCR   0x3e0
+#define SVR_ENABLE       0x100
+#define LVT_PERIODIC     (1u << 17)
+#define DCR_DIVIDE_BY_1  0xb
+#define STORM_VECTOR     0x40
 
 /* Knuth's MMIX linear congruential generator constants. */
 #define LCG_MUL 6364136223846793005ULL
@@ -113,6 +127,22 @@ __attribute__((noreturn)) static void secondary_main(uint64_t v)
 		tsc_sleep_ms(PARK_MS);
 }
 
+static void apic_write(unsigned off, uint32_t val)
+{
+	*(volatile uint32_t *)(APIC_BASE + off) = val;
+}
+
+/* The timer storm: periodic, count 1, divide 1, its vector never taken. */
+static void start_storm(void)
+{
+	__asm__ volatile("cli");
+	apic_write(APIC_SVR, SVR_ENABLE | 0xff);
+	apic_write(APIC_TIMER_DCR, DCR_DIVIDE_BY_1);
+	apic_write(APIC_LVT_TIMER, LVT_PERIODIC | STORM_VECTOR);
+	say(TAG "storm: APIC timer periodic, count 1, interrupts off\n");   /* the last line it may get out */
+	apic_write(APIC_TIMER_ICR, 1);
+}
+
 int guest_main(const struct hinoki_bootinfo *bi)
 {
 	serial_init();
@@ -142,6 +172,8 @@ int guest_main(const struct hinoki_bootinfo *bi)
 		up[v] = true;
 	}
 
+	if (cmdline_has(bi, "storm"))
+		start_storm();
 	uint64_t start = rdtsc();
 	run(0);
 	for (unsigned v = 1; v < nvcpus; v++)
