@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "mm/mem.h"
 #include "vmx/caps.h"
+#include "vmx/entry_check.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
 #include "vmx/guest_cr.h"
@@ -35,7 +36,7 @@ static int load_pdptes(const struct vcpu *v, uint64_t cr3)
 {
 	const struct vmx_guest *g = v->guest;
 	uint64_t gpa = cr3 & CR3_PAE_PDPT, e[PAE_PDPTES];
-	uint64_t reserved = PDPTE_RESERVED | ~((1ULL << vmx_caps.phys_bits) - 1);
+	uint64_t reserved = pdpte_reserved_bits(vmx_caps.phys_bits);
 	if (gpa + sizeof e > g->ram_bytes)
 		return -1;   /* not RAM: what would be read is all ones, reserved bits set */
 	memcpy(e, (const uint8_t *)phys_to_virt(g->ram_hpa) + gpa, sizeof e);

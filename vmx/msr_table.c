@@ -76,15 +76,14 @@ const struct msr_rule msr_table[MSR_TABLE_SLOTS] = {
 	ROW(MSR_IA32_GS_BASE,         MSR_STORE_GS_BASE,      MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
 };
 
-static bool canonical(uint64_t a, unsigned caps)
+bool addr_canonical(uint64_t a, unsigned bits)
 {
-	unsigned bits = caps & MSR_CAP_LA57 ? 57 : 48;
 	uint64_t top = a >> (bits - 1);   /* bit bits-1 and all above: all 0 or all 1 */
 	return top == 0 || top == ~0ULL >> (bits - 1);
 }
 
 /* SDM "IA32_PAT MSR": memory types 2 and 3 are reserved, as is anything above 7, in each of the eight bytes. */
-static bool pat_valid(uint64_t pat)
+bool msr_pat_valid(uint64_t pat)
 {
 	for (unsigned i = 0; i < 8; i++) {
 		unsigned type = (pat >> (8 * i)) & 0xff;
@@ -109,14 +108,14 @@ bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned
 	}
 	switch (r->check) {
 	case MSR_CHECK_CANONICAL:
-		return canonical(val, caps);
+		return addr_canonical(val, caps & MSR_CAP_LA57 ? LINEAR_BITS_5LEVEL : LINEAR_BITS_4LEVEL);
 	case MSR_CHECK_EFER:
 		return !(val & ~(uint64_t)(EFER_GUEST_WRITABLE | EFER_LMA)) && (!(val & EFER_NXE) || (caps & MSR_CAP_NX));
 	case MSR_CHECK_MISC_ENABLE:
 		return !(val & ~(MISC_ENABLE_WRITABLE | MISC_ENABLE_READ_ONLY)) &&
 		       (val & MISC_ENABLE_READ_ONLY) == (cur & MISC_ENABLE_READ_ONLY);
 	case MSR_CHECK_PAT:
-		return pat_valid(val);
+		return msr_pat_valid(val);
 	default:
 		return true;
 	}

@@ -97,4 +97,12 @@ static inline bool msr_write_needs_cur(const struct msr_rule *r)
 /* Whether writing val is accepted (else #GP); `cur` is what the MSR reads now (when msr_write_needs_cur). */
 bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned caps);
 
+/* The checks msr_write_ok makes that VM entry makes too (vmx/entry_check.c). */
+#define LINEAR_BITS_4LEVEL 48
+#define LINEAR_BITS_5LEVEL 57
+/* Address a is canonical for `bits` linear-address bits: bits 63:bits-1 all equal. */
+bool addr_canonical(uint64_t a, unsigned bits);
+/* Each of the eight bytes a memory type IA32_PAT takes. */
+bool msr_pat_valid(uint64_t pat);
+
 #endif

@@ -36,6 +36,7 @@
 #define CR4_SMEP       BIT(20)
 #define CR4_SMAP       BIT(21)
 #define CR4_PKE        BIT(22)   /* protection keys for user-mode pages (PKRU) */
+#define CR4_CET        BIT(23)   /* control-flow enforcement */
 #define CR4_PKS        BIT(24)   /* protection keys for supervisor-mode pages (IA32_PKRS) */
 
 #define CR3_PCID_MASK    0xfffULL   /* with CR4.PCIDE: the current PCID */
@@ -61,6 +62,8 @@
 #define RFLAGS_OF     BIT(11)
 /* The status flags an arithmetic instruction sets ("EFLAGS Cross-Reference"). */
 #define RFLAGS_ARITH  (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_OF)
+/* Reserved: bits 63:22, 15, 5 and 3 read as 0 (bit 1, RFLAGS_FIXED, as 1). */
+#define RFLAGS_RESERVED (~0ULL << 22 | BIT(15) | BIT(5) | BIT(3))
 
 /* Page-table entry bits for the host's own 4-level tables. */
 #define PTE_P   BIT(0)

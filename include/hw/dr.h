@@ -32,5 +32,6 @@
 #define DR7_GE  BIT(9)
 #define DR7_GD  BIT(13)
 #define DR7_RESET 0x400u
+#define DR7_RESERVED_HIGH (~0ULL << 32)   /* bits 63:32: #GP if set by MOV DR7 */
 
 #endif

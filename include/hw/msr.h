@@ -57,6 +57,12 @@
 #define EFER_LME  BIT(8)
 #define EFER_LMA  BIT(10)
 #define EFER_NXE  BIT(11)
+#define EFER_RESERVED (~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))   /* on Intel CPUs */
+
+/* IA32_DEBUGCTL (SDM vol. 3, "IA32_DEBUGCTL MSR"): bits 5:2 and 63:16 are reserved. */
+#define DEBUGCTL_LBR      BIT(0)
+#define DEBUGCTL_BTF      BIT(1)   /* single-step on branches */
+#define DEBUGCTL_RESERVED (BIT(2) | BIT(3) | BIT(4) | BIT(5) | ~0ULL << 16)
 
 /* IA32_VMX_BASIC */
 #define VMX_BASIC_REVISION_MASK  0x7fffffffULL
@@ -66,6 +72,9 @@
 /* IA32_VMX_MISC */
 #define VMX_MISC_PREEMPT_RATE_MASK 0x1fULL
 #define VMX_MISC_UNRESTRICTED_LMA  BIT(5)  /* VM exits store EFER.LMA into the IA-32e mode guest control */
+#define VMX_MISC_ACTIVITY_HLT      BIT(6)  /* the activity states a VM entry accepts besides active */
+#define VMX_MISC_ACTIVITY_SHUTDOWN BIT(7)
+#define VMX_MISC_ACTIVITY_WAIT_SIPI BIT(8)
 
 /* IA32_VMX_EPT_VPID_CAP */
 #define EPT_CAP_WALK_4        BIT(6)

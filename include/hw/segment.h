@@ -20,6 +20,18 @@ enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
 #define SEG_TYPE_TSS64_AVAIL 0x9
 #define SEG_TYPE_TSS64_BUSY  0xb
 #define SEG_TYPE_LDT         0x2
+#define SEG_TYPE_DATA_RW_DOWN_A 0x7  /* expand-down read/write, accessed */
+#define SEG_TYPE_TSS16_BUSY  0x3
+#define SEG_TYPE_TSS32_BUSY  0xb     /* the 32-bit and the 64-bit busy TSS share the type */
+/* Type bits of code and data segments. */
+#define SEG_TYPE_ACCESSED    0x1
+#define SEG_TYPE_READABLE    0x2     /* code segments; "writable" in data segments */
+#define SEG_TYPE_CONFORMING  0x4     /* code segments; "expand-down" in data segments */
+#define SEG_TYPE_CODE        0x8
+
+/* Segment selector: requested privilege level and table indicator. */
+#define SEL_RPL_MASK 0x3u
+#define SEL_TI       0x4u
 
 /* VMCS access-rights field layout. */
 #define AR_TYPE(t)   ((uint32_t)(t))
@@ -30,6 +42,17 @@ enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
 #define AR_DB        (1u << 14)
 #define AR_G         (1u << 15)
 #define AR_UNUSABLE  (1u << 16)
+#define AR_TYPE_MASK 0xfu
+#define AR_DPL_SHIFT 5
+#define AR_DPL_MASK  (3u << AR_DPL_SHIFT)
+#define AR_RESERVED  (0xfu << 8 | 0xfffeu << 16)   /* bits 11:8 and 31:17 */
+/* A segment in virtual-8086 mode: read/write accessed data, S, DPL 3, present. */
+#define AR_V8086     (AR_TYPE(SEG_TYPE_DATA_RW_A) | AR_S | AR_DPL(3) | AR_P)
+#define V8086_LIMIT  0xffffu
+#define V8086_BASE_SHIFT 4          /* base = selector << 4, as in real mode */
+/* A limit field against G: with G set its bits 11:0 are all ones, with G clear it fits in 20 bits. */
+#define SEG_LIMIT_PAGE_LOW   0xfffu
+#define SEG_LIMIT_BYTE_MAX   0xfffffu
 
 /* Raw 8-byte descriptor builders for the host GDT (same bit positions, shifted). */
 #define DESC_P   BIT(47)

@@ -65,8 +65,13 @@
 /* VM-entry controls */
 #define ENTRY_CTL_LOAD_DEBUG_CONTROLS   BIT(2)
 #define ENTRY_CTL_IA32E_MODE_GUEST      BIT(9)
+#define ENTRY_CTL_ENTRY_TO_SMM          BIT(10)
 #define ENTRY_CTL_LOAD_IA32_PAT         BIT(14)
 #define ENTRY_CTL_LOAD_IA32_EFER        BIT(15)
+
+/* The VMCS link pointer when no VMCS is linked ("Guest Non-Register State"). */
+#define VMCS_LINK_NONE (~0ULL)
+#define VMCS_PAGE_MASK 0xfffULL   /* a VMCS region is 4-KiB aligned */
 
 /*
  * The 4-KiB MSR bitmap ("MSR-Bitmap Address"): a bit per MSR, set to exit, in

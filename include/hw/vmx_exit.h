@@ -6,6 +6,8 @@
 #ifndef HW_VMX_EXIT_H
 #define HW_VMX_EXIT_H
 
+#include "hw/msr.h"
+
 #define EXIT_REASONS(X) \
 	X(EXCEPTION_NMI,        0)  \
 	X(EXTERNAL_INTERRUPT,   1)  \
@@ -111,6 +113,7 @@ static inline unsigned cr_qual_lmsw(unsigned long q)   { return (unsigned)(q >> 
 #define INTR_TYPE_EXT_INTR       (0u << 8)
 #define INTR_TYPE_NMI            (2u << 8)
 #define INTR_TYPE_HW_EXCEPTION   (3u << 8)
+#define INTR_TYPE_PRIV_SW_EXCEPTION (5u << 8)   /* INT1 */
 #define INTR_TYPE_SW_EXCEPTION   (6u << 8)
 
 /* Exception vectors. */
@@ -148,10 +151,22 @@ static inline unsigned cr_qual_lmsw(unsigned long q)   { return (unsigned)(q >> 
 #define INTERRUPTIBILITY_STI    (1u << 0)   /* blocking by STI */
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)   /* blocking by MOV SS */
 #define INTERRUPTIBILITY_BLOCKING (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)
+#define INTERRUPTIBILITY_SMI    (1u << 2)   /* blocking by SMI: in SMM */
 #define INTERRUPTIBILITY_NMI    (1u << 3)   /* blocking by NMI (virtual-NMI blocking): in an NMI handler until IRET */
+#define INTERRUPTIBILITY_ENCLAVE (1u << 4)  /* the exit interrupted an enclave */
+#define INTERRUPTIBILITY_RESERVED (~0u << 5)
 
 /* Guest activity states. */
-#define ACTIVITY_ACTIVE 0
-#define ACTIVITY_HLT    1
+#define ACTIVITY_ACTIVE    0
+#define ACTIVITY_HLT       1
+#define ACTIVITY_SHUTDOWN  2
+#define ACTIVITY_WAIT_SIPI 3
+
+/* Guest pending debug exceptions: B3-B0 and BS as in DR6, and the rest. */
+#define PENDING_DBG_B0_B3      0xfULL
+#define PENDING_DBG_ENABLED_BP BIT(12)   /* an enabled breakpoint matched */
+#define PENDING_DBG_BS         BIT(14)   /* single step */
+#define PENDING_DBG_RTM        BIT(16)   /* a #DB in an RTM region */
+#define PENDING_DBG_RESERVED   (0xffULL << 4 | BIT(13) | BIT(15) | ~0ULL << 17)
 
 #endif
