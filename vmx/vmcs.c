@@ -10,12 +10,14 @@
 #include "hw/msr.h"
 #include "hw/segment.h"
 #include "hw/vmx_ctrl.h"
+#include "hw/vmx_error.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "vmx/apicv.h"
 #include "vmx/caps.h"
+#include "vmx/entry_check.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
 #include "vmx/guest_cr.h"
@@ -24,8 +26,6 @@
 #include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
-
-#define VMCS_LINK_NONE (~0ULL)
 
 static void setup_controls(struct vcpu *v, const struct guest_entry *e)
 {
@@ -286,14 +286,25 @@ void vmx_arm_preemption_timer(uint64_t tsc)
 	vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks);
 }
 
+/*
+ * Invalid controls or host state fail the instruction before the guest state
+ * is checked, and the checks here are of the guest state only: what they
+ * find is told after the error, as a further fault rather than its cause.
+ */
 void vmx_entry_failed(struct vcpu *v, int rc)
 {
 	uint32_t err = rc == VMX_RUN_FAIL_VALID ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
 	const char *text = rc == VMX_RUN_FAIL_VALID ? vmx_error_name(err) : "VMfailInvalid";
+	char rule[ENTRY_WHY_MAX + 16] = "";
 	log_err("VM entry of domain %s failed: %s, VM-instruction error %u (%s)\n", v->guest->name,
 	        v->launched ? "VMRESUME" : "VMLAUNCH", err, text);
+	if (err == VMXERR_ENTRY_INVALID_CONTROL || err == VMXERR_ENTRY_INVALID_HOST_STATE) {
+		log_printf("  the CPU checks those fields before the guest state; the guest state's rules:\n");
+		vmx_entry_explain(rule, sizeof rule);
+	}
 	vmcs_dump();
-	exit_stop(v, "VM entry failed: VM-instruction error %u (%s)", err, text);
+	exit_stop(v, "VM entry failed: VM-instruction error %u (%s)%s%s", err, text, rule[0] ? "; guest state: " : "",
+	          rule);
 }
 
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e)

@@ -2,6 +2,7 @@
 #ifndef VMX_VMX_H
 #define VMX_VMX_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "loader/loader.h"
 #include "vmx/vcpu.h"
@@ -73,6 +74,12 @@ void vmx_set_dom_ops(const struct vmx_dom_ops *ops);
 extern const struct vmx_dom_ops *vmx_dom_ops;   /* for the handlers; set by vmx_set_dom_ops */
 /* Print the VMCS grouped by area (after a failed entry or a fatal exit). */
 void vmcs_dump(void);
+/*
+ * After a failed entry, log each SDM guest-state rule the current VMCS
+ * breaks (vmx/entry_check.c), or that none is; the first goes into `first`
+ * as "27.3.1.x: why" ("" if none). Returns how many.
+ */
+unsigned vmx_entry_explain(char *first, size_t size);
 /* VM-instruction error number -> the SDM's text. */
 const char *vmx_error_name(uint32_t err);
 
