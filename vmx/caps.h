@@ -9,7 +9,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "hw/cr.h"
 #include "hw/vmx_ctrl.h"
+#include "vmx/msr_table.h"
 #include "vmx/tlb.h"
 
 struct vmx_caps {
@@ -53,6 +55,11 @@ static inline bool vmx_has_apicv(void) { return vmx_caps.apicv_proc2 != 0; }
 static inline bool vmx_has_guest_pat(void)
 {
 	return (vmx_caps.entry & ENTRY_CTL_LOAD_IA32_PAT) && (vmx_caps.exit & EXIT_CTL_LOAD_IA32_PAT);
+}
+/* The processor's linear-address width, which VM entry's canonical checks use whatever a guest's CR4.LA57. */
+static inline unsigned vmx_linear_bits(void)
+{
+	return vmx_caps.cr4_fixed1 & CR4_LA57 ? LINEAR_BITS_5LEVEL : LINEAR_BITS_4LEVEL;
 }
 bool vmx_has_ept_2m(void);
 bool vmx_has_ept_1g(void);

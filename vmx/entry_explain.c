@@ -5,14 +5,12 @@
  * the VMCS dump. Fields the CPU lacks (IA32_PAT without its load control,
  * the PDPTEs without EPT) read as 0: the rules that use them are off then.
  */
-#include "hw/cr.h"
 #include "hw/vmcs_fields.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "vmx/caps.h"
 #include "vmx/entry_check.h"
-#include "vmx/msr_table.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
 
@@ -71,8 +69,7 @@ static void read_state(struct entry_state *s)
 	s->cr4_fixed1 = vmx_caps.cr4_fixed1;
 	s->vmx_misc = vmx_caps.misc;
 	s->phys_bits = vmx_caps.phys_bits;
-	/* The processor's width, whatever the guest's CR4.LA57: the MSR checks count the same way. */
-	s->linear_bits = vmx_caps.cr4_fixed1 & CR4_LA57 ? LINEAR_BITS_5LEVEL : LINEAR_BITS_4LEVEL;
+	s->linear_bits = vmx_linear_bits();
 }
 
 struct first { char *buf; size_t size; };

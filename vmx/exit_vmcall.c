@@ -10,6 +10,7 @@
  */
 #include "hinoki/hypercall.h"
 #include "mm/mem.h"
+#include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
 #include "vmx/vmx.h"
@@ -94,9 +95,21 @@ static struct hc_result hc_set_timer(struct vcpu *v, uint64_t deadline, uint64_t
 	return resume(0);
 }
 
+/*
+ * A RIP the vCPU's VM entry would refuse (SDM "Checks on Guest RIP, RFLAGS,
+ * and SSP"): canonical in 64-bit mode, below 4 GiB outside it. Refused here
+ * rather than left to fail the entry, which would stop the domain.
+ */
+static bool entry_rip_ok(const struct vmx_guest *g, uint64_t rip)
+{
+	if (g->boot_entry.mode == ENTRY_LONG64)
+		return addr_canonical(rip, vmx_linear_bits());
+	return rip <= UINT32_MAX;
+}
+
 static struct hc_result hc_vcpu_up(struct vcpu *v, uint64_t id, uint64_t rip)
 {
-	if (id > UINT32_MAX)
+	if (id > UINT32_MAX || !entry_rip_ok(v->guest, rip))
 		return resume(-HC_EINVAL);
 	return resume(vmx_dom_ops->vcpu_up(v->guest, (uint32_t)id, rip, v->gpr[GPR_RDX], v->gpr[GPR_R10]));
 }

@@ -10,7 +10,9 @@
  * that each far address can be probed by a domain of its own; `delay=MS`
  * first sleeps that long, so that other domains have filled their RAM with
  * what they will check before the writes come. "evil: STILL RUNNING after
- * write to 0x..." must never appear.
+ * write to 0x..." must never appear. With `badrip=1` (and two vCPUs) it
+ * asks HC_VCPU_UP to start vCPU 1 at a non-canonical RIP, which no VM entry
+ * takes: the call must fail with -HC_EINVAL, and the domain must live on.
  */
 #include "guest.h"
 #include "cmdline.h"
@@ -94,6 +96,25 @@ static unsigned try_control_calls(void)
 	return allowed;
 }
 
+/* Bit 63 set and the bits below it clear: canonical at neither 48 nor 57 linear-address bits. */
+#define NONCANONICAL_RIP  0x8000000000000000ULL
+#define SECONDARY_VCPU    1
+
+static unsigned try_bad_rip(const struct hinoki_bootinfo *bi)
+{
+	long r = hc_vcpu_up(SECONDARY_VCPU, (uintptr_t)NONCANONICAL_RIP, HINOKI_GPA_STACK_TOP, 0);
+	gprintf(TAG "HC_VCPU_UP at RIP 0x%llx -> %ld\n", NONCANONICAL_RIP, r);
+	/* Had it started, the vCPU's failed entry would stop this domain within this sleep. */
+	tsc_init(bi);
+	tsc_sleep_ms(20);
+	if (r != -HC_EINVAL) {
+		gprintf(TAG "CHECK FAILED: HC_VCPU_UP returned %ld, expected %d\n", r, -HC_EINVAL);
+		return 1;
+	}
+	gprintf(TAG "non-canonical vCPU entry refused\n");
+	return 0;
+}
+
 static inline void invlpg(uint64_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
@@ -160,7 +181,9 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	gprintf(TAG "domain %u trying the control hypercalls\n", bi->domain_id);
 	unsigned allowed = try_control_calls();
 
-	uint64_t write = 0;
+	uint64_t write = 0, badrip = 0;
+	if (cmdline_u64(bi, "badrip", &badrip) && badrip)
+		allowed += try_bad_rip(bi);
 	uint64_t from = 0, delay_ms = 0;
 	cmdline_u64(bi, "from", &from);
 	cmdline_u64(bi, "delay", &delay_ms);
