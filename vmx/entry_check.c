@@ -437,13 +437,17 @@ static bool activity_blocking(const struct entry_state *s, char *why)
 	           s->activity, s->interruptibility);
 }
 
-/* HLT takes external interrupts, NMIs, debug and machine-check exceptions; shutdown NMIs and #MC; wait-for-SIPI none. */
+/*
+ * HLT takes external interrupts, NMIs, debug and machine-check exceptions and
+ * a pending MTF exit; shutdown NMIs and #MC; wait-for-SIPI nothing.
+ */
 static bool activity_event(const struct entry_state *s, char *why)
 {
 	uint32_t info = s->entry_intr_info, t = info & INTR_INFO_TYPE_MASK, vec = info & INTR_INFO_VECTOR_MASK;
 	bool mc = t == INTR_TYPE_HW_EXCEPTION && vec == VEC_MC;
-	bool db = (t == INTR_TYPE_HW_EXCEPTION && vec == VEC_DB) || t == INTR_TYPE_PRIV_SW_EXCEPTION;
-	bool ok = s->activity == ACTIVITY_HLT ? t == INTR_TYPE_EXT_INTR || t == INTR_TYPE_NMI || mc || db
+	bool db = (t == INTR_TYPE_HW_EXCEPTION || t == INTR_TYPE_PRIV_SW_EXCEPTION) && vec == VEC_DB;
+	bool mtf = t == INTR_TYPE_OTHER_EVENT && vec == 0;
+	bool ok = s->activity == ACTIVITY_HLT ? t == INTR_TYPE_EXT_INTR || t == INTR_TYPE_NMI || mc || db || mtf
 	        : s->activity == ACTIVITY_SHUTDOWN ? t == INTR_TYPE_NMI || mc
 	        : s->activity != ACTIVITY_WAIT_SIPI;
 	return (info & INTR_INFO_VALID) && s->activity != ACTIVITY_ACTIVE && !ok &&

@@ -115,6 +115,7 @@ static inline unsigned cr_qual_lmsw(unsigned long q)   { return (unsigned)(q >> 
 #define INTR_TYPE_HW_EXCEPTION   (3u << 8)
 #define INTR_TYPE_PRIV_SW_EXCEPTION (5u << 8)   /* INT1 */
 #define INTR_TYPE_SW_EXCEPTION   (6u << 8)
+#define INTR_TYPE_OTHER_EVENT    (7u << 8)   /* vector 0: a pending MTF VM exit */
 
 /* Exception vectors. */
 #define VEC_DE 0

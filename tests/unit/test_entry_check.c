@@ -2,7 +2,7 @@
  * Host tests for the VM-entry guest-state checks (vmx/entry_check.c): the
  * states Hinoki enters guests in (64-bit, real mode under unrestricted
  * guest, 32-bit protected mode) and a few more a guest reaches (PAE paging,
- * ring 3, virtual-8086 mode, an STI shadow) break no rule; then one change
+ * ring 3, virtual-8086 mode, an STI shadow, HLT woken by an interrupt) break no rule; then one change
  * to a valid state breaks exactly the rule named, for every rule of the
  * table, and the text names the values.
  */
@@ -141,6 +141,15 @@ static struct entry_state sti_step(void)
 	return s;
 }
 
+/* long64 halted, an external interrupt injected to wake it. */
+static struct entry_state hlt_extint(void)
+{
+	struct entry_state s = long64();
+	s.activity = ACTIVITY_HLT;
+	s.entry_intr_info = INTR_INFO_VALID | INTR_TYPE_EXT_INTR | 0x20;
+	return s;
+}
+
 struct found { unsigned n; const char *names[8]; char why[8][ENTRY_WHY_MAX]; };
 
 static void collect(void *ctx, const struct entry_rule *r, const char *why)
@@ -171,7 +180,7 @@ static void test_valid_states(void)
 {
 	static const struct { const char *name; struct entry_state (*make)(void); } states[] = {
 		{ "long64", long64 }, { "real16", real16 }, { "prot32", prot32 }, { "pae32", pae32 },
-		{ "ring3", ring3 }, { "vm86", vm86 }, { "sti_step", sti_step },
+		{ "ring3", ring3 }, { "vm86", vm86 }, { "sti_step", sti_step }, { "hlt_extint", hlt_extint },
 	};
 	for (unsigned i = 0; i < sizeof states / sizeof states[0]; i++) {
 		struct entry_state s = states[i].make();
