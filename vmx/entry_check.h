@@ -24,7 +24,7 @@ struct entry_seg_state {
 };
 
 struct entry_state {
-	/* The guest-state area. */
+	/* The guest-state area (RSP too, though no rule reads it: 27.3.1.4 checks only RIP and RFLAGS). */
 	uint64_t cr0, cr3, cr4, dr7, rsp, rip, rflags;
 	struct entry_seg_state seg[ENTRY_SEGS];
 	uint64_t gdtr_base, idtr_base;
