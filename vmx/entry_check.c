@@ -51,7 +51,7 @@ static bool v8086(const struct entry_state *s) { return s->rflags & RFLAGS_VM; }
 static bool canonical(const struct entry_state *s, uint64_t a) { return addr_canonical(a, s->linear_bits); }
 static bool usable(const struct entry_state *s, unsigned i) { return !(s->seg[i].ar & AR_UNUSABLE); }
 /* The segment rules that apply to CS always and to the others only when usable. */
-static bool cs_or_usable(const struct entry_state *s, unsigned i) { return i == ENTRY_CS || usable(s, i); }
+static bool cs_or_usable(const struct entry_state *s, unsigned i) { return i == SEG_CS || usable(s, i); }
 static unsigned type(const struct entry_state *s, unsigned i) { return s->seg[i].ar & AR_TYPE_MASK; }
 static unsigned dpl(const struct entry_state *s, unsigned i) { return (s->seg[i].ar & AR_DPL_MASK) >> AR_DPL_SHIFT; }
 static unsigned rpl(const struct entry_state *s, unsigned i) { return s->seg[i].sel & SEL_RPL_MASK; }
@@ -171,13 +171,13 @@ static bool ldtr_ti(const struct entry_state *s, char *why)
 
 static bool ss_rpl(const struct entry_state *s, char *why)
 {
-	return !v8086(s) && !unrestricted(s) && rpl(s, ENTRY_SS) != rpl(s, ENTRY_CS) &&
-	       say(why, "SS.RPL %u differs from CS.RPL %u", rpl(s, ENTRY_SS), rpl(s, ENTRY_CS));
+	return !v8086(s) && !unrestricted(s) && rpl(s, SEG_SS) != rpl(s, SEG_CS) &&
+	       say(why, "SS.RPL %u differs from CS.RPL %u", rpl(s, SEG_SS), rpl(s, SEG_CS));
 }
 
 static bool v8086_base(const struct entry_state *s, char *why)
 {
-	for (unsigned i = ENTRY_ES; v8086(s) && i <= ENTRY_GS; i++)
+	for (unsigned i = SEG_ES; v8086(s) && i <= SEG_GS; i++)
 		if (s->seg[i].base != (uint64_t)s->seg[i].sel << V8086_BASE_SHIFT)
 			return say(why, "%s base 0x%lx is not selector 0x%x << 4 in virtual-8086 mode",
 			           seg_names[i], s->seg[i].base, s->seg[i].sel);
@@ -186,7 +186,7 @@ static bool v8086_base(const struct entry_state *s, char *why)
 
 static bool base_canonical(const struct entry_state *s, char *why)
 {
-	static const unsigned segs[] = { ENTRY_TR, ENTRY_FS, ENTRY_GS, ENTRY_LDTR };
+	static const unsigned segs[] = { ENTRY_TR, SEG_FS, SEG_GS, ENTRY_LDTR };
 	for (unsigned k = 0; k < sizeof segs / sizeof segs[0]; k++) {
 		unsigned i = segs[k];
 		if ((i != ENTRY_LDTR || usable(s, i)) && !canonical(s, s->seg[i].base))
@@ -197,7 +197,7 @@ static bool base_canonical(const struct entry_state *s, char *why)
 
 static bool base_high(const struct entry_state *s, char *why)
 {
-	static const unsigned segs[] = { ENTRY_CS, ENTRY_SS, ENTRY_DS, ENTRY_ES };
+	static const unsigned segs[] = { SEG_CS, SEG_SS, SEG_DS, SEG_ES };
 	for (unsigned k = 0; k < sizeof segs / sizeof segs[0]; k++) {
 		unsigned i = segs[k];
 		if (cs_or_usable(s, i) && (s->seg[i].base >> 32))
@@ -208,7 +208,7 @@ static bool base_high(const struct entry_state *s, char *why)
 
 static bool v8086_limit(const struct entry_state *s, char *why)
 {
-	for (unsigned i = ENTRY_ES; v8086(s) && i <= ENTRY_GS; i++)
+	for (unsigned i = SEG_ES; v8086(s) && i <= SEG_GS; i++)
 		if (s->seg[i].limit != V8086_LIMIT)
 			return say(why, "%s limit 0x%x is not 0xffff in virtual-8086 mode", seg_names[i], s->seg[i].limit);
 	return false;
@@ -216,7 +216,7 @@ static bool v8086_limit(const struct entry_state *s, char *why)
 
 static bool v8086_ar(const struct entry_state *s, char *why)
 {
-	for (unsigned i = ENTRY_ES; v8086(s) && i <= ENTRY_GS; i++)
+	for (unsigned i = SEG_ES; v8086(s) && i <= SEG_GS; i++)
 		if (s->seg[i].ar != AR_V8086)
 			return say_ar(why, s, i, "not 0xf3 in virtual-8086 mode");
 	return false;
@@ -224,22 +224,22 @@ static bool v8086_ar(const struct entry_state *s, char *why)
 
 static bool cs_type(const struct entry_state *s, char *why)
 {
-	unsigned t = type(s, ENTRY_CS);
+	unsigned t = type(s, SEG_CS);
 	bool code = (t & (SEG_TYPE_CODE | SEG_TYPE_ACCESSED)) == (SEG_TYPE_CODE | SEG_TYPE_ACCESSED);
 	return !v8086(s) && !code && !(unrestricted(s) && t == SEG_TYPE_DATA_RW_A) &&
-	       say_ar(why, s, ENTRY_CS, unrestricted(s) ? "type neither accessed code nor 3" : "type not accessed code");
+	       say_ar(why, s, SEG_CS, unrestricted(s) ? "type neither accessed code nor 3" : "type not accessed code");
 }
 
 static bool ss_type(const struct entry_state *s, char *why)
 {
-	unsigned t = type(s, ENTRY_SS);
-	return !v8086(s) && usable(s, ENTRY_SS) && t != SEG_TYPE_DATA_RW_A && t != SEG_TYPE_DATA_RW_DOWN_A &&
-	       say_ar(why, s, ENTRY_SS, "type not accessed read/write data (3 or 7)");
+	unsigned t = type(s, SEG_SS);
+	return !v8086(s) && usable(s, SEG_SS) && t != SEG_TYPE_DATA_RW_A && t != SEG_TYPE_DATA_RW_DOWN_A &&
+	       say_ar(why, s, SEG_SS, "type not accessed read/write data (3 or 7)");
 }
 
 static bool data_type(const struct entry_state *s, char *why)
 {
-	static const unsigned segs[] = { ENTRY_DS, ENTRY_ES, ENTRY_FS, ENTRY_GS };
+	static const unsigned segs[] = { SEG_DS, SEG_ES, SEG_FS, SEG_GS };
 	for (unsigned k = 0; !v8086(s) && k < sizeof segs / sizeof segs[0]; k++) {
 		unsigned i = segs[k], t = type(s, i);
 		if (!usable(s, i))
@@ -254,7 +254,7 @@ static bool data_type(const struct entry_state *s, char *why)
 
 static bool seg_s(const struct entry_state *s, char *why)
 {
-	for (unsigned i = ENTRY_ES; !v8086(s) && i <= ENTRY_GS; i++)
+	for (unsigned i = SEG_ES; !v8086(s) && i <= SEG_GS; i++)
 		if (cs_or_usable(s, i) && !(s->seg[i].ar & AR_S))
 			return say_ar(why, s, i, "S clear, a system segment");
 	return false;
@@ -262,7 +262,7 @@ static bool seg_s(const struct entry_state *s, char *why)
 
 static bool cs_dpl(const struct entry_state *s, char *why)
 {
-	unsigned t = type(s, ENTRY_CS), cs = dpl(s, ENTRY_CS), ss = dpl(s, ENTRY_SS);
+	unsigned t = type(s, SEG_CS), cs = dpl(s, SEG_CS), ss = dpl(s, SEG_SS);
 	if (v8086(s))
 		return false;
 	if (t == SEG_TYPE_DATA_RW_A)
@@ -272,25 +272,25 @@ static bool cs_dpl(const struct entry_state *s, char *why)
 	if (t & SEG_TYPE_CONFORMING)
 		return cs > ss && say(why, "conforming CS.DPL %u above SS.DPL %u", cs, ss);
 	return cs != ss && say(why, "CS.DPL %u differs from SS.DPL %u (CS 0x%x, SS 0x%x)", cs, ss,
-	                       s->seg[ENTRY_CS].ar, s->seg[ENTRY_SS].ar);
+	                       s->seg[SEG_CS].ar, s->seg[SEG_SS].ar);
 }
 
 static bool ss_dpl_rpl(const struct entry_state *s, char *why)
 {
-	return !v8086(s) && !unrestricted(s) && dpl(s, ENTRY_SS) != rpl(s, ENTRY_SS) &&
-	       say(why, "SS.DPL %u differs from SS.RPL %u", dpl(s, ENTRY_SS), rpl(s, ENTRY_SS));
+	return !v8086(s) && !unrestricted(s) && dpl(s, SEG_SS) != rpl(s, SEG_SS) &&
+	       say(why, "SS.DPL %u differs from SS.RPL %u", dpl(s, SEG_SS), rpl(s, SEG_SS));
 }
 
 static bool ss_dpl_real(const struct entry_state *s, char *why)
 {
-	bool real = !(s->cr0 & CR0_PE) || type(s, ENTRY_CS) == SEG_TYPE_DATA_RW_A;
-	return !v8086(s) && real && dpl(s, ENTRY_SS) != 0 &&
-	       say(why, "SS.DPL %u not 0 with CR0.PE clear or a data-segment CS", dpl(s, ENTRY_SS));
+	bool real = !(s->cr0 & CR0_PE) || type(s, SEG_CS) == SEG_TYPE_DATA_RW_A;
+	return !v8086(s) && real && dpl(s, SEG_SS) != 0 &&
+	       say(why, "SS.DPL %u not 0 with CR0.PE clear or a data-segment CS", dpl(s, SEG_SS));
 }
 
 static bool data_dpl(const struct entry_state *s, char *why)
 {
-	static const unsigned segs[] = { ENTRY_DS, ENTRY_ES, ENTRY_FS, ENTRY_GS };
+	static const unsigned segs[] = { SEG_DS, SEG_ES, SEG_FS, SEG_GS };
 	for (unsigned k = 0; !v8086(s) && !unrestricted(s) && k < sizeof segs / sizeof segs[0]; k++) {
 		unsigned i = segs[k], t = type(s, i);
 		bool conforming = (t & SEG_TYPE_CODE) && (t & SEG_TYPE_CONFORMING);
@@ -302,7 +302,7 @@ static bool data_dpl(const struct entry_state *s, char *why)
 
 static bool seg_present(const struct entry_state *s, char *why)
 {
-	for (unsigned i = ENTRY_ES; !v8086(s) && i <= ENTRY_GS; i++)
+	for (unsigned i = SEG_ES; !v8086(s) && i <= SEG_GS; i++)
 		if (cs_or_usable(s, i) && !(s->seg[i].ar & AR_P))
 			return say_ar(why, s, i, "not present");
 	return false;
@@ -310,7 +310,7 @@ static bool seg_present(const struct entry_state *s, char *why)
 
 static bool seg_reserved(const struct entry_state *s, char *why)
 {
-	for (unsigned i = ENTRY_ES; !v8086(s) && i <= ENTRY_GS; i++)
+	for (unsigned i = SEG_ES; !v8086(s) && i <= SEG_GS; i++)
 		if (cs_or_usable(s, i) && (s->seg[i].ar & AR_RESERVED))
 			return say_ar(why, s, i, "reserved bits set");
 	return false;
@@ -318,7 +318,7 @@ static bool seg_reserved(const struct entry_state *s, char *why)
 
 static bool cs_l_db(const struct entry_state *s, char *why)
 {
-	uint32_t ar = s->seg[ENTRY_CS].ar;
+	uint32_t ar = s->seg[SEG_CS].ar;
 	return ia32e(s) && (ar & AR_L) && (ar & AR_DB) &&
 	       say(why, "CS.L and CS.D both set in IA-32e mode (CS access rights 0x%x)", ar);
 }
@@ -326,7 +326,7 @@ static bool cs_l_db(const struct entry_state *s, char *why)
 /* The limit against G, for CS, the usable data segments, TR and a usable LDTR. */
 static bool granularity(const struct entry_state *s, char *why)
 {
-	for (unsigned i = ENTRY_ES; i < ENTRY_SEGS; i++) {
+	for (unsigned i = SEG_ES; i < ENTRY_SEGS; i++) {
 		const struct entry_seg_state *g = &s->seg[i];
 		bool checked = i == ENTRY_TR || (i == ENTRY_LDTR ? usable(s, i) : !v8086(s) && cs_or_usable(s, i));
 		bool page = g->ar & AR_G;
@@ -381,7 +381,7 @@ static bool dt_limit(const struct entry_state *s, char *why)
 
 /* ---- 27.3.1.4: RIP and RFLAGS ---- */
 
-static bool in_64bit_mode(const struct entry_state *s) { return ia32e(s) && (s->seg[ENTRY_CS].ar & AR_L); }
+static bool in_64bit_mode(const struct entry_state *s) { return ia32e(s) && (s->seg[SEG_CS].ar & AR_L); }
 
 static bool rip_high(const struct entry_state *s, char *why)
 {
@@ -426,8 +426,8 @@ static bool activity_supported(const struct entry_state *s, char *why)
 
 static bool activity_hlt_dpl(const struct entry_state *s, char *why)
 {
-	return s->activity == ACTIVITY_HLT && dpl(s, ENTRY_SS) != 0 &&
-	       say(why, "activity state HLT with SS.DPL %u", dpl(s, ENTRY_SS));
+	return s->activity == ACTIVITY_HLT && dpl(s, SEG_SS) != 0 &&
+	       say(why, "activity state HLT with SS.DPL %u", dpl(s, SEG_SS));
 }
 
 static bool activity_blocking(const struct entry_state *s, char *why)

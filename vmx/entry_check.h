@@ -13,9 +13,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "hw/segment.h"
 
-/* In VMCS encoding order (ES, CS, SS, DS, FS, GS, LDTR, TR: each field group steps by 2). */
-enum entry_seg { ENTRY_ES, ENTRY_CS, ENTRY_SS, ENTRY_DS, ENTRY_FS, ENTRY_GS, ENTRY_LDTR, ENTRY_TR, ENTRY_SEGS };
+/* The segment registers (hw/segment.h) and then LDTR and TR, as the VMCS numbers their fields. */
+enum entry_seg { ENTRY_LDTR = SEG_COUNT, ENTRY_TR, ENTRY_SEGS };
 
 struct entry_seg_state {
 	uint16_t sel;

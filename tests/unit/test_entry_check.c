@@ -31,9 +31,9 @@ static struct entry_state common(uint16_t cs, uint32_t cs_ar, uint16_t ds, uint3
 {
 	struct entry_state s;
 	memset(&s, 0, sizeof s);
-	for (unsigned i = ENTRY_ES; i <= ENTRY_GS; i++)
+	for (unsigned i = SEG_ES; i <= SEG_GS; i++)
 		s.seg[i] = (struct entry_seg_state){ ds, limit, ds_ar, 0 };
-	s.seg[ENTRY_CS] = (struct entry_seg_state){ cs, limit, cs_ar, 0 };
+	s.seg[SEG_CS] = (struct entry_seg_state){ cs, limit, cs_ar, 0 };
 	s.seg[ENTRY_TR] = (struct entry_seg_state){ 0, 0xff, TR_AR, 0 };
 	s.seg[ENTRY_LDTR] = (struct entry_seg_state){ 0, 0, AR_UNUSABLE, 0 };
 	s.rflags = RFLAGS_FIXED | RFLAGS_IF;
@@ -73,7 +73,7 @@ static struct entry_state real16(void)
 {
 	struct entry_state s = common(0x9a00, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P, 0,
 	                              AR_TYPE(SEG_TYPE_DATA_RW_A) | AR_S | AR_P, 0xffff);
-	s.seg[ENTRY_CS].base = 0x9a000;
+	s.seg[SEG_CS].base = 0x9a000;
 	s.seg[ENTRY_TR].limit = 0xffff;
 	s.cr0 = CR0_CD | CR0_NW | CR0_ET | CR0_NE;
 	s.cr4 = CR4_VMXE;
@@ -114,10 +114,10 @@ static struct entry_state pae32(void)
 static struct entry_state ring3(void)
 {
 	struct entry_state s = prot32();
-	s.seg[ENTRY_CS].sel |= 3;
-	s.seg[ENTRY_CS].ar |= AR_DPL(3);
-	s.seg[ENTRY_SS].sel |= 3;
-	s.seg[ENTRY_SS].ar |= AR_DPL(3);
+	s.seg[SEG_CS].sel |= 3;
+	s.seg[SEG_CS].ar |= AR_DPL(3);
+	s.seg[SEG_SS].sel |= 3;
+	s.seg[SEG_SS].ar |= AR_DPL(3);
 	return s;
 }
 
@@ -125,7 +125,7 @@ static struct entry_state ring3(void)
 static struct entry_state vm86(void)
 {
 	struct entry_state s = prot32();
-	for (unsigned i = ENTRY_ES; i <= ENTRY_GS; i++)
+	for (unsigned i = SEG_ES; i <= SEG_GS; i++)
 		s.seg[i] = (struct entry_seg_state){ 0x1234, V8086_LIMIT, AR_V8086, 0x12340 };
 	s.rflags |= RFLAGS_VM;
 	return s;
@@ -216,24 +216,24 @@ CHANGE(efer_no_long, s->efer = 0)
 CHANGE(efer_no_lme, s->efer &= ~EFER_LME)
 CHANGE(tr_ti, s->seg[ENTRY_TR].sel = 0x2c)
 CHANGE(ldtr_ti, s->seg[ENTRY_LDTR] = ((struct entry_seg_state){ 0x44, 0xfff, AR_TYPE(SEG_TYPE_LDT) | AR_P, 0 }))
-CHANGE(cs_rpl3, s->seg[ENTRY_CS].sel |= 3)
-CHANGE(vm86_base, s->seg[ENTRY_DS].base = 0x12350)
-CHANGE(fs_noncanonical, s->seg[ENTRY_FS].base = 0x0000800000000000ULL)
-CHANGE(ss_base_high, s->seg[ENTRY_SS].base = 1ULL << 32)
-CHANGE(vm86_limit, s->seg[ENTRY_GS].limit = 0xfffff)
-CHANGE(vm86_ar, s->seg[ENTRY_ES].ar = AR_V8086 | AR_DB)
-CHANGE(cs_data, s->seg[ENTRY_CS].ar = DATA_AR & ~AR_DB)
-CHANGE(ss_code, s->seg[ENTRY_SS].ar = CODE32_AR)
-CHANGE(ds_unaccessed, s->seg[ENTRY_DS].ar &= ~AR_TYPE(SEG_TYPE_ACCESSED))
-CHANGE(gs_system, s->seg[ENTRY_GS].ar &= ~AR_S)
-CHANGE(ss_dpl3, s->seg[ENTRY_SS].ar |= AR_DPL(3))
-CHANGE(rpl3_both, s->seg[ENTRY_CS].sel |= 3; s->seg[ENTRY_SS].sel |= 3)
-CHANGE(real_ss_dpl, s->seg[ENTRY_SS].ar |= AR_DPL(3); s->seg[ENTRY_CS].ar |= AR_DPL(3))
-CHANGE(ds_rpl3, s->seg[ENTRY_DS].sel |= 3)
-CHANGE(es_absent, s->seg[ENTRY_ES].ar &= ~AR_P)
-CHANGE(fs_reserved, s->seg[ENTRY_FS].ar |= 1u << 8)
-CHANGE(cs_l_d, s->seg[ENTRY_CS].ar |= AR_DB)
-CHANGE(ds_limit_pages, s->seg[ENTRY_DS].limit = 0xfffff000)
+CHANGE(cs_rpl3, s->seg[SEG_CS].sel |= 3)
+CHANGE(vm86_base, s->seg[SEG_DS].base = 0x12350)
+CHANGE(fs_noncanonical, s->seg[SEG_FS].base = 0x0000800000000000ULL)
+CHANGE(ss_base_high, s->seg[SEG_SS].base = 1ULL << 32)
+CHANGE(vm86_limit, s->seg[SEG_GS].limit = 0xfffff)
+CHANGE(vm86_ar, s->seg[SEG_ES].ar = AR_V8086 | AR_DB)
+CHANGE(cs_data, s->seg[SEG_CS].ar = DATA_AR & ~AR_DB)
+CHANGE(ss_code, s->seg[SEG_SS].ar = CODE32_AR)
+CHANGE(ds_unaccessed, s->seg[SEG_DS].ar &= ~AR_TYPE(SEG_TYPE_ACCESSED))
+CHANGE(gs_system, s->seg[SEG_GS].ar &= ~AR_S)
+CHANGE(ss_dpl3, s->seg[SEG_SS].ar |= AR_DPL(3))
+CHANGE(rpl3_both, s->seg[SEG_CS].sel |= 3; s->seg[SEG_SS].sel |= 3)
+CHANGE(real_ss_dpl, s->seg[SEG_SS].ar |= AR_DPL(3); s->seg[SEG_CS].ar |= AR_DPL(3))
+CHANGE(ds_rpl3, s->seg[SEG_DS].sel |= 3)
+CHANGE(es_absent, s->seg[SEG_ES].ar &= ~AR_P)
+CHANGE(fs_reserved, s->seg[SEG_FS].ar |= 1u << 8)
+CHANGE(cs_l_d, s->seg[SEG_CS].ar |= AR_DB)
+CHANGE(ds_limit_pages, s->seg[SEG_DS].limit = 0xfffff000)
 CHANGE(tr_available, s->seg[ENTRY_TR].ar = AR_TYPE(SEG_TYPE_TSS64_AVAIL) | AR_P)
 CHANGE(tr_absent, s->seg[ENTRY_TR].ar &= ~AR_P)
 CHANGE(ldtr_data, s->seg[ENTRY_LDTR] = ((struct entry_seg_state){ 0x40, 0xfff, DATA_AR & ~AR_G, 0 }))
@@ -374,7 +374,7 @@ static void test_every_failure_reported(void)
 {
 	struct entry_state s = long64();
 	s.cr0 &= ~CR0_NE;
-	s.seg[ENTRY_CS].ar |= AR_DB;
+	s.seg[SEG_CS].ar |= AR_DB;
 	s.link_pointer = 0x1000;
 	struct found f = run(&s);
 	CHECK_EQ(f.n, 3);
