@@ -345,7 +345,7 @@ static bool granularity(const struct entry_state *s, char *why)
 static bool tr_type(const struct entry_state *s, char *why)
 {
 	unsigned t = type(s, ENTRY_TR);
-	bool ok = t == SEG_TYPE_TSS64_BUSY || (!ia32e(s) && t == SEG_TYPE_TSS16_BUSY);
+	bool ok = ia32e(s) ? t == SEG_TYPE_TSS64_BUSY : t == SEG_TYPE_TSS16_BUSY || t == SEG_TYPE_TSS32_BUSY;
 	return !ok && say_ar(why, s, ENTRY_TR, ia32e(s) ? "type not a 64-bit busy TSS (11)"
 	                                                : "type not a busy TSS (3 or 11)");
 }

@@ -96,9 +96,9 @@ static struct hc_result hc_set_timer(struct vcpu *v, uint64_t deadline, uint64_t
 }
 
 /*
- * A RIP the vCPU's VM entry would refuse (SDM "Checks on Guest RIP, RFLAGS,
- * and SSP"): canonical in 64-bit mode, below 4 GiB outside it. Refused here
- * rather than left to fail the entry, which would stop the domain.
+ * Whether the vCPU's VM entry takes rip (SDM "Checks on Guest RIP, RFLAGS,
+ * and SSP"): canonical in 64-bit mode, below 4 GiB outside it. Another RIP
+ * is refused here rather than left to fail the entry, which would stop the domain.
  */
 static bool entry_rip_ok(const struct vmx_guest *g, uint64_t rip)
 {
