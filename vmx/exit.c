@@ -15,7 +15,6 @@
  * a kick: its external-interrupt exit goes to the scheduler.
  */
 #include "hw/cr.h"
-#include "hw/dr.h"
 #include "hw/segment.h"
 #include "hw/vmx_exit.h"
 #include "lib/log.h"

@@ -23,9 +23,6 @@
 #define DR6_STATUS (DR6_B0 | DR6_B1 | DR6_B2 | DR6_B3 | DR6_BD | DR6_BS | DR6_BT)
 #define DR6_RESET  0xffff0ff0u
 
-/* The VMCS's pending debug exceptions field ("Guest Non-Register State"): DR6's layout for these bits. */
-#define PENDING_DBG_BS  DR6_BS   /* a single-step trap is pending */
-
 /* DR7, the debug control register. */
 #define DR7_ENABLES 0xffu   /* L0-L3 and G0-G3: a breakpoint is armed when its bit is set */
 #define DR7_LE  BIT(8)
