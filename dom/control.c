@@ -22,7 +22,6 @@
 #include "mm/mem.h"
 #include "sched/sched.h"
 
-#define DENIED_LOG_LIMIT 8
 /*
  * A domain that restarts within a second of its creation, more than this
  * many times in a row, is left ended: a guest that resets at once would
@@ -301,10 +300,10 @@ static int64_t dom_diag_nmi(uint64_t cpu)
 static int64_t refuse(struct vcpu *v, uint64_t nr)
 {
 	struct domain *d = domain_of(v->guest);
-	uint32_t n = __atomic_add_fetch(&d->denied_calls, 1, __ATOMIC_RELAXED);
-	if (n <= DENIED_LOG_LIMIT)
-		log_warn("domain %s (%u) is not the management domain: control hypercall %lu refused%s\n",
-		         d->guest.name, d->guest.id, nr, n == DENIED_LOG_LIMIT ? " (further refusals not logged)" : "");
+	__atomic_add_fetch(&d->denied_calls, 1, __ATOMIC_RELAXED);
+	if (guest_log_ok(&d->guest))
+		log_warn("domain %s (%u) is not the management domain: control hypercall %lu refused\n",
+		         d->guest.name, d->guest.id, nr);
 	return -HC_EPERM;
 }
 

@@ -142,6 +142,9 @@ static void print_memory(const struct domain *d)
 	uint64_t kib = pages * FRAME_SIZE / 1024, vcpu_kib = g->nvcpus ? vcpu_pages * FRAME_SIZE / 1024 / g->nvcpus : 0;
 	emit("hinoki: domain %s: %lu KiB of hypervisor memory besides its RAM (%lu KiB per vCPU)\n", d->guest.name, kib,
 	     vcpu_kib);
+	if (guest_logs_dropped(g))
+		emit("hinoki: domain %s: %u more messages its actions caused were not logged (%u logged)\n", d->guest.name,
+		     guest_logs_dropped(g), GUEST_LOG_LIMIT);
 }
 
 static bool csv_on;

@@ -24,19 +24,15 @@
 #include "vmx/msr_table.h"
 #include "vmx/vmx_ops.h"
 
-#define MSR_GP_LOGGED 8   /* per vCPU: enough to see what a kernel wanted, not a flood from a guest that probes */
-
-/* Out of line: the hot path never logs. */
+/* Out of line: the hot path never logs. The first few show what a kernel wanted (guest_log_ok). */
 static __attribute__((noinline)) enum exit_action gp(struct vcpu *v, uint32_t msr, bool write, uint64_t val)
 {
-	if (v->msr_gp_logged < MSR_GP_LOGGED) {
-		v->msr_gp_logged++;
-		const char *more = v->msr_gp_logged == MSR_GP_LOGGED ? "; further MSR #GPs of this vCPU not logged" : "";
+	if (guest_log_ok(v->guest)) {
 		if (!write)
-			log_info("domain %s vCPU %u: RDMSR 0x%x: no such MSR, #GP%s\n", v->guest->name, v->id, msr, more);
+			log_info("domain %s vCPU %u: RDMSR 0x%x: no such MSR, #GP\n", v->guest->name, v->id, msr);
 		else
-			log_info("domain %s vCPU %u: WRMSR 0x%x value 0x%lx: %s, #GP%s\n", v->guest->name, v->id, msr, val,
-			         msr_rule_find(msr, vmx_caps.msr) ? "refused" : "no such MSR", more);
+			log_info("domain %s vCPU %u: WRMSR 0x%x value 0x%lx: %s, #GP\n", v->guest->name, v->id, msr, val,
+			         msr_rule_find(msr, vmx_caps.msr) ? "refused" : "no such MSR");
 	}
 	vcpu_inject_exception(v, VEC_GP, 1, 0);
 	return EXIT_RESUME;

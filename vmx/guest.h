@@ -44,6 +44,8 @@ struct vmx_guest {
 	volatile uint32_t finishing;   /* set once, by the CPU that releases its resources: no more affinity moves */
 
 	uint32_t tsc_khz;              /* the TSC rate it is told (boot information, CPUID 0x40000001) */
+	/* Messages its own actions cause (MSR #GPs, refused control hypercalls): see guest_log_ok(). */
+	uint32_t guest_logs;
 	struct guest_entry boot_entry; /* the long-mode state secondary vCPUs start from */
 
 	uint64_t ram_hpa, ram_bytes;
@@ -61,6 +63,23 @@ struct vmx_guest {
 	unsigned nvcpus;
 	struct vcpu *vcpus[HINOKI_MAX_VCPUS];
 };
+
+/*
+ * Whether a message the guest's own action causes may be logged: the first
+ * GUEST_LOG_LIMIT of the domain are, the rest only counted
+ * (guest_logs_dropped), so that a guest that probes or hammers cannot flood
+ * the console. Any CPU may ask.
+ */
+#define GUEST_LOG_LIMIT 16
+static inline bool guest_log_ok(struct vmx_guest *g)
+{
+	return __atomic_add_fetch(&g->guest_logs, 1, __ATOMIC_RELAXED) <= GUEST_LOG_LIMIT;
+}
+static inline uint32_t guest_logs_dropped(const struct vmx_guest *g)
+{
+	uint32_t n = __atomic_load_n(&g->guest_logs, __ATOMIC_RELAXED);
+	return n > GUEST_LOG_LIMIT ? n - GUEST_LOG_LIMIT : 0;
+}
 
 /* Whether the domain's local APICs are virtualized by the CPU: it has an APIC-access page then. */
 static inline bool guest_apicv(const struct vmx_guest *g)

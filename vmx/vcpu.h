@@ -112,7 +112,6 @@ struct vcpu {
 	struct vlapic vlapic;     /* its xAPIC at 0xFEE00000 and IA32_APIC_BASE */
 	uint64_t tsc_adjust;      /* IA32_TSC_ADJUST as the guest last set it */
 	uint64_t misc_enable;     /* IA32_MISC_ENABLE (vmx/msr_table.c) */
-	uint8_t msr_gp_logged;    /* RDMSR/WRMSR #GPs logged so far (vmx/exit_msr.c logs the first few) */
 	struct guest_msrs msrs;   /* SYSCALL/SWAPGS MSRs while another vCPU holds the CPU (vmx/guest_msrs.h) */
 	struct guest_dr dr;       /* DR0-DR3 and DR6 likewise (vmx/guest_dr.h) */
 	uint64_t tsc_offset;      /* guest TSC = host TSC + tsc_offset (mod 2^64); 0 without TSC offsetting */

@@ -13,6 +13,9 @@
  * write to 0x..." must never appear. With `badrip=1` (and two vCPUs) it
  * asks HC_VCPU_UP to start vCPU 1 at a non-canonical RIP, which no VM entry
  * takes: the call must fail with -HC_EINVAL, and the domain must live on.
+ * `flood=N` then repeats HC_DOMCTL_LIST N more times, each refused: the
+ * hypervisor's log must not grow with it (it logs a domain's first few such
+ * messages and counts the rest).
  */
 #include "guest.h"
 #include "cmdline.h"
@@ -181,9 +184,14 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	gprintf(TAG "domain %u trying the control hypercalls\n", bi->domain_id);
 	unsigned allowed = try_control_calls();
 
-	uint64_t write = 0, badrip = 0;
+	uint64_t write = 0, badrip = 0, flood = 0;
 	if (cmdline_u64(bi, "badrip", &badrip) && badrip)
 		allowed += try_bad_rip(bi);
+	if (cmdline_u64(bi, "flood", &flood)) {
+		for (uint64_t i = 0; i < flood; i++)
+			allowed += try_list() != -HC_EPERM;
+		gprintf(TAG "flood: %llu more refused control hypercalls\n", (unsigned long long)flood);
+	}
 	uint64_t from = 0, delay_ms = 0;
 	cmdline_u64(bi, "from", &from);
 	cmdline_u64(bi, "delay", &delay_ms);
