@@ -300,7 +300,6 @@ static int64_t dom_diag_nmi(uint64_t cpu)
 static int64_t refuse(struct vcpu *v, uint64_t nr)
 {
 	struct domain *d = domain_of(v->guest);
-	__atomic_add_fetch(&d->denied_calls, 1, __ATOMIC_RELAXED);
 	if (guest_log_ok(&d->guest))
 		log_warn("domain %s (%u) is not the management domain: control hypercall %lu refused\n",
 		         d->guest.name, d->guest.id, nr);

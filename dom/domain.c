@@ -338,7 +338,6 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 	d->guest.weight = ov && ov->weight ? ov->weight : cfg->weight;
 	d->guest.cpus_mask = ov && ov->cpus_mask ? ov->cpus_mask : cfg->cpus_mask;
 	d->guest.slice_tsc = (uint64_t)cfg->slice_us * tsc_khz / 1000;
-	d->guest.halt_limit_ms = cfg->halt_limit_ms;
 	d->guest.halt_limit_tsc = (uint64_t)cfg->halt_limit_ms * tsc_khz;
 	d->guest.tsc_khz = (uint32_t)tsc_khz;
 	uint32_t memory_mib = ov && ov->memory_mib ? ov->memory_mib : cfg->memory_mib;

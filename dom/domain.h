@@ -52,7 +52,6 @@ struct domain {
 	char ov_extra[CONFIG_EXTRA_MAX];
 
 	volatile uint32_t finished;    /* its resources are released and its statistics printed */
-	uint32_t denied_calls;         /* control hypercalls refused to it */
 
 	struct ept_env ept_env;    /* EPT table pages come from the frame allocator, counted here */
 	uint64_t frames_used;      /* every page taken from the allocator for this domain (its account's included) */

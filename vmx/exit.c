@@ -164,19 +164,6 @@ enum exit_action vmx_exit(struct vcpu *v)
 }
 
 /*
- * The pending debug exceptions field's BS bit makes the next VM entry
- * deliver the #DB (DR6.BS set) once the instruction is behind the guest, as
- * the CPU would have after it ("Guest Non-Register State"; the entry checks
- * require BS whenever TF is set under STI or MOV-SS blocking, which the
- * retirement has just ended).
- */
-void vcpu_single_step_trap(void)
-{
-	vmcs_writenat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
-	              vmcs_readnat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
-}
-
-/*
  * A fault pushes RFLAGS with RF set, so that the faulting instruction, run
  * again after the handler's IRET, is not stopped by its own instruction
  * breakpoint ("Resume Flag"); event injection pushes the guest's RFLAGS as

@@ -57,13 +57,14 @@ static inline uint64_t exit_qual(void)
 	return vmcs_readnat(VMCS_EXIT_QUALIFICATION);
 }
 
-/* RFLAGS.TF was set: the retired instruction's single-step trap, which the next entry delivers. */
-void vcpu_single_step_trap(void);
-
 /*
  * Advance the guest past `len` bytes of an instruction that retired, as the
  * CPU would have: any STI/MOV-SS blocking the instruction carried ends with
- * it, and with RFLAGS.TF set a single-step #DB follows it.
+ * it, and with RFLAGS.TF set a single-step #DB follows it: BS in the pending
+ * debug exceptions field makes the next entry deliver it ("Guest
+ * Non-Register State"; the entry checks require BS whenever TF is set under
+ * STI or MOV-SS blocking, which has just ended). Inline, without a call,
+ * so that the handlers it ends keep their registers.
  */
 static inline void vcpu_retire_insn(uint32_t len)
 {
@@ -72,7 +73,8 @@ static inline void vcpu_retire_insn(uint32_t len)
 	if (__builtin_expect(intr & INTERRUPTIBILITY_BLOCKING, 0))
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO, intr & ~INTERRUPTIBILITY_BLOCKING);
 	if (__builtin_expect(vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0))
-		vcpu_single_step_trap();
+		vmcs_writenat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+		              vmcs_readnat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
 }
 
 /* Advance the guest past the instruction that exited, prefixes included (inline: most exits do it). */

@@ -56,7 +56,7 @@ bool vcpu_halt_over(struct vcpu *v, uint64_t now)
 		return false;
 	}
 	v->halt_deadline = 0;
-	exit_stop(v, "HLT with interrupts disabled and no timer set: it can never wake (waited %u ms)",
-	          v->guest->halt_limit_ms);
+	exit_stop(v, "HLT with interrupts disabled and no timer set: it can never wake (waited %lu ms)",
+	          v->guest->halt_limit_tsc / (v->guest->tsc_khz ? v->guest->tsc_khz : 1));
 	return true;
 }

@@ -39,7 +39,6 @@ struct vmx_guest {
 	uint64_t cpus_mask;
 	uint64_t slice_tsc;            /* its own time slice; 0: the machine's */
 	uint64_t halt_limit_tsc;       /* config halt_limit_ms: a HLT nothing can end waits this long (vmx/exit_hlt.c) */
-	uint32_t halt_limit_ms;
 	volatile uint32_t paused;
 	volatile uint32_t finishing;   /* set once, by the CPU that releases its resources: no more affinity moves */
 
