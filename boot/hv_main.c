@@ -19,6 +19,7 @@
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "sched/sched.h"
+#include "sched/watchdog.h"
 #include "vmx/guest_msrs.h"
 #include "vmx/vmxon.h"
 
@@ -66,6 +67,7 @@ static void hv_main(struct pcpu *cpu, void *arg)
 	if (guest_msrs_bitmap_init())
 		panic("out of memory for the MSR bitmap\n");
 	sched_init(h->config.slice_us * h->tsc_per_us, h->tsc_per_us, &lifecycle_sched_ops);
+	watchdog_init((uint64_t)h->config.watchdog_ms * h->tsc_per_us * 1000, h->tsc_per_us * 1000);
 	smp_start_aps(h, sched_ap_main);
 	log_info("cpu%u: VMX on; %lu MiB free for domains\n", cpu->id, mem_frames()->free_pages >> 8);
 

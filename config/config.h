@@ -51,6 +51,7 @@ struct hv_config {
 	enum on_error on_error;         /* key on_error = return|poweroff (default return) */
 	uint32_t slice_us;              /* key slice_us: scheduler time slice, default 10000 */
 	bool exit_csv;                  /* key exit_csv: exit statistics also as CSV lines */
+	uint32_t watchdog_ms;           /* key watchdog_ms: a CPU this long in root mode is reported (default 5000, 0 off) */
 	unsigned ndomains;
 	struct domain_config domains[HINOKI_MAX_CONFIG_DOMAINS];
 };

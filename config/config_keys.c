@@ -13,6 +13,10 @@
 #define SLICE_US_MAX       1000000u
 #define HALT_LIMIT_MS_MAX  3600000u   /* an hour */
 #define HALT_LIMIT_MS_DEFAULT 1000u
+/* Above the longest slice (SLICE_US_MAX), which a CPU may spend in one guest without its scheduler. */
+#define WATCHDOG_MS_MIN    2000u
+#define WATCHDOG_MS_MAX    3600000u
+#define WATCHDOG_MS_DEFAULT 5000u
 #define DEFAULT_MEMORY_MIB 32u
 #define MEMORY_MIB_MAX     65536u
 #define WEIGHT_MIN         1u
@@ -44,6 +48,7 @@ static const struct {
 	[K_ON_REBOOT]   = { "on_reboot", true, 0 },
 	[K_ON_CRASH]    = { "on_crash", true, 0 },
 	[K_HALT_LIMIT_MS] = { "halt_limit_ms", true, 0 },
+	[K_WATCHDOG_MS] = { "watchdog_ms", false, 0 },
 };
 
 enum key_id config_find_key(const char *name, bool in_domain)
@@ -77,6 +82,7 @@ void config_global_defaults(struct hv_config *o)
 	memset(o, 0, sizeof(*o));
 	o->on_error = ON_ERROR_RETURN;
 	o->slice_us = DEFAULT_SLICE_US;
+	o->watchdog_ms = WATCHDOG_MS_DEFAULT;
 }
 
 void config_domain_defaults(struct domain_config *d, unsigned line)
@@ -265,6 +271,13 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 			o->on_error = ON_ERROR_POWEROFF;
 		else
 			PROBLEM(ps, "on_error must be 'return' or 'poweroff', got '%q'", CA_S(v));
+		break;
+	case K_WATCHDOG_MS:
+		if (strcmp(v, "0") != 0 && !number_in(v, WATCHDOG_MS_MIN, WATCHDOG_MS_MAX, &o->watchdog_ms))
+			PROBLEM(ps, "watchdog_ms must be 0 (off) or a number of milliseconds from %u to %u, got '%q'",
+			        CA_U(WATCHDOG_MS_MIN), CA_U(WATCHDOG_MS_MAX), CA_S(v));
+		else if (strcmp(v, "0") == 0)
+			o->watchdog_ms = 0;
 		break;
 	case K_SLICE_US:
 		if (!number_in(v, SLICE_US_MIN, SLICE_US_MAX, &o->slice_us))

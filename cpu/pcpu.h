@@ -50,6 +50,15 @@ struct pcpu {
 	uint64_t invept_count, invvpid_count;   /* TLB flushes this CPU made (vmx/tlb_cpu.c) */
 	volatile uint64_t nmis;                 /* host NMIs taken; written only by the NMI handler (cpu/trap.c) */
 	uint64_t nmis_reported;                 /* how many of them are logged */
+	volatile uint64_t nmi_rip;              /* where the last host NMI found this CPU in root mode */
+	/*
+	 * For the watchdog (sched/watchdog.c): when this CPU's scheduler last
+	 * went round (or entered a guest), and the domain and vCPU ids it serves
+	 * then (WATCHDOG_NONE when none), written by this CPU only.
+	 */
+	volatile uint64_t alive_tsc;
+	volatile uint32_t serving_dom, serving_vcpu;
+	uint32_t watchdog_flagged;              /* reported stuck and not yet going again; any CPU's watchdog sets it */
 	uint64_t gdt[GDT_ENTRIES];
 	struct tss64 tss;
 	uint8_t vmxon_region[4096] __attribute__((aligned(4096)));

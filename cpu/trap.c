@@ -55,6 +55,7 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vector == VEC_NMI) {
 		/* Its IRETQ ends the blocking by NMI the delivery (or the NMI exit) began. */
 		struct pcpu *cpu = this_cpu();
+		cpu->nmi_rip = f->rip;   /* what a watchdog's NMI asks (sched/watchdog.c) */
 		cpu->nmis = cpu->nmis + 1;
 		return;
 	}

@@ -297,6 +297,22 @@ static int64_t dom_diag_nmi(uint64_t cpu)
 	return irq_send_nmi(pcpu_get((unsigned)cpu)) ? -HC_EBUSY : 0;
 }
 
+/*
+ * A diagnostic: this CPU stays `ms` milliseconds in root mode, with
+ * interrupts off, as a handler that does not return would: the watchdog of
+ * another CPU must report it (sched/watchdog.c).
+ */
+static int64_t dom_diag_hang(const struct domain *self, uint64_t ms)
+{
+	if (ms < 1 || ms > HC_DIAG_HANG_MS_MAX)
+		return -HC_EINVAL;
+	log_info("diagnostic: cpu%u stays %lu ms in root mode\n", this_cpu()->id, ms);
+	uint64_t start = rdtsc(), span = ms * self->guest.tsc_khz;
+	while (rdtsc() - start < span)
+		__builtin_ia32_pause();
+	return 0;
+}
+
 static int64_t refuse(struct vcpu *v, uint64_t nr)
 {
 	struct domain *d = domain_of(v->guest);
@@ -354,6 +370,7 @@ static int64_t domctl(struct domain *self, uint64_t nr, uint64_t a0, uint64_t a1
 	case HC_DOMCTL_CREATE:   return dom_create(self, a0);
 	case HC_DOMCTL_SHUTDOWN: return dom_shutdown(self);
 	case HC_DOMCTL_DIAG_NMI: return dom_diag_nmi(a0);
+	case HC_DOMCTL_DIAG_HANG: return dom_diag_hang(self, a0);
 	}
 	if (a0 > UINT32_MAX)
 		return -HC_ENOENT;

@@ -30,6 +30,7 @@
 #include "lib/log.h"
 #include "lib/x86.h"
 #include "sched/sched.h"
+#include "sched/watchdog.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/fpu.h"
@@ -369,6 +370,7 @@ static enum exit_action run_once(struct pcpu *cpu, struct vcpu *v, uint64_t slic
 	 * CPU it keeps busy, and its neighbours keep their share.
 	 */
 	uint64_t now = rdtsc();
+	watchdog_alive(cpu, now, v->guest->id, v->id);
 	if (cpu->last_exit == v)
 		v->vruntime += (now - v->exit_tsc) * SCHED_WEIGHT_UNIT / v->guest->weight;
 	v->entry_tsc = now;
@@ -536,6 +538,9 @@ static void idle(struct pcpu *cpu, uint64_t next_timer)
 void sched_cpu_loop(struct pcpu *cpu)
 {
 	for (;;) {
+		uint64_t now = rdtsc();
+		watchdog_alive(cpu, now, WATCHDOG_NONE, WATCHDOG_NONE);
+		watchdog_check(cpu, now);
 		trap_report_nmis(0);   /* those taken in root mode; an NMI exit reports its own */
 		if (cpu->id == 0)
 			dom_ops->poll_console();

@@ -60,6 +60,7 @@ static long try_stats(void)    { return hc_domctl_stats(VICTIM_ID, 0, stat_buf, 
 static long try_shutdown(void) { return hc_domctl_shutdown(); }
 static long try_trace(void)    { return hc_domctl_trace(VICTIM_ID, 1); }
 static long try_diag_nmi(void) { return hc_domctl_diag_nmi(0); }
+static long try_diag_hang(void) { return hc_domctl_diag_hang(1); }
 
 static long try_console(void)
 {
@@ -80,6 +81,7 @@ static const struct attempt attempts[] = {
 	{ "HC_DOMCTL_SHUTDOWN", try_shutdown },
 	{ "HC_DOMCTL_TRACE", try_trace },
 	{ "HC_DOMCTL_DIAG_NMI", try_diag_nmi },
+	{ "HC_DOMCTL_DIAG_HANG", try_diag_hang },
 };
 
 static unsigned try_control_calls(void)

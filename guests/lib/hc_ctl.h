@@ -87,6 +87,12 @@ static inline long hc_domctl_diag_nmi(uint32_t cpu)
 	return hc_call(HC_DOMCTL_DIAG_NMI, cpu, 0, 0, 0);
 }
 
+/* Diagnostic: the hypervisor keeps the caller's CPU `ms` milliseconds in root mode. */
+static inline long hc_domctl_diag_hang(uint32_t ms)
+{
+	return hc_call(HC_DOMCTL_DIAG_HANG, ms, 0, 0, 0);
+}
+
 /* Ends every other domain; the machine powers off when the caller ends. */
 static inline long hc_domctl_shutdown(void)
 {

@@ -52,6 +52,7 @@ static const struct mgmt_ops hc_ops = {
 	.stats = hc_domctl_stats,
 	.trace = hc_domctl_trace,
 	.diag_nmi = hc_domctl_diag_nmi,
+	.diag_hang = hc_domctl_diag_hang,
 	.shutdown = hc_domctl_shutdown,
 	.sleep = sleep_ms,
 	.print = gprintf,

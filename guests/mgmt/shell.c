@@ -250,6 +250,25 @@ static enum shell_result cmd_diag_nmi(const struct mgmt_shell *sh, int argc, cha
 	return SHELL_OK;
 }
 
+/* `diag-hang MS`: the hypervisor keeps this domain's CPU MS milliseconds in root mode, for its watchdog. */
+static enum shell_result cmd_diag_hang(const struct mgmt_shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	uint64_t ms;
+	if (!mgmt_parse_u64(argv[1], &ms) || ms < 1 || ms > HC_DIAG_HANG_MS_MAX) {
+		P("diag-hang: '%s' is not a number of milliseconds from 1 to %d\n", argv[1], HC_DIAG_HANG_MS_MAX);
+		return SHELL_FAILED;
+	}
+	long r = sh->ops->diag_hang((uint32_t)ms);
+	if (r < 0) {
+		P("diag-hang: ");
+		print_error(sh, r);
+		return SHELL_FAILED;
+	}
+	P("diag-hang: %u ms in root mode done\n", (unsigned)ms);
+	return SHELL_OK;
+}
+
 static void print_sched(const struct mgmt_shell *sh, const struct hinoki_dominfo *d)
 {
 	char cpus[CPUS_TEXT];
@@ -514,6 +533,7 @@ static const struct command {
 	{ "sleep", 1, 1, cmd_sleep, "sleep MS", "let the other domains run MS milliseconds" },
 	{ "repeat", 2, 2, cmd_repeat, "repeat N \"CMD; CMD...\"", "run the commands N times" },
 	{ "diag-nmi", 1, 1, cmd_diag_nmi, "diag-nmi CPU", "diagnostic: send a CPU a host NMI" },
+	{ "diag-hang", 1, 1, cmd_diag_hang, "diag-hang MS", "diagnostic: hold this CPU in the hypervisor MS ms" },
 	{ "shutdown", 0, 0, cmd_shutdown, "shutdown", "end every domain and power off" },
 	{ "help", 0, 0, cmd_help, "help", "this list" },
 };

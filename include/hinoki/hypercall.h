@@ -33,7 +33,10 @@
 #define HC_DOMCTL_SHUTDOWN 40 /* end every other domain, then power off when this one ends -> 0 */
 #define HC_DOMCTL_TRACE    41 /* rdi = domain id, rsi = 1 (record every exit) or 0 (stop) -> 0 */
 #define HC_DOMCTL_DIAG_NMI 42 /* diagnostic: rdi = CPU index; the caller's CPU sends that CPU an NMI -> 0 */
-#define HC_MAX             43
+#define HC_DOMCTL_DIAG_HANG 43 /* diagnostic: rdi = ms (1 to 60000); the caller's CPU stays that long in root mode -> 0 */
+#define HC_MAX             44
+
+#define HC_DIAG_HANG_MS_MAX 60000   /* HC_DOMCTL_DIAG_HANG's longest stay */
 
 #define HINOKI_VERSION_MAJOR 0
 #define HINOKI_VERSION_MINOR 1

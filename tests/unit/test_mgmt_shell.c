@@ -137,6 +137,12 @@ static long f_pause(uint32_t id)   { return f_op(id, &calls_pause); }
 static uint32_t last_trace_on = 7;
 static long f_trace(uint32_t id, uint32_t on) { last_trace_on = on; return f_op(id, &calls_sched); }
 static long f_unpause(uint32_t id) { return f_op(id, &calls_unpause); }
+static uint32_t last_hang_ms;
+static long f_diag_hang(uint32_t ms)
+{
+	last_hang_ms = ms;
+	return fake_error;
+}
 static uint32_t last_nmi_cpu = 99;
 static long f_diag_nmi(uint32_t cpu)
 {
@@ -224,7 +230,7 @@ static bool f_sleep_interrupted(uint32_t ms)
 static struct mgmt_ops ops = {
 	.list = f_list, .create = f_create, .destroy = f_destroy, .pause = f_pause,
 	.unpause = f_unpause, .sched = f_sched, .console = f_console, .stats = f_stats,
-	.shutdown = f_shutdown, .trace = f_trace, .diag_nmi = f_diag_nmi, .sleep = f_sleep, .print = gprintf, .write = out_write,
+	.shutdown = f_shutdown, .trace = f_trace, .diag_nmi = f_diag_nmi, .diag_hang = f_diag_hang, .sleep = f_sleep, .print = gprintf, .write = out_write,
 };
 
 static const struct mgmt_shell shell = {
@@ -567,6 +573,27 @@ static void test_shell_diag_nmi(void)
 	CHECK(out_has("usage: diag-nmi CPU\n"));
 }
 
+static void test_shell_diag_hang(void)
+{
+	fake_reset();
+	last_hang_ms = 0;
+	CHECK_EQ(run("diag-hang 3000"), SHELL_OK);
+	CHECK_EQ(last_hang_ms, 3000);
+	CHECK(out_has("diag-hang: 3000 ms in root mode done\n"));
+	const char *bad[] = { "diag-hang 0", "diag-hang 60001", "diag-hang soon" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		fake_reset();
+		last_hang_ms = 0;
+		CHECK_EQ(run(bad[i]), SHELL_FAILED);
+		CHECK(out_has("' is not a number of milliseconds from 1 to 60000\n"));
+		CHECK_EQ(last_hang_ms, 0);
+	}
+	fake_reset();
+	fake_error = -HC_EPERM;
+	CHECK_EQ(run("diag-hang 5"), SHELL_FAILED);
+	CHECK(out_has("diag-hang: -EPERM"));
+}
+
 static void test_shell_misc(void)
 {
 	fake_reset();
@@ -577,10 +604,10 @@ static void test_shell_misc(void)
 	CHECK_EQ(out_len, 0);
 	CHECK_EQ(run("help"), SHELL_OK);
 	const char *names[] = { "list", "create NAME", "destroy ID|NAME", "pause", "unpause",
-	                        "sched ID|NAME", "console", "stats", "wait", "repeat N", "diag-nmi CPU", "shutdown" };
+	                        "sched ID|NAME", "console", "stats", "wait", "repeat N", "diag-nmi CPU", "diag-hang MS", "shutdown" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		CHECK(out_has(names[i]));
-	CHECK(out_has("help: 15 commands"));
+	CHECK(out_has("help: 16 commands"));
 	fake_reset();
 	CHECK_EQ(run("list 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"), SHELL_FAILED);
 	CHECK(out_has("mgmt: too many words (at most 16)\n"));
@@ -598,6 +625,7 @@ int main(void)
 	RUN(test_shell_wait_shutdown);
 	RUN(test_shell_repeat);
 	RUN(test_shell_diag_nmi);
+	RUN(test_shell_diag_hang);
 	RUN(test_shell_misc);
 	return CHECK_EXIT();
 }
