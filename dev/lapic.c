@@ -459,18 +459,38 @@ bool vlapic_take_sipi(struct vlapic *l, uint8_t *vector)
 	return (s & LAPIC_SIPI_LATCHED) != 0;
 }
 
+/*
+ * Up to two NMIs are held: the CPU would have delivered the first at once
+ * and latched the second while its handler ran; here both may arrive before
+ * the vCPU's next entry injects the first (vmx/inject.c holds only one
+ * while the guest is in its NMI handler, as the CPU does).
+ */
 bool vlapic_accept_nmi(struct vlapic *l)
 {
 	if (!vlapic_hw_enabled(l))
 		return false;
-	__atomic_store_n(&l->nmi_pending, 1, __ATOMIC_SEQ_CST);
+	uint8_t n = __atomic_load_n(&l->nmi_pending, __ATOMIC_SEQ_CST);
+	while (n < LAPIC_NMI_HELD_MAX &&
+	       !__atomic_compare_exchange_n(&l->nmi_pending, &n, (uint8_t)(n + 1), false, __ATOMIC_SEQ_CST,
+	                                    __ATOMIC_SEQ_CST))
+		;
 	attn_set(l, LAPIC_ATTN_NMI);
 	return true;
 }
 
 bool vlapic_take_nmi(struct vlapic *l)
 {
-	return __atomic_exchange_n(&l->nmi_pending, 0, __ATOMIC_SEQ_CST) != 0;
+	uint8_t n = __atomic_load_n(&l->nmi_pending, __ATOMIC_SEQ_CST);
+	while (n && !__atomic_compare_exchange_n(&l->nmi_pending, &n, (uint8_t)(n - 1), false, __ATOMIC_SEQ_CST,
+	                                         __ATOMIC_SEQ_CST))
+		;
+	return n != 0;
+}
+
+void vlapic_hold_one_nmi(struct vlapic *l)
+{
+	uint8_t n = LAPIC_NMI_HELD_MAX;
+	__atomic_compare_exchange_n(&l->nmi_pending, &n, (uint8_t)1, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
 /*

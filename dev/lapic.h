@@ -123,7 +123,7 @@ struct vlapic {
 	uint8_t attention;       /* LAPIC_ATTN_* */
 	uint8_t wait_sipi;       /* an INIT arrived: the next STARTUP IPI starts the vCPU */
 	uint16_t sipi;           /* LAPIC_SIPI_LATCHED | vector: a STARTUP IPI not yet acted on; 0 none */
-	uint8_t nmi_pending;     /* an NMI arrived and is not yet injected (one is held, as on hardware) */
+	uint8_t nmi_pending;     /* NMIs arrived and not yet injected: up to LAPIC_NMI_HELD_MAX (vlapic_accept_nmi) */
 	struct vlapic_route route;
 	struct vlapic_ipi_log ipi;
 };
@@ -290,13 +290,18 @@ bool vlapic_receive_sipi(struct vlapic *l, uint8_t vector);
 /* Takes the held STARTUP vector (once, whichever CPU asks first); false if none. */
 bool vlapic_take_sipi(struct vlapic *l, uint8_t *vector);
 
+#define LAPIC_NMI_HELD_MAX 2
+
 /*
- * An NMI arrives (an NMI IPI): held until injected, at most one, even by a
+ * An NMI arrives (an NMI IPI): held until injected, at most two, even by a
  * software-disabled APIC; false when it is disabled in IA32_APIC_BASE.
  */
 bool vlapic_accept_nmi(struct vlapic *l);
 
-/* Takes the held NMI for injection; false if none. */
+/* Takes one held NMI for injection; false if none. */
 bool vlapic_take_nmi(struct vlapic *l);
+
+/* The guest is in its NMI handler: the CPU would latch one NMI more, not two. */
+void vlapic_hold_one_nmi(struct vlapic *l);
 
 #endif

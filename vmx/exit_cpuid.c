@@ -14,8 +14,10 @@
  * check is offered whatever the host has, as an architecture with no bank.
  * Protection keys for user pages (PKU) are offered where the CPU has them,
  * with OSPKE saying the guest's own CR4.PKE (vmx/guest_pkeys.h): PKRU is
- * switched with the vCPU (vmx/fpu.c). APIC IDs are the vCPU's (leaf 1 and the
- * x2APIC topology leaves 0xB and 0x1F), never the host CPU's.
+ * switched with the vCPU (vmx/fpu.c). The APIC feature bit follows the
+ * vCPU's IA32_APIC_BASE global enable, as the CPU's own does. APIC IDs are
+ * the vCPU's (leaf 1 and the x2APIC topology leaves 0xB and 0x1F), never
+ * the host CPU's.
  *
  * A leaf above the host's highest basic or extended leaf is answered, as the
  * CPU answers it, with the highest basic leaf's data: the same edits apply.
@@ -98,6 +100,8 @@ enum exit_action exit_cpuid(struct vcpu *v)
 			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_TSC_DEADLINE;
 			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MTRR | CPUID_1_EDX_DS | CPUID_1_EDX_ACPI | CPUID_1_EDX_TM);
 			r[GPR_RDX] |= CPUID_1_EDX_MCE | CPUID_1_EDX_MCA;   /* with no bank (vmx/msr_table.c) */
+			if (!vlapic_hw_enabled(&v->vlapic))
+				r[GPR_RDX] &= ~(uint64_t)CPUID_1_EDX_APIC;   /* as the CPU says of its own APIC */
 			if (!vmx_has_guest_pat())
 				r[GPR_RDX] &= ~(uint64_t)CPUID_1_EDX_PAT;
 			r[GPR_RBX] = (r[GPR_RBX] & 0x00ffffffu) | (uint64_t)v->id << 24;   /* initial APIC ID = vCPU id */

@@ -210,22 +210,30 @@ static bool take_init(struct vcpu *v)
  * A held NMI goes in before any interrupt, unless the guest blocks NMIs (in
  * its handler until IRET: virtual-NMI blocking), is in a MOV-SS or STI
  * shadow, or an event is already going in: then it waits (irq_pending stays
- * set) with NMI-window exiting on, whose exit comes when it may go in.
+ * set) with NMI-window exiting on, whose exit comes when it may go in. A
+ * second held NMI waits so for the first's IRET; while the guest is in its
+ * handler only one is held, as the CPU latches one.
  */
 static bool inject_nmi(struct vcpu *v)
 {
 	struct vlapic *l = &v->vlapic;
-	bool waits = __atomic_load_n(&l->nmi_pending, __ATOMIC_SEQ_CST) &&
-	             ((vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) & (INTERRUPTIBILITY_BLOCKING | INTERRUPTIBILITY_NMI)) ||
-	              (vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID));
-	set_nmi_window(v, waits);
-	if (waits)
-		return true;
-	if (vlapic_take_nmi(l)) {
+	if (!__atomic_load_n(&l->nmi_pending, __ATOMIC_SEQ_CST)) {
+		set_nmi_window(v, false);
+		return false;
+	}
+	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
+	if (intr & INTERRUPTIBILITY_NMI)
+		vlapic_hold_one_nmi(l);
+	bool waits = (intr & (INTERRUPTIBILITY_BLOCKING | INTERRUPTIBILITY_NMI)) ||
+	             (vmcs_read32(VMCS_VM_ENTRY_INTR_INFO) & INTR_INFO_VALID);
+	if (!waits && vlapic_take_nmi(l)) {
 		vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | VEC_NMI);
 		v->irq_injected = 1;
+		/* A second one waits for the first's IRET: the NMI window opens then. */
+		waits = __atomic_load_n(&l->nmi_pending, __ATOMIC_SEQ_CST) != 0;
 	}
-	return false;
+	set_nmi_window(v, waits);
+	return waits;
 }
 
 bool vmx_inject_slow(struct vcpu *v)

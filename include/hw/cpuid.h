@@ -23,6 +23,7 @@
 
 /* Leaf 1 EDX: machine-check exception and architecture (IA32_MCG_* and the banks' MSRs). */
 #define CPUID_1_EDX_MCE        BIT(7)
+#define CPUID_1_EDX_APIC       BIT(9)   /* clear while IA32_APIC_BASE's global enable is */
 #define CPUID_1_EDX_MCA        BIT(14)
 /* Leaf 1 EDX: MTRRs (IA32_MTRRCAP and the range MSRs), PAT (IA32_PAT). */
 #define CPUID_1_EDX_MTRR       BIT(12)

@@ -226,7 +226,19 @@ static void test_route_logical_nmi(void)
 	wr(APIC_REG_ICR_LOW, 0x00040000 | APIC_ICR_DM_NMI);
 	CHECK(!vlapic_take_route(&l, &r));
 	CHECK(vlapic_take_nmi(&l));
-	/* two NMIs before injection are one; an INIT reset drops it */
+	/* two NMIs before injection are both held, a third merges; in the guest's NMI handler one is */
+	CHECK(vlapic_accept_nmi(&l));
+	CHECK(vlapic_accept_nmi(&l));
+	CHECK(vlapic_accept_nmi(&l));
+	CHECK(vlapic_take_nmi(&l));
+	CHECK(vlapic_take_nmi(&l));
+	CHECK(!vlapic_take_nmi(&l));
+	CHECK(vlapic_accept_nmi(&l));
+	CHECK(vlapic_accept_nmi(&l));
+	vlapic_hold_one_nmi(&l);
+	CHECK(vlapic_take_nmi(&l));
+	CHECK(!vlapic_take_nmi(&l));
+	/* an INIT reset drops what is held */
 	CHECK(vlapic_accept_nmi(&l));
 	CHECK(vlapic_accept_nmi(&l));
 	vlapic_init_reset(&l);
