@@ -194,6 +194,23 @@ void vlapic_init(struct vlapic *l, uint32_t *regs, uint32_t apic_id, bool bsp)
 	reset_registers(l);
 }
 
+void vlapic_virtual_wire(struct vlapic *l)
+{
+	reg_set(l, APIC_REG_SVR, SVR_APIC_ENABLE | SVR_VECTOR_MASK);
+	lvt_set(l, LAPIC_LVT_LINT0, APIC_LVT_DM_EXTINT);
+	lvt_set(l, LAPIC_LVT_LINT1, APIC_LVT_DM_NMI);
+	attn_set(l, LAPIC_ATTN_EVAL);
+}
+
+bool vlapic_takes_extint(const struct vlapic *l)
+{
+	if (!(__atomic_load_n(&l->apic_base, __ATOMIC_SEQ_CST) & APIC_BASE_ENABLE))
+		return true;
+	uint32_t lvt0 = __atomic_load_n(&l->regs[(APIC_REG_LVT_TIMER + LAPIC_LVT_LINT0 * LAPIC_REG_STRIDE) / LAPIC_REG_WIDTH],
+	                                __ATOMIC_SEQ_CST);
+	return !(lvt0 & LVT_MASK) && (lvt0 & APIC_LVT_DM_MASK) == APIC_LVT_DM_EXTINT;
+}
+
 int vlapic_set_base(struct vlapic *l, uint64_t val)
 {
 	/* Reserved bits (7:0, 9 and above the address) and the x2APIC bit fault, as does a move. */
@@ -201,8 +218,8 @@ int vlapic_set_base(struct vlapic *l, uint64_t val)
 	if ((val & ~allowed) || (val & APIC_BASE_ADDR_MASK) != APIC_DEFAULT_PHYS_BASE)
 		return -1;
 	bool was = vlapic_hw_enabled(l);
-	/* The BSP flag is the hardware's: a write does not change it. */
-	l->apic_base = (l->apic_base & APIC_BASE_BSP) | (val & ~(uint64_t)APIC_BASE_BSP);
+	/* The BSP flag is the hardware's: a write does not change it. Atomic: vlapic_takes_extint() reads it from any CPU. */
+	__atomic_store_n(&l->apic_base, (l->apic_base & APIC_BASE_BSP) | (val & ~(uint64_t)APIC_BASE_BSP), __ATOMIC_SEQ_CST);
 	/* "Enabling or Disabling the Local APIC": a disabled APIC may come back in its power-up state. */
 	if (was && !vlapic_hw_enabled(l)) {
 		reset_registers(l);
@@ -616,6 +633,8 @@ static void write_lvt(struct vlapic *l, enum lapic_lvt lvt, uint32_t val)
 	if (!vlapic_sw_enabled(l))
 		v |= LVT_MASK;   /* "Spurious-Interrupt Vector Register" */
 	lvt_set(l, lvt, v);
+	if (lvt == LAPIC_LVT_LINT0)
+		attn_set(l, LAPIC_ATTN_EVAL);   /* an ExtINT the PIC holds may reach the processor now */
 	if (lvt != LAPIC_LVT_TIMER)
 		return;
 	uint32_t old = l->timer_lvt;

@@ -135,6 +135,22 @@ struct vlapic {
  */
 void vlapic_init(struct vlapic *l, uint32_t *regs, uint32_t apic_id, bool bsp);
 
+/*
+ * What PC firmware leaves in the BSP's APIC for virtual-wire mode (MP
+ * specification, "Virtual Wire Mode"): software-enabled (SVR 0x1ff), LINT0
+ * unmasked in ExtINT mode, LINT1 unmasked in NMI mode, so that the 8259A
+ * pair's INTR reaches the processor (docs/platform.md, "PIC and ELCR").
+ */
+void vlapic_virtual_wire(struct vlapic *l);
+
+/*
+ * Whether the INTR output of the 8259A pair reaches this processor: LINT0
+ * unmasked in ExtINT mode (the vector then comes from the PIC's
+ * acknowledge, past IRR, ISR and the PPR), or the APIC disabled in
+ * IA32_APIC_BASE, which makes LINT0 the INTR pin. Safe from any CPU.
+ */
+bool vlapic_takes_extint(const struct vlapic *l);
+
 /* IA32_APIC_BASE's enable bit: false makes the page an empty bus (reads all ones). */
 static inline bool vlapic_hw_enabled(const struct vlapic *l) { return (l->apic_base & APIC_BASE_ENABLE) != 0; }
 

@@ -4,8 +4,10 @@
  * that order: the UART (every console byte and status poll), the PM timer
  * (timing loops), then the rest. The platform also wires the interrupt
  * path, since no device knows another: ISA IRQ lines reach the I/O APIC's
- * pins as on a PC, its messages reach the local APICs their destination
- * names, and those APICs' EOIs of level-triggered vectors come back to it.
+ * pins and the 8259A pair's inputs as on a PC, the I/O APIC's messages
+ * reach the local APICs their destination names, those APICs' EOIs of
+ * level-triggered vectors come back to it, and the pair's INTR reaches
+ * the local APICs whose LINT0 takes ExtINT.
  */
 #include "dev/platform.h"
 #include "hinoki/hypercall.h"
@@ -22,7 +24,31 @@ static void route_irq(void *ctx, unsigned irq, bool level)
 	struct platform *p = ctx;
 	spin_lock(&p->irq_lock);
 	ioapic_set_pin(&p->ioapic, isa_irq_gsi(irq), level);
+	pic_set_irq(&p->pic, irq, level);
 	spin_unlock(&p->irq_lock);
+}
+
+/*
+ * The PIC's INTR rose: each vCPU whose local APIC takes ExtINT is told, and
+ * acknowledges it when its guest can take an interrupt
+ * (platform_take_extint()); the first to do so gets the vector.
+ */
+static void pic_raise(void *ctx)
+{
+	struct platform *p = ctx;
+	for (unsigned i = 0; i < p->ncpus && p->extint; i++)
+		if (p->lapic[i] && vlapic_takes_extint(p->lapic[i]))
+			p->extint(p->ctx, i);
+}
+
+bool platform_take_extint(struct platform *p, uint8_t *vector)
+{
+	spin_lock(&p->irq_lock);
+	bool intr = pic_intr(&p->pic);
+	if (intr)
+		*vector = pic_ack(&p->pic);
+	spin_unlock(&p->irq_lock);
+	return intr;
 }
 
 /* Nothing answers in the VGA window: reads float high and writes vanish, as on a PC without VGA. */
@@ -81,13 +107,14 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	p->irq_lock = (struct spinlock)SPINLOCK_INIT;
 	p->ncpus = env->ncpus;
 	p->deliver = env->deliver;
+	p->extint = env->extint;
 	p->ctx = env->ctx;
 	ioapic_init(&p->ioapic, ioapic_id_after(env->ncpus), deliver_msg, p);
 	uart_init(&p->uart, env->console_put, env->ctx, isa_irq(p, UART_COM1_IRQ));
 	pmtimer_init(&p->pmtimer, env->tsc_now, env->tsc_khz);
 	p->exit_port = (struct exit_port){ env->end, env->ctx };
 	fw_cfg_init(&p->fw_cfg, env->ram_bytes, env->ncpus);
-	pic_init(&p->pic);
+	pic_init(&p->pic, pic_raise, p);
 	rtc_init(&p->rtc, env->wall_secs, env->wall_tsc, env->tsc_khz);
 	pci_cfg_init(&p->pci_cfg);
 	nmi_sc_init(&p->nmi_sc, env->tsc_now, env->tsc_khz);
@@ -101,7 +128,7 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, PMTIMER_PORT, PMTIMER_PORTS, &pmtimer_bus_device, &p->pmtimer, 0) ||
 	    bus_add(&b->port, HINOKI_PORT_EXIT, EXIT_PORTS, &exit_port_bus_device, &p->exit_port, 0) ||
 	    bus_add(&b->port, FW_CFG_PORT_SEL, FW_CFG_PORTS, &fw_cfg_bus_device, &p->fw_cfg, &p->lock) ||
-	    pic_add_to_bus(b, &p->pic, &p->lock) ||
+	    pic_add_to_bus(b, &p->pic, &p->irq_lock) ||
 	    bus_add(&b->port, RTC_PORT_INDEX, RTC_PORTS, &rtc_bus_device, &p->rtc, &p->lock) ||
 	    pci_cfg_add_to_bus(b, &p->pci_cfg, &p->lock) ||
 	    bus_add(&b->port, NMI_SC_PORT, 1, &nmi_sc_bus_device, &p->nmi_sc, &p->lock) ||

@@ -6,24 +6,25 @@
  * guards which state:
  *   - the domain's console lock: the UART (its vCPUs' accesses and CPU 0's
  *     input poll), and the console line its output feeds;
- *   - `lock`: fw_cfg, the PIC/ELCR, the RTC/CMOS, PCI configuration and
- *     port 0x61, whose state spans several exits of any vCPU (a selector
- *     and its reads, an ICW sequence, an RTC or PCI address);
+ *   - `lock`: fw_cfg, the RTC/CMOS, PCI configuration and port 0x61,
+ *     whose state spans several exits of any vCPU (a selector and its
+ *     reads, an RTC or PCI address);
  *   - none: the PM timer (read-only after creation), the exit port
  *     (stateless), the local APICs (each touched only by its vCPU's CPU;
  *     IPIs from other vCPUs use atomics, dev/lapic.c);
- *   - `irq_lock`: the I/O APIC, which devices under other locks drive
- *     (the UART under the console lock), its registers serve every vCPU
- *     and the local APICs' EOIs reach;
+ *   - `irq_lock`: the I/O APIC and the PIC/ELCR, which devices under
+ *     other locks drive (the UART under the console lock), whose
+ *     registers serve every vCPU, and which the local APICs' EOIs and the
+ *     vCPUs' acknowledges of the PIC's interrupts reach;
  *   - the ACPI sleep registers: none (stateless); the reset control's
  *     RST_CNT: `lock`.
  * The bus takes a range's lock around each device call, so the devices
  * themselves take none.
  *
  * Lock order: the console lock, then irq_lock, then whatever
- * env->deliver takes (the scheduler's run-queue locks). A line is driven
- * with the console lock held; the I/O APIC calls nothing but
- * env->deliver, and no delivery takes the console lock or irq_lock.
+ * env->deliver and env->extint take (the scheduler's run-queue locks). A
+ * line is driven with the console lock held; the I/O APIC and the PIC call
+ * nothing but those two, and neither takes the console lock or irq_lock.
  */
 #ifndef DEV_PLATFORM_H
 #define DEV_PLATFORM_H
@@ -68,16 +69,22 @@ struct platform_env {
 	 * irq_lock held: it must wake or kick the vCPU itself.
 	 */
 	bool (*deliver)(void *ctx, unsigned vcpu, unsigned vector, bool level);
+	/*
+	 * The PIC's INTR rose and vCPU `vcpu`'s local APIC takes ExtINT: it
+	 * must look (platform_take_extint()) once its guest can take an
+	 * interrupt. Called from any CPU with irq_lock held: it wakes or
+	 * kicks the vCPU itself.
+	 */
+	void (*extint)(void *ctx, unsigned vcpu);
 	void (*power)(void *ctx, enum platform_power what);   /* the guest powered off or reset its machine */
-	void *ctx;                     /* for console_put, end, deliver and power */
+	void *ctx;                     /* for console_put, end, deliver, extint and power */
 };
 
 struct platform {
 	struct bus bus;
-	struct spinlock lock;          /* fw_cfg, the PIC/ELCR, the RTC/CMOS, PCI configuration, port 0x61 */
+	struct spinlock lock;          /* fw_cfg, the RTC/CMOS, PCI configuration, port 0x61 */
 	struct uart16550 uart;         /* COM1: the domain's console */
 	struct fw_cfg fw_cfg;
-	struct pic pic;
 	struct pmtimer pmtimer;
 	struct exit_port exit_port;
 	struct rtc rtc;
@@ -87,11 +94,13 @@ struct platform {
 	struct reset_control reset_control;
 	void (*power)(void *ctx, enum platform_power what);   /* the env's, for the two above */
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
-	struct spinlock irq_lock;      /* the I/O APIC */
+	struct spinlock irq_lock;      /* the I/O APIC and the PIC/ELCR */
 	struct ioapic ioapic;
+	struct pic pic;
 	unsigned ncpus;
 	bool (*deliver)(void *ctx, unsigned vcpu, unsigned vector, bool level);   /* env's */
-	void *ctx;                     /* env's, for deliver and power */
+	void (*extint)(void *ctx, unsigned vcpu);   /* env's */
+	void *ctx;                     /* env's, for deliver, extint and power */
 };
 
 /*
@@ -110,5 +119,23 @@ int platform_init(struct platform *p, const struct platform_env *env);
  * vectors go to the I/O APIC.
  */
 void platform_set_lapic(struct platform *p, unsigned vcpu, struct vlapic *l);
+
+/*
+ * Whether the PIC's INTR is high: an interrupt waits for a processor whose
+ * local APIC takes ExtINT. One load, no lock: for the code that enters the
+ * guest and asks whether a halted vCPU must wake.
+ */
+static inline bool platform_extint(const struct platform *p)
+{
+	return pic_intr(&p->pic);
+}
+
+/*
+ * The interrupt acknowledge of a processor that takes ExtINT, once its
+ * guest can take an interrupt: the PIC's vector, or false when INTR has
+ * fallen meanwhile (another vCPU took it, the guest masked it). Takes
+ * irq_lock.
+ */
+bool platform_take_extint(struct platform *p, uint8_t *vector);
 
 #endif

@@ -230,6 +230,12 @@ static bool platform_deliver(void *ctx, unsigned vcpu, unsigned vector, bool lev
 	return vcpu_deliver_irq(((struct domain *)ctx)->guest.vcpus[vcpu], vector, level);
 }
 
+/* The PIC's INTR for vCPU `vcpu`, whose LINT0 takes ExtINT. */
+static void platform_extint_kick(void *ctx, unsigned vcpu)
+{
+	vcpu_kick_extint(((struct domain *)ctx)->guest.vcpus[vcpu]);
+}
+
 /*
  * Guest RAM into the EPT, write-back, all but the platform's hole (the VGA
  * window), whose accesses must reach the device bus. RAM always covers the
@@ -304,6 +310,8 @@ static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_
 	tlb_vcpu_forget(&v->tlb);
 	fpu_init_state(v);
 	vlapic_init(&v->vlapic, phys_to_virt(apic_pa), id, id == 0);
+	if (id == 0)
+		vlapic_virtual_wire(&v->vlapic);   /* as PC firmware leaves the BSP (docs/platform.md) */
 	d->guest.vcpus[d->guest.nvcpus++] = v;
 	if (exit_stats_init(&v->stats, &d->guest.account))
 		return 0;
@@ -380,13 +388,14 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		.ram_bytes = d->guest.ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = d->guest.tsc_khz,
 		.wall_secs = wall_secs, .wall_tsc = wall_tsc,
 		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end,
-		.deliver = platform_deliver, .power = platform_power, .ctx = d,
+		.deliver = platform_deliver, .extint = platform_extint_kick, .power = platform_power, .ctx = d,
 	};
 	if (platform_init(&d->platform, &pe)) {
 		why = "its devices do not fit on its bus";
 		goto fail;
 	}
 	d->guest.bus = &d->platform.bus;
+	d->guest.platform = &d->platform;
 	for (uint32_t i = 0; i < vcpus; i++)
 		platform_set_lapic(&d->platform, i, &d->guest.vcpus[i]->vlapic);
 	d->guest.state = DOMAIN_RUNNING;

@@ -19,6 +19,7 @@
 #include "vmx/tlb.h"
 
 struct vcpu;
+struct platform;
 
 /* dom/ moves it (dom/lifecycle.c); the scheduler runs vCPUs only while it is DOMAIN_RUNNING. */
 enum domain_state {
@@ -58,6 +59,7 @@ struct vmx_guest {
 	uint64_t apic_access_pa;
 	struct page_account account;   /* how vmx/ takes pages for it (mm/account.h) */
 	struct bus *bus;               /* its device bus, in its platform (dev/platform.h) */
+	struct platform *platform;     /* for the PIC's ExtINT, which vmx/inject.c acknowledges */
 
 	unsigned nvcpus;
 	struct vcpu *vcpus[HINOKI_MAX_VCPUS];

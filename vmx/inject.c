@@ -8,7 +8,11 @@
  * to ISR; if it cannot, interrupt-window exiting is turned on and the exit
  * it brings ends up here again. An injected vector whose delivery a VM exit
  * interrupted (IDT-vectoring information) is injected again. A held NMI goes
- * in before any vector, as an NMI.
+ * in before any vector, as an NMI. The 8259A pair's INTR goes in after it,
+ * ahead of the APIC's vectors, on a vCPU whose LINT0 takes ExtINT: the
+ * vector is the PIC's answer to an acknowledge made when the guest can
+ * take it, as a processor's INTA cycle gets it. Nothing of this is looked
+ * at while INTR is low; its rise raises irq_pending (vcpu_kick_extint()).
  *
  * A fast resume (vmx/exit.c) re-enters the guest without the scheduler, so
  * it is not taken while vcpu_irq_attention() says there is work here
@@ -19,6 +23,7 @@
  * way firmware and kernels start processors, and reset and restart running
  * ones (docs/platform-apic.md); only a vCPU's own CPU resets its guest state.
  */
+#include "dev/platform.h"
 #include "hw/cr.h"
 #include "hw/vmx_ctrl.h"
 #include "hw/vmx_exit.h"
@@ -99,6 +104,38 @@ bool vcpu_deliver_irq(struct vcpu *target, unsigned vector, bool level)
 	/* Wakes it if it halted; kicks its CPU either way, so a running guest exits to C and takes it. */
 	sched_ops->wake_for_irq(target);
 	return true;
+}
+
+void vcpu_kick_extint(struct vcpu *target)
+{
+	if (target->state == VCPU_OFFLINE)
+		return;
+	__atomic_store_n(&target->irq_pending, 1, __ATOMIC_SEQ_CST);
+	sched_ops->wake_for_irq(target);
+}
+
+/* The PIC's INTR is high and reaches v (LINT0 in ExtINT mode, or its APIC disabled). */
+static bool extint_waits(const struct vcpu *v)
+{
+	const struct platform *p = v->guest->platform;
+	return p && platform_extint(p) && vlapic_takes_extint(&v->vlapic);
+}
+
+/*
+ * Injects the PIC's vector if the guest can take an interrupt; whether one
+ * still waits for it to be able to (after this one, another request the
+ * PIC holds above what is now in service).
+ */
+static bool inject_extint(struct vcpu *v)
+{
+	uint8_t vector;
+	if (!extint_waits(v))
+		return false;
+	if (guest_can_take() && platform_take_extint(v->guest->platform, &vector)) {
+		vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT_INTR | vector);
+		v->irq_injected = 1;
+	}
+	return extint_waits(v);
 }
 
 static void deliver_nmi(struct vcpu *t)
@@ -253,6 +290,7 @@ bool vmx_inject_slow(struct vcpu *v)
 	if (v->irq_injected || apicv)
 		redeliver(v);
 	bool nmi_waits = inject_nmi(v);
+	bool extint = inject_extint(v);
 	if (apicv) {
 		/*
 		 * The CPU delivers from the page once the guest can take a vector:
@@ -263,7 +301,9 @@ bool vmx_inject_slow(struct vcpu *v)
 		 */
 		if (posted || (attn & (LAPIC_ATTN_EVAL | LAPIC_ATTN_INIT)))
 			apicv_sync(v);
-		__atomic_store_n(&v->irq_pending, nmi_waits, __ATOMIC_SEQ_CST);
+		/* An ExtINT goes in by injection, never from the page: it waits for the window. */
+		set_window(v, extint);
+		__atomic_store_n(&v->irq_pending, nmi_waits || extint, __ATOMIC_SEQ_CST);
 		return true;
 	}
 
@@ -274,8 +314,8 @@ bool vmx_inject_slow(struct vcpu *v)
 		v->irq_injected = 1;
 		vec = vlapic_pending_vector(l);
 	}
-	set_window(v, vec >= 0);
-	__atomic_store_n(&v->irq_pending, vec >= 0 || nmi_waits, __ATOMIC_SEQ_CST);
+	set_window(v, vec >= 0 || extint);
+	__atomic_store_n(&v->irq_pending, vec >= 0 || nmi_waits || extint, __ATOMIC_SEQ_CST);
 	return true;
 }
 
@@ -285,7 +325,7 @@ bool vcpu_irq_wakes(struct vcpu *v, uint64_t now)
 	/* An NMI or INIT ends HLT whatever RFLAGS.IF says. */
 	bool nmi_or_init = __atomic_load_n(&v->vlapic.nmi_pending, __ATOMIC_SEQ_CST) ||
 	                   (__atomic_load_n(&v->vlapic.attention, __ATOMIC_SEQ_CST) & LAPIC_ATTN_INIT);
-	if (!nmi_or_init && (!v->halt_if || vlapic_pending_vector(&v->vlapic) < 0))
+	if (!nmi_or_init && (!v->halt_if || (vlapic_pending_vector(&v->vlapic) < 0 && !extint_waits(v))))
 		return false;
 	__atomic_store_n(&v->irq_pending, 1, __ATOMIC_SEQ_CST);
 	return true;

@@ -76,6 +76,14 @@ bool vcpu_irq_wakes(struct vcpu *v, uint64_t now);
  */
 bool vcpu_deliver_irq(struct vcpu *target, unsigned vector, bool level);
 
+/*
+ * The PIC's INTR rose and target's local APIC takes ExtINT (the platform's
+ * call, on any CPU, irq_lock held): its irq_pending raised and the vCPU
+ * woken or kicked, so that its next entry acknowledges the PIC when the
+ * guest can take an interrupt. Nothing for a vCPU not started yet.
+ */
+void vcpu_kick_extint(struct vcpu *target);
+
 /* The INTERRUPT_WINDOW exit: the guest can take an interrupt now. */
 enum exit_action exit_interrupt_window(struct vcpu *v);
 /* The NMI_WINDOW exit: the guest can take an NMI now. */

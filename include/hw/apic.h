@@ -49,6 +49,10 @@
 #define APIC_ICR_X2APIC_DEST_SHIFT 32          /* in the 64-bit MSR */
 
 #define APIC_LVT_MASKED      BIT(16)
+/* LVT delivery mode, bits 10:8 (LINT0, LINT1 and the other non-timer entries). */
+#define APIC_LVT_DM_MASK     (7u << 8)
+#define APIC_LVT_DM_NMI      (4u << 8)
+#define APIC_LVT_DM_EXTINT   (7u << 8)   /* the vector comes from an external controller's acknowledge */
 /* LVT timer mode, bits 18:17 (SDM "Timer Mode"): one-shot 00b, periodic 01b, TSC-deadline 10b. */
 #define APIC_LVT_TIMER_MODE         (3u << 17)
 #define APIC_LVT_TIMER_PERIODIC     (1u << 17)

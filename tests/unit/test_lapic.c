@@ -422,6 +422,29 @@ static void test_level_tmr_eoi(void)
 	CHECK_EQ(rd(APIC_REG_TMR0 + 3 * 0x10), 0);
 }
 
+/* The BSP as firmware leaves it: LINT0 ExtINT, LINT1 NMI, software-enabled; ExtINT taken until LINT0 is masked. */
+static void test_virtual_wire(void)
+{
+	vlapic_init(&l, regs, 0, true);
+	CHECK(!vlapic_takes_extint(&l));          /* power-up: LINT0 masked */
+	vlapic_virtual_wire(&l);
+	CHECK_EQ(rd(APIC_REG_SVR), 0x1ff);
+	CHECK_EQ(rd(APIC_REG_LVT_LINT0), 0x700);
+	CHECK_EQ(rd(APIC_REG_LVT_LINT1), 0x400);
+	CHECK(vlapic_takes_extint(&l));
+	__atomic_store_n(&l.attention, 0, __ATOMIC_SEQ_CST);
+	wr(APIC_REG_LVT_LINT0, 0x10700);
+	CHECK(!vlapic_takes_extint(&l));
+	CHECK(l.attention & LAPIC_ATTN_EVAL);     /* the entry code looks again */
+	wr(APIC_REG_LVT_LINT0, 0x700);
+	CHECK(vlapic_takes_extint(&l));
+	wr(APIC_REG_LVT_LINT0, 0x000);             /* fixed mode: not ExtINT */
+	CHECK(!vlapic_takes_extint(&l));
+	/* Disabled in IA32_APIC_BASE, LINT0 is the INTR pin. */
+	CHECK_EQ(vlapic_set_base(&l, APIC_DEFAULT_PHYS_BASE | APIC_BASE_BSP), 0);
+	CHECK(vlapic_takes_extint(&l));
+}
+
 int main(void)
 {
 	RUN(test_reset);
@@ -435,5 +458,6 @@ int main(void)
 	RUN(test_priority_and_eoi);
 	RUN(test_timer_fires);
 	RUN(test_level_tmr_eoi);
+	RUN(test_virtual_wire);
 	return CHECK_EXIT();
 }

@@ -8,7 +8,9 @@
  * (physical, logical flat and cluster, lowest priority to the first), with
  * the domain's delivery function called under the locks the lock order
  * says, and a local APIC's EOI of a level-triggered vector back at the I/O
- * APIC; and
+ * APIC; the same line at the 8259A pair, whose INTR reaches the vCPUs
+ * whose LINT0 takes ExtINT (the BSP in virtual-wire mode, an APIC
+ * disabled in IA32_APIC_BASE) and whose acknowledge gives the vector; and
  * ACPI S5 and the 0xCF9 reset reaching the domain's power function.
  */
 #include <string.h>
@@ -58,6 +60,17 @@ static bool deliver(void *ctx, unsigned vcpu, unsigned vector, bool level)
 	return vlapic_accept_irq(&apic[vcpu], vector, level);
 }
 
+/* What the domain's ExtINT function saw, per vCPU. */
+static struct { unsigned count[2]; bool irq_locked; } extints;
+
+static void extint(void *ctx, unsigned vcpu)
+{
+	CHECK(ctx == &dom);
+	CHECK(vcpu < 2);
+	extints.irq_locked = p.irq_lock.held != 0;
+	extints.count[vcpu]++;
+}
+
 static void power(void *ctx, enum platform_power what)
 {
 	CHECK(ctx == &dom);
@@ -72,10 +85,11 @@ static void setup(void)
 {
 	memset(&dom, 0, sizeof dom);
 	memset(&irqs, 0, sizeof irqs);
+	memset(&extints, 0, sizeof extints);
 	memset(&p, 0x5a, sizeof p);
 	struct platform_env env = { .ram_bytes = 32ULL << 20, .ncpus = 2, .tsc_now = 0, .tsc_khz = 1000,
 	                            .console_lock = &con_lock, .console_put = console_put, .end = end,
-	                            .deliver = deliver, .power = power, .ctx = &dom };
+	                            .deliver = deliver, .extint = extint, .power = power, .ctx = &dom };
 	CHECK_EQ(platform_init(&p, &env), 0);
 	for (unsigned i = 0; i < 2; i++) {
 		vlapic_init(&apic[i], apic_regs[i], i, i == 0);
@@ -104,9 +118,9 @@ static void test_ports(void)
 	out(FW_CFG_PORT_SEL, 2, FW_CFG_SIGNATURE);
 	CHECK_EQ(in(FW_CFG_PORT_DATA, 1), 'Q');
 	CHECK_EQ(in(PMTIMER_PORT, 4) >> 24, 0);
-	CHECK_EQ(in(PIC_MASTER_DATA, 1), 0xff);
-	out(PIC_MASTER_DATA, 1, 0xfb);
 	CHECK_EQ(in(PIC_MASTER_DATA, 1), 0xfb);
+	out(PIC_MASTER_DATA, 1, 0xff);
+	CHECK_EQ(in(PIC_MASTER_DATA, 1), 0xff);
 	/* Nothing at 0x80. */
 	CHECK_EQ(in(0x80, 1), 0xff);
 	CHECK_EQ(in(0x80, 4), 0xffffffffu);
@@ -277,6 +291,49 @@ static void test_level_eoi(void)
 	CHECK(p.ioapic.redtbl[4] & IOAPIC_RTE_REMOTE_IRR);
 }
 
+/* The UART's IRQ 4 at the PIC: INTR to the vCPUs that take ExtINT, the vector from the acknowledge. */
+static void test_extint(void)
+{
+	uint8_t vector = 0;
+	setup();
+	vlapic_virtual_wire(&apic[0]);
+	CHECK(vlapic_takes_extint(&apic[0]));
+	CHECK(!vlapic_takes_extint(&apic[1]));
+	/* IRQ 4 is masked as the platform starts. */
+	out(UART_COM1_BASE + UART_IER, 1, UART_IER_ETBEI);
+	CHECK(!platform_extint(&p));
+	CHECK_EQ(extints.count[0], 0);
+	CHECK(!platform_take_extint(&p, &vector));
+	out(PIC_MASTER_DATA, 1, 0xeb);
+	CHECK(platform_extint(&p));
+	CHECK_EQ(extints.count[0], 1);
+	CHECK_EQ(extints.count[1], 0);
+	CHECK(extints.irq_locked);
+	CHECK(platform_take_extint(&p, &vector));
+	CHECK_EQ(vector, PIC_BIOS_MASTER_BASE + 4);
+	CHECK(!platform_extint(&p));
+	CHECK_EQ(p.irq_lock.held, 0);
+	/* The I/O APIC's pin 4 saw the same line, masked: nothing went to the local APICs. */
+	CHECK_EQ(p.ioapic.asserted, 1u << 4);
+	CHECK_EQ(irqs.count[0] + irqs.count[1], 0);
+	/* EOI; the next edge reaches vCPU 0, and vCPU 1 too once its APIC is disabled (LINT0 is then INTR). */
+	out(PIC_MASTER_CMD, 1, 0x20);
+	CHECK_EQ(vlapic_set_base(&apic[1], APIC_DEFAULT_PHYS_BASE), 0);
+	CHECK(vlapic_takes_extint(&apic[1]));
+	uart_edge();
+	CHECK_EQ(extints.count[0], 2);
+	CHECK_EQ(extints.count[1], 1);
+	CHECK(platform_take_extint(&p, &vector));
+	CHECK(!platform_take_extint(&p, &vector));   /* the first acknowledge took it */
+	/* LINT0 masked by the guest: not told. */
+	out(PIC_MASTER_CMD, 1, 0x20);
+	mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_LVT_LINT0, 0, 0x10700);
+	CHECK(!vlapic_takes_extint(&apic[0]));
+	uart_edge();
+	CHECK_EQ(extints.count[0], 2);
+	CHECK_EQ(extints.count[1], 2);
+}
+
 static void test_power(void)
 {
 	setup();
@@ -299,6 +356,7 @@ int main(void)
 	RUN(test_uart_irq_line);
 	RUN(test_destinations);
 	RUN(test_level_eoi);
+	RUN(test_extint);
 	RUN(test_power);
 	return CHECK_EXIT();
 }
