@@ -103,6 +103,7 @@ PURE_SRCS  := vmx/exit_stats.c config/config.c config/config_keys.c loader/loade
 	vmx/mmio_decode.c vmx/guest_walk.c vmx/x86_alu.c dev/lapic.c vmx/tlb.c vmx/vpid.c vmx/msr_table.c vmx/entry_check.c lib/fmt.c
 PURE_SRCS  += dev/ioapic.c
 PURE_SRCS  += dev/bios_reset.c
+PURE_SRCS  += dev/testdev.c
 HOST_CFLAGS := $(WARN) -std=gnu11 -O1 -g -I. -Iinclude -I$(GEN) -fsanitize=address,undefined -DHOST_TEST
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

@@ -38,6 +38,7 @@ struct domain_config {
 	bool fastpath;                  /* key fastpath (default 1): resume at once after an exit that needs no scheduling (vmx/exit.c) */
 	bool apicv;                     /* key apicv (default 1): the CPU's APIC virtualization where it has it (vmx/apicv.c) */
 	uint32_t halt_limit_ms;         /* key halt_limit_ms (default 1000): how long a HLT nothing can end waits before the domain ends */
+	bool testdev;                   /* key testdev (default 0): QEMU's pc-testdev on its bus (dev/testdev.c) */
 	uint32_t slice_us;              /* key slice_us in a domain: its own time slice; 0 = the global one */
 	enum domain_action on_poweroff; /* ACPI S5; default destroy */
 	enum domain_action on_reboot;   /* reset through port 0xCF9; default restart */

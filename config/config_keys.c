@@ -43,6 +43,7 @@ static const struct {
 	[K_TRACE]     = { "trace", true, 0 },
 	[K_FASTPATH]  = { "fastpath", true, 0 },
 	[K_APICV]     = { "apicv", true, 0 },
+	[K_TESTDEV]   = { "testdev", true, 0 },
 	[K_DOM_SLICE_US] = { "slice_us", true, 0 },
 	[K_ON_POWEROFF] = { "on_poweroff", true, 0 },
 	[K_ON_REBOOT]   = { "on_reboot", true, 0 },
@@ -330,6 +331,9 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 		if (!number_in(v, 0, HALT_LIMIT_MS_MAX, &d->halt_limit_ms))
 			PROBLEM(ps, "halt_limit_ms must be a number of milliseconds from 0 to %u, got '%q'",
 			        CA_U(HALT_LIMIT_MS_MAX), CA_S(v));
+		break;
+	case K_TESTDEV:
+		set_flag(ps, "testdev", v, &d->testdev);
 		break;
 	case K_DOM_SLICE_US:
 		if (!number_in(v, SLICE_US_MIN, SLICE_US_MAX, &d->slice_us))

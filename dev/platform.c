@@ -138,6 +138,14 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->mmio, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, &ioapic_bus_device, &p->ioapic, &p->irq_lock) ||
 	    bus_add(&b->mmio, PLATFORM_RAM_HOLE_BASE, PLATFORM_RAM_HOLE_SIZE, &vga_window, 0, 0))
 		return -1;
+	if (env->testdev) {
+		struct irq_line lines[TESTDEV_IRQ_LINES];
+		for (unsigned i = 0; i < TESTDEV_IRQ_LINES; i++)
+			lines[i] = isa_irq(p, i);
+		testdev_init(&p->testdev, lines);
+		if (testdev_add_to_bus(b, &p->testdev))
+			return -1;
+	}
 	return 0;
 }
 

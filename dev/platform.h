@@ -17,7 +17,8 @@
  *     registers serve every vCPU, and which the local APICs' EOIs and the
  *     vCPUs' acknowledges of the PIC's interrupts reach;
  *   - the ACPI sleep registers: none (stateless); the reset control's
- *     RST_CNT: `lock`.
+ *     RST_CNT: `lock`; the test device: none (byte stores; its lines
+ *     take irq_lock).
  * The bus takes a range's lock around each device call, so the devices
  * themselves take none.
  *
@@ -43,6 +44,7 @@
 #include "dev/pmtimer.h"
 #include "dev/rtc.h"
 #include "dev/reset_control.h"
+#include "dev/testdev.h"
 #include "dev/uart.h"
 #include "hinoki/limits.h"
 #include "hw/vga.h"
@@ -78,6 +80,7 @@ struct platform_env {
 	void (*extint)(void *ctx, unsigned vcpu);
 	void (*power)(void *ctx, enum platform_power what);   /* the guest powered off or reset its machine */
 	void *ctx;                     /* for console_put, end, deliver, extint and power */
+	bool testdev;                  /* QEMU's pc-testdev on the bus (config `testdev`) */
 };
 
 struct platform {
@@ -92,6 +95,7 @@ struct platform {
 	struct nmi_sc nmi_sc;
 	struct acpi_sleep acpi_sleep;
 	struct reset_control reset_control;
+	struct testdev testdev;        /* on the bus only when the env asks for it */
 	void (*power)(void *ctx, enum platform_power what);   /* the env's, for the two above */
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
 	struct spinlock irq_lock;      /* the I/O APIC and the PIC/ELCR */

@@ -389,6 +389,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		.wall_secs = wall_secs, .wall_tsc = wall_tsc,
 		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end,
 		.deliver = platform_deliver, .extint = platform_extint_kick, .power = platform_power, .ctx = d,
+		.testdev = cfg->testdev,
 	};
 	if (platform_init(&d->platform, &pe)) {
 		why = "its devices do not fit on its bus";

@@ -90,6 +90,17 @@ static void test_instrumentation_keys(void)
 	expect_report(1, "key 'trace' belongs in a [domain NAME] section");
 }
 
+/* The test device: off unless a domain asks for it. */
+static void test_testdev_key(void)
+{
+	CHECK_EQ(parse("[domain a]\nkernel = k\n[domain b]\nkernel = k\ntestdev = 1\n"), 0);
+	CHECK(!dom("a")->testdev);
+	CHECK(dom("b")->testdev);
+	expect_one("[domain a]\nkernel = k\ntestdev = yes\n", 3, "testdev must be 0 or 1, got 'yes'");
+	CHECK_EQ(parse("testdev = 1\n"), 1);
+	expect_report(1, "key 'testdev' belongs in a [domain NAME] section");
+}
+
 static void test_lifecycle_actions(void)
 {
 	CHECK_EQ(parse("[domain a]\nkernel = k\n"), 0);
@@ -233,6 +244,7 @@ int main(void)
 	RUN(test_halt_limit);
 	RUN(test_autostart);
 	RUN(test_instrumentation_keys);
+	RUN(test_testdev_key);
 	RUN(test_lifecycle_actions);
 	RUN(test_script_in_mgmt);
 	RUN(test_script_elsewhere);

@@ -10,7 +10,8 @@
  * says, and a local APIC's EOI of a level-triggered vector back at the I/O
  * APIC; the same line at the 8259A pair, whose INTR reaches the vCPUs
  * whose LINT0 takes ExtINT (the BSP in virtual-wire mode, an APIC
- * disabled in IA32_APIC_BASE) and whose acknowledge gives the vector; and
+ * disabled in IA32_APIC_BASE) and whose acknowledge gives the vector; the
+ * test device only when asked for, its lines reaching both controllers; and
  * ACPI S5 and the 0xCF9 reset reaching the domain's power function.
  */
 #include <string.h>
@@ -81,7 +82,7 @@ static void power(void *ctx, enum platform_power what)
 		dom.resets++;
 }
 
-static void setup(void)
+static void setup_with(bool testdev)
 {
 	memset(&dom, 0, sizeof dom);
 	memset(&irqs, 0, sizeof irqs);
@@ -89,12 +90,18 @@ static void setup(void)
 	memset(&p, 0x5a, sizeof p);
 	struct platform_env env = { .ram_bytes = 32ULL << 20, .ncpus = 2, .tsc_now = 0, .tsc_khz = 1000,
 	                            .console_lock = &con_lock, .console_put = console_put, .end = end,
-	                            .deliver = deliver, .extint = extint, .power = power, .ctx = &dom };
+	                            .deliver = deliver, .extint = extint, .power = power, .ctx = &dom,
+	                            .testdev = testdev };
 	CHECK_EQ(platform_init(&p, &env), 0);
 	for (unsigned i = 0; i < 2; i++) {
 		vlapic_init(&apic[i], apic_regs[i], i, i == 0);
 		platform_set_lapic(&p, i, &apic[i]);
 	}
+}
+
+static void setup(void)
+{
+	setup_with(false);
 }
 
 static uint32_t in(uint16_t port, unsigned size) { return bus_port_in(&p.bus, 0, port, size); }
@@ -334,6 +341,31 @@ static void test_extint(void)
 	CHECK_EQ(extints.count[1], 2);
 }
 
+/* kvm-unit-tests' realmode sequence: IRQ 11 pulsed through the test device, vector 0x73 from the slave. */
+static void test_testdev(void)
+{
+	uint8_t vector = 0;
+	setup();
+	CHECK(bus_find(&p.bus.port, TESTDEV_PORT_IRQ) == 0);
+	CHECK(bus_find(&p.bus.port, TESTDEV_PORT_SCRATCH) == 0);
+	setup_with(true);
+	vlapic_virtual_wire(&apic[0]);
+	out(TESTDEV_PORT_SCRATCH, 4, 0xdeadbeef);
+	CHECK_EQ(in(TESTDEV_PORT_SCRATCH, 4), 0xdeadbeef);
+	out(TESTDEV_PORT_IRQ + 11, 4, 1);
+	CHECK_EQ(p.ioapic.asserted, 1u << 11);
+	out(TESTDEV_PORT_IRQ + 11, 4, 0);
+	CHECK_EQ(p.ioapic.asserted, 0);
+	CHECK_EQ(extints.count[0], 1);
+	CHECK(platform_take_extint(&p, &vector));
+	CHECK_EQ(vector, 0x73);
+	/* Lines 16-23 reach the I/O APIC only; line 0 reaches its pin 2. */
+	out(TESTDEV_PORT_IRQ + 20, 1, 1);
+	out(TESTDEV_PORT_IRQ + 0, 1, 1);
+	CHECK_EQ(p.ioapic.asserted, 1u << 20 | 1u << 2);
+	CHECK_EQ(extints.count[0], 1);
+}
+
 static void test_power(void)
 {
 	setup();
@@ -357,6 +389,7 @@ int main(void)
 	RUN(test_destinations);
 	RUN(test_level_eoi);
 	RUN(test_extint);
+	RUN(test_testdev);
 	RUN(test_power);
 	return CHECK_EXIT();
 }

@@ -1,0 +1,98 @@
+/*
+ * Host tests for the pc-testdev through a bus: the scratch register at
+ * 0xe0 in every width, the flush port accepting writes, each line port
+ * driving its own line (non-zero raises, zero lowers), a wide write split
+ * over the lines above, and the ports the device claims.
+ */
+#include <string.h>
+
+#include "dev/testdev.h"
+#include "check.h"
+
+static struct testdev t;
+static struct bus bus;
+static int level[TESTDEV_IRQ_LINES];   /* -1: never driven */
+static unsigned sets;
+
+static void set_line(void *ctx, unsigned irq, bool l)
+{
+	CHECK(ctx == &t);
+	CHECK(irq < TESTDEV_IRQ_LINES);
+	if (irq < TESTDEV_IRQ_LINES)
+		level[irq] = l;
+	sets++;
+}
+
+static void setup(void)
+{
+	struct irq_line lines[TESTDEV_IRQ_LINES];
+	for (unsigned i = 0; i < TESTDEV_IRQ_LINES; i++) {
+		lines[i] = (struct irq_line){ set_line, &t, i };
+		level[i] = -1;
+	}
+	sets = 0;
+	memset(&t, 0x5a, sizeof t);
+	bus_init(&bus);
+	testdev_init(&t, lines);
+	CHECK_EQ(testdev_add_to_bus(&bus, &t), 0);
+}
+
+static void test_scratch(void)
+{
+	setup();
+	CHECK_EQ(bus_port_in(&bus, 0, TESTDEV_PORT_SCRATCH, 4), 0);
+	bus_port_out(&bus, 0, TESTDEV_PORT_SCRATCH, 1, 0xff);
+	CHECK_EQ(bus_port_in(&bus, 0, TESTDEV_PORT_SCRATCH, 1), 0xff);
+	bus_port_out(&bus, 0, TESTDEV_PORT_SCRATCH, 2, 0xabcd);
+	CHECK_EQ(bus_port_in(&bus, 0, TESTDEV_PORT_SCRATCH, 2), 0xabcd);
+	bus_port_out(&bus, 0, TESTDEV_PORT_SCRATCH, 4, 0x12345678);
+	CHECK_EQ(bus_port_in(&bus, 0, TESTDEV_PORT_SCRATCH, 4), 0x12345678);
+	CHECK_EQ(bus_port_in(&bus, 0, TESTDEV_PORT_SCRATCH + 2, 2), 0x1234);
+	bus_port_out(&bus, 0, TESTDEV_PORT_SCRATCH + 1, 1, 0);
+	CHECK_EQ(bus_port_in(&bus, 0, TESTDEV_PORT_SCRATCH, 4), 0x12340078);
+	/* The flush port takes a 32-bit address and changes nothing; it reads as the empty bus. */
+	CHECK_EQ(bus_port_out(&bus, 0, TESTDEV_PORT_FLUSH, 4, 0x1000), BUS_OK);
+	CHECK_EQ(bus_port_in(&bus, 0, TESTDEV_PORT_SCRATCH, 4), 0x12340078);
+	CHECK_EQ(bus_port_in(&bus, 0, TESTDEV_PORT_FLUSH, 4), 0xffffffffu);
+	CHECK_EQ(sets, 0);
+}
+
+static void test_lines(void)
+{
+	setup();
+	bus_port_out(&bus, 0, TESTDEV_PORT_IRQ + 14, 1, 1);
+	CHECK_EQ(level[14], 1);
+	CHECK_EQ(sets, 1);
+	bus_port_out(&bus, 0, TESTDEV_PORT_IRQ + 14, 1, 0x80);
+	CHECK_EQ(level[14], 1);
+	bus_port_out(&bus, 0, TESTDEV_PORT_IRQ + 14, 1, 0);
+	CHECK_EQ(level[14], 0);
+	bus_port_out(&bus, 0, TESTDEV_PORT_IRQ + 23, 1, 1);
+	CHECK_EQ(level[23], 1);
+	/* A 32-bit write at line 11 (kvm-unit-tests' realmode test): its low byte to 11, the rest to 12-14. */
+	sets = 0;
+	bus_port_out(&bus, 0, TESTDEV_PORT_IRQ + 11, 4, 1);
+	CHECK_EQ(level[11], 1);
+	CHECK_EQ(level[12], 0);
+	CHECK_EQ(level[13], 0);
+	CHECK_EQ(level[14], 0);
+	CHECK_EQ(sets, 4);
+	CHECK_EQ(level[10], -1);
+	CHECK_EQ(level[15], -1);
+	/* Line ports read as the empty bus; past line 23 is nobody's. */
+	CHECK_EQ(bus_port_in(&bus, 0, TESTDEV_PORT_IRQ, 1), 0xff);
+	CHECK(bus_find(&bus.port, TESTDEV_PORT_IRQ + TESTDEV_IRQ_LINES) == 0);
+	CHECK(bus_find(&bus.port, TESTDEV_PORT_IRQ - 1) == 0);
+	CHECK(bus_find(&bus.port, TESTDEV_PORT_SCRATCH - 1) == 0);
+	CHECK(bus_find(&bus.port, TESTDEV_PORT_SCRATCH + TESTDEV_IOPORTS) == 0);
+	/* A second device cannot take the same ports. */
+	struct testdev other;
+	CHECK_EQ(testdev_add_to_bus(&bus, &other), -1);
+}
+
+int main(void)
+{
+	RUN(test_scratch);
+	RUN(test_lines);
+	return CHECK_EXIT();
+}
