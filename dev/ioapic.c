@@ -3,9 +3,12 @@
  * ICH/PCH parts): the indirect register file behind IOREGSEL/IOWIN, and the
  * rule that turns pin levels into messages. An edge-triggered pin sends on
  * each rising edge; an edge that arrives while the pin is masked is held
- * and sent when the guest unmasks it, as QEMU's and KVM's I/O APICs do
- * (the 82093AA drops it), so that a guest that masks a pin across a
- * reprogramming loses no interrupt. A level-triggered pin sends while its
+ * while its input stays asserted and sent when the guest unmasks it, as
+ * KVM's I/O APIC does, so that a guest that masks a pin across a
+ * reprogramming loses no interrupt of a device that still asserts it. An
+ * input that falls first takes its edge with it, so that a pulse on a
+ * masked pin is ignored, as the 82093AA ignores it (kvm-unit-tests'
+ * ioapic test checks that). A level-triggered pin sends while its
  * input is asserted, unmasked and Remote IRR is clear; an accepted message
  * sets Remote IRR, and the EOI for its vector clears it and sends again if
  * the input is still asserted. Polarity is kept for the guest to read but
@@ -77,8 +80,10 @@ void ioapic_set_pin(struct ioapic *io, unsigned pin, bool asserted)
 	uint32_t bit = 1u << pin;
 	bool was = (io->asserted & bit) != 0;
 	io->asserted = asserted ? io->asserted | bit : io->asserted & ~bit;
-	if (!asserted)
+	if (!asserted) {
+		io->edge_pending &= ~bit;
 		return;
+	}
 	if (!was && !level_triggered(io->redtbl[pin]))
 		io->edge_pending |= bit;
 	service(io, pin);

@@ -37,7 +37,7 @@ struct ioapic {
 	uint32_t id;                  /* IOAPICID as read: the ID in bits 27:24 */
 	uint64_t redtbl[IOAPIC_PINS];
 	uint32_t asserted;            /* bit n: pin n's input is asserted */
-	uint32_t edge_pending;        /* bit n: an edge not yet delivered (it came while masked) */
+	uint32_t edge_pending;        /* bit n: an edge not yet delivered (it came while masked; its input is still asserted) */
 	ioapic_deliver_fn *deliver;
 	void *ctx;
 	uint32_t undeliverable;       /* SMI, NMI, INIT and ExtINT messages, which the model does not send */

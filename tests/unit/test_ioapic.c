@@ -2,7 +2,8 @@
  * Host tests for the I/O APIC model through its MMIO window: the ID,
  * version and arbitration registers, which redirection-entry bits a guest
  * may write, the power-up state (all masked), edge pins sending once per
- * rising edge and holding an edge that came while masked, level pins
+ * rising edge and holding an edge that came while masked as long as its
+ * input stays asserted, level pins
  * sending while asserted with Remote IRR and again after an EOI (from a
  * local APIC or the EOI register), messages a guest's entry describes
  * (destination, its mode, trigger), and the delivery modes the model does
@@ -154,16 +155,26 @@ static void test_edge_while_masked(void)
 	CHECK_EQ(out.last.vector, 0x31);
 	rte_wr(4, 0x32);
 	CHECK_EQ(out.count, 1);
+	/* A pulse while masked (the input fell again before the unmask) is ignored. */
+	rte_wr(4, 0x32 | IOAPIC_RTE_MASK);
+	ioapic_set_pin(&io, 4, false);
+	ioapic_set_pin(&io, 4, true);
+	ioapic_set_pin(&io, 4, false);
+	rte_wr(4, 0x32);
+	CHECK_EQ(out.count, 1);
+	ioapic_set_pin(&io, 4, true);
+	CHECK_EQ(out.count, 2);
+	CHECK_EQ(out.last.vector, 0x32);
 	/* An edge no APIC accepted is gone: unmasking again sends nothing. */
 	out.refuse = true;
 	ioapic_set_pin(&io, 4, false);
 	ioapic_set_pin(&io, 4, true);
-	CHECK_EQ(out.count, 2);
-	CHECK_EQ(out.accepted, 1);
+	CHECK_EQ(out.count, 3);
+	CHECK_EQ(out.accepted, 2);
 	out.refuse = false;
 	rte_wr(4, 0x32 | IOAPIC_RTE_MASK);
 	rte_wr(4, 0x32);
-	CHECK_EQ(out.count, 2);
+	CHECK_EQ(out.count, 3);
 }
 
 static void test_level(void)
