@@ -49,7 +49,7 @@
 #define ELCR_SLAVE      0x4d1
 #define ELCR_IRQ5       0x20        /* a line the PIIX lets software make level-triggered */
 #define PIC_MASK_ALL    0xff
-#define PIC_MASK_PROBE  0xfb        /* any value but 0xff shows the mask is stored */
+#define PIC_MASK_PROBE  0x5a        /* neither 0xff nor the start mask 0xfb: shows the mask is stored */
 #define XAPIC_BASE      0xfee00000u /* IA32_APIC_BASE's power-on address */
 
 #define KUT_EXIT_PORT   0xf4
