@@ -202,6 +202,11 @@ void vlapic_virtual_wire(struct vlapic *l)
 	attn_set(l, LAPIC_ATTN_EVAL);
 }
 
+void vlapic_extint_raised(struct vlapic *l)
+{
+	attn_set(l, LAPIC_ATTN_EVAL);
+}
+
 bool vlapic_takes_extint(const struct vlapic *l)
 {
 	if (!(__atomic_load_n(&l->apic_base, __ATOMIC_SEQ_CST) & APIC_BASE_ENABLE))

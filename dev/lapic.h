@@ -151,6 +151,13 @@ void vlapic_virtual_wire(struct vlapic *l);
  */
 bool vlapic_takes_extint(const struct vlapic *l);
 
+/*
+ * INTR rose for a processor that takes ExtINT: LAPIC_ATTN_EVAL raised, so
+ * that the code that enters the guest looks again even if it is looking
+ * now (it clears the attention before it reads INTR). Safe from any CPU.
+ */
+void vlapic_extint_raised(struct vlapic *l);
+
 /* IA32_APIC_BASE's enable bit: false makes the page an empty bus (reads all ones). */
 static inline bool vlapic_hw_enabled(const struct vlapic *l) { return (l->apic_base & APIC_BASE_ENABLE) != 0; }
 

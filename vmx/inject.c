@@ -12,7 +12,8 @@
  * ahead of the APIC's vectors, on a vCPU whose LINT0 takes ExtINT: the
  * vector is the PIC's answer to an acknowledge made when the guest can
  * take it, as a processor's INTA cycle gets it. Nothing of this is looked
- * at while INTR is low; its rise raises irq_pending (vcpu_kick_extint()).
+ * at while INTR is low; its rise raises the vCPU's APIC attention and
+ * irq_pending (vcpu_kick_extint()).
  *
  * A fast resume (vmx/exit.c) re-enters the guest without the scheduler, so
  * it is not taken while vcpu_irq_attention() says there is work here
@@ -110,6 +111,8 @@ void vcpu_kick_extint(struct vcpu *target)
 {
 	if (target->state == VCPU_OFFLINE)
 		return;
+	/* The attention, not irq_pending alone, which an entry being made may overwrite with what it saw before. */
+	vlapic_extint_raised(&target->vlapic);
 	__atomic_store_n(&target->irq_pending, 1, __ATOMIC_SEQ_CST);
 	sched_ops->wake_for_irq(target);
 }

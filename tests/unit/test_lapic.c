@@ -440,6 +440,9 @@ static void test_virtual_wire(void)
 	CHECK(vlapic_takes_extint(&l));
 	wr(APIC_REG_LVT_LINT0, 0x000);             /* fixed mode: not ExtINT */
 	CHECK(!vlapic_takes_extint(&l));
+	__atomic_store_n(&l.attention, 0, __ATOMIC_SEQ_CST);
+	vlapic_extint_raised(&l);
+	CHECK_EQ(l.attention, LAPIC_ATTN_EVAL);
 	/* Disabled in IA32_APIC_BASE, LINT0 is the INTR pin. */
 	CHECK_EQ(vlapic_set_base(&l, APIC_DEFAULT_PHYS_BASE | APIC_BASE_BSP), 0);
 	CHECK(vlapic_takes_extint(&l));
