@@ -100,6 +100,16 @@ static void lapic_eoi(void *ctx, unsigned vector)
 	spin_unlock(&p->irq_lock);
 }
 
+/* The test device, for a domain that asks for it: its line n is ISA line n. */
+static int add_testdev(struct platform *p)
+{
+	struct irq_line lines[TESTDEV_IRQ_LINES];
+	for (unsigned i = 0; i < TESTDEV_IRQ_LINES; i++)
+		lines[i] = isa_irq(p, i);
+	testdev_init(&p->testdev, lines);
+	return testdev_add_to_bus(&p->bus, &p->testdev);
+}
+
 int platform_init(struct platform *p, const struct platform_env *env)
 {
 	memset(p, 0, sizeof *p);
@@ -134,18 +144,11 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, NMI_SC_PORT, 1, &nmi_sc_bus_device, &p->nmi_sc, &p->lock) ||
 	    bus_add(&b->port, ACPI_SLEEP_CONTROL_PORT, ACPI_SLEEP_PORTS, &acpi_sleep_bus_device, &p->acpi_sleep, 0) ||
 	    bus_add(&b->port, RST_CNT_PORT, RESET_CONTROL_PORTS, &reset_control_bus_device, &p->reset_control, &p->lock) ||
+	    (env->testdev && add_testdev(p)) ||
 	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0) ||
 	    bus_add(&b->mmio, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, &ioapic_bus_device, &p->ioapic, &p->irq_lock) ||
 	    bus_add(&b->mmio, PLATFORM_RAM_HOLE_BASE, PLATFORM_RAM_HOLE_SIZE, &vga_window, 0, 0))
 		return -1;
-	if (env->testdev) {
-		struct irq_line lines[TESTDEV_IRQ_LINES];
-		for (unsigned i = 0; i < TESTDEV_IRQ_LINES; i++)
-			lines[i] = isa_irq(p, i);
-		testdev_init(&p->testdev, lines);
-		if (testdev_add_to_bus(b, &p->testdev))
-			return -1;
-	}
 	return 0;
 }
 
