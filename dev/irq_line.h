@@ -29,6 +29,13 @@ static inline unsigned isa_irq_gsi(unsigned irq)
 	return irq == ISA_IRQ_PIT ? ISA_IRQ_PIT_GSI : irq;
 }
 
+/* The line numbered n above l, to the same receiver: for a device with a row of lines (the test device). */
+static inline struct irq_line irq_line_above(struct irq_line l, unsigned n)
+{
+	l.irq += n;
+	return l;
+}
+
 /* Drive the line; level-triggered, so devices call it whenever their condition may have changed. */
 static inline void dev_irq_set(const struct irq_line *l, bool level)
 {

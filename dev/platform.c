@@ -100,16 +100,6 @@ static void lapic_eoi(void *ctx, unsigned vector)
 	spin_unlock(&p->irq_lock);
 }
 
-/* The test device, for a domain that asks for it: its line n is ISA line n. */
-static int add_testdev(struct platform *p)
-{
-	struct irq_line lines[TESTDEV_IRQ_LINES];
-	for (unsigned i = 0; i < TESTDEV_IRQ_LINES; i++)
-		lines[i] = isa_irq(p, i);
-	testdev_init(&p->testdev, lines);
-	return testdev_add_to_bus(&p->bus, &p->testdev);
-}
-
 int platform_init(struct platform *p, const struct platform_env *env)
 {
 	memset(p, 0, sizeof *p);
@@ -125,6 +115,7 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	p->exit_port = (struct exit_port){ env->end, env->ctx };
 	fw_cfg_init(&p->fw_cfg, env->ram_bytes, env->ncpus);
 	pic_init(&p->pic, pic_raise, p);
+	testdev_init(&p->testdev, isa_irq(p, 0));   /* on the bus only if the domain asks for it */
 	rtc_init(&p->rtc, env->wall_secs, env->wall_tsc, env->tsc_khz);
 	pci_cfg_init(&p->pci_cfg);
 	nmi_sc_init(&p->nmi_sc, env->tsc_now, env->tsc_khz);
@@ -144,7 +135,7 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, NMI_SC_PORT, 1, &nmi_sc_bus_device, &p->nmi_sc, &p->lock) ||
 	    bus_add(&b->port, ACPI_SLEEP_CONTROL_PORT, ACPI_SLEEP_PORTS, &acpi_sleep_bus_device, &p->acpi_sleep, 0) ||
 	    bus_add(&b->port, RST_CNT_PORT, RESET_CONTROL_PORTS, &reset_control_bus_device, &p->reset_control, &p->lock) ||
-	    (env->testdev && add_testdev(p)) ||
+	    (env->testdev && testdev_add_to_bus(b, &p->testdev)) ||
 	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0) ||
 	    bus_add(&b->mmio, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, &ioapic_bus_device, &p->ioapic, &p->irq_lock) ||
 	    bus_add(&b->mmio, PLATFORM_RAM_HOLE_BASE, PLATFORM_RAM_HOLE_SIZE, &vga_window, 0, 0))

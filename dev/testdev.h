@@ -17,11 +17,11 @@
 
 struct testdev {
 	uint8_t scratch[TESTDEV_PORT_FLUSH - TESTDEV_PORT_SCRATCH];   /* the register's bytes, little-endian */
-	struct irq_line line[TESTDEV_IRQ_LINES];
+	struct irq_line line0;   /* line n is irq_line_above(line0, n): one line kept, not 24 */
 };
 
-/* The scratch register 0; line n is the platform's line n. */
-void testdev_init(struct testdev *t, const struct irq_line line[TESTDEV_IRQ_LINES]);
+/* The scratch register 0; `line0` is line 0, and the 23 lines numbered after it follow. */
+void testdev_init(struct testdev *t, struct irq_line line0);
 
 /* Claim 0xe0-0xe7 and 0x2000-0x2017 on bus b, byte-wide, without a lock of its own. 0, or -1 when a port is taken. */
 int testdev_add_to_bus(struct bus *b, struct testdev *t);

@@ -25,15 +25,12 @@ static void set_line(void *ctx, unsigned irq, bool l)
 
 static void setup(void)
 {
-	struct irq_line lines[TESTDEV_IRQ_LINES];
-	for (unsigned i = 0; i < TESTDEV_IRQ_LINES; i++) {
-		lines[i] = (struct irq_line){ set_line, &t, i };
+	for (unsigned i = 0; i < TESTDEV_IRQ_LINES; i++)
 		level[i] = -1;
-	}
 	sets = 0;
 	memset(&t, 0x5a, sizeof t);
 	bus_init(&bus);
-	testdev_init(&t, lines);
+	testdev_init(&t, (struct irq_line){ set_line, &t, 0 });
 	CHECK_EQ(testdev_add_to_bus(&bus, &t), 0);
 }
 
