@@ -59,7 +59,11 @@ static __attribute__((noinline)) enum exit_action string_io(struct vcpu *v, uint
 				break;
 			}
 			val = bus_port_in(v->guest->bus, v->id, port, size);
-			vcpu_copy_linear(v, la, &val, size, true, what, &stop);
+			/* Only another vCPU's change to the tables since the check can fail this: the element is lost. */
+			if (!vcpu_copy_linear(v, la, &val, size, true, what, &stop)) {
+				faulted = true;
+				break;
+			}
 		} else {
 			if (!vcpu_copy_linear(v, la, &val, size, false, what, &stop)) {
 				faulted = true;

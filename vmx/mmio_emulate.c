@@ -121,9 +121,9 @@ static enum exit_action stack_op(struct vcpu *v, const struct bus_range *r, uint
 		return stop ? EXIT_STOPPED : EXIT_RESUME;
 	if (push) {
 		val = bus_mmio_read(r, v->id, gpa, in->size);
-		vcpu_copy_linear(v, la, &val, in->size, true, "PUSH", &stop);
-		if (stop)
-			return EXIT_STOPPED;
+		/* Only another vCPU's change to the tables since the check can fail this (#PF raised). */
+		if (!vcpu_copy_linear(v, la, &val, in->size, true, "PUSH", &stop))
+			return stop ? EXIT_STOPPED : EXIT_RESUME;
 	} else if (bus_mmio_write(r, v->id, gpa, in->size, val) != BUS_OK) {
 		return EXIT_STOPPED;
 	}
