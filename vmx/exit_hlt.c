@@ -51,11 +51,10 @@ enum exit_action exit_hlt(struct vcpu *v)
 
 bool vcpu_halt_over(struct vcpu *v, uint64_t now)
 {
-	if (now < v->halt_deadline) {
-		v->halt_deadline = 0;   /* something ended the HLT in time */
+	bool over = now >= v->halt_deadline;
+	v->halt_deadline = 0;   /* over, or something ended the HLT in time */
+	if (!over)
 		return false;
-	}
-	v->halt_deadline = 0;
 	exit_stop(v, "HLT with interrupts disabled and no timer set: it can never wake (waited %lu ms)",
 	          v->guest->halt_limit_tsc / (v->guest->tsc_khz ? v->guest->tsc_khz : 1));
 	return true;

@@ -9,77 +9,61 @@
  * OUTS) stepped by the element size, down when RFLAGS.DF is set, and both it
  * and RCX wrapped to the instruction's address size. The exit gives the
  * first element's linear address (segment base included) and the address
- * size; later elements lie at that base plus the stepped offset. A REP
- * runs at most STRING_IO_BATCH elements per exit and then re-enters the
- * instruction with RCX counting what is left, so that interrupts are taken
- * between batches as hardware takes them between iterations. A page fault
+ * size; later elements lie at that base plus the stepped offset. REP goes
+ * in batches (vmx/guest_mem.h, string_begin). A page fault
  * on an element leaves the registers counting the elements done before it,
  * RIP on the instruction, and raises #PF; for INS the page is checked
  * before the port is read, so that no input is lost to the fault.
  */
 #include "dev/bus.h"
-#include "hw/cr.h"
 #include "hw/vmx_exit.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
 #include "vmx/guest_mem.h"
 
-#define STRING_IO_BATCH 1024
-
 /* Out of line: the single-port path stays short. */
 static __attribute__((noinline)) enum exit_action string_io(struct vcpu *v, uint64_t q, uint16_t port, unsigned size)
 {
-	bool in = io_qual_in(q), rep = io_qual_rep(q);
+	bool in = io_qual_in(q);
 	if (!vmx_caps.ins_outs_info)
 		return exit_stop(v, "string I/O on port 0x%x: the CPU does not report INS/OUTS instruction "
 		                 "information (IA32_VMX_BASIC bit 54)", port);
 	unsigned abytes = io_info_addr_bytes(vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_INFO));
-	uint64_t amask = width_mask(abytes);
-	uint64_t count = rep ? v->gpr[GPR_RCX] & amask : 1;
-	if (count == 0) {
-		vcpu_skip_insn(v);
+	struct string_steps s = string_begin(v, abytes, size, io_qual_rep(q));
+	uint32_t len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
+	if (s.count == 0) {
+		vcpu_retire_insn(len);
 		return EXIT_RESUME;
 	}
 	unsigned idx = in ? GPR_RDI : GPR_RSI;
-	uint64_t off = v->gpr[idx] & amask;
+	uint64_t off = string_offset(v, &s, idx);
 	uint64_t base = vmcs_readnat(VMCS_GUEST_LINEAR_ADDRESS) - off;
-	uint64_t step = vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_DF ? -(uint64_t)size : size;
-	bool wide = vcpu_in_64bit_mode();
 	const char *what = in ? "INS" : "OUTS";
+	uint64_t done = 0;
+	bool stop = false;
 
-	uint64_t done = 0, batch = count < STRING_IO_BATCH ? count : STRING_IO_BATCH;
-	bool faulted = false, stop = false;
-	for (; done < batch; done++, off = (off + step) & amask) {
-		uint64_t la = wide ? base + off : (uint32_t)(base + off);
+	for (; done < s.batch; done++, off = string_next(&s, off)) {
+		uint64_t la = string_linear(&s, base, off);
 		uint32_t val = 0;
 		if (in) {
-			if (!vcpu_copy_linear(v, la, 0, size, true, what, &stop)) {
-				faulted = true;
+			if (!vcpu_copy_linear(v, la, 0, size, true, what, &stop))
 				break;
-			}
 			val = bus_port_in(v->guest->bus, v->id, port, size);
 			/* Only another vCPU's change to the tables since the check can fail this: the element is lost. */
-			if (!vcpu_copy_linear(v, la, &val, size, true, what, &stop)) {
-				faulted = true;
+			if (!vcpu_copy_linear(v, la, &val, size, true, what, &stop))
 				break;
-			}
 		} else {
-			if (!vcpu_copy_linear(v, la, &val, size, false, what, &stop)) {
-				faulted = true;
+			if (!vcpu_copy_linear(v, la, &val, size, false, what, &stop))
 				break;
-			}
 			if (bus_port_out(v->guest->bus, v->id, port, size, val) != BUS_OK)
 				return EXIT_STOPPED;
 		}
 	}
 	if (stop)
 		return EXIT_STOPPED;
-	v->gpr[idx] = reg_at_width(v->gpr[idx], off, amask);
-	if (rep)
-		v->gpr[GPR_RCX] = reg_at_width(v->gpr[GPR_RCX], count - done, amask);
-	if (!faulted && done == count)
-		vcpu_skip_insn(v);
+	string_set_index(v, &s, idx, off);
+	string_end(v, &s, done, len);
 	return EXIT_RESUME;
 }
 

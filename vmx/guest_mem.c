@@ -7,6 +7,7 @@
 #include "hw/msr.h"
 #include "hw/segment.h"
 #include "hw/vmx_exit.h"
+#include "hw/x86_insn.h"
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "vmx/exit.h"
@@ -75,4 +76,43 @@ bool vcpu_copy_linear(struct vcpu *v, uint64_t linear, void *buf, size_t n, bool
 	exit_stop(v, "%s at linear 0x%lx: %s", what, fault, guest_walk_err_name(e));
 	*stop = true;
 	return false;
+}
+
+struct string_steps string_begin(const struct vcpu *v, unsigned abytes, unsigned size, bool rep)
+{
+	struct string_steps s = { abytes, rep, vcpu_in_64bit_mode(), 1, size, 1 };
+	if (rep)
+		s.count = v->gpr[GPR_RCX] & x86_width_mask(abytes);
+	if (vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_DF)
+		s.step = -(uint64_t)size;
+	s.batch = s.count < STRING_BATCH ? s.count : STRING_BATCH;
+	return s;
+}
+
+uint64_t string_offset(const struct vcpu *v, const struct string_steps *s, unsigned r)
+{
+	return v->gpr[r] & x86_width_mask(s->abytes);
+}
+
+uint64_t string_next(const struct string_steps *s, uint64_t off)
+{
+	return (off + s->step) & x86_width_mask(s->abytes);
+}
+
+uint64_t string_linear(const struct string_steps *s, uint64_t base, uint64_t off)
+{
+	return s->wide ? base + off : (uint32_t)(base + off);
+}
+
+void string_set_index(struct vcpu *v, const struct string_steps *s, unsigned r, uint64_t off)
+{
+	v->gpr[r] = x86_reg_write(v->gpr[r], off, s->abytes);
+}
+
+void string_end(struct vcpu *v, const struct string_steps *s, uint64_t done, uint32_t len)
+{
+	if (s->rep)
+		v->gpr[GPR_RCX] = x86_reg_write(v->gpr[GPR_RCX], s->count - done, s->abytes);
+	if (done == s->count)
+		vcpu_retire_insn(len);
 }

@@ -11,17 +11,30 @@
 #include "vmx/guest_walk.h"
 #include "vmx/vcpu.h"
 
-/* All ones in the low `bytes` bytes (1 to 8): an operand or address width. */
-static inline uint64_t width_mask(unsigned bytes)
-{
-	return bytes >= 8 ? ~0ULL : (1ULL << (8 * bytes)) - 1;
-}
-
-/* A register written at a width (mask): a 32-bit write zero-extends, a 16-bit one keeps the rest. */
-static inline uint64_t reg_at_width(uint64_t old, uint64_t val, uint64_t mask)
-{
-	return mask == UINT32_MAX ? val & mask : (old & ~mask) | (val & mask);
-}
+/*
+ * A string instruction (INS/OUTS, MOVS/STOS) stepped as the CPU steps it:
+ * the elements it asks for (RCX at the address size under REP, else one),
+ * the step of its index registers (down with RFLAGS.DF), and how many one
+ * exit carries out (STRING_BATCH at most), RIP staying on the instruction
+ * until the count is done, so that interrupts are taken between batches as
+ * hardware takes them between iterations.
+ */
+#define STRING_BATCH 1024
+struct string_steps {
+	unsigned abytes;       /* the address size: 2, 4 or 8 */
+	bool rep, wide;        /* wide: 64-bit mode, linear addresses not wrapped at 4 GiB */
+	uint64_t count, step, batch;
+};
+struct string_steps string_begin(const struct vcpu *v, unsigned abytes, unsigned size, bool rep);
+/* Index register r as an offset at the address size, and the next element's. */
+uint64_t string_offset(const struct vcpu *v, const struct string_steps *s, unsigned r);
+uint64_t string_next(const struct string_steps *s, uint64_t off);
+/* The linear address of the element at `off` in the segment at `base`. */
+uint64_t string_linear(const struct string_steps *s, uint64_t base, uint64_t off);
+/* Index register r left at `off`, written at the address size. */
+void string_set_index(struct vcpu *v, const struct string_steps *s, unsigned r, uint64_t off);
+/* After `done` elements: RCX under REP counts the rest; the instruction (len bytes) retires once all are done. */
+void string_end(struct vcpu *v, const struct string_steps *s, uint64_t done, uint32_t len);
 
 /* The guest's paging mode as the CPU sees it now: CR0.PG and WP, EFER.LMA, CR4.PAE/PSE/LA57. */
 struct guest_paging vcpu_paging(void);

@@ -335,38 +335,23 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 	return MMIO_DECODE_OK;
 }
 
-static uint64_t size_mask(unsigned size)
-{
-	return size >= SIZE_QWORD ? ~0ULL : (1ULL << (8 * size)) - 1;
-}
-
 uint64_t mmio_store_value(const struct mmio_insn *in, uint64_t reg_val)
 {
 	if (in->has_imm)
-		return in->imm & size_mask(in->size);
+		return in->imm & x86_width_mask(in->size);
 	if (in->high_byte)
-		return (reg_val >> 8) & size_mask(SIZE_BYTE);
-	return reg_val & size_mask(in->size);
+		return (reg_val >> 8) & x86_width_mask(SIZE_BYTE);
+	return reg_val & x86_width_mask(in->size);
 }
 
 uint64_t mmio_load_result(const struct mmio_insn *in, uint64_t old, uint64_t val)
 {
-	val &= size_mask(in->size);   /* MOVZX: the loaded bytes, zero-extended */
+	val &= x86_width_mask(in->size);   /* MOVZX: the loaded bytes, zero-extended */
 	if (in->sign_extend && (val >> (8 * in->size - 1)))
-		val |= ~size_mask(in->size);
-	val &= size_mask(in->reg_size);
-	switch (in->reg_size) {
-	case SIZE_BYTE:
-		if (in->high_byte)
-			return (old & ~0xff00ULL) | (val << 8);
-		return (old & ~size_mask(SIZE_BYTE)) | val;
-	case SIZE_WORD:
-		return (old & ~size_mask(SIZE_WORD)) | val;
-	case SIZE_DWORD:
-		return val;   /* a 32-bit destination zero-extends into the whole register */
-	default:
-		return val;
-	}
+		val |= ~x86_width_mask(in->size);
+	if (in->high_byte)
+		return (old & ~0xff00ULL) | ((val & x86_width_mask(SIZE_BYTE)) << 8);
+	return x86_reg_write(old, val, in->reg_size);
 }
 
 const char *mmio_decode_err_name(enum mmio_decode_err e)

@@ -27,7 +27,6 @@
 #include "vmx/vmx_ops.h"
 
 #define MMIO_REPORT_BYTES 8         /* instruction bytes named when one cannot be emulated */
-#define MMIO_STRING_BATCH 1024      /* MOVS/STOS elements per exit */
 
 static enum exit_action mmio_stop(struct vcpu *v, const char *what, uint64_t gpa, const struct bus_range *r,
                                   uint64_t rip, const char *why, const uint8_t *bytes, unsigned n)
@@ -40,12 +39,12 @@ static enum exit_action mmio_stop(struct vcpu *v, const char *what, uint64_t gpa
 	                 why, n ? ", bytes " : "", hex, rip);
 }
 
-/* The stack pointer's width: 64 bits in 64-bit mode, else SS.B. */
-static uint64_t stack_mask(bool long_mode)
+/* The stack pointer's width in bytes: 8 in 64-bit mode, else SS.B's 4 or 2. */
+static unsigned stack_bytes(bool long_mode)
 {
 	if (long_mode)
-		return ~0ULL;
-	return vmcs_read32(VMCS_GUEST_SS_AR_BYTES) & AR_DB ? UINT32_MAX : 0xffff;
+		return 8;
+	return vmcs_read32(VMCS_GUEST_SS_AR_BYTES) & AR_DB ? 4 : 2;
 }
 
 /*
@@ -72,38 +71,32 @@ static bool element(struct vcpu *v, uint64_t la, unsigned size, uint64_t *val, b
 	return vcpu_copy_linear(v, la, val, size, write, write ? "string store" : "string load", stop);
 }
 
-/* MOVS and STOS, with or without REP: a batch of elements, RIP left on the instruction until the count is done. */
-static enum exit_action string_op(struct vcpu *v, const struct mmio_insn *in, bool long_mode)
+/* MOVS and STOS, with or without REP, in batches (string_begin). */
+static enum exit_action string_op(struct vcpu *v, const struct mmio_insn *in)
 {
-	uint64_t amask = width_mask(in->addr_size), *g = v->gpr;
-	uint64_t count = in->rep ? g[GPR_RCX] & amask : 1;
-	uint64_t step = vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_DF ? -(uint64_t)in->size : in->size;
-	uint64_t src_base = in->kind == MMIO_MOVS ? vcpu_seg_base(in->seg) : 0, dst_base = vcpu_seg_base(SEG_ES);
-	uint64_t si = g[GPR_RSI] & amask, di = g[GPR_RDI] & amask, done = 0;
-	uint64_t batch = count < MMIO_STRING_BATCH ? count : MMIO_STRING_BATCH;
+	struct string_steps s = string_begin(v, in->addr_size, in->size, in->rep);
+	if (s.count == 0) {
+		vcpu_retire_insn(in->len);
+		return EXIT_RESUME;
+	}
+	bool movs = in->kind == MMIO_MOVS;
+	uint64_t src_base = movs ? vcpu_seg_base(in->seg) : 0, dst_base = vcpu_seg_base(SEG_ES);
+	uint64_t si = string_offset(v, &s, GPR_RSI), di = string_offset(v, &s, GPR_RDI), done = 0;
 	bool stop = false;
 
-	for (; done < batch; done++) {
-		uint64_t val = g[GPR_RAX] & width_mask(in->size), la;
-		if (in->kind == MMIO_MOVS) {
-			la = src_base + si;
-			if (!element(v, long_mode ? la : (uint32_t)la, in->size, &val, false, &stop))
-				break;
-		}
-		la = dst_base + di;
-		if (!element(v, long_mode ? la : (uint32_t)la, in->size, &val, true, &stop))
+	for (; done < s.batch; done++, si = string_next(&s, si), di = string_next(&s, di)) {
+		uint64_t val = v->gpr[GPR_RAX] & x86_width_mask(in->size);
+		if (movs && !element(v, string_linear(&s, src_base, si), in->size, &val, false, &stop))
 			break;
-		si = (si + step) & amask, di = (di + step) & amask;
+		if (!element(v, string_linear(&s, dst_base, di), in->size, &val, true, &stop))
+			break;
 	}
 	if (stop)
 		return EXIT_STOPPED;
-	if (in->kind == MMIO_MOVS)
-		g[GPR_RSI] = reg_at_width(g[GPR_RSI], si, amask);
-	g[GPR_RDI] = reg_at_width(g[GPR_RDI], di, amask);
-	if (in->rep)
-		g[GPR_RCX] = reg_at_width(g[GPR_RCX], count - done, amask);
-	if (done == count)
-		vcpu_retire_insn(in->len);
+	if (movs)
+		string_set_index(v, &s, GPR_RSI, si);
+	string_set_index(v, &s, GPR_RDI, di);
+	string_end(v, &s, done, in->len);
 	return EXIT_RESUME;
 }
 
@@ -111,7 +104,8 @@ static enum exit_action string_op(struct vcpu *v, const struct mmio_insn *in, bo
 static enum exit_action stack_op(struct vcpu *v, const struct bus_range *r, uint64_t gpa,
                                  const struct mmio_insn *in, bool long_mode)
 {
-	uint64_t smask = stack_mask(long_mode), rsp = vmcs_readnat(VMCS_GUEST_RSP), val = 0;
+	unsigned sbytes = stack_bytes(long_mode);
+	uint64_t smask = x86_width_mask(sbytes), rsp = vmcs_readnat(VMCS_GUEST_RSP), val = 0;
 	bool push = in->kind == MMIO_PUSH, stop;
 	uint64_t top = push ? (rsp - in->size) & smask : rsp & smask;
 	uint64_t la = vcpu_seg_base(SEG_SS) + top;
@@ -128,7 +122,7 @@ static enum exit_action stack_op(struct vcpu *v, const struct bus_range *r, uint
 		return EXIT_STOPPED;
 	}
 	uint64_t next = push ? top : (top + in->size) & smask;
-	vmcs_writenat(VMCS_GUEST_RSP, reg_at_width(rsp, next, smask));
+	vmcs_writenat(VMCS_GUEST_RSP, x86_reg_write(rsp, next, sbytes));
 	vcpu_retire_insn(in->len);
 	return EXIT_RESUME;
 }
@@ -204,7 +198,7 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 	case MMIO_POP:
 		return stack_op(v, r, gpa, &in, long_mode);
 	default:   /* MOVS, STOS */
-		return string_op(v, &in, long_mode);
+		return string_op(v, &in);
 	}
 }
 

@@ -5,6 +5,7 @@
  * operands' signs do not explain; AF is the carry out of bit 3.
  */
 #include "hw/cr.h"
+#include "hw/x86_insn.h"
 #include "vmx/x86_alu.h"
 
 /* Bit 4 of dst ^ src ^ result: set where a carry or borrow crossed from bit 3 into bit 4 (AF). */
@@ -18,7 +19,7 @@ static bool parity_even(uint64_t r)
 uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags)
 {
 	unsigned bits = 8 * size;
-	uint64_t mask = bits >= 64 ? ~0ULL : (1ULL << bits) - 1, sign = 1ULL << (bits - 1);
+	uint64_t mask = x86_width_mask(size), sign = 1ULL << (bits - 1);
 	unsigned carry_in = (op == ALU_ADC || op == ALU_SBB) && (*rflags & RFLAGS_CF);
 	unsigned __int128 wide;
 	uint64_t r, f = 0;

@@ -126,7 +126,7 @@ volatile uint32_t gp_code, gp_count;
 
 /* #GP: record the error code and step over the 2-byte indirect far JMP/CALL. */
 __asm__(".text\n"
-        "gp_stub:\n\t"
+        "gp_handler:\n\t"
         "push %eax\n\t"
         "mov 4(%esp), %eax\n\t"
         "mov %eax, gp_code\n\t"
@@ -135,7 +135,7 @@ __asm__(".text\n"
         "pop %eax\n\t"
         "add $4, %esp\n\t"
         "iret\n");
-extern char gp_stub[];
+extern char gp_handler[];
 
 static void check_task_switch(void)
 {
@@ -152,8 +152,8 @@ static void check_task_switch(void)
 	              (uint64_t)(base >> 24) << 56;
 	uint16_t cs, sel = (uint16_t)(n * 8);
 	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
-	uint32_t stub = (uint32_t)(uintptr_t)gp_stub;
-	idt[VEC_GP] = (struct gate32){ (uint16_t)stub, cs, 0, GATE_INTR32, (uint16_t)(stub >> 16) };
+	uint32_t handler = (uint32_t)(uintptr_t)gp_handler;
+	idt[VEC_GP] = (struct gate32){ (uint16_t)handler, cs, 0, GATE_INTR32, (uint16_t)(handler >> 16) };
 	struct table_reg new_gdtr = { (uint16_t)((n + 1) * 8 - 1), (uint32_t)(uintptr_t)gdt_copy };
 	struct table_reg new_idtr = { sizeof idt - 1, (uint32_t)(uintptr_t)idt };
 	struct far_ptr target = { 0, sel };

@@ -10,6 +10,24 @@
 #define BIT(n)   (1ULL << (n))
 #endif
 
+#include <stdint.h>
+
+/* All ones in the low `bytes` bytes (1 to 8): an operand or address width. */
+static inline uint64_t x86_width_mask(unsigned bytes)
+{
+	return ~0ULL >> (64 - 8 * bytes);
+}
+
+/*
+ * A general register written at a width: a 32-bit write zero-extends into
+ * the whole register, 8- and 16-bit writes keep the bits above.
+ */
+static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
+{
+	uint64_t mask = x86_width_mask(bytes);
+	return bytes == 4 ? val & mask : (old & ~mask) | (val & mask);
+}
+
 /* The architectural limit on one instruction's length. */
 #define X86_MAX_INSN_LEN     15
 
