@@ -88,6 +88,14 @@ image: $(BUILD)/hinoki.img
 $(BUILD)/hinoki.img: all linux configs/demo.cfg tools/mkimage
 	$(Q)tools/mkimage configs/demo.cfg $@
 
+# A disk image for a USB stick or any disk a PC's UEFI firmware boots: the
+# same files in an EFI system partition of a GUID partition table
+# (README: "On a real machine"). USB_CONFIG picks another machine config.
+USB_CONFIG ?= configs/demo.cfg
+usb: all linux
+	tools/deps.sh image
+	$(Q)tools/mkimage --gpt $(USB_CONFIG) $(BUILD)/hinoki-usb.img
+
 # run and test first install missing Debian packages (or print the apt-get line).
 run:
 	tools/deps.sh all
@@ -155,5 +163,5 @@ $(BUILD)/linux/tsc: guests/linux/tsc.c
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all guests image run unit test bench kut nostats linux clean
+.PHONY: all guests image usb run unit test bench kut nostats linux clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -13,6 +13,8 @@ line (value = rest of the line). Keys:
     emulator E         bochs (VT-x), qemu (TCG: no VT-x) or kvm; default bochs
     bochs_cpu MODEL    Bochs's CPU model (run-qemu.sh --bochs-cpu), for a feature the
                        default model lacks; unset: run-qemu.sh's default
+    table T            the image's partition table, mbr or gpt (tools/mkimage --mbr/--gpt);
+                       unset: a whole-disk file system
     cpus N / memory MIB / timeout SECONDS   defaults 1 / 512 / 300
     exit N             expected run-qemu.sh exit status; unset: not checked
     expect RE          must match a line, each after the previous `expect` line
@@ -63,6 +65,7 @@ TAIL_LINES = 30
 TIMEOUT_STATUS = 124
 ANSI_RE = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
 EMULATORS = ("bochs", "qemu", "kvm")
+TABLES = ("mbr", "gpt")
 INT_KEYS = {"cpus": 1, "memory": 512, "timeout": 300}
 DRIVER_TAIL_LINES = 15
 DRIVER_GRACE_S = 10        # a driver may outlive its emulator this long
@@ -89,7 +92,7 @@ def parse_manifest(path):
                     raise ManifestError("%s: bad test name '%s'" % (where, value))
                 if any(t["name"] == value for t in tests):
                     raise ManifestError("%s: test '%s' listed twice" % (where, value))
-                cur = dict(name=value, config=None, emulator="bochs", bochs_cpu=None, exit=None,
+                cur = dict(name=value, config=None, emulator="bochs", bochs_cpu=None, table=None, exit=None,
                            expect=[], expect_any=[], reject=[], count=[], equal=[], same=[], logcheck=[],
                            before=[], ratio=[], until=None, since=None, driver=None,
                            where=where,
@@ -148,6 +151,10 @@ def parse_manifest(path):
             elif key == "emulator":
                 if value not in EMULATORS:
                     raise ManifestError("%s: emulator is one of %s" % (where, ", ".join(EMULATORS)))
+                cur[key] = value
+            elif key == "table":
+                if value not in TABLES:
+                    raise ManifestError("%s: table is one of %s" % (where, ", ".join(TABLES)))
                 cur[key] = value
             elif key == "bochs_cpu":
                 if not re.fullmatch(r"[A-Za-z0-9_]+", value):
@@ -321,7 +328,7 @@ def run_test(test, efi, kvm_for_bochs):
         if os.path.exists(stale):
             os.unlink(stale)
     mk = subprocess.run([os.path.join(ROOT, "tools", "mkimage"), test["config"], image,
-                         "--efi", efi], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         "--efi", efi] + (["--" + test["table"]] if test["table"] else []), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                         universal_newlines=True)
     if mk.returncode != 0:
         return ["image: " + mk.stdout.strip()], [], [], 0.0
