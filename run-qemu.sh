@@ -26,6 +26,11 @@ usage: run-qemu.sh [options]
   --build-demo       same as --config configs/demo.cfg --image build/hinoki.img,
                      and a normal power-off (status 1) exits 0, for make run
   --efi PATH         hypervisor binary for tools/mkimage (default build/hinoki.efi)
+  --netboot DIR      boot over the network (QEMU only): iPXE from DIR/ipxe-stick.img
+                     fetches DIR/boot.ipxe, then the config, the guests and the
+                     hypervisor, from QEMU's TFTP server, which serves DIR;
+                     tools/mkimage --netboot CONFIG DIR writes DIR, as does
+                     --config CFG given with --netboot
   --kvm              QEMU with KVM (needs /dev/kvm and VT-x on this host)
   --bochs            Bochs, which emulates VT-x (default when KVM cannot run)
   --qemu             QEMU without KVM: no VT-x, checks the boot path only
@@ -64,6 +69,8 @@ quiet=0
 interactive=0
 port=""
 demo=0
+netboot=0
+netboot_dir=""
 
 need_arg() { if [ $# -lt 2 ] || [ -z "$2" ]; then die "$1 needs a value (see -h)"; fi; }
 while [ $# -gt 0 ]; do
@@ -72,6 +79,7 @@ while [ $# -gt 0 ]; do
 	--config) need_arg "$@"; config=$2; shift ;;
 	--build-demo) config="$ROOT/configs/demo.cfg"; image=${image:-$ROOT/build/hinoki.img}; demo=1 ;;
 	--efi) need_arg "$@"; efi=$2; shift ;;
+	--netboot) need_arg "$@"; netboot=1; netboot_dir=$2; shift ;;
 	--kvm|--bochs|--qemu) emu=${1#--} ;;
 	--cpus) need_arg "$@"; cpus=$2; shift ;;
 	--bochs-cpu) need_arg "$@"; bochs_cpu=$2; shift ;;
@@ -113,13 +121,23 @@ elif [ "$emu" = kvm ] && ! kvm_usable; then
 	die "--kvm: needs a readable /dev/kvm and a CPU with the vmx flag"
 fi
 
+if [ "$netboot" = 1 ] && [ "$emu" = bochs ]; then
+	die "--netboot needs QEMU: --qemu (no VT-x: the boot path only), or --kvm where KVM runs VT-x; Bochs's network cards have no UEFI driver"
+fi
+
 case "$emu" in
 bochs) "$ROOT/tools/deps.sh" image bochs || exit 1 ;;
 *) "$ROOT/tools/deps.sh" image qemu || exit 1 ;;
 esac
 
 # ---- build the image -----------------------------------------------------
-if [ -n "$config" ]; then
+if [ "$netboot" = 1 ]; then
+	if [ -n "$config" ]; then
+		"$ROOT/tools/mkimage" --netboot "$config" "$netboot_dir" ${efi:+--efi "$efi"} || exit 1
+	fi
+	[ -f "$netboot_dir/boot.ipxe" ] || die "$netboot_dir: no boot.ipxe (tools/mkimage --netboot CONFIG $netboot_dir, or add --config)"
+	image="$netboot_dir/ipxe-stick.img"
+elif [ -n "$config" ]; then
 	if [ -z "$image" ]; then
 		name=$(basename "$config"); name=${name%.cfg}
 		image="$ROOT/build/images/$name.img"
@@ -186,6 +204,10 @@ kvm|qemu)
 		-device "isa-debug-exit,iobase=$EXIT_PORT,iosize=0x04"
 		-display none -no-reboot -nodefaults -vga none)
 	[ "$emu" = kvm ] && cmd+=(-enable-kvm -cpu host)
+	# The user-mode network's DHCP names boot.ipxe and its TFTP server serves
+	# the directory; OVMF's own virtio-net driver runs the card (romfile=).
+	[ "$netboot" = 1 ] && cmd+=(-netdev "user,id=net0,tftp=$netboot_dir,bootfile=boot.ipxe"
+		-device "virtio-net-pci,netdev=net0,romfile=")
 	if [ "$interactive" = 1 ] && [ -n "$port" ]; then
 		cmd+=(-chardev "socket,id=com1,host=127.0.0.1,port=$port,server=on,wait=on"
 			-serial chardev:com1)

@@ -33,6 +33,7 @@ bochs /usr/share/vgabios/vgabios.bin vgabios
 bochs /usr/share/ovmf/OVMF.fd ovmf
 qemu qemu-system-x86_64 qemu-system-x86
 qemu /usr/share/ovmf/OVMF.fd ovmf
+qemu /usr/lib/ipxe/ipxe.efi ipxe
 bench gnuplot gnuplot-nox
 '
 

@@ -13,8 +13,9 @@ line (value = rest of the line). Keys:
     emulator E         bochs (VT-x), qemu (TCG: no VT-x) or kvm; default bochs
     bochs_cpu MODEL    Bochs's CPU model (run-qemu.sh --bochs-cpu), for a feature the
                        default model lacks; unset: run-qemu.sh's default
-    table T            the image's partition table, mbr or gpt (tools/mkimage --mbr/--gpt);
-                       unset: a whole-disk file system
+    boot B             disk (default: a whole-disk FAT32 image), mbr or gpt (the file system
+                       in that partition table: tools/mkimage --mbr/--gpt), or netboot
+                       (tools/mkimage --netboot, run-qemu.sh --netboot: QEMU only)
     cpus N / memory MIB / timeout SECONDS   defaults 1 / 512 / 300
     exit N             expected run-qemu.sh exit status; unset: not checked
     expect RE          must match a line, each after the previous `expect` line
@@ -52,6 +53,7 @@ import concurrent.futures
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -65,7 +67,7 @@ TAIL_LINES = 30
 TIMEOUT_STATUS = 124
 ANSI_RE = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
 EMULATORS = ("bochs", "qemu", "kvm")
-TABLES = ("mbr", "gpt")
+BOOTS = ("disk", "mbr", "gpt", "netboot")
 INT_KEYS = {"cpus": 1, "memory": 512, "timeout": 300}
 DRIVER_TAIL_LINES = 15
 DRIVER_GRACE_S = 10        # a driver may outlive its emulator this long
@@ -92,7 +94,7 @@ def parse_manifest(path):
                     raise ManifestError("%s: bad test name '%s'" % (where, value))
                 if any(t["name"] == value for t in tests):
                     raise ManifestError("%s: test '%s' listed twice" % (where, value))
-                cur = dict(name=value, config=None, emulator="bochs", bochs_cpu=None, table=None, exit=None,
+                cur = dict(name=value, config=None, emulator="bochs", bochs_cpu=None, boot="disk", exit=None,
                            expect=[], expect_any=[], reject=[], count=[], equal=[], same=[], logcheck=[],
                            before=[], ratio=[], until=None, since=None, driver=None,
                            where=where,
@@ -152,9 +154,9 @@ def parse_manifest(path):
                 if value not in EMULATORS:
                     raise ManifestError("%s: emulator is one of %s" % (where, ", ".join(EMULATORS)))
                 cur[key] = value
-            elif key == "table":
-                if value not in TABLES:
-                    raise ManifestError("%s: table is one of %s" % (where, ", ".join(TABLES)))
+            elif key == "boot":
+                if value not in BOOTS:
+                    raise ManifestError("%s: boot is one of %s" % (where, ", ".join(BOOTS)))
                 cur[key] = value
             elif key == "bochs_cpu":
                 if not re.fullmatch(r"[A-Za-z0-9_]+", value):
@@ -327,17 +329,21 @@ def run_test(test, efi, kvm_for_bochs):
     for stale in (serial, runlog, driver_log, image + ".lock"):
         if os.path.exists(stale):
             os.unlink(stale)
-    mk = subprocess.run([os.path.join(ROOT, "tools", "mkimage"), test["config"], image,
-                         "--efi", efi] + (["--" + test["table"]] if test["table"] else []), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                        universal_newlines=True)
+    boot = test["boot"]
+    netboot_dir = os.path.join(LOG_DIR, name + ".netboot")
+    mk = subprocess.run([os.path.join(ROOT, "tools", "mkimage"), test["config"],
+                         netboot_dir if boot == "netboot" else image, "--efi", efi]
+                        + (["--" + boot] if boot != "disk" else []),
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     if mk.returncode != 0:
         return ["image: " + mk.stdout.strip()], [], [], 0.0
     emulator = test["emulator"]
     if emulator == "bochs" and kvm_for_bochs:
         emulator = "kvm"
-    cmd = [os.path.join(ROOT, "run-qemu.sh"), "--" + emulator, "--image", image,
-           "--cpus", str(test["cpus"]), "--mem", str(test["memory"]),
-           "--serial", serial, "--timeout", str(test["timeout"]), "--quiet"]
+    cmd = [os.path.join(ROOT, "run-qemu.sh"), "--" + emulator]
+    cmd += ["--netboot", netboot_dir] if boot == "netboot" else ["--image", image]
+    cmd += ["--cpus", str(test["cpus"]), "--mem", str(test["memory"]),
+            "--serial", serial, "--timeout", str(test["timeout"]), "--quiet"]
     if emulator == "bochs" and test["bochs_cpu"]:
         cmd += ["--bochs-cpu", test["bochs_cpu"]]
     driver = None
@@ -391,7 +397,11 @@ def run_test(test, efi, kvm_for_bochs):
         else:
             notes += out
     if not reasons:
-        os.unlink(image)    # 34 MiB each; rebuilt from the config on demand
+        # 34 MiB each; rebuilt from the config on demand
+        if boot == "netboot":
+            shutil.rmtree(netboot_dir)
+        else:
+            os.unlink(image)
     with open(runlog) as f:
         notes += [l.rstrip() for l in f if l.startswith("run-qemu:")]
     return reasons, notes, lines, elapsed

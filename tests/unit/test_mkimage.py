@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Host tests of tools/mkimage --gpt: the image's GUID partition table read back as
-the UEFI specification lays it out (protective MBR, primary and backup headers and
-entry arrays with their CRC32s, one EFI System partition in the usable range), the
-FAT32 file system at the partition's start holding the boot file, and the same inputs
-giving the same disk and partition GUIDs. One "PASS name" or "FAIL name" line per check; exits 1 on a
-failure."""
+"""Host tests of tools/mkimage --gpt and --netboot. A GPT image read back as the UEFI
+specification lays it out (protective MBR, primary and backup headers and entry arrays
+with their CRC32s, one EFI System partition in the usable range), the FAT32 file system
+at the partition's start holding the boot file, the same inputs giving the same GUIDs;
+a netboot tree with its files, the iPXE script fetching each under the name the
+hypervisor opens, and names a script cannot hold refused. One "PASS name" or
+"FAIL name" line per check; exits 1 on a failure."""
 
 import os
 import struct
@@ -47,6 +48,23 @@ def main():
         for img in imgs:
             mk.build(cfg, img, efi, "gpt")
         blobs = [open(i, "rb").read() for i in imgs]
+        nb = os.path.join(tmp, "nb")
+        ipxe = os.path.join(tmp, "ipxe.efi")
+        with open(ipxe, "wb") as f:
+            f.write(b"MZ ipxe")
+        mk.netboot(cfg, nb, efi, ipxe)
+        tree = sorted(os.path.relpath(os.path.join(d, n), nb) for d, _, ns in os.walk(nb) for n in ns)
+        script = open(os.path.join(nb, "boot.ipxe")).read().split("\n")
+        served_cfg = open(os.path.join(nb, "hinoki", "hinoki.cfg")).read()
+        with open(os.path.join(tmp, "bad name.elf"), "wb") as f:
+            f.write(b"x")
+        with open(cfg, "a") as f:
+            f.write('[domain b]\nkernel = "bad name.elf"\n')
+        try:
+            mk.netboot(cfg, nb, efi, ipxe)
+            refused = ""
+        except mk.ImageError as e:
+            refused = str(e)
         listing = subprocess.run(["mdir", "-b", "-i", imgs[0] + "@@1M", "::/EFI/BOOT"],
                                  env=dict(os.environ, MTOOLS_SKIP_CHECK="1"),
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
@@ -80,6 +98,14 @@ def main():
     boot = blob[first * SECTOR:(first + 1) * SECTOR]
     check("fat32_at_partition", boot[510:512] == b"\x55\xaa" and boot[82:87] == b"FAT32", boot[82:90])
     check("boot_file_on_it", listing.returncode == 0 and "BOOTX64.EFI" in listing.stdout.upper(), listing.stdout)
+    check("netboot_tree", tree == ["boot.ipxe", "hinoki.efi", "hinoki/hinoki.cfg", "hinoki/k.elf",
+                                   "ipxe-stick.img"], tree)
+    check("netboot_script", script[0] == "#!ipxe"
+          and "imgfetch --name hinoki\\hinoki.cfg hinoki/hinoki.cfg || goto failed" in script
+          and "imgfetch --name hinoki\\k.elf hinoki/k.elf || goto failed" in script
+          and script.index("chain hinoki.efi || goto failed") > 2, script)
+    check("netboot_config_as_on_disk", 'kernel = "k.elf"' in served_cfg, served_cfg)
+    check("netboot_refuses_unscriptable_names", "bad name.elf" in refused, refused)
     check("same_inputs_same_guids", blobs[0][SECTOR:2 * SECTOR + 128] == blobs[1][SECTOR:2 * SECTOR + 128])
     return exit_status()
 
