@@ -133,7 +133,8 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
 	exit_set_key(v, msr);
 	uint64_t val = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
-	unsigned caps = vmx_caps.msr | (v->misc_enable & MISC_ENABLE_XD_BIT_DISABLE ? 0 : MSR_CAP_NX);
+	unsigned caps = vmx_caps.msr | (v->misc_enable & MISC_ENABLE_XD_BIT_DISABLE ? 0 : MSR_CAP_NX) |
+	                (vmcs_readnat(VMCS_GUEST_CR0) & CR0_PG ? MSR_CAP_PAGING : 0);
 	const struct msr_rule *r = msr_rule_find(msr, caps);
 	if (!r || !msr_write_ok(r, val, msr_write_needs_cur(r) ? read_value(v, r) : 0, caps))
 		return gp(v, msr, true, val);

@@ -18,7 +18,8 @@
  *   microcode is loaded; writes are taken and change nothing.
  * - SYSENTER_CS/ESP/EIP, FS_BASE, GS_BASE, EFER: VMCS guest-state fields.
  *   The addresses must be canonical (hardware's #GP, and a non-canonical
- *   base would fail the next VM entry).
+ *   base would fail the next VM entry); EFER.LME cannot change while CR0.PG
+ *   is set (hardware's #GP; LME would no longer match LMA at the next entry).
  * - IA32_MISC_ENABLE: one per vCPU, at power-up fast strings on, no branch
  *   trace or PEBS store (CPUID hides the debug store), XD not disabled,
  *   CPUID not limited. The bits hardware lets software write are kept;
@@ -110,7 +111,9 @@ bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned
 	case MSR_CHECK_CANONICAL:
 		return addr_canonical(val, caps & MSR_CAP_LA57 ? LINEAR_BITS_5LEVEL : LINEAR_BITS_4LEVEL);
 	case MSR_CHECK_EFER:
-		return !(val & ~(uint64_t)(EFER_GUEST_WRITABLE | EFER_LMA)) && (!(val & EFER_NXE) || (caps & MSR_CAP_NX));
+		/* SDM WRMSR: changing LME with CR0.PG set is #GP; kept, the next VM entry would fail on LME != LMA. */
+		return !(val & ~(uint64_t)(EFER_GUEST_WRITABLE | EFER_LMA)) && (!(val & EFER_NXE) || (caps & MSR_CAP_NX)) &&
+		       (!(caps & MSR_CAP_PAGING) || !((val ^ cur) & EFER_LME));
 	case MSR_CHECK_MISC_ENABLE:
 		return !(val & ~(MISC_ENABLE_WRITABLE | MISC_ENABLE_READ_ONLY)) &&
 		       (val & MISC_ENABLE_READ_ONLY) == (cur & MISC_ENABLE_READ_ONLY);

@@ -43,7 +43,7 @@ enum msr_write {
 enum msr_check {
 	MSR_CHECK_NONE,
 	MSR_CHECK_CANONICAL,     /* a linear address: canonical for the CPU's address width */
-	MSR_CHECK_EFER,          /* only SCE, LME, NXE (and LMA, which it cannot change) */
+	MSR_CHECK_EFER,          /* only SCE, LME, NXE (and LMA, which it cannot change); LME fixed while paging */
 	MSR_CHECK_PAT,           /* eight memory types, each UC, WC, WT, WP, WB or UC- */
 	MSR_CHECK_MISC_ENABLE,   /* no reserved bit set, the read-only ones as they read */
 };
@@ -59,6 +59,7 @@ enum msr_check {
 #define MSR_CAP_TSC_OFFSETTING  0x2u   /* the guest's TSC can be moved */
 #define MSR_CAP_LA57            0x4u   /* 57-bit linear addresses */
 #define MSR_CAP_NX              0x8u   /* the vCPU has NX: its IA32_MISC_ENABLE does not disable XD */
+#define MSR_CAP_PAGING          0x10u  /* the vCPU's CR0.PG is set: EFER.LME cannot change */
 
 struct msr_rule {
 	uint32_t msr;
@@ -91,7 +92,7 @@ static inline const struct msr_rule *msr_rule_find(uint32_t msr, unsigned caps)
 /* Whether a write's check compares with what the MSR reads now. */
 static inline bool msr_write_needs_cur(const struct msr_rule *r)
 {
-	return r->write == MSR_WRITE_SAME || r->check == MSR_CHECK_MISC_ENABLE;
+	return r->write == MSR_WRITE_SAME || r->check == MSR_CHECK_MISC_ENABLE || r->check == MSR_CHECK_EFER;
 }
 
 /* Whether writing val is accepted (else #GP); `cur` is what the MSR reads now (when msr_write_needs_cur). */

@@ -7,7 +7,7 @@
  * (FEATURE_CONTROL locked with VMX off, the microcode revision, machine
  * check with no bank), and every write rule: read-only, ignored,
  * same-value, MISC_ENABLE's writable, read-only and reserved bits, PAT's
- * reserved types, EFER's bits (NXE only with NX), canonical addresses at 48
+ * reserved types, EFER's bits (NXE only with NX, LME fixed while paging), canonical addresses at 48
  * and 57 bits.
  */
 #include "vmx/msr_table.h"
@@ -150,6 +150,13 @@ static void test_efer_and_canonical(void)
 	CHECK(msr_write_ok(efer, EFER_SCE, 0, ALL_CAPS & ~MSR_CAP_NX));
 	CHECK(!msr_write_ok(efer, EFER_SCE | BIT(12), 0, ALL_CAPS));   /* SVME: reserved on Intel */
 	CHECK(!msr_write_ok(efer, BIT(1), 0, ALL_CAPS));
+	/* LME is fixed while CR0.PG is set, either way; the other bits still change. */
+	const uint64_t long_mode = EFER_LME | EFER_LMA;
+	CHECK(!msr_write_ok(efer, EFER_LMA, long_mode, ALL_CAPS | MSR_CAP_PAGING));
+	CHECK(!msr_write_ok(efer, EFER_LME, 0, ALL_CAPS | MSR_CAP_PAGING));
+	CHECK(msr_write_ok(efer, long_mode | EFER_SCE, long_mode, ALL_CAPS | MSR_CAP_PAGING));
+	CHECK(msr_write_ok(efer, EFER_LME, 0, ALL_CAPS));
+	CHECK(msr_write_ok(efer, 0, EFER_LME, ALL_CAPS));
 	const struct msr_rule *addr[] = { fs, gs, eip };
 	for (unsigned i = 0; i < 3; i++) {
 		CHECK(msr_write_ok(addr[i], 0x00007fffffffffffULL, 0, ALL_CAPS));
