@@ -15,8 +15,6 @@
 #include "vmx/guest.h"
 #include "vmx/vmx.h"
 
-#define HC_CONSOLE_MAX 4096
-
 const struct vmx_dom_ops *vmx_dom_ops;
 
 void vmx_set_dom_ops(const struct vmx_dom_ops *ops)

@@ -36,6 +36,8 @@
 #define HC_DOMCTL_DIAG_HANG 43 /* diagnostic: rdi = ms (1 to 60000); the caller's CPU stays that long in root mode -> 0 */
 #define HC_MAX             44
 
+#define HC_CONSOLE_MAX     4096   /* HC_CONSOLE_PUT's longest write; a longer one is -HC_EINVAL */
+
 #define HC_DIAG_HANG_MS_MAX 60000   /* HC_DOMCTL_DIAG_HANG's longest stay */
 
 #define HINOKI_VERSION_MAJOR 0
