@@ -20,7 +20,7 @@ GUEST_LIB_C := guests/lib/fmt.c guests/lib/serial.c guests/lib/mem.c guests/lib/
 # hypercall gate, the exception stubs, the XMM load/store helpers and the
 # local APIC interrupt gates (irq.h).
 GUEST_LIB64 := $(patsubst guests/%.c,$(GUEST_OUT)/obj64/%.o,$(GUEST_LIB_C) guests/lib/hc_exit.c \
-	guests/lib/trap.c guests/lib/fpu_check.c guests/lib/msr_check.c guests/lib/irq.c) \
+	guests/lib/trap.c guests/lib/fpu_check.c guests/lib/msr_check.c guests/lib/irq.c guests/lib/probe.c) \
 	$(patsubst %,$(GUEST_OUT)/obj64/lib/%.o,start64 hypercall trap_entry fpu irq_entry)
 # Multiboot guests: mbentry (GDT, stack, calls mb_main) and the boot
 # information's magic and command line (mbinfo.h); no hypercalls.
@@ -103,7 +103,7 @@ GUEST_LIB64_CTL := guests/lib/tsc.c guests/lib/serial_in.c guests/lib/lineedit.c
 $(eval $(call hinoki64_guest,mgmt,$(GUEST_LIB64_CTL)))
 $(eval $(call hinoki64_guest,cpuhog,$(GUEST_LIB64_CTL)))
 $(eval $(call hinoki64_guest,memcheck,$(GUEST_LIB64_CTL)))
-$(eval $(call hinoki64_guest,evil,$(GUEST_LIB64_CTL)))
+$(eval $(call hinoki64_guest,evil,$(GUEST_LIB64_CTL) guests/lib/ctl_attempts.c))
 # `guests:` above was expanded before these lines; list them again.
 guests: $(GUEST_TARGETS)
 # The exit-latency benchmark (docs/bench.md).

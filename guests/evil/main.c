@@ -19,6 +19,7 @@
  */
 #include "guest.h"
 #include "cmdline.h"
+#include "ctl_attempts.h"
 #include "hc_ctl.h"
 #include "tsc.h"
 
@@ -29,7 +30,6 @@
 #define IDENTITY_MAP_END  (4 * GIB)     /* the entry page tables map 0-4 GiB */
 #define FAR_TARGET        (64 * GIB)
 #define POISON            0xe7170e7170e7170eULL
-#define VICTIM_ID         0             /* the management domain */
 
 /* Paging entry bits PTE_* come from hw/cr.h (through guest.h). */
 #define PML4_SHIFT        39
@@ -39,59 +39,14 @@
 
 static uint64_t far_pd[512] __attribute__((aligned(4096)));
 
-static struct hinoki_dominfo info[4];
-static struct hinoki_create req = { .name = "evil", .memory_mib = 4 };
-static char console_buf[64];
-static struct hinoki_console_read rd;
-static struct hinoki_exit_stat stat_buf[4];
-
-struct attempt {
-	const char *name;
-	long (*call)(void);
-};
-
-static long try_list(void)     { return hc_domctl_list(info, 4); }
-static long try_create(void)   { return hc_domctl_create(&req); }
-static long try_destroy(void)  { return hc_domctl_destroy(VICTIM_ID); }
-static long try_pause(void)    { return hc_domctl_pause(VICTIM_ID); }
-static long try_unpause(void)  { return hc_domctl_unpause(VICTIM_ID); }
-static long try_sched(void)    { return hc_domctl_sched(VICTIM_ID, 1, 1); }
-static long try_stats(void)    { return hc_domctl_stats(VICTIM_ID, 0, stat_buf, 4); }
-static long try_shutdown(void) { return hc_domctl_shutdown(); }
-static long try_trace(void)    { return hc_domctl_trace(VICTIM_ID, 1); }
-static long try_diag_nmi(void) { return hc_domctl_diag_nmi(0); }
-static long try_diag_hang(void) { return hc_domctl_diag_hang(1); }
-
-static long try_console(void)
-{
-	rd = (struct hinoki_console_read){ .buf_gpa = (uintptr_t)console_buf,
-	                                   .len = sizeof console_buf };
-	return hc_domctl_console(VICTIM_ID, &rd);
-}
-
-static const struct attempt attempts[] = {
-	{ "HC_DOMCTL_LIST", try_list },
-	{ "HC_DOMCTL_CREATE", try_create },
-	{ "HC_DOMCTL_DESTROY", try_destroy },
-	{ "HC_DOMCTL_PAUSE", try_pause },
-	{ "HC_DOMCTL_UNPAUSE", try_unpause },
-	{ "HC_DOMCTL_SCHED", try_sched },
-	{ "HC_DOMCTL_CONSOLE", try_console },
-	{ "HC_DOMCTL_STATS", try_stats },
-	{ "HC_DOMCTL_SHUTDOWN", try_shutdown },
-	{ "HC_DOMCTL_TRACE", try_trace },
-	{ "HC_DOMCTL_DIAG_NMI", try_diag_nmi },
-	{ "HC_DOMCTL_DIAG_HANG", try_diag_hang },
-};
-
 static unsigned try_control_calls(void)
 {
 	unsigned allowed = 0;
-	for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
-		long r = attempts[i].call();
-		gprintf(TAG "%s -> %ld\n", attempts[i].name, r);
+	for (size_t i = 0; i < ctl_attempts_count; i++) {
+		long r = ctl_attempts[i].call();
+		gprintf(TAG "%s -> %ld\n", ctl_attempts[i].name, r);
 		if (r != -HC_EPERM) {
-			gprintf(TAG "CHECK FAILED: %s returned %ld, expected %d\n", attempts[i].name, r,
+			gprintf(TAG "CHECK FAILED: %s returned %ld, expected %d\n", ctl_attempts[i].name, r,
 			        -HC_EPERM);
 			allowed++;
 		}
@@ -191,7 +146,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 		allowed += try_bad_rip(bi);
 	if (cmdline_u64(bi, "flood", &flood)) {
 		for (uint64_t i = 0; i < flood; i++)
-			allowed += try_list() != -HC_EPERM;
+			allowed += ctl_attempts[0].call() != -HC_EPERM;   /* HC_DOMCTL_LIST */
 		gprintf(TAG "flood: %llu more refused control hypercalls\n", (unsigned long long)flood);
 	}
 	uint64_t from = 0, delay_ms = 0;

@@ -76,10 +76,22 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
 	return true;
 }
 
+/* "N" (lo = hi = N) or "A-B". */
+static bool parse_range(const char *s, size_t n, uint64_t *lo, uint64_t *hi)
+{
+	size_t dash = 0;
+	while (dash < n && s[dash] != '-')
+		dash++;
+	if (dash == n)
+		return parse_u64(s, n, lo) && (*hi = *lo, true);
+	return parse_u64(s, dash, lo) && parse_u64(s + dash + 1, n - dash - 1, hi);
+}
+
 struct kv_search {
 	const char *key;
 	size_t key_len;
-	uint64_t value;
+	bool range;
+	uint64_t value, value_hi;
 	bool found;
 };
 
@@ -87,9 +99,12 @@ static bool word_kv(const char *w, size_t n, void *ctx)
 {
 	struct kv_search *s = ctx;
 	if (n > s->key_len && memcmp(w, s->key, s->key_len) == 0 && w[s->key_len] == '=') {
-		uint64_t v;
-		if (parse_u64(w + s->key_len + 1, n - s->key_len - 1, &v)) {
+		uint64_t v, hi = 0;
+		const char *val = w + s->key_len + 1;
+		size_t len = n - s->key_len - 1;
+		if (s->range ? parse_range(val, len, &v, &hi) : parse_u64(val, len, &v)) {
 			s->value = v;
+			s->value_hi = hi;
 			s->found = true;
 		}
 	}
@@ -102,6 +117,17 @@ bool cmdline_line_u64(const char *line, const char *key, uint64_t *out)
 	each_word(line, word_kv, &s);
 	if (s.found)
 		*out = s.value;
+	return s.found;
+}
+
+bool cmdline_range(const struct hinoki_bootinfo *bi, const char *key, uint64_t *lo, uint64_t *hi)
+{
+	struct kv_search s = { .key = key, .key_len = strlen(key), .range = true };
+	each_word(cmdline_get(bi), word_kv, &s);
+	if (s.found) {
+		*lo = s.value;
+		*hi = s.value_hi;
+	}
 	return s.found;
 }
 

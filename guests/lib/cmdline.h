@@ -24,6 +24,9 @@ bool cmdline_has(const struct hinoki_bootinfo *bi, const char *word);
  */
 bool cmdline_u64(const struct hinoki_bootinfo *bi, const char *key, uint64_t *out);
 
+/* `key=A-B` (or `key=N`, both N) in [*lo, *hi], each number as for cmdline_u64. */
+bool cmdline_range(const struct hinoki_bootinfo *bi, const char *key, uint64_t *lo, uint64_t *hi);
+
 /* The same on a line given directly (a Multiboot kernel's command line). */
 bool cmdline_line_u64(const char *line, const char *key, uint64_t *out);
 

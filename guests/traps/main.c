@@ -7,13 +7,14 @@
  * per broken promise, "traps: all checks passed" and exit code 0 only when
  * none broke.
  *
- * A faulting instruction is run from inline assembly as bytes with a label on
- * it: the handler must report the fault at that label, and the guest resumes
- * after the instruction's length, taken from the same bytes.
+ * A faulting instruction is run as a probe (guests/lib/probe.h): from bytes
+ * with a label on it, the handler must report the fault at that label, and
+ * the guest resumes after the instruction's length.
  */
 #include "check.h"
 #include "guest.h"
 #include "msr_check.h"
+#include "probe.h"
 #include "traps.h"
 
 #define UNKNOWN_MSR          0x12345678u
@@ -21,62 +22,6 @@
 #define APIC_BASE_ADDR_MASK  0x000ffffffffff000ULL
 #define XMM_SEED             0x10
 #define XMM_YIELDS           8
-
-/* The registers a probed instruction reads or writes. */
-struct probe_regs {
-	uint64_t rax, rcx, rdx;
-};
-
-struct probe {
-	const char *name;
-	const uint8_t *bytes;
-	unsigned len;
-	uintptr_t (*run)(struct probe_regs *r);   /* returns the instruction's address */
-};
-
-#define STR_(...) #__VA_ARGS__
-
-/* fn runs the instruction encoded by the bytes; fn##_bytes holds the same bytes. */
-#define DEFINE_PROBE(fn, ...)                                                        \
-	static const uint8_t fn##_bytes[] = { __VA_ARGS__ };                             \
-	static uintptr_t fn(struct probe_regs *r)                                        \
-	{                                                                                \
-		uintptr_t at;                                                                \
-		__asm__ volatile("lea 1f(%%rip), %[at]\n1:\t.byte " STR_(__VA_ARGS__)        \
-		                 : [at] "=&r"(at), "+a"(r->rax), "+c"(r->rcx), "+d"(r->rdx)  \
-		                 : : "memory");                                              \
-		return at;                                                                   \
-	}
-
-#define PROBE(fn, name) { name, fn##_bytes, sizeof fn##_bytes, fn }
-
-DEFINE_PROBE(probe_rdmsr, 0x0f, 0x32)                    /* rdmsr */
-DEFINE_PROBE(probe_wrmsr, 0x0f, 0x30)                    /* wrmsr */
-DEFINE_PROBE(probe_mov_cr4, 0x0f, 0x22, 0xe0)            /* mov cr4, rax */
-DEFINE_PROBE(probe_vmxon, 0xf3, 0x0f, 0xc7, 0x30)        /* vmxon [rax] */
-DEFINE_PROBE(probe_vmxoff, 0x0f, 0x01, 0xc4)             /* vmxoff */
-DEFINE_PROBE(probe_vmclear, 0x66, 0x0f, 0xc7, 0x30)      /* vmclear [rax] */
-DEFINE_PROBE(probe_vmptrld, 0x0f, 0xc7, 0x30)            /* vmptrld [rax] */
-DEFINE_PROBE(probe_vmptrst, 0x0f, 0xc7, 0x38)            /* vmptrst [rax] */
-DEFINE_PROBE(probe_vmread, 0x0f, 0x78, 0xc8)             /* vmread rax, rcx */
-DEFINE_PROBE(probe_vmwrite, 0x0f, 0x79, 0xc8)            /* vmwrite rcx, rax */
-DEFINE_PROBE(probe_vmlaunch, 0x0f, 0x01, 0xc2)           /* vmlaunch */
-DEFINE_PROBE(probe_vmresume, 0x0f, 0x01, 0xc3)           /* vmresume */
-DEFINE_PROBE(probe_invept, 0x66, 0x0f, 0x38, 0x80, 0x08) /* invept rcx, [rax] */
-DEFINE_PROBE(probe_invvpid, 0x66, 0x0f, 0x38, 0x81, 0x08)/* invvpid rcx, [rax] */
-
-static const struct probe rdmsr_probe = PROBE(probe_rdmsr, "rdmsr");
-static const struct probe wrmsr_probe = PROBE(probe_wrmsr, "wrmsr");
-static const struct probe mov_cr4_probe = PROBE(probe_mov_cr4, "mov cr4");
-
-static const struct probe vmx_probes[] = {
-	PROBE(probe_vmxon, "vmxon"),       PROBE(probe_vmxoff, "vmxoff"),
-	PROBE(probe_vmclear, "vmclear"),   PROBE(probe_vmptrld, "vmptrld"),
-	PROBE(probe_vmptrst, "vmptrst"),   PROBE(probe_vmread, "vmread"),
-	PROBE(probe_vmwrite, "vmwrite"),   PROBE(probe_vmlaunch, "vmlaunch"),
-	PROBE(probe_vmresume, "vmresume"), PROBE(probe_invept, "invept"),
-	PROBE(probe_invvpid, "invvpid"),
-};
 
 /*
  * Runs p expecting exception `want` with error code 0 where the vector has
@@ -86,29 +31,11 @@ static const struct probe vmx_probes[] = {
 static bool expect_fault(const struct probe *p, struct probe_regs *r, unsigned want,
                          const char *what)
 {
-	trap_expect(p->len);
-	uintptr_t at = p->run(r);
-	if (!trap_done()) {
-		fail("%s: no exception, expected %s", what, trap_name(want));
-		return false;
-	}
-	if (trap_last.vector != want) {
-		fail("%s: %s (vector %lu), expected %s", what, trap_name((unsigned)trap_last.vector),
-		     trap_last.vector, trap_name(want));
-		return false;
-	}
-	if (trap_last.rip != at) {
-		fail("%s: %s at rip 0x%lx, not at the %s at 0x%lx", what, trap_name(want),
-		     trap_last.rip, p->name, (unsigned long)at);
-		return false;
-	}
-	if (trap_last.error_code != 0) {
-		fail("%s: %s error code 0x%lx, expected 0", what, trap_name(want), trap_last.error_code);
-		return false;
-	}
-	if (memcmp((const void *)at, p->bytes, p->len) != 0) {
-		fail("%s: the bytes at 0x%lx are not the %u of %s", what, (unsigned long)at, p->len,
-		     p->name);
+	struct probe_result res = probe_run(p, r);
+	if (!res.faulted || res.vector != want || !res.at_insn || res.error_code != 0) {
+		char got[64];
+		probe_describe(&res, got, sizeof got);
+		fail("%s: %s, expected %s", what, got, trap_name(want));
 		return false;
 	}
 	gprintf(TAG "%s -> %s\n", what, trap_name(want));
@@ -118,7 +45,7 @@ static bool expect_fault(const struct probe *p, struct probe_regs *r, unsigned w
 bool expect_wrmsr_gp(uint32_t msr, uint64_t val, const char *what)
 {
 	struct probe_regs r = { .rcx = msr, .rax = (uint32_t)val, .rdx = val >> 32 };
-	return expect_fault(&wrmsr_probe, &r, VEC_GP, what);
+	return expect_fault(&probe_wrmsr, &r, VEC_GP, what);
 }
 
 static void check_msrs(void)
@@ -126,11 +53,11 @@ static void check_msrs(void)
 	char what[64];
 	struct probe_regs r = { .rcx = UNKNOWN_MSR };
 	gsnprintf(what, sizeof what, "rdmsr 0x%x (unknown)", UNKNOWN_MSR);
-	expect_fault(&rdmsr_probe, &r, VEC_GP, what);
+	expect_fault(&probe_rdmsr, &r, VEC_GP, what);
 
 	r = (struct probe_regs){ .rcx = UNKNOWN_MSR, .rax = 1, .rdx = 0 };
 	gsnprintf(what, sizeof what, "wrmsr 0x%x (unknown)", UNKNOWN_MSR);
-	expect_fault(&wrmsr_probe, &r, VEC_GP, what);
+	expect_fault(&probe_wrmsr, &r, VEC_GP, what);
 
 	uint64_t efer = rdmsr(MSR_IA32_EFER);
 	gprintf(TAG "efer 0x%lx\n", efer);
@@ -163,10 +90,10 @@ static void check_vmx_instructions(void)
 	static uint64_t operand[2] __attribute__((aligned(16)));
 	char what[32];
 
-	for (size_t i = 0; i < sizeof vmx_probes / sizeof vmx_probes[0]; i++) {
+	for (size_t i = 0; i < probe_vmx_count; i++) {
 		struct probe_regs r = { .rax = (uintptr_t)operand };
-		gsnprintf(what, sizeof what, "%s", vmx_probes[i].name);
-		expect_fault(&vmx_probes[i], &r, VEC_UD, what);
+		gsnprintf(what, sizeof what, "%s", probe_vmx[i].name);
+		expect_fault(&probe_vmx[i], &r, VEC_UD, what);
 	}
 }
 
@@ -189,7 +116,7 @@ static void check_cr4(void)
 	char what[48];
 	struct probe_regs r = { .rax = want | CR4_RESERVED_BIT };
 	gsnprintf(what, sizeof what, "mov cr4, 0x%lx (reserved bit)", r.rax);
-	expect_fault(&mov_cr4_probe, &r, VEC_GP, what);
+	expect_fault(&probe_mov_cr4, &r, VEC_GP, what);
 	got = read_cr4();
 	gprintf(TAG "cr4 0x%lx after the refused write\n", got);
 	if (got != want)
@@ -210,10 +137,10 @@ static void check_pkeys(void)
 
 	uint64_t cr4 = read_cr4();
 	struct probe_regs r = { .rax = cr4 | CR4_PKS };
-	expect_fault(&mov_cr4_probe, &r, VEC_GP, "mov cr4, +PKS");
+	expect_fault(&probe_mov_cr4, &r, VEC_GP, "mov cr4, +PKS");
 	if (!pku) {
 		r = (struct probe_regs){ .rax = cr4 | CR4_PKE };
-		expect_fault(&mov_cr4_probe, &r, VEC_GP, "mov cr4, +PKE (no PKU)");
+		expect_fault(&probe_mov_cr4, &r, VEC_GP, "mov cr4, +PKE (no PKU)");
 		return;
 	}
 	write_cr4(cr4 | CR4_PKE);
