@@ -124,3 +124,6 @@ guests: $(GUEST_TARGETS)
 # Instructions carried out for the guest: string port I/O and MMIO by every form (docs/guests.md).
 $(eval $(call hinoki64_guest,emul,guests/lib/cmdline.c))
 guests: $(GUEST_TARGETS)
+# Hostile cases, each with its expected answer (docs/guests.md).
+$(eval $(call hinoki64_guest,attack,$(GUEST_LIB64_CTL) guests/lib/ctl_attempts.c))
+guests: $(GUEST_TARGETS)

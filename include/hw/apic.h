@@ -39,14 +39,21 @@
 
 /* Interrupt Command Register (SDM "Local APIC": "Issuing Interprocessor Interrupts"). */
 #define APIC_ICR_VECTOR_MASK      0xffu
+#define APIC_ICR_DM_SMI           (2u << 8)
 #define APIC_ICR_DM_NMI           (4u << 8)
 #define APIC_ICR_DM_INIT          (5u << 8)
 #define APIC_ICR_DM_STARTUP       (6u << 8)
 #define APIC_ICR_DELIVERY_PENDING (1u << 12)   /* xAPIC only */
 #define APIC_ICR_LEVEL_ASSERT     (1u << 14)
 #define APIC_ICR_TRIGGER_LEVEL    (1u << 15)
+#define APIC_ICR_DEST_SELF        (1u << 18)   /* destination shorthand 01b: self */
 #define APIC_ICR_XAPIC_DEST_SHIFT 24           /* in ICR_HIGH */
 #define APIC_ICR_X2APIC_DEST_SHIFT 32          /* in the 64-bit MSR */
+
+/* Spurious-interrupt vector register: the APIC software enable. */
+#define APIC_SVR_ENABLE      BIT(8)
+/* Divide configuration register: 1011b divides by 1. */
+#define APIC_TIMER_DIVIDE_BY_1 0xbu
 
 #define APIC_LVT_MASKED      BIT(16)
 /* LVT delivery mode, bits 10:8 (LINT0, LINT1 and the other non-timer entries). */

@@ -11,6 +11,14 @@
 #define MSR_IA32_FEATURE_CONTROL     0x03a
 #define MSR_IA32_BIOS_SIGN_ID        0x08b
 #define MSR_IA32_TSC_ADJUST          0x03b
+#define MSR_IA32_SPEC_CTRL           0x048
+#define MSR_IA32_PRED_CMD            0x049
+#define MSR_IA32_BIOS_UPDT_TRIG      0x079   /* microcode update: WRMSR with the update's address */
+#define MSR_IA32_SMM_MONITOR_CTL     0x09b
+#define MSR_IA32_SMBASE              0x09e   /* readable in SMM only */
+#define MSR_IA32_SMRR_PHYSBASE       0x1f2
+#define MSR_IA32_SMRR_PHYSMASK       0x1f3
+#define MSR_IA32_PERF_GLOBAL_CTRL    0x38f
 #define MSR_IA32_SYSENTER_CS         0x174
 #define MSR_IA32_SYSENTER_ESP        0x175
 #define MSR_IA32_SYSENTER_EIP        0x176
@@ -37,6 +45,7 @@
 #define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48e
 #define MSR_IA32_VMX_TRUE_EXIT_CTLS  0x48f
 #define MSR_IA32_VMX_TRUE_ENTRY_CTLS 0x490
+#define MSR_IA32_VMX_VMFUNC          0x491
 #define MSR_IA32_EFER                0xc0000080
 #define MSR_IA32_STAR                0xc0000081
 #define MSR_IA32_LSTAR               0xc0000082

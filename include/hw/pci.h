@@ -24,6 +24,7 @@
 /* Type 0 configuration header */
 #define PCI_VENDOR_ID           0x00u
 #define PCI_DEVICE_ID           0x02u
+#define PCI_COMMAND             0x04u    /* I/O, memory and bus-master enables */
 #define PCI_REVISION_ID         0x08u
 #define PCI_CLASS_PROG          0x09u
 #define PCI_CLASS_DEVICE        0x0au    /* sub-class, then base class at 0x0b */
