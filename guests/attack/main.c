@@ -7,7 +7,8 @@
  * interrupt storms and a triple fault. Each case prints
  * "attack: case N NAME: expected X, got Y", and a CHECK FAILED line when the
  * two differ. `cases=A-B` (or `case=N`) picks the cases to run, so that a
- * case that ends its domain gets a domain of its own; `list` prints them all.
+ * case that ends its domain gets a domain of its own; `list` prints them all;
+ * `linger_ms=N` keeps yielding N ms after the last case (state.c).
  * The last lines are "attack: all checks passed" (or "N checks failed") and
  * the exit code.
  */
@@ -110,6 +111,13 @@ int guest_main(const struct hinoki_bootinfo *bi)
 			else
 				run_case(n, c);
 		}
+	/* A sibling running the state cases (state.c) on this CPU can still switch to this domain. */
+	uint64_t linger_ms = 0;
+	if (!list && cmdline_u64(bi, "linger_ms", &linger_ms)) {
+		uint64_t end = rdtsc() + tsc_from_ms(linger_ms);
+		while (rdtsc() < end)
+			hc_yield();
+	}
 	int code = check_summary(TAG);
 	gprintf(TAG "exit code %d\n", code);
 	return code;
