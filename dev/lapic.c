@@ -264,10 +264,11 @@ static uint32_t timer_current(const struct vlapic *l, uint64_t now)
 	return elapsed >= initial ? 0 : initial - (uint32_t)elapsed;
 }
 
-/* TSC cycles of one full count: initial count ticks through the divider. */
+/* TSC cycles of one full count: initial count ticks through the divider; periodic, at least LAPIC_MIN_PERIOD_TSC. */
 static uint64_t timer_period(const struct vlapic *l)
 {
-	return (uint64_t)reg_get(l, APIC_REG_TIMER_ICR) << timer_shift(reg_get(l, APIC_REG_TIMER_DCR));
+	uint64_t p = (uint64_t)reg_get(l, APIC_REG_TIMER_ICR) << timer_shift(reg_get(l, APIC_REG_TIMER_DCR));
+	return timer_mode(l) == APIC_LVT_TIMER_PERIODIC && p < LAPIC_MIN_PERIOD_TSC ? LAPIC_MIN_PERIOD_TSC : p;
 }
 
 /* (Re)start counting from timer_start: the first expiry is one full count after it. */

@@ -36,6 +36,13 @@ enum lapic_lvt {
 #define LAPIC_VECTOR_WORDS    8
 /* Vectors 0-15 are reserved: a fixed interrupt with one is never accepted ("Valid Interrupt Vectors"). */
 #define LAPIC_FIRST_VECTOR    16
+/*
+ * The shortest period, in TSC cycles, at which a periodic timer expires. A
+ * shorter one would end every entry at once with the next expiry's exit,
+ * leaving its guest no time to run (not even with the vector pending and
+ * interrupts off, where hardware runs on); KVM bounds periods likewise.
+ */
+#define LAPIC_MIN_PERIOD_TSC  8192u
 #define LAPIC_PRIO_CLASS(v)   ((uint32_t)(v) & 0xf0u)   /* priority class: vector bits 7:4 */
 /* xAPIC broadcast destination ("all"), physical mode. */
 #define LAPIC_DEST_ALL        0xffu

@@ -312,14 +312,14 @@ static void test_timer_fires(void)
 	/* periodic: moves on by a period each expiry; missed ones collapse */
 	wr(APIC_REG_TIMER_DCR, 0xb);
 	wr(APIC_REG_LVT_TIMER, 0x41 | (1u << 17));
-	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 100, 3000);
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 10000, 3000);
 	l.attention &= (uint8_t)~LAPIC_ATTN_TIMER_NEW;
-	CHECK(vlapic_tick(&l, 3100));
-	CHECK_EQ(vlapic_next_deadline(&l), 3200);
+	CHECK(vlapic_tick(&l, 13000));
+	CHECK_EQ(vlapic_next_deadline(&l), 23000);
 	vlapic_ack(&l, 0x41);
 	wr(APIC_REG_EOI, 0);
-	CHECK(vlapic_tick(&l, 3550));
-	CHECK_EQ(vlapic_next_deadline(&l), 3600);
+	CHECK(vlapic_tick(&l, 27500));
+	CHECK_EQ(vlapic_next_deadline(&l), 33000);
 	CHECK_EQ(l.timer_fired, 3);
 	CHECK(!(l.attention & LAPIC_ATTN_TIMER_NEW));   /* periodic reloads are the tick's own: nothing new */
 	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
@@ -328,17 +328,32 @@ static void test_timer_fires(void)
 	/* masked: counts on, raises nothing, and asks for no wake-up */
 	wr(APIC_REG_LVT_TIMER, 0x41 | (1u << 17) | APIC_LVT_MASKED);
 	CHECK_EQ(vlapic_next_deadline(&l), 0);
-	CHECK(!vlapic_tick(&l, 3650));
+	CHECK(!vlapic_tick(&l, 28000));
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
-	CHECK_EQ(l.timer_deadline, 3700);
+	CHECK_EQ(l.timer_deadline, 33000);
 	/* unmasked again: a deadline to arm for again, and the next expiry fires */
 	l.attention &= (uint8_t)~LAPIC_ATTN_TIMER_NEW;
 	wr(APIC_REG_LVT_TIMER, 0x41 | (1u << 17));
 	CHECK(l.attention & LAPIC_ATTN_TIMER_NEW);
-	CHECK(vlapic_tick(&l, 3700));
+	CHECK(vlapic_tick(&l, 33000));
 	CHECK_EQ(vlapic_pending_vector(&l), 0x41);
 	vlapic_ack(&l, 0x41);
 	wr(APIC_REG_EOI, 0);
+	/* a period shorter than LAPIC_MIN_PERIOD_TSC expires at that period; one-shot keeps its count */
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 1, 40000);
+	CHECK_EQ(vlapic_next_deadline(&l), 40000 + LAPIC_MIN_PERIOD_TSC);
+	CHECK(vlapic_tick(&l, 40000 + LAPIC_MIN_PERIOD_TSC));
+	CHECK_EQ(vlapic_next_deadline(&l), 40000 + 2 * LAPIC_MIN_PERIOD_TSC);
+	CHECK(!vlapic_tick(&l, 40000 + 2 * LAPIC_MIN_PERIOD_TSC - 1));
+	vlapic_ack(&l, 0x41);
+	wr(APIC_REG_EOI, 0);
+	wr(APIC_REG_LVT_TIMER, 0x41);
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 1, 60000);
+	CHECK_EQ(vlapic_next_deadline(&l), 60001);
+	CHECK(vlapic_tick(&l, 60001));
+	vlapic_ack(&l, 0x41);
+	wr(APIC_REG_EOI, 0);
+	wr(APIC_REG_LVT_TIMER, 0x41 | (1u << 17));
 	/* an initial count of 0 stops it; TSC-deadline mode never counts here */
 	wr(APIC_REG_TIMER_ICR, 0);
 	CHECK_EQ(vlapic_next_deadline(&l), 0);

@@ -137,22 +137,22 @@ static void test_stored_timer_mode_change(void)
 	setup();
 	wr(APIC_REG_TIMER_DCR, 0xb);                  /* divide by 1 */
 	wr(APIC_REG_LVT_TIMER, VEC_LOW);              /* one-shot */
-	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 100, 1000);
-	CHECK_EQ(vlapic_next_deadline(&l), 1100);
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 10000, 1000);
+	CHECK_EQ(vlapic_next_deadline(&l), 11000);
 	/* Periodic, stored by the CPU before the model saw it: counting goes on in the new mode. */
 	regs[APIC_REG_LVT_TIMER / 4] = APIC_LVT_TIMER_PERIODIC | VEC_LOW;
 	vlapic_apply_stored_write(&l, APIC_REG_LVT_TIMER, 1050);
-	CHECK(vlapic_tick(&l, 1100));
-	CHECK_EQ(vlapic_next_deadline(&l), 1200);
+	CHECK(vlapic_tick(&l, 11000));
+	CHECK_EQ(vlapic_next_deadline(&l), 21000);
 	/* Masked the same way: the deadline is no longer one to wake for. */
 	regs[APIC_REG_LVT_TIMER / 4] = APIC_LVT_TIMER_PERIODIC | APIC_LVT_MASKED | VEC_LOW;
-	vlapic_apply_stored_write(&l, APIC_REG_LVT_TIMER, 1150);
+	vlapic_apply_stored_write(&l, APIC_REG_LVT_TIMER, 11500);
 	CHECK_EQ(vlapic_next_deadline(&l), 0);
 	/* Into TSC-deadline mode: the count stops, and an initial count stored there reads 0 after. */
 	regs[APIC_REG_LVT_TIMER / 4] = APIC_LVT_TIMER_TSC_DEADLINE | VEC_LOW;
-	vlapic_apply_stored_write(&l, APIC_REG_LVT_TIMER, 1160);
+	vlapic_apply_stored_write(&l, APIC_REG_LVT_TIMER, 11600);
 	regs[APIC_REG_TIMER_ICR / 4] = 500;
-	vlapic_apply_stored_write(&l, APIC_REG_TIMER_ICR, 1170);
+	vlapic_apply_stored_write(&l, APIC_REG_TIMER_ICR, 11700);
 	CHECK_EQ(page(APIC_REG_TIMER_ICR), 0);
 	CHECK_EQ(vlapic_next_deadline(&l), 0);
 }
