@@ -3,11 +3,11 @@
  * 300 ms of the guest's TSC) after which the case ends itself: self-IPIs as
  * fast as the guest can send them, and the local APIC timer periodic with
  * an initial count of 1 and divide by 1, with interrupts on and then off
- * (cpuhog's `storm`, which never ends). With interrupts on, ticks come back
- * to back and only the handler runs (storm_tick.asm), which masks the timer
- * at the deadline; with them off, the guest's own loop must go on. The
- * other domains beside it must keep going too (the test's honest guest and
- * its power-off show it).
+ * (cpuhog's `storm`, which never ends). With interrupts on, the handler
+ * (storm_tick.asm) masks the timer once the deadline has passed, however
+ * little the interrupted loop gets to run; with them off, the guest's own
+ * loop must go on. The other domains beside it must keep going too (the
+ * test's honest guest and its power-off show it).
  */
 #include "attack.h"
 #include "cmdline.h"
