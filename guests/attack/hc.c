@@ -13,7 +13,6 @@
 #include "attack.h"
 #include "ctl_attempts.h"
 #include "hc_ctl.h"
-#include "hinoki/limits.h"
 
 #define NONCANONICAL    0x0000800000000000ULL
 #define UPPER_HALF      0xffff800000000000ULL   /* where a 64-bit kernel maps itself */
