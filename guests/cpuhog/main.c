@@ -17,6 +17,7 @@
 #include "cmdline.h"
 #include "hinoki/limits.h"
 #include "hc_ctl.h"
+#include "hw/apic.h"
 #include "tsc.h"
 
 #define TAG "cpuhog: "
@@ -33,14 +34,6 @@
 #define WAIT_POLL_MS     10
 #define SPINS_PER_YIELD  1000
 #define PARK_MS          1000           /* a finished secondary vCPU wakes this seldom */
-#define APIC_BASE        0xfee00000UL
-#define APIC_SVR         0xf0
-#define APIC_LVT_TIMER   0x320
-#define APIC_TIMER_ICR   0x380
-#define APIC_TIMER_DCR   0x3e0
-#define SVR_ENABLE       0x100
-#define LVT_PERIODIC     (1u << 17)
-#define DCR_DIVIDE_BY_1  0xb
 #define STORM_VECTOR     0x40
 
 /* Knuth's MMIX linear congruential generator constants. */
@@ -129,18 +122,18 @@ __attribute__((noreturn)) static void secondary_main(uint64_t v)
 
 static void apic_write(unsigned off, uint32_t val)
 {
-	*(volatile uint32_t *)(APIC_BASE + off) = val;
+	*(volatile uint32_t *)(uintptr_t)(APIC_DEFAULT_PHYS_BASE + off) = val;
 }
 
 /* The timer storm: periodic, count 1, divide 1, its vector never taken. */
 static void start_storm(void)
 {
 	__asm__ volatile("cli");
-	apic_write(APIC_SVR, SVR_ENABLE | 0xff);
-	apic_write(APIC_TIMER_DCR, DCR_DIVIDE_BY_1);
-	apic_write(APIC_LVT_TIMER, LVT_PERIODIC | STORM_VECTOR);
+	apic_write(APIC_REG_SVR, APIC_SVR_ENABLE | 0xff);
+	apic_write(APIC_REG_TIMER_DCR, APIC_TIMER_DIVIDE_BY_1);
+	apic_write(APIC_REG_LVT_TIMER, APIC_LVT_TIMER_PERIODIC | STORM_VECTOR);
 	say(TAG "storm: APIC timer periodic, count 1, interrupts off\n");   /* the last line it may get out */
-	apic_write(APIC_TIMER_ICR, 1);
+	apic_write(APIC_REG_TIMER_ICR, 1);
 }
 
 int guest_main(const struct hinoki_bootinfo *bi)
