@@ -2,6 +2,7 @@
 # make            build/hinoki.efi and every guest kernel
 # make image      build/hinoki.img, the demo ESP disk image (configs/demo.cfg)
 # make run        build and boot the demo (run-qemu.sh picks KVM or Bochs)
+# make doctor     check this host for KVM, nested VT-x, QEMU, Bochs and OVMF (tools/doctor)
 # make test       host unit tests, then the emulator integration tests
 # make linux      build/linux/{vmlinuz,initramfs.cpio}: Debian's kernel and a busybox initramfs (tools/linux-guest.sh)
 # make bench      exit latencies and the Linux boot benchmark (docs/bench.md)
@@ -102,6 +103,10 @@ run:
 	$(MAKE) all linux
 	./run-qemu.sh --build-demo
 
+# What run-qemu.sh will use here, and how to fix what keeps KVM out.
+doctor:
+	tools/doctor
+
 # ---- tests ----------------------------------------------------------------
 # Pure sources shared with host unit tests (the hosted libc stands in for lib/).
 PURE_SRCS  := vmx/exit_stats.c config/config.c config/config_keys.c loader/loader.c loader/loader_elf.c loader/loader_multiboot.c loader/loader_bzimage.c \
@@ -163,5 +168,5 @@ $(BUILD)/linux/tsc: guests/linux/tsc.c
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all guests image usb run unit test bench kut nostats linux clean
+.PHONY: all guests image usb run doctor unit test bench kut nostats linux clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

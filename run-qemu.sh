@@ -16,6 +16,10 @@ BOCHS_IPS=50000000        # instructions per emulated second (clock: sync=none)
 BOCHS_TIME0=1700000000    # fixed wall-clock start, so runs repeat exactly
 SERIAL_PORT_TCP=14500     # --interactive with Bochs (or --port): COM1 as a TCP server
 BOCHS_CPU=corei7_skylake_x
+BOCHS_MAX_MIB=2048        # Bochs 2.7 panics on a larger memory: guest=
+BOCHS_MAX_CPUS=254        # Bochs's limit with an xAPIC (APIC IDs 0..253)
+QEMU_MAX_CPUS_PC=255      # QEMU's pc machine (TCG)
+QEMU_MAX_CPUS_Q35=288     # QEMU's q35 machine (KVM)
 
 usage() {
 	cat <<EOF
@@ -31,12 +35,14 @@ usage: run-qemu.sh [options]
                      hypervisor, from QEMU's TFTP server, which serves DIR;
                      tools/mkimage --netboot CONFIG DIR writes DIR, as does
                      --config CFG given with --netboot
-  --kvm              QEMU with KVM (needs /dev/kvm and VT-x on this host)
+  --kvm              QEMU with KVM, q35 and -cpu host (needs /dev/kvm and
+                     nested VT-x on this host: see --doctor)
   --bochs            Bochs, which emulates VT-x (default when KVM cannot run)
   --qemu             QEMU without KVM: no VT-x, checks the boot path only
-  --cpus N           processors (default 1)
+  --cpus N           processors (default 1; at most $BOCHS_MAX_CPUS with Bochs,
+                     $QEMU_MAX_CPUS_PC with QEMU, $QEMU_MAX_CPUS_Q35 with KVM)
   --bochs-cpu MODEL  Bochs's CPU model (default $BOCHS_CPU; \`bochs -help cpu\` lists them)
-  --mem MIB          memory in MiB (default 512)
+  --mem MIB          memory in MiB (default 512; at most $BOCHS_MAX_MIB with Bochs)
   --serial FILE      serial log (default build/serial.log); the emulator's own
                      files sit beside it as FILE-without-.log.{bochsrc,bochs.log,emu.out}
   --timeout SECONDS  stop the emulator after SECONDS and exit 124 (default: none)
@@ -47,6 +53,9 @@ usage: run-qemu.sh [options]
                      emulator waits for the connection before it starts
   --port N           with --interactive: serve COM1 on 127.0.0.1:N, with QEMU too
                      (the serial log is then the client's to keep)
+  --doctor           check this host for KVM, nested VT-x, the VMX features
+                     Hinoki needs, QEMU, Bochs and OVMF, say how to fix what
+                     is missing and which emulator runs (tools/doctor), and exit
   -h, --help         this text
 Exit status: QEMU's; for Bochs, (value << 1) | 1 of the last write to port
 $EXIT_PORT when the guest powered off through port 0x8900, 0 without such a
@@ -89,6 +98,7 @@ while [ $# -gt 0 ]; do
 	--quiet) quiet=1 ;;
 	--interactive) interactive=1 ;;
 	--port) need_arg "$@"; port=$2; shift ;;
+	--doctor) exec "$ROOT/tools/doctor" ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "$PROG: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -104,22 +114,37 @@ if [ -n "$port" ]; then
 fi
 
 # ---- choose the emulator -------------------------------------------------
-kvm_usable() {
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo
-}
-if [ -z "$emu" ]; then
-	if kvm_usable; then
-		emu=kvm
-	else
-		if [ ! -e /dev/kvm ]; then why="no /dev/kvm"
-		elif ! grep -qw vmx /proc/cpuinfo; then why="this CPU shows no vmx flag"
-		else why="/dev/kvm is not accessible"; fi
-		echo "$PROG: KVM cannot run VT-x here ($why): using Bochs" >&2
-		emu=bochs
+# tools/doctor holds the rule (KVM when every KVM check passes, else Bochs).
+choose_emulator() {
+	local choice chosen why
+	choice=$("$ROOT/tools/doctor" --choose) || die "tools/doctor failed"
+	chosen=${choice%%:*}
+	why=${choice#*: }
+	if [ -z "$emu" ]; then
+		emu=$chosen
+		[ "$emu" = kvm ] || echo "$PROG: $why: using Bochs" >&2
+	elif [ "$emu" = kvm ] && [ "$chosen" != kvm ]; then
+		die "--kvm: $why"
 	fi
-elif [ "$emu" = kvm ] && ! kvm_usable; then
-	die "--kvm: needs a readable /dev/kvm and a CPU with the vmx flag"
-fi
+}
+choose_emulator
+
+# ---- check the options against the emulator ------------------------------
+# Refused here with the limit named, rather than by the emulator's own panic.
+# Files: the firmware by tools/deps.sh, the config and --efi by tools/mkimage,
+# the image below, all before the emulator starts.
+check_options() {
+	local max_cpus
+	case "$emu" in
+	bochs) max_cpus=$BOCHS_MAX_CPUS
+		[ "$mem" -le "$BOCHS_MAX_MIB" ] ||
+			die "--mem $mem: Bochs emulates at most $BOCHS_MAX_MIB MiB (use --kvm or --qemu for more)" ;;
+	kvm) max_cpus=$QEMU_MAX_CPUS_Q35 ;;
+	qemu) max_cpus=$QEMU_MAX_CPUS_PC ;;
+	esac
+	[ "$cpus" -le "$max_cpus" ] || die "--cpus $cpus: $emu runs at most $max_cpus processors"
+}
+check_options
 
 if [ "$netboot" = 1 ] && [ "$emu" = bochs ]; then
 	die "--netboot needs QEMU: --qemu (no VT-x: the boot path only), or --kvm where KVM runs VT-x; Bochs's network cards have no UEFI driver"
@@ -203,7 +228,8 @@ kvm|qemu)
 		-drive "format=raw,file=$image"
 		-device "isa-debug-exit,iobase=$EXIT_PORT,iosize=0x04"
 		-display none -no-reboot -nodefaults -vga none)
-	[ "$emu" = kvm ] && cmd+=(-enable-kvm -cpu host)
+	# q35 as on current hardware; -cpu host passes VT-x through (nested).
+	[ "$emu" = kvm ] && cmd+=(-machine q35 -enable-kvm -cpu host)
 	# The user-mode network's DHCP names boot.ipxe and its TFTP server serves
 	# the directory; OVMF's own virtio-net driver runs the card (romfile=).
 	[ "$netboot" = 1 ] && cmd+=(-netdev "user,id=net0,tftp=$netboot_dir,bootfile=boot.ipxe"

@@ -11,7 +11,7 @@
 #   tests/run-tests.sh unit            only the unit test binaries
 #   tests/run-tests.sh integration     only the integration tests, kut and bench
 #   tests/run-tests.sh kut             only the kvm-unit-tests of tests/kut-pass
-#   tests/run-tests.sh NAME...         unit binaries test_NAME and/or integration tests NAME (or bench)
+#   tests/run-tests.sh NAME...         unit tests test_NAME (binary or .py) and/or integration tests NAME (or bench)
 #   -v                                 integration: also show run-qemu.sh's notes
 #
 # A unit binary's "PASS "/"FAIL " lines are counted one each; one that exits
@@ -47,10 +47,11 @@ for arg in "$@"; do
 		selected=1
 		name=${arg#test_}
 		found=0
-		if [ -x "$UNIT_DIR/test_$name" ]; then unit_names+=("test_$name"); found=1; fi
+		if [ -x "$UNIT_DIR/test_$name" ]; then unit_names+=("$UNIT_DIR/test_$name"); found=1; fi
+		if [ -x "$ROOT/tests/unit/test_$name.py" ]; then unit_names+=("$ROOT/tests/unit/test_$name.py"); found=1; fi
 		if grep -qx -- "$arg" <<<"$known_integration"; then integration_names+=("$arg"); found=1; fi
 		if [ "$found" = 0 ]; then
-			echo "run-tests: no unit binary build/tests/test_$name and no integration test '$arg'" >&2
+			echo "run-tests: no unit test build/tests/test_$name or tests/unit/test_$name.py and no integration test '$arg'" >&2
 			echo "run-tests: integration tests: $(tr "\n" " " <<<"$known_integration")" >&2
 			exit 2
 		fi
@@ -82,7 +83,7 @@ trap 'rm -f "$out"' EXIT
 
 if [ "$run_unit" != 0 ]; then
 	if [ "$run_unit" = 3 ]; then
-		bins=("${unit_names[@]/#/$UNIT_DIR/}")
+		bins=("${unit_names[@]}")
 	else
 		shopt -s nullglob
 		bins=("$UNIT_DIR"/test_* "$ROOT"/tests/unit/test_*.py)   # C binaries, then host Python tools

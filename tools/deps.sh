@@ -13,29 +13,8 @@ usage() {
 	exit "${1:-0}"
 }
 
-# "group path-or-command package" (a path starts with /).
-REQUIREMENTS='
-build gcc build-essential
-build make build-essential
-build ld binutils
-build objcopy binutils
-build nasm nasm
-build iasl acpica-tools
-build /usr/include/efi/efi.h gnu-efi
-build /usr/lib/crt0-efi-x86_64.o gnu-efi
-image python3 python3
-image mformat mtools
-image mcopy mtools
-bochs bochs-bin bochs
-bochs /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_rfb_gui.so bochs
-bochs /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so bochs-term
-bochs /usr/share/vgabios/vgabios.bin vgabios
-bochs /usr/share/ovmf/OVMF.fd ovmf
-qemu qemu-system-x86_64 qemu-system-x86
-qemu /usr/share/ovmf/OVMF.fd ovmf
-qemu /usr/lib/ipxe/ipxe.efi ipxe
-bench gnuplot gnuplot-nox
-'
+# "group path-or-command package" lines, shared with tools/doctor.
+REQUIREMENTS=$(grep -v '^#' "$(dirname "${BASH_SOURCE[0]}")/deps.list")
 
 check_only=0
 groups=()
