@@ -82,6 +82,27 @@ static EFI_STATUS fail(const char *why, EFI_STATUS status)
 	return status;
 }
 
+/*
+ * Read domain i's kernel or ramdisk, or share the copy of an earlier domain
+ * that names the same file: the loaders only copy from it, so one copy in
+ * memory serves every domain (and their restarts).
+ */
+static void read_domain_file(EFI_FILE_HANDLE root, unsigned i, enum domain_file which)
+{
+	struct loaded_file *files[] = { handoff.kernel, handoff.ramdisk };
+	const struct domain_config *dc = &handoff.config.domains[i];
+	const char *name = which == DOMAIN_FILE_KERNEL ? dc->kernel : dc->ramdisk;
+	unsigned j;
+	enum domain_file as;
+	if (config_file_named_before(&handoff.config, i, which, &j, &as)) {
+		files[which][i] = files[as][j];
+		log_info("config: %s of domain %s: read once, shared with domain %s\n", name, dc->name,
+		         handoff.config.domains[j].name);
+		return;
+	}
+	boot_read_file(root, name, &files[which][i]);
+}
+
 static void calibrate_tsc(void)
 {
 	uint64_t t0 = rdtsc();
@@ -239,6 +260,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	int problems = config_parse(cfg.data, cfg.len, CONFIG_FILE, &handoff.config, report_config_error, 0);
 	if (problems)
 		log_info("config: %d problem(s) in %s\n", problems, CONFIG_FILE);
+	const char *nothing = config_nothing_to_run(&handoff.config);
+	if (nothing)
+		return fail(nothing, EFI_INVALID_PARAMETER);
 
 	const char *novmx = vmx_unavailable_reason();
 	if (novmx)
@@ -250,9 +274,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		const struct domain_config *dc = &handoff.config.domains[i];
 		if (!dc->valid)
 			continue;
-		boot_read_file(root, dc->kernel, &handoff.kernel[i]);
+		read_domain_file(root, i, DOMAIN_FILE_KERNEL);
 		if (dc->ramdisk[0])
-			boot_read_file(root, dc->ramdisk, &handoff.ramdisk[i]);
+			read_domain_file(root, i, DOMAIN_FILE_RAMDISK);
 	}
 	calibrate_tsc();
 	read_wall_clock();

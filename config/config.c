@@ -314,6 +314,65 @@ static void parse_line(struct parser *ps, const char *b, const char *e)
 		parse_assignment(ps, &c);
 }
 
+const char *config_nothing_to_run(const struct hv_config *c)
+{
+	bool valid = false, starts = false;
+	if (!c->ndomains)
+		return "the config has no [domain NAME] section: nothing to run";
+	for (unsigned i = 0; i < c->ndomains; i++) {
+		const struct domain_config *d = &c->domains[i];
+		if (!d->valid)
+			continue;
+		valid = true;
+		starts |= d->autostart;   /* always in a valid mgmt domain */
+	}
+	if (!valid)
+		return "every [domain] section of the config has errors (reported above): nothing to run";
+	if (!starts)
+		return "every domain has autostart = 0 and there is no management domain to start them: nothing to run";
+	return 0;
+}
+
+static const char *file_of(const struct domain_config *d, enum domain_file which)
+{
+	return which == DOMAIN_FILE_KERNEL ? d->kernel : d->ramdisk;
+}
+
+static char fat_fold(char ch)
+{
+	if (ch == '/')
+		return '\\';
+	return ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch;
+}
+
+static bool same_fat_name(const char *a, const char *b)
+{
+	while (*a && fat_fold(*a) == fat_fold(*b))
+		a++, b++;
+	return fat_fold(*a) == fat_fold(*b);
+}
+
+bool config_file_named_before(const struct hv_config *c, unsigned i, enum domain_file which,
+                              unsigned *dom, enum domain_file *as_which)
+{
+	const char *name = file_of(&c->domains[i], which);
+	if (!name[0])
+		return false;
+	for (unsigned j = 0; j < i; j++) {
+		if (!c->domains[j].valid)
+			continue;
+		for (enum domain_file w = DOMAIN_FILE_KERNEL; w <= DOMAIN_FILE_RAMDISK; w++) {
+			const char *other = file_of(&c->domains[j], w);
+			if (other[0] && same_fat_name(name, other)) {
+				*dom = j;
+				*as_which = w;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 int config_parse(const char *text, size_t len, const char *file,
                  struct hv_config *out, config_report_fn report, void *ctx)
 {

@@ -77,4 +77,24 @@ typedef void (*config_report_fn)(void *ctx, const char *file, unsigned line, con
 int config_parse(const char *text, size_t len, const char *file,
                  struct hv_config *out, config_report_fn report, void *ctx);
 
+/*
+ * Why a parsed config would run nothing (no [domain] section, every section
+ * spoiled, or every domain waiting for a `create` from a management domain
+ * there is not), or NULL when some domain starts.
+ */
+const char *config_nothing_to_run(const struct hv_config *c);
+
+/* Which file of a domain: its kernel or its ramdisk. */
+enum domain_file { DOMAIN_FILE_KERNEL, DOMAIN_FILE_RAMDISK };
+
+/*
+ * The first valid domain before section i that names the same boot-volume
+ * file as section i's `which` file, as its kernel or ramdisk: *dom and
+ * *as_which say where; returns false when none does. Names are compared as
+ * FAT compares them (ASCII case folded, '/' as '\'), so a file named by
+ * several domains is read once and shared.
+ */
+bool config_file_named_before(const struct hv_config *c, unsigned i, enum domain_file which,
+                              unsigned *dom, enum domain_file *as_which);
+
 #endif

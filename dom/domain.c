@@ -261,7 +261,9 @@ static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 	g->ram_bytes = (uint64_t)memory_mib * MIB;
 	g->ram_hpa = take_pages(d, g->ram_bytes / FRAME_SIZE, PAGES_2M);
 	if (!g->ram_hpa) {
-		*why = "not enough free memory for its RAM";
+		/* Files the config names stay in memory for restarts: say what else the RAM competes with. */
+		*why = "not enough free memory for its RAM (what the hypervisor, the files read from the boot "
+		       "volume and the other domains left is short of its `memory`, in 2 MiB pages)";
 		return -1;
 	}
 	d->ept_env = (struct ept_env){ ept_alloc, ept_free, ept_p2v, d };

@@ -17,6 +17,7 @@ line (value = rest of the line). Keys:
                        in that partition table: tools/mkimage --mbr/--gpt), or netboot
                        (tools/mkimage --netboot, run-qemu.sh --netboot: QEMU only)
     cpus N / memory MIB / timeout SECONDS   defaults 1 / 512 / 300
+    mkimage ARG...     more arguments for tools/mkimage (--no-domain-ok: a config it would refuse)
     exit N             expected run-qemu.sh exit status; unset: not checked
     expect RE          must match a line, each after the previous `expect` line
     expect_any RE      must match some line, anywhere
@@ -43,7 +44,7 @@ line (value = rest of the line). Keys:
                        which serves COM1 on a free TCP port of 127.0.0.1; the script
                        gets `--port P --log SERIAL_LOG --timeout S` after ARG..., must
                        write the serial log itself, and fails the test by exiting non-zero
-Keys that take several arguments (before, ratio, same, driver, logcheck) split them as a shell
+Keys that take several arguments (before, ratio, same, driver, logcheck, mkimage) split them as a shell
 does: quote a regex holding spaces in '...', which keeps backslashes as written.
 Regexes are Python's, searched within one serial line with ANSI escapes removed.
 """
@@ -96,7 +97,7 @@ def parse_manifest(path):
                     raise ManifestError("%s: test '%s' listed twice" % (where, value))
                 cur = dict(name=value, config=None, emulator="bochs", bochs_cpu=None, boot="disk", exit=None,
                            expect=[], expect_any=[], reject=[], count=[], equal=[], same=[], logcheck=[],
-                           before=[], ratio=[], until=None, since=None, driver=None,
+                           before=[], ratio=[], until=None, since=None, driver=None, mkimage=[],
                            where=where,
                            **INT_KEYS)
                 tests.append(cur)
@@ -134,6 +135,8 @@ def parse_manifest(path):
                 cur[key].append((compile_re(where, a), compile_re(where, b), expected, tol))
             elif key == "same":
                 cur[key].append(tuple(compile_re(where, a) for a in split_args(where, key, value, 2)))
+            elif key == "mkimage":
+                cur[key] = split_args(where, key, value, None)
             elif key == "logcheck":
                 args = split_args(where, key, value, None)
                 args[0] = os.path.join(os.path.dirname(path), args[0])
@@ -333,7 +336,7 @@ def run_test(test, efi, kvm_for_bochs):
     netboot_dir = os.path.join(LOG_DIR, name + ".netboot")
     mk = subprocess.run([os.path.join(ROOT, "tools", "mkimage"), test["config"],
                          netboot_dir if boot == "netboot" else image, "--efi", efi]
-                        + (["--" + boot] if boot != "disk" else []),
+                        + (["--" + boot] if boot != "disk" else []) + test["mkimage"],
                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     if mk.returncode != 0:
         return ["image: " + mk.stdout.strip()], [], [], 0.0

@@ -295,6 +295,59 @@ static void test_duplicate_domain(void)
 	CHECK(strcmp(dom("x")->kernel, "a") == 0);
 }
 
+static void test_nothing_to_run(void)
+{
+	CHECK_EQ(parse("on_error = poweroff\n# no domain\n"), 0);
+	CHECK(strcmp(config_nothing_to_run(&cfg), "the config has no [domain NAME] section: nothing to run") == 0);
+	CHECK_EQ(parse("[domain a]\nmemory = 4\n[domain b]\nkernel = b\nvcpus = lots\n"), 2);
+	CHECK(strstr(config_nothing_to_run(&cfg), "every [domain] section of the config has errors") != 0);
+	CHECK_EQ(parse("[domain a]\nkernel = a\nautostart = 0\n"), 0);
+	CHECK(strstr(config_nothing_to_run(&cfg), "autostart = 0 and there is no management domain") != 0);
+	/* Something starts: a valid domain beside a spoiled one, or dom0 that creates the rest. */
+	CHECK_EQ(parse("[domain a]\nmemory = 4\n[domain b]\nkernel = b\n"), 1);
+	CHECK(config_nothing_to_run(&cfg) == 0);
+	CHECK_EQ(parse("[domain m]\ntype = mgmt\nkernel = m\n[domain a]\nkernel = a\nautostart = 0\n"), 0);
+	CHECK(config_nothing_to_run(&cfg) == 0);
+}
+
+/* Section i's `which` file named before: in which section, as which file; -1 when not. */
+static int named_before(unsigned i, enum domain_file which, enum domain_file *as)
+{
+	unsigned j = 99;
+	return config_file_named_before(&cfg, i, which, &j, as) ? (int)j : -1;
+}
+
+static void test_file_named_before(void)
+{
+	enum domain_file as = DOMAIN_FILE_RAMDISK;
+	CHECK_EQ(parse("[domain a]\nkernel = big.elf\nramdisk = rd\n"
+	               "[domain b]\nkernel = \"BIG.ELF\"\nramdisk = other\n"
+	               "[domain c]\nkernel = sub/k\n"
+	               "[domain d]\nkernel = sub\\k\nramdisk = Rd\n"
+	               "[domain e]\nkernel = rd\n"
+	               "[domain f]\nkernel = big.elf2\nramdisk = big.elf\n"
+	               "[domain g]\nkernel = g\nmemory = lots\n"
+	               "[domain h]\nkernel = g\n"), 1);
+	CHECK(strcmp(dom("d")->kernel, "sub\\k") == 0);
+	CHECK_EQ(named_before(0, DOMAIN_FILE_KERNEL, &as), -1);     /* the first reads it */
+	CHECK_EQ(named_before(0, DOMAIN_FILE_RAMDISK, &as), -1);
+	CHECK_EQ(named_before(1, DOMAIN_FILE_KERNEL, &as), 0);      /* FAT folds case */
+	CHECK_EQ(as, DOMAIN_FILE_KERNEL);
+	CHECK_EQ(named_before(1, DOMAIN_FILE_RAMDISK, &as), -1);
+	CHECK_EQ(named_before(3, DOMAIN_FILE_KERNEL, &as), 2);      /* '/' and '\\' alike */
+	CHECK_EQ(named_before(3, DOMAIN_FILE_RAMDISK, &as), 0);
+	CHECK_EQ(as, DOMAIN_FILE_RAMDISK);
+	CHECK_EQ(named_before(4, DOMAIN_FILE_KERNEL, &as), 0);      /* a's ramdisk as e's kernel */
+	CHECK_EQ(as, DOMAIN_FILE_RAMDISK);
+	CHECK_EQ(named_before(5, DOMAIN_FILE_KERNEL, &as), -1);     /* a longer name is another file */
+	CHECK_EQ(named_before(5, DOMAIN_FILE_RAMDISK, &as), 0);
+	CHECK_EQ(as, DOMAIN_FILE_KERNEL);
+	CHECK_EQ(named_before(7, DOMAIN_FILE_KERNEL, &as), -1);     /* g is spoiled: nothing read for it */
+	CHECK_EQ(parse("[domain a]\nkernel = k\n[domain b]\nkernel = k\n[domain c]\nkernel = k\n"), 0);
+	CHECK_EQ(named_before(2, DOMAIN_FILE_KERNEL, &as), 0);      /* the first reader, not the last sharer */
+	CHECK_EQ(named_before(1, DOMAIN_FILE_RAMDISK, &as), -1);    /* no ramdisk: nothing to share */
+}
+
 static void test_too_many_domains(void)
 {
 	char text[4096];
@@ -474,6 +527,8 @@ int main(void)
 	RUN(test_missing_kernel);
 	RUN(test_bad_line_spoils_only_its_domain);
 	RUN(test_duplicate_domain);
+	RUN(test_nothing_to_run);
+	RUN(test_file_named_before);
 	RUN(test_too_many_domains);
 	RUN(test_domain_names);
 	RUN(test_section_errors);

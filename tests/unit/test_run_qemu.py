@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """run-qemu.sh refuses bad options before any emulator starts: Bochs' memory limit, CPU counts
-per emulator, missing files, and --kvm where tools/doctor says KVM cannot run Hinoki. Each case
+per emulator, missing files, a config without a domain (tools/mkimage), and --kvm where
+tools/doctor says KVM cannot run Hinoki. Each case
 checks the message and the exit status, and that nothing was written beside the serial log
 (run-qemu.sh creates the log and the emulator's files only once the options passed).
 One "PASS name" or "FAIL name: detail" line per check; exits 1 on a failure."""
@@ -54,6 +55,9 @@ def main():
         refused("no_efi", ["--qemu", "--config", cfg, "--efi", "/nonexistent/hinoki.efi",
                            "--image", "/nonexistent/x.img"],
                 "mkimage: error: /nonexistent/hinoki.efi: EFI binary not found (run make, or pass --efi)")
+    nodomain = os.path.join(ROOT, "tests/integration/nodomain.cfg")
+    refused("config_without_domain", ["--qemu", "--config", nodomain, "--image", "/nonexistent/x.img"],
+            "mkimage: error: %s: no [domain NAME] section: the hypervisor would have nothing to run" % nodomain)
     # The host's own answer: tools/doctor decides, run-qemu.sh repeats it.
     choice = subprocess.run([os.path.join(ROOT, "tools", "doctor"), "--choose"], stdout=subprocess.PIPE,
                             universal_newlines=True).stdout.strip()
