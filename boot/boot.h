@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "config/config.h"
 #include "cpu/pcpu.h"
+#include "lib/fbcon.h"
 
 /* The processors the firmware's MP services knew, for machines without ACPI tables. */
 struct firmware_cpus {
@@ -27,6 +28,7 @@ struct boot_handoff {
 	uint64_t wall_secs, wall_tsc;   /* the firmware's clock (UTC seconds since 1970) at TSC wall_tsc */
 	uint64_t acpi_rsdp;    /* physical address of the ACPI RSDP; 0 if the firmware has none */
 	struct firmware_cpus fw_cpus;
+	struct fb_info screen;  /* the screen console's framebuffer; base 0 when the log is not on screen */
 };
 
 /* The hypervisor after ExitBootServices; never returns. */

@@ -1,5 +1,6 @@
 /*
- * The UEFI phase: bring up the consoles, read \hinoki\hinoki.cfg and every
+ * The UEFI phase: bring up the consoles (the serial line if a UART answers,
+ * else the screen), print the machine report, read \hinoki\hinoki.cfg and every
  * file it names from the boot volume, check that VT-x is usable (while a
  * failure can still return to the firmware), calibrate the TSC, read the
  * firmware's clock for the guests' RTCs, note where the ACPI tables are,
@@ -9,6 +10,8 @@
 #include <efilib.h>
 #include "boot/boot.h"
 #include "boot/efi_file.h"
+#include "boot/machine_report.h"
+#include "boot/screen.h"
 #include "cpu/power.h"
 #include "dev/rtc.h"
 #include "dev/rtc_date.h"
@@ -27,6 +30,9 @@
 #define MINUTES_PER_DAY 1440   /* the largest EFI_TIME.TimeZone */
 
 static struct boot_handoff handoff;
+static int uart_present;
+static struct fbcon screen;
+static int screen_on;
 
 static void firmware_console(const char *s, size_t len)
 {
@@ -216,7 +222,7 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image)
 	if (!map)
 		return EFI_OUT_OF_RESOURCES;
 	console_set_firmware_sink(0);
-	console_set_serial(1);
+	console_set_serial(uart_present);
 	for (int i = 0; i < EXIT_BS_TRIES; i++) {
 		size = cap;
 		st = BS->GetMemoryMap(&size, map, &key, &dsize, &dver);
@@ -238,15 +244,42 @@ static void __attribute__((noreturn)) panic_power_off(void)
 	power_off(POWER_FAILURE);
 }
 
+/*
+ * Without a UART the log goes to the screen, drawn by Hinoki itself: the
+ * firmware's text console would share the screen until ExitBootServices and
+ * then stop, so it is dropped at once. With no linear framebuffer either,
+ * only the firmware's console remains, until ExitBootServices.
+ */
+static void consoles_init(void)
+{
+	uart_present = serial_probe();
+	if (uart_present)
+		serial_init();
+	console_set_firmware_sink(firmware_console);
+	console_set_serial(uart_present && !firmware_console_on_serial());
+	if (uart_present || boot_screen_find(&handoff.screen))
+		return;
+	if (fbcon_init(&screen, &handoff.screen)) {
+		handoff.screen = (struct fb_info){ 0 };
+		return;
+	}
+	screen_on = 1;
+	console_set_firmware_sink(0);
+	console_set_screen(&screen);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	log_set_panic_end(panic_power_off);
 	InitializeLib(image, systab);
-	serial_init();
-	console_set_firmware_sink(firmware_console);
-	console_set_serial(!firmware_console_on_serial());
+	consoles_init();
 	power_set_runtime(systab->RuntimeServices);
 	log_info("Hinoki %u.%u, a type-1 hypervisor for Intel VT-x\n", HINOKI_VERSION_MAJOR, HINOKI_VERSION_MINOR);
+	if (screen_on)
+		log_info("console: no UART answers at COM1; logging to the screen (%ux%u)\n", handoff.screen.width,
+		         handoff.screen.height);
+	list_firmware_cpus(&handoff.fw_cpus);
+	machine_report(&handoff.fw_cpus);
 
 	const char *why;
 	EFI_FILE_HANDLE root = boot_open_volume(image, &why);
@@ -269,6 +302,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		return fail(novmx, EFI_UNSUPPORTED);
 	if (vmx_caps_negotiate())
 		return fail("VT-x lacks features Hinoki requires (listed above)", EFI_UNSUPPORTED);
+	vmx_caps_report();
 
 	for (unsigned i = 0; i < handoff.config.ndomains; i++) {
 		const struct domain_config *dc = &handoff.config.domains[i];
@@ -281,12 +315,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	calibrate_tsc();
 	read_wall_clock();
 	handoff.acpi_rsdp = find_acpi_rsdp();
-	list_firmware_cpus(&handoff.fw_cpus);
 	log_info("TSC: %lu cycles per microsecond; leaving boot services\n", handoff.tsc_per_us);
 
 	EFI_STATUS st = exit_boot_services(image);
 	if (EFI_ERROR(st)) {
-		console_set_firmware_sink(firmware_console);
+		if (!screen_on)
+			console_set_firmware_sink(firmware_console);
 		return fail("ExitBootServices failed", st);
 	}
 	hv_start(&handoff);

@@ -83,6 +83,9 @@ static void hv_main(struct pcpu *cpu, void *arg)
 void hv_start(struct boot_handoff *h)
 {
 	uint64_t top = memory_from_map(h);
+	/* The screen console keeps drawing: its framebuffer may lie above RAM and the 4 GiB always mapped. */
+	if (h->screen.base + h->screen.size > top)
+		top = h->screen.base + h->screen.size;
 	if (paging_init(top))
 		panic("out of memory building the host page tables\n");
 	uint64_t pa = mem_alloc_pages(PCPU_PAGES, 1);

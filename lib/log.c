@@ -1,9 +1,10 @@
 /*
- * Hypervisor log lines to the serial console (and the firmware console while
- * it exists). Lines are formatted into a stack buffer first so a line is
+ * Hypervisor log lines to the serial console, the screen console when the
+ * machine has no UART, and the firmware console while it exists. Lines are formatted into a stack buffer first so a line is
  * written in one piece.
  */
 #include <stdarg.h>
+#include "lib/fbcon.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/serial.h"
@@ -14,10 +15,16 @@
 
 static void (*firmware_sink)(const char *s, size_t len);
 static int serial_on = 1;
+static struct fbcon *screen;
 
 void console_set_serial(int on)
 {
 	serial_on = on;
+}
+
+void console_set_screen(struct fbcon *con)
+{
+	screen = con;
 }
 
 void console_set_firmware_sink(void (*sink)(const char *s, size_t len))
@@ -32,6 +39,8 @@ void console_write(const char *s, size_t len)
 			serial_putc('\r');
 		serial_putc(s[i]);
 	}
+	if (screen)
+		fbcon_write(screen, s, len);
 	if (firmware_sink)
 		firmware_sink(s, len);
 }

@@ -1,6 +1,7 @@
 /*
- * Console output for the hypervisor: the serial line always, the UEFI text
- * console too while boot services last. Every line the hypervisor prints
+ * Console output for the hypervisor: the serial line when a UART answers, the
+ * screen (lib/fbcon.h) when none does, the UEFI text console too while boot
+ * services last. Every line the hypervisor prints
  * starts with "hinoki: " so logs separate it from guests' "[name] " lines.
  */
 #ifndef LIB_LOG_H
@@ -19,6 +20,9 @@ void console_lock_acquire_for(uint8_t *owner);
 void console_partial_line(uint8_t *owner, int open);
 /* Extra sink used before ExitBootServices (the firmware's text console); NULL to drop it. */
 void console_set_firmware_sink(void (*sink)(const char *s, size_t len));
+struct fbcon;
+/* Lines also go to this screen console (NULL: none); set once at boot, before other CPUs log. */
+void console_set_screen(struct fbcon *con);
 /* Whether lines also go to the real COM1 directly (off while the firmware console already does). */
 void console_set_serial(int on);
 

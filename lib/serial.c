@@ -21,8 +21,40 @@ void serial_init(void)
 	outb(COM1 + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
 }
 
+/*
+ * A 16550 keeps what is written to its scratch register; an absent one reads
+ * back open bus (0xff) there and in the line status register. Two patterns,
+ * so that a bus that echoes the last byte written does not pass. No wait in
+ * here: a machine without COM1 answers at once.
+ */
+#define SCRATCH_A 0x5a
+#define SCRATCH_B 0xa5
+#define OPEN_BUS  0xff
+
+/* Set by a probe that found nothing: open bus reads as "data ready" forever, so input must stop too. */
+static int absent;
+
+static int answers(void)
+{
+	outb(COM1 + UART_SCR, SCRATCH_A);
+	if (inb(COM1 + UART_SCR) != SCRATCH_A)
+		return 0;
+	outb(COM1 + UART_SCR, SCRATCH_B);
+	if (inb(COM1 + UART_SCR) != SCRATCH_B)
+		return 0;
+	return inb(COM1 + UART_LSR) != OPEN_BUS;
+}
+
+int serial_probe(void)
+{
+	absent = !answers();
+	return !absent;
+}
+
 void serial_putc(char c)
 {
+	if (absent)
+		return;
 	for (int i = 0; i < SPIN_LIMIT && !(inb(COM1 + UART_LSR) & UART_LSR_THRE); i++)
 		cpu_relax();
 	outb(COM1 + UART_THR, (uint8_t)c);
@@ -36,6 +68,8 @@ void serial_drain(void)
 
 int serial_getc_nonblock(void)
 {
+	if (absent)
+		return -1;
 	if (!(inb(COM1 + UART_LSR) & UART_LSR_DR))
 		return -1;
 	return inb(COM1 + UART_RBR);

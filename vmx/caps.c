@@ -9,6 +9,7 @@
 #include "hw/cr.h"
 #include "hw/msr.h"
 #include "hw/vmx_ctrl.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/x86.h"
 #include "vmx/caps.h"
@@ -226,4 +227,30 @@ bool vmx_has_ept_1g(void) { return vmx_caps.ept_vpid & EPT_CAP_1GB; }
 bool vmx_has_fast_path(void)
 {
 	return vmx_has_preemption_timer() && vmx_has_saved_preemption_timer();
+}
+
+/*
+ * The machine report's line on VT-x: how many required controls there are
+ * and which optional ones this CPU has, by the names negotiation gives them
+ * (it has already named each one missing).
+ */
+void vmx_caps_report(void)
+{
+	const struct { const struct ctl_bit *want; uint32_t val; } words[] = {
+		{ pin_wanted, vmx_caps.pin }, { proc_wanted, vmx_caps.proc }, { proc2_wanted, vmx_caps.proc2 },
+		{ exit_wanted, vmx_caps.exit }, { entry_wanted, vmx_caps.entry },
+	};
+	char found[400];
+	size_t n = 0;
+	unsigned required = 0;
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+		for (const struct ctl_bit *b = words[w].want; b->bit; b++) {
+			if (b->required)
+				required++;
+			else if ((words[w].val & b->bit) && n < sizeof found)
+				n += (size_t)fmt_snprintf(found + n, sizeof found - n, "%s%s", n ? ", " : "", b->name);
+		}
+	log_info("VT-x: VMCS revision 0x%x, %u required controls; optional found: %s; EPT pages: 4K%s%s; "
+	         "APIC virtualization: %s\n", vmx_caps.revision, required, n ? found : "none",
+	         vmx_has_ept_2m() ? " 2M" : "", vmx_has_ept_1g() ? " 1G" : "", vmx_has_apicv() ? "yes" : "no");
 }

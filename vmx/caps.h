@@ -42,6 +42,8 @@ extern struct vmx_caps vmx_caps;
  * feature the CPU lacks. Call before VMXON (reads MSRs only).
  */
 int vmx_caps_negotiate(void);
+/* One log line: the optional controls found (missing ones were named by vmx_caps_negotiate). */
+void vmx_caps_report(void);
 
 /* Inline: the scheduler asks on every VM entry. */
 static inline bool vmx_has_preemption_timer(void) { return vmx_caps.pin & PIN_ACTIVATE_PREEMPTION_TIMER; }
