@@ -5,13 +5,14 @@
 # then the emulator integration tests of tests/integration/manifest,
 # kvm-unit-tests' x86 tests listed in tests/kut-pass (tools/kut/kut.py; said
 # and skipped when ../shared/kvm-unit-tests is missing, or KUT=DIR names none)
-# and `make bench` in short (tests/integration/bench_smoke.py).
+# `make bench` in short (tests/integration/bench_smoke.py) and the screen
+# console read from a QEMU screenshot (tests/integration/screen_console.py).
 #
 #   tests/run-tests.sh                 everything
 #   tests/run-tests.sh unit            only the unit test binaries
-#   tests/run-tests.sh integration     only the integration tests, kut and bench
+#   tests/run-tests.sh integration     only the integration tests, kut, bench and screen
 #   tests/run-tests.sh kut             only the kvm-unit-tests of tests/kut-pass
-#   tests/run-tests.sh NAME...         unit tests test_NAME (binary or .py) and/or integration tests NAME (or bench)
+#   tests/run-tests.sh NAME...         unit tests test_NAME (binary or .py) and/or integration tests NAME (or bench, screen)
 #   -v                                 integration: also show run-qemu.sh's notes
 #
 # A unit binary's "PASS "/"FAIL " lines are counted one each; one that exits
@@ -23,12 +24,13 @@ UNIT_DIR="$ROOT/build/tests"
 UNIT_TIMEOUT=120
 RUNNER="$ROOT/tests/integration/run.py"
 
-usage() { sed -n '2,18s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,19s/^# \{0,1\}//p' "$0"; }
 
 run_unit=1
 run_integration=1
 run_kut=1
 run_bench=1
+run_screen=1
 unit_names=()
 integration_names=()
 verbose=()
@@ -40,9 +42,10 @@ for arg in "$@"; do
 	-h|--help) usage; exit 0 ;;
 	-v) verbose=(-v) ;;
 	unit) selected=1; run_unit=2 ;;
-	integration) selected=1; run_integration=2; run_kut=2; run_bench=2 ;;
+	integration) selected=1; run_integration=2; run_kut=2; run_bench=2; run_screen=2 ;;
 	kut) selected=1; run_kut=2 ;;
 	bench) selected=1; run_bench=2 ;;
+	screen) selected=1; run_screen=2 ;;
 	*)
 		selected=1
 		name=${arg#test_}
@@ -64,6 +67,7 @@ if [ "$selected" = 1 ]; then
 	[ "$run_integration" = 2 ] || { [ ${#integration_names[@]} -gt 0 ] && run_integration=3 || run_integration=0; }
 	[ "$run_kut" = 2 ] || run_kut=0
 	[ "$run_bench" = 2 ] || run_bench=0
+	[ "$run_screen" = 2 ] || run_screen=0
 fi
 
 passed=0
@@ -117,28 +121,23 @@ if [ "$run_integration" != 0 ]; then
 	fi
 fi
 
-if [ "$run_kut" != 0 ]; then
-	echo "== kut"
-	"$ROOT/tools/kut/kut.py" --kut "${KUT:-$ROOT/../shared/kvm-unit-tests}" --out "$ROOT/build/test-logs/kut" \
-		--expect "$ROOT/tests/kut-pass" >"$out" 2>&1 </dev/null
+run_counted() { # name command...: run it, show its output, count its PASS/FAIL lines
+	local name=$1 status
+	shift
+	echo "== $name"
+	"$@" >"$out" 2>&1 </dev/null
 	status=$?
 	cat "$out"
 	if count_lines "$out" && [ "$status" != 0 ]; then
-		echo "FAIL kut (exit status $status without a FAIL line)"
+		echo "FAIL $name (exit status $status without a FAIL line)"
 		failed=$((failed + 1))
 	fi
-fi
+}
 
-if [ "$run_bench" != 0 ]; then
-	echo "== bench"
-	"$ROOT/tests/integration/bench_smoke.py" >"$out" 2>&1 </dev/null
-	status=$?
-	cat "$out"
-	if count_lines "$out" && [ "$status" != 0 ]; then
-		echo "FAIL bench (exit status $status without a FAIL line)"
-		failed=$((failed + 1))
-	fi
-fi
+[ "$run_kut" = 0 ] || run_counted kut "$ROOT/tools/kut/kut.py" --kut "${KUT:-$ROOT/../shared/kvm-unit-tests}" \
+	--out "$ROOT/build/test-logs/kut" --expect "$ROOT/tests/kut-pass"
+[ "$run_bench" = 0 ] || run_counted bench "$ROOT/tests/integration/bench_smoke.py"
+[ "$run_screen" = 0 ] || run_counted screen "$ROOT/tests/integration/screen_console.py"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ $((passed + failed)) -gt 0 ]
