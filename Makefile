@@ -117,7 +117,7 @@ PURE_SRCS  := vmx/exit_stats.c config/config.c config/config_keys.c loader/loade
 PURE_SRCS  += dev/ioapic.c
 PURE_SRCS  += dev/bios_reset.c
 PURE_SRCS  += dev/testdev.c
-PURE_SRCS  += lib/font.c lib/fbcon.c
+PURE_SRCS  += lib/font.c lib/fbcon.c lib/log_ring.c
 HOST_CFLAGS := $(WARN) -std=gnu11 -O1 -g -I. -Iinclude -I$(GEN) -fsanitize=address,undefined -DHOST_TEST
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

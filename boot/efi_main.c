@@ -10,6 +10,7 @@
 #include <efilib.h>
 #include "boot/boot.h"
 #include "boot/efi_file.h"
+#include "boot/kept_log.h"
 #include "boot/machine_report.h"
 #include "boot/screen.h"
 #include "cpu/power.h"
@@ -278,6 +279,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (screen_on)
 		log_info("console: no UART answers at COM1; logging to the screen (%ux%u)\n", handoff.screen.width,
 		         handoff.screen.height);
+	kept_log_start();
 	list_firmware_cpus(&handoff.fw_cpus);
 	machine_report(&handoff.fw_cpus);
 

@@ -1,12 +1,14 @@
 /*
  * Hypervisor log lines to the serial console, the screen console when the
- * machine has no UART, and the firmware console while it exists. Lines are formatted into a stack buffer first so a line is
- * written in one piece.
+ * machine has no UART, the kept log ring, and the firmware console while it
+ * exists. Lines are formatted into a stack buffer first so a line is written
+ * in one piece.
  */
 #include <stdarg.h>
 #include "lib/fbcon.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
+#include "lib/log_ring.h"
 #include "lib/serial.h"
 #include "lib/spinlock.h"
 #include "lib/x86.h"
@@ -16,6 +18,7 @@
 static void (*firmware_sink)(const char *s, size_t len);
 static int serial_on = 1;
 static struct fbcon *screen;
+static struct log_ring *kept;
 
 void console_set_serial(int on)
 {
@@ -25,6 +28,11 @@ void console_set_serial(int on)
 void console_set_screen(struct fbcon *con)
 {
 	screen = con;
+}
+
+void console_set_ring(struct log_ring *ring)
+{
+	kept = ring;
 }
 
 void console_set_firmware_sink(void (*sink)(const char *s, size_t len))
@@ -41,6 +49,8 @@ void console_write(const char *s, size_t len)
 	}
 	if (screen)
 		fbcon_write(screen, s, len);
+	if (kept)
+		log_ring_put(kept, s, len);
 	if (firmware_sink)
 		firmware_sink(s, len);
 }

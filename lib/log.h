@@ -21,6 +21,9 @@ void console_partial_line(uint8_t *owner, int open);
 /* Extra sink used before ExitBootServices (the firmware's text console); NULL to drop it. */
 void console_set_firmware_sink(void (*sink)(const char *s, size_t len));
 struct fbcon;
+struct log_ring;
+/* Lines are also kept in this ring for the next boot (lib/log_ring.h); set once at boot. */
+void console_set_ring(struct log_ring *ring);
 /* Lines also go to this screen console (NULL: none); set once at boot, before other CPUs log. */
 void console_set_screen(struct fbcon *con);
 /* Whether lines also go to the real COM1 directly (off while the firmware console already does). */

@@ -237,8 +237,8 @@ bool vmx_has_fast_path(void)
 void vmx_caps_report(void)
 {
 	const struct { const struct ctl_bit *want; uint32_t val; } words[] = {
-		{ pin_wanted, vmx_caps.pin }, { proc_wanted, vmx_caps.proc }, { proc2_wanted, vmx_caps.proc2 },
-		{ exit_wanted, vmx_caps.exit }, { entry_wanted, vmx_caps.entry },
+		{ pin_wanted, vmx_caps.pin }, { proc_wanted, vmx_caps.proc | vmx_caps.proc_window },
+		{ proc2_wanted, vmx_caps.proc2 }, { exit_wanted, vmx_caps.exit }, { entry_wanted, vmx_caps.entry },
 	};
 	char found[400];
 	size_t n = 0;

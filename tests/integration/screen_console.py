@@ -5,8 +5,10 @@ logs to the GOP framebuffer, prints the machine report and its no-VT-x fatal
 message, and powers off. QEMU stays (-no-shutdown) so that its monitor's
 `screendump` takes the screen, which is decoded back to text cell by cell
 with the font read from lib/font.c: a cell decodes only when all its pixels
-match a glyph exactly. One "PASS name" or "FAIL name" line per check, as
-tests/run-tests.sh counts them; exits 1 on a failure."""
+match a glyph exactly. Then a warm reset (RAM kept) boots it again, and the
+second screen must show the first boot's last lines from the kept log ring.
+One "PASS name" or "FAIL name" line per check, as tests/run-tests.sh counts
+them; exits 1 on a failure."""
 
 import os
 import re
@@ -24,6 +26,25 @@ CONFIG = os.path.join(ROOT, "tests", "integration", "novmx.cfg")
 OVMF = "/usr/share/ovmf/OVMF.fd"
 BOOT_TIMEOUT = 180     # seconds until the machine must have powered off
 LIT = 128              # a channel at least this bright is a lit pixel
+FATAL = r"hinoki: fatal: VT-x not available: CPUID\.1:ECX\.VMX\[bit 5\] is 0"
+FIRST_BOOT = [
+    r"hinoki: Hinoki \d+\.\d+, a type-1 hypervisor for Intel VT-x",
+    r"hinoki: console: no UART answers at COM1; logging to the screen \(\d+x\d+\)",
+    r"hinoki: CPU: \S+ family 0x[0-9a-f]+ model 0x[0-9a-f]+ stepping \d+, microcode ",
+    r"hinoki: memory: \d+ entries, RAM up to 0x[0-9a-f]+; free \d+ MiB",
+    r"hinoki: CPUs: ",
+    r"hinoki: firmware: \S.* revision 0x[0-9a-f]+, UEFI \d+\.\d+",
+    FATAL,
+]
+SECOND_BOOT = [
+    r"hinoki: console: no UART answers at COM1",
+    r"hinoki: previous boot's log, its last lines:$",
+    r"hinoki: \| hinoki: CPU: ",
+    r"hinoki: \| " + FATAL,
+    r"hinoki: end of the previous boot's log$",
+    r"hinoki: CPU: ",
+    FATAL,
+]
 
 
 def font():
@@ -101,8 +122,7 @@ def main():
           "%d rows, %d distinct" % (count, len(glyphs)))
     image = os.path.join(OUT, "screen.img")
     sock = os.path.join(OUT, "monitor.sock")
-    shot = os.path.join(OUT, "screen.ppm")
-    for stale in (sock, shot):
+    for stale in [sock] + [os.path.join(OUT, "screen%d.ppm" % i) for i in (1, 2)]:
         if os.path.exists(stale):
             os.unlink(stale)
     r = subprocess.run([os.path.join(ROOT, "tools", "mkimage"), CONFIG, image], capture_output=True, text=True)
@@ -110,24 +130,22 @@ def main():
         check("image built", False, r.stderr.strip())
         return exit_status()
     # No -serial: with -nodefaults the machine has no COM1 at all. No isa-debug-exit either: the
-    # power-off must leave QEMU stopped (-no-shutdown) with its display, not gone.
-    qemu = subprocess.Popen(["qemu-system-x86_64", "-m", "512", "-bios", OVMF, "-drive", "format=raw,file=" + image,
-                             "-nodefaults", "-vga", "std", "-display", "none", "-no-reboot", "-no-shutdown",
-                             "-monitor", "unix:%s,server=on,wait=off" % sock],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    status = ""
+    # power-off must leave QEMU stopped (-no-shutdown) with its display, not gone. No -no-reboot,
+    # which would turn the monitor's system_reset into a power-off.
+    with open(os.path.join(OUT, "qemu.out"), "w") as qemu_out:
+        qemu = subprocess.Popen(["qemu-system-x86_64", "-m", "512", "-bios", OVMF,
+                                 "-drive", "format=raw,file=" + image, "-nodefaults", "-vga", "std",
+                                 "-display", "none", "-no-shutdown", "-monitor", "unix:%s,server=on,wait=off" % sock],
+                                stdout=qemu_out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    shots = [os.path.join(OUT, "screen%d.ppm" % i) for i in (1, 2)]
     try:
-        deadline = time.time() + BOOT_TIMEOUT
-        while time.time() < deadline and qemu.poll() is None:
-            time.sleep(1)
-            if os.path.exists(sock):
-                status = monitor(sock, "info status")
-                if "shutdown" in status:
-                    break
-        powered_off = "shutdown" in status
-        check("machine powered off within %d s" % BOOT_TIMEOUT, powered_off,
-              "QEMU %s; last status: %s" % ("exited" if qemu.poll() is not None else "running", status.strip()))
-        if qemu.poll() is None:
+        for n, shot in enumerate(shots):
+            if n:
+                # A warm reset from the stopped state: the firmware starts again with RAM as it was.
+                monitor(sock, "system_reset")
+                monitor(sock, "cont")
+            if not powered_off(qemu, sock, "boot %d" % (n + 1)):
+                break
             monitor(sock, "screendump " + shot)
     finally:
         if qemu.poll() is None:
@@ -139,33 +157,51 @@ def main():
                 qemu.wait(10)
             except subprocess.TimeoutExpired:
                 qemu.kill()
-    if not os.path.exists(shot):
-        check("screendump taken", False, "no " + shot)
-        return exit_status()
+    for n, shot in enumerate(shots):
+        if not os.path.exists(shot):
+            check("screendump %d taken" % (n + 1), False, "no " + shot)
+            return exit_status()
+    first = screen_text(shots[0], glyphs, cell)
+    check_in_order("boot 1", first, FIRST_BOOT)
+    second = screen_text(shots[1], glyphs, cell)
+    check_in_order("boot 2", second, SECOND_BOOT)
+    return exit_status()
+
+
+def powered_off(qemu, sock, what):
+    """Wait until the machine stopped at its power-off; say whether it did in time."""
+    status = ""
+    deadline = time.time() + BOOT_TIMEOUT
+    while time.time() < deadline and qemu.poll() is None:
+        time.sleep(1)
+        if os.path.exists(sock):
+            status = monitor(sock, "info status")
+            if "shutdown" in status:
+                break
+    done = "shutdown" in status
+    check("%s: machine powered off within %d s" % (what, BOOT_TIMEOUT), done,
+          "QEMU %s; last status: %s" % ("exited" if qemu.poll() is not None else "running", status.strip()))
+    return done
+
+
+def screen_text(shot, glyphs, cell):
+    """The screenshot's non-blank lines (also written beside it as .txt), after checking every cell decodes."""
     lines, unknown = decode(shot, glyphs, cell)
-    with open(os.path.join(OUT, "screen.txt"), "w") as f:
+    with open(shot[:-len(".ppm")] + ".txt", "w") as f:
         f.write("\n".join(lines) + "\n")
-    check("every cell of the screen is a glyph of the font or blank", not unknown,
+    check("%s: every cell is a glyph of the font or blank" % os.path.basename(shot), not unknown,
           "%d cells match no glyph, first at column %d row %d" % ((len(unknown),) + unknown[0]) if unknown else "")
-    text = [l for l in lines if l]
-    expected = [
-        r"hinoki: Hinoki \d+\.\d+, a type-1 hypervisor for Intel VT-x",
-        r"hinoki: console: no UART answers at COM1; logging to the screen \(\d+x\d+\)",
-        r"hinoki: CPU: \S+ family 0x[0-9a-f]+ model 0x[0-9a-f]+ stepping \d+, microcode ",
-        r"hinoki: memory: \d+ entries, RAM up to 0x[0-9a-f]+; free \d+ MiB",
-        r"hinoki: CPUs: ",
-        r"hinoki: firmware: \S.* revision 0x[0-9a-f]+, UEFI \d+\.\d+",
-        r"hinoki: fatal: VT-x not available: CPUID\.1:ECX\.VMX\[bit 5\] is 0",
-    ]
+    return [line for line in lines if line]
+
+
+def check_in_order(what, text, expected):
     at = 0
     for pattern in expected:
         found = next((i for i in range(at, len(text)) if re.match(pattern, text[i])), None)
-        check("screen shows, in order: " + pattern, found is not None,
-              "not after line %d; screen text in %s" % (at, os.path.join(OUT, "screen.txt")))
+        check("%s: screen shows, in order: %s" % (what, pattern), found is not None,
+              "not after line %d: %s" % (at, " / ".join(text)))
         if found is not None:
             at = found + 1
-    return exit_status()
-
 
 if __name__ == "__main__":
     sys.exit(main())
