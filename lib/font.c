@@ -1,9 +1,9 @@
 /*
- * A 5x7 font for printable ASCII, drawn for Hinoki from the familiar
- * dot-matrix shapes (no font file was copied); public domain like the rest of
- * such shapes. One row per byte, bit 4 the leftmost column. In a cell the
- * glyph starts one pixel in and one down, each row drawn twice, leaving a
- * blank column and row between characters.
+ * A 5x7 font for printable ASCII, written for Hinoki after the shapes of the
+ * usual dot-matrix character generators (no font file was copied). One row
+ * per byte, bit 4 the leftmost column. In a cell the glyph starts one pixel
+ * in and one down, each row drawn twice (16 pixels tall cells read well at
+ * today's resolutions), leaving blank columns and rows between characters.
  */
 #include "lib/font.h"
 
