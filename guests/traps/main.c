@@ -72,6 +72,9 @@ static void check_msrs(void)
 		fail("EFER read 0x%lx after writing 0x%lx", toggled, (uint64_t)(efer ^ EFER_SCE));
 	if (restored != efer)
 		fail("EFER read 0x%lx after restoring 0x%lx", restored, efer);
+	expect_wrmsr_gp(MSR_IA32_EFER, efer & ~EFER_LME, "wrmsr efer without LME while paging");
+	if (rdmsr(MSR_IA32_EFER) != efer)
+		fail("EFER 0x%lx after the refused write, expected 0x%lx", rdmsr(MSR_IA32_EFER), efer);
 
 	uint64_t apic = rdmsr(MSR_IA32_APIC_BASE);
 	gprintf(TAG "apic base 0x%lx\n", apic);
