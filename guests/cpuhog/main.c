@@ -154,9 +154,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	unsigned failed = 0;
 	bool up[HINOKI_MAX_VCPUS] = { true };
 	for (unsigned v = 1; v < nvcpus; v++) {
-		uintptr_t top = (uintptr_t)&stacks[v][VCPU_STACK_SIZE];
-		/* As if reached by CALL: RSP 8 below a 16-byte boundary. */
-		long r = hc_vcpu_up(v, (uintptr_t)secondary_main, top - sizeof(uint64_t), v);
+		long r = hc_vcpu_start(v, secondary_main, &stacks[v][VCPU_STACK_SIZE]);
 		if (r < 0) {
 			say(TAG "CHECK FAILED: HC_VCPU_UP for vcpu %u -> %ld\n", v, r);
 			failed++;

@@ -29,6 +29,15 @@ static inline long hc_vcpu_up(uint32_t vcpu, uintptr_t entry, uintptr_t rsp, uin
 	return hc_call(HC_VCPU_UP, vcpu, entry, rsp, arg);
 }
 
+/*
+ * Starts vCPU `vcpu` at entry(vcpu) on the stack that ends at `stack_top`
+ * (16-byte aligned), with RSP 8 below it as if entry had been called.
+ */
+static inline long hc_vcpu_start(uint32_t vcpu, void (*entry)(uint64_t), const void *stack_top)
+{
+	return hc_vcpu_up(vcpu, (uintptr_t)entry, (uintptr_t)stack_top - sizeof(uint64_t), vcpu);
+}
+
 /* Fills up to `cap` entries; returns the number of domains. */
 static inline long hc_domctl_list(struct hinoki_dominfo *buf, uint32_t cap)
 {

@@ -11,6 +11,8 @@
 bits 64
 default rel
 
+%include "trap_regs.inc"
+
 section .text
 
 extern trap_dispatch
@@ -35,39 +37,11 @@ TRAP_STUB v
 %endrep
 
 trap_common:
-	push r15
-	push r14
-	push r13
-	push r12
-	push r11
-	push r10
-	push r9
-	push r8
-	push rbp
-	push rdi
-	push rsi
-	push rdx
-	push rcx
-	push rbx
-	push rax
+	TRAP_SAVE_REGS
 	cld
 	mov rdi, rsp
 	call trap_dispatch
-	pop rax
-	pop rbx
-	pop rcx
-	pop rdx
-	pop rsi
-	pop rdi
-	pop rbp
-	pop r8
-	pop r9
-	pop r10
-	pop r11
-	pop r12
-	pop r13
-	pop r14
-	pop r15
+	TRAP_RESTORE_REGS
 	add rsp, 16             ; vector and error code
 	iretq
 
