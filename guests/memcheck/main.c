@@ -6,8 +6,9 @@
  * another domain's pattern, a shifted mapping or a stray write all show.
  * Then, `rounds=N` times (default 20), it re-reads it all, yielding every
  * chunk so the other domains run meanwhile, and prints
- * "memcheck: round R ok" or "memcheck: CORRUPTED at 0x...". Exit code 0
- * only if every round passed.
+ * "memcheck: round R ok" or "memcheck: CORRUPTED at 0x..." and a
+ * "round R FAILED: N words differ (M bytes)" line, M the bytes that changed.
+ * Exit code 0 only if every round passed.
  */
 #include "guest.h"
 #include "cmdline.h"
@@ -61,16 +62,26 @@ static uint64_t fill(uint64_t start, uint64_t end)
 	return sum;
 }
 
-/* Re-reads [start, end); returns the number of words that differ. */
-static uint64_t verify(uint64_t start, uint64_t end, uint64_t *sum_out)
+static unsigned bytes_differing(uint64_t a, uint64_t b)
 {
-	uint64_t sum = 0, bad = 0;
+	unsigned n = 0;
+	for (uint64_t x = a ^ b; x; x >>= 8)
+		n += (x & 0xff) != 0;
+	return n;
+}
+
+/* Re-reads [start, end); returns the number of words that differ, and in *bytes_out the bytes. */
+static uint64_t verify(uint64_t start, uint64_t end, uint64_t *sum_out, uint64_t *bytes_out)
+{
+	uint64_t sum = 0, bad = 0, bytes = 0;
 	for (uint64_t chunk = start; chunk < end; chunk += CHUNK_BYTES) {
 		uint64_t stop = chunk + CHUNK_BYTES < end ? chunk + CHUNK_BYTES : end;
 		for (uint64_t a = chunk; a < stop; a += sizeof(uint64_t)) {
 			uint64_t v = *(volatile uint64_t *)(uintptr_t)a;
 			uint64_t want = pattern(a);
 			sum = sum * CHECKSUM_MUL + v;
+			if (v != want)
+				bytes += bytes_differing(v, want);
 			if (v != want && bad++ < MAX_REPORTS)
 				gprintf(TAG "CORRUPTED at 0x%llx: read 0x%llx, expected 0x%llx\n",
 				        (unsigned long long)a, (unsigned long long)v,
@@ -79,6 +90,7 @@ static uint64_t verify(uint64_t start, uint64_t end, uint64_t *sum_out)
 		hc_yield();
 	}
 	*sum_out = sum;
+	*bytes_out = bytes;
 	return bad;
 }
 
@@ -117,12 +129,12 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	gprintf(TAG "filled, checksum 0x%llx\n", (unsigned long long)want_sum);
 
 	for (uint64_t r = 1; r <= rounds; r++) {
-		uint64_t sum;
-		uint64_t bad = verify(start, end, &sum);
+		uint64_t sum, bytes;
+		uint64_t bad = verify(start, end, &sum, &bytes);
 		if (bad || sum != want_sum) {
-			gprintf(TAG "round %llu FAILED: %llu words differ, checksum 0x%llx, expected 0x%llx\n",
-			        (unsigned long long)r, (unsigned long long)bad, (unsigned long long)sum,
-			        (unsigned long long)want_sum);
+			gprintf(TAG "round %llu FAILED: %llu words differ (%llu bytes), checksum 0x%llx, expected 0x%llx\n",
+			        (unsigned long long)r, (unsigned long long)bad, (unsigned long long)bytes,
+			        (unsigned long long)sum, (unsigned long long)want_sum);
 			gprintf(TAG "exit code 1\n");
 			return 1;
 		}
