@@ -7,6 +7,7 @@
 # make linux      build/linux/{vmlinuz,initramfs.cpio}: Debian's kernel and a busybox initramfs (tools/linux-guest.sh)
 # make bench      exit latencies and the Linux boot benchmark (docs/bench.md)
 # make kut        kvm-unit-tests' x86 tests as guests (KUT=DIR, default ../shared/kvm-unit-tests)
+# make soak       a long fuzz run, not part of make test (SOAK_ARGS, docs/testing.md)
 # V=1 shows full command lines. HV_EXTRA_CFLAGS adds hypervisor build options, e.g.
 # make BUILD=build/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS build/nostats/hinoki.efi
 
@@ -150,6 +151,13 @@ kut: all
 	tools/deps.sh image bochs
 	tools/kut/kut.py --kut $(KUT) --build $(BUILD)
 
+# Fuzz domains from a longer seed list than the fuzz test's, boot after boot,
+# beside honest guests, with one summary line (tools/soak/soak.py,
+# docs/testing.md); SOAK_ARGS passes options such as --boots 8 --ops 200000.
+soak: all
+	tools/deps.sh image bochs
+	tools/soak/soak.py --build $(BUILD) $(SOAK_ARGS)
+
 # The counts-only build make bench measures the statistics against.
 nostats:
 	$(MAKE) BUILD=$(BUILD)/nostats HV_EXTRA_CFLAGS=-DHINOKI_NO_EXIT_STATS $(BUILD)/nostats/hinoki.efi
@@ -169,5 +177,5 @@ $(BUILD)/linux/tsc: guests/linux/tsc.c
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all guests image usb run doctor unit test bench kut nostats linux clean
+.PHONY: all guests image usb run doctor unit test bench kut soak nostats linux clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
