@@ -13,7 +13,8 @@ when the domains that share CPU 0 with it have ended. At the end one summary: bo
 reached, panics, hangs (a boot that timed out, or a fuzz domain that never
 printed its summary), failed VM entries, fuzz domains stopped or exiting
 non-zero, bytes changed in honest domains (memcheck's count) and debug
-registers changed (drcheck's), and the seed and log of every failure. The
+registers changed (drcheck's), and the seed and log of every failure
+(frames not all returned at power-off and watchdog reports among them). The
 exit status is 0 only when there was none.
 
 A failing seed reproduces alone: a config with one fuzz domain, its vCPUs
@@ -42,6 +43,7 @@ DONE_RE = re.compile(r"^\[(\w+)\] fuzz: done: seed (0x[0-9a-f]+), ([0-9]+) vcpus
 SUMMARY_RE = re.compile(r"^hinoki: summary: (\w+): (.*)$")
 MEM_BYTES_RE = re.compile(r"^\[mc\] memcheck: round [0-9]+ FAILED: [0-9]+ words differ \(([0-9]+) bytes\)")
 DR_BAD_RE = re.compile(r"^\[dr\] drcheck: [0-9]+ rounds, ([0-9]+) with other values")
+FRAMES_RE = re.compile(r"^hinoki: memory: ([0-9]+) pages free after freeing every domain, ([0-9]+) before")
 ENTRY_FAILED_RE = re.compile(r"^hinoki: error: VM entry of domain \S+ failed")
 ANSI_RE = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
 
@@ -105,6 +107,9 @@ def judge(log_path, seeds, status):
             r["problems"].append(line)
         if ENTRY_FAILED_RE.match(line):
             r["entries"] += 1
+            r["problems"].append(line)
+        m = FRAMES_RE.match(line)
+        if m and m.group(1) != m.group(2):
             r["problems"].append(line)
         if "watchdog" in line and "going again" not in line:
             r["problems"].append(line)
