@@ -85,7 +85,7 @@ static void move_tsc(struct vcpu *v, uint64_t delta)
 		set_tsc_deadline(v, deadline);
 }
 
-/* A write the table accepted, kept; false when the virtual APIC or the CPU's state refuses it. */
+/* A write the table accepted, kept; false when the virtual APIC refuses it. */
 static bool keep(struct vcpu *v, const struct msr_rule *r, uint64_t val)
 {
 	switch (r->store) {
@@ -98,15 +98,8 @@ static bool keep(struct vcpu *v, const struct msr_rule *r, uint64_t val)
 		break;
 	case MSR_STORE_TSC_DEADLINE: set_tsc_deadline(v, val); break;
 	case MSR_STORE_EFER: {
-		/*
-		 * LMA is the CPU's to set (on CR0.PG with LME); a write cannot change it.
-		 * LME cannot change while paging is on (WRMSR's #GP): LMA would no longer
-		 * match it, and the next VM entry would fail. PG is host-owned, so the
-		 * read shadow holds the guest's.
-		 */
+		/* LMA is the CPU's to set (on CR0.PG with LME); a write cannot change it. */
 		uint64_t old = vmcs_read64(VMCS_GUEST_IA32_EFER);
-		if (((val ^ old) & EFER_LME) && (vmcs_readnat(VMCS_CR0_READ_SHADOW) & CR0_PG))
-			return false;
 		vmcs_write64(VMCS_GUEST_IA32_EFER, (val & EFER_GUEST_WRITABLE) | (old & EFER_LMA));
 		break;
 	}
