@@ -126,7 +126,7 @@ $(eval $(call hinoki64_guest,emul,guests/lib/cmdline.c))
 guests: $(GUEST_TARGETS)
 # Hostile cases, each with its expected answer (docs/guests.md).
 $(eval $(call hinoki64_guest,attack,$(GUEST_LIB64_CTL) guests/lib/ctl_attempts.c))
+guests: $(GUEST_TARGETS)
 # Random operations against the hypervisor from a printed seed (docs/guests.md).
 $(eval $(call hinoki64_guest,fuzz,guests/lib/cmdline.c guests/lib/tsc.c))
-
 guests: $(GUEST_TARGETS)
