@@ -1,8 +1,9 @@
 /*
- * The virtual local APIC's model (xAPIC, Intel SDM vol. 3, "Advanced
+ * The virtual local APIC's model (xAPIC and x2APIC, Intel SDM vol. 3, "Advanced
  * Programmable Interrupt Controller"): reset values, which bits of each
  * register a guest may write, what read-only and reserved registers return,
- * IA32_APIC_BASE's rules, and the interrupt logic: fixed IPIs and timer
+ * IA32_APIC_BASE's rules and mode changes (x2APIC's MSR interface is in
+ * dev/lapic_x2apic.c), and the interrupt logic: fixed IPIs and timer
  * expiries set IRR, the highest IRR vector above the processor priority is
  * the one to deliver, delivery moves it to ISR and EOI retires the highest
  * ISR bit. IPIs of every delivery mode Linux uses (fixed, NMI, INIT,
@@ -163,15 +164,22 @@ bool vlapic_sync_irr(struct vlapic *l)
 	return moved;
 }
 
-/* The registers a reset or a hardware disable brings back to power-up values; ID and base stay. */
+/*
+ * The registers an INIT or a hardware disable brings back to power-up
+ * values. The ID stays (the caller of a disable restores the initial one),
+ * and in x2APIC mode, which an INIT keeps, so does the logical ID derived
+ * from it.
+ */
 static void reset_registers(struct vlapic *l)
 {
 	uint32_t id = reg_get(l, APIC_REG_ID);
+	uint32_t ldr = vlapic_x2apic(l) ? reg_get(l, APIC_REG_LDR) : 0;
 	for (unsigned i = 0; i < LAPIC_REG_WORDS; i++)
 		__atomic_store_n(&l->regs[i], 0, __ATOMIC_RELAXED);
 	for (unsigned i = 0; i < LAPIC_VECTOR_WORDS; i++)
 		__atomic_store_n(&l->pir[i], 0, __ATOMIC_RELAXED);
 	reg_set(l, APIC_REG_ID, id);
+	reg_set(l, APIC_REG_LDR, ldr);
 	reg_set(l, APIC_REG_VERSION, LAPIC_VERSION_VALUE);
 	reg_set(l, APIC_REG_DFR, DFR_RESET);
 	reg_set(l, APIC_REG_SVR, SVR_RESET);
@@ -189,6 +197,7 @@ void vlapic_init(struct vlapic *l, uint32_t *regs, uint32_t apic_id, bool bsp)
 {
 	memset(l, 0, sizeof *l);
 	l->regs = regs;
+	l->initial_id = apic_id;
 	l->apic_base = APIC_DEFAULT_PHYS_BASE | APIC_BASE_ENABLE | (bsp ? APIC_BASE_BSP : 0);
 	reg_set(l, APIC_REG_ID, apic_id << APIC_ID_SHIFT);
 	reset_registers(l);
@@ -216,21 +225,38 @@ bool vlapic_takes_extint(const struct vlapic *l)
 	return !(lvt0 & LVT_MASK) && (lvt0 & APIC_LVT_DM_MASK) == APIC_LVT_DM_EXTINT;
 }
 
+/* The APIC's state as IA32_APIC_BASE's enable and x2APIC bits give it (SDM "x2APIC Modes"). */
+enum apic_mode { APIC_MODE_DISABLED, APIC_MODE_INVALID, APIC_MODE_XAPIC, APIC_MODE_X2APIC };
+
+static enum apic_mode apic_mode(uint64_t base)
+{
+	return (enum apic_mode)(((base & APIC_BASE_ENABLE) ? 2 : 0) + ((base & APIC_BASE_X2APIC) ? 1 : 0));
+}
+
 int vlapic_set_base(struct vlapic *l, uint64_t val)
 {
-	/* Reserved bits (7:0, 9 and above the address) and the x2APIC bit fault, as does a move. */
-	uint64_t allowed = APIC_BASE_ADDR_MASK | APIC_BASE_ENABLE | APIC_BASE_BSP;
+	/* Reserved bits (7:0, 9 and above the address) fault, as does a move. */
+	uint64_t allowed = APIC_BASE_ADDR_MASK | APIC_BASE_ENABLE | APIC_BASE_BSP | APIC_BASE_X2APIC;
 	if ((val & ~allowed) || (val & APIC_BASE_ADDR_MASK) != APIC_DEFAULT_PHYS_BASE)
 		return -1;
-	bool was = vlapic_hw_enabled(l);
+	enum apic_mode from = apic_mode(l->apic_base), to = apic_mode(val);
+	if (to == APIC_MODE_INVALID || (from == APIC_MODE_X2APIC && to == APIC_MODE_XAPIC) ||
+	    (from == APIC_MODE_DISABLED && to == APIC_MODE_X2APIC))
+		return -1;
 	/* The BSP flag is the hardware's: a write does not change it. Atomic: vlapic_takes_extint() reads it from any CPU. */
 	__atomic_store_n(&l->apic_base, (l->apic_base & APIC_BASE_BSP) | (val & ~(uint64_t)APIC_BASE_BSP), __ATOMIC_SEQ_CST);
-	/* "Enabling or Disabling the Local APIC": a disabled APIC may come back in its power-up state. */
-	if (was && !vlapic_hw_enabled(l)) {
+	if (from != APIC_MODE_DISABLED && to == APIC_MODE_DISABLED) {
+		/* "Enabling or Disabling the Local APIC": it comes back in its power-up state, initial ID included. */
 		reset_registers(l);
+		reg_set(l, APIC_REG_ID, l->initial_id << APIC_ID_SHIFT);
 		/* A disabled APIC forgets the INIT and a held SIPI. */
 		__atomic_store_n(&l->wait_sipi, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&l->sipi, 0, __ATOMIC_SEQ_CST);
+	} else if (from == APIC_MODE_XAPIC && to == APIC_MODE_X2APIC) {
+		/* "x2APIC Initialization": the ID becomes the 32-bit initial one and the logical ID follows from it. */
+		reg_set(l, APIC_REG_ID, l->initial_id);
+		reg_set(l, APIC_REG_LDR, x2apic_logical_id(l->initial_id));
+		reg_set(l, APIC_REG_ICR_HIGH, 0);
 	}
 	return 0;
 }
@@ -425,22 +451,46 @@ bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out)
 	return true;
 }
 
-static void route_out(struct vlapic *l, uint8_t mode, uint8_t vector, uint8_t dest, bool logical)
+static void route_out(struct vlapic *l, uint8_t mode, uint8_t vector, uint32_t dest, bool logical)
 {
-	l->route = (struct vlapic_route){ 1, mode, vector, dest, logical };
+	l->route = (struct vlapic_route){ 1, mode, vector, logical, dest };
 	attn_set(l, LAPIC_ATTN_ROUTE);
 }
 
-bool vlapic_is_destination(const struct vlapic *l, uint8_t dest, bool logical)
+/* This APIC's ID as destinations name it: 8 bits in xAPIC mode, 32 in x2APIC mode. */
+static uint32_t own_id(const struct vlapic *l)
 {
+	uint32_t id = reg_get(l, APIC_REG_ID);
+	return vlapic_x2apic(l) ? id : id >> APIC_ID_SHIFT;
+}
+
+/*
+ * A destination in x2APIC mode is 32 bits: physical the x2APIC ID, logical
+ * a cluster in bits 31:16 and a bit per member in 15:0 (SDM "Logical
+ * Destination Mode in x2APIC Mode"). An 8-bit one (an I/O APIC's, or an
+ * xAPIC's) is taken as it stands, cluster 0, as KVM takes it. In xAPIC mode
+ * a destination beyond 8 bits names nobody.
+ */
+bool vlapic_is_destination(const struct vlapic *l, uint32_t dest, bool logical)
+{
+	if (dest == LAPIC_BROADCAST)
+		return true;   /* x2APIC's broadcast, physical or logical; xAPIC's physical 0xff widened */
+	uint32_t ldr = reg_get(l, APIC_REG_LDR);
+	if (vlapic_x2apic(l)) {
+		if (!logical)
+			return dest == own_id(l);
+		return (dest >> X2APIC_CLUSTER_SHIFT) == (ldr >> X2APIC_CLUSTER_SHIFT) && (dest & ldr & X2APIC_MEMBER_MASK) != 0;
+	}
+	if (dest > LAPIC_DEST_ALL)
+		return false;
 	if (!logical)
-		return dest == LAPIC_DEST_ALL || dest == (uint8_t)(reg_get(l, APIC_REG_ID) >> APIC_ID_SHIFT);
-	uint8_t ldr = (uint8_t)(reg_get(l, APIC_REG_LDR) >> APIC_ID_SHIFT);
+		return dest == LAPIC_DEST_ALL || dest == own_id(l);
+	uint8_t d = (uint8_t)dest, lid = (uint8_t)(ldr >> APIC_ID_SHIFT);
 	if ((reg_get(l, APIC_REG_DFR) & DFR_MODEL_MASK) == DFR_MODEL_FLAT)
-		return (dest & ldr) != 0;
-	uint8_t cluster = dest >> LDR_CLUSTER_SHIFT;
-	return (cluster == LDR_ALL_CLUSTERS || cluster == ldr >> LDR_CLUSTER_SHIFT) &&
-	       (dest & ldr & LDR_MEMBER_MASK) != 0;
+		return (d & lid) != 0;
+	uint8_t cluster = d >> LDR_CLUSTER_SHIFT;
+	return (cluster == LDR_ALL_CLUSTERS || cluster == lid >> LDR_CLUSTER_SHIFT) &&
+	       (d & lid & LDR_MEMBER_MASK) != 0;
 }
 
 bool vlapic_receive_init(struct vlapic *l)
@@ -528,8 +578,11 @@ static void send_ipi(struct vlapic *l)
 {
 	uint32_t icr_lo = reg_get(l, APIC_REG_ICR_LOW);
 	uint8_t vector = (uint8_t)(icr_lo & APIC_ICR_VECTOR_MASK);
-	uint8_t dest = (uint8_t)(reg_get(l, APIC_REG_ICR_HIGH) >> ICR_HI_DEST_SHIFT);
+	uint32_t hi = reg_get(l, APIC_REG_ICR_HIGH);
 	bool logical = (icr_lo & ICR_DEST_LOGICAL) != 0;
+	uint32_t dest = vlapic_x2apic(l) ? hi : hi >> ICR_HI_DEST_SHIFT;
+	if (!logical && dest == (vlapic_x2apic(l) ? LAPIC_BROADCAST : LAPIC_DEST_ALL))
+		dest = LAPIC_BROADCAST;
 	uint8_t mode;
 	switch (icr_lo & ICR_DM_MASK) {
 	case ICR_DM_FIXED:        mode = LAPIC_ROUTE_FIXED; break;
@@ -550,15 +603,15 @@ static void send_ipi(struct vlapic *l)
 		break;
 	case ICR_SH_ALL:
 		to_self = true;
-		route_out(l, mode, vector, LAPIC_DEST_ALL, false);
+		route_out(l, mode, vector, LAPIC_BROADCAST, false);
 		break;
 	case ICR_SH_OTHERS:
-		route_out(l, mode, vector, LAPIC_DEST_ALL, false);
+		route_out(l, mode, vector, LAPIC_BROADCAST, false);
 		break;
 	default:
 		to_self = vlapic_is_destination(l, dest, logical);
 		/* Only this APIC has its physical ID; any other destination may name others. */
-		if (logical || dest != (uint8_t)(reg_get(l, APIC_REG_ID) >> APIC_ID_SHIFT))
+		if (logical || dest != own_id(l))
 			route_out(l, mode, vector, dest, logical);
 		break;
 	}
@@ -675,7 +728,7 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 		attn_set(l, LAPIC_ATTN_EVAL);
 		break;
 	case APIC_REG_ESR:     reg_set(l, off, 0); break;   /* no error is ever detected */
-	case APIC_REG_ICR_HIGH: reg_set(l, off, val & ICR_HI_DEST_MASK); break;
+	case APIC_REG_ICR_HIGH: reg_set(l, off, vlapic_x2apic(l) ? val : val & ICR_HI_DEST_MASK); break;
 	case APIC_REG_ICR_LOW:
 		reg_set(l, off, val & ICR_LO_WRITABLE);
 		record_ipi(l);
@@ -702,7 +755,7 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 static uint64_t lapic_bus_read(void *dev, unsigned vcpu, uint64_t off, unsigned size)
 {
 	const struct vlapic *l = ((struct vlapic *const *)dev)[vcpu];
-	if (!vlapic_hw_enabled(l))
+	if (!vlapic_mmio_on(l))
 		return bus_open(size);
 	return vlapic_read(l, (uint32_t)off, size, rdtsc());
 }
@@ -710,7 +763,7 @@ static uint64_t lapic_bus_read(void *dev, unsigned vcpu, uint64_t off, unsigned 
 static enum bus_result lapic_bus_write(void *dev, unsigned vcpu, uint64_t off, unsigned size, uint64_t val)
 {
 	struct vlapic *l = ((struct vlapic *const *)dev)[vcpu];
-	if (vlapic_hw_enabled(l))
+	if (vlapic_mmio_on(l))
 		vlapic_write(l, (uint32_t)off, size, (uint32_t)val, rdtsc());
 	return BUS_OK;
 }

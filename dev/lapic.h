@@ -45,7 +45,8 @@ enum lapic_lvt {
 #define LAPIC_MIN_PERIOD_TSC  8192u
 #define LAPIC_PRIO_CLASS(v)   ((uint32_t)(v) & 0xf0u)   /* priority class: vector bits 7:4 */
 /* xAPIC broadcast destination ("all"), physical mode. */
-#define LAPIC_DEST_ALL        0xffu
+#define LAPIC_DEST_ALL        0xffu   /* xAPIC physical broadcast */
+#define LAPIC_BROADCAST       0xffffffffu   /* a route's "every APIC": x2APIC's broadcast, and xAPIC's widened */
 
 /* What the guest did with the ICR. */
 struct vlapic_ipi_log {
@@ -66,11 +67,12 @@ enum lapic_route_mode {
 /*
  * An IPI for other APICs of the domain, left by an ICR write for the caller
  * to deliver (vlapic_take_route) to every other APIC that
- * vlapic_is_destination(dest, logical) names: the shorthands "all" leave
- * physical LAPIC_DEST_ALL.
+ * vlapic_is_destination(dest, logical) names: the shorthands "all" and a
+ * physical broadcast leave LAPIC_BROADCAST. dest is 32 bits, as x2APIC's.
  */
 struct vlapic_route {
-	uint8_t pending, mode, vector, dest, logical;
+	uint8_t pending, mode, vector, logical;
+	uint32_t dest;
 };
 
 /*
@@ -120,7 +122,8 @@ struct vlapic {
 	 */
 	uint32_t *regs;
 	uint32_t pir[LAPIC_VECTOR_WORDS];   /* accepted vectors not yet in IRR; set atomically by any CPU */
-	uint64_t apic_base;      /* IA32_APIC_BASE: address | enable | BSP */
+	uint64_t apic_base;      /* IA32_APIC_BASE: address | enable | BSP | x2APIC mode */
+	uint32_t initial_id;     /* the APIC ID at power-up (CPUID's), which a hardware disable brings back */
 	uint32_t timer_lvt;      /* the LVT timer entry as the timer last acted on it (a trapped write replaced the register already) */
 	uint64_t timer_start;    /* TSC when the initial count was written */
 	uint64_t timer_deadline; /* TSC of the next expiry (IA32_TSC_DEADLINE's); 0: not counting (one-shot done, stopped) */
@@ -167,11 +170,17 @@ void vlapic_extint_raised(struct vlapic *l);
 
 /* IA32_APIC_BASE's enable bit: false makes the page an empty bus (reads all ones). */
 static inline bool vlapic_hw_enabled(const struct vlapic *l) { return (l->apic_base & APIC_BASE_ENABLE) != 0; }
+/* In x2APIC mode the registers are MSRs (vlapic_msr_read/write) and the MMIO page is off. */
+static inline bool vlapic_x2apic(const struct vlapic *l) { return (l->apic_base & APIC_BASE_X2APIC) != 0; }
+static inline bool vlapic_mmio_on(const struct vlapic *l) { return vlapic_hw_enabled(l) && !vlapic_x2apic(l); }
 
 /*
- * A guest write of IA32_APIC_BASE. Only the enable bit may change; the BSP
- * flag is read-only, x2APIC mode is not offered and the base cannot move.
- * Returns 0, or -1 where hardware would raise #GP (nothing changed then).
+ * A guest write of IA32_APIC_BASE. The enable and x2APIC bits change as the
+ * SDM's "x2APIC State Transitions" allow (disabled, xAPIC, x2APIC; not back
+ * from x2APIC to xAPIC but through disabled, not from disabled straight to
+ * x2APIC, never x2APIC without enable); the BSP flag is read-only and the
+ * base cannot move. Returns 0, or -1 where hardware would raise #GP
+ * (nothing changed then).
  */
 int vlapic_set_base(struct vlapic *l, uint64_t val);
 
@@ -287,7 +296,19 @@ bool vlapic_take_route(struct vlapic *l, struct vlapic_route *out);
  * cluster (bits 7:4, 0xf for all clusters) and any member bit (3:0) in
  * common. Reads another CPU's APIC safely (atomic loads).
  */
-bool vlapic_is_destination(const struct vlapic *l, uint8_t dest, bool logical);
+bool vlapic_is_destination(const struct vlapic *l, uint32_t dest, bool logical);
+
+/*
+ * x2APIC mode's MSRs (X2APIC_MSR_BASE + register offset / 16, SDM "x2APIC
+ * Register Address Space"), dev/lapic_x2apic.c: 0, or -1 where the CPU
+ * raises #GP (not in x2APIC mode, no such register, a read of a write-only
+ * one or a write of a read-only one, reserved bits set where the SDM says
+ * they fault).
+ */
+int vlapic_msr_read(const struct vlapic *l, uint32_t msr, uint64_t *val, uint64_t now);
+int vlapic_msr_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t now);
+/* x2APIC's logical ID of an x2APIC ID: cluster (ID bits 19:4) in 31:16, one bit (ID bits 3:0) in 15:0. */
+uint32_t x2apic_logical_id(uint32_t id);
 
 /*
  * An INIT IPI arrives for a vCPU that is not running ("INIT Reset"): the

@@ -81,8 +81,10 @@ static bool deliver_msg(void *ctx, const struct ioapic_msg *m)
 {
 	struct platform *p = ctx;
 	bool accepted = false;
+	/* A physical 0xff is every APIC's, in x2APIC mode too (its 8 bits cannot name x2APIC's broadcast). */
+	uint32_t dest = !m->logical && m->dest == LAPIC_DEST_ALL ? LAPIC_BROADCAST : m->dest;
 	for (unsigned i = 0; i < p->ncpus && p->deliver; i++) {
-		if (!p->lapic[i] || !vlapic_is_destination(p->lapic[i], m->dest, m->logical))
+		if (!p->lapic[i] || !vlapic_is_destination(p->lapic[i], dest, m->logical))
 			continue;
 		accepted |= p->deliver(p->ctx, i, m->vector, m->level);
 		if (m->delmod == IOAPIC_DELMOD_LOWEST)

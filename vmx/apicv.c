@@ -43,7 +43,7 @@ void apicv_setup_vmcs(struct vcpu *v, uint32_t *proc, uint32_t *proc2)
 	/* With the TPR shadow, MOV CR8 reads and writes the page's TPR: no CR8 exits. */
 	*proc = (*proc | PROC_USE_TPR_SHADOW) & ~(uint32_t)(PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING);
 	*proc2 |= vmx_caps.apicv_proc2;
-	if (!vlapic_hw_enabled(&v->vlapic))
+	if (!vlapic_mmio_on(&v->vlapic))
 		*proc2 &= ~(uint32_t)PROC2_VIRTUALIZE_APIC_ACCESSES;
 	vmcs_write64(VMCS_VIRTUAL_APIC_PAGE_ADDR, virt_to_phys(v->vlapic.regs));
 	vmcs_write64(VMCS_APIC_ACCESS_ADDR, v->guest->apic_access_pa);
@@ -75,8 +75,14 @@ void apicv_apic_base_changed(struct vcpu *v)
 {
 	if (!guest_apicv(v->guest))
 		return;
+	/*
+	 * A disabled APIC, or one in x2APIC mode, answers no MMIO: the page at
+	 * 0xfee00000 is then plain memory, the domain's APIC-access page, as
+	 * the CPU's own APIC leaves the addresses to whatever lies below. The
+	 * x2APIC registers are MSRs, which the MSR bitmap sends to the model.
+	 */
 	uint32_t proc2 = vmcs_read32(VMCS_SECONDARY_VM_EXEC_CONTROL);
-	if (vlapic_hw_enabled(&v->vlapic))
+	if (vlapic_mmio_on(&v->vlapic))
 		proc2 |= PROC2_VIRTUALIZE_APIC_ACCESSES;
 	else
 		proc2 &= ~(uint32_t)PROC2_VIRTUALIZE_APIC_ACCESSES;

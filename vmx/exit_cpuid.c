@@ -4,7 +4,7 @@
  * the upper vector registers) the scheduler does not switch: it saves x87/SSE
  * and PKRU only; MPX, protection keys for supervisor pages (PKS) and the other
  * features whose MSRs are not emulated, so that a guest never meets a #GP it
- * was told it would not get: x2APIC, debug store, thermal and power (leaf 6
+ * was told it would not get: debug store, thermal and power (leaf 6
  * keeps only ARAT: the virtual APIC timer never stops), MTRRs, performance
  * monitoring, the speculation-control MSRs, and PAT where the VMCS cannot
  * switch it; vmx/msr_table.c is the other side), plus the hypervisor-present
@@ -14,7 +14,9 @@
  * check is offered whatever the host has, as an architecture with no bank.
  * Protection keys for user pages (PKU) are offered where the CPU has them,
  * with OSPKE saying the guest's own CR4.PKE (vmx/guest_pkeys.h): PKRU is
- * switched with the vCPU (vmx/fpu.c). The APIC feature bit follows the
+ * switched with the vCPU (vmx/fpu.c). x2APIC is offered whatever the host
+ * has: the virtual APIC's x2APIC mode is the model's (dev/lapic_x2apic.c).
+ * The APIC feature bit follows the
  * vCPU's IA32_APIC_BASE global enable, as the CPU's own does. APIC IDs are
  * the vCPU's (leaf 1 and the x2APIC topology leaves 0xB and 0x1F), never
  * the host CPU's.
@@ -95,9 +97,9 @@ enum exit_action exit_cpuid(struct vcpu *v)
 			                          CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
 			                          CPUID_1_ECX_FMA | CPUID_1_ECX_F16C | CPUID_1_ECX_DTES64 |
 			                          CPUID_1_ECX_DS_CPL | CPUID_1_ECX_EIST | CPUID_1_ECX_TM2 |
-			                          CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM | CPUID_1_ECX_X2APIC);
-			/* The virtual APIC's TSC-deadline mode is software: offered whatever the host has. */
-			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_TSC_DEADLINE;
+			                          CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM);
+			/* The virtual APIC's TSC-deadline and x2APIC modes are software: offered whatever the host has. */
+			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_TSC_DEADLINE | CPUID_1_ECX_X2APIC;
 			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MTRR | CPUID_1_EDX_DS | CPUID_1_EDX_ACPI | CPUID_1_EDX_TM);
 			r[GPR_RDX] |= CPUID_1_EDX_MCE | CPUID_1_EDX_MCA;   /* with no bank (vmx/msr_table.c) */
 			if (!vlapic_hw_enabled(&v->vlapic))

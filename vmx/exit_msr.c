@@ -5,11 +5,14 @@
  * write may do is decided by one table (vmx/msr_table.c), and this file
  * only keeps the values where the table says: the VMCS, the vCPU's TSC
  * offset and IA32_TSC_ADJUST, its virtual APIC (IA32_TSC_DEADLINE turned
- * from the guest's TSC into the host's the APIC counts in). An MSR the
+ * from the guest's TSC into the host's the APIC counts in; in x2APIC mode
+ * the APIC's registers, MSRs 0x800-0x8ff, whose rules are the APIC
+ * model's, dev/lapic_x2apic.c). An MSR the
  * table does not have, or a write it refuses, raises #GP in the guest, as on
  * hardware; the first few per vCPU are logged, naming the MSR, so that a
  * kernel's unexpected MSR shows in the hypervisor's log too.
  */
+#include "hw/apic.h"
 #include "hw/cr.h"
 #include "hw/msr.h"
 #include "hw/vmcs_fields.h"
@@ -24,15 +27,21 @@
 #include "vmx/msr_table.h"
 #include "vmx/vmx_ops.h"
 
+static bool x2apic_msr(uint32_t msr)
+{
+	return (msr & ~(uint32_t)X2APIC_MSR_MASK) == X2APIC_MSR_BASE;
+}
+
 /* Out of line: the hot path never logs. The first few show what a kernel wanted (guest_log_ok). */
 static __attribute__((noinline)) enum exit_action gp(struct vcpu *v, uint32_t msr, bool write, uint64_t val)
 {
 	if (guest_log_ok(v->guest)) {
 		if (!write)
-			log_info("domain %s vCPU %u: RDMSR 0x%x: no such MSR, #GP\n", v->guest->name, v->id, msr);
+			log_info("domain %s vCPU %u: RDMSR 0x%x: %s, #GP\n", v->guest->name, v->id, msr,
+			         x2apic_msr(msr) ? "refused" : "no such MSR");
 		else
 			log_info("domain %s vCPU %u: WRMSR 0x%x value 0x%lx: %s, #GP\n", v->guest->name, v->id, msr, val,
-			         msr_rule_find(msr, vmx_caps.msr) ? "refused" : "no such MSR");
+			         msr_rule_find(msr, vmx_caps.msr) || x2apic_msr(msr) ? "refused" : "no such MSR");
 	}
 	vcpu_inject_exception(v, VEC_GP, 1, 0);
 	return EXIT_RESUME;
@@ -118,10 +127,16 @@ enum exit_action exit_rdmsr(struct vcpu *v)
 {
 	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
 	exit_set_key(v, msr);
-	const struct msr_rule *r = msr_rule_find(msr, vmx_caps.msr);
-	if (!r)
-		return gp(v, msr, false, 0);
-	uint64_t val = read_value(v, r);
+	uint64_t val;
+	if (__builtin_expect(x2apic_msr(msr), 0)) {
+		if (vlapic_msr_read(&v->vlapic, msr, &val, rdtsc()))
+			return gp(v, msr, false, 0);
+	} else {
+		const struct msr_rule *r = msr_rule_find(msr, vmx_caps.msr);
+		if (!r)
+			return gp(v, msr, false, 0);
+		val = read_value(v, r);
+	}
 	v->gpr[GPR_RAX] = (uint32_t)val;
 	v->gpr[GPR_RDX] = val >> 32;
 	vcpu_skip_insn(v);
@@ -133,6 +148,12 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 	uint32_t msr = (uint32_t)v->gpr[GPR_RCX];
 	exit_set_key(v, msr);
 	uint64_t val = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
+	if (__builtin_expect(x2apic_msr(msr), 0)) {
+		if (vlapic_msr_write(&v->vlapic, msr, val, rdtsc()))
+			return gp(v, msr, true, val);
+		vcpu_skip_insn(v);
+		return EXIT_RESUME;
+	}
 	unsigned caps = vmx_caps.msr | (v->misc_enable & MISC_ENABLE_XD_BIT_DISABLE ? 0 : MSR_CAP_NX) |
 	                (vmcs_readnat(VMCS_GUEST_CR0) & CR0_PG ? MSR_CAP_PAGING : 0);
 	const struct msr_rule *r = msr_rule_find(msr, caps);

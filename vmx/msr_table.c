@@ -5,8 +5,10 @@
  * - IA32_TSC and IA32_TSC_ADJUST: one per vCPU, tied through the TSC
  *   offset as the SDM ties them ("Time-Stamp Counter Adjustment"); without
  *   TSC offsetting the guest's TSC cannot move, so they are read-only.
- * - IA32_APIC_BASE: the virtual local APIC's; only the enable bit changes
- *   (no x2APIC, no relocation: dev/lapic.c refuses the rest).
+ * - IA32_APIC_BASE: the virtual local APIC's; the enable and x2APIC bits
+ *   change as the SDM's mode transitions allow (no relocation: dev/lapic.c
+ *   refuses the rest). The x2APIC registers (0x800-0x8ff) are not rows
+ *   here: vmx/exit_msr.c hands them to the APIC model.
  * - IA32_TSC_DEADLINE: the virtual local APIC timer's TSC-deadline mode
  *   (CPUID.1:ECX.TSC_DEADLINE set); outside that mode writes are ignored and
  *   it reads 0, as on hardware, so any value is accepted.
@@ -46,7 +48,7 @@
  * ENERGY_PERF_BIAS, HWP), MCG_CTL and the machine-check banks, the
  * speculation-control MSRs (SPEC_CTRL, PRED_CMD, FLUSH_CMD,
  * ARCH_CAPABILITIES, CORE_CAPABILITIES: CPUID.7:EDX), the performance
- * counters (leaf 0xA), BNDCFGS (MPX), x2APIC (CPUID.1:ECX), and the
+ * counters (leaf 0xA), BNDCFGS (MPX), and the
  * model-specific ones kernels probe with a handled #GP (PLATFORM_INFO,
  * MISC_FEATURES_ENABLES, TEST_CTRL).
  */

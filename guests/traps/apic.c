@@ -47,6 +47,9 @@
 #define TIMER_DIVIDE_1     0xbu
 #define TPR_VALUE          0x20u
 #define BASE_X2APIC        BIT(10)
+#define X2APIC_MSR(off)    (X2APIC_MSR_BASE + (off) / 0x10)   /* "x2APIC Register Address Space" */
+#define X2APIC_SELF_IPI    0x83f
+#define X2APIC_LDR_ID0     0x1u          /* cluster 0, member bit 0 */
 #define TSC_ADJUST_VALUE   0x123456789ULL
 #define EMPTY_BUS          0xffffffffu
 #define APIC_ISR0          0x100
@@ -318,7 +321,20 @@ static void check_tsc_deadline(void)
 static void check_apic_base(void)
 {
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
-	expect_wrmsr_gp(MSR_IA32_APIC_BASE, base | BASE_X2APIC, "wrmsr apic base with x2APIC");
+	expect_wrmsr_gp(MSR_IA32_APIC_BASE, (base & ~APIC_BASE_ENABLE) | BASE_X2APIC,
+	                "wrmsr apic base with x2APIC but not enabled");
+	expect_wrmsr_gp(X2APIC_MSR(APIC_REG_VERSION), 0, "wrmsr x2APIC version in xAPIC mode");
+
+	/* x2APIC mode: the registers as MSRs, a 32-bit ID, a derived logical ID; back only through disabled. */
+	wrmsr(MSR_IA32_APIC_BASE, base | BASE_X2APIC);
+	uint64_t x2_base = rdmsr(MSR_IA32_APIC_BASE), x2_id = rdmsr(X2APIC_MSR(APIC_REG_ID));
+	uint64_t x2_ver = rdmsr(X2APIC_MSR(APIC_REG_VERSION)), x2_ldr = rdmsr(X2APIC_MSR(APIC_REG_LDR));
+	gprintf(TAG "x2apic mode: base 0x%lx, id %lu, version 0x%lx, ldr 0x%lx\n", x2_base, x2_id, x2_ver, x2_ldr);
+	if (x2_base != (base | BASE_X2APIC) || x2_id != 0 || x2_ver != APIC_VERSION_WANT || x2_ldr != X2APIC_LDR_ID0)
+		fail("x2APIC mode: base 0x%lx, ID %lu, version 0x%lx, LDR 0x%lx", x2_base, x2_id, x2_ver, x2_ldr);
+	expect_wrmsr_gp(X2APIC_MSR(APIC_REG_ID), 5, "wrmsr x2APIC id (read-only)");
+	expect_wrmsr_gp(X2APIC_SELF_IPI, 0x100, "wrmsr x2APIC self ipi beyond 8 bits");
+	expect_wrmsr_gp(MSR_IA32_APIC_BASE, base, "wrmsr apic base x2APIC to xAPIC");
 	expect_wrmsr_gp(MSR_IA32_APIC_BASE, (base & ~APIC_DEFAULT_PHYS_BASE) | 0xfed00000ULL,
 	                "wrmsr apic base moved");
 

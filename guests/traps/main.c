@@ -191,7 +191,7 @@ static void check_cpuid(void)
 		{ "hypervisor", CPUID_1_ECX_HYPERVISOR, true },
 		{ "xsave", CPUID_1_ECX_XSAVE, false },
 		{ "osxsave", CPUID_1_ECX_OSXSAVE, false },
-		{ "x2apic", CPUID_1_ECX_X2APIC, false },
+		{ "x2apic", CPUID_1_ECX_X2APIC, true },
 		{ "tsc_deadline", CPUID_1_ECX_TSC_DEADLINE, true },
 		{ "pdcm", CPUID_1_ECX_PDCM, false },
 	};

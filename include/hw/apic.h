@@ -67,5 +67,11 @@
 #define APIC_BASE_X2APIC     BIT(10)
 #define APIC_BASE_ADDR_MASK  0x000ffffffffff000ULL
 #define X2APIC_MSR_BASE      0x800
+#define X2APIC_MSR_MASK      0xffu   /* MSRs 0x800-0x8ff: SDM "x2APIC Register Address Space" */
+/* x2APIC logical ID (SDM "Logical Destination Mode in x2APIC Mode"): cluster in 31:16, a bit per member in 15:0. */
+#define X2APIC_CLUSTER_SHIFT 16
+#define X2APIC_MEMBER_MASK   0xffffu
+#define X2APIC_ID_CLUSTER_SHIFT 4    /* the x2APIC ID's bits 19:4 name the cluster, 3:0 the member */
+#define X2APIC_ID_MEMBER_MASK   0xfu
 
 #endif

@@ -376,8 +376,8 @@ static void test_apic_base(void)
 	vlapic_init(&l, regs, 0, true);
 	wr(APIC_REG_SVR, 0x1ff);
 	wr(APIC_REG_TPR, 0x40);
-	/* x2APIC, a move, reserved bits: refused, nothing changes */
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | APIC_BASE_X2APIC), -1);
+	/* a move, reserved bits, x2APIC without enable: refused, nothing changes */
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_X2APIC), -1);
 	CHECK_EQ(vlapic_set_base(&l, 0xfed00000ULL | APIC_BASE_ENABLE), -1);
 	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | 1), -1);
 	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | (1ULL << 9)), -1);
@@ -390,7 +390,7 @@ static void test_apic_base(void)
 	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL), 0);
 	CHECK(!vlapic_hw_enabled(&l));
 	CHECK_EQ(l.apic_base, 0xfee00000ULL | APIC_BASE_BSP);
-	/* re-enable: power-up state, ID kept */
+	/* re-enable: power-up state, the initial ID (0) */
 	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE), 0);
 	CHECK(vlapic_hw_enabled(&l));
 	CHECK_EQ(rd(APIC_REG_TPR), 0);

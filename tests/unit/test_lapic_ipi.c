@@ -36,12 +36,12 @@ static void test_route(void)
 	/* all excluding self */
 	wr(APIC_REG_ICR_LOW, 0x000c0046);
 	CHECK(vlapic_take_route(&l, &r));
-	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	CHECK_EQ(r.dest, LAPIC_BROADCAST);
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
 	/* all including self */
 	wr(APIC_REG_ICR_LOW, 0x00080047);
 	CHECK(vlapic_take_route(&l, &r));
-	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	CHECK_EQ(r.dest, LAPIC_BROADCAST);
 	CHECK_EQ(vlapic_pending_vector(&l), 0x47);
 	/* broadcast destination 0xff: self and the others */
 	wr(APIC_REG_ICR_HIGH, 0xffu << 24);
@@ -82,11 +82,11 @@ static void test_route_init_sipi(void)
 	wr(APIC_REG_ICR_LOW, 0x000c0000 | APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT);
 	CHECK(vlapic_take_route(&l, &r));
 	CHECK_EQ(r.mode, LAPIC_ROUTE_INIT);
-	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	CHECK_EQ(r.dest, LAPIC_BROADCAST);
 	wr(APIC_REG_ICR_LOW, 0x00080000 | APIC_ICR_DM_STARTUP | 0x10);
 	CHECK(vlapic_take_route(&l, &r));
 	CHECK_EQ(r.mode, LAPIC_ROUTE_STARTUP);
-	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	CHECK_EQ(r.dest, LAPIC_BROADCAST);
 	CHECK_EQ(r.vector, 0x10);
 	/* to itself (shorthand or its own ID): nothing */
 	wr(APIC_REG_ICR_LOW, 0x00040000 | APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT);
@@ -106,7 +106,7 @@ static void test_route_init_sipi(void)
 	wr(APIC_REG_ICR_HIGH, 0xffu << 24);
 	wr(APIC_REG_ICR_LOW, APIC_ICR_DM_STARTUP | 0x08);
 	CHECK(vlapic_take_route(&l, &r));
-	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	CHECK_EQ(r.dest, LAPIC_BROADCAST);
 	/* none of it touched the sender's own interrupt state */
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
 	CHECK(!l.wait_sipi);
@@ -212,7 +212,7 @@ static void test_route_logical_nmi(void)
 	/* NMI all excluding self: routed to all; all including self: held here too */
 	wr(APIC_REG_ICR_LOW, 0x000c0000 | APIC_ICR_DM_NMI);
 	CHECK(vlapic_take_route(&l, &r));
-	CHECK_EQ(r.dest, LAPIC_DEST_ALL);
+	CHECK_EQ(r.dest, LAPIC_BROADCAST);
 	CHECK_EQ(r.logical, 0);
 	CHECK(!vlapic_take_nmi(&l));
 	l.attention = 0;
