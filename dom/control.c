@@ -33,6 +33,8 @@
 static const struct hv_config *config;
 static const struct loaded_file *kernels, *ramdisks;   /* by config section */
 static struct spinlock domctl_lock = SPINLOCK_INIT;   /* one control call at a time; taken before any other */
+/* Set by dom0's shutdown, under domctl_lock: from then on no domain is created, at boot, by dom0 or as a restart. */
+static bool shutting_down;
 static volatile uint32_t next_id = 1;
 
 void control_init(const struct hv_config *c, const struct loaded_file *kernel, const struct loaded_file *ramdisk)
@@ -60,11 +62,12 @@ static bool named_in(struct domain *const *ds, unsigned n, const char *name)
 
 /* Create the domain of config section i, the successor of `replaces` if not NULL; returns it or NULL (reason in *why). */
 static struct domain *create_from_config(unsigned i, const struct domain_overrides *ov,
-                                         const struct domain *replaces, const char **why)
+                                         const struct domain *replaces, uint32_t *id_out, const char **why)
 {
 	const struct domain_config *dc = &config->domains[i];
 	const struct loaded_file *k = &kernels[i], *r = &ramdisks[i];
 	uint32_t id = dc->type == DOMAIN_TYPE_MGMT ? 0 : __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+	*id_out = id;
 	if (!dc->valid) {
 		domain_record_failure(id, dc->name, "its config section has errors (reported above)");
 		*why = "its config section has errors";
@@ -86,6 +89,25 @@ static struct domain *create_from_config(unsigned i, const struct domain_overrid
 	return d;
 }
 
+/*
+ * dom0 runs on another CPU while the boot domains are created here, without
+ * domctl_lock (a big kernel's copy would hold dom0's calls that long). A
+ * domain created just as dom0's shutdown took its list of domains may be
+ * missing from it: ended here then, found by id, as that shutdown may have
+ * ended and freed it already.
+ */
+static void end_if_shutting_down(uint32_t id)
+{
+	spin_lock(&domctl_lock);
+	struct domain *d = shutting_down ? domain_by_id(id) : 0;
+	if (d) {
+		if (d->guest.state == DOMAIN_RUNNING)
+			lifecycle_destroy(d);
+		domain_put(d);
+	}
+	spin_unlock(&domctl_lock);
+}
+
 /* The management domain first (it is dom0 and takes the console), then the rest in config order. */
 void control_create_boot_domains(void)
 {
@@ -93,10 +115,13 @@ void control_create_boot_domains(void)
 		for (unsigned i = 0; i < config->ndomains; i++) {
 			const struct domain_config *dc = &config->domains[i];
 			const char *why;
+			uint32_t id;
 			if ((dc->type == DOMAIN_TYPE_MGMT) != mgmt)
 				continue;
-			if (dc->autostart || !dc->valid)
-				create_from_config(i, 0, 0, &why);
+			if (__atomic_load_n(&shutting_down, __ATOMIC_ACQUIRE))
+				return;
+			if ((dc->autostart || !dc->valid) && create_from_config(i, 0, 0, &id, &why))
+				end_if_shutting_down(id);
 		}
 	}
 }
@@ -113,7 +138,8 @@ static void restart(struct domain *old)
 	}
 	log_info("domain %s (%u) restarting\n", old->guest.name, old->guest.id);
 	const char *why;
-	struct domain *d = create_from_config((unsigned)(old->cfg - config->domains), &old->ov, old, &why);
+	uint32_t id;
+	struct domain *d = create_from_config((unsigned)(old->cfg - config->domains), &old->ov, old, &id, &why);
 	if (d)
 		d->quick_restarts = quick;
 	domain_discard(old);
@@ -122,8 +148,8 @@ static void restart(struct domain *old)
 void control_restart(struct domain *old)
 {
 	spin_lock(&domctl_lock);
-	/* A destroy, which holds this lock, cancels it by clearing `restart`. */
-	if (__atomic_load_n(&old->restart, __ATOMIC_ACQUIRE))
+	/* A destroy, which holds this lock, cancels it by clearing `restart`; so does a shutdown. */
+	if (__atomic_load_n(&old->restart, __ATOMIC_ACQUIRE) && !shutting_down)
 		restart(old);
 	/* Cleared only now: the machine must not see no domain live before the new one is in the table. */
 	__atomic_store_n(&old->restart, 0, __ATOMIC_RELEASE);
@@ -225,7 +251,8 @@ static int64_t dom_create(struct domain *self, uint64_t gpa)
 	if (ov.weight > 65535 || ov.memory_mib > 65536)
 		return -HC_EINVAL;
 	const char *why = 0;
-	struct domain *d = create_from_config((unsigned)i, &ov, 0, &why);
+	uint32_t id;
+	struct domain *d = create_from_config((unsigned)i, &ov, 0, &id, &why);
 	if (!d) {
 		struct domain *failed = domain_by_name(args.name);
 		if (failed) {
@@ -277,6 +304,7 @@ static int64_t dom_stats(struct domain *self, struct domain *d, uint64_t vcpu, u
 static int64_t dom_shutdown(struct domain *self)
 {
 	struct domain *ds[HINOKI_MAX_DOMAINS];
+	__atomic_store_n(&shutting_down, true, __ATOMIC_RELEASE);
 	unsigned n = domain_snapshot(ds);
 	for (unsigned i = 0; i < n; i++)
 		if (ds[i] != self && (ds[i]->guest.state == DOMAIN_RUNNING || __atomic_load_n(&ds[i]->restart, __ATOMIC_ACQUIRE)))
