@@ -154,9 +154,10 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 		vcpu_skip_insn(v);
 		return EXIT_RESUME;
 	}
-	unsigned caps = vmx_caps.msr | (v->misc_enable & MISC_ENABLE_XD_BIT_DISABLE ? 0 : MSR_CAP_NX) |
-	                (vmcs_readnat(VMCS_GUEST_CR0) & CR0_PG ? MSR_CAP_PAGING : 0);
+	unsigned caps = vmx_caps.msr | (v->misc_enable & MISC_ENABLE_XD_BIT_DISABLE ? 0 : MSR_CAP_NX);
 	const struct msr_rule *r = msr_rule_find(msr, caps);
+	if (r && msr_write_needs_paging(r) && (vmcs_readnat(VMCS_GUEST_CR0) & CR0_PG))
+		caps |= MSR_CAP_PAGING;
 	if (!r || !msr_write_ok(r, val, msr_write_needs_cur(r) ? read_value(v, r) : 0, caps))
 		return gp(v, msr, true, val);
 	if (r->write == MSR_WRITE_KEEP && !keep(v, r, val))

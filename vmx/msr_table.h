@@ -95,6 +95,12 @@ static inline bool msr_write_needs_cur(const struct msr_rule *r)
 	return r->write == MSR_WRITE_SAME || r->check == MSR_CHECK_MISC_ENABLE || r->check == MSR_CHECK_EFER;
 }
 
+/* Whether msr_write_ok needs MSR_CAP_PAGING (the vCPU's CR0.PG, a VMREAD the other writes need not make). */
+static inline bool msr_write_needs_paging(const struct msr_rule *r)
+{
+	return r->check == MSR_CHECK_EFER;
+}
+
 /* Whether writing val is accepted (else #GP); `cur` is what the MSR reads now (when msr_write_needs_cur). */
 bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned caps);
 
