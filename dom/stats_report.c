@@ -1,9 +1,9 @@
 /*
  * A domain's exit-statistics report, printed when it ends: what it cost the
  * hypervisor besides its RAM, then per vCPU a table of counts and TSC cycles
- * in root mode per exit reason and sub-key (and the same as CSV with
- * `exit_csv = 1`). Inside Bochs with clock sync=none a TSC cycle is one
- * emulated instruction.
+ * in root mode per exit reason and its most frequent sub-keys (and every key
+ * as CSV with `exit_csv = 1`). Inside Bochs with clock sync=none a TSC cycle
+ * is one emulated instruction.
  */
 #include <stdarg.h>
 #include "dom/domain.h"
@@ -14,10 +14,18 @@
 #include "vmx/exit.h"
 
 /*
- * One vCPU's table, written under the console lock so tables from different
- * CPUs do not interleave: a row per exit reason, then a row per sub-key (I/O
- * port, MSR, hypercall, EPT page). With `exit_csv = 1` in the config the same
- * figures follow as CSV for tools (docs/bench.md has the format).
+ * A guest chooses how many sub-keys (I/O ports, MSRs, hypercalls, EPT pages)
+ * it makes, up to the key table's cap, and a report that printed them all
+ * kept a CPU at the serial port for seconds. The table prints a reason's
+ * EXIT_REPORT_KEYS most frequent and one row for the rest with how many
+ * they are; the CSV, which an operator asks for, has them all.
+ */
+#define EXIT_REPORT_KEYS 8
+
+/*
+ * Lines go out under the console lock, taken once per vCPU's table and once
+ * per vCPU's CSV: a table is never interleaved with other output, and other
+ * CPUs wait for one table at most, not for the domain's whole report.
  */
 static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void emit(const char *fmt, ...)
@@ -84,14 +92,17 @@ static void print_table(const struct domain *d, const struct vcpu *v)
 		     e->cycles / e->count, e->min == ~0ULL ? 0 : e->min, e->max);
 		total += e->count;
 		cycles += e->cycles;
-		/* Keys in ascending order: the table is hashed, the report should not be. */
-		uint64_t keyed = 0;
-		struct exit_stat x;
-		for (int64_t k = next_key(st, r, -1, &x); k >= 0; k = next_key(st, r, k, &x)) {
-			emit("    %-9s 0x%-9lx %10lu %14lu %8lu %8lu %10lu\n", key_kind(r), (uint64_t)k,
-			     x.count, x.cycles, x.cycles / x.count, x.min, x.max);
-			keyed += x.count;
+		struct exit_key_row row[EXIT_REPORT_KEYS], rest;
+		unsigned n = exit_stats_top_keys(st, r, row, EXIT_REPORT_KEYS, &rest);
+		uint64_t keyed = rest.count;
+		for (unsigned i = 0; i < n; i++) {
+			emit("    %-9s 0x%-9x %10lu %14lu %8lu %8lu %10lu\n", key_kind(r), row[i].key, row[i].count,
+			     row[i].cycles, row[i].cycles / row[i].count, row[i].min, row[i].max);
+			keyed += row[i].count;
 		}
+		if (rest.count)
+			emit("    %4u more %-11s %10lu %14lu %8lu %8lu %10lu\n", rest.key, rest.key == 1 ? "key" : "keys",
+			     rest.count, rest.cycles, rest.cycles / rest.count, rest.min, rest.max);
 		/* Exits of a keyed reason without an entry of their own: no key set, or the table at its cap. */
 		if (keyed && keyed < e->count)
 			emit("    %-21s %10lu   (no key set, or key table full)\n", "not by key", e->count - keyed);
@@ -161,10 +172,15 @@ void domain_print_stats(const struct domain *d)
 	if (d->guest.nvcpus && d->guest.vcpus[0]->first_entry_tsc)
 		emit("hinoki: domain %s vcpu 0 first entered the guest at TSC %lu\n", d->guest.name,
 		     d->guest.vcpus[0]->first_entry_tsc);
-	for (unsigned i = 0; i < d->guest.nvcpus; i++) {
-		print_table(d, d->guest.vcpus[i]);
-		if (csv_on)
-			print_csv(d, d->guest.vcpus[i]);
-	}
 	console_lock_release();
+	for (unsigned i = 0; i < d->guest.nvcpus; i++) {
+		console_lock_acquire();
+		print_table(d, d->guest.vcpus[i]);
+		console_lock_release();
+		if (!csv_on)
+			continue;
+		console_lock_acquire();
+		print_csv(d, d->guest.vcpus[i]);
+		console_lock_release();
+	}
 }

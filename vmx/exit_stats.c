@@ -4,6 +4,7 @@
  * runs on every exit). The counts-only build keeps a count per reason and
  * nothing else.
  */
+#include <stdbool.h>
 #include "lib/string.h"
 #include "vmx/exit_stats.h"
 
@@ -201,6 +202,52 @@ uint64_t exit_stats_overflow(const struct exit_stats *s)
 	return s->overflow;
 }
 
+static bool ranks_before(const struct exit_key_row *a, const struct exit_key_row *b)
+{
+	return a->count > b->count || (a->count == b->count && a->key < b->key);
+}
+
+static void row_add(struct exit_key_row *into, const struct exit_key_row *r)
+{
+	into->count += r->count;
+	into->cycles += r->cycles;
+	if (r->min < into->min)
+		into->min = r->min;
+	if (r->max > into->max)
+		into->max = r->max;
+}
+
+/* One pass over the table, an insertion into the ranked rows per key: n is a report's handful. */
+unsigned exit_stats_top_keys(const struct exit_stats *s, uint32_t reason, struct exit_key_row *row, unsigned n,
+                             struct exit_key_row *rest)
+{
+	unsigned have = 0;
+	*rest = (struct exit_key_row){ .min = ~0ULL };
+	for (unsigned k = 0; k < s->cap; k++) {
+		const struct exit_entry *e = &s->table[k];
+		if (e->tag == EXIT_TAG_FREE || exit_tag_reason(e->tag) != reason || exit_tag_key(e->tag) == EXIT_NO_KEY)
+			continue;
+		struct exit_key_row r = { exit_tag_key(e->tag), exit_hist_sum(e->hist), e->cycles, e->min, e->max };
+		unsigned at = have;
+		while (at > 0 && ranks_before(&r, &row[at - 1]))
+			at--;
+		if (at == n) {   /* ranks below all n */
+			row_add(rest, &r);
+			rest->key++;
+			continue;
+		}
+		if (have == n) {   /* the last row is pushed out */
+			row_add(rest, &row[n - 1]);
+			rest->key++;
+			have--;
+		}
+		memmove(&row[at + 1], &row[at], (have - at) * sizeof *row);
+		row[at] = r;
+		have++;
+	}
+	return have;
+}
+
 #else   /* HINOKI_NO_EXIT_STATS: a count per reason */
 
 int exit_stats_init(struct exit_stats *s, const struct page_account *mem)
@@ -214,6 +261,14 @@ void exit_stats_free(struct exit_stats *s) { (void)s; }
 unsigned exit_stats_pages(const struct exit_stats *s) { (void)s; return 0; }
 unsigned exit_stats_cap(const struct exit_stats *s) { (void)s; return 0; }
 uint64_t exit_stats_overflow(const struct exit_stats *s) { (void)s; return 0; }
+
+unsigned exit_stats_top_keys(const struct exit_stats *s, uint32_t reason, struct exit_key_row *row, unsigned n,
+                             struct exit_key_row *rest)
+{
+	(void)s, (void)reason, (void)row, (void)n;
+	*rest = (struct exit_key_row){ .min = ~0ULL };
+	return 0;
+}
 
 int exit_stats_entry(const struct exit_stats *s, unsigned k, uint64_t *tag, struct exit_stat *out)
 {

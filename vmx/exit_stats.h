@@ -129,6 +129,22 @@ uint64_t exit_stats_exits(const struct exit_stats *s);
 /* Exits recorded under their reason only, the table being at its cap. */
 uint64_t exit_stats_overflow(const struct exit_stats *s);
 
+/* One key's figures as a report row; for a row of keys left out, key is how many. */
+struct exit_key_row {
+	uint32_t key;
+	uint64_t count, cycles, min, max;
+};
+
+/*
+ * Reason r's n most frequent keys (all when it has fewer), most frequent
+ * first, a tie to the smaller key, into row[]; the keys left out summed
+ * into *rest (count 0 when none was). Returns how many rows it wrote. A
+ * guest chooses how many keys it makes, so a report prints these rather than
+ * every key. Call it while the vCPU does not run.
+ */
+unsigned exit_stats_top_keys(const struct exit_stats *s, uint32_t reason, struct exit_key_row *row, unsigned n,
+                             struct exit_key_row *rest);
+
 /* A histogram's sum. */
 uint64_t exit_hist_sum(const uint64_t hist[EXIT_HIST_BUCKETS]);
 

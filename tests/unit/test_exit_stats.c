@@ -257,6 +257,61 @@ static void test_reason_totals_add_up(void)
 	finish();
 }
 
+/*
+ * A report's rows: the most frequent keys of one reason, ties to the smaller
+ * key, the rest summed with how many they are; unkeyed exits and other
+ * reasons' keys in neither.
+ */
+static void test_top_keys(void)
+{
+	start(-1);
+	/* Port k exits (k % 5) + 1 times, each taking 10 * k cycles: keys 4, 9 and 14 the most frequent. */
+	for (uint32_t k = 1; k <= 15; k++)
+		for (uint32_t i = 0; i < k % 5 + 1; i++)
+			rec(EXIT_REASON_IO_INSTRUCTION, k, 10 * k);
+	rec(EXIT_REASON_IO_INSTRUCTION, EXIT_NO_KEY, 1000);
+	for (int i = 0; i < 50; i++)
+		rec(EXIT_REASON_MSR_READ, 3, 7);
+	struct exit_key_row row[4], rest;
+	CHECK_EQ(exit_stats_top_keys(&st, EXIT_REASON_IO_INSTRUCTION, row, 4, &rest), 4);
+	const uint32_t want[4] = { 4, 9, 14, 3 };   /* 5 exits each, then 3 (4 exits) before 8 and 13 */
+	uint64_t count = 0, cycles = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		CHECK_EQ(row[i].key, want[i]);
+		CHECK_EQ(row[i].count, want[i] % 5 + 1);
+		CHECK_EQ(row[i].cycles, (want[i] % 5 + 1) * 10 * want[i]);
+		CHECK_EQ(row[i].min, 10 * want[i]);
+		CHECK_EQ(row[i].max, 10 * want[i]);
+		count += row[i].count;
+		cycles += row[i].cycles;
+	}
+	CHECK_EQ(rest.key, 11);
+	CHECK_EQ(rest.min, 10);    /* key 1 */
+	CHECK_EQ(rest.max, 150);   /* key 15 */
+	uint64_t all_count = 0, all_cycles = 0;
+	for (uint32_t k = 1; k <= 15; k++) {
+		all_count += k % 5 + 1;
+		all_cycles += (k % 5 + 1) * 10 * k;
+	}
+	CHECK_EQ(count + rest.count, all_count);
+	CHECK_EQ(cycles + rest.cycles, all_cycles);
+
+	/* Room for every key: none left out. */
+	struct exit_key_row many[20];
+	CHECK_EQ(exit_stats_top_keys(&st, EXIT_REASON_IO_INSTRUCTION, many, 20, &rest), 15);
+	CHECK_EQ(rest.count, 0);
+	CHECK_EQ(rest.key, 0);
+	for (unsigned i = 1; i < 15; i++)
+		CHECK(many[i - 1].count > many[i].count ||
+		      (many[i - 1].count == many[i].count && many[i - 1].key < many[i].key));
+	CHECK_EQ(exit_stats_top_keys(&st, EXIT_REASON_MSR_READ, many, 20, &rest), 1);
+	CHECK_EQ(many[0].key, 3);
+	CHECK_EQ(many[0].count, 50);
+	CHECK_EQ(exit_stats_top_keys(&st, EXIT_REASON_HLT, many, 20, &rest), 0);
+	CHECK_EQ(rest.count, 0);
+	finish();
+}
+
 /* No table memory at all: the vCPU cannot be made. */
 static void test_init_without_memory(void)
 {
@@ -277,6 +332,7 @@ int main(void)
 	RUN(test_cap_and_overflow);
 	RUN(test_histogram_clamping);
 	RUN(test_reason_totals_add_up);
+	RUN(test_top_keys);
 	RUN(test_init_without_memory);
 	return CHECK_EXIT();
 }
