@@ -178,4 +178,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all guests image usb run doctor unit test bench kut soak nostats linux clean
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# The slash: a build directory that is a symbolic link is searched too.
+-include $(shell find $(BUILD)/ -name '*.d' 2>/dev/null)
