@@ -15,8 +15,14 @@
 
 #define ROUNDS  4
 #define YIELDS  8
-#define MAX_YIELDS 64
 #define SWITCH_GAP 10000   /* TSC cycles: a yield alone takes a few thousand (drcheck's `gap`) */
+/*
+ * How long a round goes on yielding until the other domain runs. A yield
+ * gives way only to a vCPU that has run no longer (in weighted time), and
+ * the other may have been charged a long wait in root mode (a console line
+ * behind another CPU's output at 115200 baud): the yields make that up.
+ */
+#define SWITCH_WAIT_MS 500
 
 /* Bytes 0x0X000000 | seed << 12 | n << 4: canonical, distinct per seed and register, no breakpoint armed. */
 static uint64_t dr_value(unsigned n)
@@ -36,14 +42,15 @@ static uint64_t dr7_value(void)
 static uint64_t longest_yield;   /* TSC cycles, over a case's rounds */
 
 /*
- * At least YIELDS yields, and more, up to MAX_YIELDS, until one of them
- * lasted long enough for another domain to have run in it: its turn shows
- * as a long HC_YIELD.
+ * At least YIELDS yields, and more, for up to SWITCH_WAIT_MS, until one of
+ * them lasted long enough for another domain to have run in it: its turn
+ * shows as a long HC_YIELD.
  */
 static void yields(void)
 {
 	bool switched = false;
-	for (unsigned i = 0; i < MAX_YIELDS && (i < YIELDS || !switched); i++) {
+	uint64_t give_up = rdtsc() + tsc_from_ms(SWITCH_WAIT_MS);
+	for (unsigned i = 0; i < YIELDS || (!switched && rdtsc() < give_up); i++) {
 		uint64_t t = rdtsc();
 		hc_yield();
 		t = rdtsc() - t;
