@@ -63,8 +63,11 @@ static inline uint64_t exit_qual(void)
  * it, and with RFLAGS.TF set a single-step #DB follows it: BS in the pending
  * debug exceptions field makes the next entry deliver it ("Guest
  * Non-Register State"; the entry checks require BS whenever TF is set under
- * STI or MOV-SS blocking, which has just ended). Inline, without a call,
- * so that the handlers it ends keep their registers.
+ * STI or MOV-SS blocking, which has just ended). Not with IA32_DEBUGCTL.BTF,
+ * which steps on branches only, and no instruction that exits is one: BS is
+ * then cleared, since a CPU may have saved it set at the exit (Bochs 2.7
+ * saves it for every exit under TF, where the SDM saves it clear). Inline,
+ * without a call, so that the handlers it ends keep their registers.
  */
 static inline void vcpu_retire_insn(uint32_t len)
 {
@@ -72,9 +75,12 @@ static inline void vcpu_retire_insn(uint32_t len)
 	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
 	if (__builtin_expect(intr & INTERRUPTIBILITY_BLOCKING, 0))
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO, intr & ~INTERRUPTIBILITY_BLOCKING);
-	if (__builtin_expect(vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0))
-		vmcs_writenat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
-		              vmcs_readnat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
+	if (__builtin_expect(vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0)) {
+		uint64_t pending = vmcs_readnat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) & ~(uint64_t)PENDING_DBG_BS;
+		if (!(vmcs_read64(VMCS_GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
+			pending |= PENDING_DBG_BS;
+		vmcs_writenat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS, pending);
+	}
 }
 
 /* Advance the guest past the instruction that exited, prefixes included (inline: most exits do it). */

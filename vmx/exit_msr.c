@@ -75,6 +75,7 @@ static inline __attribute__((always_inline)) uint64_t read_value(struct vcpu *v,
 	case MSR_STORE_SYSENTER_EIP: return vmcs_readnat(VMCS_GUEST_SYSENTER_EIP);
 	case MSR_STORE_PAT:          return vmcs_read64(VMCS_GUEST_IA32_PAT);
 	case MSR_STORE_MISC_ENABLE:  return v->misc_enable;
+	case MSR_STORE_DEBUGCTL:     return vmcs_read64(VMCS_GUEST_IA32_DEBUGCTL);
 	default:                     return r->value;
 	}
 }
@@ -119,6 +120,7 @@ static bool keep(struct vcpu *v, const struct msr_rule *r, uint64_t val)
 	case MSR_STORE_SYSENTER_EIP: vmcs_writenat(VMCS_GUEST_SYSENTER_EIP, val); break;
 	case MSR_STORE_PAT:          vmcs_write64(VMCS_GUEST_IA32_PAT, val); break;
 	case MSR_STORE_MISC_ENABLE:  v->misc_enable = val; break;
+	case MSR_STORE_DEBUGCTL:     vmcs_write64(VMCS_GUEST_IA32_DEBUGCTL, val & DEBUGCTL_GUEST_WRITABLE); break;
 	}
 	return true;
 }

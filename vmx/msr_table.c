@@ -39,6 +39,13 @@
  * - IA32_PAT: the VMCS's guest PAT, where the CPU loads it at entries and
  *   the host's back at exits (else CPUID hides PAT too); a reserved memory
  *   type raises #GP.
+ * - IA32_DEBUGCTL: the VMCS's guest field, which entries load and exits
+ *   save ("load/save debug controls"), so each vCPU has its own and the
+ *   host's is clear. BTF (single-step on branches) is the guest's, with
+ *   hardware doing the stepping; LBR is accepted and reads back clear, as
+ *   KVM does without last-branch virtualization: the last-branch MSRs are
+ *   absent and CPUID offers no performance monitoring to use them. Every
+ *   other bit (branch trace store, freeze-on-PMI, the reserved ones) #GP.
  *
  * Deliberately absent, so #GP, with CPUID saying the feature is not there:
  * the MTRRs (CPUID.1:EDX.MTRR clear: MTRRCAP, MTRR_DEF_TYPE, the variable
@@ -57,7 +64,9 @@
 
 #define GUEST_MICROCODE_REVISION 1ULL   /* IA32_BIOS_SIGN_ID bits 63:32 */
 
-#define ROW(m, ...) [MSR_SLOT(m)] = { m, __VA_ARGS__ }
+#define ROW(m, ...) ROW_STEP(m, 0, __VA_ARGS__)
+/* A row `step` slots past its MSR's, the slots between taken (msr_rule_find's probe). */
+#define ROW_STEP(m, step, ...) [(MSR_SLOT(m) + (step)) & (MSR_TABLE_SLOTS - 1)] = { m, __VA_ARGS__ }
 
 /*  MSR                          store                   write             check                needs  write_needs  value */
 const struct msr_rule msr_table[MSR_TABLE_SLOTS] = {
@@ -77,6 +86,8 @@ const struct msr_rule msr_table[MSR_TABLE_SLOTS] = {
 	ROW(MSR_IA32_EFER,            MSR_STORE_EFER,         MSR_WRITE_KEEP,   MSR_CHECK_EFER, 0, 0, 0),
 	ROW(MSR_IA32_FS_BASE,         MSR_STORE_FS_BASE,      MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
 	ROW(MSR_IA32_GS_BASE,         MSR_STORE_GS_BASE,      MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
+	/* On TSC_DEADLINE's slot. */
+	ROW_STEP(MSR_IA32_DEBUGCTL, 1, MSR_STORE_DEBUGCTL,  MSR_WRITE_KEEP,   MSR_CHECK_DEBUGCTL, 0, 0, 0),
 };
 
 bool addr_canonical(uint64_t a, unsigned bits)
@@ -121,6 +132,8 @@ bool msr_write_ok(const struct msr_rule *r, uint64_t val, uint64_t cur, unsigned
 		       (val & MISC_ENABLE_READ_ONLY) == (cur & MISC_ENABLE_READ_ONLY);
 	case MSR_CHECK_PAT:
 		return msr_pat_valid(val);
+	case MSR_CHECK_DEBUGCTL:
+		return !(val & ~(uint64_t)(DEBUGCTL_GUEST_WRITABLE | DEBUGCTL_LBR));
 	default:
 		return true;
 	}

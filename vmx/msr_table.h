@@ -28,6 +28,7 @@ enum msr_store {
 	MSR_STORE_SYSENTER_EIP,
 	MSR_STORE_PAT,
 	MSR_STORE_MISC_ENABLE,   /* the vCPU's IA32_MISC_ENABLE */
+	MSR_STORE_DEBUGCTL,      /* the VMCS's guest IA32_DEBUGCTL */
 };
 
 /* What a write does once its checks pass. */
@@ -46,11 +47,14 @@ enum msr_check {
 	MSR_CHECK_EFER,          /* only SCE, LME, NXE (and LMA, which it cannot change); LME fixed while paging */
 	MSR_CHECK_PAT,           /* eight memory types, each UC, WC, WT, WP, WB or UC- */
 	MSR_CHECK_MISC_ENABLE,   /* no reserved bit set, the read-only ones as they read */
+	MSR_CHECK_DEBUGCTL,      /* BTF, and LBR, which is dropped; any other bit #GP */
 };
 
 /* What IA32_MISC_ENABLE reads at power-up: fast strings on, no branch trace or PEBS store, XD not disabled. */
 #define MSR_MISC_ENABLE_RESET (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | MISC_ENABLE_PEBS_UNAVAILABLE)
 
+/* The IA32_DEBUGCTL bits a guest keeps; a write may also set LBR, which is dropped (no last-branch MSRs). */
+#define DEBUGCTL_GUEST_WRITABLE DEBUGCTL_BTF
 /* The EFER bits a guest sets; LMA is the CPU's to set (on CR0.PG with LME). */
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 
@@ -72,9 +76,13 @@ struct msr_rule {
 };
 
 /*
- * The table is indexed by a hash of the MSR number, so that a lookup on the
- * exit path is one probe; two MSRs on one slot would be two initializers of
- * one element, which -Woverride-init (in -Wextra) refuses to compile.
+ * The table is indexed by a hash of the MSR number with linear probing, so
+ * that a lookup on the exit path is one probe for most rows: a row sits at
+ * its MSR's slot or, when that is taken, at a later one with no empty slot
+ * between (vmx/msr_table.c places it with its step). Two MSRs on one slot
+ * would be two initializers of one element, which -Woverride-init (in
+ * -Wextra) refuses to compile, and a row out of reach of its probe fails
+ * the unit test. At least one slot stays empty, so that a probe ends.
  */
 #define MSR_TABLE_SLOTS 64u
 #define MSR_SLOT(m) ((((m) ^ ((m) >> 5)) & (MSR_TABLE_SLOTS - 1)))
@@ -83,10 +91,15 @@ extern const struct msr_rule msr_table[MSR_TABLE_SLOTS];
 /* The rule for msr on a CPU with capabilities caps, or NULL: #GP. */
 static inline const struct msr_rule *msr_rule_find(uint32_t msr, unsigned caps)
 {
-	const struct msr_rule *r = &msr_table[MSR_SLOT(msr)];
-	if (r->msr != msr || r->write == MSR_WRITE_NONE || (r->needs & ~caps))
-		return 0;
-	return r;
+	const struct msr_rule *r;
+	for (unsigned i = MSR_SLOT(msr);; i = (i + 1) & (MSR_TABLE_SLOTS - 1)) {
+		r = &msr_table[i];
+		if (r->write == MSR_WRITE_NONE)
+			return 0;
+		if (r->msr == msr)
+			break;
+	}
+	return r->needs & ~caps ? 0 : r;
 }
 
 /* Whether a write's check compares with what the MSR reads now. */

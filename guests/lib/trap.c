@@ -50,10 +50,15 @@ void trap_set_gate(unsigned vector, uintptr_t handler)
 	};
 }
 
+void trap_reset_gate(unsigned vector)
+{
+	trap_set_gate(vector, trap_stubs[vector]);
+}
+
 void trap_init(void)
 {
 	for (unsigned v = 0; v < TRAP_VECTORS; v++)
-		trap_set_gate(v, trap_stubs[v]);
+		trap_reset_gate(v);
 	struct desc_ptr p = { .limit = sizeof idt - 1, .base = (uintptr_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(p) : "memory");
 }

@@ -48,6 +48,8 @@ extern volatile struct trap_record trap_last;
 void trap_init(void);
 /* Point IDT vector at handler: a 64-bit interrupt gate on the current code segment. */
 void trap_set_gate(unsigned vector, uintptr_t handler);
+/* Point an exception vector (< TRAP_VECTORS) back at this library's handler. */
+void trap_reset_gate(unsigned vector);
 
 /*
  * Arms the handler for one exception: it is recorded and the guest resumes

@@ -257,6 +257,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	check_xmm();
 	check_syscall_msrs();
 	check_msrs();
+	check_debugctl();
 	check_vmx_instructions();
 	check_pkeys();
 	check_cr0();

@@ -69,6 +69,7 @@
 #define EFER_RESERVED (~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))   /* on Intel CPUs */
 
 /* IA32_DEBUGCTL (SDM vol. 3, "IA32_DEBUGCTL MSR"): bits 5:2 and 63:16 are reserved. */
+#define DEBUGCTL_LBR      BIT(0)   /* last-branch records */
 #define DEBUGCTL_BTF      BIT(1)   /* single-step on branches */
 #define DEBUGCTL_RESERVED (BIT(2) | BIT(3) | BIT(4) | BIT(5) | ~0ULL << 16)
 

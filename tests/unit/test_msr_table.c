@@ -17,7 +17,10 @@
 
 static const struct msr_rule *find(uint32_t msr) { return msr_rule_find(msr, ALL_CAPS); }
 
-/* Every row is found at its own number, and only there. */
+/*
+ * Every row is found at its own number, and only there: at its slot or
+ * past it with no empty slot between; some slot is empty, so probes end.
+ */
 static void test_rows_found(void)
 {
 	unsigned rows = 0;
@@ -26,11 +29,16 @@ static void test_rows_found(void)
 		if (r->write == MSR_WRITE_NONE)
 			continue;
 		rows++;
-		CHECK_EQ(MSR_SLOT(r->msr), i);
+		for (unsigned j = MSR_SLOT(r->msr); j != i; j = (j + 1) % MSR_TABLE_SLOTS)
+			CHECK(msr_table[j].write != MSR_WRITE_NONE && msr_table[j].msr != r->msr);
 		CHECK(find(r->msr) == r);
 		CHECK(find(r->msr + MSR_TABLE_SLOTS) == 0);
 	}
-	CHECK_EQ(rows, 16);
+	CHECK_EQ(rows, 17);
+	CHECK(rows < MSR_TABLE_SLOTS);
+	/* A probe past a row that is not its own: IA32_DEBUGCTL shares IA32_TSC_DEADLINE's slot. */
+	CHECK_EQ(MSR_SLOT(MSR_IA32_DEBUGCTL), MSR_SLOT(MSR_IA32_TSC_DEADLINE));
+	CHECK(find(MSR_IA32_DEBUGCTL) != find(MSR_IA32_TSC_DEADLINE));
 	/* An empty slot's zero row is no MSR 0; a number hashing onto a row's slot is not that row. */
 	CHECK(find(0) == 0);
 	CHECK(find(0xffffffffu) == 0);
@@ -172,6 +180,22 @@ static void test_efer_and_canonical(void)
 	CHECK(cs && msr_write_ok(cs, 0x8000000000000010ULL, 0, ALL_CAPS));
 }
 
+/* DEBUGCTL: BTF kept, LBR accepted (the store drops it), every other bit #GP. */
+static void test_debugctl(void)
+{
+	const struct msr_rule *d = find(MSR_IA32_DEBUGCTL);
+	CHECK(d != 0);
+	if (!d)
+		return;
+	CHECK_EQ(d->store, MSR_STORE_DEBUGCTL);
+	CHECK(msr_write_ok(d, 0, 0, 0));
+	CHECK(msr_write_ok(d, DEBUGCTL_BTF, 0, ALL_CAPS));
+	CHECK(msr_write_ok(d, DEBUGCTL_BTF | DEBUGCTL_LBR, 0, ALL_CAPS));
+	CHECK_EQ(DEBUGCTL_GUEST_WRITABLE & DEBUGCTL_LBR, 0);
+	for (unsigned b = 2; b < 64; b++)
+		CHECK(!msr_write_ok(d, BIT(b), 0, ALL_CAPS));
+}
+
 int main(void)
 {
 	RUN(test_rows_found);
@@ -180,5 +204,6 @@ int main(void)
 	RUN(test_constants);
 	RUN(test_pat);
 	RUN(test_efer_and_canonical);
+	RUN(test_debugctl);
 	return CHECK_EXIT();
 }
