@@ -36,7 +36,7 @@ static struct { unsigned count[2], vector[2], level[2]; bool irq_locked, con_loc
 static void console_put(void *ctx, uint8_t byte)
 {
 	CHECK(ctx == &dom);
-	dom.locked = con_lock.held != 0;
+	dom.locked = spin_is_locked(&con_lock);
 	if (dom.len < sizeof dom.out)
 		dom.out[dom.len++] = (char)byte;
 }
@@ -53,8 +53,8 @@ static bool deliver(void *ctx, unsigned vcpu, unsigned vector, bool level)
 {
 	CHECK(ctx == &dom);
 	CHECK(vcpu < 2);
-	irqs.irq_locked = p.irq_lock.held != 0;
-	irqs.con_locked = con_lock.held != 0;
+	irqs.irq_locked = spin_is_locked(&p.irq_lock);
+	irqs.con_locked = spin_is_locked(&con_lock);
 	irqs.count[vcpu]++;
 	irqs.vector[vcpu] = vector;
 	irqs.level[vcpu] = level;
@@ -68,14 +68,14 @@ static void extint(void *ctx, unsigned vcpu)
 {
 	CHECK(ctx == &dom);
 	CHECK(vcpu < 2);
-	extints.irq_locked = p.irq_lock.held != 0;
+	extints.irq_locked = spin_is_locked(&p.irq_lock);
 	extints.count[vcpu]++;
 }
 
 static void power(void *ctx, enum platform_power what)
 {
 	CHECK(ctx == &dom);
-	dom.power_locked = p.lock.held != 0;
+	dom.power_locked = spin_is_locked(&p.lock);
 	if (what == PLATFORM_POWER_OFF)
 		dom.offs++;
 	else if (what == PLATFORM_POWER_RESET)
@@ -115,7 +115,7 @@ static void test_ports(void)
 	CHECK_EQ(dom.len, 2);
 	CHECK(memcmp(dom.out, "hi", 2) == 0);
 	CHECK(dom.locked);                                   /* the UART runs under the console lock */
-	CHECK_EQ(con_lock.held, 0);
+	CHECK(!spin_is_locked(&con_lock));
 	CHECK_EQ(in(UART_COM1_BASE + UART_LSR, 1), UART_LSR_THRE | UART_LSR_TEMT);
 	/* The UART's registers are bytes: a 16-bit access reaches THR/RBR and IER. */
 	out(UART_COM1_BASE + UART_SCR - 1, 2, 0x4200);
@@ -215,8 +215,8 @@ static void test_uart_irq_line(void)
 	CHECK_EQ(irqs.count[1], 2);
 	CHECK(irqs.irq_locked);
 	CHECK(irqs.con_locked);
-	CHECK_EQ(p.irq_lock.held, 0);
-	CHECK_EQ(con_lock.held, 0);
+	CHECK(!spin_is_locked(&p.irq_lock));
+	CHECK(!spin_is_locked(&con_lock));
 	/* An edge whose line fell again while the pin was masked is gone. */
 	ioapic_rte(4, 0x34 | IOAPIC_RTE_MASK | 1ULL << 56);
 	uart_edge();
@@ -284,7 +284,7 @@ static void test_level_eoi(void)
 	vlapic_ack(&apic[0], 0x44);
 	mmio_wr(APIC_DEFAULT_PHYS_BASE + APIC_REG_EOI, 0, 0);
 	CHECK_EQ(irqs.count[0], 2);
-	CHECK_EQ(p.irq_lock.held, 0);
+	CHECK(!spin_is_locked(&p.irq_lock));
 	/* Line low (IIR read), then EOI: Remote IRR cleared, nothing sent. */
 	vlapic_ack(&apic[0], 0x44);
 	in(UART_COM1_BASE + UART_IIR, 1);
@@ -324,7 +324,7 @@ static void test_extint(void)
 	CHECK(platform_take_extint(&p, &vector));
 	CHECK_EQ(vector, PIC_BIOS_MASTER_BASE + 4);
 	CHECK(!platform_extint(&p));
-	CHECK_EQ(p.irq_lock.held, 0);
+	CHECK(!spin_is_locked(&p.irq_lock));
 	/* The I/O APIC's pin 4 saw the same line, masked: nothing went to the local APICs. */
 	CHECK_EQ(p.ioapic.asserted, 1u << 4);
 	CHECK_EQ(irqs.count[0] + irqs.count[1], 0);
@@ -380,7 +380,7 @@ static void test_power(void)
 	CHECK_EQ(out(RST_CNT_PORT, 1, RST_CNT_COLD_RESET), BUS_DOMAIN_ENDED);
 	CHECK_EQ(dom.resets, 1);
 	CHECK(dom.power_locked);                               /* RST_CNT is state under the platform lock */
-	CHECK_EQ(p.lock.held, 0);
+	CHECK(!spin_is_locked(&p.lock));
 	CHECK_EQ(out(0xcf8, 4, 0x80000400u), BUS_OK);          /* CONFIG_ADDRESS, never a reset */
 	CHECK_EQ(dom.offs + dom.resets + dom.ended, 2);
 }
