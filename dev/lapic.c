@@ -278,12 +278,16 @@ static bool timer_counting_mode(const struct vlapic *l)
 	return timer_mode(l) == 0 || timer_mode(l) == APIC_LVT_TIMER_PERIODIC;
 }
 
-/* One timer tick is one TSC cycle through the divider. */
+/*
+ * One timer tick is one TSC cycle through the divider. A timer not armed
+ * reads 0: TSC-deadline mode, no initial count, or a one-shot count that
+ * reached 0, which a change to periodic mode does not restart.
+ */
 static uint32_t timer_current(const struct vlapic *l, uint64_t now)
 {
 	uint32_t initial = reg_get(l, APIC_REG_TIMER_ICR);
-	if (!initial || !timer_counting_mode(l))
-		return 0;   /* TSC-deadline mode: the current count reads 0 */
+	if (!initial || !timer_counting_mode(l) || !l->timer_deadline)
+		return 0;
 	uint64_t elapsed = now > l->timer_start ? (now - l->timer_start) >> timer_shift(reg_get(l, APIC_REG_TIMER_DCR)) : 0;
 	if (timer_mode(l) == APIC_LVT_TIMER_PERIODIC)
 		return initial - (uint32_t)(elapsed % initial);
@@ -685,8 +689,13 @@ static void record_ipi(struct vlapic *l)
 		p->startup++;
 }
 
-/* An LVT write: the register keeps only its writable bits, and a software-disabled APIC keeps it masked. */
-static void write_lvt(struct vlapic *l, enum lapic_lvt lvt, uint32_t val)
+/*
+ * An LVT write: the register keeps only its writable bits, and a
+ * software-disabled APIC keeps it masked. A timer expiry already due
+ * happened under the old value: it is taken first, so that a one-shot count
+ * that reached 0 stays there in the new mode.
+ */
+static void write_lvt(struct vlapic *l, enum lapic_lvt lvt, uint32_t val, uint64_t now)
 {
 	uint32_t v = val & lvt_writable[lvt];
 	if (!vlapic_sw_enabled(l))
@@ -696,6 +705,7 @@ static void write_lvt(struct vlapic *l, enum lapic_lvt lvt, uint32_t val)
 		attn_set(l, LAPIC_ATTN_EVAL);   /* an ExtINT the PIC holds may reach the processor now */
 	if (lvt != LAPIC_LVT_TIMER)
 		return;
+	vlapic_tick(l, now);
 	uint32_t old = l->timer_lvt;
 	l->timer_lvt = v;
 	timer_lvt_written(l, old);
@@ -707,7 +717,7 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 		return;
 	int lvt = lvt_index(off);
 	if (lvt >= 0) {
-		write_lvt(l, (enum lapic_lvt)lvt, val);
+		write_lvt(l, (enum lapic_lvt)lvt, val, now);
 		return;
 	}
 	switch (off) {
@@ -724,7 +734,7 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 		reg_set(l, off, val & SVR_WRITABLE);
 		if (!vlapic_sw_enabled(l))
 			for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
-				write_lvt(l, (enum lapic_lvt)i, lvt_get(l, (enum lapic_lvt)i));
+				write_lvt(l, (enum lapic_lvt)i, lvt_get(l, (enum lapic_lvt)i), now);
 		attn_set(l, LAPIC_ATTN_EVAL);
 		break;
 	case APIC_REG_ESR:     reg_set(l, off, 0); break;   /* no error is ever detected */

@@ -156,6 +156,43 @@ static void test_timer(void)
 	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 6001), 0);
 }
 
+/*
+ * A one-shot count that reached 0 stays there when the mode changes to
+ * periodic (kvm-unit-tests' apic "TMCCT should stay at zero"), whether or
+ * not the expiry was seen before the write; its one interrupt is taken, and
+ * no period follows. One still counting goes on in the new mode.
+ */
+static void test_oneshot_done_then_periodic(void)
+{
+	for (int ticked = 0; ticked < 2; ticked++) {
+		vlapic_init(&l, regs, 0, true);
+		wr(APIC_REG_SVR, 0x1ff);
+		wr(APIC_REG_TIMER_DCR, 0xb);                    /* divide by 1 */
+		wr(APIC_REG_LVT_TIMER, 0x41);                   /* one-shot */
+		vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 1000, 5000);
+		if (ticked)
+			CHECK(vlapic_tick(&l, 6000));
+		CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 6500), 0);
+		vlapic_write(&l, APIC_REG_LVT_TIMER, 4, 0x41 | APIC_LVT_TIMER_PERIODIC, 6500);
+		CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 6500), 0);
+		CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 7300), 0);
+		CHECK_EQ(vlapic_next_deadline(&l), 0);
+		CHECK_EQ(l.timer_fired, 1);
+		CHECK_EQ(vlapic_pending_vector(&l), 0x41);
+		vlapic_ack(&l, 0x41);
+		wr(APIC_REG_EOI, 0);
+		CHECK(!vlapic_tick(&l, 100000));
+		CHECK_EQ(l.timer_fired, 1);
+	}
+	/* Still counting at the change: periodic from the same start. */
+	vlapic_write(&l, APIC_REG_TIMER_ICR, 4, 100000, 200000);
+	vlapic_write(&l, APIC_REG_LVT_TIMER, 4, 0x41, 200100);
+	vlapic_write(&l, APIC_REG_LVT_TIMER, 4, 0x41 | APIC_LVT_TIMER_PERIODIC, 200400);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 200400), 99600);
+	CHECK_EQ(vlapic_read(&l, APIC_REG_TIMER_CCR, 4, 300500), 99500);
+	CHECK_EQ(vlapic_next_deadline(&l), 300000);
+}
+
 static void test_bad_accesses(void)
 {
 	vlapic_init(&l, regs, 2, false);
@@ -470,6 +507,7 @@ int main(void)
 	RUN(test_icr);
 	RUN(test_lvt);
 	RUN(test_timer);
+	RUN(test_oneshot_done_then_periodic);
 	RUN(test_bad_accesses);
 	RUN(test_apic_base);
 	RUN(test_self_ipi);
