@@ -37,6 +37,7 @@ struct domain_config {
 	bool trace;                     /* key trace: record every exit in a trace ring from the start */
 	bool fastpath;                  /* key fastpath (default 1): resume at once after an exit that needs no scheduling (vmx/exit.c) */
 	bool apicv;                     /* key apicv (default 1): the CPU's APIC virtualization where it has it (vmx/apicv.c) */
+	bool x2apic;                    /* key x2apic (default 1): the local APICs offer x2APIC mode (CPUID.1:ECX.x2APIC) */
 	uint32_t halt_limit_ms;         /* key halt_limit_ms (default 1000): how long a HLT nothing can end waits before the domain ends */
 	bool testdev;                   /* key testdev (default 0): QEMU's pc-testdev on its bus (dev/testdev.c) */
 	uint32_t slice_us;              /* key slice_us in a domain: its own time slice; 0 = the global one */

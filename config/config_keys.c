@@ -43,6 +43,7 @@ static const struct {
 	[K_TRACE]     = { "trace", true, 0 },
 	[K_FASTPATH]  = { "fastpath", true, 0 },
 	[K_APICV]     = { "apicv", true, 0 },
+	[K_X2APIC]    = { "x2apic", true, 0 },
 	[K_TESTDEV]   = { "testdev", true, 0 },
 	[K_DOM_SLICE_US] = { "slice_us", true, 0 },
 	[K_ON_POWEROFF] = { "on_poweroff", true, 0 },
@@ -97,6 +98,7 @@ void config_domain_defaults(struct domain_config *d, unsigned line)
 	d->autostart = true;
 	d->fastpath = true;
 	d->apicv = true;
+	d->x2apic = true;
 	d->halt_limit_ms = HALT_LIMIT_MS_DEFAULT;
 	/* xl's defaults. */
 	d->on_poweroff = DOMAIN_ACTION_DESTROY;
@@ -326,6 +328,9 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 		break;
 	case K_APICV:
 		set_flag(ps, "apicv", v, &d->apicv);
+		break;
+	case K_X2APIC:
+		set_flag(ps, "x2apic", v, &d->x2apic);
 		break;
 	case K_HALT_LIMIT_MS:
 		if (!number_in(v, 0, HALT_LIMIT_MS_MAX, &d->halt_limit_ms))

@@ -86,6 +86,19 @@ int bus_add(struct bus_space *s, uint64_t base, uint64_t len, const struct bus_d
 const struct bus_range *bus_find(const struct bus_space *s, uint64_t addr);
 
 /*
+ * The same for an access by a CPU whose own local APIC has the range
+ * `local` (NULL: none at present): that APIC answers its CPU's accesses
+ * before the bus sees them, wherever it sits, and no other CPU's.
+ */
+static inline const struct bus_range *bus_find_local(const struct bus_space *s, const struct bus_range *local,
+                                                     uint64_t addr)
+{
+	if (local && addr - local->base <= local->last - local->base)
+		return local;
+	return bus_find(s, addr);
+}
+
+/*
  * A port access of 1, 2 or 4 bytes. Unclaimed ports read all ones and drop
  * writes, as an empty ISA bus does.
  */

@@ -193,12 +193,24 @@ static void reset_registers(struct vlapic *l)
 	attn_set(l, LAPIC_ATTN_EVAL);
 }
 
+static bus_read_fn lapic_bus_read;
+static bus_write_fn lapic_bus_write;
+
+/* The register page at IA32_APIC_BASE's address. */
+static void place_page(struct vlapic *l)
+{
+	uint64_t base = l->apic_base & APIC_BASE_ADDR_MASK;
+	l->mmio = (struct bus_range){ base, base + LAPIC_MMIO_SIZE - 1, lapic_bus_read, lapic_bus_write, l, 0,
+	                              &lapic_bus_device };
+}
+
 void vlapic_init(struct vlapic *l, uint32_t *regs, uint32_t apic_id, bool bsp)
 {
 	memset(l, 0, sizeof *l);
 	l->regs = regs;
 	l->initial_id = apic_id;
 	l->apic_base = APIC_DEFAULT_PHYS_BASE | APIC_BASE_ENABLE | (bsp ? APIC_BASE_BSP : 0);
+	place_page(l);
 	reg_set(l, APIC_REG_ID, apic_id << APIC_ID_SHIFT);
 	reset_registers(l);
 }
@@ -233,11 +245,11 @@ static enum apic_mode apic_mode(uint64_t base)
 	return (enum apic_mode)(((base & APIC_BASE_ENABLE) ? 2 : 0) + ((base & APIC_BASE_X2APIC) ? 1 : 0));
 }
 
-int vlapic_set_base(struct vlapic *l, uint64_t val)
+int vlapic_set_base(struct vlapic *l, uint64_t val, unsigned phys_bits)
 {
-	/* Reserved bits (7:0, 9 and above the address) fault, as does a move. */
-	uint64_t allowed = APIC_BASE_ADDR_MASK | APIC_BASE_ENABLE | APIC_BASE_BSP | APIC_BASE_X2APIC;
-	if ((val & ~allowed) || (val & APIC_BASE_ADDR_MASK) != APIC_DEFAULT_PHYS_BASE)
+	uint64_t allowed = (APIC_BASE_ADDR_MASK & ((1ULL << phys_bits) - 1)) | APIC_BASE_ENABLE | APIC_BASE_BSP |
+	                   (l->x2apic_hidden ? 0 : APIC_BASE_X2APIC);
+	if (val & ~allowed)
 		return -1;
 	enum apic_mode from = apic_mode(l->apic_base), to = apic_mode(val);
 	if (to == APIC_MODE_INVALID || (from == APIC_MODE_X2APIC && to == APIC_MODE_XAPIC) ||
@@ -245,6 +257,7 @@ int vlapic_set_base(struct vlapic *l, uint64_t val)
 		return -1;
 	/* The BSP flag is the hardware's: a write does not change it. Atomic: vlapic_takes_extint() reads it from any CPU. */
 	__atomic_store_n(&l->apic_base, (l->apic_base & APIC_BASE_BSP) | (val & ~(uint64_t)APIC_BASE_BSP), __ATOMIC_SEQ_CST);
+	place_page(l);
 	if (from != APIC_MODE_DISABLED && to == APIC_MODE_DISABLED) {
 		/* "Enabling or Disabling the Local APIC": it comes back in its power-up state, initial ID included. */
 		reset_registers(l);
@@ -614,8 +627,8 @@ static void send_ipi(struct vlapic *l)
 		break;
 	default:
 		to_self = vlapic_is_destination(l, dest, logical);
-		/* Only this APIC has its physical ID; any other destination may name others. */
-		if (logical || dest != own_id(l))
+		/* Only this APIC has its x2APIC ID; an xAPIC ID is writable, so others may share it. */
+		if (logical || !vlapic_x2apic(l) || dest != own_id(l))
 			route_out(l, mode, vector, dest, logical);
 		break;
 	}
@@ -764,17 +777,14 @@ void vlapic_write(struct vlapic *l, uint32_t off, unsigned size, uint32_t val, u
 
 static uint64_t lapic_bus_read(void *dev, unsigned vcpu, uint64_t off, unsigned size)
 {
-	const struct vlapic *l = ((struct vlapic *const *)dev)[vcpu];
-	if (!vlapic_mmio_on(l))
-		return bus_open(size);
-	return vlapic_read(l, (uint32_t)off, size, rdtsc());
+	(void)vcpu;
+	return vlapic_read(dev, (uint32_t)off, size, rdtsc());
 }
 
 static enum bus_result lapic_bus_write(void *dev, unsigned vcpu, uint64_t off, unsigned size, uint64_t val)
 {
-	struct vlapic *l = ((struct vlapic *const *)dev)[vcpu];
-	if (vlapic_mmio_on(l))
-		vlapic_write(l, (uint32_t)off, size, (uint32_t)val, rdtsc());
+	(void)vcpu;
+	vlapic_write(dev, (uint32_t)off, size, (uint32_t)val, rdtsc());
 	return BUS_OK;
 }
 

@@ -1,6 +1,6 @@
 /*
  * A vCPU's virtual local APIC in xAPIC mode: its register file as the guest
- * sees it at 0xFEE00000, its IA32_APIC_BASE MSR, and the interrupt state
+ * sees it at 0xFEE00000 (or where IA32_APIC_BASE moves it), that MSR, and the interrupt state
  * behind them: IRR and ISR, the processor priority, fixed IPIs and the timer
  * setting IRR bits, EOI. It decides which vector is deliverable; putting it
  * into the guest is vmx/inject.c's work, routing an IPI to another vCPU the
@@ -123,6 +123,8 @@ struct vlapic {
 	uint32_t *regs;
 	uint32_t pir[LAPIC_VECTOR_WORDS];   /* accepted vectors not yet in IRR; set atomically by any CPU */
 	uint64_t apic_base;      /* IA32_APIC_BASE: address | enable | BSP | x2APIC mode */
+	struct bus_range mmio;   /* its register page at apic_base's address (vlapic_mmio) */
+	bool x2apic_hidden;      /* CPUID hides x2APIC (config x2apic = 0): the mode bit is reserved */
 	uint32_t initial_id;     /* the APIC ID at power-up (CPUID's), which a hardware disable brings back */
 	uint32_t timer_lvt;      /* the LVT timer entry as the timer last acted on it (a trapped write replaced the register already) */
 	uint64_t timer_start;    /* TSC when the initial count was written */
@@ -144,6 +146,9 @@ struct vlapic {
  * that size, the caller's to keep and free.
  */
 void vlapic_init(struct vlapic *l, uint32_t *regs, uint32_t apic_id, bool bsp);
+
+/* For a CPU model without x2APIC: IA32_APIC_BASE's x2APIC bit becomes reserved (#GP). */
+static inline void vlapic_hide_x2apic(struct vlapic *l) { l->x2apic_hidden = true; }
 
 /*
  * What PC firmware leaves in the BSP's APIC for virtual-wire mode (MP
@@ -178,11 +183,26 @@ static inline bool vlapic_mmio_on(const struct vlapic *l) { return vlapic_hw_ena
  * A guest write of IA32_APIC_BASE. The enable and x2APIC bits change as the
  * SDM's "x2APIC State Transitions" allow (disabled, xAPIC, x2APIC; not back
  * from x2APIC to xAPIC but through disabled, not from disabled straight to
- * x2APIC, never x2APIC without enable); the BSP flag is read-only and the
- * base cannot move. Returns 0, or -1 where hardware would raise #GP
- * (nothing changed then).
+ * x2APIC, never x2APIC without enable); the BSP flag is read-only. The
+ * register page moves to any address below 2^phys_bits (MAXPHYADDR), as
+ * "Relocating the Local APIC Registers" allows. Returns 0, or -1 where
+ * hardware would raise #GP: a reserved bit (7:0, 9, the address's bits from
+ * MAXPHYADDR up, x2APIC where hidden) or a transition not allowed (nothing
+ * changed then).
  */
-int vlapic_set_base(struct vlapic *l, uint64_t val);
+int vlapic_set_base(struct vlapic *l, uint64_t val, unsigned phys_bits);
+
+/*
+ * The register page as its own CPU reaches it: a range of the local APIC
+ * device at IA32_APIC_BASE's address, for that CPU's accesses only, which
+ * the APIC answers before the bus sees them (bus_find_local). NULL when
+ * the page is off: the APIC disabled, or in x2APIC mode, where the
+ * registers are MSRs. Only the vCPU's own CPU asks, and only it moves the page.
+ */
+static inline const struct bus_range *vlapic_mmio(const struct vlapic *l)
+{
+	return vlapic_mmio_on(l) ? &l->mmio : 0;
+}
 
 /* An access at offset `off` of the APIC page. `now` is the TSC (the timer counts down from it). */
 uint32_t vlapic_read(const struct vlapic *l, uint32_t off, unsigned size, uint64_t now);
@@ -275,11 +295,9 @@ static inline uint64_t vlapic_next_deadline(const struct vlapic *l)
 }
 
 /*
- * The domain's local APICs on a bus at APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE
- * bytes: dev is an array of struct vlapic pointers indexed by vCPU, and each
- * access reaches the accessing vCPU's own APIC, at the current TSC. With
- * IA32_APIC_BASE's enable bit clear the APIC is off the bus (reads all ones,
- * writes vanish). Only that vCPU's CPU touches its registers, so no lock.
+ * The local APIC as a bus device (vlapic_mmio's ranges): dev is the struct
+ * vlapic, reached only by its own vCPU, so no lock; the timer reads the
+ * current TSC.
  */
 extern const struct bus_device lapic_bus_device;
 

@@ -53,6 +53,13 @@ bool platform_take_extint(struct platform *p, uint8_t *vector)
 
 /* Nothing answers in the VGA window: reads float high and writes vanish, as on a PC without VGA. */
 static const struct bus_device vga_window = { "legacy VGA window", bus_read_open, bus_write_drop, 0 };
+/*
+ * The local APIC's default page as the bus sees it: each CPU's own APIC
+ * answers there first (bus_find_local), so the bus gets only the accesses
+ * of a CPU whose APIC is disabled, in x2APIC mode or moved: an empty bus.
+ */
+static const struct bus_device lapic_page_dark = { "local APIC page, no APIC there", bus_read_open,
+                                                   bus_write_drop, 0 };
 
 /* The power devices each know one event; the domain's function takes which. */
 static void power_off(void *ctx)
@@ -138,7 +145,7 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, ACPI_SLEEP_CONTROL_PORT, ACPI_SLEEP_PORTS, &acpi_sleep_bus_device, &p->acpi_sleep, 0) ||
 	    bus_add(&b->port, RST_CNT_PORT, RESET_CONTROL_PORTS, &reset_control_bus_device, &p->reset_control, &p->lock) ||
 	    (env->testdev && testdev_add_to_bus(b, &p->testdev)) ||
-	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_bus_device, p->lapic, 0) ||
+	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_page_dark, 0, 0) ||
 	    bus_add(&b->mmio, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, &ioapic_bus_device, &p->ioapic, &p->irq_lock) ||
 	    bus_add(&b->mmio, PLATFORM_RAM_HOLE_BASE, PLATFORM_RAM_HOLE_SIZE, &vga_window, 0, 0))
 		return -1;

@@ -277,8 +277,8 @@ static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 /*
  * APIC virtualization's APIC-access page, mapped where the local APIC is:
  * the CPU virtualizes accesses to it (vmx/apicv.c). A vCPU whose APIC is
- * disabled reaches it as memory, so it starts as an absent device reads:
- * all ones. 0, or -1 with *why set.
+ * disabled, in x2APIC mode or moved reaches it as memory, so it starts as
+ * an absent device reads: all ones. 0, or -1 with *why set.
  */
 static int build_apic_access(struct domain *d, const char **why)
 {
@@ -312,6 +312,8 @@ static struct vcpu *make_vcpu(struct domain *d, uint32_t id, const struct guest_
 	tlb_vcpu_forget(&v->tlb);
 	fpu_init_state(v);
 	vlapic_init(&v->vlapic, phys_to_virt(apic_pa), id, id == 0);
+	if (!d->cfg->x2apic)
+		vlapic_hide_x2apic(&v->vlapic);
 	if (id == 0)
 		vlapic_virtual_wire(&v->vlapic);   /* as PC firmware leaves the BSP (docs/platform.md) */
 	d->guest.vcpus[d->guest.nvcpus++] = v;

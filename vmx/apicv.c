@@ -38,12 +38,28 @@ static const uint32_t eoi_exit_field[VCPU_EOI_EXIT_WORDS] = {
 	VMCS_EOI_EXIT_BITMAP0, VMCS_EOI_EXIT_BITMAP1, VMCS_EOI_EXIT_BITMAP2, VMCS_EOI_EXIT_BITMAP3,
 };
 
+/*
+ * Whether the CPU virtualizes the guest's accesses to the APIC-access page,
+ * which the EPT maps at the default base: while the vCPU's APIC is there in
+ * xAPIC mode. Disabled, in x2APIC mode or moved, the APIC answers no MMIO
+ * there: the page is then plain memory, the domain's APIC-access page, as
+ * the CPU's own APIC leaves the addresses to whatever lies below; the x2APIC
+ * registers are MSRs, which the MSR bitmap sends to the model, and a moved
+ * page is reached through EPT violations (vcpu_mmio_find), as KVM does
+ * without its APIC virtualization for a moved APIC.
+ */
+static bool virtualizes_page(const struct vlapic *l)
+{
+	const struct bus_range *r = vlapic_mmio(l);
+	return r && r->base == APIC_DEFAULT_PHYS_BASE;
+}
+
 void apicv_setup_vmcs(struct vcpu *v, uint32_t *proc, uint32_t *proc2)
 {
 	/* With the TPR shadow, MOV CR8 reads and writes the page's TPR: no CR8 exits. */
 	*proc = (*proc | PROC_USE_TPR_SHADOW) & ~(uint32_t)(PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING);
 	*proc2 |= vmx_caps.apicv_proc2;
-	if (!vlapic_mmio_on(&v->vlapic))
+	if (!virtualizes_page(&v->vlapic))
 		*proc2 &= ~(uint32_t)PROC2_VIRTUALIZE_APIC_ACCESSES;
 	vmcs_write64(VMCS_VIRTUAL_APIC_PAGE_ADDR, virt_to_phys(v->vlapic.regs));
 	vmcs_write64(VMCS_APIC_ACCESS_ADDR, v->guest->apic_access_pa);
@@ -75,14 +91,8 @@ void apicv_apic_base_changed(struct vcpu *v)
 {
 	if (!guest_apicv(v->guest))
 		return;
-	/*
-	 * A disabled APIC, or one in x2APIC mode, answers no MMIO: the page at
-	 * 0xfee00000 is then plain memory, the domain's APIC-access page, as
-	 * the CPU's own APIC leaves the addresses to whatever lies below. The
-	 * x2APIC registers are MSRs, which the MSR bitmap sends to the model.
-	 */
 	uint32_t proc2 = vmcs_read32(VMCS_SECONDARY_VM_EXEC_CONTROL);
-	if (vlapic_mmio_on(&v->vlapic))
+	if (virtualizes_page(&v->vlapic))
 		proc2 |= PROC2_VIRTUALIZE_APIC_ACCESSES;
 	else
 		proc2 &= ~(uint32_t)PROC2_VIRTUALIZE_APIC_ACCESSES;

@@ -124,6 +124,8 @@ enum exit_action exit_ept_violation(struct vcpu *v);
  * on the domain's bus (vmx/mmio_emulate.c).
  */
 enum exit_action vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write);
+/* The device an access by v at gpa reaches: its own local APIC's page first, then the domain's bus; NULL: none. */
+const struct bus_range *vcpu_mmio_find(const struct vcpu *v, uint64_t gpa);
 /* APIC virtualization's exits (vmx/apicv.c). */
 enum exit_action exit_apic_access(struct vcpu *v);
 enum exit_action exit_apic_write(struct vcpu *v);

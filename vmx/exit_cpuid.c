@@ -15,7 +15,8 @@
  * Protection keys for user pages (PKU) are offered where the CPU has them,
  * with OSPKE saying the guest's own CR4.PKE (vmx/guest_pkeys.h): PKRU is
  * switched with the vCPU (vmx/fpu.c). x2APIC is offered whatever the host
- * has: the virtual APIC's x2APIC mode is the model's (dev/lapic_x2apic.c).
+ * has, unless the domain's config hides it: the virtual APIC's x2APIC mode
+ * is the model's (dev/lapic_x2apic.c).
  * The APIC feature bit follows the
  * vCPU's IA32_APIC_BASE global enable, as the CPU's own does. APIC IDs are
  * the vCPU's (leaf 1 and the x2APIC topology leaves 0xB and 0x1F), never
@@ -100,6 +101,8 @@ enum exit_action exit_cpuid(struct vcpu *v)
 			                          CPUID_1_ECX_XTPR | CPUID_1_ECX_PDCM);
 			/* The virtual APIC's TSC-deadline and x2APIC modes are software: offered whatever the host has. */
 			r[GPR_RCX] |= CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_TSC_DEADLINE | CPUID_1_ECX_X2APIC;
+			if (v->vlapic.x2apic_hidden)
+				r[GPR_RCX] &= ~(uint64_t)CPUID_1_ECX_X2APIC;   /* config x2apic = 0 */
 			r[GPR_RDX] &= ~(uint64_t)(CPUID_1_EDX_MTRR | CPUID_1_EDX_DS | CPUID_1_EDX_ACPI | CPUID_1_EDX_TM);
 			r[GPR_RDX] |= CPUID_1_EDX_MCE | CPUID_1_EDX_MCA;   /* with no bank (vmx/msr_table.c) */
 			if (!vlapic_hw_enabled(&v->vlapic))

@@ -18,7 +18,7 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
 	uint64_t q = exit_qual();
 	exit_set_key(v, (uint32_t)(gpa >> 12));
-	const struct bus_range *r = bus_find(&v->guest->bus->mmio, gpa);
+	const struct bus_range *r = vcpu_mmio_find(v, gpa);
 	if (r) {
 		uint64_t rip = vmcs_readnat(VMCS_GUEST_RIP);
 		if (ept_qual_is_fetch(q))

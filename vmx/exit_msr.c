@@ -102,7 +102,7 @@ static bool keep(struct vcpu *v, const struct msr_rule *r, uint64_t val)
 	case MSR_STORE_TSC:          move_tsc(v, val - (rdtsc() + v->tsc_offset)); break;
 	case MSR_STORE_TSC_ADJUST:   move_tsc(v, val - v->tsc_adjust); break;
 	case MSR_STORE_APIC_BASE:
-		if (vlapic_set_base(&v->vlapic, val))
+		if (vlapic_set_base(&v->vlapic, val, vmx_caps.phys_bits))
 			return false;
 		apicv_apic_base_changed(v);
 		break;

@@ -58,7 +58,7 @@ static bool element(struct vcpu *v, uint64_t la, unsigned size, uint64_t *val, b
 	struct guest_paging ps = vcpu_paging();
 	uint64_t gpa;
 	enum guest_walk_err e = guest_walk(&ram, &ps, la, vcpu_access(write), &gpa);
-	const struct bus_range *r = gpa != GUEST_WALK_NO_GPA ? bus_find(&v->guest->bus->mmio, gpa) : 0;
+	const struct bus_range *r = gpa != GUEST_WALK_NO_GPA ? vcpu_mmio_find(v, gpa) : 0;
 	*stop = false;
 	if (r && (e == GUEST_WALK_OK || e == GUEST_WALK_OUTSIDE_RAM)) {
 		if (!write) {
@@ -202,9 +202,14 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 	}
 }
 
+const struct bus_range *vcpu_mmio_find(const struct vcpu *v, uint64_t gpa)
+{
+	return bus_find_local(&v->guest->bus->mmio, vlapic_mmio(&v->vlapic), gpa);
+}
+
 enum exit_action vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write)
 {
-	const struct bus_range *r = bus_find(&v->guest->bus->mmio, gpa);
+	const struct bus_range *r = vcpu_mmio_find(v, gpa);
 	if (!r)
 		return exit_stop(v, "MMIO %s at 0x%lx: claimed by no device", write ? "write" : "read", gpa);
 	return mmio_emulate(v, r, gpa, write);

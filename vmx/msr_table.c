@@ -6,8 +6,8 @@
  *   offset as the SDM ties them ("Time-Stamp Counter Adjustment"); without
  *   TSC offsetting the guest's TSC cannot move, so they are read-only.
  * - IA32_APIC_BASE: the virtual local APIC's; the enable and x2APIC bits
- *   change as the SDM's mode transitions allow (no relocation: dev/lapic.c
- *   refuses the rest). The x2APIC registers (0x800-0x8ff) are not rows
+ *   change as the SDM's mode transitions allow and the page moves below
+ *   MAXPHYADDR (dev/lapic.c refuses the rest). The x2APIC registers (0x800-0x8ff) are not rows
  *   here: vmx/exit_msr.c hands them to the APIC model.
  * - IA32_TSC_DEADLINE: the virtual local APIC timer's TSC-deadline mode
  *   (CPUID.1:ECX.TSC_DEADLINE set); outside that mode writes are ignored and

@@ -9,7 +9,6 @@
 #include "hw/apic.h"
 
 #define X2APIC_MSR_ICR       (X2APIC_MSR_BASE + (APIC_REG_ICR_LOW >> 4))
-#define FAR_BASE             0xfed00000ULL
 #define NONCANONICAL         0x0000800000000000ULL
 #define MICROCODE_BLOB       0x200000ULL    /* inside RAM: a "microcode update" of zeros */
 
@@ -100,8 +99,8 @@ const struct attack_case msr_cases[] = {
 	WR_CUR("EFER +FFXSR (AMD's)", MSR_IA32_EFER, BIT(14), 0, "#GP, kept"),
 	WR_CUR("EFER +bit 63", MSR_IA32_EFER, BIT(63), 0, "#GP, kept"),
 	WR_CUR("EFER -LME in long mode", MSR_IA32_EFER, 0, EFER_LME, "#GP, kept"),
-	WR_CUR("APIC_BASE moved to 0xfed00000", MSR_IA32_APIC_BASE, FAR_BASE, APIC_BASE_ADDR_MASK, "#GP, kept"),
-	WR_CUR("APIC_BASE moved above 4 GiB", MSR_IA32_APIC_BASE, 0x100000000ULL, 0, "#GP, kept"),
+	WR_CUR("APIC_BASE above MAXPHYADDR (bit 51)", MSR_IA32_APIC_BASE, BIT(51), 0, "#GP, kept"),
+	WR_CUR("APIC_BASE reserved bit 9", MSR_IA32_APIC_BASE, BIT(9), 0, "#GP, kept"),
 	WR_CUR("APIC_BASE x2APIC without enable", MSR_IA32_APIC_BASE, APIC_BASE_X2APIC, APIC_BASE_ENABLE, "#GP, kept"),
 	WR_CUR("APIC_BASE -BSP (the CPU's flag, ignored)", MSR_IA32_APIC_BASE, 0, APIC_BASE_BSP, "accepted, kept"),
 	WR("x2APIC ICR in xAPIC mode: INIT to all", X2APIC_MSR_ICR, 0x000000ff000c4500ULL, "#GP"),

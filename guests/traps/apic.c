@@ -4,9 +4,9 @@
  * delivery status reads 0 after a self-IPI and INIT/SIPI, LVT and timer
  * registers), the MMIO instruction forms the hypervisor decodes (MOV loads
  * and stores, MOV of an immediate, MOVZX, 64-bit), IA32_APIC_BASE's enable
- * toggle and refusals, and IA32_TSC_ADJUST. Every access to the page is an
- * EPT violation emulated by the hypervisor: a wrong length or register
- * would show as a wrong value or a crash here. And its interrupts
+ * toggle, refusals and relocation, and IA32_TSC_ADJUST. Every access to
+ * the page is an EPT violation emulated by the hypervisor: a wrong length
+ * or register would show as a wrong value or a crash here. And its interrupts
  * (guests/lib/irq.h gates): a self-IPI taken exactly once with IF=1, held
  * in IRR while IF=0 until STI, in ISR until EOI, the timer firing one-shot
  * (waking HLT) and periodic, and a masked timer staying quiet; its
@@ -52,6 +52,8 @@
 #define X2APIC_LDR_ID0     0x1u          /* cluster 0, member bit 0 */
 #define TSC_ADJUST_VALUE   0x123456789ULL
 #define EMPTY_BUS          0xffffffffu
+#define APIC_MOVED_PHYS    0xfed40000ULL /* where the page moves: no RAM, no device */
+#define CPUID_ADDR_SIZES   0x80000008u   /* EAX[7:0]: MAXPHYADDR */
 #define APIC_ISR0          0x100
 #define APIC_IRR0          0x200
 #define ICR_SELF_B         0x00040041u   /* shorthand self, fixed, vector 0x41 */
@@ -335,8 +337,9 @@ static void check_apic_base(void)
 	expect_wrmsr_gp(X2APIC_MSR(APIC_REG_ID), 5, "wrmsr x2APIC id (read-only)");
 	expect_wrmsr_gp(X2APIC_SELF_IPI, 0x100, "wrmsr x2APIC self ipi beyond 8 bits");
 	expect_wrmsr_gp(MSR_IA32_APIC_BASE, base, "wrmsr apic base x2APIC to xAPIC");
-	expect_wrmsr_gp(MSR_IA32_APIC_BASE, (base & ~APIC_DEFAULT_PHYS_BASE) | 0xfed00000ULL,
-	                "wrmsr apic base moved");
+	unsigned phys_bits = cpuid(CPUID_ADDR_SIZES, 0).eax & 0xff;
+	expect_wrmsr_gp(MSR_IA32_APIC_BASE, base | BASE_X2APIC | 1ULL << phys_bits,
+	                "wrmsr apic base beyond MAXPHYADDR");
 
 	wrmsr(MSR_IA32_APIC_BASE, base & ~APIC_BASE_ENABLE);
 	uint64_t off = rdmsr(MSR_IA32_APIC_BASE);
@@ -355,6 +358,22 @@ static void check_apic_base(void)
 	if (svr_on != SVR_RESET)
 		fail("SVR 0x%x after re-enabling, expected its reset value 0x%x", svr_on, SVR_RESET);
 	wr(APIC_SVR, SVR_ENABLED);
+
+	/* "Relocating the Local APIC Registers": the page moves, the old one is an empty bus, TPR goes along. */
+	wr(APIC_TPR, TPR_VALUE);
+	wrmsr(MSR_IA32_APIC_BASE, (base & ~APIC_DEFAULT_PHYS_BASE) | APIC_MOVED_PHYS);
+	volatile uint32_t *moved = (volatile uint32_t *)(uintptr_t)APIC_MOVED_PHYS;
+	uint64_t moved_base = rdmsr(MSR_IA32_APIC_BASE);
+	uint32_t ver_moved = moved[APIC_VERSION / 4], tpr_moved = moved[APIC_TPR / 4], ver_old = rd(APIC_VERSION);
+	moved[APIC_TPR / 4] = 0;
+	wrmsr(MSR_IA32_APIC_BASE, base);
+	uint32_t tpr_home = rd(APIC_TPR);
+	gprintf(TAG "apic moved: base 0x%lx, version 0x%x and tpr 0x%x there, 0x%x at the old page; "
+	        "back home tpr 0x%x\n", moved_base, ver_moved, tpr_moved, ver_old, tpr_home);
+	if (moved_base != ((base & ~APIC_DEFAULT_PHYS_BASE) | APIC_MOVED_PHYS) || ver_moved != APIC_VERSION_WANT ||
+	    tpr_moved != TPR_VALUE || ver_old != EMPTY_BUS || tpr_home != 0)
+		fail("moved APIC: base 0x%lx, version 0x%x, tpr 0x%x, old page 0x%x, tpr at home 0x%x",
+		     moved_base, ver_moved, tpr_moved, ver_old, tpr_home);
 }
 
 /* How far a TSC may run between two reads here: a few exits, in any emulator or CPU. */

@@ -26,4 +26,7 @@ static int check_total_failed_;
 
 #define CHECK_EXIT() (check_total_failed_ ? 1 : 0)
 
+/* MAXPHYADDR of the CPU the tests model, for code that takes the guest's. */
+#define TEST_PHYS_BITS 39
+
 #endif

@@ -101,6 +101,15 @@ static void test_testdev_key(void)
 	expect_report(1, "key 'testdev' belongs in a [domain NAME] section");
 }
 
+/* x2apic: on unless a domain says 0 (a CPU model without it). */
+static void test_x2apic_key(void)
+{
+	CHECK_EQ(parse("[domain a]\nkernel = k\n[domain b]\nkernel = k\nx2apic = 0\n"), 0);
+	CHECK(dom("a")->x2apic);
+	CHECK(!dom("b")->x2apic);
+	expect_one("[domain a]\nkernel = k\nx2apic = off\n", 3, "x2apic must be 0 or 1, got 'off'");
+}
+
 static void test_lifecycle_actions(void)
 {
 	CHECK_EQ(parse("[domain a]\nkernel = k\n"), 0);
@@ -245,6 +254,7 @@ int main(void)
 	RUN(test_autostart);
 	RUN(test_instrumentation_keys);
 	RUN(test_testdev_key);
+	RUN(test_x2apic_key);
 	RUN(test_lifecycle_actions);
 	RUN(test_script_in_mgmt);
 	RUN(test_script_elsewhere);

@@ -58,6 +58,10 @@ smp = $MAX_SMP
 [shell]
 file = smptest.flat
 test_args = "10 `echo 42`"
+
+[noxapic]
+file = smptest.flat
+qemu_params = -cpu qemu64,-x2apic,+tsc-deadline
 """
 
 
@@ -82,6 +86,9 @@ def main():
     check("too_many_vcpus", "12 vCPUs" in plans["many"]["skip"], plans["many"])
     check("max_smp_is_the_machine", plans["maxsmp"]["vcpus"] == kut.BOOT_CPUS, plans["maxsmp"])
     check("shell_expanded", plans["shell"]["extra"] == "10 42", plans["shell"])
+    check("x2apic_hidden_as_cpu_says", not plans["noxapic"]["x2apic"] and plans["big"]["x2apic"] and
+          "x2apic = 0" in kut.config([plans["noxapic"]], {"noxapic": "noxapic"}, d, "env") and
+          "x2apic" not in kut.config([plans["big"]], {"big": "big"}, d, "env"), plans["noxapic"])
 
     runnable = [plans[n] for n in ("smptest3", "vmexit_cpuid", "half", "old_style", "maxsmp", "shell")]
     b = kut.batches(runnable + [plans["i386"]])

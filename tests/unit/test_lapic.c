@@ -241,12 +241,14 @@ static void test_self_ipi(void)
 	CHECK(l.attention & LAPIC_ATTN_EVAL);
 	CHECK_EQ(vlapic_pending_vector(&l), 0x40);
 	CHECK(!l.route.pending);
-	/* physical destination = own id: also self; no route */
+	/* physical destination = own id: self, and routed too, since another xAPIC may have written the same ID */
 	wr(APIC_REG_ICR_HIGH, 0);
 	wr(APIC_REG_ICR_LOW, 0x00000051);
 	CHECK_EQ(irr_word(2), (1u << 0x11) | 1u);
 	CHECK_EQ(vlapic_pending_vector(&l), 0x51);
-	CHECK(!l.route.pending);
+	CHECK(l.route.pending);
+	CHECK_EQ(l.route.dest, 0);
+	l.route.pending = 0;
 	/* reserved vectors 0-15, INIT, NMI and logical destinations naming nobody set nothing in IRR */
 	wr(APIC_REG_ICR_LOW, 0x00040005);
 	wr(APIC_REG_ICR_LOW, 0x00000c62);             /* NMI delivery mode, logical */
@@ -311,10 +313,10 @@ static void test_priority_and_eoi(void)
 	wr(APIC_REG_SVR, SVR_ON);
 	CHECK_EQ(vlapic_pending_vector(&l), 0x90);
 	/* hardware disable clears IRR and ISR */
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_BSP), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_BSP, TEST_PHYS_BITS), 0);
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
 	CHECK(!vlapic_accept(&l, 0x90));
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_BSP | APIC_BASE_ENABLE), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_BSP | APIC_BASE_ENABLE, TEST_PHYS_BITS), 0);
 	wr(APIC_REG_SVR, SVR_ON);
 	CHECK_EQ(vlapic_pending_vector(&l), -1);
 	CHECK_EQ(irr_word(4), 0);
@@ -413,26 +415,67 @@ static void test_apic_base(void)
 	vlapic_init(&l, regs, 0, true);
 	wr(APIC_REG_SVR, 0x1ff);
 	wr(APIC_REG_TPR, 0x40);
-	/* a move, reserved bits, x2APIC without enable: refused, nothing changes */
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_X2APIC), -1);
-	CHECK_EQ(vlapic_set_base(&l, 0xfed00000ULL | APIC_BASE_ENABLE), -1);
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | 1), -1);
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | (1ULL << 9)), -1);
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | (1ULL << 52)), -1);
+	/* reserved bits (the address's from MAXPHYADDR up too), x2APIC without enable: refused, nothing changes */
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_X2APIC, TEST_PHYS_BITS), -1);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | 1, TEST_PHYS_BITS), -1);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | (1ULL << 9), TEST_PHYS_BITS), -1);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | (1ULL << TEST_PHYS_BITS), TEST_PHYS_BITS), -1);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | (1ULL << 52), TEST_PHYS_BITS), -1);
 	CHECK_EQ(l.apic_base, 0xfee00000ULL | APIC_BASE_ENABLE | APIC_BASE_BSP);
+	CHECK(vlapic_mmio(&l) != 0 && vlapic_mmio(&l)->base == 0xfee00000ULL);
 	/* the same value again: accepted, state kept */
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | APIC_BASE_BSP), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | APIC_BASE_BSP, TEST_PHYS_BITS), 0);
 	CHECK_EQ(rd(APIC_REG_TPR), 0x40);
 	/* disable, with the BSP bit written as 0: BSP stays (read-only) */
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL, TEST_PHYS_BITS), 0);
 	CHECK(!vlapic_hw_enabled(&l));
 	CHECK_EQ(l.apic_base, 0xfee00000ULL | APIC_BASE_BSP);
 	/* re-enable: power-up state, the initial ID (0) */
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE, TEST_PHYS_BITS), 0);
 	CHECK(vlapic_hw_enabled(&l));
 	CHECK_EQ(rd(APIC_REG_TPR), 0);
 	CHECK_EQ(rd(APIC_REG_SVR), 0xff);
 	CHECK_EQ(rd(APIC_REG_ID), 0);
+}
+
+/* "Relocating the Local APIC Registers": the page moves, registers and mode stay. */
+static void test_apic_base_move(void)
+{
+	vlapic_init(&l, regs, 0, true);
+	wr(APIC_REG_TPR, 0x40);
+	CHECK_EQ(vlapic_set_base(&l, 0xfed40000ULL | APIC_BASE_ENABLE, TEST_PHYS_BITS), 0);
+	CHECK_EQ(l.apic_base, 0xfed40000ULL | APIC_BASE_ENABLE | APIC_BASE_BSP);
+	const struct bus_range *r = vlapic_mmio(&l);
+	CHECK(r != 0);
+	if (r) {
+		CHECK_EQ(r->base, 0xfed40000ULL);
+		CHECK_EQ(r->last, 0xfed40fffULL);
+		CHECK_EQ(bus_mmio_read(r, 0, 0xfed40000ULL + APIC_REG_TPR, 4), 0x40);
+		CHECK_EQ(bus_mmio_write(r, 0, 0xfed40000ULL + APIC_REG_TPR, 4, 0x30), BUS_OK);
+		CHECK_EQ(rd(APIC_REG_TPR), 0x30);
+	}
+	/* the highest address below MAXPHYADDR; disabled or in x2APIC mode the page is off */
+	uint64_t top = (1ULL << TEST_PHYS_BITS) - LAPIC_MMIO_SIZE;
+	CHECK_EQ(vlapic_set_base(&l, top | APIC_BASE_ENABLE, TEST_PHYS_BITS), 0);
+	CHECK(vlapic_mmio(&l) != 0 && vlapic_mmio(&l)->last == (1ULL << TEST_PHYS_BITS) - 1);
+	CHECK_EQ(vlapic_set_base(&l, top | APIC_BASE_ENABLE | APIC_BASE_X2APIC, TEST_PHYS_BITS), 0);
+	CHECK(vlapic_mmio(&l) == 0);
+	CHECK_EQ(vlapic_set_base(&l, top, TEST_PHYS_BITS), 0);
+	CHECK(vlapic_mmio(&l) == 0);
+	/* back home, enabled again */
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE, TEST_PHYS_BITS), 0);
+	CHECK(vlapic_mmio(&l) != 0 && vlapic_mmio(&l)->base == 0xfee00000ULL);
+}
+
+/* A CPU model without x2APIC: the mode bit is reserved. */
+static void test_x2apic_hidden(void)
+{
+	vlapic_init(&l, regs, 0, true);
+	vlapic_hide_x2apic(&l);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE | APIC_BASE_X2APIC, TEST_PHYS_BITS), -1);
+	CHECK(!vlapic_x2apic(&l));
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL, TEST_PHYS_BITS), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE, TEST_PHYS_BITS), 0);
 }
 
 static struct { unsigned count, vector; } eois;
@@ -496,7 +539,7 @@ static void test_virtual_wire(void)
 	vlapic_extint_raised(&l);
 	CHECK_EQ(l.attention, LAPIC_ATTN_EVAL);
 	/* Disabled in IA32_APIC_BASE, LINT0 is the INTR pin. */
-	CHECK_EQ(vlapic_set_base(&l, APIC_DEFAULT_PHYS_BASE | APIC_BASE_BSP), 0);
+	CHECK_EQ(vlapic_set_base(&l, APIC_DEFAULT_PHYS_BASE | APIC_BASE_BSP, TEST_PHYS_BITS), 0);
 	CHECK(vlapic_takes_extint(&l));
 }
 
@@ -510,6 +553,8 @@ int main(void)
 	RUN(test_oneshot_done_then_periodic);
 	RUN(test_bad_accesses);
 	RUN(test_apic_base);
+	RUN(test_apic_base_move);
+	RUN(test_x2apic_hidden);
 	RUN(test_self_ipi);
 	RUN(test_priority_and_eoi);
 	RUN(test_timer_fires);

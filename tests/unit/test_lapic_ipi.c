@@ -88,12 +88,14 @@ static void test_route_init_sipi(void)
 	CHECK_EQ(r.mode, LAPIC_ROUTE_STARTUP);
 	CHECK_EQ(r.dest, LAPIC_BROADCAST);
 	CHECK_EQ(r.vector, 0x10);
-	/* to itself (shorthand or its own ID): nothing */
+	/* to itself by shorthand: nothing; by its own xAPIC ID: routed, for an APIC that wrote the same ID */
 	wr(APIC_REG_ICR_LOW, 0x00040000 | APIC_ICR_DM_INIT | APIC_ICR_LEVEL_ASSERT);
 	CHECK(!vlapic_take_route(&l, &r));
 	wr(APIC_REG_ICR_HIGH, 0);
 	wr(APIC_REG_ICR_LOW, APIC_ICR_DM_STARTUP | 0x08);
-	CHECK(!vlapic_take_route(&l, &r));
+	CHECK(vlapic_take_route(&l, &r));
+	CHECK_EQ(r.dest, 0);
+	CHECK(!r.logical);
 	/* a logical destination is routed for the others to match, even naming this APIC */
 	wr(APIC_REG_LDR, 1u << 24);
 	wr(APIC_REG_ICR_HIGH, 3u << 24);
@@ -140,15 +142,15 @@ static void test_receive_init_sipi(void)
 	CHECK(vlapic_receive_sipi(&l, 0x08));
 	CHECK(!vlapic_receive_sipi(&l, 0x08));
 	/* a hardware-disabled APIC receives neither */
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL, TEST_PHYS_BITS), 0);
 	CHECK(!vlapic_receive_init(&l));
 	CHECK(!l.wait_sipi);
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE, TEST_PHYS_BITS), 0);
 	CHECK(vlapic_receive_init(&l));
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL, TEST_PHYS_BITS), 0);
 	CHECK(!vlapic_receive_sipi(&l, 0x08));
 	/* and forgets the INIT: enabled again, a SIPI alone starts nothing */
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL | APIC_BASE_ENABLE, TEST_PHYS_BITS), 0);
 	CHECK(!vlapic_receive_sipi(&l, 0x08));
 }
 
@@ -249,7 +251,7 @@ static void test_route_logical_nmi(void)
 	wr(APIC_REG_ICR_LOW, (2u << 8));
 	CHECK(!vlapic_take_route(&l, &r));
 	/* a hardware-disabled APIC holds no NMI */
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL, TEST_PHYS_BITS), 0);
 	CHECK(!vlapic_accept_nmi(&l));
 	CHECK(!vlapic_take_nmi(&l));
 }
@@ -290,7 +292,7 @@ static void test_post_init(void)
 	CHECK(l.wait_sipi);
 	/* hardware-disabled: refused, and it forgets a held SIPI */
 	CHECK(vlapic_receive_sipi(&l, 0x11));
-	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL), 0);
+	CHECK_EQ(vlapic_set_base(&l, 0xfee00000ULL, TEST_PHYS_BITS), 0);
 	CHECK(!vlapic_take_sipi(&l, &vec));
 	CHECK(!vlapic_post_init(&l));
 	CHECK(!l.wait_sipi);

@@ -144,26 +144,44 @@ static void test_exit_port(void)
 	CHECK_EQ(dom.code, 0x34);                            /* the low byte, as isa-debug-exit */
 }
 
+/* An access by vCPU `vcpu`: its own APIC's page first, then the bus, as the exit path looks it up. */
+static const struct bus_range *find(unsigned vcpu, uint64_t addr)
+{
+	return bus_find_local(&p.bus.mmio, vlapic_mmio(&apic[vcpu]), addr);
+}
+
 static void test_lapic_per_vcpu(void)
 {
 	setup();
-	const struct bus_range *r = bus_find(&p.bus.mmio, APIC_DEFAULT_PHYS_BASE + APIC_REG_ID);
-	CHECK(r != 0);
-	CHECK(bus_find(&p.bus.mmio, APIC_DEFAULT_PHYS_BASE + LAPIC_MMIO_SIZE) == 0);
-	CHECK(bus_find(&p.bus.mmio, 0) == 0);
-	CHECK_EQ(bus_mmio_read(r, 0, APIC_DEFAULT_PHYS_BASE + APIC_REG_ID, 4), 0u << APIC_ID_SHIFT);
-	CHECK_EQ(bus_mmio_read(r, 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_ID, 4), 1u << APIC_ID_SHIFT);
-	CHECK_EQ(bus_mmio_write(r, 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_TPR, 4, 0x20), BUS_OK);
+	const uint64_t id = APIC_DEFAULT_PHYS_BASE + APIC_REG_ID;
+	const struct bus_range *r0 = find(0, id), *r1 = find(1, id);
+	CHECK(r0 != 0 && r1 != 0 && r0 != r1);
+	CHECK(find(0, APIC_DEFAULT_PHYS_BASE + LAPIC_MMIO_SIZE) == 0);
+	CHECK(find(0, 0) == 0);
+	CHECK_EQ(bus_mmio_read(r0, 0, id, 4), 0u << APIC_ID_SHIFT);
+	CHECK_EQ(bus_mmio_read(r1, 1, id, 4), 1u << APIC_ID_SHIFT);
+	CHECK_EQ(bus_mmio_write(r1, 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_TPR, 4, 0x20), BUS_OK);
 	CHECK_EQ(vlapic_read(&apic[1], APIC_REG_TPR, 4, 0), 0x20);
 	CHECK_EQ(vlapic_read(&apic[0], APIC_REG_TPR, 4, 0), 0);
-	/* A vCPU whose APIC is disabled in IA32_APIC_BASE sees the empty bus there. */
-	CHECK_EQ(vlapic_set_base(&apic[1], APIC_DEFAULT_PHYS_BASE), 0);
-	CHECK_EQ(bus_mmio_read(r, 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_ID, 4), 0xffffffffu);
+	/* vCPU 1 moves its APIC: there it answers vCPU 1 only; its old page is the bus's empty one */
+	const uint64_t moved = 0xfed40000ULL;
+	CHECK_EQ(vlapic_set_base(&apic[1], moved | APIC_BASE_ENABLE, TEST_PHYS_BITS), 0);
+	CHECK(find(1, moved + APIC_REG_ID) == vlapic_mmio(&apic[1]));
+	CHECK_EQ(bus_mmio_read(find(1, moved + APIC_REG_ID), 1, moved + APIC_REG_ID, 4), 1u << APIC_ID_SHIFT);
+	CHECK(find(0, moved + APIC_REG_ID) == 0);
+	CHECK(find(0, id) == r0);
+	CHECK_EQ(bus_mmio_read(find(1, id), 1, id, 4), 0xffffffffu);
+	/* a vCPU whose APIC is disabled in IA32_APIC_BASE sees the empty bus at the default page */
+	CHECK_EQ(vlapic_set_base(&apic[1], APIC_DEFAULT_PHYS_BASE, TEST_PHYS_BITS), 0);
+	CHECK(find(1, moved) == 0);
+	CHECK_EQ(bus_mmio_read(find(1, id), 1, id, 4), 0xffffffffu);
+	CHECK_EQ(bus_mmio_write(find(1, id), 1, APIC_DEFAULT_PHYS_BASE + APIC_REG_TPR, 4, 0x10), BUS_OK);
+	CHECK_EQ(vlapic_read(&apic[0], APIC_REG_TPR, 4, 0), 0);
 }
 
 static void mmio_wr(uint64_t addr, unsigned vcpu, uint32_t val)
 {
-	const struct bus_range *r = bus_find(&p.bus.mmio, addr);
+	const struct bus_range *r = find(vcpu, addr);
 	CHECK(r != 0);
 	if (r)
 		CHECK_EQ(bus_mmio_write(r, vcpu, addr, 4, val), BUS_OK);
@@ -330,7 +348,7 @@ static void test_extint(void)
 	CHECK_EQ(irqs.count[0] + irqs.count[1], 0);
 	/* EOI; the next edge reaches vCPU 0, and vCPU 1 too once its APIC is disabled (LINT0 is then INTR). */
 	out(PIC_MASTER_CMD, 1, 0x20);
-	CHECK_EQ(vlapic_set_base(&apic[1], APIC_DEFAULT_PHYS_BASE), 0);
+	CHECK_EQ(vlapic_set_base(&apic[1], APIC_DEFAULT_PHYS_BASE, TEST_PHYS_BITS), 0);
 	CHECK(vlapic_takes_extint(&apic[1]));
 	uart_edge();
 	CHECK_EQ(extints.count[0], 2);

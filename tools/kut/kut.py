@@ -10,7 +10,8 @@ Multiboot domain, unmodified, with the vCPUs (`smp`) and memory (`-m`, else
 QEMU's 128 MiB) its entry asks for and its command line as QEMU passes it:
 the file name first (Hinoki's Multiboot loader puts it there), then the
 entry's `test_args`; it has Hinoki's copy of QEMU's pc-testdev
-(`testdev = 1`), and its environment (the Multiboot module, as the suite's
+(`testdev = 1`), x2APIC hidden where its `-cpu` says `-x2apic` (`x2apic =
+0`), and its environment (the Multiboot module, as the suite's
 runner gives it) still says TEST_DEVICE=0 (see ENVIRONMENT). Tests are batched as domains of one Bochs boot (at most
 16 domains and BOOT_RAM_MIB of guest RAM a boot). A result is what the
 suite's own runner would call it from the exit code the test writes to port
@@ -130,8 +131,10 @@ def plan(test, kut_dir, cpus=BOOT_CPUS):
         args = (unquote(m.group(1)) + " " + args).strip()
     p["extra"] = expand(args)
     cpu = re.search(r"-cpu\s+(\S+)", params)
+    p["x2apic"] = not (cpu and "-x2apic" in cpu.group(1).split(","))
     if cpu:
-        p["notes"].append("-cpu %s asked; the domain gets Hinoki's CPU" % cpu.group(1))
+        p["notes"].append("-cpu %s asked; the domain gets Hinoki's CPU%s" %
+                          (cpu.group(1), "" if p["x2apic"] else " without x2APIC"))
     if test.get("accel"):
         p["notes"].append("accel = %s" % test["accel"])
     return p
@@ -195,7 +198,8 @@ def config(batch, names, kut_dir, env_file):
                   "ramdisk = \"%s\"" % os.path.abspath(env_file)]
         if p["extra"]:
             lines.append("extra = \"%s\"" % p["extra"].replace("\"", "'"))
-        lines += ["memory = %d" % p["memory"], "vcpus = %d" % p["vcpus"], "testdev = 1", "on_reboot = destroy", ""]
+        lines += ["memory = %d" % p["memory"], "vcpus = %d" % p["vcpus"], "testdev = 1", "on_reboot = destroy"]
+        lines += ([] if p.get("x2apic", True) else ["x2apic = 0"]) + [""]
     return "\n".join(lines)
 
 
