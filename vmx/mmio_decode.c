@@ -4,7 +4,8 @@
  * register and memory (88, 89, 8A, 8B), of an immediate (C6 /0, C7 /0), with
  * a memory offset (A0-A3), MOVZX and MOVSX (0F B6/B7/BE/BF); the ALU
  * operations with a memory operand (rows 00-3F, 80/81/83, TEST 84/85 and
- * F6/F7 /0), XCHG (86, 87), PUSH and POP of memory (FF /6, 8F /0), and
+ * F6/F7 /0), NOT and NEG (F6/F7 /2 /3), INC and DEC (FE/FF /0 /1), XCHG
+ * (86, 87), PUSH and POP of memory (FF /6, 8F /0), and
  * MOVS and STOS (A4/A5, AA/AB) with REP. Segment, operand-size,
  * address-size (16-bit addressing only for the string forms), LOCK (on a
  * read-modify-write), REP (on a string) and REX prefixes. The effective
@@ -249,25 +250,37 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 			if (c.pos >= avail)
 				return MMIO_DECODE_TRUNCATED;
 			unsigned sub = X86_MODRM_REG(bytes[c.pos]);
-			if (sub != X86_GRP3_TEST && sub != X86_GRP3_TEST_ALIAS)
-				return MMIO_DECODE_UNSUPPORTED;   /* NOT, NEG, MUL, DIV... */
+			bool test = sub == X86_GRP3_TEST || sub == X86_GRP3_TEST_ALIAS;
+			if (!test && sub != X86_GRP3_NOT && sub != X86_GRP3_NEG)
+				return MMIO_DECODE_UNSUPPORTED;   /* MUL, IMUL, DIV, IDIV */
 			if ((e = skip_modrm(&c, &modrm)))
 				return e;
 			unsigned size = op == X86_OP_GRP3_EB ? SIZE_BYTE : opsz;
-			if ((e = take_imm(&c, out, size == SIZE_BYTE ? SIZE_BYTE : immsz_v)))
+			if (test && (e = take_imm(&c, out, size == SIZE_BYTE ? SIZE_BYTE : immsz_v)))
 				return e;
 			out->kind = MMIO_ALU;
-			out->alu = ALU_TEST;
+			out->alu = test ? ALU_TEST : sub == X86_GRP3_NOT ? ALU_NOT : ALU_NEG;
+			out->write = !test;
 			out->size = (uint8_t)size;
 			break;
 		}
+		case X86_OP_GRP4:
 		case X86_OP_GRP5:
 		case X86_OP_POP_EV: {
 			if (c.pos >= avail)
 				return MMIO_DECODE_TRUNCATED;
 			unsigned sub = X86_MODRM_REG(bytes[c.pos]);
-			if (op == X86_OP_GRP5 ? sub != X86_GRP5_PUSH : sub != 0)
-				return MMIO_DECODE_UNSUPPORTED;   /* INC, DEC, CALL, JMP through memory */
+			if (op != X86_OP_POP_EV && (sub == X86_GRP45_INC || sub == X86_GRP45_DEC)) {
+				if ((e = skip_modrm(&c, &modrm)))
+					return e;
+				out->kind = MMIO_ALU;
+				out->alu = sub == X86_GRP45_INC ? ALU_INC : ALU_DEC;
+				out->write = true;
+				out->size = (uint8_t)(op == X86_OP_GRP4 ? SIZE_BYTE : opsz);
+				break;
+			}
+			if (op == X86_OP_GRP4 || (op == X86_OP_GRP5 ? sub != X86_GRP5_PUSH : sub != 0))
+				return MMIO_DECODE_UNSUPPORTED;   /* CALL, JMP through memory */
 			if ((e = skip_modrm(&c, &modrm)))
 				return e;
 			/* The stack's operand size: 64 bits in 64-bit mode (REX.W changes nothing), 16 with 0x66. */

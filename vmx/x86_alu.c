@@ -23,7 +23,23 @@ uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, 
 	unsigned carry_in = (op == ALU_ADC || op == ALU_SBB) && (*rflags & RFLAGS_CF);
 	unsigned __int128 wide;
 	uint64_t r, f = 0;
+	bool keep_cf = op == ALU_INC || op == ALU_DEC;
 	dst &= mask, src &= mask;
+
+	/* The one-operand forms as the two-operand ones they compute: NEG is 0 - dst, INC dst + 1, DEC dst - 1. */
+	switch (op) {
+	case ALU_NOT:
+		return ~dst & mask;
+	case ALU_NEG:
+		src = dst, dst = 0, op = ALU_SUB;
+		break;
+	case ALU_INC:
+	case ALU_DEC:
+		src = 1, op = op == ALU_INC ? ALU_ADD : ALU_SUB;
+		break;
+	default:
+		break;
+	}
 
 	switch (op) {
 	case ALU_ADD:
@@ -65,6 +81,8 @@ uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, 
 		f |= RFLAGS_SF;
 	if (parity_even(r))
 		f |= RFLAGS_PF;
+	if (keep_cf)
+		f = (f & ~(uint64_t)RFLAGS_CF) | (*rflags & RFLAGS_CF);
 	*rflags = (*rflags & ~(uint64_t)RFLAGS_ARITH) | f;
 	return r;
 }

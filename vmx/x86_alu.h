@@ -1,7 +1,8 @@
 /*
  * The two-operand arithmetic and logic instructions (ADD, OR, ADC, SBB,
- * AND, SUB, XOR, CMP, TEST) as the processor computes them: the result and
- * the status flags, for operands of 1, 2, 4 or 8 bytes. What an MMIO
+ * AND, SUB, XOR, CMP, TEST) and the one-operand ones (NOT, NEG, INC, DEC)
+ * as the processor computes them: the result and the status flags, for
+ * operands of 1, 2, 4 or 8 bytes. What an MMIO
  * read-modify-write instruction needs once the device's value is read.
  * Pure code.
  */
@@ -11,10 +12,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* In the order of the ModRM reg field of opcodes 80-83 and of the rows of opcodes 00-3F; TEST apart. */
+/*
+ * In the order of the ModRM reg field of opcodes 80-83 and of the rows of
+ * opcodes 00-3F; then TEST, and the one-operand operations of groups 3
+ * (F6/F7 /2 /3) and 4/5 (FE/FF /0 /1).
+ */
 enum x86_alu_op {
-	ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST, ALU_OP_COUNT,
+	ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST,
+	ALU_NOT, ALU_NEG, ALU_INC, ALU_DEC, ALU_OP_COUNT,
 };
+
+/* NOT, NEG, INC and DEC have the one operand: src is not used. */
+static inline bool x86_alu_unary(enum x86_alu_op op)
+{
+	return op >= ALU_NOT;
+}
 
 /* CMP and TEST only set flags. */
 static inline bool x86_alu_writes(enum x86_alu_op op)
@@ -23,9 +35,11 @@ static inline bool x86_alu_writes(enum x86_alu_op op)
 }
 
 /*
- * dst OP src on `size`-byte operands; *rflags in: the carry ADC and SBB
- * add in; out: its status flags replaced by the instruction's (AF, which
- * the logic instructions leave undefined, cleared). Returns the result.
+ * dst OP src (OP dst for the one-operand ones) on `size`-byte operands;
+ * *rflags in: the carry ADC and SBB add in; out: its status flags replaced
+ * by the instruction's (AF, which the logic instructions leave undefined,
+ * cleared), but NOT changes none and INC and DEC keep CF. Returns the
+ * result.
  */
 uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags);
 

@@ -11,9 +11,9 @@
  *
  * MMIO: the local APIC's TPR (with apicv = 0 every access exits) as the
  * memory operand of XCHG, every ALU operation in its memory, register and
- * immediate forms, TEST, MOVSX, PUSH and POP, MOVS and STOS: each run on the
- * TPR and on a word of RAM with the same inputs, and the results, the
- * registers and the status flags compared. The TPR keeps bits 7:0 of a
+ * immediate forms, TEST, NOT, NEG, INC, DEC, MOVSX, PUSH and POP, MOVS and
+ * STOS: each run on the TPR and on a word of RAM with the same inputs, and
+ * the results, the registers and the status flags compared. The TPR keeps bits 7:0 of a
  * 32-bit write and ignores narrower writes, which the comparison allows for.
  *
  * With the word `halt` on its command line it only halts with interrupts
@@ -213,6 +213,11 @@ ALU_CASE(lock_or_m_r, "lock orl %k[r], %[m]")
 ALU_CASE(xchg_m_r, "xchgl %k[r], %[m]")
 ALU_CASE(movsx_b, "movsbl %[m], %k[r]")
 ALU_CASE(movsx_w, "movswq %[m], %[r]")
+ALU_CASE(not_m, "notl %[m]")
+ALU_CASE(neg_m, "negl %[m]")
+ALU_CASE(inc_m, "incl %[m]")
+ALU_CASE(lock_dec_m, "lock decl %[m]")
+ALU_CASE(incb_m, "incb %[m]")
 
 static const struct alu_case alu_cases[] = {
 	{ "or [m], r", or_m_r, false },       { "and [m], imm", and_m_imm, false },
@@ -225,6 +230,9 @@ static const struct alu_case alu_cases[] = {
 	{ "addb [m], imm", addb_m_imm, true }, { "subb [m], r8", subb_m_r, true },
 	{ "lock or [m], r", lock_or_m_r, false }, { "xchg [m], r", xchg_m_r, false },
 	{ "movsx r32, byte [m]", movsx_b, false }, { "movsx r64, word [m]", movsx_w, false },
+	{ "not [m]", not_m, false },          { "neg [m]", neg_m, false },
+	{ "inc [m]", inc_m, false },          { "lock dec [m]", lock_dec_m, false },
+	{ "incb [m]", incb_m, true },
 };
 
 /* Memory values and register values that reach the carries, the sign and zero. */

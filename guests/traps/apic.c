@@ -439,9 +439,9 @@ void check_apic(void)
 
 void apic_bad_mmio(void)
 {
-	gprintf(TAG "notl on the APIC page\n");
-	/* NOT of memory: not a form the hypervisor emulates, so it stops this domain. */
-	__asm__ volatile("notl (%0)" : : "D"(reg(APIC_TPR)) : "memory");
-	gprintf(TAG "STILL RUNNING after notl on the APIC page\n");
+	gprintf(TAG "xaddl on the APIC page\n");
+	/* XADD to memory: not a form the hypervisor emulates, so it stops this domain. */
+	__asm__ volatile("xaddl %%eax, (%0)" : : "D"(reg(APIC_TPR)), "a"(0) : "memory");
+	gprintf(TAG "STILL RUNNING after xaddl on the APIC page\n");
 	guest_exit(1);
 }

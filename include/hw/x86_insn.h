@@ -97,11 +97,16 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP_MOVSV         0xa5
 #define X86_OP_STOSB         0xaa
 #define X86_OP_STOSV         0xab
-#define X86_OP_GRP3_EB       0xf6    /* /0 and /1: TEST r/m8, imm8 */
-#define X86_OP_GRP3_EV       0xf7    /* /0 and /1: TEST r/m, imm16/32 */
-#define X86_OP_GRP5          0xff    /* /6: PUSH r/m */
+#define X86_OP_GRP3_EB       0xf6    /* /0 and /1: TEST r/m8, imm8; /2 NOT, /3 NEG */
+#define X86_OP_GRP3_EV       0xf7    /* /0 and /1: TEST r/m, imm16/32; /2 NOT, /3 NEG */
+#define X86_OP_GRP4          0xfe    /* /0 INC r/m8, /1 DEC r/m8 */
+#define X86_OP_GRP5          0xff    /* /0 INC r/m, /1 DEC r/m, /6 PUSH r/m */
 #define X86_GRP3_TEST        0
 #define X86_GRP3_TEST_ALIAS  1
+#define X86_GRP3_NOT         2
+#define X86_GRP3_NEG         3
+#define X86_GRP45_INC        0
+#define X86_GRP45_DEC        1
 #define X86_GRP5_PUSH        6
 
 /* ---- ModRM and SIB ---------------------------------------------------------- */

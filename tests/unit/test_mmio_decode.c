@@ -172,11 +172,12 @@ static void test_moffs(void)
 
 static void test_refused(void)
 {
-	/* NOT, NEG and INC through memory, CALL/JMP through memory, LOCK on a load or a CMP, REP on a MOV */
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xf7, 0x10), MMIO_DECODE_UNSUPPORTED);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xf7, 0x18), MMIO_DECODE_UNSUPPORTED);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xff, 0x00), MMIO_DECODE_UNSUPPORTED);
+	/* MUL and IDIV from memory, CALL/JMP through memory, FE's others, LOCK on a load or a CMP, REP on a MOV */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf7, 0x20), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf6, 0x38), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xff, 0x10), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xff, 0x28), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xfe, 0x30), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x8f, 0x08), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x8b, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x39, 0x00), MMIO_DECODE_UNSUPPORTED);
@@ -234,6 +235,17 @@ static void test_alu(void)
 	CHECK_EQ(in.alu, ALU_TEST); CHECK(in.has_imm); CHECK_EQ(in.imm, 0x40); CHECK_EQ(in.len, 3);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf7, 0x08, 1, 0, 0, 0), MMIO_DECODE_OK);
 	CHECK_EQ(in.len, 6);
+	/* the one-operand forms: not dword [rax]; neg byte [rax]; lock inc qword [rax+8]; dec word [rax] */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf7, 0x10), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, ALU_NOT); CHECK(in.write); CHECK(!in.has_imm); CHECK_EQ(in.size, 4); CHECK_EQ(in.len, 2);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf6, 0x18), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, ALU_NEG); CHECK(in.write); CHECK_EQ(in.size, 1); CHECK_EQ(in.len, 2);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x48, 0xff, 0x40, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_ALU); CHECK_EQ(in.alu, ALU_INC); CHECK(in.write); CHECK_EQ(in.size, 8); CHECK_EQ(in.len, 5);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0xff, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, ALU_DEC); CHECK_EQ(in.size, 2); CHECK_EQ(in.len, 3);
+	CHECK_EQ(DEC(MMIO_MODE_32, 0xfe, 0x00), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, ALU_INC); CHECK_EQ(in.size, 1);
 }
 
 static void test_xchg_push_pop_movsx(void)

@@ -1,5 +1,6 @@
 /*
- * Host tests for vmx/x86_alu.c: every operation at every size, on edge
+ * Host tests for vmx/x86_alu.c: every operation at every size (NOT, NEG,
+ * INC and DEC among them, whose flags NOT leaves and INC/DEC's CF too), on edge
  * values and a pseudo-random stream, against the host processor running the
  * same instruction (result and status flags; AF only where it is defined).
  */
@@ -21,8 +22,38 @@
 	(uint64_t)d_;                                                                       \
 })
 
+/* The same for a one-operand instruction. */
+#define HOST_OP1(insn, sfx, T, dst, cf, out_flags) ({                                    \
+	T d_ = (T)(dst);                                                                    \
+	uint64_t f_;                                                                        \
+	__asm__ volatile("bt $0, %[c]\n\t" insn sfx " %[d]\n\tpushfq\n\tpopq %[f]"          \
+	                 : [d] "+r"(d_), [f] "=r"(f_) : [c] "r"((uint64_t)(cf)) : "cc");   \
+	*(out_flags) = f_;                                                                  \
+	(uint64_t)d_;                                                                       \
+})
+
+static uint64_t host1(enum x86_alu_op op, unsigned size, uint64_t d, unsigned cf, uint64_t *fl)
+{
+#define SIZES1(insn) \
+	switch (size) { \
+	case 1: return HOST_OP1(insn, "b", uint8_t, d, cf, fl); \
+	case 2: return HOST_OP1(insn, "w", uint16_t, d, cf, fl); \
+	case 4: return HOST_OP1(insn, "l", uint32_t, d, cf, fl); \
+	default: return HOST_OP1(insn, "q", uint64_t, d, cf, fl); \
+	}
+	switch (op) {
+	case ALU_NOT: SIZES1("not")
+	case ALU_NEG: SIZES1("neg")
+	case ALU_INC: SIZES1("inc")
+	default:      { SIZES1("dec") }
+	}
+#undef SIZES1
+}
+
 static uint64_t host(enum x86_alu_op op, unsigned size, uint64_t d, uint64_t s, unsigned cf, uint64_t *fl)
 {
+	if (x86_alu_unary(op))
+		return host1(op, size, d, cf, fl);
 #define SIZES(insn) \
 	switch (size) { \
 	case 1: return HOST_OP(insn, "b", uint8_t, d, s, cf, fl); \
@@ -53,7 +84,10 @@ static void compare(enum x86_alu_op op, unsigned size, uint64_t d, uint64_t s, u
 	uint64_t hr = host(op, size, d, s, cf, &hf) & mask;
 	uint64_t mr = x86_alu(op, size, d, s, &mf);
 	bool logic = op == ALU_OR || op == ALU_AND || op == ALU_XOR || op == ALU_TEST;
-	uint64_t fm = FLAGS_MASK & ~(logic ? RFLAGS_AF : 0);
+	/* NOT changes no flag: the host's others are what came before it, and the model's must stay as given. */
+	uint64_t fm = op == ALU_NOT ? RFLAGS_CF : FLAGS_MASK & ~(logic ? RFLAGS_AF : 0);
+	if (op == ALU_NOT)
+		CHECK_EQ(mf, (cf ? RFLAGS_CF : 0) | RFLAGS_FIXED | RFLAGS_IF);
 	/* CMP and TEST leave the destination: the host's copy is the operand itself. */
 	if (x86_alu_writes(op) && hr != mr) {
 		if (mismatches++ < 10)
