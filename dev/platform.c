@@ -124,7 +124,7 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	p->exit_port = (struct exit_port){ env->end, env->ctx };
 	fw_cfg_init(&p->fw_cfg, env->ram_bytes, env->ncpus);
 	pic_init(&p->pic, pic_raise, p);
-	testdev_init(&p->testdev, isa_irq(p, 0));   /* on the bus only if the domain asks for it */
+	testdev_init(&p->testdev, isa_irq(p, 0), env->testdev_iomem);   /* on the bus only if the domain asks for it */
 	rtc_init(&p->rtc, env->wall_secs, env->wall_tsc, env->tsc_khz);
 	pci_cfg_init(&p->pci_cfg);
 	nmi_sc_init(&p->nmi_sc, env->tsc_now, env->tsc_khz);

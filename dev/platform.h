@@ -81,6 +81,7 @@ struct platform_env {
 	void (*power)(void *ctx, enum platform_power what);   /* the guest powered off or reset its machine */
 	void *ctx;                     /* for console_put, end, deliver, extint and power */
 	bool testdev;                  /* QEMU's pc-testdev on the bus (config `testdev`) */
+	uint8_t *testdev_iomem;        /* its device memory, TESTDEV_IOMEM_SIZE bytes the domain gives */
 };
 
 struct platform {

@@ -12,10 +12,13 @@
 #include "dev/testdev.h"
 #include "lib/string.h"
 
-void testdev_init(struct testdev *t, struct irq_line line0)
+void testdev_init(struct testdev *t, struct irq_line line0, uint8_t *iomem)
 {
 	memset(t->scratch, 0, sizeof t->scratch);
 	t->line0 = line0;
+	t->iomem = iomem;
+	if (iomem)
+		memset(iomem, 0, TESTDEV_IOMEM_SIZE);
 }
 
 static uint64_t io_read(void *dev, unsigned vcpu, uint64_t off, unsigned size)
@@ -43,13 +46,41 @@ static enum bus_result line_write(void *dev, unsigned vcpu, uint64_t off, unsign
 	return BUS_OK;
 }
 
+/*
+ * Device memory: an access of up to 8 bytes, little-endian, byte by byte so
+ * that vCPUs racing on it get what two CPUs would; bytes past the end are
+ * the empty bus's.
+ */
+static uint64_t mem_read(void *dev, unsigned vcpu, uint64_t off, unsigned size)
+{
+	const struct testdev *t = dev;
+	uint64_t v = 0;
+	(void)vcpu;
+	for (unsigned i = 0; i < size; i++) {
+		uint64_t b = off + i < TESTDEV_IOMEM_SIZE ? __atomic_load_n(&t->iomem[off + i], __ATOMIC_RELAXED) : 0xff;
+		v |= b << (8 * i);
+	}
+	return v;
+}
+
+static enum bus_result mem_write(void *dev, unsigned vcpu, uint64_t off, unsigned size, uint64_t val)
+{
+	struct testdev *t = dev;
+	(void)vcpu;
+	for (unsigned i = 0; i < size && off + i < TESTDEV_IOMEM_SIZE; i++)
+		__atomic_store_n(&t->iomem[off + i], (uint8_t)(val >> (8 * i)), __ATOMIC_RELAXED);
+	return BUS_OK;
+}
+
 static const struct bus_device io_device = { "pc-testdev", io_read, io_write, BUS_BYTE_REGS };
+static const struct bus_device mem_device = { "pc-testdev memory", mem_read, mem_write, 0 };
 static const struct bus_device line_device = { "pc-testdev IRQ lines", bus_read_open, line_write, BUS_BYTE_REGS };
 
 int testdev_add_to_bus(struct bus *b, struct testdev *t)
 {
 	if (bus_add(&b->port, TESTDEV_PORT_SCRATCH, TESTDEV_IOPORTS, &io_device, t, 0) ||
-	    bus_add(&b->port, TESTDEV_PORT_IRQ, TESTDEV_IRQ_LINES, &line_device, t, 0))
+	    bus_add(&b->port, TESTDEV_PORT_IRQ, TESTDEV_IRQ_LINES, &line_device, t, 0) ||
+	    (t->iomem && bus_add(&b->mmio, TESTDEV_IOMEM_BASE, TESTDEV_IOMEM_SIZE, &mem_device, t, 0)))
 		return -1;
 	return 0;
 }

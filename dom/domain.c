@@ -27,6 +27,7 @@
 
 #define PAGES_2M 512
 #define MIB (1024ULL * 1024)
+#define TESTDEV_IOMEM_PAGES (TESTDEV_IOMEM_SIZE / FRAME_SIZE)
 
 /*
  * The table: a dense array, whose entries move down when one leaves. It is
@@ -388,12 +389,17 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		}
 	}
 	console_ring_init(&d->console_ring);
+	uint64_t iomem_pa = cfg->testdev ? take_pages(d, TESTDEV_IOMEM_PAGES, 1) : 0;
+	if (cfg->testdev && !iomem_pa) {
+		why = "not enough free memory for its test device";
+		goto fail;
+	}
 	struct platform_env pe = {
 		.ram_bytes = d->guest.ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = d->guest.tsc_khz,
 		.wall_secs = wall_secs, .wall_tsc = wall_tsc,
 		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end,
 		.deliver = platform_deliver, .extint = platform_extint_kick, .power = platform_power, .ctx = d,
-		.testdev = cfg->testdev,
+		.testdev = cfg->testdev, .testdev_iomem = iomem_pa ? phys_to_virt(iomem_pa) : 0,
 	};
 	if (platform_init(&d->platform, &pe)) {
 		why = "its devices do not fit on its bus";
@@ -461,6 +467,9 @@ void domain_release_resources(struct domain *d)
 		ept_destroy(&d->guest.ept);
 	give_pages(d, d->guest.apic_access_pa, 1);
 	d->guest.apic_access_pa = 0;
+	if (d->platform.testdev.iomem)
+		give_pages(d, virt_to_phys(d->platform.testdev.iomem), TESTDEV_IOMEM_PAGES);
+	d->platform.testdev.iomem = 0;
 	give_pages(d, d->guest.ram_hpa, d->guest.ram_bytes / FRAME_SIZE);
 	d->guest.ram_hpa = 0;
 }

@@ -5,8 +5,9 @@
  * a memory offset (A0-A3), MOVZX and MOVSX (0F B6/B7/BE/BF); the ALU
  * operations with a memory operand (rows 00-3F, 80/81/83, TEST 84/85 and
  * F6/F7 /0), NOT and NEG (F6/F7 /2 /3), INC and DEC (FE/FF /0 /1), XCHG
- * (86, 87), PUSH and POP of memory (FF /6, 8F /0), and
- * MOVS and STOS (A4/A5, AA/AB) with REP. Segment, operand-size,
+ * (86, 87), PUSH and POP of memory (FF /6, 8F /0), and the string
+ * instructions MOVS, CMPS, STOS, LODS and SCAS (A4-A7, AA-AF) with REP,
+ * and SMSW to memory (0F 01 /4). Segment, operand-size,
  * address-size (16-bit addressing only for the string forms), LOCK (on a
  * read-modify-write), REP (on a string) and REX prefixes. The effective
  * address is not computed (the EPT violation gives the guest-physical
@@ -135,7 +136,7 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
                                  struct mmio_insn *out)
 {
 	struct cursor c = { bytes, avail, 0 };
-	bool opsize = false, addrsize = false, lock = false, rep = false;
+	bool opsize = false, addrsize = false, lock = false, rep = false, repne = false;
 	uint8_t rex = 0;
 	int seg = SEG_DS;
 
@@ -155,6 +156,8 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 		rex = 0;
 		lock |= b == X86_PREFIX_LOCK;
 		rep |= b == X86_PREFIX_REP || b == X86_PREFIX_REPNE;
+		if (b == X86_PREFIX_REP || b == X86_PREFIX_REPNE)
+			repne = b == X86_PREFIX_REPNE;   /* the last of the two counts */
 		opsize |= b == X86_PREFIX_OPSIZE;
 		addrsize |= b == X86_PREFIX_ADDRSIZE;
 		if (prefix_seg(b) >= 0)
@@ -170,7 +173,7 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 
 	/* 16-bit addressing (0x67 outside 64-bit mode) has another ModRM table: not emulated. */
 	bool modrm_ok = !(addrsize && mode != MMIO_MODE_64);
-	bool has_modrm = op != X86_OP_TWO_BYTE && !(op >= X86_OP_MOV_AL_MOFFS && op <= X86_OP_STOSV);
+	bool has_modrm = op != X86_OP_TWO_BYTE && !(op >= X86_OP_MOV_AL_MOFFS && op <= X86_OP_SCASV);
 	if (has_modrm && !modrm_ok)
 		return MMIO_DECODE_UNSUPPORTED;
 	/* LOCK only on a read-modify-write of memory, REP only on the string forms: checked at the end. */
@@ -306,14 +309,26 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 		}
 		case X86_OP_MOVSB:
 		case X86_OP_MOVSV:
+		case X86_OP_CMPSB:
+		case X86_OP_CMPSV:
 		case X86_OP_STOSB:
-		case X86_OP_STOSV: {
-			bool byte = op == X86_OP_MOVSB || op == X86_OP_STOSB;
-			out->kind = op == X86_OP_MOVSB || op == X86_OP_MOVSV ? MMIO_MOVS : MMIO_STOS;
+		case X86_OP_STOSV:
+		case X86_OP_LODSB:
+		case X86_OP_LODSV:
+		case X86_OP_SCASB:
+		case X86_OP_SCASV: {
+			static const uint8_t kinds[] = {
+				[X86_OP_MOVSB - X86_OP_MOVSB] = MMIO_MOVS, [X86_OP_CMPSB - X86_OP_MOVSB] = MMIO_CMPS,
+				[X86_OP_STOSB - X86_OP_MOVSB] = MMIO_STOS, [X86_OP_LODSB - X86_OP_MOVSB] = MMIO_LODS,
+				[X86_OP_SCASB - X86_OP_MOVSB] = MMIO_SCAS,
+			};
+			bool byte = !(op & 1);   /* each pair: the byte form, then the word/dword/qword one */
+			out->kind = kinds[(op & ~1u) - X86_OP_MOVSB];
 			out->write = out->kind == MMIO_STOS;
 			out->size = (uint8_t)(byte ? SIZE_BYTE : opsz);
 			out->reg = GPR_RAX_NUM;
 			out->rep = rep;
+			out->repne = rep && repne;
 			out->seg = (uint8_t)seg;
 			out->addr_size = (uint8_t)(mode == MMIO_MODE_64 ? (addrsize ? SIZE_DWORD : SIZE_QWORD)
 			                                               : (addrsize ? SIZE_WORD : SIZE_DWORD));
@@ -323,6 +338,18 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 			if (!take(&c, 1))
 				return MMIO_DECODE_TRUNCATED;
 			uint8_t op2 = bytes[c.pos - 1];
+			if (op2 == X86_OP2_GRP7) {
+				if (c.pos >= avail)
+					return MMIO_DECODE_TRUNCATED;
+				if (X86_MODRM_REG(bytes[c.pos]) != X86_GRP7_SMSW || !modrm_ok)
+					return MMIO_DECODE_UNSUPPORTED;   /* SGDT, SIDT, LGDT, LIDT, LMSW, INVLPG... */
+				if ((e = skip_modrm(&c, &modrm)))
+					return e;
+				out->kind = MMIO_SMSW;
+				out->write = true;
+				out->size = SIZE_WORD;   /* to memory always 16 bits, whatever the operand size */
+				break;
+			}
 			if (op2 != X86_OP2_MOVZX_RM8 && op2 != X86_OP2_MOVZX_RM16 &&
 			    op2 != X86_OP2_MOVSX_RM8 && op2 != X86_OP2_MOVSX_RM16)
 				return MMIO_DECODE_UNSUPPORTED;
@@ -342,7 +369,7 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 	}
 	/* LOCK is #UD on anything but a read-modify-write of memory; REP means nothing to the rest (not emulated). */
 	bool rmw = (out->kind == MMIO_ALU && out->write) || out->kind == MMIO_XCHG;
-	if ((lock && !rmw) || (rep && out->kind != MMIO_MOVS && out->kind != MMIO_STOS))
+	if ((lock && !rmw) || (rep && !mmio_is_string(out->kind)))
 		return MMIO_DECODE_UNSUPPORTED;
 	out->len = (uint8_t)c.pos;
 	return MMIO_DECODE_OK;

@@ -27,9 +27,19 @@ enum mmio_kind {
 	MMIO_XCHG,   /* XCHG with a register: the device's old value to the register */
 	MMIO_PUSH,   /* PUSH r/m: the device's value onto the stack */
 	MMIO_POP,    /* POP r/m: the stack's top into the device */
+	MMIO_SMSW,   /* SMSW m16: CR0's low 16 bits to the device */
 	MMIO_MOVS,   /* MOVS: element by element between seg:RSI and ES:RDI, one side or both a device */
 	MMIO_STOS,   /* STOS: RAX's low bytes to ES:RDI */
+	MMIO_LODS,   /* LODS: seg:RSI into RAX's low bytes */
+	MMIO_CMPS,   /* CMPS: the flags of seg:RSI minus ES:RDI */
+	MMIO_SCAS,   /* SCAS: the flags of RAX's low bytes minus ES:RDI */
 };
+
+/* The string instructions, which step RSI and RDI and take REP. */
+static inline bool mmio_is_string(unsigned kind)
+{
+	return kind >= MMIO_MOVS;
+}
 
 /* What a decoded MMIO instruction does. */
 struct mmio_insn {
@@ -43,10 +53,11 @@ struct mmio_insn {
 	bool has_imm;       /* the source is imm, not a register */
 	bool sign_extend;   /* MOVSX */
 	bool to_reg;        /* ALU: the register is the destination (the first operand), memory the source */
-	bool rep;           /* MOVS, STOS: REP (F3, or F2, which they treat alike) */
+	bool rep;           /* the string forms: REP (F3 or F2; MOVS, STOS and LODS treat them alike) */
+	bool repne;         /* CMPS, SCAS: the REP is F2 (REPNE), which stops on equal, not on unequal */
 	uint8_t alu;        /* MMIO_ALU: enum x86_alu_op */
-	uint8_t seg;        /* MOVS: the source's segment register (DS unless overridden), enum seg_reg */
-	uint8_t addr_size;  /* MOVS, STOS: the address size in bytes (2, 4 or 8) */
+	uint8_t seg;        /* MOVS, LODS, CMPS: the source's segment register (DS unless overridden), enum seg_reg */
+	uint8_t addr_size;  /* the string forms: the address size in bytes (2, 4 or 8) */
 	uint64_t imm;       /* the immediate, sign-extended to the access size */
 };
 

@@ -9,9 +9,10 @@
  * writes the result back; LOCK changes nothing here, since the device's
  * state is only reached through its bus functions. PUSH and POP move one
  * operand between the device and the stack, whose page is checked first so
- * that a #PF does not follow a device read. MOVS and STOS go element by
- * element, each side a device or RAM as its page maps, with REP running in
- * batches as string port I/O does (vmx/exit_io.c).
+ * that a #PF does not follow a device read. The string instructions (MOVS,
+ * CMPS, STOS, LODS, SCAS) go element by element, each side a device or RAM
+ * as its page maps, with REP running in batches as string port I/O does
+ * (vmx/exit_io.c).
  */
 #include "dev/bus.h"
 #include "hw/cr.h"
@@ -20,6 +21,7 @@
 #include "lib/fmt.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
+#include "vmx/guest_cr.h"
 #include "vmx/guest_mem.h"
 #include "vmx/mmio_decode.h"
 #include "vmx/x86_alu.h"
@@ -71,7 +73,37 @@ static bool element(struct vcpu *v, uint64_t la, unsigned size, uint64_t *val, b
 	return vcpu_copy_linear(v, la, val, size, write, write ? "string store" : "string load", stop);
 }
 
-/* MOVS and STOS, with or without REP, in batches (string_begin). */
+/*
+ * One element of a string instruction: false when it faulted (#PF raised)
+ * or the domain stopped (*stop). `acc` is RAX's element, which STOS and
+ * SCAS use and LODS replaces; CMPS and SCAS compare into *rflags.
+ */
+static bool string_element(struct vcpu *v, const struct mmio_insn *in, uint64_t src, uint64_t dst, uint64_t *acc,
+                           uint64_t *rflags, bool *stop)
+{
+	uint64_t val = *acc, other = 0;
+	if (in->kind != MMIO_STOS && in->kind != MMIO_SCAS && !element(v, src, in->size, &val, false, stop))
+		return false;
+	switch (in->kind) {
+	case MMIO_LODS:
+		*acc = val;
+		return true;
+	case MMIO_MOVS:
+	case MMIO_STOS:
+		return element(v, dst, in->size, &val, true, stop);
+	default:   /* CMPS, SCAS: the first operand minus the element at ES:RDI */
+		if (!element(v, dst, in->size, &other, false, stop))
+			return false;
+		x86_alu(ALU_CMP, in->size, val, other, rflags);
+		return true;
+	}
+}
+
+/*
+ * The string instructions, with or without REP, in batches (string_begin);
+ * REPE and REPNE end CMPS and SCAS early when ZF says so, as the CPU does
+ * after the element that decided it.
+ */
 static enum exit_action string_op(struct vcpu *v, const struct mmio_insn *in)
 {
 	struct string_steps s = string_begin(v, in->addr_size, in->size, in->rep);
@@ -79,24 +111,34 @@ static enum exit_action string_op(struct vcpu *v, const struct mmio_insn *in)
 		vcpu_retire_insn(in->len);
 		return EXIT_RESUME;
 	}
-	bool movs = in->kind == MMIO_MOVS;
-	uint64_t src_base = movs ? vcpu_seg_base(in->seg) : 0, dst_base = vcpu_seg_base(SEG_ES);
+	bool uses_si = in->kind == MMIO_MOVS || in->kind == MMIO_CMPS || in->kind == MMIO_LODS;
+	bool uses_di = in->kind != MMIO_LODS, compares = in->kind == MMIO_CMPS || in->kind == MMIO_SCAS;
+	uint64_t src_base = uses_si ? vcpu_seg_base(in->seg) : 0, dst_base = vcpu_seg_base(SEG_ES);
 	uint64_t si = string_offset(v, &s, GPR_RSI), di = string_offset(v, &s, GPR_RDI), done = 0;
-	bool stop = false;
+	uint64_t acc = v->gpr[GPR_RAX] & x86_width_mask(in->size), rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
+	bool stop = false, ended = false;
 
-	for (; done < s.batch; done++, si = string_next(&s, si), di = string_next(&s, di)) {
-		uint64_t val = v->gpr[GPR_RAX] & x86_width_mask(in->size);
-		if (movs && !element(v, string_linear(&s, src_base, si), in->size, &val, false, &stop))
+	while (done < s.batch && !ended) {
+		if (!string_element(v, in, string_linear(&s, src_base, si), string_linear(&s, dst_base, di), &acc, &rflags,
+		                    &stop))
 			break;
-		if (!element(v, string_linear(&s, dst_base, di), in->size, &val, true, &stop))
-			break;
+		done++;
+		si = string_next(&s, si), di = string_next(&s, di);
+		ended = compares && in->rep && ((rflags & RFLAGS_ZF) != 0) == in->repne;
 	}
 	if (stop)
 		return EXIT_STOPPED;
-	if (movs)
+	if (uses_si)
 		string_set_index(v, &s, GPR_RSI, si);
-	string_set_index(v, &s, GPR_RDI, di);
+	if (uses_di)
+		string_set_index(v, &s, GPR_RDI, di);
+	if (in->kind == MMIO_LODS && done)
+		v->gpr[GPR_RAX] = x86_reg_write(v->gpr[GPR_RAX], acc, in->size);
+	if (compares && done)
+		vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
 	string_end(v, &s, done, in->len);
+	if (ended && done < s.count)
+		vcpu_retire_insn(in->len);
 	return EXIT_RESUME;
 }
 
@@ -197,7 +239,13 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 	case MMIO_PUSH:
 	case MMIO_POP:
 		return stack_op(v, r, gpa, &in, long_mode);
-	default:   /* MOVS, STOS */
+	case MMIO_SMSW:
+		/* The CPU checked CR4.UMIP and CPL before the access that exited. */
+		if (bus_mmio_write(r, v->id, gpa, in.size, guest_cr0() & x86_width_mask(in.size)) != BUS_OK)
+			return EXIT_STOPPED;
+		vcpu_retire_insn(in.len);
+		return EXIT_RESUME;
+	default:   /* the string forms */
 		return string_op(v, &in);
 	}
 }

@@ -11,9 +11,10 @@
  *
  * MMIO: the local APIC's TPR (with apicv = 0 every access exits) as the
  * memory operand of XCHG, every ALU operation in its memory, register and
- * immediate forms, TEST, NOT, NEG, INC, DEC, MOVSX, PUSH and POP, MOVS and
- * STOS: each run on the TPR and on a word of RAM with the same inputs, and
- * the results, the registers and the status flags compared. The TPR keeps bits 7:0 of a
+ * immediate forms, TEST, NOT, NEG, INC, DEC, MOVSX, PUSH and POP, MOVS,
+ * STOS, LODS, SCAS and CMPS: each run on the TPR and on a word of RAM with
+ * the same inputs, and the results, the registers and the status flags
+ * compared. The TPR keeps bits 7:0 of a
  * 32-bit write and ignores narrower writes, which the comparison allows for.
  *
  * With the word `halt` on its command line it only halts with interrupts
@@ -39,6 +40,7 @@
 #define PF_P           BIT(0)
 #define CR0_WP         BIT(16)
 #define ARITH_FLAGS    0x8d5UL         /* CF PF AF ZF SF OF */
+#define ZF_FLAG        0x40UL
 
 static uint8_t buf[BIG_COUNT + 16];
 
@@ -298,6 +300,27 @@ static void check_stack_and_strings(void)
 	        ok3 ? "ok" : "wrong");
 	if (!ok1 || !ok2 || !ok3)
 		fail("movs/stos on the tpr");
+
+	/* lodsl from the tpr (zero-extending into RAX); scasl and repe cmpsl against it, flags as on RAM */
+	*tpr = 0x5c;
+	uint32_t same = 0x5c;
+	uint64_t acc = ~0ULL, f_ram, f_tpr;
+	si = (uintptr_t)tpr;
+	__asm__ volatile("lodsl" : "+S"(si), "+a"(acc) : : "memory");
+	bool ok4 = acc == 0x5c && si == TPR_ADDR + 4;
+	di = (uintptr_t)&same;
+	__asm__ volatile("scasl\n\tpushfq\n\tpop %[f]" : "+D"(di), [f] "=r"(f_ram) : "a"(0x60) : "cc", "memory");
+	di = (uintptr_t)tpr;
+	__asm__ volatile("scasl\n\tpushfq\n\tpop %[f]" : "+D"(di), [f] "=r"(f_tpr) : "a"(0x60) : "cc", "memory");
+	bool ok5 = (f_ram & ARITH_FLAGS) == (f_tpr & ARITH_FLAGS) && di == TPR_ADDR + 4;
+	si = (uintptr_t)&same, di = (uintptr_t)tpr, cx = 1;
+	__asm__ volatile("repe cmpsl\n\tpushfq\n\tpop %[f]" : "+S"(si), "+D"(di), "+c"(cx), [f] "=r"(f_tpr)
+	                 : : "cc", "memory");
+	bool ok6 = (f_tpr & ZF_FLAG) && cx == 0 && si == (uintptr_t)&same + 4 && di == TPR_ADDR + 4;
+	gprintf(TAG "lodsl from tpr %s, scasl on tpr %s, repe cmpsl with tpr %s\n", ok4 ? "ok" : "wrong",
+	        ok5 ? "ok" : "wrong", ok6 ? "ok" : "wrong");
+	if (!ok4 || !ok5 || !ok6)
+		fail("lods/scas/cmps on the tpr");
 	*tpr = 0;
 }
 

@@ -72,6 +72,8 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP_JMP_REL8      0xeb
 #define X86_REG_AL           0
 #define X86_REG_DX           2
+#define X86_OP2_GRP7         0x01    /* 0F 01 /4: SMSW r/m16 */
+#define X86_GRP7_SMSW        4
 #define X86_OP2_MOVZX_RM8    0xb6    /* 0F B6: MOVZX r, r/m8 */
 #define X86_OP2_MOVZX_RM16   0xb7    /* 0F B7: MOVZX r, r/m16 */
 #define X86_OP2_MOVSX_RM8    0xbe    /* 0F BE: MOVSX r, r/m8 */
@@ -95,8 +97,14 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP_POP_EV        0x8f    /* POP r/m (/0) */
 #define X86_OP_MOVSB         0xa4
 #define X86_OP_MOVSV         0xa5
+#define X86_OP_CMPSB         0xa6
+#define X86_OP_CMPSV         0xa7
 #define X86_OP_STOSB         0xaa
 #define X86_OP_STOSV         0xab
+#define X86_OP_LODSB         0xac
+#define X86_OP_LODSV         0xad
+#define X86_OP_SCASB         0xae
+#define X86_OP_SCASV         0xaf
 #define X86_OP_GRP3_EB       0xf6    /* /0 and /1: TEST r/m8, imm8; /2 NOT, /3 NEG */
 #define X86_OP_GRP3_EV       0xf7    /* /0 and /1: TEST r/m, imm16/32; /2 NOT, /3 NEG */
 #define X86_OP_GRP4          0xfe    /* /0 INC r/m8, /1 DEC r/m8 */

@@ -182,10 +182,8 @@ static void test_refused(void)
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x8b, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x39, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x89, 0x00), MMIO_DECODE_UNSUPPORTED);
-	/* the accumulator-immediate ALU forms touch no memory; CMPS, LODS, SCAS are not emulated */
+	/* the accumulator-immediate ALU forms touch no memory; XADD is not emulated */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0d, 1, 0, 0, 0), MMIO_DECODE_UNSUPPORTED);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xa7), MMIO_DECODE_UNSUPPORTED);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xad), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xc1, 0x00), MMIO_DECODE_UNSUPPORTED);
 	/* a register operand cannot have touched memory */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x8b, 0xc1), MMIO_DECODE_REG_OPERAND);
@@ -289,6 +287,25 @@ static void test_strings(void)
 	CHECK(in.rep); CHECK_EQ(in.addr_size, 4); CHECK_EQ(in.len, 3);
 	CHECK_EQ(DEC(MMIO_MODE_32, 0x67, 0x66, 0xa5), MMIO_DECODE_OK);
 	CHECK_EQ(in.addr_size, 2); CHECK_EQ(in.size, 2);
+	/* repe cmpsb, gs: repne cmpsq (the last of F3 and F2 counts), lodsw, repne scasd, rep lodsb */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0xa6), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_CMPS); CHECK(in.rep); CHECK(!in.repne); CHECK_EQ(in.size, 1); CHECK(!in.write);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x65, 0xf3, 0xf2, 0x48, 0xa7), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_CMPS); CHECK(in.repne); CHECK_EQ(in.size, 8); CHECK_EQ(in.seg, SEG_GS); CHECK_EQ(in.len, 5);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0xad), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_LODS); CHECK_EQ(in.size, 2); CHECK(!in.rep);
+	CHECK_EQ(DEC(MMIO_MODE_32, 0xf2, 0xaf), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_SCAS); CHECK(in.repne); CHECK_EQ(in.size, 4); CHECK_EQ(in.addr_size, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0xac), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_LODS); CHECK(in.rep); CHECK(!in.repne);
+	/* TEST AL/eAX, imm (A8, A9) between them touch no memory */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xa8, 0x01), MMIO_DECODE_UNSUPPORTED);
+	/* smsw word [r12+0x1000] (REX.B, SIB, disp32): 16 bits to memory; sgdt and lmsw are not emulated */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x41, 0x0f, 0x01, 0xa4, 0x24, 0x00, 0x10, 0x00, 0x00), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_SMSW); CHECK(in.write); CHECK_EQ(in.size, 2); CHECK_EQ(in.len, 9);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x01, 0x00), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x01, 0x30), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x01, 0xe0), MMIO_DECODE_REG_OPERAND);
 }
 
 static void test_truncated(void)

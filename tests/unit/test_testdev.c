@@ -2,7 +2,7 @@
  * Host tests for the pc-testdev through a bus: the scratch register at
  * 0xe0 in every width, the flush port accepting writes, each line port
  * driving its own line (non-zero raises, zero lowers), a wide write split
- * over the lines above, and the ports the device claims.
+ * over the lines above, the ports the device claims, and its memory.
  */
 #include <string.h>
 
@@ -11,6 +11,7 @@
 
 static struct testdev t;
 static struct bus bus;
+static uint8_t iomem[TESTDEV_IOMEM_SIZE];
 static int level[TESTDEV_IRQ_LINES];   /* -1: never driven */
 static unsigned sets;
 
@@ -29,8 +30,9 @@ static void setup(void)
 		level[i] = -1;
 	sets = 0;
 	memset(&t, 0x5a, sizeof t);
+	memset(iomem, 0x5a, sizeof iomem);
 	bus_init(&bus);
-	testdev_init(&t, (struct irq_line){ set_line, &t, 0 });
+	testdev_init(&t, (struct irq_line){ set_line, &t, 0 }, iomem);
 	CHECK_EQ(testdev_add_to_bus(&bus, &t), 0);
 }
 
@@ -87,9 +89,37 @@ static void test_lines(void)
 	CHECK_EQ(testdev_add_to_bus(&bus, &other), -1);
 }
 
+/* Device memory reads back what was written, at any width and offset; past its end is the empty bus. */
+static void test_iomem(void)
+{
+	setup();
+	const struct bus_range *r = bus_find(&bus.mmio, TESTDEV_IOMEM_BASE);
+	CHECK(r != 0);
+	if (!r)
+		return;
+	CHECK(bus_find(&bus.mmio, TESTDEV_IOMEM_BASE + TESTDEV_IOMEM_SIZE) == 0);
+	CHECK_EQ(bus_mmio_read(r, 0, TESTDEV_IOMEM_BASE, 8), 0);   /* cleared at init */
+	CHECK_EQ(bus_mmio_write(r, 0, TESTDEV_IOMEM_BASE + 3, 8, 0x1122334455667788ULL), BUS_OK);
+	CHECK_EQ(bus_mmio_read(r, 1, TESTDEV_IOMEM_BASE + 3, 8), 0x1122334455667788ULL);
+	CHECK_EQ(bus_mmio_read(r, 0, TESTDEV_IOMEM_BASE + 4, 2), 0x6677);
+	CHECK_EQ(bus_mmio_read(r, 0, TESTDEV_IOMEM_BASE, 4), 0x88000000u);
+	bus_mmio_write(r, 0, TESTDEV_IOMEM_BASE + 5, 1, 0xab);
+	CHECK_EQ(bus_mmio_read(r, 0, TESTDEV_IOMEM_BASE + 4, 4), 0x4455ab77u);
+	uint64_t last = TESTDEV_IOMEM_BASE + TESTDEV_IOMEM_SIZE - 2;
+	bus_mmio_write(r, 0, last, 4, 0xddccbbaa);
+	CHECK_EQ(bus_mmio_read(r, 0, last, 4), 0xffffbbaau);
+	CHECK_EQ(iomem[TESTDEV_IOMEM_SIZE - 1], 0xbb);
+	/* without memory, only the ports */
+	testdev_init(&t, (struct irq_line){ set_line, &t, 0 }, 0);
+	bus_init(&bus);
+	CHECK_EQ(testdev_add_to_bus(&bus, &t), 0);
+	CHECK(bus_find(&bus.mmio, TESTDEV_IOMEM_BASE) == 0);
+}
+
 int main(void)
 {
 	RUN(test_scratch);
 	RUN(test_lines);
+	RUN(test_iomem);
 	return CHECK_EXIT();
 }
