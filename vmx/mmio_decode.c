@@ -7,13 +7,13 @@
  * F6/F7 /0), NOT and NEG (F6/F7 /2 /3), INC and DEC (FE/FF /0 /1), XCHG
  * (86, 87), PUSH and POP of memory (FF /6, 8F /0), and the string
  * instructions MOVS, CMPS, STOS, LODS and SCAS (A4-A7, AA-AF) with REP,
- * and SMSW to memory (0F 01 /4). Segment, operand-size,
- * address-size (16-bit addressing only for the string forms), LOCK (on a
- * read-modify-write), REP (on a string) and REX prefixes. The effective
- * address is not computed (the EPT violation gives the guest-physical
- * address): ModRM, SIB and displacement are only measured, to know the
- * length. Anything else is refused, and the caller stops the domain naming
- * the bytes.
+ * SMSW to memory (0F 01 /4) and the bit tests BT, BTS, BTR and BTC.
+ * Segment, operand-size, address-size (16-bit addressing only for the
+ * string forms), LOCK (on a read-modify-write), REP (on a string) and REX
+ * prefixes. The effective address is not computed (the EPT violation gives
+ * the guest-physical address): ModRM, SIB and displacement are only
+ * measured, to know the length. Anything else is refused, and the caller
+ * stops the domain naming the bytes.
  */
 #include "hw/segment.h"
 #include "hw/x86_insn.h"
@@ -130,6 +130,66 @@ static void set_reg(struct mmio_insn *o, uint8_t modrm, unsigned rex_r, unsigned
 		set_reg8(o, X86_MODRM_REG(modrm) | rex_r, rex);
 	else
 		o->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
+}
+
+/*
+ * The 0F opcodes emulated: SMSW m16 (0F 01 /4), the bit tests BT, BTS, BTR
+ * and BTC with a register (0F A3/AB/B3/BB) or an immediate (0F BA /4-/7)
+ * bit offset, MOVZX and MOVSX (0F B6/B7/BE/BF). c is at the second opcode
+ * byte.
+ */
+static enum mmio_decode_err two_byte(struct cursor *c, struct mmio_insn *out, unsigned opsz, unsigned rex_r, bool rex)
+{
+	enum mmio_decode_err e;
+	uint8_t modrm;
+	if (!take(c, 1))
+		return MMIO_DECODE_TRUNCATED;
+	uint8_t op2 = c->b[c->pos - 1];
+	if (c->pos >= c->avail)
+		return MMIO_DECODE_TRUNCATED;
+	unsigned sub = X86_MODRM_REG(c->b[c->pos]);
+	switch (op2) {
+	case X86_OP2_GRP7:
+		if (sub != X86_GRP7_SMSW)
+			return MMIO_DECODE_UNSUPPORTED;   /* SGDT, SIDT, LGDT, LIDT, LMSW, INVLPG... */
+		if ((e = skip_modrm(c, &modrm)))
+			return e;
+		out->kind = MMIO_SMSW;
+		out->write = true;
+		out->size = SIZE_WORD;   /* to memory always 16 bits, whatever the operand size */
+		return MMIO_DECODE_OK;
+	case X86_OP2_BT:
+	case X86_OP2_BTS:
+	case X86_OP2_BTR:
+	case X86_OP2_BTC:
+	case X86_OP2_GRP8:
+		if (op2 == X86_OP2_GRP8 && sub < X86_GRP8_BT)
+			return MMIO_DECODE_UNSUPPORTED;
+		if ((e = skip_modrm(c, &modrm)))
+			return e;
+		/* The register forms' bit offset also moved the address: the access that exited is the one to use. */
+		if (op2 == X86_OP2_GRP8 && (e = take_imm(c, out, SIZE_BYTE)))
+			return e;
+		out->kind = MMIO_BIT;
+		out->alu = (uint8_t)(op2 == X86_OP2_GRP8 ? sub - X86_GRP8_BT : X86_OP2_BIT_OP(op2));
+		out->write = out->alu != X86_BIT_TEST;
+		out->size = out->reg_size = (uint8_t)opsz;
+		set_reg(out, modrm, rex_r, opsz, rex);
+		return MMIO_DECODE_OK;
+	case X86_OP2_MOVZX_RM8:
+	case X86_OP2_MOVZX_RM16:
+	case X86_OP2_MOVSX_RM8:
+	case X86_OP2_MOVSX_RM16:
+		if ((e = skip_modrm(c, &modrm)))
+			return e;
+		out->size = op2 == X86_OP2_MOVZX_RM8 || op2 == X86_OP2_MOVSX_RM8 ? SIZE_BYTE : SIZE_WORD;
+		out->sign_extend = op2 == X86_OP2_MOVSX_RM8 || op2 == X86_OP2_MOVSX_RM16;
+		out->reg_size = (uint8_t)opsz;
+		out->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
+		return MMIO_DECODE_OK;
+	default:
+		return MMIO_DECODE_UNSUPPORTED;
+	}
 }
 
 enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_cpu_mode mode,
@@ -334,41 +394,18 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 			                                               : (addrsize ? SIZE_WORD : SIZE_DWORD));
 			break;
 		}
-		case X86_OP_TWO_BYTE: {
-			if (!take(&c, 1))
-				return MMIO_DECODE_TRUNCATED;
-			uint8_t op2 = bytes[c.pos - 1];
-			if (op2 == X86_OP2_GRP7) {
-				if (c.pos >= avail)
-					return MMIO_DECODE_TRUNCATED;
-				if (X86_MODRM_REG(bytes[c.pos]) != X86_GRP7_SMSW || !modrm_ok)
-					return MMIO_DECODE_UNSUPPORTED;   /* SGDT, SIDT, LGDT, LIDT, LMSW, INVLPG... */
-				if ((e = skip_modrm(&c, &modrm)))
-					return e;
-				out->kind = MMIO_SMSW;
-				out->write = true;
-				out->size = SIZE_WORD;   /* to memory always 16 bits, whatever the operand size */
-				break;
-			}
-			if (op2 != X86_OP2_MOVZX_RM8 && op2 != X86_OP2_MOVZX_RM16 &&
-			    op2 != X86_OP2_MOVSX_RM8 && op2 != X86_OP2_MOVSX_RM16)
-				return MMIO_DECODE_UNSUPPORTED;
+		case X86_OP_TWO_BYTE:
 			if (!modrm_ok)
 				return MMIO_DECODE_UNSUPPORTED;
-			if ((e = skip_modrm(&c, &modrm)))
+			if ((e = two_byte(&c, out, opsz, rex_r, rex != 0)))
 				return e;
-			out->size = op2 == X86_OP2_MOVZX_RM8 || op2 == X86_OP2_MOVSX_RM8 ? SIZE_BYTE : SIZE_WORD;
-			out->sign_extend = op2 == X86_OP2_MOVSX_RM8 || op2 == X86_OP2_MOVSX_RM16;
-			out->reg_size = (uint8_t)opsz;
-			out->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
 			break;
-		}
 		default:
 			return MMIO_DECODE_UNSUPPORTED;
 		}
 	}
 	/* LOCK is #UD on anything but a read-modify-write of memory; REP means nothing to the rest (not emulated). */
-	bool rmw = (out->kind == MMIO_ALU && out->write) || out->kind == MMIO_XCHG;
+	bool rmw = ((out->kind == MMIO_ALU || out->kind == MMIO_BIT) && out->write) || out->kind == MMIO_XCHG;
 	if ((lock && !rmw) || (rep && !mmio_is_string(out->kind)))
 		return MMIO_DECODE_UNSUPPORTED;
 	out->len = (uint8_t)c.pos;

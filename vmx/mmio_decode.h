@@ -27,6 +27,7 @@ enum mmio_kind {
 	MMIO_XCHG,   /* XCHG with a register: the device's old value to the register */
 	MMIO_PUSH,   /* PUSH r/m: the device's value onto the stack */
 	MMIO_POP,    /* POP r/m: the stack's top into the device */
+	MMIO_BIT,    /* BT/BTS/BTR/BTC (alu: enum x86_bit_op), the bit offset a register or imm */
 	MMIO_SMSW,   /* SMSW m16: CR0's low 16 bits to the device */
 	MMIO_MOVS,   /* MOVS: element by element between seg:RSI and ES:RDI, one side or both a device */
 	MMIO_STOS,   /* STOS: RAX's low bytes to ES:RDI */
@@ -55,7 +56,7 @@ struct mmio_insn {
 	bool to_reg;        /* ALU: the register is the destination (the first operand), memory the source */
 	bool rep;           /* the string forms: REP (F3 or F2; MOVS, STOS and LODS treat them alike) */
 	bool repne;         /* CMPS, SCAS: the REP is F2 (REPNE), which stops on equal, not on unequal */
-	uint8_t alu;        /* MMIO_ALU: enum x86_alu_op */
+	uint8_t alu;        /* MMIO_ALU: enum x86_alu_op; MMIO_BIT: enum x86_bit_op */
 	uint8_t seg;        /* MOVS, LODS, CMPS: the source's segment register (DS unless overridden), enum seg_reg */
 	uint8_t addr_size;  /* the string forms: the address size in bytes (2, 4 or 8) */
 	uint64_t imm;       /* the immediate, sign-extended to the access size */

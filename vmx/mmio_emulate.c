@@ -169,7 +169,7 @@ static enum exit_action stack_op(struct vcpu *v, const struct bus_range *r, uint
 	return EXIT_RESUME;
 }
 
-/* An ALU operation or XCHG between the device and a register or immediate. */
+/* An ALU operation, a bit test or XCHG between the device and a register or immediate. */
 static enum exit_action rmw_op(struct vcpu *v, const struct bus_range *r, uint64_t gpa, const struct mmio_insn *in)
 {
 	uint64_t mem = bus_mmio_read(r, v->id, gpa, in->size);
@@ -181,12 +181,16 @@ static enum exit_action rmw_op(struct vcpu *v, const struct bus_range *r, uint64
 		vcpu_retire_insn(in->len);
 		return EXIT_RESUME;
 	}
-	uint64_t rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
-	uint64_t res = in->to_reg ? x86_alu(in->alu, in->size, other, mem, &rflags)
-	                          : x86_alu(in->alu, in->size, mem, other, &rflags);
+	uint64_t rflags = vmcs_readnat(VMCS_GUEST_RFLAGS), res;
+	if (in->kind == MMIO_BIT)
+		res = x86_bit(in->alu, in->size, mem, other, &rflags);
+	else if (in->to_reg)
+		res = x86_alu(in->alu, in->size, other, mem, &rflags);
+	else
+		res = x86_alu(in->alu, in->size, mem, other, &rflags);
 	if (in->write && bus_mmio_write(r, v->id, gpa, in->size, res) != BUS_OK)
 		return EXIT_STOPPED;
-	if (in->to_reg && x86_alu_writes(in->alu))
+	if (in->kind == MMIO_ALU && in->to_reg && x86_alu_writes(in->alu))
 		vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), res));
 	vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
 	vcpu_retire_insn(in->len);
@@ -234,6 +238,7 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 		vcpu_retire_insn(in.len);
 		return EXIT_RESUME;
 	case MMIO_ALU:
+	case MMIO_BIT:
 	case MMIO_XCHG:
 		return rmw_op(v, r, gpa, &in);
 	case MMIO_PUSH:

@@ -86,3 +86,15 @@ uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, 
 	*rflags = (*rflags & ~(uint64_t)RFLAGS_ARITH) | f;
 	return r;
 }
+
+uint64_t x86_bit(enum x86_bit_op op, unsigned size, uint64_t dst, uint64_t bit, uint64_t *rflags)
+{
+	uint64_t m = 1ULL << (bit & (8 * size - 1));
+	*rflags = (*rflags & ~(uint64_t)RFLAGS_CF) | ((dst & m) ? RFLAGS_CF : 0);
+	switch (op) {
+	case X86_BIT_SET:        return dst | m;
+	case X86_BIT_RESET:      return dst & ~m;
+	case X86_BIT_COMPLEMENT: return dst ^ m;
+	default:                 return dst;
+	}
+}

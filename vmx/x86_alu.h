@@ -43,4 +43,16 @@ static inline bool x86_alu_writes(enum x86_alu_op op)
  */
 uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags);
 
+/* The bit tests, in the order of 0F BA's ModRM reg field from /4. */
+enum x86_bit_op { X86_BIT_TEST, X86_BIT_SET, X86_BIT_RESET, X86_BIT_COMPLEMENT };
+
+/*
+ * BT, BTS, BTR, BTC on a `size`-byte operand: CF gets bit `bit` of dst,
+ * the offset taken modulo the width (a memory operand's higher offset bits
+ * chose the address, which the caller already has). ZF is kept, as are OF,
+ * SF, AF and PF, which the SDM leaves undefined. Returns the new value
+ * (dst itself for BT).
+ */
+uint64_t x86_bit(enum x86_bit_op op, unsigned size, uint64_t dst, uint64_t bit, uint64_t *rflags);
+
 #endif

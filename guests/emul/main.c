@@ -11,11 +11,11 @@
  *
  * MMIO: the local APIC's TPR (with apicv = 0 every access exits) as the
  * memory operand of XCHG, every ALU operation in its memory, register and
- * immediate forms, TEST, NOT, NEG, INC, DEC, MOVSX, PUSH and POP, MOVS,
- * STOS, LODS, SCAS and CMPS: each run on the TPR and on a word of RAM with
- * the same inputs, and the results, the registers and the status flags
- * compared. The TPR keeps bits 7:0 of a
- * 32-bit write and ignores narrower writes, which the comparison allows for.
+ * immediate forms, TEST, NOT, NEG, INC, DEC, the bit tests, MOVSX, PUSH and
+ * POP, MOVS, STOS, LODS, SCAS and CMPS: each run on the TPR and on a word
+ * of RAM with the same inputs, and the results, the registers and the
+ * status flags compared. The TPR keeps bits 7:0 of a 32-bit write and
+ * ignores narrower writes, which the comparison allows for.
  *
  * With the word `halt` on its command line it only halts with interrupts
  * disabled, which nothing can end: its domain must be ended after the
@@ -41,6 +41,7 @@
 #define CR0_WP         BIT(16)
 #define ARITH_FLAGS    0x8d5UL         /* CF PF AF ZF SF OF */
 #define ZF_FLAG        0x40UL
+#define CF_FLAG        0x1UL
 
 static uint8_t buf[BIG_COUNT + 16];
 
@@ -186,6 +187,7 @@ struct alu_case {
 	const char *name;
 	void (*run)(volatile uint32_t *m, uint64_t *r, uint64_t *flags);
 	bool byte_write;   /* writes 8 bits to memory: the TPR drops it */
+	uint64_t flags;    /* the status flags it defines, compared */
 };
 
 #define ALU_CASE(fn, insn)                                                                  \
@@ -220,21 +222,42 @@ ALU_CASE(neg_m, "negl %[m]")
 ALU_CASE(inc_m, "incl %[m]")
 ALU_CASE(lock_dec_m, "lock decl %[m]")
 ALU_CASE(incb_m, "incb %[m]")
+ALU_CASE(bt_m_imm, "btl $7, %[m]")
+ALU_CASE(bts_m_imm, "lock btsl $1, %[m]")
+ALU_CASE(btr_m_imm, "btrl $2, %[m]")
+ALU_CASE(btc_m_imm, "btcl $0x23, %[m]")
 
 static const struct alu_case alu_cases[] = {
-	{ "or [m], r", or_m_r, false },       { "and [m], imm", and_m_imm, false },
-	{ "xor [m], r", xor_m_r, false },     { "add [m], imm8", add_m_imm8, false },
-	{ "sub [m], r", sub_m_r, false },     { "adc [m], r", adc_m_r, false },
-	{ "sbb [m], imm", sbb_m_imm, false }, { "cmp [m], r", cmp_m_r, false },
-	{ "cmp r, [m]", cmp_r_m, false },     { "test [m], imm", test_m_imm, false },
-	{ "test [m], r", test_m_r, false },   { "add r, [m]", add_r_m, false },
-	{ "sbb r, [m]", sbb_r_m, false }, { "or r8, [m]", or_r8_m, false },
-	{ "addb [m], imm", addb_m_imm, true }, { "subb [m], r8", subb_m_r, true },
-	{ "lock or [m], r", lock_or_m_r, false }, { "xchg [m], r", xchg_m_r, false },
-	{ "movsx r32, byte [m]", movsx_b, false }, { "movsx r64, word [m]", movsx_w, false },
-	{ "not [m]", not_m, false },          { "neg [m]", neg_m, false },
-	{ "inc [m]", inc_m, false },          { "lock dec [m]", lock_dec_m, false },
-	{ "incb [m]", incb_m, true },
+	{ "or [m], r", or_m_r, false, ARITH_FLAGS },
+	{ "and [m], imm", and_m_imm, false, ARITH_FLAGS },
+	{ "xor [m], r", xor_m_r, false, ARITH_FLAGS },
+	{ "add [m], imm8", add_m_imm8, false, ARITH_FLAGS },
+	{ "sub [m], r", sub_m_r, false, ARITH_FLAGS },
+	{ "adc [m], r", adc_m_r, false, ARITH_FLAGS },
+	{ "sbb [m], imm", sbb_m_imm, false, ARITH_FLAGS },
+	{ "cmp [m], r", cmp_m_r, false, ARITH_FLAGS },
+	{ "cmp r, [m]", cmp_r_m, false, ARITH_FLAGS },
+	{ "test [m], imm", test_m_imm, false, ARITH_FLAGS },
+	{ "test [m], r", test_m_r, false, ARITH_FLAGS },
+	{ "add r, [m]", add_r_m, false, ARITH_FLAGS },
+	{ "sbb r, [m]", sbb_r_m, false, ARITH_FLAGS },
+	{ "or r8, [m]", or_r8_m, false, ARITH_FLAGS },
+	{ "addb [m], imm", addb_m_imm, true, ARITH_FLAGS },
+	{ "subb [m], r8", subb_m_r, true, ARITH_FLAGS },
+	{ "lock or [m], r", lock_or_m_r, false, ARITH_FLAGS },
+	{ "xchg [m], r", xchg_m_r, false, ARITH_FLAGS },
+	{ "movsx r32, byte [m]", movsx_b, false, ARITH_FLAGS },
+	{ "movsx r64, word [m]", movsx_w, false, ARITH_FLAGS },
+	{ "not [m]", not_m, false, ARITH_FLAGS },
+	{ "neg [m]", neg_m, false, ARITH_FLAGS },
+	{ "inc [m]", inc_m, false, ARITH_FLAGS },
+	{ "lock dec [m]", lock_dec_m, false, ARITH_FLAGS },
+	{ "incb [m]", incb_m, true, ARITH_FLAGS },
+	/* the bit tests define CF and keep ZF; the SDM leaves the others undefined */
+	{ "bt [m], 7", bt_m_imm, false, CF_FLAG | ZF_FLAG },
+	{ "lock bts [m], 1", bts_m_imm, false, CF_FLAG | ZF_FLAG },
+	{ "btr [m], 2", btr_m_imm, false, CF_FLAG | ZF_FLAG },
+	{ "btc [m], 35", btc_m_imm, false, CF_FLAG | ZF_FLAG },
 };
 
 /* Memory values and register values that reach the carries, the sign and zero. */
@@ -258,7 +281,8 @@ static void check_alu(void)
 					k->run(tpr, &r2, &f2);
 					uint32_t want_mem = k->byte_write ? mem_vals[i] : ram_word & TPR_BITS;
 					runs++;
-					if ((f1 & ARITH_FLAGS) != (f2 & ARITH_FLAGS) || r1 != r2 || (*tpr & ~TPR_BITS) ||
+					uint64_t fm = k->flags;
+					if ((f1 & fm) != (f2 & fm) || r1 != r2 || (*tpr & ~TPR_BITS) ||
 					    *tpr != want_mem) {
 						if (case_bad++ == 0)
 							fail("%s, m 0x%x r 0x%lx cf %u: ram r 0x%lx flags 0x%lx, tpr r 0x%lx flags 0x%lx "

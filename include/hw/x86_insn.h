@@ -74,6 +74,13 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_REG_DX           2
 #define X86_OP2_GRP7         0x01    /* 0F 01 /4: SMSW r/m16 */
 #define X86_GRP7_SMSW        4
+#define X86_OP2_BT           0xa3    /* 0F A3: BT r/m, r */
+#define X86_OP2_BTS          0xab    /* 0F AB: BTS r/m, r */
+#define X86_OP2_BTR          0xb3    /* 0F B3: BTR r/m, r */
+#define X86_OP2_BTC          0xbb    /* 0F BB: BTC r/m, r */
+#define X86_OP2_BIT_OP(op2)  (((op2) >> 3) & 3)   /* of the four above: 0 BT, 1 BTS, 2 BTR, 3 BTC */
+#define X86_OP2_GRP8         0xba    /* 0F BA /4-/7: BT, BTS, BTR, BTC r/m, imm8 */
+#define X86_GRP8_BT          4
 #define X86_OP2_MOVZX_RM8    0xb6    /* 0F B6: MOVZX r, r/m8 */
 #define X86_OP2_MOVZX_RM16   0xb7    /* 0F B7: MOVZX r, r/m16 */
 #define X86_OP2_MOVSX_RM8    0xbe    /* 0F BE: MOVSX r, r/m8 */

@@ -308,6 +308,26 @@ static void test_strings(void)
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x01, 0xe0), MMIO_DECODE_REG_OPERAND);
 }
 
+static void test_bit_tests(void)
+{
+	/* bt [rax], ecx; lock bts qword [rax], r9; btr word [rax], 5 (0F BA /6); btc [rax], 0x23 */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xa3, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_BIT); CHECK_EQ(in.alu, X86_BIT_TEST); CHECK(!in.write); CHECK_EQ(in.reg, 1);
+	CHECK_EQ(in.size, 4); CHECK(!in.has_imm); CHECK_EQ(in.len, 3);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x4c, 0x0f, 0xab, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, X86_BIT_SET); CHECK(in.write); CHECK_EQ(in.reg, 9); CHECK_EQ(in.size, 8); CHECK_EQ(in.len, 5);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0x0f, 0xba, 0x30, 0x05), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, X86_BIT_RESET); CHECK(in.write); CHECK(in.has_imm); CHECK_EQ(in.imm & 0xff, 5);
+	CHECK_EQ(in.size, 2); CHECK_EQ(in.len, 5);
+	CHECK_EQ(DEC(MMIO_MODE_32, 0x0f, 0xba, 0x38, 0x23), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, X86_BIT_COMPLEMENT); CHECK_EQ(in.len, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xbb, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, X86_BIT_COMPLEMENT);
+	/* 0F BA /0-/3 are undefined; LOCK BT is #UD */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xba, 0x00, 0x01), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0xa3, 0x08), MMIO_DECODE_UNSUPPORTED);
+}
+
 static void test_truncated(void)
 {
 	static const uint8_t full[] = { 0x48, 0xc7, 0x84, 0x88, 0x00, 0x01, 0x00, 0x00, 0x78, 0x56, 0x34, 0x12 };
@@ -341,5 +361,6 @@ int main(void)
 	RUN(test_alu);
 	RUN(test_xchg_push_pop_movsx);
 	RUN(test_strings);
+	RUN(test_bit_tests);
 	return CHECK_EXIT();
 }

@@ -130,9 +130,41 @@ static void test_random(void)
 	CHECK_EQ(mismatches, 0);
 }
 
+/* BT, BTS, BTR, BTC against the host's register forms (the offset modulo the width there too): value and CF. */
+static void test_bits(void)
+{
+	static const uint64_t v[] = { 0, 1, 0x80, 0x8000, 0x80000000, 0x8000000000000000ULL, ~0ULL, 0x5a5a5a5a5a5a5a5aULL };
+	unsigned bad = 0;
+	for (unsigned op = X86_BIT_TEST; op <= X86_BIT_COMPLEMENT; op++)
+		for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
+			for (uint64_t bit = 0; bit < 70; bit += 3) {
+				uint64_t d = v[i], hf, mf = RFLAGS_FIXED | RFLAGS_ZF;
+				uint64_t b = bit;
+				switch (op) {
+				case X86_BIT_TEST: __asm__("btq %[b], %[d]\n\tpushfq\n\tpopq %[f]" : [d] "+r"(d), [f] "=r"(hf) : [b] "r"(b) : "cc"); break;
+				case X86_BIT_SET: __asm__("btsq %[b], %[d]\n\tpushfq\n\tpopq %[f]" : [d] "+r"(d), [f] "=r"(hf) : [b] "r"(b) : "cc"); break;
+				case X86_BIT_RESET: __asm__("btrq %[b], %[d]\n\tpushfq\n\tpopq %[f]" : [d] "+r"(d), [f] "=r"(hf) : [b] "r"(b) : "cc"); break;
+				default: __asm__("btcq %[b], %[d]\n\tpushfq\n\tpopq %[f]" : [d] "+r"(d), [f] "=r"(hf) : [b] "r"(b) : "cc"); break;
+				}
+				uint64_t r = x86_bit((enum x86_bit_op)op, 8, v[i], bit, &mf);
+				if (r != d || (mf & RFLAGS_CF) != (hf & RFLAGS_CF) || !(mf & RFLAGS_ZF))
+					bad++;
+			}
+	CHECK_EQ(bad, 0);
+	/* narrower operands: the offset modulo 8, 16 or 32 */
+	uint64_t f = 0;
+	CHECK_EQ(x86_bit(X86_BIT_SET, 1, 0, 9, &f), 2);
+	CHECK_EQ(x86_bit(X86_BIT_COMPLEMENT, 2, 0xffff, 31, &f), 0x7fff);
+	CHECK(f & RFLAGS_CF);
+	CHECK_EQ(x86_bit(X86_BIT_RESET, 4, 0xffffffff, 32, &f), 0xfffffffe);
+	CHECK_EQ(x86_bit(X86_BIT_TEST, 4, 0, 0, &f), 0);
+	CHECK(!(f & RFLAGS_CF));
+}
+
 int main(void)
 {
 	RUN(test_edges);
 	RUN(test_random);
+	RUN(test_bits);
 	return CHECK_EXIT();
 }
