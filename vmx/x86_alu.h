@@ -1,10 +1,9 @@
 /*
  * The two-operand arithmetic and logic instructions (ADD, OR, ADC, SBB,
- * AND, SUB, XOR, CMP, TEST) and the one-operand ones (NOT, NEG, INC, DEC)
- * as the processor computes them: the result and the status flags, for
- * operands of 1, 2, 4 or 8 bytes. What an MMIO
- * read-modify-write instruction needs once the device's value is read.
- * Pure code.
+ * AND, SUB, XOR, CMP, TEST), the one-operand ones (NOT, NEG, INC, DEC) and
+ * the bit tests as the processor computes them: the result and the status
+ * flags, for operands of 1, 2, 4 or 8 bytes. What an MMIO read-modify-write
+ * instruction needs once the device's value is read. Pure code.
  */
 #ifndef VMX_X86_ALU_H
 #define VMX_X86_ALU_H
