@@ -7,7 +7,8 @@
  * F6/F7 /0), NOT and NEG (F6/F7 /2 /3), INC and DEC (FE/FF /0 /1), XCHG
  * (86, 87), PUSH and POP of memory (FF /6, 8F /0), and the string
  * instructions MOVS, CMPS, STOS, LODS and SCAS (A4-A7, AA-AF) with REP,
- * SMSW to memory (0F 01 /4) and the bit tests BT, BTS, BTR and BTC.
+ * SMSW to memory (0F 01 /4), the bit tests BT, BTS, BTR and BTC, the bit
+ * scans BSF and BSR, and IMUL from memory (0F AF, 69, 6B).
  * Segment, operand-size, address-size (16-bit addressing only for the
  * string forms), LOCK (on a read-modify-write), REP (on a string) and REX
  * prefixes. The effective address is not computed (the EPT violation gives
@@ -135,8 +136,8 @@ static void set_reg(struct mmio_insn *o, uint8_t modrm, unsigned rex_r, unsigned
 /*
  * The 0F opcodes emulated: SMSW m16 (0F 01 /4), the bit tests BT, BTS, BTR
  * and BTC with a register (0F A3/AB/B3/BB) or an immediate (0F BA /4-/7)
- * bit offset, MOVZX and MOVSX (0F B6/B7/BE/BF). c is at the second opcode
- * byte.
+ * bit offset, IMUL r, r/m (0F AF), the bit scans BSF and BSR (0F BC/BD),
+ * MOVZX and MOVSX (0F B6/B7/BE/BF). c is at the second opcode byte.
  */
 static enum mmio_decode_err two_byte(struct cursor *c, struct mmio_insn *out, unsigned opsz, unsigned rex_r, bool rex)
 {
@@ -173,6 +174,17 @@ static enum mmio_decode_err two_byte(struct cursor *c, struct mmio_insn *out, un
 		out->kind = MMIO_BIT;
 		out->alu = (uint8_t)(op2 == X86_OP2_GRP8 ? sub - X86_GRP8_BT : X86_OP2_BIT_OP(op2));
 		out->write = out->alu != X86_BIT_TEST;
+		out->size = out->reg_size = (uint8_t)opsz;
+		set_reg(out, modrm, rex_r, opsz, rex);
+		return MMIO_DECODE_OK;
+	case X86_OP2_IMUL:
+	case X86_OP2_BSF:
+	case X86_OP2_BSR:
+		if ((e = skip_modrm(c, &modrm)))
+			return e;
+		out->kind = MMIO_ALU;
+		out->alu = op2 == X86_OP2_IMUL ? ALU_IMUL : op2 == X86_OP2_BSF ? ALU_BSF : ALU_BSR;
+		out->to_reg = true;
 		out->size = out->reg_size = (uint8_t)opsz;
 		set_reg(out, modrm, rex_r, opsz, rex);
 		return MMIO_DECODE_OK;
@@ -293,6 +305,19 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 			out->write = x86_alu_writes(out->alu);
 			break;
 		}
+		case X86_OP_IMUL_GV_EV_IZ:
+		case X86_OP_IMUL_GV_EV_IB:
+			/* IMUL r, r/m, imm: the product of memory and the immediate into the register */
+			if ((e = skip_modrm(&c, &modrm)))
+				return e;
+			if ((e = take_imm(&c, out, op == X86_OP_IMUL_GV_EV_IB ? SIZE_BYTE : immsz_v)))
+				return e;
+			out->kind = MMIO_ALU;
+			out->alu = ALU_IMUL;
+			out->to_reg = true;
+			out->size = out->reg_size = (uint8_t)opsz;
+			set_reg(out, modrm, rex_r, opsz, rex != 0);
+			break;
 		case X86_OP_TEST_EB_GB:
 		case X86_OP_TEST_EV_GV:
 		case X86_OP_XCHG_EB_GB:

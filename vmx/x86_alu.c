@@ -16,6 +16,12 @@ static bool parity_even(uint64_t r)
 	return !__builtin_parity((unsigned)(r & 0xff));
 }
 
+/* The `bits`-bit value v as a signed number. */
+static int64_t sign_extend(uint64_t v, unsigned bits)
+{
+	return (int64_t)(v << (64 - bits)) >> (64 - bits);
+}
+
 uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags)
 {
 	unsigned bits = 8 * size;
@@ -30,6 +36,19 @@ uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, 
 	switch (op) {
 	case ALU_NOT:
 		return ~dst & mask;
+	case ALU_IMUL: {
+		__int128 p = (__int128)sign_extend(dst, bits) * sign_extend(src, bits);
+		r = (uint64_t)p & mask;
+		bool fits = p == sign_extend(r, bits);
+		*rflags = (*rflags & ~(uint64_t)(RFLAGS_CF | RFLAGS_OF)) | (fits ? 0 : RFLAGS_CF | RFLAGS_OF);
+		return r;
+	}
+	case ALU_BSF:
+	case ALU_BSR:
+		*rflags = (*rflags & ~(uint64_t)RFLAGS_ZF) | (src ? 0 : RFLAGS_ZF);
+		if (!src)
+			return dst;
+		return op == ALU_BSF ? (uint64_t)__builtin_ctzll(src) : (uint64_t)(63 - __builtin_clzll(src));
 	case ALU_NEG:
 		src = dst, dst = 0, op = ALU_SUB;
 		break;

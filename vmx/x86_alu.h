@@ -1,7 +1,7 @@
 /*
  * The two-operand arithmetic and logic instructions (ADD, OR, ADC, SBB,
- * AND, SUB, XOR, CMP, TEST), the one-operand ones (NOT, NEG, INC, DEC) and
- * the bit tests as the processor computes them: the result and the status
+ * AND, SUB, XOR, CMP, TEST, IMUL), the one-operand ones (NOT, NEG, INC,
+ * DEC), the bit scans and the bit tests as the processor computes them: the result and the status
  * flags, for operands of 1, 2, 4 or 8 bytes. What an MMIO read-modify-write
  * instruction needs once the device's value is read. Pure code.
  */
@@ -18,13 +18,19 @@
  */
 enum x86_alu_op {
 	ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST,
-	ALU_NOT, ALU_NEG, ALU_INC, ALU_DEC, ALU_OP_COUNT,
+	ALU_NOT, ALU_NEG, ALU_INC, ALU_DEC, ALU_BSF, ALU_BSR, ALU_IMUL, ALU_OP_COUNT,
 };
 
 /* NOT, NEG, INC and DEC have the one operand: src is not used. */
 static inline bool x86_alu_unary(enum x86_alu_op op)
 {
-	return op >= ALU_NOT;
+	return op >= ALU_NOT && op <= ALU_DEC;
+}
+
+/* BSF and BSR: the index of src's lowest or highest set bit into dst. */
+static inline bool x86_alu_scan(enum x86_alu_op op)
+{
+	return op == ALU_BSF || op == ALU_BSR;
 }
 
 /* CMP and TEST only set flags. */
@@ -37,8 +43,12 @@ static inline bool x86_alu_writes(enum x86_alu_op op)
  * dst OP src (OP dst for the one-operand ones) on `size`-byte operands;
  * *rflags in: the carry ADC and SBB add in; out: its status flags replaced
  * by the instruction's (AF, which the logic instructions leave undefined,
- * cleared), but NOT changes none and INC and DEC keep CF. Returns the
- * result.
+ * cleared), but NOT changes none and INC and DEC keep CF. BSF and BSR set
+ * ZF when src is 0, and then return dst (the CPU leaves the register as
+ * it was), and keep the other flags, which the SDM leaves undefined. IMUL
+ * (the two- and three-operand forms: the product's low half) sets CF and OF
+ * when the product does not fit, and keeps SF, ZF, AF and PF, undefined
+ * too. Returns the result.
  */
 uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags);
 

@@ -11,10 +11,10 @@
  *
  * MMIO: the local APIC's TPR (with apicv = 0 every access exits) as the
  * memory operand of XCHG, every ALU operation in its memory, register and
- * immediate forms, TEST, NOT, NEG, INC, DEC, the bit tests, MOVSX, PUSH and
- * POP, MOVS, STOS, LODS, SCAS and CMPS: each run on the TPR and on a word
- * of RAM with the same inputs, and the results, the registers and the
- * status flags compared. The TPR keeps bits 7:0 of a 32-bit write and
+ * immediate forms, TEST, NOT, NEG, INC, DEC, IMUL, the bit tests and scans,
+ * MOVSX, PUSH and POP, MOVS, STOS, LODS, SCAS and CMPS: each run on the TPR
+ * and on a word of RAM with the same inputs, and the results, the
+ * registers and the status flags compared. The TPR keeps bits 7:0 of a 32-bit write and
  * ignores narrower writes, which the comparison allows for.
  *
  * With the word `halt` on its command line it only halts with interrupts
@@ -42,6 +42,7 @@
 #define ARITH_FLAGS    0x8d5UL         /* CF PF AF ZF SF OF */
 #define ZF_FLAG        0x40UL
 #define CF_FLAG        0x1UL
+#define OF_FLAG        0x800UL
 
 static uint8_t buf[BIG_COUNT + 16];
 
@@ -226,6 +227,10 @@ ALU_CASE(bt_m_imm, "btl $7, %[m]")
 ALU_CASE(bts_m_imm, "lock btsl $1, %[m]")
 ALU_CASE(btr_m_imm, "btrl $2, %[m]")
 ALU_CASE(btc_m_imm, "btcl $0x23, %[m]")
+ALU_CASE(bsf_r_m, "bsfl %[m], %k[r]")
+ALU_CASE(bsr_r_m, "bsrw %w[m], %w[r]")
+ALU_CASE(imul_r_m, "imull %[m], %k[r]")
+ALU_CASE(imul_r_m_imm, "imull $-77, %[m], %k[r]")
 
 static const struct alu_case alu_cases[] = {
 	{ "or [m], r", or_m_r, false, ARITH_FLAGS },
@@ -258,6 +263,12 @@ static const struct alu_case alu_cases[] = {
 	{ "lock bts [m], 1", bts_m_imm, false, CF_FLAG | ZF_FLAG },
 	{ "btr [m], 2", btr_m_imm, false, CF_FLAG | ZF_FLAG },
 	{ "btc [m], 35", btc_m_imm, false, CF_FLAG | ZF_FLAG },
+	/* the bit scans define ZF; of 0 they leave the register as it was */
+	{ "bsf r32, [m]", bsf_r_m, false, ZF_FLAG },
+	{ "bsr r16, [m]", bsr_r_m, false, ZF_FLAG },
+	/* IMUL defines CF and OF */
+	{ "imul r32, [m]", imul_r_m, false, CF_FLAG | OF_FLAG },
+	{ "imul r32, [m], imm8", imul_r_m_imm, false, CF_FLAG | OF_FLAG },
 };
 
 /* Memory values and register values that reach the carries, the sign and zero. */

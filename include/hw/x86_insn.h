@@ -80,6 +80,9 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP2_BTC          0xbb    /* 0F BB: BTC r/m, r */
 #define X86_OP2_BIT_OP(op2)  (((op2) >> 3) & 3)   /* of the four above: 0 BT, 1 BTS, 2 BTR, 3 BTC */
 #define X86_OP2_GRP8         0xba    /* 0F BA /4-/7: BT, BTS, BTR, BTC r/m, imm8 */
+#define X86_OP2_IMUL         0xaf    /* 0F AF: IMUL r, r/m */
+#define X86_OP2_BSF          0xbc    /* 0F BC: BSF r, r/m (with F3: TZCNT) */
+#define X86_OP2_BSR          0xbd    /* 0F BD: BSR r, r/m (with F3: LZCNT) */
 #define X86_GRP8_BT          4
 #define X86_OP2_MOVZX_RM8    0xb6    /* 0F B6: MOVZX r, r/m8 */
 #define X86_OP2_MOVZX_RM16   0xb7    /* 0F B7: MOVZX r, r/m16 */
@@ -97,6 +100,8 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP_GRP1_EB_IB    0x80    /* ALU r/m8, imm8: the operation in ModRM.reg */
 #define X86_OP_GRP1_EV_IZ    0x81    /* ALU r/m, imm16/32 */
 #define X86_OP_GRP1_EV_IB    0x83    /* ALU r/m, imm8 sign-extended */
+#define X86_OP_IMUL_GV_EV_IZ 0x69    /* IMUL r, r/m, imm16/32 */
+#define X86_OP_IMUL_GV_EV_IB 0x6b    /* IMUL r, r/m, imm8 sign-extended */
 #define X86_OP_TEST_EB_GB    0x84
 #define X86_OP_TEST_EV_GV    0x85
 #define X86_OP_XCHG_EB_GB    0x86

@@ -323,6 +323,20 @@ static void test_bit_tests(void)
 	CHECK_EQ(in.alu, X86_BIT_COMPLEMENT); CHECK_EQ(in.len, 4);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xbb, 0x08), MMIO_DECODE_OK);
 	CHECK_EQ(in.alu, X86_BIT_COMPLEMENT);
+	/* imul ecx, [rax]; imul ax, [rax], -2 (6B); imul rdx, [rax], 0x12345 (69) */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xaf, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, ALU_IMUL); CHECK(in.to_reg); CHECK(!in.has_imm); CHECK_EQ(in.reg, 1); CHECK_EQ(in.len, 3);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0x6b, 0x00, 0xfe), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, ALU_IMUL); CHECK(in.has_imm); CHECK_EQ(mmio_store_value(&in, 0), 0xfffe); CHECK_EQ(in.size, 2);
+	CHECK_EQ(in.len, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x48, 0x69, 0x10, 0x45, 0x23, 0x01, 0x00), MMIO_DECODE_OK);
+	CHECK_EQ(in.reg, 2); CHECK_EQ(in.size, 8); CHECK_EQ(in.imm, 0x12345); CHECK_EQ(in.len, 7);
+	/* bsf eax, [rax]; bsr r10, [rax]; TZCNT (F3 0F BC) is not emulated */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xbc, 0x00), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_ALU); CHECK_EQ(in.alu, ALU_BSF); CHECK(in.to_reg); CHECK(!in.write); CHECK_EQ(in.size, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x4c, 0x0f, 0xbd, 0x10), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, ALU_BSR); CHECK_EQ(in.reg, 10); CHECK_EQ(in.size, 8); CHECK_EQ(in.len, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x0f, 0xbc, 0x00), MMIO_DECODE_UNSUPPORTED);
 	/* 0F BA /0-/3 are undefined; LOCK BT is #UD */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xba, 0x00, 0x01), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0xa3, 0x08), MMIO_DECODE_UNSUPPORTED);

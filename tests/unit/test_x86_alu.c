@@ -54,6 +54,20 @@ static uint64_t host(enum x86_alu_op op, unsigned size, uint64_t d, uint64_t s, 
 {
 	if (x86_alu_unary(op))
 		return host1(op, size, d, cf, fl);
+	if (op == ALU_IMUL) {   /* the two-operand form has no byte form */
+		switch (size) {
+		case 2: return HOST_OP("imul", "w", uint16_t, d, s, cf, fl);
+		case 4: return HOST_OP("imul", "l", uint32_t, d, s, cf, fl);
+		default: return HOST_OP("imul", "q", uint64_t, d, s, cf, fl);
+		}
+	}
+	if (x86_alu_scan(op)) {   /* no byte form */
+		switch (size) {
+		case 2: return op == ALU_BSF ? HOST_OP("bsf", "w", uint16_t, d, s, cf, fl) : HOST_OP("bsr", "w", uint16_t, d, s, cf, fl);
+		case 4: return op == ALU_BSF ? HOST_OP("bsf", "l", uint32_t, d, s, cf, fl) : HOST_OP("bsr", "l", uint32_t, d, s, cf, fl);
+		default: return op == ALU_BSF ? HOST_OP("bsf", "q", uint64_t, d, s, cf, fl) : HOST_OP("bsr", "q", uint64_t, d, s, cf, fl);
+		}
+	}
 #define SIZES(insn) \
 	switch (size) { \
 	case 1: return HOST_OP(insn, "b", uint8_t, d, s, cf, fl); \
@@ -79,13 +93,16 @@ static unsigned mismatches;
 
 static void compare(enum x86_alu_op op, unsigned size, uint64_t d, uint64_t s, unsigned cf)
 {
+	if ((x86_alu_scan(op) || op == ALU_IMUL) && size == 1)
+		return;   /* BSF, BSR and IMUL r, r/m have no byte form */
 	uint64_t hf, mf = (cf ? RFLAGS_CF : 0) | RFLAGS_FIXED | RFLAGS_IF;
 	uint64_t mask = size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 	uint64_t hr = host(op, size, d, s, cf, &hf) & mask;
 	uint64_t mr = x86_alu(op, size, d, s, &mf);
 	bool logic = op == ALU_OR || op == ALU_AND || op == ALU_XOR || op == ALU_TEST;
 	/* NOT changes no flag: the host's others are what came before it, and the model's must stay as given. */
-	uint64_t fm = op == ALU_NOT ? RFLAGS_CF : FLAGS_MASK & ~(logic ? RFLAGS_AF : 0);
+	uint64_t fm = op == ALU_NOT ? RFLAGS_CF : x86_alu_scan(op) ? RFLAGS_ZF : op == ALU_IMUL ? RFLAGS_CF | RFLAGS_OF
+	            : FLAGS_MASK & ~(logic ? RFLAGS_AF : 0);
 	if (op == ALU_NOT)
 		CHECK_EQ(mf, (cf ? RFLAGS_CF : 0) | RFLAGS_FIXED | RFLAGS_IF);
 	/* CMP and TEST leave the destination: the host's copy is the operand itself. */
