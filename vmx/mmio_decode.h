@@ -23,7 +23,7 @@ enum mmio_cpu_mode {
 /* The instruction families emulated on device memory. */
 enum mmio_kind {
 	MMIO_MOV,    /* a load (MOV, MOVZX, MOVSX) or a store (MOV from a register or an immediate) */
-	MMIO_ALU,    /* ADD/OR/ADC/SBB/AND/SUB/XOR/CMP/TEST between memory and a register or immediate; NOT/NEG/INC/DEC of memory */
+	MMIO_ALU,    /* ADD/OR/ADC/SBB/AND/SUB/XOR/CMP/TEST between memory and a register or immediate; NOT/NEG/INC/DEC of memory; IMUL, BSF, BSR into a register */
 	MMIO_XCHG,   /* XCHG with a register: the device's old value to the register */
 	MMIO_PUSH,   /* PUSH r/m: the device's value onto the stack */
 	MMIO_POP,    /* POP r/m: the stack's top into the device */
