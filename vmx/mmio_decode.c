@@ -133,6 +133,16 @@ static void set_reg(struct mmio_insn *o, uint8_t modrm, unsigned rex_r, unsigned
 		o->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
 }
 
+/* An instruction of `kind` (and alu op) whose other operand is ModRM's register, both of the operand size. */
+static void reg_form(struct mmio_insn *out, uint8_t kind, uint8_t alu, uint8_t modrm, unsigned opsz, unsigned rex_r,
+                     bool rex)
+{
+	out->kind = kind;
+	out->alu = alu;
+	out->size = out->reg_size = (uint8_t)opsz;
+	set_reg(out, modrm, rex_r, opsz, rex);
+}
+
 /*
  * The 0F opcodes emulated: SMSW m16 (0F 01 /4), the bit tests BT, BTS, BTR
  * and BTC with a register (0F A3/AB/B3/BB) or an immediate (0F BA /4-/7)
@@ -171,22 +181,18 @@ static enum mmio_decode_err two_byte(struct cursor *c, struct mmio_insn *out, un
 		/* The register forms' bit offset also moved the address: the access that exited is the one to use. */
 		if (op2 == X86_OP2_GRP8 && (e = take_imm(c, out, SIZE_BYTE)))
 			return e;
-		out->kind = MMIO_BIT;
-		out->alu = (uint8_t)(op2 == X86_OP2_GRP8 ? sub - X86_GRP8_BT : X86_OP2_BIT_OP(op2));
+		reg_form(out, MMIO_BIT, (uint8_t)(op2 == X86_OP2_GRP8 ? sub - X86_GRP8_BT : X86_OP2_BIT_OP(op2)), modrm, opsz,
+		         rex_r, rex);
 		out->write = out->alu != X86_BIT_TEST;
-		out->size = out->reg_size = (uint8_t)opsz;
-		set_reg(out, modrm, rex_r, opsz, rex);
 		return MMIO_DECODE_OK;
 	case X86_OP2_IMUL:
 	case X86_OP2_BSF:
 	case X86_OP2_BSR:
 		if ((e = skip_modrm(c, &modrm)))
 			return e;
-		out->kind = MMIO_ALU;
-		out->alu = op2 == X86_OP2_IMUL ? ALU_IMUL : op2 == X86_OP2_BSF ? ALU_BSF : ALU_BSR;
+		reg_form(out, MMIO_ALU, op2 == X86_OP2_IMUL ? ALU_IMUL : op2 == X86_OP2_BSF ? ALU_BSF : ALU_BSR, modrm, opsz,
+		         rex_r, rex);
 		out->to_reg = true;
-		out->size = out->reg_size = (uint8_t)opsz;
-		set_reg(out, modrm, rex_r, opsz, rex);
 		return MMIO_DECODE_OK;
 	case X86_OP2_MOVZX_RM8:
 	case X86_OP2_MOVZX_RM16:
@@ -312,11 +318,8 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 				return e;
 			if ((e = take_imm(&c, out, op == X86_OP_IMUL_GV_EV_IB ? SIZE_BYTE : immsz_v)))
 				return e;
-			out->kind = MMIO_ALU;
-			out->alu = ALU_IMUL;
+			reg_form(out, MMIO_ALU, ALU_IMUL, modrm, opsz, rex_r, rex != 0);
 			out->to_reg = true;
-			out->size = out->reg_size = (uint8_t)opsz;
-			set_reg(out, modrm, rex_r, opsz, rex != 0);
 			break;
 		case X86_OP_TEST_EB_GB:
 		case X86_OP_TEST_EV_GV:
