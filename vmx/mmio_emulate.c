@@ -191,8 +191,8 @@ static enum exit_action rmw_op(struct vcpu *v, const struct bus_range *r, uint64
 	if (in->write && bus_mmio_write(r, v->id, gpa, in->size, res) != BUS_OK)
 		return EXIT_STOPPED;
 	/* A bit scan of 0 leaves its register as it was, all 64 bits (ZF says so). */
-	bool scan_of_zero = x86_alu_scan(in->alu) && (rflags & RFLAGS_ZF);
-	if (in->kind == MMIO_ALU && in->to_reg && x86_alu_writes(in->alu) && !scan_of_zero)
+	if (in->kind == MMIO_ALU && in->to_reg && x86_alu_writes(in->alu) &&
+	    !(x86_alu_scan(in->alu) && (rflags & RFLAGS_ZF)))
 		vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), res));
 	vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
 	vcpu_retire_insn(in->len);
