@@ -27,6 +27,12 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 		if (ept_qual_gla_valid(q) && !(q & EPT_QUAL_GLA_TRANSLATED))
 			return exit_stop(v, "MMIO %s at 0x%lx (%s): guest page tables in device memory at rip 0x%lx",
 			                 ept_qual_is_write(q) ? "write" : "read", gpa, r->kind->name, rip);
+		/* The access was the delivery of an event (a stack or descriptor table in device memory), not RIP's. */
+		uint32_t vectoring = vmcs_read32(VMCS_IDT_VECTORING_INFO);
+		if (vectoring & INTR_INFO_VALID)
+			return exit_stop(v, "MMIO %s at 0x%lx (%s) while delivering vector %u: event delivery through "
+			                 "device memory is not emulated, at rip 0x%lx", ept_qual_is_write(q) ? "write" : "read",
+			                 gpa, r->kind->name, vectoring & INTR_INFO_VECTOR_MASK, rip);
 		return vcpu_emulate_mmio(v, gpa, ept_qual_is_write(q));
 	}
 	const char *what = ept_qual_is_fetch(q) ? "instruction fetch" : ept_qual_is_write(q) ? "write" : "read";

@@ -5,7 +5,7 @@
  *
  * String I/O (INS/OUTS, with or without REP) is carried out element by
  * element as the processor would: the memory operand through the guest's
- * page tables (vmx/guest_mem.c), the index register (RDI for INS, RSI for
+ * page tables (vmx/guest_mem.c), RAM or a device's memory, the index register (RDI for INS, RSI for
  * OUTS) stepped by the element size, down when RFLAGS.DF is set, and both it
  * and RCX wrapped to the instruction's address size. The exit gives the
  * first element's linear address (segment base included) and the address
@@ -47,14 +47,14 @@ static __attribute__((noinline)) enum exit_action string_io(struct vcpu *v, uint
 		uint64_t la = string_linear(&s, base, off);
 		uint32_t val = 0;
 		if (in) {
-			if (!vcpu_copy_linear(v, la, 0, size, true, what, &stop))
+			if (!vcpu_access_linear(v, la, 0, size, true, what, &stop))
 				break;
 			val = bus_port_in(v->guest->bus, v->id, port, size);
 			/* Only another vCPU's change to the tables since the check can fail this: the element is lost. */
-			if (!vcpu_copy_linear(v, la, &val, size, true, what, &stop))
+			if (!vcpu_access_linear(v, la, &val, size, true, what, &stop))
 				break;
 		} else {
-			if (!vcpu_copy_linear(v, la, &val, size, false, what, &stop))
+			if (!vcpu_access_linear(v, la, &val, size, false, what, &stop))
 				break;
 			if (bus_port_out(v->guest->bus, v->id, port, size, val) != BUS_OK)
 				return EXIT_STOPPED;

@@ -18,6 +18,8 @@
 
 #define FXSAVE_FCW_OFFSET   0
 #define FXSAVE_MXCSR_OFFSET 24
+#define FXSAVE_XMM_OFFSET   160   /* XMM0-XMM15, 16 bytes each */
+#define XMM_BYTES           16
 #define FCW_RESET   0x037f
 #define MXCSR_RESET 0x1f80
 
@@ -43,4 +45,22 @@ void fpu_restore(const struct vcpu *v)
 	__asm__ volatile("fxrstor64 %0" :: "m"(v->fpu));
 	if (vmx_caps.pku)
 		wrpkru(v->pkru);
+}
+
+/*
+ * An emulated instruction's XMM operand: the registers hold the running
+ * guest's values, so they go through the save area, and a write goes back
+ * to the CPU with the rest of the state unchanged.
+ */
+void fpu_xmm_read(struct vcpu *v, unsigned n, uint64_t out[2])
+{
+	fpu_save(v);
+	memcpy(out, v->fpu + FXSAVE_XMM_OFFSET + XMM_BYTES * (n & 15), XMM_BYTES);
+}
+
+void fpu_xmm_write(struct vcpu *v, unsigned n, const uint64_t in[2])
+{
+	fpu_save(v);
+	memcpy(v->fpu + FXSAVE_XMM_OFFSET + XMM_BYTES * (n & 15), in, XMM_BYTES);
+	fpu_restore(v);
 }

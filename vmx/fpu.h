@@ -2,11 +2,16 @@
 #ifndef VMX_FPU_H
 #define VMX_FPU_H
 
+#include <stdint.h>
+
 struct vcpu;
 
 /* The state a CPU has after reset (FNINIT plus default MXCSR, PKRU 0). */
 void fpu_init_state(struct vcpu *v);
 void fpu_save(struct vcpu *v);
 void fpu_restore(const struct vcpu *v);
+/* XMM register n (0-15) of v, which must be the vCPU running on this CPU: its state is in the registers. */
+void fpu_xmm_read(struct vcpu *v, unsigned n, uint64_t out[2]);
+void fpu_xmm_write(struct vcpu *v, unsigned n, const uint64_t in[2]);
 
 #endif

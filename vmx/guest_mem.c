@@ -3,11 +3,13 @@
  * guest_mem.h). CR2 is live in the CPU while the vCPU runs (the scheduler
  * swaps it), so a #PF raised here sets it directly.
  */
+#include "dev/bus.h"
 #include "hw/cr.h"
 #include "hw/msr.h"
 #include "hw/segment.h"
 #include "hw/vmx_exit.h"
 #include "hw/x86_insn.h"
+#include "lib/string.h"
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "vmx/exit.h"
@@ -76,6 +78,71 @@ bool vcpu_copy_linear(struct vcpu *v, uint64_t linear, void *buf, size_t n, bool
 	exit_stop(v, "%s at linear 0x%lx: %s", what, fault, guest_walk_err_name(e));
 	*stop = true;
 	return false;
+}
+
+bool vcpu_mmio_copy(struct vcpu *v, uint64_t gpa, void *buf, unsigned n, bool write)
+{
+	uint8_t *p = buf;
+	for (unsigned done = 0, piece; done < n; done += piece) {
+		unsigned left = n - done;
+		piece = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+		const struct bus_range *r = vcpu_mmio_find(v, gpa + done);
+		uint64_t val = 0;
+		if (!r) {
+			exit_stop(v, "MMIO %s at 0x%lx: claimed by no device", write ? "write" : "read", gpa + done);
+			return false;
+		}
+		if (!write) {
+			val = bus_mmio_read(r, v->id, gpa + done, piece);
+			memcpy(p + done, &val, piece);
+			continue;
+		}
+		memcpy(&val, p + done, piece);
+		if (bus_mmio_write(r, v->id, gpa + done, piece, val) != BUS_OK)
+			return false;   /* the domain ended itself */
+	}
+	return true;
+}
+
+#define ACCESS_MAX_PAGES 2   /* 16 bytes at most reach two pages */
+
+bool vcpu_access_linear(struct vcpu *v, uint64_t linear, void *buf, unsigned n, bool write, const char *what,
+                        bool *stop)
+{
+	struct guest_ram ram = vcpu_ram(v);
+	struct guest_paging ps = vcpu_paging();
+	struct guest_access acc = vcpu_access(write);
+	uint64_t gpa[ACCESS_MAX_PAGES];
+	unsigned len[ACCESS_MAX_PAGES], parts = 0;
+	bool ram_part[ACCESS_MAX_PAGES];
+	*stop = false;
+	for (unsigned done = 0; done < n && parts < ACCESS_MAX_PAGES; done += len[parts++]) {
+		uint64_t at = guest_linear_wrap(&ps, linear + done);
+		uint64_t room = GUEST_PAGE_SIZE - (at & (GUEST_PAGE_SIZE - 1));
+		len[parts] = n - done < room ? n - done : (unsigned)room;
+		enum guest_walk_err e = guest_walk(&ram, &ps, at, acc, &gpa[parts]);
+		if (e == GUEST_WALK_NOT_PRESENT || e == GUEST_WALK_PROTECTION) {
+			write_cr2(at);
+			vcpu_inject_exception(v, VEC_PF, 1, guest_walk_pf_code(e, acc));
+			return false;
+		}
+		ram_part[parts] = e == GUEST_WALK_OK;
+		if (e != GUEST_WALK_OK && !(e == GUEST_WALK_OUTSIDE_RAM && vcpu_mmio_find(v, gpa[parts]))) {
+			exit_stop(v, "%s at linear 0x%lx: %s", what, at, guest_walk_err_name(e));
+			*stop = true;
+			return false;
+		}
+	}
+	uint8_t *p = buf;
+	for (unsigned i = 0; p && i < parts; p += len[i++]) {
+		if (ram_part[i] && write)
+			memcpy(ram.base + gpa[i], p, len[i]);
+		else if (ram_part[i])
+			memcpy(p, ram.base + gpa[i], len[i]);
+		else if (!vcpu_mmio_copy(v, gpa[i], p, len[i], write))
+			return !(*stop = true);
+	}
+	return true;
 }
 
 struct string_steps string_begin(const struct vcpu *v, unsigned abytes, unsigned size, bool rep)

@@ -52,5 +52,22 @@ struct guest_access vcpu_access(bool write);
  */
 bool vcpu_copy_linear(struct vcpu *v, uint64_t linear, void *buf, size_t n, bool write, const char *what,
                       bool *stop);
+/*
+ * The same for an operand of at most 16 bytes whose pages may be RAM or a
+ * device's: every page is translated before any byte moves (a #PF on the
+ * second page leaves the first one's device untouched, as on hardware),
+ * then each page's part goes to RAM or, through vcpu_mmio_copy, to the
+ * device. With buf NULL the pages are only translated. False after a #PF,
+ * or with *stop when the domain stopped.
+ */
+bool vcpu_access_linear(struct vcpu *v, uint64_t linear, void *buf, unsigned n, bool write, const char *what,
+                        bool *stop);
+/*
+ * n bytes at guest-physical gpa to or from the devices there, in pieces of
+ * 8, 4, 2 and 1 bytes, each going to the device that claims its address.
+ * False when the domain stopped: an address no device claims, or a device
+ * that ended the domain.
+ */
+bool vcpu_mmio_copy(struct vcpu *v, uint64_t gpa, void *buf, unsigned n, bool write);
 
 #endif

@@ -5,13 +5,17 @@
  * a memory offset (A0-A3), MOVZX and MOVSX (0F B6/B7/BE/BF); the ALU
  * operations with a memory operand (rows 00-3F, 80/81/83, TEST 84/85 and
  * F6/F7 /0), NOT and NEG (F6/F7 /2 /3), INC and DEC (FE/FF /0 /1), XCHG
- * (86, 87), PUSH and POP of memory (FF /6, 8F /0), and the string
+ * (86, 87), PUSH and POP of memory (FF /6, 8F /0) and, for a stack in
+ * device memory, of a register or an immediate, RET, LEAVE and ENTER; the string
  * instructions MOVS, CMPS, STOS, LODS and SCAS (A4-A7, AA-AF) with REP,
  * SMSW to memory (0F 01 /4), the bit tests BT, BTS, BTR and BTC, the bit
- * scans BSF and BSR, and IMUL from memory (0F AF, 69, 6B).
+ * scans BSF and BSR, IMUL from memory (0F AF, 69, 6B), the double shifts
+ * SHLD and SHRD, XADD, LTR m16, and the SSE moves between an XMM register and
+ * memory (MOVUPS, MOVAPS, MOVDQU, MOVDQA and their PD forms, MOVNT*,
+ * MOVSS, MOVSD, MOVD, MOVQ).
  * Segment, operand-size, address-size (16-bit addressing only for the
- * string forms), LOCK (on a read-modify-write), REP (on a string) and REX
- * prefixes. The effective address is not computed (the EPT violation gives
+ * string forms), LOCK (on a read-modify-write), REP (on a string), the SSE
+ * forms' mandatory prefixes and REX prefixes. The effective address is not computed (the EPT violation gives
  * the guest-physical address): ModRM, SIB and displacement are only
  * measured, to know the length. Anything else is refused, and the caller
  * stops the domain naming the bytes.
@@ -25,6 +29,8 @@
 #define PAGE_SIZE_4K   0x1000ULL
 #define PAGE_OFF_4K    (PAGE_SIZE_4K - 1)
 #define GPR_RAX_NUM    0          /* AL/AX/EAX/RAX: the register of the moffs forms */
+#define GPR_RSP_NUM    4          /* a base of RSP or RBP means SS */
+#define GPR_RBP_NUM    5
 #define REG_HIGH_BYTE_FIRST 4     /* 8-bit registers 4-7 without REX: AH, CH, DH, BH */
 #define SIZE_BYTE  1
 #define SIZE_WORD  2
@@ -34,6 +40,9 @@
 struct cursor {
 	const uint8_t *b;
 	size_t avail, pos;
+	struct mmio_insn *o;   /* the memory operand's address goes here */
+	uint8_t rex;
+	bool mode64, seg_override;
 };
 
 static bool take(struct cursor *c, size_t n)
@@ -67,25 +76,49 @@ static bool is_legacy_prefix(uint8_t b)
 	}
 }
 
-/* Skip ModRM, SIB and displacement of a memory operand; the ModRM is at the cursor. */
+/*
+ * ModRM, SIB and displacement of a memory operand (the ModRM at the
+ * cursor), and the operand's address from them: base, index and scale,
+ * displacement, RIP-relative or not, and the segment (SS for an RSP or RBP
+ * base unless overridden).
+ */
 static enum mmio_decode_err skip_modrm(struct cursor *c, uint8_t *modrm)
 {
+	struct mmio_insn *o = c->o;
 	if (!take(c, 1))
 		return MMIO_DECODE_TRUNCATED;
 	*modrm = c->b[c->pos - 1];
 	unsigned mod = X86_MODRM_MOD(*modrm), rm = X86_MODRM_RM(*modrm);
+	unsigned rex_b = c->rex & X86_REX_B ? 8 : 0, rex_x = c->rex & X86_REX_X ? 8 : 0;
 	if (mod == X86_MOD_REGISTER)
 		return MMIO_DECODE_REG_OPERAND;
-	unsigned disp = mod == X86_MOD_DISP8 ? 1 : mod == X86_MOD_DISP32 ? 4 : 0;
+	unsigned disp = mod == X86_MOD_DISP8 ? 1 : mod == X86_MOD_DISP32 ? 4 : 0, base = rm;
+	o->ea_base = o->ea_index = MMIO_NO_REG;
 	if (rm == X86_RM_SIB) {
 		if (!take(c, 1))
 			return MMIO_DECODE_TRUNCATED;
-		if (mod == X86_MOD_INDIRECT && X86_SIB_BASE(c->b[c->pos - 1]) == X86_SIB_BASE_NONE)
-			disp = 4;
+		uint8_t sib = c->b[c->pos - 1];
+		base = X86_SIB_BASE(sib);
+		if (X86_SIB_INDEX(sib) != X86_SIB_INDEX_NONE || rex_x) {
+			o->ea_index = (uint8_t)(X86_SIB_INDEX(sib) | rex_x);
+			o->ea_scale = (uint8_t)X86_SIB_SCALE(sib);
+		}
+		if (mod == X86_MOD_INDIRECT && base == X86_SIB_BASE_NONE)
+			disp = 4, base = MMIO_NO_REG;
 	} else if (mod == X86_MOD_INDIRECT && rm == X86_RM_DISP32) {
-		disp = 4;   /* disp32, RIP-relative in 64-bit mode: the length is the same */
+		disp = 4, base = MMIO_NO_REG;
+		o->ea_rip = c->mode64;   /* disp32 alone outside 64-bit mode */
 	}
-	return take(c, disp) ? MMIO_DECODE_OK : MMIO_DECODE_TRUNCATED;
+	if (base != MMIO_NO_REG) {
+		o->ea_base = (uint8_t)(base | rex_b);
+		if (!c->seg_override && (base == GPR_RSP_NUM || base == GPR_RBP_NUM))
+			o->seg = SEG_SS;
+	}
+	size_t at = c->pos;
+	if (!take(c, disp))
+		return MMIO_DECODE_TRUNCATED;
+	o->ea_disp = disp ? read_simm(c, at, disp) : 0;
+	return MMIO_DECODE_OK;
 }
 
 /* The register of an 8-bit operand: without REX, 4-7 are AH, CH, DH, BH. */
@@ -149,7 +182,96 @@ static void reg_form(struct mmio_insn *out, uint8_t kind, uint8_t alu, uint8_t m
  * bit offset, IMUL r, r/m (0F AF), the bit scans BSF and BSR (0F BC/BD),
  * MOVZX and MOVSX (0F B6/B7/BE/BF). c is at the second opcode byte.
  */
-static enum mmio_decode_err two_byte(struct cursor *c, struct mmio_insn *out, unsigned opsz, unsigned rex_r, bool rex)
+/* The SSE moves between an XMM register and memory: opcode, mandatory prefix, bytes (0: 4, 8 with REX.W). */
+static const struct sse_move {
+	uint8_t op2, prefix, size;
+	bool store;
+} sse_moves[] = {
+	{ X86_OP2_MOVUPS_LOAD, 0, 16, false },                    { X86_OP2_MOVUPS_LOAD, X86_PREFIX_OPSIZE, 16, false },
+	{ X86_OP2_MOVUPS_LOAD, X86_PREFIX_REP, 4, false },        { X86_OP2_MOVUPS_LOAD, X86_PREFIX_REPNE, 8, false },
+	{ X86_OP2_MOVUPS_STORE, 0, 16, true },                    { X86_OP2_MOVUPS_STORE, X86_PREFIX_OPSIZE, 16, true },
+	{ X86_OP2_MOVUPS_STORE, X86_PREFIX_REP, 4, true },        { X86_OP2_MOVUPS_STORE, X86_PREFIX_REPNE, 8, true },
+	{ X86_OP2_MOVAPS_LOAD, 0, 16, false },                    { X86_OP2_MOVAPS_LOAD, X86_PREFIX_OPSIZE, 16, false },
+	{ X86_OP2_MOVAPS_STORE, 0, 16, true },                    { X86_OP2_MOVAPS_STORE, X86_PREFIX_OPSIZE, 16, true },
+	{ X86_OP2_MOVNTPS, 0, 16, true },                         { X86_OP2_MOVNTPS, X86_PREFIX_OPSIZE, 16, true },
+	{ X86_OP2_MOVD_LOAD, X86_PREFIX_OPSIZE, 0, false },       { X86_OP2_MOVD_STORE, X86_PREFIX_OPSIZE, 0, true },
+	{ X86_OP2_MOVD_STORE, X86_PREFIX_REP, 8, false },         { X86_OP2_MOVQ_STORE, X86_PREFIX_OPSIZE, 8, true },
+	{ X86_OP2_MOVDQA_LOAD, X86_PREFIX_OPSIZE, 16, false },    { X86_OP2_MOVDQA_LOAD, X86_PREFIX_REP, 16, false },
+	{ X86_OP2_MOVDQA_STORE, X86_PREFIX_OPSIZE, 16, true },    { X86_OP2_MOVDQA_STORE, X86_PREFIX_REP, 16, true },
+	{ X86_OP2_MOVNTDQ, X86_PREFIX_OPSIZE, 16, true },
+};
+
+static enum mmio_decode_err sse_move(struct cursor *c, struct mmio_insn *out, uint8_t op2, uint8_t prefix,
+                                     unsigned rex_r, bool rex_w)
+{
+	for (size_t i = 0; i < sizeof sse_moves / sizeof sse_moves[0]; i++) {
+		const struct sse_move *m = &sse_moves[i];
+		if (m->op2 != op2 || m->prefix != prefix)
+			continue;
+		uint8_t modrm;
+		enum mmio_decode_err e = skip_modrm(c, &modrm);
+		if (e)
+			return e;
+		out->kind = MMIO_SSE;
+		out->write = m->store;
+		out->size = m->size ? m->size : rex_w ? SIZE_QWORD : SIZE_DWORD;
+		out->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
+		return MMIO_DECODE_OK;
+	}
+	return MMIO_DECODE_UNSUPPORTED;
+}
+
+/*
+ * The stack instructions without a memory operand (PUSH and POP of a
+ * register, PUSH imm, RET, LEAVE, ENTER with nesting level 0): what
+ * exited was their stack access. stack_sz is the operand size on the stack.
+ */
+static enum mmio_decode_err stack_form(struct cursor *c, struct mmio_insn *out, uint8_t op, unsigned stack_sz,
+                                       unsigned rex_b)
+{
+	enum mmio_decode_err e;
+	out->size = (uint8_t)stack_sz;
+	if ((op & ~7u) == X86_OP_PUSH_R || (op & ~7u) == X86_OP_POP_R) {
+		out->kind = (op & ~7u) == X86_OP_PUSH_R ? MMIO_PUSH : MMIO_POP;
+		out->write = out->kind == MMIO_PUSH;
+		out->reg = (uint8_t)((op & 7u) | rex_b);
+		out->reg_operand = true;
+		return MMIO_DECODE_OK;
+	}
+	switch (op) {
+	case X86_OP_PUSH_IB:
+	case X86_OP_PUSH_IZ:
+		out->kind = MMIO_PUSH;
+		out->write = true;
+		return take_imm(c, out, op == X86_OP_PUSH_IB ? SIZE_BYTE : stack_sz == SIZE_WORD ? SIZE_WORD : SIZE_DWORD);
+	case X86_OP_RET:
+	case X86_OP_RET_IW:
+		out->kind = MMIO_RET;
+		if (op == X86_OP_RET_IW && (e = take_imm(c, out, SIZE_WORD)))
+			return e;
+		out->imm &= x86_width_mask(SIZE_WORD);
+		return MMIO_DECODE_OK;
+	case X86_OP_LEAVE:
+		out->kind = MMIO_LEAVE;
+		return MMIO_DECODE_OK;
+	case X86_OP_ENTER:
+		if ((e = take_imm(c, out, SIZE_WORD)))
+			return e;
+		if (!take(c, 1))
+			return MMIO_DECODE_TRUNCATED;
+		if (c->b[c->pos - 1] != 0)
+			return MMIO_DECODE_UNSUPPORTED;   /* nested frames: not emulated */
+		out->kind = MMIO_ENTER;
+		out->write = true;
+		out->imm &= x86_width_mask(SIZE_WORD);
+		return MMIO_DECODE_OK;
+	default:
+		return MMIO_DECODE_UNSUPPORTED;
+	}
+}
+
+static enum mmio_decode_err two_byte(struct cursor *c, struct mmio_insn *out, unsigned opsz, unsigned rex_r, bool rex,
+                                     uint8_t prefix)
 {
 	enum mmio_decode_err e;
 	uint8_t modrm;
@@ -205,33 +327,59 @@ static enum mmio_decode_err two_byte(struct cursor *c, struct mmio_insn *out, un
 		out->reg_size = (uint8_t)opsz;
 		out->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
 		return MMIO_DECODE_OK;
+	case X86_OP2_XADD_EB_GB:
+	case X86_OP2_XADD_EV_GV:
+		if ((e = skip_modrm(c, &modrm)))
+			return e;
+		reg_form(out, MMIO_XADD, ALU_ADD, modrm, op2 == X86_OP2_XADD_EB_GB ? SIZE_BYTE : opsz, rex_r, rex);
+		out->write = true;
+		return MMIO_DECODE_OK;
+	case X86_OP2_SHLD_IB:
+	case X86_OP2_SHLD_CL:
+	case X86_OP2_SHRD_IB:
+	case X86_OP2_SHRD_CL:
+		if ((e = skip_modrm(c, &modrm)))
+			return e;
+		if ((op2 == X86_OP2_SHLD_IB || op2 == X86_OP2_SHRD_IB) && (e = take_imm(c, out, SIZE_BYTE)))
+			return e;   /* else the count is CL */
+		reg_form(out, MMIO_SHIFTD, op2 == X86_OP2_SHLD_IB || op2 == X86_OP2_SHLD_CL, modrm, opsz, rex_r, rex);
+		out->write = true;
+		return MMIO_DECODE_OK;
+	case X86_OP2_GRP6:
+		if (sub != X86_GRP6_LTR)
+			return MMIO_DECODE_UNSUPPORTED;   /* SLDT, STR, LLDT, VERR, VERW */
+		if ((e = skip_modrm(c, &modrm)))
+			return e;
+		out->kind = MMIO_LTR;
+		out->size = SIZE_WORD;
+		return MMIO_DECODE_OK;
 	default:
-		return MMIO_DECODE_UNSUPPORTED;
+		return sse_move(c, out, op2, prefix, rex_r, opsz == SIZE_QWORD);
 	}
 }
 
 enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_cpu_mode mode,
                                  struct mmio_insn *out)
 {
-	struct cursor c = { bytes, avail, 0 };
+	struct cursor c = { bytes, avail, 0, out, 0, mode == MMIO_MODE_64, false };
 	bool opsize = false, addrsize = false, lock = false, rep = false, repne = false;
 	uint8_t rex = 0;
 	int seg = SEG_DS;
 
-	*out = (struct mmio_insn){ 0 };   /* not memset: this runs on every MMIO exit */
+	*out = (struct mmio_insn){ .ea_base = MMIO_NO_REG, .ea_index = MMIO_NO_REG };   /* not memset: on every MMIO exit */
 	for (;;) {
 		if (!take(&c, 1))
 			return MMIO_DECODE_TRUNCATED;
 		uint8_t b = bytes[c.pos - 1];
 		if (mode == MMIO_MODE_64 && (b & X86_REX_MASK) == X86_REX_BASE) {
-			rex = b;   /* only counts right before the opcode: a later prefix clears it */
+			rex = c.rex = b;   /* only counts right before the opcode: a later prefix clears it */
 			continue;
 		}
 		if (!is_legacy_prefix(b)) {
 			c.pos--;
 			break;
 		}
-		rex = 0;
+		rex = c.rex = 0;
 		lock |= b == X86_PREFIX_LOCK;
 		rep |= b == X86_PREFIX_REP || b == X86_PREFIX_REPNE;
 		if (b == X86_PREFIX_REP || b == X86_PREFIX_REPNE)
@@ -239,12 +387,19 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 		opsize |= b == X86_PREFIX_OPSIZE;
 		addrsize |= b == X86_PREFIX_ADDRSIZE;
 		if (prefix_seg(b) >= 0)
-			seg = prefix_seg(b);
+			seg = prefix_seg(b), c.seg_override = true;
 	}
+	out->seg = (uint8_t)seg;   /* the memory operand's, and a string source's */
+	out->addr_size = (uint8_t)(mode == MMIO_MODE_64 ? (addrsize ? SIZE_DWORD : SIZE_QWORD)
+	                                               : (addrsize ? SIZE_WORD : SIZE_DWORD));
 
+	/* The SSE forms' mandatory prefix: F3 or F2 (the last of them) before 66. */
+	uint8_t mandatory = rep ? (repne ? X86_PREFIX_REPNE : X86_PREFIX_REP) : opsize ? X86_PREFIX_OPSIZE : 0;
 	unsigned rex_r = rex & X86_REX_R ? 8 : 0;
 	unsigned opsz = rex & X86_REX_W ? SIZE_QWORD : opsize ? SIZE_WORD : SIZE_DWORD;
 	unsigned immsz_v = opsz == SIZE_QWORD ? SIZE_DWORD : opsz;   /* imm32 sign-extended for 64-bit */
+	/* The stack's operand size: 64 bits in 64-bit mode (REX.W changes nothing), 16 with 0x66. */
+	unsigned stack_sz = opsize ? SIZE_WORD : mode == MMIO_MODE_64 ? SIZE_QWORD : SIZE_DWORD;
 	uint8_t op = bytes[c.pos++];
 	uint8_t modrm = 0;
 	enum mmio_decode_err e;
@@ -374,21 +529,21 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 				return MMIO_DECODE_UNSUPPORTED;   /* CALL, JMP through memory */
 			if ((e = skip_modrm(&c, &modrm)))
 				return e;
-			/* The stack's operand size: 64 bits in 64-bit mode (REX.W changes nothing), 16 with 0x66. */
-			unsigned size = opsize ? SIZE_WORD : mode == MMIO_MODE_64 ? SIZE_QWORD : SIZE_DWORD;
 			out->kind = op == X86_OP_GRP5 ? MMIO_PUSH : MMIO_POP;
 			out->write = op == X86_OP_POP_EV;
-			out->size = (uint8_t)size;
+			out->size = (uint8_t)stack_sz;
 			break;
 		}
 		case X86_OP_MOV_AL_MOFFS:
 		case X86_OP_MOV_AX_MOFFS:
 		case X86_OP_MOV_MOFFS_AL:
 		case X86_OP_MOV_MOFFS_AX: {
-			unsigned width = mode == MMIO_MODE_64 ? (addrsize ? SIZE_DWORD : SIZE_QWORD)
-			                                      : (addrsize ? SIZE_WORD : SIZE_DWORD);
+			unsigned width = out->addr_size;
+			size_t at = c.pos;
 			if (!take(&c, width))
 				return MMIO_DECODE_TRUNCATED;
+			out->ea_base = out->ea_index = MMIO_NO_REG;
+			out->ea_disp = read_simm(&c, at, width) & x86_width_mask(width);
 			bool byte = op == X86_OP_MOV_AL_MOFFS || op == X86_OP_MOV_MOFFS_AL;
 			out->write = op == X86_OP_MOV_MOFFS_AL || op == X86_OP_MOV_MOFFS_AX;
 			out->size = out->reg_size = (uint8_t)(byte ? SIZE_BYTE : opsz);
@@ -417,24 +572,28 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 			out->reg = GPR_RAX_NUM;
 			out->rep = rep;
 			out->repne = rep && repne;
-			out->seg = (uint8_t)seg;
-			out->addr_size = (uint8_t)(mode == MMIO_MODE_64 ? (addrsize ? SIZE_DWORD : SIZE_QWORD)
-			                                               : (addrsize ? SIZE_WORD : SIZE_DWORD));
 			break;
 		}
 		case X86_OP_TWO_BYTE:
 			if (!modrm_ok)
 				return MMIO_DECODE_UNSUPPORTED;
-			if ((e = two_byte(&c, out, opsz, rex_r, rex != 0)))
+			if ((e = two_byte(&c, out, opsz, rex_r, rex != 0, mandatory)))
 				return e;
 			break;
 		default:
-			return MMIO_DECODE_UNSUPPORTED;
+			if ((e = stack_form(&c, out, op, stack_sz, rex & X86_REX_B ? 8 : 0)))
+				return e;
+			break;
 		}
 	}
-	/* LOCK is #UD on anything but a read-modify-write of memory; REP means nothing to the rest (not emulated). */
-	bool rmw = ((out->kind == MMIO_ALU || out->kind == MMIO_BIT) && out->write) || out->kind == MMIO_XCHG;
-	if ((lock && !rmw) || (rep && !mmio_is_string(out->kind)))
+	/*
+	 * LOCK is #UD on anything but a read-modify-write of memory; REP means
+	 * nothing to the rest but an SSE move, whose form it chose (and another
+	 * instruction with F3, such as TZCNT, is not emulated).
+	 */
+	bool rmw = ((out->kind == MMIO_ALU || out->kind == MMIO_BIT) && out->write) || out->kind == MMIO_XCHG ||
+	           out->kind == MMIO_XADD;
+	if ((lock && !rmw) || (rep && !mmio_is_string(out->kind) && out->kind != MMIO_SSE))
 		return MMIO_DECODE_UNSUPPORTED;
 	out->len = (uint8_t)c.pos;
 	return MMIO_DECODE_OK;
@@ -468,4 +627,16 @@ const char *mmio_decode_err_name(enum mmio_decode_err e)
 		[MMIO_DECODE_REG_OPERAND] = "register operand, no memory access",
 	};
 	return (unsigned)e < MMIO_DECODE_ERR_COUNT ? names[e] : "unknown";
+}
+
+uint64_t mmio_operand_offset(const struct mmio_insn *in, const uint64_t gpr[16], uint64_t rsp, uint64_t rip)
+{
+	uint64_t ea = in->ea_disp;
+	if (in->ea_rip)
+		ea += rip + in->len;
+	if (in->ea_base != MMIO_NO_REG)
+		ea += in->ea_base == GPR_RSP_NUM ? rsp : gpr[in->ea_base & 15];
+	if (in->ea_index != MMIO_NO_REG)   /* never RSP: index 100 without REX.X means none */
+		ea += gpr[in->ea_index & 15] << in->ea_scale;
+	return ea & x86_width_mask(in->addr_size);
 }

@@ -4,14 +4,21 @@
  * and done on the domain's bus. Neither an EPT violation nor an APIC-access
  * exit gives the instruction's length, so the decoded length moves RIP.
  *
- * A read-modify-write (an ALU operation to memory, XCHG) reads the device,
- * computes as the CPU would (vmx/x86_alu.c, which also gives the flags) and
- * writes the result back; LOCK changes nothing here, since the device's
- * state is only reached through its bus functions. PUSH and POP move one
- * operand between the device and the stack, whose page is checked first so
- * that a #PF does not follow a device read. The string instructions (MOVS,
- * CMPS, STOS, LODS, SCAS) go element by element, each side a device or RAM
- * as its page maps, with REP running in batches as string port I/O does
+ * The operand is reached at the guest-physical address the exit gave,
+ * unless it runs onto the next page: then its linear address (decoded from
+ * the instruction) is translated page by page, each part RAM or a device's
+ * (vmx/guest_mem.c). A read-modify-write (an ALU operation to memory,
+ * XCHG, SHLD/SHRD) reads the operand, computes as the CPU would
+ * (vmx/x86_alu.c, which also gives the flags) and writes the result back;
+ * LOCK changes nothing here, since the device's state is only reached
+ * through its bus functions. PUSH and POP move one operand between memory
+ * and the stack, either of them a device's, a push's stack slot checked
+ * first so that a #PF does not follow a device read; with the stack in
+ * device memory RET, LEAVE and ENTER are carried out too. SSE moves reach the guest's XMM registers through
+ * its FPU state (vmx/fpu.c); LTR takes its selector from the device and the
+ * rest from the GDT (vmx/guest_ltr.c). The string instructions (MOVS, CMPS,
+ * STOS, LODS, SCAS) go element by element, each side a device or RAM as its
+ * page maps, with REP running in batches as string port I/O does
  * (vmx/exit_io.c).
  */
 #include "dev/bus.h"
@@ -19,11 +26,15 @@
 #include "hw/segment.h"
 #include "hw/x86_insn.h"
 #include "lib/fmt.h"
+#include "vmx/caps.h"
 #include "vmx/exit.h"
+#include "vmx/fpu.h"
 #include "vmx/guest.h"
 #include "vmx/guest_cr.h"
+#include "vmx/guest_ltr.h"
 #include "vmx/guest_mem.h"
 #include "vmx/mmio_decode.h"
+#include "vmx/msr_table.h"
 #include "vmx/x86_alu.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_ops.h"
@@ -49,28 +60,12 @@ static unsigned stack_bytes(bool long_mode)
 	return vmcs_read32(VMCS_GUEST_SS_AR_BYTES) & AR_DB ? 4 : 2;
 }
 
-/*
- * One element of a string instruction at linear `la`: a device's if the
- * page maps one, else RAM. False when the access faulted (#PF raised) or
- * the domain stopped (*stop).
- */
+/* One element of a string instruction at linear `la`, each page RAM or a device's. */
 static bool element(struct vcpu *v, uint64_t la, unsigned size, uint64_t *val, bool write, bool *stop)
 {
-	struct guest_ram ram = vcpu_ram(v);
-	struct guest_paging ps = vcpu_paging();
-	uint64_t gpa;
-	enum guest_walk_err e = guest_walk(&ram, &ps, la, vcpu_access(write), &gpa);
-	const struct bus_range *r = gpa != GUEST_WALK_NO_GPA ? vcpu_mmio_find(v, gpa) : 0;
-	*stop = false;
-	if (r && (e == GUEST_WALK_OK || e == GUEST_WALK_OUTSIDE_RAM)) {
-		if (!write) {
-			*val = bus_mmio_read(r, v->id, gpa, size);
-			return true;
-		}
-		*stop = bus_mmio_write(r, v->id, gpa, size, *val) != BUS_OK;
-		return !*stop;
-	}
-	return vcpu_copy_linear(v, la, val, size, write, write ? "string store" : "string load", stop);
+	if (!write)
+		*val = 0;
+	return vcpu_access_linear(v, la, val, size, write, write ? "string store" : "string load", stop);
 }
 
 /*
@@ -142,59 +137,241 @@ static enum exit_action string_op(struct vcpu *v, const struct mmio_insn *in)
 	return EXIT_RESUME;
 }
 
-/* PUSH r/m and POP r/m with a device operand: the stack's page is checked before the device is touched. */
-static enum exit_action stack_op(struct vcpu *v, const struct bus_range *r, uint64_t gpa,
-                                 const struct mmio_insn *in, bool long_mode)
+/*
+ * The memory operand: the address the exit gave, or, when the operand runs
+ * onto the next page, its linear address, through which each page's part
+ * reaches RAM or a device (both pages translated first). A read-modify-write
+ * across pages translates each page for its read, then for its write, so a
+ * read-only second page faults after the devices were read, where the CPU
+ * would fault before.
+ */
+struct operand {
+	uint64_t gpa, la;
+	bool linear;   /* reach it through la: it runs onto the next page, or the exit was perhaps for the stack */
+};
+
+static bool op_io(struct vcpu *v, const struct operand *o, void *buf, unsigned n, bool write, bool *stop)
 {
-	unsigned sbytes = stack_bytes(long_mode);
-	uint64_t smask = x86_width_mask(sbytes), rsp = vmcs_readnat(VMCS_GUEST_RSP), val = 0;
-	bool push = in->kind == MMIO_PUSH, stop;
-	uint64_t top = push ? (rsp - in->size) & smask : rsp & smask;
+	if (o->linear)
+		return vcpu_access_linear(v, o->la, buf, n, write, "MMIO operand", stop);
+	*stop = !vcpu_mmio_copy(v, o->gpa, buf, n, write);
+	return !*stop;
+}
+
+static bool op_read(struct vcpu *v, const struct operand *o, unsigned n, uint64_t *val, bool *stop)
+{
+	*val = 0;
+	return op_io(v, o, val, n, false, stop);
+}
+
+static bool op_write(struct vcpu *v, const struct operand *o, unsigned n, uint64_t val, bool *stop)
+{
+	return op_io(v, o, &val, n, true, stop);
+}
+
+/* What an access that did not complete leaves: a #PF to deliver, or a stopped domain. */
+static enum exit_action not_done(bool stop)
+{
+	return stop ? EXIT_STOPPED : EXIT_RESUME;
+}
+
+/* n bytes of the stack at offset `top` in SS, RAM or a device's; buf NULL: only translated. */
+static bool stack_io(struct vcpu *v, uint64_t top, void *buf, unsigned n, bool write, bool long_mode, bool *stop)
+{
 	uint64_t la = vcpu_seg_base(SEG_SS) + top;
-	if (!long_mode)
-		la = (uint32_t)la;
-	if (!vcpu_copy_linear(v, la, push ? 0 : &val, in->size, push, push ? "PUSH" : "POP", &stop))
-		return stop ? EXIT_STOPPED : EXIT_RESUME;
-	if (push) {
-		val = bus_mmio_read(r, v->id, gpa, in->size);
+	return vcpu_access_linear(v, long_mode ? la : (uint32_t)la, buf, n, write, write ? "stack write" : "stack read",
+	                          stop);
+}
+
+/* RET's jump: RIP to the return address, a single step following it under TF (with BTF too: it is a branch). */
+static void retire_branch(unsigned len, uint64_t target)
+{
+	vcpu_retire_insn(len);
+	vmcs_writenat(VMCS_GUEST_RIP, target);
+	if ((vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_TF) && (vmcs_read64(VMCS_GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
+		vmcs_writenat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+		              vmcs_readnat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
+}
+
+/*
+ * The stack instructions, with the stack or the operand (or both) in device
+ * memory: PUSH, POP, RET, LEAVE, ENTER. A push's stack slot is translated
+ * before its value is read, so that a #PF does not follow a device read;
+ * a pop moves RSP only once its destination was written.
+ */
+static enum exit_action stack_op(struct vcpu *v, const struct operand *o, const struct mmio_insn *in, bool long_mode)
+{
+	unsigned sbytes = stack_bytes(long_mode), n = in->size;
+	uint64_t smask = x86_width_mask(sbytes), rsp = vmcs_readnat(VMCS_GUEST_RSP), val = 0;
+	uint64_t rbp = v->gpr[GPR_RBP], top, next;
+	bool stop;
+	if (in->kind == MMIO_PUSH || in->kind == MMIO_ENTER) {
+		top = next = (rsp - n) & smask;
+		if (!stack_io(v, top, 0, n, true, long_mode, &stop))
+			return not_done(stop);
+		if (in->kind == MMIO_ENTER)
+			val = rbp;
+		else if (in->has_imm)
+			val = in->imm;
+		else if (in->reg_operand)
+			val = vcpu_read_gpr(v, in->reg);
+		else if (!op_read(v, o, n, &val, &stop))
+			return not_done(stop);
 		/* Only another vCPU's change to the tables since the check can fail this (#PF raised). */
-		if (!vcpu_copy_linear(v, la, &val, in->size, true, "PUSH", &stop))
-			return stop ? EXIT_STOPPED : EXIT_RESUME;
-	} else if (bus_mmio_write(r, v->id, gpa, in->size, val) != BUS_OK) {
-		return EXIT_STOPPED;
+		if (!stack_io(v, top, &val, n, true, long_mode, &stop))
+			return not_done(stop);
+		if (in->kind == MMIO_ENTER) {
+			v->gpr[GPR_RBP] = x86_reg_write(rbp, top, n);
+			next = (top - in->imm) & smask;
+		}
+	} else {
+		top = (in->kind == MMIO_LEAVE ? rbp : rsp) & smask;
+		if (!stack_io(v, top, &val, n, false, long_mode, &stop))
+			return not_done(stop);
+		next = (top + n + (in->kind == MMIO_RET ? in->imm : 0)) & smask;
+		if (in->kind == MMIO_RET && long_mode && !addr_canonical(val, vmx_linear_bits())) {
+			vcpu_inject_exception(v, VEC_GP, 1, 0);
+			return EXIT_RESUME;
+		}
+		if (in->kind == MMIO_LEAVE)
+			v->gpr[GPR_RBP] = x86_reg_write(rbp, val, n);
+		else if (in->kind == MMIO_POP && in->reg_operand && in->reg != GPR_RSP)
+			v->gpr[in->reg] = x86_reg_write(v->gpr[in->reg], val, n);
+		else if (in->kind == MMIO_POP && !in->reg_operand && !op_write(v, o, n, val, &stop))
+			return not_done(stop);
 	}
-	uint64_t next = push ? top : (top + in->size) & smask;
-	vmcs_writenat(VMCS_GUEST_RSP, x86_reg_write(rsp, next, sbytes));
-	vcpu_retire_insn(in->len);
+	/* POP RSP leaves RSP the value popped. */
+	bool pop_rsp = in->kind == MMIO_POP && in->reg_operand && in->reg == GPR_RSP;
+	vmcs_writenat(VMCS_GUEST_RSP, pop_rsp ? x86_reg_write(rsp, val, n) : x86_reg_write(rsp, next, sbytes));
+	if (in->kind == MMIO_RET)
+		retire_branch(in->len, n == 2 ? val & 0xffff : val);
+	else
+		vcpu_retire_insn(in->len);
 	return EXIT_RESUME;
 }
 
-/* An ALU operation, a bit test or XCHG between the device and a register or immediate. */
-static enum exit_action rmw_op(struct vcpu *v, const struct bus_range *r, uint64_t gpa, const struct mmio_insn *in)
+/* An ALU operation, a bit test, XCHG or XADD between the device and a register or immediate. */
+static enum exit_action rmw_op(struct vcpu *v, const struct operand *o, const struct mmio_insn *in)
 {
-	uint64_t mem = bus_mmio_read(r, v->id, gpa, in->size);
+	uint64_t mem;
+	bool stop;
+	if (!op_read(v, o, in->size, &mem, &stop))
+		return not_done(stop);
 	uint64_t other = mmio_store_value(in, in->has_imm ? 0 : vcpu_read_gpr(v, in->reg));
 	if (in->kind == MMIO_XCHG) {
-		if (bus_mmio_write(r, v->id, gpa, in->size, other) != BUS_OK)
-			return EXIT_STOPPED;
+		if (!op_write(v, o, in->size, other, &stop))
+			return not_done(stop);
 		vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), mem));
 		vcpu_retire_insn(in->len);
 		return EXIT_RESUME;
 	}
 	uint64_t rflags = vmcs_readnat(VMCS_GUEST_RFLAGS), res;
+	if (in->kind == MMIO_XADD) {
+		res = x86_alu(ALU_ADD, in->size, mem, other, &rflags);
+		if (!op_write(v, o, in->size, res, &stop))
+			return not_done(stop);
+		vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), mem));
+		vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
+		vcpu_retire_insn(in->len);
+		return EXIT_RESUME;
+	}
 	if (in->kind == MMIO_BIT)
 		res = x86_bit(in->alu, in->size, mem, other, &rflags);
 	else if (in->to_reg)
 		res = x86_alu(in->alu, in->size, other, mem, &rflags);
 	else
 		res = x86_alu(in->alu, in->size, mem, other, &rflags);
-	if (in->write && bus_mmio_write(r, v->id, gpa, in->size, res) != BUS_OK)
-		return EXIT_STOPPED;
+	if (in->write && !op_write(v, o, in->size, res, &stop))
+		return not_done(stop);
 	/* A bit scan of 0 leaves its register as it was, all 64 bits (ZF says so). */
 	if (in->kind == MMIO_ALU && in->to_reg && x86_alu_writes(in->alu) &&
 	    !(x86_alu_scan(in->alu) && (rflags & RFLAGS_ZF)))
 		vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), res));
 	vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
+	vcpu_retire_insn(in->len);
+	return EXIT_RESUME;
+}
+
+/* SHLD and SHRD: a count that masks to 0 changes nothing and writes nothing, as on the CPU. */
+static enum exit_action shiftd_op(struct vcpu *v, const struct operand *o, const struct mmio_insn *in)
+{
+	uint64_t mem;
+	bool stop;
+	if (!op_read(v, o, in->size, &mem, &stop))
+		return not_done(stop);
+	unsigned count = x86_shift_count(in->size, in->has_imm ? in->imm : v->gpr[GPR_RCX]);
+	if (count) {
+		uint64_t rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
+		uint64_t res = x86_shift_double(in->alu, in->size, mem, vcpu_read_gpr(v, in->reg), count, &rflags);
+		if (!op_write(v, o, in->size, res, &stop))
+			return not_done(stop);
+		vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
+	}
+	vcpu_retire_insn(in->len);
+	return EXIT_RESUME;
+}
+
+/*
+ * An SSE move: 16 bytes reach a device as two 8-byte accesses, low half
+ * first; a load of fewer clears the rest of the register, as MOVSS, MOVSD,
+ * MOVD and MOVQ from memory do. The CPU checked CR0.EM and TS, CR4.OSFXSR
+ * and the alignment MOVAPS and its kind demand before the access exited.
+ */
+static enum exit_action sse_op(struct vcpu *v, const struct operand *o, const struct mmio_insn *in)
+{
+	uint64_t x[2] = { 0, 0 };
+	bool stop;
+	if (in->write)
+		fpu_xmm_read(v, in->reg, x);
+	if (!op_io(v, o, x, in->size, in->write, &stop))
+		return not_done(stop);
+	if (!in->write)
+		fpu_xmm_write(v, in->reg, x);
+	vcpu_retire_insn(in->len);
+	return EXIT_RESUME;
+}
+
+static enum exit_action carry_out(struct vcpu *v, const struct mmio_insn *in, const struct operand *o, bool long_mode)
+{
+	uint64_t val;
+	bool stop;
+	switch (in->kind) {
+	case MMIO_MOV:
+		if (in->write) {
+			val = mmio_store_value(in, in->has_imm ? 0 : vcpu_read_gpr(v, in->reg));
+			if (!op_write(v, o, in->size, val, &stop))
+				return not_done(stop);
+		} else {
+			if (!op_read(v, o, in->size, &val, &stop))
+				return not_done(stop);
+			vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), val));
+		}
+		break;
+	case MMIO_ALU:
+	case MMIO_BIT:
+	case MMIO_XCHG:
+	case MMIO_XADD:
+		return rmw_op(v, o, in);
+	case MMIO_PUSH:
+	case MMIO_POP:
+	case MMIO_RET:
+	case MMIO_LEAVE:
+	case MMIO_ENTER:
+		return stack_op(v, o, in, long_mode);
+	case MMIO_SMSW:
+		/* The CPU checked CR4.UMIP and CPL before the access that exited. */
+		if (!op_write(v, o, in->size, guest_cr0() & x86_width_mask(in->size), &stop))
+			return not_done(stop);
+		break;
+	case MMIO_SHIFTD:
+		return shiftd_op(v, o, in);
+	case MMIO_SSE:
+		return sse_op(v, o, in);
+	default:   /* LTR */
+		if (!op_read(v, o, in->size, &val, &stop))
+			return not_done(stop);
+		return guest_ltr(v, (uint16_t)val, in->len);
+	}
 	vcpu_retire_insn(in->len);
 	return EXIT_RESUME;
 }
@@ -225,36 +402,23 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 		return mmio_stop(v, what, gpa, r, rip, why, code, got);
 	}
 
-	switch (in.kind) {
-	case MMIO_MOV:
-		if (in.write != write)
-			return mmio_stop(v, what, gpa, r, rip, "the instruction does not match the access", code, in.len);
-		if (in.write) {
-			uint64_t val = mmio_store_value(&in, in.has_imm ? 0 : vcpu_read_gpr(v, in.reg));
-			if (bus_mmio_write(r, v->id, gpa, in.size, val) != BUS_OK)
-				return EXIT_STOPPED;
-		} else {
-			uint64_t val = bus_mmio_read(r, v->id, gpa, in.size);
-			vcpu_write_gpr(v, in.reg, mmio_load_result(&in, vcpu_read_gpr(v, in.reg), val));
-		}
-		vcpu_retire_insn(in.len);
-		return EXIT_RESUME;
-	case MMIO_ALU:
-	case MMIO_BIT:
-	case MMIO_XCHG:
-		return rmw_op(v, r, gpa, &in);
-	case MMIO_PUSH:
-	case MMIO_POP:
-		return stack_op(v, r, gpa, &in, long_mode);
-	case MMIO_SMSW:
-		/* The CPU checked CR4.UMIP and CPL before the access that exited. */
-		if (bus_mmio_write(r, v->id, gpa, in.size, guest_cr0() & x86_width_mask(in.size)) != BUS_OK)
-			return EXIT_STOPPED;
-		vcpu_retire_insn(in.len);
-		return EXIT_RESUME;
-	default:   /* the string forms */
+	if (in.kind == MMIO_MOV && in.write != write)
+		return mmio_stop(v, what, gpa, r, rip, "the instruction does not match the access", code, in.len);
+	if (mmio_is_string(in.kind))
 		return string_op(v, &in);
+	struct operand o = { gpa, 0, false };
+	/* A register bit offset moved the access away from the operand's address: the exit's is the one to use. */
+	if (!(in.kind == MMIO_BIT && !in.has_imm)) {
+		uint64_t rsp = vmcs_readnat(VMCS_GUEST_RSP);
+		if (in.kind == MMIO_POP)
+			rsp += in.size;   /* POP's address is computed with RSP already incremented */
+		o.la = vcpu_seg_base(in.seg) + mmio_operand_offset(&in, v->gpr, rsp, rip);
+		if (!long_mode)
+			o.la = (uint32_t)o.la;
+		o.linear = (o.la & (GUEST_PAGE_SIZE - 1)) + in.size > GUEST_PAGE_SIZE || in.kind == MMIO_PUSH ||
+		            in.kind == MMIO_POP;
 	}
+	return carry_out(v, &in, &o, long_mode);
 }
 
 const struct bus_range *vcpu_mmio_find(const struct vcpu *v, uint64_t gpa)

@@ -117,3 +117,114 @@ uint64_t x86_bit(enum x86_bit_op op, unsigned size, uint64_t dst, uint64_t bit, 
 	default:                 return dst;
 	}
 }
+
+uint64_t x86_shift_double(bool left, unsigned size, uint64_t dst, uint64_t src, unsigned count, uint64_t *rflags)
+{
+	unsigned bits = 8 * size;
+	uint64_t mask = x86_width_mask(size), r, f = 0;
+	unsigned cf;
+	count = x86_shift_count(size, count);
+	dst &= mask, src &= mask;
+	if (!count)
+		return dst;
+	/* The two operands as one number, dst on the side the bits leave from; a 16-bit one gets dst a second time. */
+	if (left) {
+		unsigned __int128 t = (unsigned __int128)dst << bits | src;
+		unsigned width = 2 * bits;
+		if (bits == 16)
+			t = t << 16 | dst, width = 48;
+		r = (uint64_t)(t << count >> (width - bits)) & mask;
+		cf = (unsigned)(t >> (width - count)) & 1;
+		if (cf ^ (unsigned)(r >> (bits - 1)))
+			f |= RFLAGS_OF;
+	} else {
+		unsigned __int128 t = (unsigned __int128)src << bits | dst;
+		if (bits == 16)
+			t |= (unsigned __int128)dst << 32;
+		r = (uint64_t)(t >> count) & mask;
+		cf = (unsigned)(t >> (count - 1)) & 1;
+		if ((r >> (bits - 1) ^ r >> (bits - 2)) & 1)
+			f |= RFLAGS_OF;
+	}
+	if (cf)
+		f |= RFLAGS_CF;
+	if (r == 0)
+		f |= RFLAGS_ZF;
+	if (r >> (bits - 1))
+		f |= RFLAGS_SF;
+	if (parity_even(r))
+		f |= RFLAGS_PF;
+	*rflags = (*rflags & ~(uint64_t)RFLAGS_ARITH) | f;
+	return r;
+}
+
+bool x86_muldiv(enum x86_muldiv_op op, unsigned size, uint64_t *rax, uint64_t *rdx, uint64_t src, uint64_t *rflags)
+{
+	unsigned bits = 8 * size;
+	uint64_t mask = x86_width_mask(size), lo, hi;
+	/* The accumulator's two halves: AL and AH for a byte, else rAX and rDX. */
+	uint64_t a = *rax & mask, d = size == 1 ? (*rax >> 8) & mask : *rdx & mask;
+	unsigned __int128 wide = (unsigned __int128)d << bits | a;
+	src &= mask;
+	switch (op) {
+	case X86_MUL:
+	case X86_IMUL1: {
+		unsigned __int128 p = op == X86_MUL ? (unsigned __int128)a * src
+		                                    : (unsigned __int128)((__int128)sign_extend(a, bits) * sign_extend(src, bits));
+		lo = (uint64_t)p & mask, hi = (uint64_t)(p >> bits) & mask;
+		bool wide_result = op == X86_MUL ? hi != 0 : (__int128)p != sign_extend(lo, bits);
+		*rflags = (*rflags & ~(uint64_t)(RFLAGS_CF | RFLAGS_OF)) | (wide_result ? RFLAGS_CF | RFLAGS_OF : 0);
+		break;
+	}
+	case X86_DIV: {
+		if (!src)
+			return false;
+		unsigned __int128 q = wide / src;
+		if (q > mask)
+			return false;
+		lo = (uint64_t)q, hi = (uint64_t)(wide % src);
+		break;
+	}
+	default: {   /* IDIV: the dividend, 2 * bits wide, as a signed number */
+		if (!src)
+			return false;
+		__int128 n = (__int128)(wide << (128 - 2 * bits)) >> (128 - 2 * bits), s = sign_extend(src, bits), q, r;
+		if (s == -1) {
+			if (bits == 64 && n == (__int128)((unsigned __int128)1 << 127))
+				return false;   /* its negation would not fit even in 128 bits */
+			q = -n, r = 0;
+		} else {
+			q = n / s, r = n % s;
+		}
+		__int128 max = ((__int128)1 << (bits - 1)) - 1;
+		if (q > max || q < -max - 1)
+			return false;
+		lo = (uint64_t)q & mask, hi = (uint64_t)r & mask;
+		break;
+	}
+	}
+	if (size == 1) {
+		*rax = (*rax & ~0xffffULL) | hi << 8 | lo;   /* AH:AL */
+	} else {
+		*rax = x86_reg_write(*rax, lo, size);
+		*rdx = x86_reg_write(*rdx, hi, size);
+	}
+	return true;
+}
+
+bool x86_cond(unsigned cc, uint64_t rflags)
+{
+	bool cf = rflags & RFLAGS_CF, zf = rflags & RFLAGS_ZF, sf = rflags & RFLAGS_SF;
+	bool of = rflags & RFLAGS_OF, pf = rflags & RFLAGS_PF, r;
+	switch ((cc >> 1) & 7) {
+	case 0: r = of; break;
+	case 1: r = cf; break;
+	case 2: r = zf; break;
+	case 3: r = cf || zf; break;
+	case 4: r = sf; break;
+	case 5: r = pf; break;
+	case 6: r = sf != of; break;
+	default: r = zf || sf != of; break;
+	}
+	return (cc & 1) ? !r : r;   /* odd codes are the negations */
+}

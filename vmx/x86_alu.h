@@ -1,7 +1,8 @@
 /*
  * The two-operand arithmetic and logic instructions (ADD, OR, ADC, SBB,
  * AND, SUB, XOR, CMP, TEST, IMUL), the one-operand ones (NOT, NEG, INC,
- * DEC), the bit scans and the bit tests as the processor computes them: the result and the status
+ * DEC), the bit scans, the bit tests and the double shifts as the processor
+ * computes them: the result and the status
  * flags, for operands of 1, 2, 4 or 8 bytes. What an MMIO read-modify-write
  * instruction needs once the device's value is read. Pure code.
  */
@@ -63,5 +64,40 @@ enum x86_bit_op { X86_BIT_TEST, X86_BIT_SET, X86_BIT_RESET, X86_BIT_COMPLEMENT }
  * (dst itself for BT).
  */
 uint64_t x86_bit(enum x86_bit_op op, unsigned size, uint64_t dst, uint64_t bit, uint64_t *rflags);
+
+/* A shift count as the CPU masks it: to 6 bits for 64-bit operands, else 5. */
+static inline unsigned x86_shift_count(unsigned size, uint64_t count)
+{
+	return (unsigned)count & (size == 8 ? 63 : 31);
+}
+
+/*
+ * SHLD (left) and SHRD on a `size`-byte dst, the bits shifted in taken
+ * from src, `count` masked as the CPU masks it (x86_shift_count). A count of 0 changes nothing, flags included. CF is
+ * the last bit shifted out; SF, ZF and PF follow the result; OF is its
+ * sign change for a count of 1 and, for larger counts, which the SDM
+ * leaves undefined, what Intel processors set (SHLD: CF xor the result's
+ * sign, SHRD: its top two bits differ); AF is cleared. A 16-bit count above
+ * 16 (undefined too) shifts dst:src:dst, as P6 and later do. Returns the
+ * result.
+ */
+uint64_t x86_shift_double(bool left, unsigned size, uint64_t dst, uint64_t src, unsigned count, uint64_t *rflags);
+
+/* The one-operand multiplies and divides, in the order of F6/F7's ModRM reg field from /4. */
+enum x86_muldiv_op { X86_MUL, X86_IMUL1, X86_DIV, X86_IDIV };
+
+/*
+ * MUL, IMUL, DIV, IDIV of the accumulator by a `size`-byte src: AX, DX:AX,
+ * EDX:EAX or RDX:RAX as the CPU uses and writes them (a byte multiply or
+ * divide uses AX alone and leaves RDX; a 32-bit result zero-extends).
+ * False, and nothing changed, where the CPU raises #DE: a zero divisor or
+ * a quotient that does not fit. MUL and IMUL set CF and OF when the upper
+ * half is needed and keep the flags the SDM leaves undefined; DIV and IDIV
+ * keep all of them (undefined too).
+ */
+bool x86_muldiv(enum x86_muldiv_op op, unsigned size, uint64_t *rax, uint64_t *rdx, uint64_t src, uint64_t *rflags);
+
+/* Condition code cc (the low nibble of Jcc, SETcc, CMOVcc: O, NO, B, AE, E, NE, BE, A, S, NS, P, NP, L, GE, LE, G) in rflags. */
+bool x86_cond(unsigned cc, uint64_t rflags);
 
 #endif

@@ -17,6 +17,9 @@
  * registers and the status flags compared. The TPR keeps bits 7:0 of a 32-bit write and
  * ignores narrower writes, which the comparison allows for.
  *
+ * wide.c: what needs memory that holds every byte written (the test
+ * device's): SSE moves, SHLD/SHRD, operands across pages, LTR.
+ *
  * With the word `halt` on its command line it only halts with interrupts
  * disabled, which nothing can end: its domain must be ended after the
  * config's halt_limit_ms.
@@ -24,6 +27,7 @@
 #include "check.h"
 #include "cmdline.h"
 #include "guest.h"
+#include "wide.h"
 
 #define TAG "emul: "
 
@@ -126,7 +130,7 @@ static void check_string_io(void)
 }
 
 /* The page-directory entry mapping va (2 MiB pages, as the boot tables have them). */
-static volatile uint64_t *pde_of(uint64_t va)
+volatile uint64_t *pde_of(uint64_t va)
 {
 	uint64_t *pml4 = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
 	uint64_t *pdpt = (uint64_t *)(uintptr_t)(pml4[(va >> 39) & 511] & PTE_ADDR);
@@ -134,7 +138,7 @@ static volatile uint64_t *pde_of(uint64_t va)
 	return &pd[(va >> 21) & 511];
 }
 
-static void invlpg(uint64_t va)
+void invlpg(uint64_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
@@ -373,6 +377,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	check_string_faults();
 	check_alu();
 	check_stack_and_strings();
+	check_wide();
 	int code = check_summary(TAG);
 	gprintf(TAG "exit code %d\n", code);
 	return code;

@@ -439,9 +439,9 @@ void check_apic(void)
 
 void apic_bad_mmio(void)
 {
-	gprintf(TAG "xaddl on the APIC page\n");
-	/* XADD to memory: not a form the hypervisor emulates, so it stops this domain. */
-	__asm__ volatile("xaddl %%eax, (%0)" : : "D"(reg(APIC_TPR)), "a"(0) : "memory");
-	gprintf(TAG "STILL RUNNING after xaddl on the APIC page\n");
+	gprintf(TAG "cmpxchg8b on the APIC page\n");
+	/* CMPXCHG8B to memory: not a form the hypervisor emulates, so it stops this domain. */
+	__asm__ volatile("cmpxchg8b (%0)" : : "D"(reg(APIC_TPR)), "a"(0), "d"(0), "b"(0), "c"(0) : "memory", "cc");
+	gprintf(TAG "STILL RUNNING after cmpxchg8b on the APIC page\n");
 	guest_exit(1);
 }

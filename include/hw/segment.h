@@ -61,6 +61,16 @@ enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
 #define DESC_DB  BIT(54)
 #define DESC_G   BIT(55)
 #define DESC_TYPE(t) ((uint64_t)(t) << 40)
+/* Fields of an 8-byte descriptor (the lower half of a 16-byte system descriptor in IA-32e mode). */
+#define DESC_TYPE_OF(d)  ((unsigned)((d) >> 40) & 0xfu)
+#define DESC_BUSY        BIT(41)         /* in a TSS descriptor's type */
+#define DESC_AR(d)       ((uint32_t)((d) >> 40) & 0xf0ffu)   /* type, S, DPL, P, AVL, L, D/B, G: the VMCS layout */
+#define DESC_LIMIT(d)    ((uint32_t)((d) & 0xffffu) | (uint32_t)((d) >> 32 & 0xf0000u))
+#define DESC_BASE(d)     (((d) >> 16 & 0xffffffu) | ((d) >> 32 & 0xff000000u))
+/* The upper half of a 16-byte system descriptor: base 63:32, and a type field (bits 12:8) that must be 0. */
+#define DESC_HI_TYPE(h)  ((unsigned)((h) >> 40) & 0x1fu)
+#define SEG_TYPE_TSS16_AVAIL 0x1
+#define DESC_BYTES       8
 
 struct __attribute__((packed)) desc_ptr {
 	uint16_t limit;

@@ -88,6 +88,26 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP2_MOVZX_RM16   0xb7    /* 0F B7: MOVZX r, r/m16 */
 #define X86_OP2_MOVSX_RM8    0xbe    /* 0F BE: MOVSX r, r/m8 */
 #define X86_OP2_MOVSX_RM16   0xbf    /* 0F BF: MOVSX r, r/m16 */
+#define X86_OP2_GRP6         0x00    /* 0F 00 /3: LTR r/m16 */
+#define X86_OP2_XADD_EB_GB   0xc0    /* 0F C0: XADD r/m8, r8 */
+#define X86_OP2_XADD_EV_GV   0xc1    /* 0F C1: XADD r/m, r */
+#define X86_GRP6_LTR         3
+#define X86_OP2_SHLD_IB      0xa4    /* 0F A4: SHLD r/m, r, imm8 */
+#define X86_OP2_SHLD_CL      0xa5    /* 0F A5: SHLD r/m, r, CL */
+#define X86_OP2_SHRD_IB      0xac    /* 0F AC: SHRD r/m, r, imm8 */
+#define X86_OP2_SHRD_CL      0xad    /* 0F AD: SHRD r/m, r, CL */
+/* SSE moves between an XMM register and memory; the mandatory prefix (none, 66, F3, F2) picks the form. */
+#define X86_OP2_MOVUPS_LOAD  0x10    /* MOVUPS, 66: MOVUPD, F3: MOVSS (32 bits), F2: MOVSD (64 bits) */
+#define X86_OP2_MOVUPS_STORE 0x11
+#define X86_OP2_MOVAPS_LOAD  0x28    /* MOVAPS, 66: MOVAPD */
+#define X86_OP2_MOVAPS_STORE 0x29
+#define X86_OP2_MOVNTPS      0x2b    /* MOVNTPS m128, 66: MOVNTPD */
+#define X86_OP2_MOVD_LOAD    0x6e    /* 66: MOVD xmm, r/m32 (REX.W: MOVQ r/m64) */
+#define X86_OP2_MOVDQA_LOAD  0x6f    /* 66: MOVDQA, F3: MOVDQU */
+#define X86_OP2_MOVD_STORE   0x7e    /* 66: MOVD r/m32, xmm (REX.W: MOVQ), F3: MOVQ xmm, m64 (a load) */
+#define X86_OP2_MOVDQA_STORE 0x7f    /* 66: MOVDQA, F3: MOVDQU */
+#define X86_OP2_MOVQ_STORE   0xd6    /* 66: MOVQ m64, xmm */
+#define X86_OP2_MOVNTDQ      0xe7    /* 66: MOVNTDQ m128 */
 
 /* 00-3F: eight rows of eight (ADD, OR, ADC, SBB, AND, SUB, XOR, CMP); the first four of a row have a ModRM. */
 #define X86_OP_ALU_ROWS_END  0x40
@@ -107,6 +127,15 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP_XCHG_EB_GB    0x86
 #define X86_OP_XCHG_EV_GV    0x87
 #define X86_OP_POP_EV        0x8f    /* POP r/m (/0) */
+/* The stack instructions without a memory operand: emulated when the stack is device memory. */
+#define X86_OP_PUSH_R        0x50    /* PUSH r: 50+r */
+#define X86_OP_POP_R         0x58    /* POP r: 58+r */
+#define X86_OP_PUSH_IZ       0x68    /* PUSH imm16/32 */
+#define X86_OP_PUSH_IB       0x6a    /* PUSH imm8 */
+#define X86_OP_RET_IW        0xc2    /* RET imm16: also releases imm16 bytes */
+#define X86_OP_RET           0xc3
+#define X86_OP_ENTER         0xc8    /* ENTER imm16, imm8 */
+#define X86_OP_LEAVE         0xc9
 #define X86_OP_MOVSB         0xa4
 #define X86_OP_MOVSV         0xa5
 #define X86_OP_CMPSB         0xa6
@@ -141,5 +170,8 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_RM_DISP32        5       /* rm 101 with mod 00: disp32 (RIP-relative in 64-bit mode) */
 #define X86_SIB_BASE(b)      ((b) & 7)
 #define X86_SIB_BASE_NONE    5       /* base 101 with mod 00: disp32, no base */
+#define X86_SIB_INDEX(b)     (((b) >> 3) & 7)
+#define X86_SIB_SCALE(b)     (((b) >> 6) & 3)
+#define X86_SIB_INDEX_NONE   4       /* index 100 without REX.X: no index */
 
 #endif

@@ -182,9 +182,10 @@ static void test_refused(void)
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x8b, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x39, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x89, 0x00), MMIO_DECODE_UNSUPPORTED);
-	/* the accumulator-immediate ALU forms touch no memory; XADD is not emulated */
+	/* the accumulator-immediate ALU forms touch no memory; CMPXCHG and CMPXCHG8B are not emulated */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0d, 1, 0, 0, 0), MMIO_DECODE_UNSUPPORTED);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xc1, 0x00), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xb1, 0x00), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xc7, 0x0f), MMIO_DECODE_UNSUPPORTED);
 	/* a register operand cannot have touched memory */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x8b, 0xc1), MMIO_DECODE_REG_OPERAND);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xb6, 0xc1), MMIO_DECODE_REG_OPERAND);
@@ -360,6 +361,130 @@ static void test_truncated(void)
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xc7), MMIO_DECODE_TRUNCATED);
 }
 
+static void test_sse_moves(void)
+{
+	/* movdqu %xmm1, (%rdi) : F3 0F 7F, a 16-byte store */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x0f, 0x7f, 0x0f), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_SSE); CHECK(in.write); CHECK_EQ(in.size, 16); CHECK_EQ(in.reg, 1); CHECK_EQ(in.len, 4);
+	/* movaps 0x10(%rax), %xmm10 : REX.R, 0F 28 */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x44, 0x0f, 0x28, 0x50, 0x10), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_SSE); CHECK(!in.write); CHECK_EQ(in.size, 16); CHECK_EQ(in.reg, 10); CHECK_EQ(in.len, 5);
+	/* movupd (66 0F 11), movntdq (66 0F E7), movntps (0F 2B): stores */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0x0f, 0x11, 0x00), MMIO_DECODE_OK);
+	CHECK(in.write); CHECK_EQ(in.size, 16);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0x0f, 0xe7, 0x00), MMIO_DECODE_OK);
+	CHECK(in.write); CHECK_EQ(in.size, 16);
+	CHECK_EQ(DEC(MMIO_MODE_32, 0x0f, 0x2b, 0x00), MMIO_DECODE_OK);
+	CHECK(in.write); CHECK_EQ(in.size, 16);
+	/* the scalar forms: movss load 4, movsd store 8, movd 4 (REX.W: movq 8), F3 0F 7E movq load 8, 66 0F D6 store 8 */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x0f, 0x10, 0x00), MMIO_DECODE_OK);
+	CHECK(!in.write); CHECK_EQ(in.size, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf2, 0x0f, 0x11, 0x00), MMIO_DECODE_OK);
+	CHECK(in.write); CHECK_EQ(in.size, 8);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0x0f, 0x6e, 0x00), MMIO_DECODE_OK);
+	CHECK(!in.write); CHECK_EQ(in.size, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0x48, 0x0f, 0x7e, 0x00), MMIO_DECODE_OK);
+	CHECK(in.write); CHECK_EQ(in.size, 8);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x0f, 0x7e, 0x00), MMIO_DECODE_OK);
+	CHECK(!in.write); CHECK_EQ(in.size, 8);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0x0f, 0xd6, 0x00), MMIO_DECODE_OK);
+	CHECK(in.write); CHECK_EQ(in.size, 8);
+	/* F3 after 66 picks MOVSS; F2 last of the two REPs picks MOVSD */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0xf3, 0x0f, 0x10, 0x00), MMIO_DECODE_OK);
+	CHECK_EQ(in.size, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0xf2, 0x0f, 0x10, 0x00), MMIO_DECODE_OK);
+	CHECK_EQ(in.size, 8);
+	/* not emulated: MMX MOVQ (0F 6F without prefix), F2 0F 28, LOCK, the register form, TZCNT (F3 0F BC) */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x6f, 0x00), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf2, 0x0f, 0x28, 0x00), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0x11, 0x00), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x11, 0xc1), MMIO_DECODE_REG_OPERAND);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x0f, 0xbc, 0x00), MMIO_DECODE_UNSUPPORTED);
+}
+
+static void test_shld_shrd_ltr(void)
+{
+	/* lock xadd %eax, (%rdi) and xadd %r9b, (%rax) : the register gets the old value */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0xc1, 0x07), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_XADD); CHECK_EQ(in.size, 4); CHECK_EQ(in.reg, 0); CHECK(in.write); CHECK_EQ(in.len, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x44, 0x0f, 0xc0, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_XADD); CHECK_EQ(in.size, 1); CHECK_EQ(in.reg, 9);
+	/* shld $3, %ecx, (%rax) : 0F A4 /r ib */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xa4, 0x08, 0x03), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_SHIFTD); CHECK_EQ(in.alu, 1); CHECK(in.has_imm); CHECK_EQ(in.imm, 3);
+	CHECK_EQ(in.reg, 1); CHECK_EQ(in.size, 4); CHECK(in.write); CHECK_EQ(in.len, 4);
+	/* shrd %cl, %r9w, (%rdx) : 66 REX.R 0F AD */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0x44, 0x0f, 0xad, 0x0a), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_SHIFTD); CHECK_EQ(in.alu, 0); CHECK(!in.has_imm); CHECK_EQ(in.reg, 9);
+	CHECK_EQ(in.size, 2); CHECK_EQ(in.len, 5);
+	/* ltr (%rax) : 0F 00 /3; the other 0F 00 forms are not emulated */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x00, 0x18), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_LTR); CHECK_EQ(in.size, 2); CHECK(!in.write); CHECK_EQ(in.len, 3);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x00, 0x10), MMIO_DECODE_UNSUPPORTED);   /* LLDT */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0xa5, 0x00), MMIO_DECODE_UNSUPPORTED);   /* LOCK SHLD: #UD */
+}
+
+/* With the stack in device memory: PUSH/POP of a register and of an immediate, RET, LEAVE, ENTER. */
+static void test_stack_forms(void)
+{
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x41, 0x55), MMIO_DECODE_OK);   /* push %r13 */
+	CHECK_EQ(in.kind, MMIO_PUSH); CHECK(in.reg_operand); CHECK_EQ(in.reg, 13); CHECK_EQ(in.size, 8); CHECK_EQ(in.len, 2);
+	CHECK_EQ(DEC(MMIO_MODE_32, 0x66, 0x58), MMIO_DECODE_OK);   /* pop %ax */
+	CHECK_EQ(in.kind, MMIO_POP); CHECK(in.reg_operand); CHECK_EQ(in.reg, 0); CHECK_EQ(in.size, 2);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x6a, 0xf9), MMIO_DECODE_OK);   /* push $-7 */
+	CHECK_EQ(in.kind, MMIO_PUSH); CHECK(in.has_imm); CHECK_EQ(in.imm, (uint64_t)-7); CHECK_EQ(in.size, 8);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x68, 0x0d, 0x1c, 0x94, 0xff), MMIO_DECODE_OK);   /* push $-7070707 */
+	CHECK_EQ(in.imm, (uint64_t)-7070707); CHECK_EQ(in.len, 5);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xc3), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_RET); CHECK_EQ(in.imm, 0); CHECK_EQ(in.len, 1);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xc2, 0x10, 0x80), MMIO_DECODE_OK);   /* ret $0x8010: zero-extended */
+	CHECK_EQ(in.kind, MMIO_RET); CHECK_EQ(in.imm, 0x8010); CHECK_EQ(in.len, 3);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xc9), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_LEAVE); CHECK_EQ(in.size, 8);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xc8, 0x38, 0x12, 0x00), MMIO_DECODE_OK);   /* enter $0x1238, $0 */
+	CHECK_EQ(in.kind, MMIO_ENTER); CHECK_EQ(in.imm, 0x1238); CHECK_EQ(in.len, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xc8, 0x38, 0x12, 0x01), MMIO_DECODE_UNSUPPORTED);   /* a nested frame */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xc8, 0x38, 0x12), MMIO_DECODE_TRUNCATED);
+}
+
+/* The operand's offset: base, index, scale, displacement, RIP-relative, moffs, and the SS default. */
+static void test_operand_offset(void)
+{
+	uint64_t gpr[16];
+	for (unsigned i = 0; i < 16; i++)
+		gpr[i] = 0x1000 * (i + 1);
+	/* mov 0x10(%rax,%rcx,4), %edx */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x8b, 0x54, 0x88, 0x10), MMIO_DECODE_OK);
+	CHECK_EQ(mmio_operand_offset(&in, gpr, 0, 0), 0x1000 + 4 * 0x2000 + 0x10);
+	CHECK_EQ(in.seg, SEG_DS);
+	/* mov -8(%r13,%r12,8), %eax : REX.XB */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x43, 0x8b, 0x44, 0xe5, 0xf8), MMIO_DECODE_OK);
+	CHECK_EQ(mmio_operand_offset(&in, gpr, 0, 0), 0xe000 + 8 * 0xd000 - 8);
+	/* mov 0x100(%rip), %eax : 6 bytes, from the next instruction */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x8b, 0x05, 0x00, 0x01, 0x00, 0x00), MMIO_DECODE_OK);
+	CHECK_EQ(mmio_operand_offset(&in, gpr, 0, 0x400000), 0x400000 + 6 + 0x100);
+	/* the same bytes in 32-bit mode: disp32 alone */
+	CHECK_EQ(DEC(MMIO_MODE_32, 0x8b, 0x05, 0x00, 0x01, 0x00, 0x00), MMIO_DECODE_OK);
+	CHECK_EQ(mmio_operand_offset(&in, gpr, 0, 0x400000), 0x100);
+	/* mov (%rsp), %eax and 8(%rbp): SS, with RSP from the VMCS; an override keeps its segment */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x8b, 0x04, 0x24), MMIO_DECODE_OK);
+	CHECK_EQ(in.seg, SEG_SS); CHECK_EQ(mmio_operand_offset(&in, gpr, 0x7000, 0), 0x7000);
+	CHECK_EQ(DEC(MMIO_MODE_32, 0x8b, 0x45, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.seg, SEG_SS); CHECK_EQ(mmio_operand_offset(&in, gpr, 0, 0), 0x6008);
+	CHECK_EQ(DEC(MMIO_MODE_32, 0x64, 0x8b, 0x45, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.seg, SEG_FS);
+	/* SIB without base (disp32) and index 100 (none) */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x8b, 0x04, 0x25, 0x00, 0x00, 0xe0, 0xfe), MMIO_DECODE_OK);
+	CHECK_EQ(mmio_operand_offset(&in, gpr, 0, 0), 0xfffffffffee00000ULL);
+	/* 32-bit addressing wraps: addr32 mov -1(%eax) */
+	gpr[0] = 0;
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x67, 0x8b, 0x40, 0xff), MMIO_DECODE_OK);
+	CHECK_EQ(mmio_operand_offset(&in, gpr, 0, 0), 0xffffffff);
+	/* moffs: the offset itself */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xa1, 0x80, 0x00, 0xe0, 0xfe, 0, 0, 0, 0), MMIO_DECODE_OK);
+	CHECK_EQ(mmio_operand_offset(&in, gpr, 0, 0), 0xfee00080);
+}
+
 int main(void)
 {
 	RUN(test_mov_load_store_32);
@@ -376,5 +501,9 @@ int main(void)
 	RUN(test_xchg_push_pop_movsx);
 	RUN(test_strings);
 	RUN(test_bit_tests);
+	RUN(test_sse_moves);
+	RUN(test_shld_shrd_ltr);
+	RUN(test_operand_offset);
+	RUN(test_stack_forms);
 	return CHECK_EXIT();
 }

@@ -178,10 +178,153 @@ static void test_bits(void)
 	CHECK(!(f & RFLAGS_CF));
 }
 
+/* SHLD and SHRD against the host's register forms: the result, CF, SF, ZF, PF; OF where defined (a count of 1). */
+static void shift_double_host(bool left, unsigned size, uint64_t d, uint64_t s, unsigned c, uint64_t *r, uint64_t *f)
+{
+#define SHD(insn, sfx, T) do {                                                                       \
+	T d_ = (T)d;                                                                                    \
+	__asm__(insn sfx " %%cl, %[s], %[d]\n\tpushfq\n\tpopq %[f]"                                    \
+	        : [d] "+r"(d_), [f] "=r"(*f) : [s] "r"((T)s), "c"((uint8_t)c) : "cc");                  \
+	*r = (uint64_t)d_;                                                                              \
+} while (0)
+	switch (size) {
+	case 2: if (left) SHD("shld", "w", uint16_t); else SHD("shrd", "w", uint16_t); break;
+	case 4: if (left) SHD("shld", "l", uint32_t); else SHD("shrd", "l", uint32_t); break;
+	default: if (left) SHD("shld", "q", uint64_t); else SHD("shrd", "q", uint64_t); break;
+	}
+#undef SHD
+}
+
+static void test_shift_double(void)
+{
+	static const uint64_t v[] = { 0, 1, 0x80, 0x8000, 0x12345678, 0x80000000, 0xdeadbeefcafef00dULL, ~0ULL };
+	static const unsigned sizes[] = { 2, 4, 8 };
+	unsigned bad = 0, runs = 0;
+	for (unsigned left = 0; left < 2; left++)
+		for (unsigned z = 0; z < 3; z++)
+			for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
+				for (unsigned j = 0; j < sizeof v / sizeof v[0]; j++)
+					for (unsigned c = 1; c < 8u * sizes[z]; c++) {
+						uint64_t hr, hf, mf = RFLAGS_FIXED;
+						shift_double_host(left, sizes[z], v[i], v[j], c, &hr, &hf);
+						uint64_t mr = x86_shift_double(left, sizes[z], v[i], v[j], c, &mf);
+						uint64_t fm = RFLAGS_CF | RFLAGS_SF | RFLAGS_ZF | RFLAGS_PF | (c == 1 ? RFLAGS_OF : 0);
+						runs++;
+						if (mr != hr || (mf & fm) != (hf & fm)) {
+							if (bad++ < 10)
+								printf("%s size %u d %#lx s %#lx count %u: %#lx flags %#lx, host %#lx flags %#lx\n",
+								       left ? "shld" : "shrd", sizes[z], v[i], v[j], c, mr, mf & fm, hr, hf & fm);
+						}
+					}
+	CHECK_EQ(bad, 0);
+	CHECK(runs > 10000);
+	/* a count of 0, or a multiple of the mask's range, changes nothing */
+	uint64_t f = RFLAGS_FIXED | RFLAGS_CF;
+	CHECK_EQ(x86_shift_double(true, 4, 0x1234, ~0ULL, 32, &f), 0x1234);
+	CHECK_EQ(f, RFLAGS_FIXED | RFLAGS_CF);
+	/* a 16-bit count above 16 shifts dst:src:dst (P6 and later; Bochs does the same) */
+	CHECK_EQ(x86_shift_double(true, 2, 0x1234, 0xabcd, 20, &f), 0xbcd1);
+	CHECK_EQ(x86_shift_double(false, 2, 0x1234, 0xabcd, 20, &f), 0x4abc);
+	/* 64-bit counts reach 63 */
+	CHECK_EQ(x86_shift_double(true, 8, 1, 0x8000000000000000ULL, 63, &f), 0xc000000000000000ULL);
+}
+
+/* The host's one-operand MUL/IMUL/DIV/IDIV on rax:rdx with src; flags out. Only called where it cannot fault. */
+static void muldiv_host(enum x86_muldiv_op op, unsigned size, uint64_t *a, uint64_t *d, uint64_t src, uint64_t *f)
+{
+#define MD(insn, T) __asm__(insn " %[s]\n\tpushfq\n\tpopq %[f]" : "+a"(*a), "+d"(*d), [f] "=r"(*f) : [s] "r"((T)src) : "cc")
+#define MD_SIZES(insn) switch (size) { \
+	case 1: MD(insn "b", uint8_t); break; \
+	case 2: MD(insn "w", uint16_t); break; \
+	case 4: MD(insn "l", uint32_t); break; \
+	default: MD(insn "q", uint64_t); break; }
+	switch (op) {
+	case X86_MUL: MD_SIZES("mul") break;
+	case X86_IMUL1: MD_SIZES("imul") break;
+	case X86_DIV: MD_SIZES("div") break;
+	default: MD_SIZES("idiv") break;
+	}
+#undef MD_SIZES
+#undef MD
+}
+
+static void test_muldiv(void)
+{
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	unsigned bad = 0, faults = 0, runs = 0;
+	for (unsigned k = 0; k < 400000; k++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		enum x86_muldiv_op op = (enum x86_muldiv_op)(k % 4);
+		unsigned size = 1u << (k / 4 % 4);
+		/* small high halves and divisors of every size, so that divides fit often enough */
+		uint64_t a = x, d = (k & 64) ? x >> (63 - (k % 7) * 9) : x * 3, src = x >> (k % 61);
+		if ((k & 7) == 3)
+			d = (int64_t)a < 0 ? ~0ULL : 0;   /* a dividend that is a sign-extended rax */
+		uint64_t ma = a, md = d, mf = RFLAGS_FIXED, ha = a, hd = d, hf;
+		bool ok = x86_muldiv(op, size, &ma, &md, src, &mf);
+		runs++;
+		if (!ok) {
+			faults++;
+			if (ma != a || md != d)
+				bad++;
+			continue;
+		}
+		muldiv_host(op, size, &ha, &hd, src, &hf);
+		uint64_t fm = op <= X86_IMUL1 ? RFLAGS_CF | RFLAGS_OF : 0;
+		if (ma != ha || md != hd || (mf & fm) != (hf & fm)) {
+			if (bad++ < 10)
+				printf("op %d size %u a %#lx d %#lx src %#lx: %#lx:%#lx, host %#lx:%#lx\n", op, size, a, d, src,
+				       md, ma, hd, ha);
+		}
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(faults > 1000 && faults < runs / 2);
+	/* #DE: a zero divisor, a quotient too wide, the most negative dividend over -1 */
+	uint64_t a = 10, d = 0, f = 0;
+	CHECK(!x86_muldiv(X86_DIV, 8, &a, &d, 0, &f));
+	a = 0, d = 1;
+	CHECK(!x86_muldiv(X86_DIV, 8, &a, &d, 1, &f));
+	a = 0, d = 0x8000000000000000ULL;
+	CHECK(!x86_muldiv(X86_IDIV, 8, &a, &d, ~0ULL, &f));
+	a = 0x8000, d = 0;   /* AX = -32768 as a byte divide's dividend: -32768 / -1 does not fit in AL */
+	CHECK(!x86_muldiv(X86_IDIV, 1, &a, &d, 0xff, &f));
+	CHECK_EQ(a, 0x8000);
+	/* the test's own values: divq of 123456789012345:123456789012345 by 987654321098765 */
+	a = 123456789012345ULL, d = 123456789012345ULL;
+	CHECK(x86_muldiv(X86_DIV, 8, &a, &d, 987654321098765ULL, &f));
+	CHECK_EQ(a, 0x1ffffffb1b963b33ULL);
+	CHECK_EQ(d, 0x273ba4384ede2ULL);
+}
+
+static void test_cond(void)
+{
+	/* each condition against the host's SETcc, over every combination of the five flags */
+	static const uint64_t flags[] = { RFLAGS_CF, RFLAGS_PF, RFLAGS_ZF, RFLAGS_SF, RFLAGS_OF };
+	unsigned bad = 0;
+	for (unsigned combo = 0; combo < 32; combo++) {
+		uint64_t f = RFLAGS_FIXED;
+		for (unsigned i = 0; i < 5; i++)
+			if (combo & (1u << i))
+				f |= flags[i];
+		uint8_t host[16];
+#define SET(cc, i) __asm__("pushq %[f]\n\tpopfq\n\tset" cc " %[r]" : [r] "=r"(host[i]) : [f] "r"(f) : "cc")
+		SET("o", 0); SET("no", 1); SET("b", 2); SET("ae", 3); SET("e", 4); SET("ne", 5); SET("be", 6); SET("a", 7);
+		SET("s", 8); SET("ns", 9); SET("p", 10); SET("np", 11); SET("l", 12); SET("ge", 13); SET("le", 14); SET("g", 15);
+#undef SET
+		for (unsigned cc = 0; cc < 16; cc++)
+			if (x86_cond(cc, f) != (host[cc] != 0))
+				bad++;
+	}
+	CHECK_EQ(bad, 0);
+}
+
 int main(void)
 {
 	RUN(test_edges);
 	RUN(test_random);
 	RUN(test_bits);
+	RUN(test_shift_double);
+	RUN(test_muldiv);
+	RUN(test_cond);
 	return CHECK_EXIT();
 }

@@ -1,0 +1,347 @@
+/*
+ * emul, on the test device's memory (testdev = 1: 64 KiB at 0xff000000,
+ * which reads back what was written): the SSE moves between an XMM register
+ * and device memory, SHLD and SHRD, operands that run from one device page
+ * onto the next, string port I/O into and out of device memory across a
+ * page, and LTR with its selector in device memory (and the #GP of a null
+ * selector and of a descriptor that is not a TSS). Every access to the
+ * device is carried out by the hypervisor; RAM gives the expected values.
+ */
+#include "check.h"
+#include "cpu.h"
+#include "guest.h"
+#include "trap.h"
+#include "wide.h"
+
+#define TAG "emul: "
+
+#define DEV          0xff000000ULL    /* the test device's memory */
+#define DEV_PAGE     0x1000ULL
+#define UART_SCRATCH 0x3ff
+#define DESC_BUSY    (1ULL << 41)
+#define DESC_TYPE(d) (((d) >> 40) & 0xf)
+#define TSS64_AVAIL  0x9ULL
+#define TSS64_BUSY   0xbULL
+#define LTR_LEN      3                /* ltr (%rax): 0f 00 18 */
+
+static volatile uint8_t *const dev = (volatile uint8_t *)(uintptr_t)DEV;
+
+static void dev_fill(uint64_t off, unsigned n, uint8_t seed)
+{
+	for (unsigned i = 0; i < n; i++)
+		dev[off + i] = (uint8_t)(seed + 7 * i);
+}
+
+static bool dev_equals(uint64_t off, const uint8_t *want, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (dev[off + i] != want[i])
+			return false;
+	return true;
+}
+
+/* ---- SSE moves --------------------------------------------------------------------- */
+
+/* An SSE store: XMM1 (loaded from RAM by the CPU) to the device. */
+#define SSE_STORE(fn, insn)                                                                  \
+	static void fn(volatile void *m, const void *src)                                    \
+	{                                                                                    \
+		__asm__ volatile("movdqu (%1), %%xmm1\n\t" insn " %%xmm1, (%0)" : : "r"(m), "r"(src) : "memory"); \
+	}
+/* An SSE load: the device into XMM2, which held all ones, then XMM2 to RAM by the CPU. */
+#define SSE_LOAD(fn, insn)                                                                   \
+	static void fn(volatile void *m, void *dst)                                          \
+	{                                                                                    \
+		__asm__ volatile("pcmpeqd %%xmm2, %%xmm2\n\t" insn " (%0), %%xmm2\n\tmovdqu %%xmm2, (%1)"        \
+		                 : : "r"(m), "r"(dst) : "memory");                                \
+	}
+
+SSE_STORE(st_movups, "movups")
+SSE_STORE(st_movupd, "movupd")
+SSE_STORE(st_movaps, "movaps")
+SSE_STORE(st_movapd, "movapd")
+SSE_STORE(st_movdqu, "movdqu")
+SSE_STORE(st_movdqa, "movdqa")
+SSE_STORE(st_movntps, "movntps")
+SSE_STORE(st_movntdq, "movntdq")
+SSE_STORE(st_movss, "movss")
+SSE_STORE(st_movsd, "movsd")
+SSE_STORE(st_movd, "movd")
+SSE_STORE(st_movq, "movq")
+SSE_LOAD(ld_movups, "movups")
+SSE_LOAD(ld_movapd, "movapd")
+SSE_LOAD(ld_movdqu, "movdqu")
+SSE_LOAD(ld_movdqa, "movdqa")
+SSE_LOAD(ld_movss, "movss")
+SSE_LOAD(ld_movsd, "movsd")
+SSE_LOAD(ld_movd, "movd")
+SSE_LOAD(ld_movq, "movq")
+
+struct sse_case {
+	const char *name;
+	void (*store)(volatile void *m, const void *src);
+	void (*load)(volatile void *m, void *dst);
+	unsigned bytes;   /* moved; a load clears the register's other bytes */
+};
+
+static const struct sse_case sse_cases[] = {
+	{ "movups store", st_movups, 0, 16 }, { "movupd store", st_movupd, 0, 16 },
+	{ "movaps store", st_movaps, 0, 16 }, { "movapd store", st_movapd, 0, 16 },
+	{ "movdqu store", st_movdqu, 0, 16 }, { "movdqa store", st_movdqa, 0, 16 },
+	{ "movntps store", st_movntps, 0, 16 }, { "movntdq store", st_movntdq, 0, 16 },
+	{ "movss store", st_movss, 0, 4 }, { "movsd store", st_movsd, 0, 8 },
+	{ "movd store", st_movd, 0, 4 }, { "movq store", st_movq, 0, 8 },
+	{ "movups load", 0, ld_movups, 16 }, { "movapd load", 0, ld_movapd, 16 },
+	{ "movdqu load", 0, ld_movdqu, 16 }, { "movdqa load", 0, ld_movdqa, 16 },
+	{ "movss load", 0, ld_movss, 4 }, { "movsd load", 0, ld_movsd, 8 },
+	{ "movd load", 0, ld_movd, 4 }, { "movq load", 0, ld_movq, 8 },
+};
+
+#define SSE_OFF 0x100   /* 16-byte aligned, for the aligned forms */
+
+static bool sse_case_ok(const struct sse_case *k)
+{
+	uint8_t pattern[16], got[16], want[16];
+	for (unsigned i = 0; i < 16; i++)
+		pattern[i] = (uint8_t)(0x31 + 13 * i);
+	dev_fill(SSE_OFF, 32, 0xa0);
+	if (k->store) {
+		k->store(dev + SSE_OFF, pattern);
+		/* the moved bytes, then the device's own bytes untouched */
+		for (unsigned i = 0; i < 16; i++)
+			want[i] = i < k->bytes ? pattern[i] : (uint8_t)(0xa0 + 7 * i);
+		return dev_equals(SSE_OFF, want, 16) && dev[SSE_OFF + 16] == (uint8_t)(0xa0 + 7 * 16);
+	}
+	k->load(dev + SSE_OFF, got);
+	for (unsigned i = 0; i < 16; i++)
+		want[i] = i < k->bytes ? (uint8_t)(0xa0 + 7 * i) : 0;
+	for (unsigned i = 0; i < 16; i++)
+		if (got[i] != want[i])
+			return false;
+	return true;
+}
+
+static void check_sse(void)
+{
+	unsigned n = sizeof sse_cases / sizeof sse_cases[0], bad = 0;
+	sse_enable();
+	for (unsigned c = 0; c < n; c++)
+		if (!sse_case_ok(&sse_cases[c])) {
+			bad++;
+			fail("%s on device memory", sse_cases[c].name);
+		}
+	gprintf(TAG "sse moves on device memory: %u cases, %u wrong\n", n, bad);
+}
+
+/* ---- SHLD and SHRD ------------------------------------------------------------------- */
+
+static void check_shift_double(void)
+{
+	volatile uint32_t *m = (volatile uint32_t *)(uintptr_t)(DEV + 0x200);
+	uint32_t ram = 0x12345678;
+	uint64_t f_ram, f_dev, fm = 0x8c5;   /* CF PF ZF SF, OF: the count of 1 defines it */
+	*m = 0x12345678;
+	__asm__ volatile("shldl $1, %k[r], %[m]\n\tpushfq\n\tpop %[f]" : [m] "+m"(ram), [f] "=r"(f_ram)
+	                 : [r] "r"(0x80000000u) : "cc");
+	__asm__ volatile("shldl $1, %k[r], %[m]\n\tpushfq\n\tpop %[f]" : [m] "+m"(*m), [f] "=r"(f_dev)
+	                 : [r] "r"(0x80000000u) : "cc");
+	bool ok1 = *m == ram && (f_ram & fm) == (f_dev & fm);
+	ram = *m = 0x12345678;
+	__asm__ volatile("shrdw %%cl, %w[r], %[m]\n\tpushfq\n\tpop %[f]" : [m] "+m"(ram), [f] "=r"(f_ram)
+	                 : [r] "r"(0xabcdu), "c"(5) : "cc");
+	__asm__ volatile("shrdw %%cl, %w[r], %[m]\n\tpushfq\n\tpop %[f]" : [m] "+m"(*m), [f] "=r"(f_dev)
+	                 : [r] "r"(0xabcdu), "c"(5) : "cc");
+	fm &= ~0x800UL;   /* OF: undefined for a count above 1 */
+	bool ok2 = *m == ram && (f_ram & fm) == (f_dev & fm);
+	gprintf(TAG "shld [dev], 1 %s, shrd word [dev], cl %s\n", ok1 ? "ok" : "wrong", ok2 ? "ok" : "wrong");
+	if (!ok1 || !ok2)
+		fail("shld/shrd on device memory: 0x%x, want 0x%x", *m, ram);
+}
+
+/* ---- operands across pages ------------------------------------------------------------ */
+
+/*
+ * A 2 MiB region remapped with 4 KiB pages, so that neighbouring linear
+ * pages are not neighbours in guest-physical memory: the second part of an
+ * operand must be translated on its own.
+ */
+#define ALIAS        0xfe000000ULL
+#define PTE_P_RW     0x3ULL
+static uint64_t alias_pt[512] __attribute__((aligned(4096)));
+static uint8_t ram_page[4096] __attribute__((aligned(4096)));
+/* Linear page i of the region maps: */
+static const uint64_t alias_map[] = { DEV, DEV + 0x3000, 0 /* ram_page */, DEV + 0x4000 };
+
+static void alias_setup(void)
+{
+	for (unsigned i = 0; i < sizeof alias_map / sizeof alias_map[0]; i++)
+		alias_pt[i] = (alias_map[i] ? alias_map[i] : (uintptr_t)ram_page) | PTE_P_RW;
+	*pde_of(ALIAS) = (uintptr_t)alias_pt | PTE_P_RW;
+	for (unsigned i = 0; i < 4; i++)
+		invlpg(ALIAS + i * DEV_PAGE);
+}
+
+static void check_cross_page(void)
+{
+	volatile uint64_t *q = (volatile uint64_t *)(uintptr_t)(ALIAS + DEV_PAGE - 4);
+	uint64_t got;
+	dev_fill(DEV_PAGE - 8, 8, 0);
+	dev_fill(0x3000, 8, 0);
+	*q = 0x1122334455667788ULL;                       /* mov: 4 bytes on each page */
+	bool ok1 = dev[DEV_PAGE - 4] == 0x88 && dev[DEV_PAGE - 1] == 0x55 && dev[0x3000] == 0x44 &&
+	           dev[0x3003] == 0x11 && dev[DEV_PAGE - 5] == (uint8_t)(7 * 3) && dev[0x3004] == (uint8_t)(7 * 4) &&
+	           dev[DEV_PAGE] != 0x44;
+	got = *q;
+	bool ok2 = got == 0x1122334455667788ULL;
+	__asm__ volatile("addq $0x100, %0" : "+m"(*q) : : "cc");   /* a read-modify-write across the pages */
+	bool ok3 = *q == 0x1122334455667888ULL;
+	uint8_t pattern[16];
+	for (unsigned i = 0; i < 16; i++)
+		pattern[i] = (uint8_t)(0x61 + i);
+	st_movups((volatile uint8_t *)(uintptr_t)(ALIAS + DEV_PAGE - 8), pattern);   /* 8 bytes on each page */
+	bool ok4 = dev_equals(DEV_PAGE - 8, pattern, 8) && dev_equals(0x3000, pattern + 8, 8);
+	/* RAM, then a device: the access exits on its second page */
+	volatile uint64_t *r = (volatile uint64_t *)(uintptr_t)(ALIAS + 3 * DEV_PAGE - 4);
+	*r = 0xa1a2a3a4b1b2b3b4ULL;
+	bool ok5 = ram_page[DEV_PAGE - 4] == 0xb4 && ram_page[DEV_PAGE - 1] == 0xb1 && dev[0x4000] == 0xa4 &&
+	           dev[0x4003] == 0xa1 && *r == 0xa1a2a3a4b1b2b3b4ULL;
+	gprintf(TAG "across pages: mov store %s, mov load %s, add %s, movups %s, ram then device %s\n",
+	        ok1 ? "ok" : "wrong", ok2 ? "ok" : "wrong", ok3 ? "ok" : "wrong", ok4 ? "ok" : "wrong",
+	        ok5 ? "ok" : "wrong");
+	if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5)
+		fail("operands across pages: 0x%lx", got);
+}
+
+static void check_string_io_dev(void)
+{
+	uint64_t di = ALIAS + DEV_PAGE - 64, si, cx = 128;
+	dev_fill(DEV_PAGE - 64, 64, 1);
+	dev_fill(0x3000, 65, 1);
+	__asm__ volatile("outb %%al, %%dx" : : "a"(0x5a), "d"(UART_SCRATCH));
+	__asm__ volatile("rep insb" : "+D"(di), "+c"(cx) : "d"(UART_SCRATCH) : "memory");
+	bool ok1 = cx == 0 && di == ALIAS + DEV_PAGE + 64 && dev[DEV_PAGE - 64] == 0x5a && dev[DEV_PAGE - 1] == 0x5a &&
+	           dev[0x3000] == 0x5a && dev[0x303f] == 0x5a && dev[0x3040] == (uint8_t)(1 + 7 * 64);
+	dev[0x3001] = 0x3c;
+	si = ALIAS + DEV_PAGE - 1, cx = 3;
+	__asm__ volatile("rep outsb" : "+S"(si), "+c"(cx) : "d"(UART_SCRATCH) : "memory");
+	uint8_t last;
+	__asm__ volatile("inb %%dx, %%al" : "=a"(last) : "d"(UART_SCRATCH));
+	bool ok2 = cx == 0 && si == ALIAS + DEV_PAGE + 2 && last == 0x3c;
+	gprintf(TAG "rep insb into device memory across a page %s, rep outsb from it %s\n", ok1 ? "ok" : "wrong",
+	        ok2 ? "ok" : "wrong");
+	if (!ok1 || !ok2)
+		fail("string port I/O with device memory: rcx %lu", cx);
+}
+
+/* ---- a stack in device memory --------------------------------------------------------- */
+
+/*
+ * RSP in the device's memory, interrupts off (an event delivered onto it
+ * would be the hypervisor's to refuse): PUSH of an immediate and a
+ * register, POP into a register and into RAM, RET, ENTER and LEAVE.
+ */
+static void check_device_stack(void)
+{
+	static uint64_t ram_slot;   /* static: an "m" operand on the stack would be addressed through RSP */
+	uint64_t top = DEV + 0x2000, a, b, c, d, rbp_in = 0x5555666677778888ULL;
+	__asm__ volatile("pushfq\n\tcli\n\t"
+	                 "mov %%rsp, %%r12\n\t"
+	                 "mov %%rbp, %%r13\n\t"
+	                 "mov %[top], %%rsp\n\t"
+	                 "pushq $-7\n\t"                  /* top - 8 */
+	                 "pushq %[v]\n\t"                 /* top - 16 */
+	                 "popq %[a]\n\t"
+	                 "pushq %[v]\n\t"
+	                 "popq %[slot]\n\t"               /* the stack a device, the destination RAM */
+	                 "lea 1f(%%rip), %[b]\n\t"
+	                 "pushq %[b]\n\t"
+	                 "ret\n"
+	                 "1:\n\t"
+	                 "mov %[rbp], %%rbp\n\t"
+	                 "enter $0x20, $0\n\t"           /* RBP pushed at top - 16 */
+	                 "mov %%rbp, %[c]\n\t"
+	                 "leave\n\t"
+	                 "mov %%rsp, %[d]\n\t"
+	                 "mov %%rbp, %[b]\n\t"
+	                 "mov %%r12, %%rsp\n\t"
+	                 "mov %%r13, %%rbp\n\t"
+	                 "popfq"
+	                 : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [d] "=&r"(d), [slot] "+m"(ram_slot)
+	                 : [top] "r"(top), [v] "r"(0x1122334455667788ULL), [rbp] "r"(rbp_in)
+	                 : "r12", "r13", "memory", "cc");
+	volatile uint64_t *q = (volatile uint64_t *)(uintptr_t)top;
+	bool ok1 = q[-1] == (uint64_t)-7 && a == 0x1122334455667788ULL && ram_slot == a;
+	bool ok2 = c == top - 16 && b == rbp_in && d == top - 8 && q[-2] == rbp_in;
+	gprintf(TAG "stack in device memory: push/pop %s, ret/enter/leave %s\n", ok1 ? "ok" : "wrong",
+	        ok2 ? "ok" : "wrong");
+	if (!ok1 || !ok2)
+		fail("a stack in device memory: 0x%lx 0x%lx 0x%lx 0x%lx", a, b, c, d);
+}
+
+/* ---- LTR ----------------------------------------------------------------------------- */
+
+struct __attribute__((packed)) gdtr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+#define GDT_SLOTS 32
+static uint64_t gdt[GDT_SLOTS] __attribute__((aligned(16)));
+static uint8_t tss[104] __attribute__((aligned(16)));
+
+/* Raises what LTR of the selector at [dev + off] raises: the vector, or 0xff for none. */
+static unsigned ltr_dev(uint64_t off, uint16_t sel, uint64_t *code)
+{
+	volatile uint16_t *m = (volatile uint16_t *)(uintptr_t)(DEV + off);
+	*m = sel;
+	trap_expect(LTR_LEN);
+	__asm__ volatile("ltr (%0)" : : "a"(m) : "memory");
+	bool took = trap_done();
+	*code = took ? trap_last.error_code : 0;
+	return took ? (unsigned)trap_last.vector : 0xff;
+}
+
+static void check_ltr(void)
+{
+	struct gdtr old, now = { sizeof gdt - 1, (uintptr_t)gdt };
+	__asm__ volatile("sgdt %0" : "=m"(old));
+	unsigned used = (old.limit + 1u) / 8;
+	if (used + 2 > GDT_SLOTS) {
+		fail("the guest's GDT has %u slots, no room for a TSS", used);
+		return;
+	}
+	const uint64_t *src = (const uint64_t *)(uintptr_t)old.base;
+	for (unsigned i = 0; i < used; i++)
+		gdt[i] = src[i];
+	uint64_t base = (uintptr_t)tss, limit = sizeof tss - 1;
+	unsigned slot = used;
+	gdt[slot] = (limit & 0xffff) | (base & 0xffffff) << 16 | TSS64_AVAIL << 40 | 1ULL << 47 | (base >> 24 & 0xff) << 56;
+	gdt[slot + 1] = base >> 32;
+	__asm__ volatile("lgdt %0" : : "m"(now));
+
+	uint16_t cs, tr;
+	uint64_t code_null, code_cs, code_ok;
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	unsigned v_null = ltr_dev(0x300, 0, &code_null);
+	unsigned v_cs = ltr_dev(0x300, cs, &code_cs);
+	unsigned v_ok = ltr_dev(0x300, (uint16_t)(slot * 8), &code_ok);
+	__asm__ volatile("str %0" : "=r"(tr));
+	gprintf(TAG "ltr [dev]: null %s(0x%lx), cs %s(0x%lx), tss %s, tr 0x%x, busy %s\n",
+	        v_null == 0xff ? "no fault" : trap_name(v_null), code_null, v_cs == 0xff ? "no fault" : trap_name(v_cs),
+	        code_cs, v_ok == 0xff ? "loaded" : trap_name(v_ok), tr,
+	        DESC_TYPE(gdt[slot]) == TSS64_BUSY ? "set" : "clear");
+	if (v_null != VEC_GP || code_null != 0 || v_cs != VEC_GP || code_cs != (cs & 0xfffcu) || v_ok != 0xff ||
+	    tr != slot * 8 || !(gdt[slot] & DESC_BUSY))
+		fail("ltr with its selector in device memory");
+}
+
+void check_wide(void)
+{
+	check_sse();
+	check_shift_double();
+	alias_setup();
+	check_cross_page();
+	check_string_io_dev();
+	check_device_stack();
+	check_ltr();
+}
