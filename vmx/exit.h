@@ -83,6 +83,16 @@ static inline void vcpu_retire_insn(uint32_t len)
 	}
 }
 
+/* A jump's retirement: RIP to target, a single step following it under TF (with BTF too: it is a branch). */
+static inline void vcpu_retire_branch(uint32_t len, uint64_t target)
+{
+	vcpu_retire_insn(len);
+	vmcs_writenat(VMCS_GUEST_RIP, target);
+	if ((vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_TF) && (vmcs_read64(VMCS_GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
+		vmcs_writenat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+		              vmcs_readnat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
+}
+
 /* Advance the guest past the instruction that exited, prefixes included (inline: most exits do it). */
 static inline void vcpu_skip_insn(struct vcpu *v)
 {

@@ -53,6 +53,15 @@ uint64_t vcpu_seg_base(enum seg_reg s)
 	return vmcs_read_checked(field[s]);
 }
 
+uint16_t vcpu_seg_selector(enum seg_reg s)
+{
+	static const uint64_t field[SEG_COUNT] = {
+		VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_SS_SELECTOR,
+		VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_GS_SELECTOR,
+	};
+	return s < SEG_COUNT ? (uint16_t)vmcs_read_checked(field[s]) : 0;
+}
+
 struct guest_access vcpu_access(bool write)
 {
 	return (struct guest_access){ write, vcpu_cpl() == 3 };

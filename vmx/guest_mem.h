@@ -42,6 +42,7 @@ struct guest_ram vcpu_ram(const struct vcpu *v);
 /* In 64-bit mode (IA-32e and CS.L): segment bases other than FS and GS count as zero. */
 bool vcpu_in_64bit_mode(void);
 uint64_t vcpu_seg_base(enum seg_reg s);
+uint16_t vcpu_seg_selector(enum seg_reg s);
 /* An access by the instruction being emulated, at the guest's CPL. */
 struct guest_access vcpu_access(bool write);
 /*

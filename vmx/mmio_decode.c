@@ -1,51 +1,32 @@
 /*
- * Decodes the one instruction that faulted on an MMIO page. The forms
- * compilers emit for volatile device accesses are understood: MOV between a
- * register and memory (88, 89, 8A, 8B), of an immediate (C6 /0, C7 /0), with
- * a memory offset (A0-A3), MOVZX and MOVSX (0F B6/B7/BE/BF); the ALU
+ * Decodes the one instruction that faulted on an MMIO page: the prefixes
+ * (segment, operand size, address size with 16-bit addressing only for the
+ * string forms, LOCK on a read-modify-write, REP on a string, the SSE
+ * forms' mandatory prefixes, REX), the one-byte opcodes here and the 0F
+ * ones in vmx/mmio_decode_0f.c. One-byte forms: MOV between a register and
+ * memory (88, 89, 8A, 8B), of an immediate (C6 /0, C7 /0), with a memory
+ * offset (A0-A3), MOV to and from a segment register (8C, 8E); the ALU
  * operations with a memory operand (rows 00-3F, 80/81/83, TEST 84/85 and
- * F6/F7 /0), NOT and NEG (F6/F7 /2 /3), INC and DEC (FE/FF /0 /1), XCHG
- * (86, 87), PUSH and POP of memory (FF /6, 8F /0) and, for a stack in
- * device memory, of a register or an immediate, RET, LEAVE and ENTER; the string
- * instructions MOVS, CMPS, STOS, LODS and SCAS (A4-A7, AA-AF) with REP,
- * SMSW to memory (0F 01 /4), the bit tests BT, BTS, BTR and BTC, the bit
- * scans BSF and BSR, IMUL from memory (0F AF, 69, 6B), the double shifts
- * SHLD and SHRD, XADD, LTR m16, and the SSE moves between an XMM register and
- * memory (MOVUPS, MOVAPS, MOVDQU, MOVDQA and their PD forms, MOVNT*,
- * MOVSS, MOVSD, MOVD, MOVQ).
- * Segment, operand-size, address-size (16-bit addressing only for the
- * string forms), LOCK (on a read-modify-write), REP (on a string), the SSE
- * forms' mandatory prefixes and REX prefixes. The effective address is not computed (the EPT violation gives
- * the guest-physical address): ModRM, SIB and displacement are only
- * measured, to know the length. Anything else is refused, and the caller
- * stops the domain naming the bytes.
+ * F6/F7 /0), NOT, NEG, MUL, IMUL, DIV, IDIV (F6/F7 /2-/7), INC and DEC
+ * (FE/FF /0 /1), IMUL with an immediate (69, 6B), XCHG (86, 87), near CALL
+ * and JMP and far JMP through memory (FF /2 /4 /5), PUSH and POP of memory
+ * (FF /6, 8F /0) and, for a stack in device memory, of a register or an
+ * immediate, RET, LEAVE and ENTER; the string instructions MOVS, CMPS,
+ * STOS, LODS and SCAS (A4-A7, AA-AF). The memory operand's address is
+ * decoded too (the EPT violation gives the guest-physical address of the
+ * access, which the emulation uses unless the operand runs onto the next
+ * page). Anything else is refused, and the caller stops the domain naming
+ * the bytes.
  */
 #include "hw/segment.h"
 #include "hw/x86_insn.h"
 #include "lib/string.h"
 #include "vmx/mmio_decode.h"
+#include "vmx/mmio_decode_priv.h"
 #include "vmx/x86_alu.h"
 
-#define PAGE_SIZE_4K   0x1000ULL
-#define PAGE_OFF_4K    (PAGE_SIZE_4K - 1)
-#define GPR_RAX_NUM    0          /* AL/AX/EAX/RAX: the register of the moffs forms */
-#define GPR_RSP_NUM    4          /* a base of RSP or RBP means SS */
-#define GPR_RBP_NUM    5
-#define REG_HIGH_BYTE_FIRST 4     /* 8-bit registers 4-7 without REX: AH, CH, DH, BH */
-#define SIZE_BYTE  1
-#define SIZE_WORD  2
-#define SIZE_DWORD 4
-#define SIZE_QWORD 8
 
-struct cursor {
-	const uint8_t *b;
-	size_t avail, pos;
-	struct mmio_insn *o;   /* the memory operand's address goes here */
-	uint8_t rex;
-	bool mode64, seg_override;
-};
-
-static bool take(struct cursor *c, size_t n)
+bool dec_take(struct cursor *c, size_t n)
 {
 	if (c->avail - c->pos < n || c->pos + n > X86_MAX_INSN_LEN)
 		return false;
@@ -54,7 +35,7 @@ static bool take(struct cursor *c, size_t n)
 }
 
 /* Little-endian immediate of n bytes at the cursor, sign-extended to 64 bits. */
-static uint64_t read_simm(const struct cursor *c, size_t at, unsigned n)
+uint64_t dec_read_simm(const struct cursor *c, size_t at, unsigned n)
 {
 	uint64_t v = 0;
 	for (unsigned i = 0; i < n; i++)
@@ -82,10 +63,10 @@ static bool is_legacy_prefix(uint8_t b)
  * displacement, RIP-relative or not, and the segment (SS for an RSP or RBP
  * base unless overridden).
  */
-static enum mmio_decode_err skip_modrm(struct cursor *c, uint8_t *modrm)
+enum mmio_decode_err dec_skip_modrm(struct cursor *c, uint8_t *modrm)
 {
 	struct mmio_insn *o = c->o;
-	if (!take(c, 1))
+	if (!dec_take(c, 1))
 		return MMIO_DECODE_TRUNCATED;
 	*modrm = c->b[c->pos - 1];
 	unsigned mod = X86_MODRM_MOD(*modrm), rm = X86_MODRM_RM(*modrm);
@@ -95,7 +76,7 @@ static enum mmio_decode_err skip_modrm(struct cursor *c, uint8_t *modrm)
 	unsigned disp = mod == X86_MOD_DISP8 ? 1 : mod == X86_MOD_DISP32 ? 4 : 0, base = rm;
 	o->ea_base = o->ea_index = MMIO_NO_REG;
 	if (rm == X86_RM_SIB) {
-		if (!take(c, 1))
+		if (!dec_take(c, 1))
 			return MMIO_DECODE_TRUNCATED;
 		uint8_t sib = c->b[c->pos - 1];
 		base = X86_SIB_BASE(sib);
@@ -115,9 +96,9 @@ static enum mmio_decode_err skip_modrm(struct cursor *c, uint8_t *modrm)
 			o->seg = SEG_SS;
 	}
 	size_t at = c->pos;
-	if (!take(c, disp))
+	if (!dec_take(c, disp))
 		return MMIO_DECODE_TRUNCATED;
-	o->ea_disp = disp ? read_simm(c, at, disp) : 0;
+	o->ea_disp = disp ? dec_read_simm(c, at, disp) : 0;
 	return MMIO_DECODE_OK;
 }
 
@@ -147,18 +128,18 @@ static int prefix_seg(uint8_t b)
 }
 
 /* An immediate of the operand size (imm32 sign-extended for 64-bit operands), or of one byte. */
-static enum mmio_decode_err take_imm(struct cursor *c, struct mmio_insn *o, unsigned immsz)
+enum mmio_decode_err dec_take_imm(struct cursor *c, struct mmio_insn *o, unsigned immsz)
 {
 	size_t at = c->pos;
-	if (!take(c, immsz))
+	if (!dec_take(c, immsz))
 		return MMIO_DECODE_TRUNCATED;
 	o->has_imm = true;
-	o->imm = read_simm(c, at, immsz);
+	o->imm = dec_read_simm(c, at, immsz);
 	return MMIO_DECODE_OK;
 }
 
 /* The operand register of a ModRM instruction, of `size` bytes. */
-static void set_reg(struct mmio_insn *o, uint8_t modrm, unsigned rex_r, unsigned size, bool rex)
+void dec_set_reg(struct mmio_insn *o, uint8_t modrm, unsigned rex_r, unsigned size, bool rex)
 {
 	if (size == SIZE_BYTE)
 		set_reg8(o, X86_MODRM_REG(modrm) | rex_r, rex);
@@ -167,58 +148,13 @@ static void set_reg(struct mmio_insn *o, uint8_t modrm, unsigned rex_r, unsigned
 }
 
 /* An instruction of `kind` (and alu op) whose other operand is ModRM's register, both of the operand size. */
-static void reg_form(struct mmio_insn *out, uint8_t kind, uint8_t alu, uint8_t modrm, unsigned opsz, unsigned rex_r,
+void dec_reg_form(struct mmio_insn *out, uint8_t kind, uint8_t alu, uint8_t modrm, unsigned opsz, unsigned rex_r,
                      bool rex)
 {
 	out->kind = kind;
 	out->alu = alu;
 	out->size = out->reg_size = (uint8_t)opsz;
-	set_reg(out, modrm, rex_r, opsz, rex);
-}
-
-/*
- * The 0F opcodes emulated: SMSW m16 (0F 01 /4), the bit tests BT, BTS, BTR
- * and BTC with a register (0F A3/AB/B3/BB) or an immediate (0F BA /4-/7)
- * bit offset, IMUL r, r/m (0F AF), the bit scans BSF and BSR (0F BC/BD),
- * MOVZX and MOVSX (0F B6/B7/BE/BF). c is at the second opcode byte.
- */
-/* The SSE moves between an XMM register and memory: opcode, mandatory prefix, bytes (0: 4, 8 with REX.W). */
-static const struct sse_move {
-	uint8_t op2, prefix, size;
-	bool store;
-} sse_moves[] = {
-	{ X86_OP2_MOVUPS_LOAD, 0, 16, false },                    { X86_OP2_MOVUPS_LOAD, X86_PREFIX_OPSIZE, 16, false },
-	{ X86_OP2_MOVUPS_LOAD, X86_PREFIX_REP, 4, false },        { X86_OP2_MOVUPS_LOAD, X86_PREFIX_REPNE, 8, false },
-	{ X86_OP2_MOVUPS_STORE, 0, 16, true },                    { X86_OP2_MOVUPS_STORE, X86_PREFIX_OPSIZE, 16, true },
-	{ X86_OP2_MOVUPS_STORE, X86_PREFIX_REP, 4, true },        { X86_OP2_MOVUPS_STORE, X86_PREFIX_REPNE, 8, true },
-	{ X86_OP2_MOVAPS_LOAD, 0, 16, false },                    { X86_OP2_MOVAPS_LOAD, X86_PREFIX_OPSIZE, 16, false },
-	{ X86_OP2_MOVAPS_STORE, 0, 16, true },                    { X86_OP2_MOVAPS_STORE, X86_PREFIX_OPSIZE, 16, true },
-	{ X86_OP2_MOVNTPS, 0, 16, true },                         { X86_OP2_MOVNTPS, X86_PREFIX_OPSIZE, 16, true },
-	{ X86_OP2_MOVD_LOAD, X86_PREFIX_OPSIZE, 0, false },       { X86_OP2_MOVD_STORE, X86_PREFIX_OPSIZE, 0, true },
-	{ X86_OP2_MOVD_STORE, X86_PREFIX_REP, 8, false },         { X86_OP2_MOVQ_STORE, X86_PREFIX_OPSIZE, 8, true },
-	{ X86_OP2_MOVDQA_LOAD, X86_PREFIX_OPSIZE, 16, false },    { X86_OP2_MOVDQA_LOAD, X86_PREFIX_REP, 16, false },
-	{ X86_OP2_MOVDQA_STORE, X86_PREFIX_OPSIZE, 16, true },    { X86_OP2_MOVDQA_STORE, X86_PREFIX_REP, 16, true },
-	{ X86_OP2_MOVNTDQ, X86_PREFIX_OPSIZE, 16, true },
-};
-
-static enum mmio_decode_err sse_move(struct cursor *c, struct mmio_insn *out, uint8_t op2, uint8_t prefix,
-                                     unsigned rex_r, bool rex_w)
-{
-	for (size_t i = 0; i < sizeof sse_moves / sizeof sse_moves[0]; i++) {
-		const struct sse_move *m = &sse_moves[i];
-		if (m->op2 != op2 || m->prefix != prefix)
-			continue;
-		uint8_t modrm;
-		enum mmio_decode_err e = skip_modrm(c, &modrm);
-		if (e)
-			return e;
-		out->kind = MMIO_SSE;
-		out->write = m->store;
-		out->size = m->size ? m->size : rex_w ? SIZE_QWORD : SIZE_DWORD;
-		out->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
-		return MMIO_DECODE_OK;
-	}
-	return MMIO_DECODE_UNSUPPORTED;
+	dec_set_reg(out, modrm, rex_r, opsz, rex);
 }
 
 /*
@@ -243,11 +179,11 @@ static enum mmio_decode_err stack_form(struct cursor *c, struct mmio_insn *out, 
 	case X86_OP_PUSH_IZ:
 		out->kind = MMIO_PUSH;
 		out->write = true;
-		return take_imm(c, out, op == X86_OP_PUSH_IB ? SIZE_BYTE : stack_sz == SIZE_WORD ? SIZE_WORD : SIZE_DWORD);
+		return dec_take_imm(c, out, op == X86_OP_PUSH_IB ? SIZE_BYTE : stack_sz == SIZE_WORD ? SIZE_WORD : SIZE_DWORD);
 	case X86_OP_RET:
 	case X86_OP_RET_IW:
 		out->kind = MMIO_RET;
-		if (op == X86_OP_RET_IW && (e = take_imm(c, out, SIZE_WORD)))
+		if (op == X86_OP_RET_IW && (e = dec_take_imm(c, out, SIZE_WORD)))
 			return e;
 		out->imm &= x86_width_mask(SIZE_WORD);
 		return MMIO_DECODE_OK;
@@ -255,9 +191,9 @@ static enum mmio_decode_err stack_form(struct cursor *c, struct mmio_insn *out, 
 		out->kind = MMIO_LEAVE;
 		return MMIO_DECODE_OK;
 	case X86_OP_ENTER:
-		if ((e = take_imm(c, out, SIZE_WORD)))
+		if ((e = dec_take_imm(c, out, SIZE_WORD)))
 			return e;
-		if (!take(c, 1))
+		if (!dec_take(c, 1))
 			return MMIO_DECODE_TRUNCATED;
 		if (c->b[c->pos - 1] != 0)
 			return MMIO_DECODE_UNSUPPORTED;   /* nested frames: not emulated */
@@ -267,94 +203,6 @@ static enum mmio_decode_err stack_form(struct cursor *c, struct mmio_insn *out, 
 		return MMIO_DECODE_OK;
 	default:
 		return MMIO_DECODE_UNSUPPORTED;
-	}
-}
-
-static enum mmio_decode_err two_byte(struct cursor *c, struct mmio_insn *out, unsigned opsz, unsigned rex_r, bool rex,
-                                     uint8_t prefix)
-{
-	enum mmio_decode_err e;
-	uint8_t modrm;
-	if (!take(c, 1))
-		return MMIO_DECODE_TRUNCATED;
-	uint8_t op2 = c->b[c->pos - 1];
-	if (c->pos >= c->avail)
-		return MMIO_DECODE_TRUNCATED;
-	unsigned sub = X86_MODRM_REG(c->b[c->pos]);
-	switch (op2) {
-	case X86_OP2_GRP7:
-		if (sub != X86_GRP7_SMSW)
-			return MMIO_DECODE_UNSUPPORTED;   /* SGDT, SIDT, LGDT, LIDT, LMSW, INVLPG... */
-		if ((e = skip_modrm(c, &modrm)))
-			return e;
-		out->kind = MMIO_SMSW;
-		out->write = true;
-		out->size = SIZE_WORD;   /* to memory always 16 bits, whatever the operand size */
-		return MMIO_DECODE_OK;
-	case X86_OP2_BT:
-	case X86_OP2_BTS:
-	case X86_OP2_BTR:
-	case X86_OP2_BTC:
-	case X86_OP2_GRP8:
-		if (op2 == X86_OP2_GRP8 && sub < X86_GRP8_BT)
-			return MMIO_DECODE_UNSUPPORTED;
-		if ((e = skip_modrm(c, &modrm)))
-			return e;
-		/* The register forms' bit offset also moved the address: the access that exited is the one to use. */
-		if (op2 == X86_OP2_GRP8 && (e = take_imm(c, out, SIZE_BYTE)))
-			return e;
-		reg_form(out, MMIO_BIT, (uint8_t)(op2 == X86_OP2_GRP8 ? sub - X86_GRP8_BT : X86_OP2_BIT_OP(op2)), modrm, opsz,
-		         rex_r, rex);
-		out->write = out->alu != X86_BIT_TEST;
-		return MMIO_DECODE_OK;
-	case X86_OP2_IMUL:
-	case X86_OP2_BSF:
-	case X86_OP2_BSR:
-		if ((e = skip_modrm(c, &modrm)))
-			return e;
-		reg_form(out, MMIO_ALU, op2 == X86_OP2_IMUL ? ALU_IMUL : op2 == X86_OP2_BSF ? ALU_BSF : ALU_BSR, modrm, opsz,
-		         rex_r, rex);
-		out->to_reg = true;
-		return MMIO_DECODE_OK;
-	case X86_OP2_MOVZX_RM8:
-	case X86_OP2_MOVZX_RM16:
-	case X86_OP2_MOVSX_RM8:
-	case X86_OP2_MOVSX_RM16:
-		if ((e = skip_modrm(c, &modrm)))
-			return e;
-		out->size = op2 == X86_OP2_MOVZX_RM8 || op2 == X86_OP2_MOVSX_RM8 ? SIZE_BYTE : SIZE_WORD;
-		out->sign_extend = op2 == X86_OP2_MOVSX_RM8 || op2 == X86_OP2_MOVSX_RM16;
-		out->reg_size = (uint8_t)opsz;
-		out->reg = (uint8_t)(X86_MODRM_REG(modrm) | rex_r);
-		return MMIO_DECODE_OK;
-	case X86_OP2_XADD_EB_GB:
-	case X86_OP2_XADD_EV_GV:
-		if ((e = skip_modrm(c, &modrm)))
-			return e;
-		reg_form(out, MMIO_XADD, ALU_ADD, modrm, op2 == X86_OP2_XADD_EB_GB ? SIZE_BYTE : opsz, rex_r, rex);
-		out->write = true;
-		return MMIO_DECODE_OK;
-	case X86_OP2_SHLD_IB:
-	case X86_OP2_SHLD_CL:
-	case X86_OP2_SHRD_IB:
-	case X86_OP2_SHRD_CL:
-		if ((e = skip_modrm(c, &modrm)))
-			return e;
-		if ((op2 == X86_OP2_SHLD_IB || op2 == X86_OP2_SHRD_IB) && (e = take_imm(c, out, SIZE_BYTE)))
-			return e;   /* else the count is CL */
-		reg_form(out, MMIO_SHIFTD, op2 == X86_OP2_SHLD_IB || op2 == X86_OP2_SHLD_CL, modrm, opsz, rex_r, rex);
-		out->write = true;
-		return MMIO_DECODE_OK;
-	case X86_OP2_GRP6:
-		if (sub != X86_GRP6_LTR)
-			return MMIO_DECODE_UNSUPPORTED;   /* SLDT, STR, LLDT, VERR, VERW */
-		if ((e = skip_modrm(c, &modrm)))
-			return e;
-		out->kind = MMIO_LTR;
-		out->size = SIZE_WORD;
-		return MMIO_DECODE_OK;
-	default:
-		return sse_move(c, out, op2, prefix, rex_r, opsz == SIZE_QWORD);
 	}
 }
 
@@ -368,7 +216,7 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 
 	*out = (struct mmio_insn){ .ea_base = MMIO_NO_REG, .ea_index = MMIO_NO_REG };   /* not memset: on every MMIO exit */
 	for (;;) {
-		if (!take(&c, 1))
+		if (!dec_take(&c, 1))
 			return MMIO_DECODE_TRUNCATED;
 		uint8_t b = bytes[c.pos - 1];
 		if (mode == MMIO_MODE_64 && (b & X86_REX_MASK) == X86_REX_BASE) {
@@ -413,7 +261,7 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 	out->kind = MMIO_MOV;
 
 	if (op < X86_OP_ALU_ROWS_END && X86_OP_ALU_FORM(op) <= X86_ALU_FORM_GV_EV) {
-		if ((e = skip_modrm(&c, &modrm)))
+		if ((e = dec_skip_modrm(&c, &modrm)))
 			return e;
 		unsigned form = X86_OP_ALU_FORM(op);
 		unsigned size = form == X86_ALU_FORM_EB_GB || form == X86_ALU_FORM_GB_EB ? SIZE_BYTE : opsz;
@@ -422,19 +270,19 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 		out->size = out->reg_size = (uint8_t)size;
 		out->to_reg = form >= X86_ALU_FORM_GB_EB;
 		out->write = !out->to_reg && x86_alu_writes(out->alu);
-		set_reg(out, modrm, rex_r, size, rex != 0);
+		dec_set_reg(out, modrm, rex_r, size, rex != 0);
 	} else {
 		switch (op) {
 		case X86_OP_MOV_RM8_R8:
 		case X86_OP_MOV_R8_RM8:
 		case X86_OP_MOV_RM_R:
 		case X86_OP_MOV_R_RM: {
-			if ((e = skip_modrm(&c, &modrm)))
+			if ((e = dec_skip_modrm(&c, &modrm)))
 				return e;
 			unsigned size = op == X86_OP_MOV_RM8_R8 || op == X86_OP_MOV_R8_RM8 ? SIZE_BYTE : opsz;
 			out->write = op == X86_OP_MOV_RM8_R8 || op == X86_OP_MOV_RM_R;
 			out->size = out->reg_size = (uint8_t)size;
-			set_reg(out, modrm, rex_r, size, rex != 0);
+			dec_set_reg(out, modrm, rex_r, size, rex != 0);
 			break;
 		}
 		case X86_OP_MOV_RM8_IMM8:
@@ -443,10 +291,10 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 				return MMIO_DECODE_TRUNCATED;
 			if (X86_MODRM_REG(bytes[c.pos]) != 0)
 				return MMIO_DECODE_UNSUPPORTED;   /* only /0 is MOV */
-			if ((e = skip_modrm(&c, &modrm)))
+			if ((e = dec_skip_modrm(&c, &modrm)))
 				return e;
 			unsigned size = op == X86_OP_MOV_RM8_IMM8 ? SIZE_BYTE : opsz;
-			if ((e = take_imm(&c, out, size == SIZE_BYTE ? SIZE_BYTE : immsz_v)))
+			if ((e = dec_take_imm(&c, out, size == SIZE_BYTE ? SIZE_BYTE : immsz_v)))
 				return e;
 			out->write = true;
 			out->size = (uint8_t)size;
@@ -455,10 +303,10 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 		case X86_OP_GRP1_EB_IB:
 		case X86_OP_GRP1_EV_IZ:
 		case X86_OP_GRP1_EV_IB: {
-			if ((e = skip_modrm(&c, &modrm)))
+			if ((e = dec_skip_modrm(&c, &modrm)))
 				return e;
 			unsigned size = op == X86_OP_GRP1_EB_IB ? SIZE_BYTE : opsz;
-			if ((e = take_imm(&c, out, op == X86_OP_GRP1_EV_IZ ? immsz_v : SIZE_BYTE)))
+			if ((e = dec_take_imm(&c, out, op == X86_OP_GRP1_EV_IZ ? immsz_v : SIZE_BYTE)))
 				return e;
 			out->kind = MMIO_ALU;
 			out->alu = (uint8_t)X86_MODRM_REG(modrm);
@@ -469,18 +317,18 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 		case X86_OP_IMUL_GV_EV_IZ:
 		case X86_OP_IMUL_GV_EV_IB:
 			/* IMUL r, r/m, imm: the product of memory and the immediate into the register */
-			if ((e = skip_modrm(&c, &modrm)))
+			if ((e = dec_skip_modrm(&c, &modrm)))
 				return e;
-			if ((e = take_imm(&c, out, op == X86_OP_IMUL_GV_EV_IB ? SIZE_BYTE : immsz_v)))
+			if ((e = dec_take_imm(&c, out, op == X86_OP_IMUL_GV_EV_IB ? SIZE_BYTE : immsz_v)))
 				return e;
-			reg_form(out, MMIO_ALU, ALU_IMUL, modrm, opsz, rex_r, rex != 0);
+			dec_reg_form(out, MMIO_ALU, ALU_IMUL, modrm, opsz, rex_r, rex != 0);
 			out->to_reg = true;
 			break;
 		case X86_OP_TEST_EB_GB:
 		case X86_OP_TEST_EV_GV:
 		case X86_OP_XCHG_EB_GB:
 		case X86_OP_XCHG_EV_GV: {
-			if ((e = skip_modrm(&c, &modrm)))
+			if ((e = dec_skip_modrm(&c, &modrm)))
 				return e;
 			bool test = op == X86_OP_TEST_EB_GB || op == X86_OP_TEST_EV_GV;
 			unsigned size = op == X86_OP_TEST_EB_GB || op == X86_OP_XCHG_EB_GB ? SIZE_BYTE : opsz;
@@ -488,7 +336,7 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 			out->alu = ALU_TEST;
 			out->write = !test;
 			out->size = out->reg_size = (uint8_t)size;
-			set_reg(out, modrm, rex_r, size, rex != 0);
+			dec_set_reg(out, modrm, rex_r, size, rex != 0);
 			break;
 		}
 		case X86_OP_GRP3_EB:
@@ -497,12 +345,16 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 				return MMIO_DECODE_TRUNCATED;
 			unsigned sub = X86_MODRM_REG(bytes[c.pos]);
 			bool test = sub == X86_GRP3_TEST || sub == X86_GRP3_TEST_ALIAS;
-			if (!test && sub != X86_GRP3_NOT && sub != X86_GRP3_NEG)
-				return MMIO_DECODE_UNSUPPORTED;   /* MUL, IMUL, DIV, IDIV */
-			if ((e = skip_modrm(&c, &modrm)))
+			if ((e = dec_skip_modrm(&c, &modrm)))
 				return e;
 			unsigned size = op == X86_OP_GRP3_EB ? SIZE_BYTE : opsz;
-			if (test && (e = take_imm(&c, out, size == SIZE_BYTE ? SIZE_BYTE : immsz_v)))
+			if (sub >= X86_GRP3_MUL) {   /* MUL, IMUL, DIV, IDIV: rAX (and rDX) with memory */
+				out->kind = MMIO_MULDIV;
+				out->alu = (uint8_t)(sub - X86_GRP3_MUL);
+				out->size = (uint8_t)size;
+				break;
+			}
+			if (test && (e = dec_take_imm(&c, out, size == SIZE_BYTE ? SIZE_BYTE : immsz_v)))
 				return e;
 			out->kind = MMIO_ALU;
 			out->alu = test ? ALU_TEST : sub == X86_GRP3_NOT ? ALU_NOT : ALU_NEG;
@@ -517,7 +369,7 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 				return MMIO_DECODE_TRUNCATED;
 			unsigned sub = X86_MODRM_REG(bytes[c.pos]);
 			if (op != X86_OP_POP_EV && (sub == X86_GRP45_INC || sub == X86_GRP45_DEC)) {
-				if ((e = skip_modrm(&c, &modrm)))
+				if ((e = dec_skip_modrm(&c, &modrm)))
 					return e;
 				out->kind = MMIO_ALU;
 				out->alu = sub == X86_GRP45_INC ? ALU_INC : ALU_DEC;
@@ -525,25 +377,45 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 				out->size = (uint8_t)(op == X86_OP_GRP4 ? SIZE_BYTE : opsz);
 				break;
 			}
+			if (op == X86_OP_GRP5 && (sub == X86_GRP5_CALL || sub == X86_GRP5_JMP || sub == X86_GRP5_JMP_FAR)) {
+				if ((e = dec_skip_modrm(&c, &modrm)))
+					return e;
+				out->kind = sub == X86_GRP5_CALL ? MMIO_CALL : sub == X86_GRP5_JMP ? MMIO_JMP : MMIO_JMP_FAR;
+				/* Near: 64 bits in 64-bit mode whatever the prefixes (Intel); far: the offset's size, the selector after it. */
+				unsigned near = mode == MMIO_MODE_64 ? SIZE_QWORD : opsize ? SIZE_WORD : SIZE_DWORD;
+				out->size = (uint8_t)(sub != X86_GRP5_JMP_FAR ? near : opsz);
+				break;
+			}
 			if (op == X86_OP_GRP4 || (op == X86_OP_GRP5 ? sub != X86_GRP5_PUSH : sub != 0))
-				return MMIO_DECODE_UNSUPPORTED;   /* CALL, JMP through memory */
-			if ((e = skip_modrm(&c, &modrm)))
+				return MMIO_DECODE_UNSUPPORTED;   /* far CALL through memory */
+			if ((e = dec_skip_modrm(&c, &modrm)))
 				return e;
 			out->kind = op == X86_OP_GRP5 ? MMIO_PUSH : MMIO_POP;
 			out->write = op == X86_OP_POP_EV;
 			out->size = (uint8_t)stack_sz;
 			break;
 		}
+		case X86_OP_MOV_RM_SREG:
+		case X86_OP_MOV_SREG_RM:
+			if ((e = dec_skip_modrm(&c, &modrm)))
+				return e;
+			if (X86_MODRM_REG(modrm) >= SEG_COUNT || (op == X86_OP_MOV_SREG_RM && X86_MODRM_REG(modrm) == SEG_CS))
+				return MMIO_DECODE_UNSUPPORTED;   /* #UD, raised before any access */
+			out->kind = op == X86_OP_MOV_RM_SREG ? MMIO_STORE_SYS : MMIO_LOAD_SREG;
+			out->reg = (uint8_t)X86_MODRM_REG(modrm);
+			out->write = op == X86_OP_MOV_RM_SREG;
+			out->size = SIZE_WORD;   /* always 16 bits in memory */
+			break;
 		case X86_OP_MOV_AL_MOFFS:
 		case X86_OP_MOV_AX_MOFFS:
 		case X86_OP_MOV_MOFFS_AL:
 		case X86_OP_MOV_MOFFS_AX: {
 			unsigned width = out->addr_size;
 			size_t at = c.pos;
-			if (!take(&c, width))
+			if (!dec_take(&c, width))
 				return MMIO_DECODE_TRUNCATED;
 			out->ea_base = out->ea_index = MMIO_NO_REG;
-			out->ea_disp = read_simm(&c, at, width) & x86_width_mask(width);
+			out->ea_disp = dec_read_simm(&c, at, width) & x86_width_mask(width);
 			bool byte = op == X86_OP_MOV_AL_MOFFS || op == X86_OP_MOV_MOFFS_AL;
 			out->write = op == X86_OP_MOV_MOFFS_AL || op == X86_OP_MOV_MOFFS_AX;
 			out->size = out->reg_size = (uint8_t)(byte ? SIZE_BYTE : opsz);
@@ -577,7 +449,7 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 		case X86_OP_TWO_BYTE:
 			if (!modrm_ok)
 				return MMIO_DECODE_UNSUPPORTED;
-			if ((e = two_byte(&c, out, opsz, rex_r, rex != 0, mandatory)))
+			if ((e = dec_two_byte(&c, out, opsz, rex_r, rex != 0, mandatory)))
 				return e;
 			break;
 		default:

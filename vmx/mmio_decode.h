@@ -32,7 +32,14 @@ enum mmio_kind {
 	MMIO_LEAVE,  /* LEAVE: RSP from RBP, then RBP popped from a device's stack */
 	MMIO_ENTER,  /* ENTER imm, 0: RBP pushed onto a device's stack, imm bytes of frame */
 	MMIO_BIT,    /* BT/BTS/BTR/BTC (alu: enum x86_bit_op), the bit offset a register or imm */
-	MMIO_SMSW,   /* SMSW m16: CR0's low 16 bits to the device */
+	MMIO_STORE_SYS, /* SMSW m16 or MOV m16, Sreg: reg is the segment register, or MMIO_SYS_MSW for CR0's low bits */
+	MMIO_LOAD_SREG, /* MOV Sreg, m16: the selector from memory, segment register reg loaded from its descriptor */
+	MMIO_MULDIV, /* MUL, IMUL, DIV, IDIV of rAX (and rDX) by memory (alu: enum x86_muldiv_op) */
+	MMIO_CMOV,   /* CMOVcc (alu: the condition): memory into register reg if cc holds */
+	MMIO_JMP,    /* JMP near through memory: RIP from memory */
+	MMIO_CALL,   /* CALL near through memory: the return address pushed, RIP from memory */
+	MMIO_JMP_FAR, /* JMP far through memory: offset, then a selector, CS loaded from its descriptor */
+	MMIO_MMX,    /* MOVQ between MMX register reg and memory */
 	MMIO_SHIFTD, /* SHLD (alu 1) or SHRD (alu 0) of memory, bits from register reg, the count imm or CL */
 	MMIO_LTR,    /* LTR m16: the selector from the device, the descriptor from the GDT */
 	MMIO_SSE,    /* a move between XMM register reg and memory; a load clears the register's other bytes */
@@ -50,6 +57,7 @@ static inline bool mmio_is_string(unsigned kind)
 }
 
 #define MMIO_NO_REG 0xff
+#define MMIO_SYS_MSW 6   /* MMIO_STORE_SYS: the machine status word, beside the segment registers 0-5 */
 
 /* What a decoded MMIO instruction does. */
 struct mmio_insn {

@@ -26,12 +26,13 @@
 #include "hw/segment.h"
 #include "hw/x86_insn.h"
 #include "lib/fmt.h"
+#include "lib/string.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/fpu.h"
 #include "vmx/guest.h"
 #include "vmx/guest_cr.h"
-#include "vmx/guest_ltr.h"
+#include "vmx/guest_desc.h"
 #include "vmx/guest_mem.h"
 #include "vmx/mmio_decode.h"
 #include "vmx/msr_table.h"
@@ -183,16 +184,6 @@ static bool stack_io(struct vcpu *v, uint64_t top, void *buf, unsigned n, bool w
 	                          stop);
 }
 
-/* RET's jump: RIP to the return address, a single step following it under TF (with BTF too: it is a branch). */
-static void retire_branch(unsigned len, uint64_t target)
-{
-	vcpu_retire_insn(len);
-	vmcs_writenat(VMCS_GUEST_RIP, target);
-	if ((vmcs_readnat(VMCS_GUEST_RFLAGS) & RFLAGS_TF) && (vmcs_read64(VMCS_GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
-		vmcs_writenat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
-		              vmcs_readnat(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
-}
-
 /*
  * The stack instructions, with the stack or the operand (or both) in device
  * memory: PUSH, POP, RET, LEAVE, ENTER. A push's stack slot is translated
@@ -244,7 +235,7 @@ static enum exit_action stack_op(struct vcpu *v, const struct operand *o, const 
 	bool pop_rsp = in->kind == MMIO_POP && in->reg_operand && in->reg == GPR_RSP;
 	vmcs_writenat(VMCS_GUEST_RSP, pop_rsp ? x86_reg_write(rsp, val, n) : x86_reg_write(rsp, next, sbytes));
 	if (in->kind == MMIO_RET)
-		retire_branch(in->len, n == 2 ? val & 0xffff : val);
+		vcpu_retire_branch(in->len, n == 2 ? val & 0xffff : val);
 	else
 		vcpu_retire_insn(in->len);
 	return EXIT_RESUME;
@@ -331,6 +322,50 @@ static enum exit_action sse_op(struct vcpu *v, const struct operand *o, const st
 	return EXIT_RESUME;
 }
 
+/* MUL, IMUL, DIV, IDIV with a memory operand: #DE, RIP on the instruction, where the CPU raises it. */
+static enum exit_action muldiv_op(struct vcpu *v, const struct operand *o, const struct mmio_insn *in)
+{
+	uint64_t val, rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
+	bool stop;
+	if (!op_read(v, o, in->size, &val, &stop))
+		return not_done(stop);
+	if (!x86_muldiv(in->alu, in->size, &v->gpr[GPR_RAX], &v->gpr[GPR_RDX], val, &rflags)) {
+		vcpu_inject_exception(v, VEC_DE, 0, 0);
+		return EXIT_RESUME;
+	}
+	vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
+	vcpu_retire_insn(in->len);
+	return EXIT_RESUME;
+}
+
+/*
+ * JMP and CALL near through memory: the target must be canonical (#GP(0)
+ * otherwise, before anything is pushed); CALL pushes the next instruction's
+ * address first.
+ */
+static enum exit_action branch_op(struct vcpu *v, const struct operand *o, const struct mmio_insn *in, bool long_mode)
+{
+	uint64_t target, rip = vmcs_readnat(VMCS_GUEST_RIP), ret = rip + in->len;
+	bool stop;
+	if (!op_read(v, o, in->size, &target, &stop))
+		return not_done(stop);
+	if (long_mode ? !addr_canonical(target, vmx_linear_bits()) : target > vmcs_read32(VMCS_GUEST_CS_LIMIT)) {
+		vcpu_inject_exception(v, VEC_GP, 1, 0);
+		return EXIT_RESUME;
+	}
+	if (in->kind == MMIO_CALL) {
+		unsigned sbytes = stack_bytes(long_mode);
+		uint64_t rsp = vmcs_readnat(VMCS_GUEST_RSP), top = (rsp - in->size) & x86_width_mask(sbytes);
+		if (!long_mode)
+			ret = (uint32_t)ret;
+		if (!stack_io(v, top, &ret, in->size, true, long_mode, &stop))
+			return not_done(stop);
+		vmcs_writenat(VMCS_GUEST_RSP, x86_reg_write(rsp, top, sbytes));
+	}
+	vcpu_retire_branch(in->len, target);
+	return EXIT_RESUME;
+}
+
 static enum exit_action carry_out(struct vcpu *v, const struct mmio_insn *in, const struct operand *o, bool long_mode)
 {
 	uint64_t val;
@@ -358,10 +393,49 @@ static enum exit_action carry_out(struct vcpu *v, const struct mmio_insn *in, co
 	case MMIO_LEAVE:
 	case MMIO_ENTER:
 		return stack_op(v, o, in, long_mode);
-	case MMIO_SMSW:
-		/* The CPU checked CR4.UMIP and CPL before the access that exited. */
-		if (!op_write(v, o, in->size, guest_cr0() & x86_width_mask(in->size), &stop))
+	case MMIO_STORE_SYS:
+		/* SMSW: the CPU checked CR4.UMIP and CPL before the access that exited. */
+		val = in->reg == MMIO_SYS_MSW ? guest_cr0() : vcpu_seg_selector(in->reg);
+		if (!op_write(v, o, in->size, val & x86_width_mask(in->size), &stop))
 			return not_done(stop);
+		break;
+	case MMIO_LOAD_SREG:
+		if (!op_read(v, o, in->size, &val, &stop))
+			return not_done(stop);
+		return guest_mov_sreg(v, in->reg, (uint16_t)val, in->len);
+	case MMIO_MULDIV:
+		return muldiv_op(v, o, in);
+	case MMIO_CMOV:
+		if (!op_read(v, o, in->size, &val, &stop))
+			return not_done(stop);
+		/* A 32-bit CMOV writes its register, zero-extending it, even when the condition fails. */
+		if (x86_cond(in->alu, vmcs_readnat(VMCS_GUEST_RFLAGS)))
+			vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), val));
+		else
+			vcpu_write_gpr(v, in->reg, x86_reg_write(vcpu_read_gpr(v, in->reg), vcpu_read_gpr(v, in->reg), in->size));
+		break;
+	case MMIO_JMP:
+	case MMIO_CALL:
+		return branch_op(v, o, in, long_mode);
+	case MMIO_JMP_FAR: {
+		uint8_t ptr[16] = { 0 };   /* the offset, then the selector */
+		uint64_t off = 0;
+		uint16_t sel;
+		if (!op_io(v, o, ptr, in->size + 2u, false, &stop))
+			return not_done(stop);
+		memcpy(&off, ptr, in->size);
+		memcpy(&sel, ptr + in->size, sizeof sel);
+		return guest_far_jmp(v, sel, off, in->len);
+	}
+	case MMIO_MMX:
+		if (in->write) {
+			if (!op_write(v, o, in->size, fpu_mmx_read(v, in->reg), &stop))
+				return not_done(stop);
+		} else {
+			if (!op_read(v, o, in->size, &val, &stop))
+				return not_done(stop);
+			fpu_mmx_write(v, in->reg, val);
+		}
 		break;
 	case MMIO_SHIFTD:
 		return shiftd_op(v, o, in);

@@ -158,13 +158,49 @@ uint64_t x86_shift_double(bool left, unsigned size, uint64_t dst, uint64_t src, 
 	return r;
 }
 
+/* hi:lo / div with hi < div, so that the quotient fits: the CPU's own 128-by-64-bit DIV. */
+static void div128(uint64_t hi, uint64_t lo, uint64_t div, uint64_t *q, uint64_t *r)
+{
+	__asm__("divq %[d]" : "=a"(*q), "=d"(*r) : "a"(lo), "d"(hi), [d] "r"(div) : "cc");
+}
+
+/*
+ * IDIV of the signed dividend d:a (2 * size bytes) by the signed src, as
+ * magnitudes: false where the quotient does not fit (the CPU's #DE).
+ */
+static bool idiv(unsigned size, uint64_t d, uint64_t a, uint64_t src, uint64_t *q, uint64_t *r)
+{
+	unsigned bits = 8 * size;
+	uint64_t mask = x86_width_mask(size), qm, rm, nhi, nlo;
+	bool neg_n = (d >> (bits - 1)) & 1, neg_s = (src >> (bits - 1)) & 1;
+	uint64_t sm = (neg_s ? -src : src) & mask;
+	if (size == 8) {
+		nhi = d, nlo = a;
+		if (neg_n)   /* the 128-bit negation */
+			nlo = -a, nhi = ~d + (a == 0);
+		if (nhi >= sm)
+			return false;
+		div128(nhi, nlo, sm, &qm, &rm);
+	} else {
+		uint64_t n = d << bits | a;
+		if (neg_n)
+			n = -n & x86_width_mask(2 * size);
+		qm = n / sm, rm = n % sm;
+	}
+	/* A negative quotient may reach 2^(bits-1), a positive one 2^(bits-1) - 1. */
+	if (qm > (mask >> 1) + (neg_n != neg_s))
+		return false;
+	*q = (neg_n != neg_s ? -qm : qm) & mask;
+	*r = (neg_n ? -rm : rm) & mask;
+	return true;
+}
+
 bool x86_muldiv(enum x86_muldiv_op op, unsigned size, uint64_t *rax, uint64_t *rdx, uint64_t src, uint64_t *rflags)
 {
 	unsigned bits = 8 * size;
 	uint64_t mask = x86_width_mask(size), lo, hi;
 	/* The accumulator's two halves: AL and AH for a byte, else rAX and rDX. */
 	uint64_t a = *rax & mask, d = size == 1 ? (*rax >> 8) & mask : *rdx & mask;
-	unsigned __int128 wide = (unsigned __int128)d << bits | a;
 	src &= mask;
 	switch (op) {
 	case X86_MUL:
@@ -176,32 +212,20 @@ bool x86_muldiv(enum x86_muldiv_op op, unsigned size, uint64_t *rax, uint64_t *r
 		*rflags = (*rflags & ~(uint64_t)(RFLAGS_CF | RFLAGS_OF)) | (wide_result ? RFLAGS_CF | RFLAGS_OF : 0);
 		break;
 	}
-	case X86_DIV: {
-		if (!src)
+	case X86_DIV:
+		if (!src || d >= src)   /* d >= src: the quotient would not fit */
 			return false;
-		unsigned __int128 q = wide / src;
-		if (q > mask)
-			return false;
-		lo = (uint64_t)q, hi = (uint64_t)(wide % src);
-		break;
-	}
-	default: {   /* IDIV: the dividend, 2 * bits wide, as a signed number */
-		if (!src)
-			return false;
-		__int128 n = (__int128)(wide << (128 - 2 * bits)) >> (128 - 2 * bits), s = sign_extend(src, bits), q, r;
-		if (s == -1) {
-			if (bits == 64 && n == (__int128)((unsigned __int128)1 << 127))
-				return false;   /* its negation would not fit even in 128 bits */
-			q = -n, r = 0;
+		if (size == 8) {
+			div128(d, a, src, &lo, &hi);
 		} else {
-			q = n / s, r = n % s;
+			uint64_t n = d << bits | a;
+			lo = n / src, hi = n % src;
 		}
-		__int128 max = ((__int128)1 << (bits - 1)) - 1;
-		if (q > max || q < -max - 1)
-			return false;
-		lo = (uint64_t)q & mask, hi = (uint64_t)r & mask;
 		break;
-	}
+	default:   /* IDIV */
+		if (!src || !idiv(size, d, a, src, &lo, &hi))
+			return false;
+		break;
 	}
 	if (size == 1) {
 		*rax = (*rax & ~0xffffULL) | hi << 8 | lo;   /* AH:AL */

@@ -244,6 +244,8 @@ static void check_device_stack(void)
 {
 	static uint64_t ram_slot;   /* static: an "m" operand on the stack would be addressed through RSP */
 	uint64_t top = DEV + 0x2000, a, b, c, d, rbp_in = 0x5555666677778888ULL;
+	/* Every operand in a named register: the compiler may otherwise give one RBP, which the asm changes. */
+	register uint64_t rbp_val __asm__("r8") = rbp_in;
 	__asm__ volatile("pushfq\n\tcli\n\t"
 	                 "mov %%rsp, %%r12\n\t"
 	                 "mov %%rbp, %%r13\n\t"
@@ -266,8 +268,8 @@ static void check_device_stack(void)
 	                 "mov %%r12, %%rsp\n\t"
 	                 "mov %%r13, %%rbp\n\t"
 	                 "popfq"
-	                 : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [d] "=&r"(d), [slot] "+m"(ram_slot)
-	                 : [top] "r"(top), [v] "r"(0x1122334455667788ULL), [rbp] "r"(rbp_in)
+	                 : [a] "=&b"(a), [b] "=&c"(b), [c] "=&S"(c), [d] "=&D"(d), [slot] "+m"(ram_slot)
+	                 : [top] "a"(top), [v] "d"(0x1122334455667788ULL), [rbp] "r"(rbp_val)
 	                 : "r12", "r13", "memory", "cc");
 	volatile uint64_t *q = (volatile uint64_t *)(uintptr_t)top;
 	bool ok1 = q[-1] == (uint64_t)-7 && a == 0x1122334455667788ULL && ram_slot == a;
@@ -276,6 +278,111 @@ static void check_device_stack(void)
 	        ok2 ? "ok" : "wrong");
 	if (!ok1 || !ok2)
 		fail("a stack in device memory: 0x%lx 0x%lx 0x%lx 0x%lx", a, b, c, d);
+}
+
+/* ---- MUL/DIV, CMOVcc, MMX ------------------------------------------------------------- */
+
+static void check_muldiv_cmov_mmx(void)
+{
+	volatile uint64_t *m = (volatile uint64_t *)(uintptr_t)(DEV + 0x400);
+	static uint64_t ram;
+	uint64_t a1 = 0x1111111111111111ULL, d1 = 0x2222222222222222ULL, a2 = a1, d2 = d1, f1, f2;
+	ram = *m = 0x3333333333333333ULL;
+	__asm__ volatile("mulq %[m]\n\tpushfq\n\tpop %[f]" : "+a"(a1), "+d"(d1), [f] "=r"(f1) : [m] "m"(ram) : "cc");
+	__asm__ volatile("mulq %[m]\n\tpushfq\n\tpop %[f]" : "+a"(a2), "+d"(d2), [f] "=r"(f2) : [m] "m"(*m) : "cc");
+	bool ok1 = a1 == a2 && d1 == d2 && (f1 & 0x801) == (f2 & 0x801);
+	ram = *m = 987654321098765ULL, a1 = a2 = 123456789012345ULL, d1 = d2 = 1234;
+	__asm__ volatile("divq %[m]" : "+a"(a1), "+d"(d1) : [m] "m"(ram) : "cc");
+	__asm__ volatile("divq %[m]" : "+a"(a2), "+d"(d2) : [m] "m"(*m) : "cc");
+	bool ok2 = a1 == a2 && d1 == d2;
+	*m = 0, a2 = 5, d2 = 6;
+	trap_expect(3);   /* divq (%rcx): 48 f7 31 */
+	__asm__ volatile("divq (%%rcx)" : "+a"(a2), "+d"(d2) : "c"(m) : "cc", "memory");
+	bool ok3 = trap_done() && trap_last.vector == VEC_DE && a2 == 5 && d2 == 6;
+	/* CMOV: a 32-bit one that does not move still zero-extends its register */
+	uint64_t r1 = ~0ULL, r2 = ~0ULL;
+	*m = 0x12345678;
+	__asm__ volatile("cmp %%eax, %%eax\n\tcmovnel %[m], %k[r]" : [r] "+r"(r1) : [m] "m"(*m) : "cc", "rax");
+	__asm__ volatile("cmp %%eax, %%eax\n\tcmovel %[m], %k[r]" : [r] "+r"(r2) : [m] "m"(*m) : "cc", "rax");
+	bool ok4 = r1 == 0xffffffffULL && r2 == 0x12345678;
+	/* MOVQ with an MMX register, both ways */
+	uint64_t back = 0;
+	*m = 0x8070605040302010ULL;
+	__asm__ volatile("movq (%0), %%mm3\n\tmovq %%mm3, 8(%0)\n\tmovq %%mm3, (%1)\n\temms"
+	                 : : "r"(m), "r"(&back) : "memory");
+	bool ok5 = m[1] == 0x8070605040302010ULL && back == m[1];
+	gprintf(TAG "mul [dev] %s, div [dev] %s, div by 0 #DE %s, cmov %s, movq mm %s\n", ok1 ? "ok" : "wrong",
+	        ok2 ? "ok" : "wrong", ok3 ? "ok" : "wrong", ok4 ? "ok" : "wrong", ok5 ? "ok" : "wrong");
+	if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5)
+		fail("mul/div/cmov/movq mm on device memory");
+}
+
+/* ---- JMP and CALL through device memory, MOV from CS ---------------------------------- */
+
+static uint64_t called(uint64_t x)
+{
+	return x * 3;
+}
+
+static void check_branches(void)
+{
+	volatile uint64_t *m = (volatile uint64_t *)(uintptr_t)(DEV + 0x500);
+	uint64_t r = 0;
+	/* jmp *[dev] */
+	__asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, (%1)\n\tjmp *(%1)\n\tud2\n1:\n\tmov $1, %0"
+	                 : "+r"(r) : "r"(m) : "rax", "memory");
+	bool ok1 = r == 1;
+	/* call *[dev]: the return comes back here */
+	*m = (uintptr_t)called;
+	uint64_t x;
+	__asm__ volatile("call *(%2)" : "=a"(x) : "D"(14), "r"(m) : "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11",
+	                 "memory", "cc");
+	bool ok2 = x == 42;
+	/* a non-canonical target: #GP(0), RIP on the jump */
+	*m = 0x8000000000000000ULL;
+	trap_expect(2);   /* jmp *(%rax): ff 20 */
+	__asm__ volatile("jmp *(%0)" : : "a"(m) : "memory");
+	bool ok3 = trap_done() && trap_last.vector == VEC_GP && trap_last.error_code == 0;
+	/* mov %cs, [dev]; rex64 ljmp *[dev] to the same code segment */
+	volatile uint16_t *sel = (volatile uint16_t *)(uintptr_t)(DEV + 0x508);
+	uint16_t cs;
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	r = 0;
+	__asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, (%1)\n\tmov %%cs, (%2)\n\trex64 ljmp *(%1)\n\tud2\n"
+	                 "1:\n\tmov $1, %0" : "+r"(r) : "r"(m), "r"(sel) : "rax", "memory");
+	bool ok4 = *sel == cs && r == 1;
+	gprintf(TAG "jmp [dev] %s, call [dev] %s, non-canonical #GP %s, mov cs/ljmp [dev] %s\n", ok1 ? "ok" : "wrong",
+	        ok2 ? "ok" : "wrong", ok3 ? "ok" : "wrong", ok4 ? "ok" : "wrong");
+	if (!ok1 || !ok2 || !ok3 || !ok4)
+		fail("jmp/call through device memory");
+}
+
+/* ---- MOV to DS and SS from device memory --------------------------------------------- */
+
+static void check_mov_sreg(void)
+{
+	volatile uint16_t *m = (volatile uint16_t *)(uintptr_t)(DEV + 0x600);
+	uint16_t ds, ss, ds2, ss2;
+	__asm__ volatile("mov %%ds, %0\n\tmov %%ss, %1" : "=r"(ds), "=r"(ss));
+	m[0] = ds, m[1] = ss;
+	__asm__ volatile("mov (%2), %%ds\n\tmov 2(%2), %%ss\n\tmov %%ds, %0\n\tmov %%ss, %1"
+	                 : "=r"(ds2), "=r"(ss2) : "r"(m) : "memory");
+	bool ok1 = ds2 == ds && ss2 == ss;
+	uint64_t code[2];
+	unsigned vec[2];
+	static const uint16_t bad[2] = { 3, 0 };   /* null with RPL 3 (not CPL), then DS's selector with RPL 3 */
+	for (unsigned i = 0; i < 2; i++) {
+		m[2] = i == 0 ? bad[0] : (uint16_t)(ds | 3);
+		trap_expect(3);   /* mov 4(%rax), %ss: 8e 50 04 */
+		__asm__ volatile("mov 4(%0), %%ss" : : "a"(m) : "memory");
+		bool took = trap_done();
+		vec[i] = took ? (unsigned)trap_last.vector : 0xff, code[i] = took ? trap_last.error_code : 0;
+	}
+	__asm__ volatile("mov %%ss, %0" : "=r"(ss2));
+	bool ok2 = vec[0] == VEC_GP && code[0] == 0 && vec[1] == VEC_GP && code[1] == (ds & 0xfffcu) && ss2 == ss;
+	gprintf(TAG "mov ds/ss from [dev] %s, mov ss of a bad selector #GP %s\n", ok1 ? "ok" : "wrong", ok2 ? "ok" : "wrong");
+	if (!ok1 || !ok2)
+		fail("mov to a segment register from device memory: %u 0x%lx, %u 0x%lx", vec[0], code[0], vec[1], code[1]);
 }
 
 /* ---- LTR ----------------------------------------------------------------------------- */
@@ -343,5 +450,8 @@ void check_wide(void)
 	check_cross_page();
 	check_string_io_dev();
 	check_device_stack();
+	check_muldiv_cmov_mmx();
+	check_branches();
+	check_mov_sreg();
 	check_ltr();
 }

@@ -90,6 +90,9 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP2_MOVSX_RM16   0xbf    /* 0F BF: MOVSX r, r/m16 */
 #define X86_OP2_GRP6         0x00    /* 0F 00 /3: LTR r/m16 */
 #define X86_OP2_XADD_EB_GB   0xc0    /* 0F C0: XADD r/m8, r8 */
+#define X86_OP2_CMOV         0x40    /* 0F 40-4F: CMOVcc r, r/m (cc the low nibble) */
+#define X86_OP2_MOVQ_MM_LOAD  0x6f   /* 0F 6F without prefix: MOVQ mm, m64 */
+#define X86_OP2_MOVQ_MM_STORE 0x7f   /* 0F 7F without prefix: MOVQ m64, mm */
 #define X86_OP2_XADD_EV_GV   0xc1    /* 0F C1: XADD r/m, r */
 #define X86_GRP6_LTR         3
 #define X86_OP2_SHLD_IB      0xa4    /* 0F A4: SHLD r/m, r, imm8 */
@@ -157,6 +160,12 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_GRP45_INC        0
 #define X86_GRP45_DEC        1
 #define X86_GRP5_PUSH        6
+#define X86_GRP5_CALL        2       /* FF /2: CALL r/m (near) */
+#define X86_GRP5_JMP         4       /* FF /4: JMP r/m (near) */
+#define X86_GRP5_JMP_FAR     5       /* FF /5: JMP m16:16/32/64 */
+#define X86_GRP3_MUL         4       /* F6/F7 /4-/7: MUL, IMUL, DIV, IDIV */
+#define X86_OP_MOV_RM_SREG   0x8c    /* MOV r/m16, Sreg (ModRM.reg: ES, CS, SS, DS, FS, GS) */
+#define X86_OP_MOV_SREG_RM   0x8e    /* MOV Sreg, r/m16 (not CS) */
 
 /* ---- ModRM and SIB ---------------------------------------------------------- */
 #define X86_MODRM_MOD(b)     (((b) >> 6) & 3)

@@ -172,12 +172,10 @@ static void test_moffs(void)
 
 static void test_refused(void)
 {
-	/* MUL and IDIV from memory, CALL/JMP through memory, FE's others, LOCK on a load or a CMP, REP on a MOV */
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xf7, 0x20), MMIO_DECODE_UNSUPPORTED);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xf6, 0x38), MMIO_DECODE_UNSUPPORTED);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xff, 0x10), MMIO_DECODE_UNSUPPORTED);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xff, 0x28), MMIO_DECODE_UNSUPPORTED);
+	/* far CALL through memory, FE's others, MOV from Sreg 6, LOCK on a load or a CMP, REP on a MOV */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xff, 0x18), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xfe, 0x30), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x8c, 0x30), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x8f, 0x08), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x8b, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x39, 0x00), MMIO_DECODE_UNSUPPORTED);
@@ -303,7 +301,7 @@ static void test_strings(void)
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xa8, 0x01), MMIO_DECODE_UNSUPPORTED);
 	/* smsw word [r12+0x1000] (REX.B, SIB, disp32): 16 bits to memory; sgdt and lmsw are not emulated */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x41, 0x0f, 0x01, 0xa4, 0x24, 0x00, 0x10, 0x00, 0x00), MMIO_DECODE_OK);
-	CHECK_EQ(in.kind, MMIO_SMSW); CHECK(in.write); CHECK_EQ(in.size, 2); CHECK_EQ(in.len, 9);
+	CHECK_EQ(in.kind, MMIO_STORE_SYS); CHECK_EQ(in.reg, MMIO_SYS_MSW); CHECK(in.write); CHECK_EQ(in.size, 2); CHECK_EQ(in.len, 9);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x01, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x01, 0x30), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x01, 0xe0), MMIO_DECODE_REG_OPERAND);
@@ -394,8 +392,12 @@ static void test_sse_moves(void)
 	CHECK_EQ(in.size, 4);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0xf2, 0x0f, 0x10, 0x00), MMIO_DECODE_OK);
 	CHECK_EQ(in.size, 8);
-	/* not emulated: MMX MOVQ (0F 6F without prefix), F2 0F 28, LOCK, the register form, TZCNT (F3 0F BC) */
-	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x6f, 0x00), MMIO_DECODE_UNSUPPORTED);
+	/* MMX MOVQ (0F 6F/7F without prefix): MM0-MM7 whatever REX.R */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x44, 0x0f, 0x7f, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_MMX); CHECK(in.write); CHECK_EQ(in.size, 8); CHECK_EQ(in.reg, 1);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x6f, 0x10), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_MMX); CHECK(!in.write); CHECK_EQ(in.reg, 2);
+	/* not emulated: F2 0F 28, LOCK, the register form, TZCNT (F3 0F BC) */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf2, 0x0f, 0x28, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0x11, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x11, 0xc1), MMIO_DECODE_REG_OPERAND);
@@ -422,6 +424,32 @@ static void test_shld_shrd_ltr(void)
 	CHECK_EQ(in.kind, MMIO_LTR); CHECK_EQ(in.size, 2); CHECK(!in.write); CHECK_EQ(in.len, 3);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x00, 0x10), MMIO_DECODE_UNSUPPORTED);   /* LLDT */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0xa5, 0x00), MMIO_DECODE_UNSUPPORTED);   /* LOCK SHLD: #UD */
+}
+
+/* MUL/DIV, CMOVcc, JMP and CALL through memory, far JMP, MOV from a segment register. */
+static void test_control_and_muldiv(void)
+{
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x48, 0xf7, 0x30), MMIO_DECODE_OK);   /* divq (%rax) */
+	CHECK_EQ(in.kind, MMIO_MULDIV); CHECK_EQ(in.alu, X86_DIV); CHECK_EQ(in.size, 8); CHECK(!in.write);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf6, 0x20), MMIO_DECODE_OK);   /* mulb (%rax) */
+	CHECK_EQ(in.kind, MMIO_MULDIV); CHECK_EQ(in.alu, X86_MUL); CHECK_EQ(in.size, 1);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0xf7, 0x38), MMIO_DECODE_OK);   /* idivw (%rax) */
+	CHECK_EQ(in.alu, X86_IDIV); CHECK_EQ(in.size, 2);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x45, 0x06), MMIO_DECODE_OK);   /* cmovne (%rsi), %eax */
+	CHECK_EQ(in.kind, MMIO_CMOV); CHECK_EQ(in.alu, 5); CHECK_EQ(in.reg, 0); CHECK_EQ(in.size, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0xff, 0x20), MMIO_DECODE_OK);   /* jmp *(%rax): 64 bits whatever 66 */
+	CHECK_EQ(in.kind, MMIO_JMP); CHECK_EQ(in.size, 8);
+	CHECK_EQ(DEC(MMIO_MODE_32, 0xff, 0x10), MMIO_DECODE_OK);   /* call *(%eax) */
+	CHECK_EQ(in.kind, MMIO_CALL); CHECK_EQ(in.size, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x48, 0xff, 0x2f), MMIO_DECODE_OK);   /* rex64 ljmp *(%rdi): m16:64 */
+	CHECK_EQ(in.kind, MMIO_JMP_FAR); CHECK_EQ(in.size, 8);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xff, 0x2f), MMIO_DECODE_OK);   /* m16:32 */
+	CHECK_EQ(in.size, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0x8c, 0x0f), MMIO_DECODE_OK);   /* mov %cs, (%rdi): 16 bits */
+	CHECK_EQ(in.kind, MMIO_STORE_SYS); CHECK_EQ(in.reg, SEG_CS); CHECK_EQ(in.size, 2); CHECK(in.write);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x41, 0x8e, 0x55, 0x00), MMIO_DECODE_OK);   /* mov 0(%r13), %ss */
+	CHECK_EQ(in.kind, MMIO_LOAD_SREG); CHECK_EQ(in.reg, SEG_SS); CHECK_EQ(in.size, 2); CHECK(!in.write);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x8e, 0x08), MMIO_DECODE_UNSUPPORTED);   /* mov (%rax), %cs: #UD */
 }
 
 /* With the stack in device memory: PUSH/POP of a register and of an immediate, RET, LEAVE, ENTER. */
@@ -505,5 +533,6 @@ int main(void)
 	RUN(test_shld_shrd_ltr);
 	RUN(test_operand_offset);
 	RUN(test_stack_forms);
+	RUN(test_control_and_muldiv);
 	return CHECK_EXIT();
 }
