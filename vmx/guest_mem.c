@@ -148,8 +148,10 @@ bool vcpu_access_linear(struct vcpu *v, uint64_t linear, void *buf, unsigned n, 
 			memcpy(ram.base + gpa[i], p, len[i]);
 		else if (ram_part[i])
 			memcpy(p, ram.base + gpa[i], len[i]);
-		else if (!vcpu_mmio_copy(v, gpa[i], p, len[i], write))
-			return !(*stop = true);
+		else if (!vcpu_mmio_copy(v, gpa[i], p, len[i], write)) {
+			*stop = true;
+			return false;
+		}
 	}
 	return true;
 }

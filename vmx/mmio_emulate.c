@@ -5,9 +5,10 @@
  * exit gives the instruction's length, so the decoded length moves RIP.
  *
  * The operand is reached at the guest-physical address the exit gave,
- * unless it runs onto the next page: then its linear address (decoded from
- * the instruction) is translated page by page, each part RAM or a device's
- * (vmx/guest_mem.c). A read-modify-write (an ALU operation to memory,
+ * unless it runs onto the next page or the instruction makes another
+ * access that may have been the one to exit (a stack, a descriptor table):
+ * then its linear address (decoded from the instruction) is translated
+ * page by page, each part RAM or a device's (vmx/guest_mem.c). A read-modify-write (an ALU operation to memory,
  * XCHG, SHLD/SHRD) reads the operand, computes as the CPU would
  * (vmx/x86_alu.c, which also gives the flags) and writes the result back;
  * LOCK changes nothing here, since the device's state is only reached
@@ -148,7 +149,7 @@ static enum exit_action string_op(struct vcpu *v, const struct mmio_insn *in)
  */
 struct operand {
 	uint64_t gpa, la;
-	bool linear;   /* reach it through la: it runs onto the next page, or the exit was perhaps for the stack */
+	bool linear;   /* reach it through la: it runs onto the next page, or the exit was perhaps another access's */
 };
 
 static bool op_io(struct vcpu *v, const struct operand *o, void *buf, unsigned n, bool write, bool *stop)
@@ -366,6 +367,26 @@ static enum exit_action branch_op(struct vcpu *v, const struct operand *o, const
 	return EXIT_RESUME;
 }
 
+/*
+ * The exit's address is the operand's only when the instruction makes no
+ * other memory access: a PUSH, POP or CALL may have exited on its stack,
+ * a segment load on its descriptor table.
+ */
+static bool single_access(unsigned kind)
+{
+	switch (kind) {
+	case MMIO_PUSH:
+	case MMIO_POP:
+	case MMIO_CALL:
+	case MMIO_LTR:
+	case MMIO_LOAD_SREG:
+	case MMIO_JMP_FAR:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static enum exit_action carry_out(struct vcpu *v, const struct mmio_insn *in, const struct operand *o, bool long_mode)
 {
 	uint64_t val;
@@ -489,8 +510,8 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 		o.la = vcpu_seg_base(in.seg) + mmio_operand_offset(&in, v->gpr, rsp, rip);
 		if (!long_mode)
 			o.la = (uint32_t)o.la;
-		o.linear = (o.la & (GUEST_PAGE_SIZE - 1)) + in.size > GUEST_PAGE_SIZE || in.kind == MMIO_PUSH ||
-		            in.kind == MMIO_POP;
+		unsigned bytes = in.kind == MMIO_JMP_FAR ? in.size + 2u : in.size;   /* the offset, then the selector */
+		o.linear = (o.la & (GUEST_PAGE_SIZE - 1)) + bytes > GUEST_PAGE_SIZE || !single_access(in.kind);
 	}
 	return carry_out(v, &in, &o, long_mode);
 }
