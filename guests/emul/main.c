@@ -22,7 +22,10 @@
  *
  * With the word `halt` on its command line it only halts with interrupts
  * disabled, which nothing can end: its domain must be ended after the
- * config's halt_limit_ms.
+ * config's halt_limit_ms. With `devstack-int3` it moves its stack into the
+ * test device's memory and takes #BP: the event's delivery writes there,
+ * which the hypervisor does not emulate, and its domain must be stopped
+ * naming the vector.
  */
 #include "check.h"
 #include "cmdline.h"
@@ -371,6 +374,12 @@ int guest_main(const struct hinoki_bootinfo *bi)
 		gprintf(TAG "cli; hlt\n");
 		__asm__ volatile("cli; hlt");
 		gprintf(TAG "STILL RUNNING after cli; hlt\n");
+		return 1;
+	}
+	if (cmdline_has(bi, "devstack-int3")) {
+		gprintf(TAG "int3 with the stack in device memory\n");
+		__asm__ volatile("mov %0, %%rsp\n\tint3" : : "r"(0xff002000ULL) : "memory");
+		gprintf(TAG "STILL RUNNING after int3 with the stack in device memory\n");
 		return 1;
 	}
 	check_string_io();

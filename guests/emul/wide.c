@@ -235,6 +235,11 @@ static void check_string_io_dev(void)
 
 /* ---- a stack in device memory --------------------------------------------------------- */
 
+static uint64_t called(uint64_t x)
+{
+	return x * 3;
+}
+
 /*
  * RSP in the device's memory, interrupts off (an event delivered onto it
  * would be the hypervisor's to refuse): PUSH of an immediate and a
@@ -274,9 +279,16 @@ static void check_device_stack(void)
 	volatile uint64_t *q = (volatile uint64_t *)(uintptr_t)top;
 	bool ok1 = q[-1] == (uint64_t)-7 && a == 0x1122334455667788ULL && ram_slot == a;
 	bool ok2 = c == top - 16 && b == rbp_in && d == top - 8 && q[-2] == rbp_in;
-	gprintf(TAG "stack in device memory: push/pop %s, ret/enter/leave %s\n", ok1 ? "ok" : "wrong",
-	        ok2 ? "ok" : "wrong");
-	if (!ok1 || !ok2)
+	/* CALL through a pointer in RAM: the exit is the push of the return address; RET pops it from the device */
+	static uint64_t (*fn)(uint64_t) = called;
+	uint64_t x;
+	__asm__ volatile("pushfq\n\tcli\n\tmov %%rsp, %%r12\n\tmov %[top], %%rsp\n\tcall *%[fn]\n\tmov %%r12, %%rsp\n\tpopfq"
+	                 : "=a"(x) : "D"(5), [top] "r"(top), [fn] "m"(fn)
+	                 : "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "r12", "memory", "cc");
+	bool ok3 = x == 15;
+	gprintf(TAG "stack in device memory: push/pop %s, ret/enter/leave %s, call [ram] %s\n", ok1 ? "ok" : "wrong",
+	        ok2 ? "ok" : "wrong", ok3 ? "ok" : "wrong");
+	if (!ok1 || !ok2 || !ok3)
 		fail("a stack in device memory: 0x%lx 0x%lx 0x%lx 0x%lx", a, b, c, d);
 }
 
@@ -318,11 +330,6 @@ static void check_muldiv_cmov_mmx(void)
 }
 
 /* ---- JMP and CALL through device memory, MOV from CS ---------------------------------- */
-
-static uint64_t called(uint64_t x)
-{
-	return x * 3;
-}
 
 static void check_branches(void)
 {
