@@ -18,7 +18,8 @@
  * ignores narrower writes, which the comparison allows for.
  *
  * wide.c: what needs memory that holds every byte written (the test
- * device's): SSE moves, SHLD/SHRD, operands across pages, LTR.
+ * device's): SSE and MMX moves, SHLD/SHRD, MUL/DIV, CMOVcc, operands
+ * across pages, a device stack, branches and segment loads through it.
  *
  * With the word `halt` on its command line it only halts with interrupts
  * disabled, which nothing can end: its domain must be ended after the

@@ -1,11 +1,16 @@
 /*
  * emul, on the test device's memory (testdev = 1: 64 KiB at 0xff000000,
- * which reads back what was written): the SSE moves between an XMM register
- * and device memory, SHLD and SHRD, operands that run from one device page
- * onto the next, string port I/O into and out of device memory across a
- * page, and LTR with its selector in device memory (and the #GP of a null
- * selector and of a descriptor that is not a TSS). Every access to the
- * device is carried out by the hypervisor; RAM gives the expected values.
+ * which reads back what was written). Every access to it is carried out by
+ * the hypervisor; RAM or the CPU's own result gives the expected values:
+ * the SSE moves between an XMM register and device memory; SHLD and SHRD;
+ * operands that run from one page onto the next, the pages apart in
+ * guest-physical memory (device and device, RAM and device); string port
+ * I/O into and out of device memory across a page; a stack in device
+ * memory (PUSH, POP, RET, ENTER, LEAVE, a CALL through RAM); MUL and DIV
+ * (with #DE), CMOVcc and MMX MOVQ; near JMP and CALL, and far JMP, through
+ * device memory; MOV to DS and SS from it (with the #GP of bad selectors);
+ * LTR with its selector there (and the #GP of a null selector and of a
+ * descriptor that is not a TSS).
  */
 #include "check.h"
 #include "cpu.h"
