@@ -148,6 +148,7 @@ static enum exit_action string_op(struct vcpu *v, const struct mmio_insn *in)
  * would fault before.
  */
 struct operand {
+	const struct bus_range *r;   /* the device the exit's address found */
 	uint64_t gpa, la;
 	bool linear;   /* reach it through la: it runs onto the next page, or the exit was perhaps another access's */
 };
@@ -156,6 +157,19 @@ static bool op_io(struct vcpu *v, const struct operand *o, void *buf, unsigned n
 {
 	if (o->linear)
 		return vcpu_access_linear(v, o->la, buf, n, write, "MMIO operand", stop);
+	/* Within the range the exit already found (the common case): one device access, no second lookup. */
+	if (n <= sizeof(uint64_t) && o->gpa + n - 1 <= o->r->last) {
+		uint64_t val = 0;
+		*stop = false;
+		if (!write) {
+			val = bus_mmio_read(o->r, v->id, o->gpa, n);
+			memcpy(buf, &val, n);
+			return true;
+		}
+		memcpy(&val, buf, n);
+		*stop = bus_mmio_write(o->r, v->id, o->gpa, n, val) != BUS_OK;
+		return !*stop;
+	}
 	*stop = !vcpu_mmio_copy(v, o->gpa, buf, n, write);
 	return !*stop;
 }
@@ -430,10 +444,9 @@ static enum exit_action carry_out(struct vcpu *v, const struct mmio_insn *in, co
 		if (!op_read(v, o, in->size, &val, &stop))
 			return not_done(stop);
 		/* A 32-bit CMOV writes its register, zero-extending it, even when the condition fails. */
-		if (x86_cond(in->alu, vmcs_readnat(VMCS_GUEST_RFLAGS)))
-			vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), val));
-		else
-			vcpu_write_gpr(v, in->reg, x86_reg_write(vcpu_read_gpr(v, in->reg), vcpu_read_gpr(v, in->reg), in->size));
+		if (!x86_cond(in->alu, vmcs_readnat(VMCS_GUEST_RFLAGS)))
+			val = vcpu_read_gpr(v, in->reg);
+		vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), val));
 		break;
 	case MMIO_JMP:
 	case MMIO_CALL:
@@ -501,7 +514,7 @@ static enum exit_action mmio_emulate(struct vcpu *v, const struct bus_range *r, 
 		return mmio_stop(v, what, gpa, r, rip, "the instruction does not match the access", code, in.len);
 	if (mmio_is_string(in.kind))
 		return string_op(v, &in);
-	struct operand o = { gpa, 0, false };
+	struct operand o = { r, gpa, 0, false };
 	/* A register bit offset moved the access away from the operand's address: the exit's is the one to use. */
 	if (!(in.kind == MMIO_BIT && !in.has_imm)) {
 		uint64_t rsp = vmcs_readnat(VMCS_GUEST_RSP);
