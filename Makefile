@@ -117,7 +117,7 @@ PURE_SRCS  := vmx/exit_stats.c config/config.c config/config_keys.c loader/loade
 	vmx/mmio_decode.c vmx/mmio_decode_0f.c vmx/guest_walk.c vmx/x86_alu.c dev/lapic.c dev/lapic_x2apic.c vmx/tlb.c vmx/vpid.c vmx/msr_table.c vmx/entry_check.c lib/fmt.c
 PURE_SRCS  += dev/ioapic.c
 PURE_SRCS  += dev/bios_reset.c
-PURE_SRCS  += dev/testdev.c
+PURE_SRCS  += dev/testdev.c dev/edu.c dev/vtd.c
 PURE_SRCS  += lib/font.c lib/fbcon.c lib/log_ring.c
 HOST_CFLAGS := $(WARN) -std=gnu11 -O1 -g -I. -Iinclude -I$(GEN) -fsanitize=address,undefined -DHOST_TEST
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)

@@ -40,6 +40,8 @@ struct domain_config {
 	bool x2apic;                    /* key x2apic (default 1): the local APICs offer x2APIC mode (CPUID.1:ECX.x2APIC) */
 	uint32_t halt_limit_ms;         /* key halt_limit_ms (default 1000): how long a HLT nothing can end waits before the domain ends */
 	bool testdev;                   /* key testdev (default 0): QEMU's pc-testdev on its bus (dev/testdev.c) */
+	bool edu;                       /* key edu (default 0): QEMU's edu PCI device at 00:02.0 (dev/edu.c) */
+	bool viommu;                    /* key viommu (default 0): a VT-d DMA and interrupt remapping unit (dev/vtd.c) */
 	uint32_t slice_us;              /* key slice_us in a domain: its own time slice; 0 = the global one */
 	enum domain_action on_poweroff; /* ACPI S5; default destroy */
 	enum domain_action on_reboot;   /* reset through port 0xCF9; default restart */

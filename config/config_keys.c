@@ -45,6 +45,8 @@ static const struct {
 	[K_APICV]     = { "apicv", true, 0 },
 	[K_X2APIC]    = { "x2apic", true, 0 },
 	[K_TESTDEV]   = { "testdev", true, 0 },
+	[K_EDU]       = { "edu", true, 0 },
+	[K_VIOMMU]    = { "viommu", true, 0 },
 	[K_DOM_SLICE_US] = { "slice_us", true, 0 },
 	[K_ON_POWEROFF] = { "on_poweroff", true, 0 },
 	[K_ON_REBOOT]   = { "on_reboot", true, 0 },
@@ -339,6 +341,12 @@ void config_apply_key(struct parser *ps, enum key_id k, const char *v)
 		break;
 	case K_TESTDEV:
 		set_flag(ps, "testdev", v, &d->testdev);
+		break;
+	case K_EDU:
+		set_flag(ps, "edu", v, &d->edu);
+		break;
+	case K_VIOMMU:
+		set_flag(ps, "viommu", v, &d->viommu);
 		break;
 	case K_DOM_SLICE_US:
 		if (!number_in(v, SLICE_US_MIN, SLICE_US_MAX, &d->slice_us))

@@ -21,9 +21,9 @@
 #define ACCESS_SIZE     4
 #define IOREGSEL_MASK   0xffu
 #define RTE_WORD_BITS   32
-/* Bits a guest may write: all but Delivery Status, Remote IRR and the reserved 55:17. */
+/* Bits a guest may write: all but Delivery Status, Remote IRR and the reserved 47:17. */
 #define RTE_WRITABLE    (IOAPIC_RTE_INTVEC | IOAPIC_RTE_DELMOD | IOAPIC_RTE_DESTMOD | IOAPIC_RTE_INTPOL | \
-                         IOAPIC_RTE_TRIGGER_MODE | IOAPIC_RTE_MASK | IOAPIC_RTE_DEST)
+                         IOAPIC_RTE_TRIGGER_MODE | IOAPIC_RTE_MASK | IOAPIC_RTE_EDID | IOAPIC_RTE_DEST)
 #define VERSION_VALUE   (IOAPIC_VERSION | (uint32_t)(IOAPIC_PINS - 1) << IOAPIC_VER_MRE_SHIFT)
 
 void ioapic_init(struct ioapic *io, uint8_t id, ioapic_deliver_fn *deliver, void *ctx)
@@ -56,14 +56,17 @@ static void service(struct ioapic *io, unsigned pin)
 			return;
 		io->edge_pending &= ~bit;
 	}
-	struct ioapic_msg m = {
+	struct irq_msg m = {
 		.vector = (uint8_t)(rte & IOAPIC_RTE_INTVEC),
 		.delmod = (uint8_t)((rte & IOAPIC_RTE_DELMOD) >> IOAPIC_RTE_DELMOD_SHIFT),
 		.dest = (uint8_t)(rte >> IOAPIC_RTE_DEST_SHIFT),
 		.logical = (rte & IOAPIC_RTE_DESTMOD) != 0,
 		.level = level_triggered(rte),
+		.remappable = (rte & IOAPIC_RTE_IF) != 0,
+		.index = (uint16_t)(rte >> IOAPIC_RTE_INDEX_SHIFT | ((rte & IOAPIC_RTE_DESTMOD) ? 0x8000u : 0)),
 	};
-	if (m.delmod != IOAPIC_DELMOD_FIXED && m.delmod != IOAPIC_DELMOD_LOWEST) {
+	/* A remappable message's delivery mode is its table entry's, which the platform checks. */
+	if (!m.remappable && m.delmod != IOAPIC_DELMOD_FIXED && m.delmod != IOAPIC_DELMOD_LOWEST) {
 		io->undeliverable++;
 		return;
 	}

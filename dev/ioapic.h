@@ -14,23 +14,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "dev/bus.h"
+#include "dev/irq_msg.h"
 #include "hw/ioapic.h"
 
 #define IOAPIC_PINS       24
 #define IOAPIC_VERSION    0x20u    /* has the EOI register */
 #define IOAPIC_MMIO_SIZE  0x1000   /* the chipset decodes a 4 KiB window */
 
-/* An interrupt message, as a redirection entry describes it. */
-struct ioapic_msg {
-	uint8_t vector;
-	uint8_t delmod;     /* enum ioapic_delmod */
-	uint8_t dest;       /* an APIC ID (physical) or a logical destination */
-	bool logical;
-	bool level;         /* level-triggered: the accepting APIC sets TMR and sends an EOI */
-};
-
 /* Send m to the local APICs it names; true when at least one accepted it. */
-typedef bool ioapic_deliver_fn(void *ctx, const struct ioapic_msg *m);
+typedef bool ioapic_deliver_fn(void *ctx, const struct irq_msg *m);
 
 struct ioapic {
 	uint32_t ioregsel;

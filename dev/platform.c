@@ -80,14 +80,16 @@ static struct irq_line isa_irq(struct platform *p, unsigned irq)
 }
 
 /*
- * An I/O APIC message to the local APICs its destination matches. Lowest
- * priority goes to the first of them by vCPU index (APIC ID): the model
- * keeps no arbitration priority, and one acceptor is all the mode promises.
+ * A message to the local APICs its destination matches. Lowest priority
+ * goes to the first of them by vCPU index (APIC ID): the model keeps no
+ * arbitration priority, and one acceptor is all the mode promises.
+ * irq_lock held.
  */
-static bool deliver_msg(void *ctx, const struct ioapic_msg *m)
+static bool apic_deliver(struct platform *p, const struct irq_msg *m)
 {
-	struct platform *p = ctx;
 	bool accepted = false;
+	if (m->delmod != IOAPIC_DELMOD_FIXED && m->delmod != IOAPIC_DELMOD_LOWEST)
+		return false;   /* SMI, NMI, INIT, ExtINT: not sent by this model */
 	/* A physical 0xff is every APIC's, in x2APIC mode too (its 8 bits cannot name x2APIC's broadcast). */
 	uint32_t dest = !m->logical && m->dest == LAPIC_DEST_ALL ? LAPIC_BROADCAST : m->dest;
 	for (unsigned i = 0; i < p->ncpus && p->deliver; i++) {
@@ -98,6 +100,81 @@ static bool deliver_msg(void *ctx, const struct ioapic_msg *m)
 			break;
 	}
 	return accepted;
+}
+
+/* A message from requester sid (VTD_NO_SID: the I/O APIC), through the IOMMU's remapping. irq_lock held. */
+static bool send_msg(struct platform *p, uint32_t sid, const struct irq_msg *m)
+{
+	struct irq_msg r;
+	if (p->pci && p->pci->viommu) {
+		if (!vtd_remap(&p->pci->vtd, sid, m, &r))
+			return false;
+		m = &r;
+	}
+	return apic_deliver(p, m);
+}
+
+static bool ioapic_msg_out(void *ctx, const struct irq_msg *m)
+{
+	return send_msg(ctx, VTD_NO_SID, m);
+}
+
+/* Guest RAM, as the env gives it: the IOMMU's tables and the devices' DMA. */
+static bool platform_mem(void *ctx, uint64_t gpa, void *buf, uint32_t len, bool write)
+{
+	struct platform *p = ctx;
+	return p->pci->mem && p->pci->mem(p->ctx, gpa, buf, len, write);
+}
+
+/* A PCI function's DMA, page by page through the IOMMU when there is one. */
+static bool pci_dma_out(void *ctx, uint16_t rid, uint64_t addr, void *buf, uint32_t len, bool write)
+{
+	struct platform *p = ctx;
+	bool ok = true;
+	spin_lock(&p->irq_lock);
+	while (ok && len) {
+		uint32_t chunk = VTD_PAGE_SIZE - (uint32_t)(addr & (VTD_PAGE_SIZE - 1));
+		chunk = chunk < len ? chunk : len;
+		uint64_t gpa = addr;
+		ok = (!p->pci->viommu || vtd_translate(&p->pci->vtd, rid, addr, write, &gpa)) &&
+		     platform_mem(p, gpa, buf, chunk, write);
+		addr += chunk;
+		buf = (uint8_t *)buf + chunk;
+		len -= chunk;
+	}
+	spin_unlock(&p->irq_lock);
+	return ok;
+}
+
+/* A PCI function's MSI: a write to the interrupt range is a message, elsewhere it is a DMA like any. */
+static void pci_msi_out(void *ctx, uint16_t rid, uint64_t addr, uint32_t data)
+{
+	struct platform *p = ctx;
+	struct irq_msg m;
+	if (!msi_decode(addr, data, &m)) {
+		pci_dma_out(p, rid, addr, &data, sizeof data, true);
+		return;
+	}
+	spin_lock(&p->irq_lock);
+	send_msg(p, rid, &m);
+	spin_unlock(&p->irq_lock);
+}
+
+/* The IOMMU's fault and invalidation events: compatibility-format messages it does not remap. irq_lock held. */
+static void vtd_event(void *ctx, uint64_t addr, uint32_t data)
+{
+	struct irq_msg m;
+	if (msi_decode(addr, data, &m) && !m.remappable)
+		apic_deliver(ctx, &m);
+}
+
+/* A PCI function's INTx#, wired to an I/O APIC input: the PIC sees none of them without a PIRQ router. */
+static void route_gsi(void *ctx, unsigned gsi, bool level)
+{
+	struct platform *p = ctx;
+	spin_lock(&p->irq_lock);
+	ioapic_set_pin(&p->ioapic, gsi, level);
+	spin_unlock(&p->irq_lock);
 }
 
 /* A local APIC's EOI of a level-triggered vector, on its vCPU's CPU. */
@@ -118,7 +195,10 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	p->deliver = env->deliver;
 	p->extint = env->extint;
 	p->ctx = env->ctx;
-	ioapic_init(&p->ioapic, ioapic_id_after(env->ncpus), deliver_msg, p);
+	p->pci = (env->viommu || env->edu) ? env->pci : 0;
+	if ((env->viommu || env->edu) && !p->pci)
+		return -1;
+	ioapic_init(&p->ioapic, ioapic_id_after(env->ncpus), ioapic_msg_out, p);
 	uart_init(&p->uart, env->console_put, env->ctx, isa_irq(p, UART_COM1_IRQ));
 	pmtimer_init(&p->pmtimer, env->tsc_now, env->tsc_khz);
 	p->exit_port = (struct exit_port){ env->end, env->ctx };
@@ -127,6 +207,17 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	testdev_init(&p->testdev, isa_irq(p, 0), env->testdev_iomem);   /* on the bus only if the domain asks for it */
 	rtc_init(&p->rtc, env->wall_secs, env->wall_tsc, env->tsc_khz);
 	pci_cfg_init(&p->pci_cfg);
+	if (p->pci) {
+		*p->pci = (struct platform_pci){ .mem = env->mem, .viommu = env->viommu, .edu = env->edu };
+		vtd_init(&p->pci->vtd, (struct vtd_env){ platform_mem, vtd_event, p });
+	}
+	if (p->pci && p->pci->edu) {
+		edu_init(&p->pci->dev_edu, PLATFORM_EDU_DEVFN, (uint32_t)PCI_CFG_WINDOW_BASE,
+		         (struct pci_upstream){ pci_dma_out, pci_msi_out, p, PLATFORM_EDU_DEVFN },
+		         (struct irq_line){ route_gsi, p, PLATFORM_EDU_GSI });
+		if (pci_cfg_attach(&p->pci_cfg, &p->pci->dev_edu.fn))
+			return -1;
+	}
 	nmi_sc_init(&p->nmi_sc, env->tsc_now, env->tsc_khz);
 	p->power = env->power;
 	p->acpi_sleep = (struct acpi_sleep){ power_off, p };
@@ -147,7 +238,9 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    (env->testdev && testdev_add_to_bus(b, &p->testdev)) ||
 	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_page_dark, 0, 0) ||
 	    bus_add(&b->mmio, IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, &ioapic_bus_device, &p->ioapic, &p->irq_lock) ||
-	    bus_add(&b->mmio, PLATFORM_RAM_HOLE_BASE, PLATFORM_RAM_HOLE_SIZE, &vga_window, 0, 0))
+	    bus_add(&b->mmio, PLATFORM_RAM_HOLE_BASE, PLATFORM_RAM_HOLE_SIZE, &vga_window, 0, 0) ||
+	    (env->viommu && bus_add(&b->mmio, VTD_DEFAULT_BASE, VTD_MMIO_SIZE, &vtd_bus_device, &p->pci->vtd, &p->irq_lock)) ||
+	    (env->edu && pci_cfg_add_window(b, &p->pci_cfg, &p->lock)))
 		return -1;
 	return 0;
 }

@@ -15,10 +15,12 @@
  *   - `irq_lock`: the I/O APIC and the PIC/ELCR, which devices under
  *     other locks drive (the UART under the console lock), whose
  *     registers serve every vCPU, and which the local APICs' EOIs and the
- *     vCPUs' acknowledges of the PIC's interrupts reach;
+ *     vCPUs' acknowledges of the PIC's interrupts reach; and the IOMMU,
+ *     which every interrupt message and every DMA passes;
  *   - the ACPI sleep registers: none (stateless); the reset control's
  *     RST_CNT: `lock`; the test device: none (byte stores; its lines
- *     take irq_lock).
+ *     take irq_lock); the edu device: `lock`, with its configuration
+ *     space (its DMA and MSIs take irq_lock).
  * The bus takes a range's lock around each device call, so the devices
  * themselves take none.
  *
@@ -34,6 +36,7 @@
 #include <stdint.h>
 #include "dev/acpi_sleep.h"
 #include "dev/bus.h"
+#include "dev/edu.h"
 #include "dev/exit_port.h"
 #include "dev/fw_cfg.h"
 #include "dev/ioapic.h"
@@ -46,6 +49,7 @@
 #include "dev/reset_control.h"
 #include "dev/testdev.h"
 #include "dev/uart.h"
+#include "dev/vtd.h"
 #include "hinoki/limits.h"
 #include "hw/vga.h"
 #include "lib/spinlock.h"
@@ -82,7 +86,29 @@ struct platform_env {
 	void *ctx;                     /* for console_put, end, deliver, extint and power */
 	bool testdev;                  /* QEMU's pc-testdev on the bus (config `testdev`) */
 	uint8_t *testdev_iomem;        /* its device memory, TESTDEV_IOMEM_SIZE bytes the domain gives */
+	bool viommu;                   /* a VT-d remapping unit (config `viommu`) */
+	bool edu;                      /* QEMU's edu at 00:02.0 (config `edu`) */
+	struct platform_pci *pci;      /* for either, PLATFORM_PCI_BYTES the domain gives; else NULL */
+	/*
+	 * Guest RAM for the DMA of devices and the IOMMU's tables: false when
+	 * [gpa, gpa + len) is not all RAM. Called from any CPU, any lock held.
+	 */
+	bool (*mem)(void *ctx, uint64_t gpa, void *buf, uint32_t len, bool write);
 };
+
+/*
+ * The opt-in PCI parts, apart from struct platform so that a domain
+ * without them carries none of their state: struct domain stays within
+ * the pages docs/architecture.md counts.
+ */
+struct platform_pci {
+	bool (*mem)(void *ctx, uint64_t gpa, void *buf, uint32_t len, bool write);   /* env's */
+	bool viommu, edu;
+	struct vtd vtd;                /* under irq_lock; used only when viommu */
+	struct edu dev_edu;            /* on bus 0 only when edu */
+};
+
+#define PLATFORM_PCI_BYTES sizeof(struct platform_pci)
 
 struct platform {
 	struct bus bus;
@@ -102,6 +128,7 @@ struct platform {
 	struct spinlock irq_lock;      /* the I/O APIC and the PIC/ELCR */
 	struct ioapic ioapic;
 	struct pic pic;
+	struct platform_pci *pci;      /* env's; NULL: no PCI function, no IOMMU */
 	unsigned ncpus;
 	bool (*deliver)(void *ctx, unsigned vcpu, unsigned vector, bool level);   /* env's */
 	void (*extint)(void *ctx, unsigned vcpu);   /* env's */
@@ -115,6 +142,14 @@ struct platform {
  */
 #define PLATFORM_RAM_HOLE_BASE VGA_WINDOW_BASE
 #define PLATFORM_RAM_HOLE_SIZE VGA_WINDOW_SIZE
+
+/*
+ * A domain with a PCI function or an IOMMU keeps its RAM below the host
+ * bridge's memory window (PCI_CFG_WINDOW_BASE). edu's INTA# is wired to the
+ * I/O APIC's first input after the ISA ones, as q35's PIRQ lines are.
+ */
+#define PLATFORM_EDU_DEVFN       PCI_DEVFN(2, 0)
+#define PLATFORM_EDU_GSI         16u
 
 /* Every device reset and on the bus. 0, or -1 when the bus refused a range (a broken invariant). */
 int platform_init(struct platform *p, const struct platform_env *env);

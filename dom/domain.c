@@ -250,6 +250,27 @@ static int map_ram(struct vmx_guest *g)
 	       ept_map_range(&g->ept, hole_end, g->ram_hpa + hole_end, g->ram_bytes - hole_end, EPT_PERM_RWX, m2, m1);
 }
 
+/*
+ * Guest RAM for devices' DMA and the IOMMU's tables: [gpa, gpa + len) must
+ * be RAM the EPT maps, all of it, so the VGA hole and anything past the
+ * RAM's end answer as no memory.
+ */
+static bool guest_ram_rw(void *ctx, uint64_t gpa, void *buf, uint32_t len, bool write)
+{
+	struct vmx_guest *g = &((struct domain *)ctx)->guest;
+	if (gpa >= g->ram_bytes || len > g->ram_bytes - gpa ||
+	    (gpa < PLATFORM_RAM_HOLE_BASE + PLATFORM_RAM_HOLE_SIZE && gpa + len > PLATFORM_RAM_HOLE_BASE))
+		return false;
+	uint8_t *ram = (uint8_t *)phys_to_virt(g->ram_hpa) + gpa;
+	if (write)
+		memcpy(ram, buf, len);
+	else
+		memcpy(buf, ram, len);
+	return true;
+}
+
+#define PCI_PAGES ((PLATFORM_PCI_BYTES + FRAME_SIZE - 1) / FRAME_SIZE)
+
 static void platform_power(void *ctx, enum platform_power what)
 {
 	domain_power(ctx, what);
@@ -359,6 +380,10 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		why = "more vCPUs than a domain may have (" HINOKI_STR(HINOKI_MAX_VCPUS) ")";
 		goto fail;
 	}
+	if ((cfg->edu || cfg->viommu) && (uint64_t)memory_mib * MIB > PCI_CFG_WINDOW_BASE) {
+		why = "its memory reaches the PCI window at 0xfe000000, where edu and viommu sit: give it at most 4064 MiB";
+		goto fail;
+	}
 	if (build_memory(d, memory_mib, &why))
 		goto fail;
 	if (cfg->apicv && vmx_has_apicv() && build_apic_access(d, &why))
@@ -394,12 +419,19 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		why = "not enough free memory for its test device";
 		goto fail;
 	}
+	bool pci = cfg->edu || cfg->viommu;
+	uint64_t pci_pa = pci ? take_pages(d, PCI_PAGES, 1) : 0;
+	if (pci && !pci_pa) {
+		why = "not enough free memory for its edu device and IOMMU";
+		goto fail;
+	}
 	struct platform_env pe = {
 		.ram_bytes = d->guest.ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = d->guest.tsc_khz,
 		.wall_secs = wall_secs, .wall_tsc = wall_tsc,
 		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end,
 		.deliver = platform_deliver, .extint = platform_extint_kick, .power = platform_power, .ctx = d,
 		.testdev = cfg->testdev, .testdev_iomem = iomem_pa ? phys_to_virt(iomem_pa) : 0,
+		.viommu = cfg->viommu, .edu = cfg->edu, .pci = pci_pa ? phys_to_virt(pci_pa) : 0, .mem = guest_ram_rw,
 	};
 	if (platform_init(&d->platform, &pe)) {
 		why = "its devices do not fit on its bus";
@@ -470,6 +502,9 @@ void domain_release_resources(struct domain *d)
 	if (d->platform.testdev.iomem)
 		give_pages(d, virt_to_phys(d->platform.testdev.iomem), TESTDEV_IOMEM_PAGES);
 	d->platform.testdev.iomem = 0;
+	if (d->platform.pci)
+		give_pages(d, virt_to_phys(d->platform.pci), PCI_PAGES);
+	d->platform.pci = 0;
 	give_pages(d, d->guest.ram_hpa, d->guest.ram_bytes / FRAME_SIZE);
 	d->guest.ram_hpa = 0;
 }

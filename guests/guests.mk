@@ -130,3 +130,6 @@ guests: $(GUEST_TARGETS)
 # Random operations against the hypervisor from a printed seed (docs/guests.md).
 $(eval $(call hinoki64_guest,fuzz,guests/lib/cmdline.c guests/lib/tsc.c))
 guests: $(GUEST_TARGETS)
+# The VT-d unit and the edu device, driven and attacked (docs/guests.md).
+$(eval $(call hinoki64_guest,iommu))
+guests: $(GUEST_TARGETS)

@@ -37,6 +37,14 @@
 #define IOAPIC_RTE_MASK         (1ULL << 16)
 #define IOAPIC_RTE_DEST_SHIFT   56
 #define IOAPIC_RTE_DEST         (0xffULL << IOAPIC_RTE_DEST_SHIFT)
+/*
+ * The ICH/PCH I/O APIC's extended destination ID, bits 55:48: in VT-d's
+ * remappable format (bit 48 set) bits 63:49 carry the interrupt's index
+ * bits 14:0 and bit 11 (the destination mode's place) its bit 15.
+ */
+#define IOAPIC_RTE_EDID         (0xffULL << 48)
+#define IOAPIC_RTE_IF           (1ULL << 48)
+#define IOAPIC_RTE_INDEX_SHIFT  49
 
 /* DELMOD values. */
 enum ioapic_delmod {

@@ -17,9 +17,9 @@
 static struct ioapic io;
 static struct bus bus;
 static struct spinlock lock = SPINLOCK_INIT;
-static struct { struct ioapic_msg last; unsigned count, accepted; bool refuse; } out;
+static struct { struct irq_msg last; unsigned count, accepted; bool refuse; } out;
 
-static bool deliver(void *ctx, const struct ioapic_msg *m)
+static bool deliver(void *ctx, const struct irq_msg *m)
 {
 	CHECK(ctx == &out);
 	out.last = *m;
@@ -104,9 +104,9 @@ static void test_redirection_entries(void)
 	setup();
 	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++)
 		CHECK_EQ(rte_rd(pin), IOAPIC_RTE_MASK);   /* power-up: masked, edge, vector 0 */
-	/* Every writable field reads back; Delivery Status, Remote IRR and 55:17 stay 0. */
+	/* Every writable field reads back, the extended destination ID too; Delivery Status, Remote IRR and 47:17 stay 0. */
 	rte_wr(5, ~0ULL);
-	CHECK_EQ(rte_rd(5), 0xff0000000001afffULL);
+	CHECK_EQ(rte_rd(5), 0xffff00000001afffULL);
 	CHECK_EQ(rte_rd(4), IOAPIC_RTE_MASK);
 	/* The two words are apart. */
 	reg_wr(IOAPIC_IOREDTBL0 + 2 * 5 + 1, 0x12000000u);
@@ -243,6 +243,19 @@ static void test_message_fields(void)
 		ioapic_set_pin(&io, 2, false);
 	}
 	CHECK_EQ(out.count, 1);
+	CHECK_EQ(io.undeliverable, 4);
+	CHECK(!out.last.remappable);
+	/* VT-d's remappable format: bit 48, index 14:0 in 63:49, index 15 where the destination mode is. */
+	rte_wr(3, 0x61 | IOAPIC_RTE_DESTMOD | IOAPIC_RTE_IF | (uint64_t)0x1234 << IOAPIC_RTE_INDEX_SHIFT);
+	ioapic_set_pin(&io, 3, true);
+	CHECK_EQ(out.count, 2);
+	CHECK(out.last.remappable);
+	CHECK_EQ(out.last.index, 0x9234);
+	CHECK_EQ(out.last.vector, 0x61);
+	/* Its delivery mode is the table entry's: the I/O APIC sends it whatever the RTE says. */
+	rte_wr(4, (uint64_t)IOAPIC_DELMOD_NMI << 8 | IOAPIC_RTE_IF);
+	ioapic_set_pin(&io, 4, true);
+	CHECK_EQ(out.count, 3);
 	CHECK_EQ(io.undeliverable, 4);
 }
 

@@ -73,6 +73,14 @@ static void test_host_bridge(void)
 	CHECK_EQ(cfg_read(0, 0, 0xfc, 4), 0);
 	/* A dword at 0xcfe runs past CONFIG_DATA: its upper half floats. */
 	CHECK_EQ(cfg_read(0, 0, PCI_DEVICE_ID, 4), 0xffff0000u | PCI_DEVICE_ID_INTEL_82441);
+	/* Bits 1:0 of CONFIG_ADDRESS read 0 but select the byte, as in QEMU (kvm-unit-tests' pci_config_readw). */
+	bus_port_out(&bus, 0, PCI_CONFIG_ADDRESS, 4, PCI_CFG_ENABLE | PCI_DEVICE_ID);
+	CHECK_EQ(bus_port_in(&bus, 0, PCI_CONFIG_ADDRESS, 4), PCI_CFG_ENABLE);
+	CHECK_EQ(bus_port_in(&bus, 0, PCI_CONFIG_DATA, 2), PCI_DEVICE_ID_INTEL_82441);
+	CHECK_EQ(bus_port_in(&bus, 0, PCI_CONFIG_DATA + 1, 1), PCI_DEVICE_ID_INTEL_82441 >> 8);
+	/* Register 0xff: the bytes past the configuration space float. */
+	bus_port_out(&bus, 0, PCI_CONFIG_ADDRESS, 4, PCI_CFG_ENABLE | 0xff);
+	CHECK_EQ(bus_port_in(&bus, 0, PCI_CONFIG_DATA, 4), 0xffffff00u);
 }
 
 static void test_empty_slots(void)
@@ -82,7 +90,7 @@ static void test_empty_slots(void)
 		CHECK_EQ(cfg_read(0, devfn, PCI_VENDOR_ID, 4), 0xffffffffu);
 	for (unsigned b = 1; b < 256; b += 17)
 		CHECK_EQ(cfg_read(b, 0, PCI_VENDOR_ID, 2), 0xffff);
-	CHECK_EQ(pci_cfg_byte(0, 0, PCI_CONFIG_SPACE_SIZE), 0xff);
+	CHECK_EQ(pci_cfg_byte(&c, 0, 0, PCI_CONFIG_SPACE_SIZE), 0xff);
 	/* With CFGE clear the data port is an ordinary empty port, even for 00:00.0. */
 	bus_port_out(&bus, 0, PCI_CONFIG_ADDRESS, 4, 0);
 	CHECK_EQ(bus_port_in(&bus, 0, PCI_CONFIG_DATA, 4), 0xffffffffu);

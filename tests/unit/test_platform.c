@@ -11,8 +11,13 @@
  * APIC; the same line at the 8259A pair, whose INTR reaches the vCPUs
  * whose LINT0 takes ExtINT (the BSP in virtual-wire mode, an APIC
  * disabled in IA32_APIC_BASE) and whose acknowledge gives the vector; the
- * test device only when asked for, its lines reaching both controllers; and
- * ACPI S5 and the 0xCF9 reset reaching the domain's power function.
+ * test device only when asked for, its lines reaching both controllers;
+ * ACPI S5 and the 0xCF9 reset reaching the domain's power function; and
+ * the edu device and the VT-d unit only when asked for, edu's DMA reaching
+ * guest RAM through the unit's translation, its MSIs and its INTx (through
+ * an I/O APIC entry in remappable format) through the unit's interrupt
+ * remapping to the vCPU the table entry names, and a fault's event
+ * reaching a vCPU.
  */
 #include <string.h>
 
@@ -20,10 +25,12 @@
 #include "hw/ioapic.h"
 #include "hinoki/hypercall.h"
 #include "hw/fw_cfg.h"
+#include "hw/pci.h"
 #include "hw/msr.h"
 #include "hw/reset_control.h"
 #include "hw/uart.h"
 #include "check.h"
+#include "fake_ram.h"
 
 static struct platform p;
 static struct spinlock con_lock = SPINLOCK_INIT;
@@ -82,7 +89,18 @@ static void power(void *ctx, enum platform_power what)
 		dom.resets++;
 }
 
-static void setup_with(bool testdev)
+/* Guest RAM for the devices' DMA and the IOMMU's tables. */
+static uint8_t ram[1u << 20];
+
+static bool mem(void *ctx, uint64_t gpa, void *buf, uint32_t len, bool write)
+{
+	CHECK(ctx == &dom);
+	return fake_ram_rw(ram, sizeof ram, gpa, buf, len, write);
+}
+
+static struct platform_pci pci_parts;
+
+static void setup_env(bool testdev, bool pci)
 {
 	memset(&dom, 0, sizeof dom);
 	memset(&irqs, 0, sizeof irqs);
@@ -91,12 +109,17 @@ static void setup_with(bool testdev)
 	struct platform_env env = { .ram_bytes = 32ULL << 20, .ncpus = 2, .tsc_now = 0, .tsc_khz = 1000,
 	                            .console_lock = &con_lock, .console_put = console_put, .end = end,
 	                            .deliver = deliver, .extint = extint, .power = power, .ctx = &dom,
-	                            .testdev = testdev };
+	                            .testdev = testdev, .viommu = pci, .edu = pci, .pci = &pci_parts, .mem = mem };
 	CHECK_EQ(platform_init(&p, &env), 0);
 	for (unsigned i = 0; i < 2; i++) {
 		vlapic_init(&apic[i], apic_regs[i], i, i == 0);
 		platform_set_lapic(&p, i, &apic[i]);
 	}
+}
+
+static void setup_with(bool testdev)
+{
+	setup_env(testdev, false);
 }
 
 static void setup(void)
@@ -389,6 +412,101 @@ static void test_testdev(void)
 	CHECK_EQ(extints.count[0], 1);
 }
 
+static void put64(uint64_t gpa, uint64_t val)
+{
+	memcpy(ram + gpa, &val, sizeof val);
+}
+
+static uint64_t bar_rd(uint64_t addr, unsigned size)
+{
+	return bus_mmio_read(bus_find(&p.bus.mmio, addr), 0, addr, size);
+}
+
+static void bar_wr(uint64_t addr, unsigned size, uint64_t val)
+{
+	bus_mmio_write(bus_find(&p.bus.mmio, addr), 0, addr, size, val);
+}
+
+static void cfg_wr(unsigned reg, unsigned size, uint32_t val)
+{
+	out(PCI_CONFIG_ADDRESS, 4, PCI_CFG_ENABLE | PLATFORM_EDU_DEVFN << 8 | (reg & 0xfc));
+	out((uint16_t)(PCI_CONFIG_DATA + (reg & 3)), size, val);
+}
+
+static void edu_dma(uint64_t iova, uint32_t cmd)
+{
+	uint64_t bar = PCI_CFG_WINDOW_BASE;
+	bar_wr(bar + EDU_DMA_SRC, 8, cmd & EDU_DMA_TO_RAM ? EDU_DMA_BUF : iova);
+	bar_wr(bar + EDU_DMA_DST, 8, cmd & EDU_DMA_TO_RAM ? iova : EDU_DMA_BUF);
+	bar_wr(bar + EDU_DMA_COUNT, 8, 4);
+	bar_wr(bar + EDU_DMA_CMD, 4, cmd | EDU_DMA_RUN);
+}
+
+static void test_pci_iommu(void)
+{
+	setup();
+	CHECK(bus_find(&p.bus.mmio, VTD_DEFAULT_BASE) == 0);
+	CHECK(bus_find(&p.bus.mmio, PCI_CFG_WINDOW_BASE) == 0);
+	out(PCI_CONFIG_ADDRESS, 4, PCI_CFG_ENABLE | PLATFORM_EDU_DEVFN << 8);
+	CHECK_EQ(in(PCI_CONFIG_DATA, 4), 0xffffffffu);
+	memset(ram, 0, sizeof ram);
+	setup_env(false, true);
+	out(PCI_CONFIG_ADDRESS, 4, PCI_CFG_ENABLE | PLATFORM_EDU_DEVFN << 8);
+	CHECK_EQ(in(PCI_CONFIG_DATA, 4), PCI_DEVICE_ID_EDU << 16 | PCI_VENDOR_ID_QEMU);
+	cfg_wr(PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	/* Translation: IOVA 0 of 00:02.0 to 0x3000, through a root table at 0x1000 and a 3-level table at 0x10000. */
+	put64(0x1000, 0x2000 | VTD_ROOT_P);
+	put64(0x2000 + PLATFORM_EDU_DEVFN * 16, 0x10000 | VTD_CTX_P);
+	put64(0x2000 + PLATFORM_EDU_DEVFN * 16 + 8, VTD_CTX_AW_39);
+	put64(0x10000, 0x11000 | VTD_SL_R | VTD_SL_W);
+	put64(0x11000, 0x12000 | VTD_SL_R | VTD_SL_W);
+	put64(0x12000, 0x3000 | VTD_SL_R | VTD_SL_W);
+	bar_wr(VTD_DEFAULT_BASE + VTD_RTADDR_REG, 8, 0x1000);
+	bar_wr(VTD_DEFAULT_BASE + VTD_GCMD_REG, 4, VTD_GCMD_SRTP);
+	bar_wr(VTD_DEFAULT_BASE + VTD_GCMD_REG, 4, VTD_GCMD_SRTP | VTD_GCMD_TE);
+	memcpy(ram + 0x3000, "dma!", 4);
+	edu_dma(0, 0);
+	edu_dma(8, EDU_DMA_TO_RAM);
+	CHECK(memcmp(ram + 0x3008, "dma!", 4) == 0);
+	CHECK(memcmp(ram + 0x8, "dma!", 4) != 0);
+	/* An IOVA the table lacks: blocked, and the fault's event goes to vCPU 1 once unmasked. */
+	bar_wr(VTD_DEFAULT_BASE + VTD_FEDATA_REG, 4, 0x45);
+	bar_wr(VTD_DEFAULT_BASE + VTD_FEADDR_REG, 4, 0xfee01000);
+	bar_wr(VTD_DEFAULT_BASE + VTD_FECTL_REG, 4, 0);
+	edu_dma(0x5000, EDU_DMA_TO_RAM);
+	CHECK_EQ(bar_rd(VTD_DEFAULT_BASE + VTD_FSTS_REG, 4), VTD_FSTS_PPF);
+	CHECK_EQ(irqs.count[1], 1);
+	CHECK_EQ(irqs.vector[1], 0x45);
+	CHECK(irqs.irq_locked);
+	/* Interrupt remapping: entry 1 vector 0xee to APIC 1, entry 2 vector 0xed to APIC 0. */
+	put64(0x20000 + 16, VTD_IRTE_P | 0xeeULL << VTD_IRTE_V_SHIFT | 1ULL << VTD_IRTE_DST_XAPIC_SHIFT);
+	put64(0x20000 + 32, VTD_IRTE_P | 0xedULL << VTD_IRTE_V_SHIFT);
+	bar_wr(VTD_DEFAULT_BASE + VTD_IRTA_REG, 8, 0x20000 | 0xf);
+	bar_wr(VTD_DEFAULT_BASE + VTD_GCMD_REG, 4, VTD_GCMD_TE | VTD_GCMD_SIRTP);
+	bar_wr(VTD_DEFAULT_BASE + VTD_GCMD_REG, 4, VTD_GCMD_TE | VTD_GCMD_IRE);
+	/* edu's INTA# at pin 16, its entry remappable with index 2. */
+	bar_wr(IOAPIC_DEFAULT_BASE + IOAPIC_IOREGSEL, 4, IOAPIC_IOREDTBL0 + 2 * PLATFORM_EDU_GSI);
+	bar_wr(IOAPIC_DEFAULT_BASE + IOAPIC_IOWIN, 4, 0xed);
+	bar_wr(IOAPIC_DEFAULT_BASE + IOAPIC_IOREGSEL, 4, IOAPIC_IOREDTBL0 + 2 * PLATFORM_EDU_GSI + 1);
+	bar_wr(IOAPIC_DEFAULT_BASE + IOAPIC_IOWIN, 4, (uint32_t)((IOAPIC_RTE_IF | 2ULL << IOAPIC_RTE_INDEX_SHIFT) >> 32));
+	bar_wr(PCI_CFG_WINDOW_BASE + EDU_INTR_RAISE, 4, 1);
+	CHECK_EQ(irqs.count[0], 1);
+	CHECK_EQ(irqs.vector[0], 0xed);
+	bar_wr(PCI_CFG_WINDOW_BASE + EDU_INTR_ACK, 4, 1);
+	CHECK_EQ(p.ioapic.asserted, 0);
+	/* edu's MSI in remappable format, handle 1: vector 0xee at vCPU 1. */
+	cfg_wr(0x40 + PCI_MSI_ADDRESS_LO, 4, 0xfee00000 | 1 << VTD_MSI_HANDLE_SHIFT | VTD_MSI_IF);
+	cfg_wr(0x40 + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_ENABLE);
+	bar_wr(PCI_CFG_WINDOW_BASE + EDU_INTR_RAISE, 4, 1);
+	CHECK_EQ(irqs.count[1], 2);
+	CHECK_EQ(irqs.vector[1], 0xee);
+	CHECK_EQ(irqs.count[0], 1);
+	/* A message the table does not have: blocked. */
+	cfg_wr(0x40 + PCI_MSI_ADDRESS_LO, 4, 0xfee00000 | 3 << VTD_MSI_HANDLE_SHIFT | VTD_MSI_IF);
+	bar_wr(PCI_CFG_WINDOW_BASE + EDU_INTR_RAISE, 4, 1);
+	CHECK_EQ(irqs.count[0] + irqs.count[1], 3);
+}
+
 static void test_power(void)
 {
 	setup();
@@ -414,5 +532,6 @@ int main(void)
 	RUN(test_extint);
 	RUN(test_testdev);
 	RUN(test_power);
+	RUN(test_pci_iommu);
 	return CHECK_EXIT();
 }

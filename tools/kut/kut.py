@@ -11,7 +11,8 @@ QEMU's 128 MiB) its entry asks for and its command line as QEMU passes it:
 the file name first (Hinoki's Multiboot loader puts it there), then the
 entry's `test_args`; it has Hinoki's copy of QEMU's pc-testdev
 (`testdev = 1`), x2APIC hidden where its `-cpu` says `-x2apic` (`x2apic =
-0`), and its environment (the Multiboot module, as the suite's
+0`), the edu device and the VT-d unit where it asks for QEMU's (`-device
+edu`, `-device intel-iommu`: `edu = 1`, `viommu = 1`), and its environment (the Multiboot module, as the suite's
 runner gives it) still says TEST_DEVICE=0 (see ENVIRONMENT). Tests are batched as domains of one Bochs boot (at most
 16 domains and BOOT_RAM_MIB of guest RAM a boot). A result is what the
 suite's own runner would call it from the exit code the test writes to port
@@ -144,6 +145,10 @@ def plan(test, kut_dir, cpus=BOOT_CPUS):
     if cpu:
         p["notes"].append("-cpu %s asked; the domain gets Hinoki's CPU%s" %
                           (cpu.group(1), "" if p["x2apic"] else " without x2APIC"))
+    # QEMU devices Hinoki has a copy of: the domain gets them as the test asks.
+    devices = re.findall(r"-device\s+([\w-]+)", params)
+    p["edu"] = "edu" in devices
+    p["viommu"] = "intel-iommu" in devices
     if test.get("accel"):
         p["notes"].append("accel = %s" % test["accel"])
     return p
@@ -208,7 +213,8 @@ def config(batch, names, kut_dir, env_file):
         if p["extra"]:
             lines.append("extra = \"%s\"" % p["extra"].replace("\"", "'"))
         lines += ["memory = %d" % p["memory"], "vcpus = %d" % p["vcpus"], "testdev = 1", "on_reboot = destroy"]
-        lines += ([] if p.get("x2apic", True) else ["x2apic = 0"]) + [""]
+        lines += ([] if p.get("x2apic", True) else ["x2apic = 0"])
+        lines += (["edu = 1"] if p.get("edu") else []) + (["viommu = 1"] if p.get("viommu") else []) + [""]
     return "\n".join(lines)
 
 
