@@ -9,6 +9,7 @@
  * (dev/reset_control.c). The PM timer stays at PMTIMER_PORT in the 32-bit
  * field, 24 bits wide, because kvm-unit-tests and Hinoki's own guests read
  * it from there. The DSDT is dev/dsdt.asl, compiled by iasl at build time.
+ * A domain with an IOMMU also finds a DMAR table naming it (dev/vtd.h).
  */
 #include <stddef.h>
 #include "dev/acpi_sleep.h"
@@ -16,6 +17,7 @@
 #include "dev/ioapic.h"
 #include "dev/irq_line.h"
 #include "dev/pmtimer.h"
+#include "dev/vtd.h"
 #include "hw/acpi.h"
 #include "hw/msr.h"
 #include "hw/reset_control.h"
@@ -26,7 +28,8 @@
 #define TABLE_REVISION_SDT  1   /* RSDT and XSDT */
 #define OEM_REVISION        1
 #define CREATOR_REVISION    1
-#define SDT_ENTRIES         2   /* FADT, MADT: in the RSDT and the XSDT alike */
+#define SDT_ENTRIES_MAX     3   /* FADT, MADT and, with an IOMMU, DMAR: in the RSDT and the XSDT alike */
+#define TABLE_REVISION_DMAR 1
 #define FADT_MINOR_VERSION  0   /* ACPI 6.0: every field up to the hypervisor vendor identity */
 #define SLEEP_REG_BITS      8
 /*
@@ -91,15 +94,17 @@ static void put_rsdp(uint8_t *ram)
  * The RSDT (4-byte entries) and the XSDT (8-byte entries) list the same
  * tables; x86 is little-endian, so an entry is the address's low bytes.
  */
-static void put_sdt(uint8_t *ram, uint64_t gpa, const char *sig, unsigned entry_size)
+static void put_sdt(uint8_t *ram, uint64_t gpa, const char *sig, unsigned entry_size, bool dmar)
 {
-	static const uint64_t listed[SDT_ENTRIES] = { ACPI_TABLES_GPA_FADT, ACPI_TABLES_GPA_MADT };
+	static const uint64_t listed[SDT_ENTRIES_MAX] = { ACPI_TABLES_GPA_FADT, ACPI_TABLES_GPA_MADT,
+	                                                  ACPI_TABLES_GPA_DMAR };
+	unsigned entries = dmar ? SDT_ENTRIES_MAX : SDT_ENTRIES_MAX - 1;
 	struct acpi_sdt_header h;
-	uint32_t len = (uint32_t)(sizeof h + SDT_ENTRIES * entry_size);
+	uint32_t len = (uint32_t)(sizeof h + entries * entry_size);
 
 	fill_header(&h, sig, len, TABLE_REVISION_SDT);
 	memcpy(ram + gpa, &h, sizeof h);
-	for (unsigned i = 0; i < SDT_ENTRIES; i++)
+	for (unsigned i = 0; i < entries; i++)
 		memcpy(ram + gpa + sizeof h + i * entry_size, &listed[i], entry_size);
 	seal(ram + gpa, len, offsetof(struct acpi_sdt_header, checksum));
 }
@@ -202,32 +207,62 @@ static void put_madt(uint8_t *ram, unsigned ncpus)
 	seal(at, len, offsetof(struct acpi_sdt_header, checksum));
 }
 
+/*
+ * The remapping unit at VTD_DEFAULT_BASE covering every PCI device and,
+ * for interrupt remapping, the I/O APIC (by the ID the MADT gives it and
+ * the source ID its messages would carry). EIM is not offered, so the
+ * table asks the OS not to use x2APIC mode with interrupt remapping.
+ */
+static void put_dmar(uint8_t *ram, unsigned ncpus)
+{
+	struct {
+		struct acpi_dmar d;
+		struct acpi_dmar_drhd drhd;
+		struct acpi_dmar_scope ioapic;
+	} __attribute__((packed)) t;
+
+	memset(&t, 0, sizeof t);
+	fill_header(&t.d.hdr, ACPI_SIG_DMAR, sizeof t, TABLE_REVISION_DMAR);
+	t.d.host_address_width = VTD_HAW - 1;
+	t.d.flags = DMAR_F_INTR_REMAP | DMAR_F_X2APIC_OPT_OUT;
+	t.drhd = (struct acpi_dmar_drhd){ DMAR_TYPE_DRHD, sizeof t.drhd + sizeof t.ioapic, DRHD_F_INCLUDE_PCI_ALL, 0,
+	                                  0, VTD_DEFAULT_BASE };
+	t.ioapic = (struct acpi_dmar_scope){ DMAR_SCOPE_IOAPIC, sizeof t.ioapic, 0, ioapic_id_after(ncpus),
+	                                     VTD_IOAPIC_BUS, VTD_IOAPIC_DEVFN >> 3, VTD_IOAPIC_DEVFN & 7 };
+	put_table(ram, ACPI_TABLES_GPA_DMAR, &t, sizeof t);
+}
+
+#define DMAR_BYTES (sizeof(struct acpi_dmar) + sizeof(struct acpi_dmar_drhd) + sizeof(struct acpi_dmar_scope))
+
 _Static_assert(ACPI_TABLES_GPA_FACS % ACPI_FACS_ALIGN == 0, "FACS alignment");
 _Static_assert(ACPI_TABLES_GPA_RSDP % ACPI_RSDP_ALIGN == 0, "RSDP alignment");
-_Static_assert(ACPI_TABLES_GPA_RSDT + sizeof(struct acpi_sdt_header) + SDT_ENTRIES * 4 <= ACPI_TABLES_GPA_FACS,
+_Static_assert(ACPI_TABLES_GPA_RSDT + sizeof(struct acpi_sdt_header) + SDT_ENTRIES_MAX * 4 <= ACPI_TABLES_GPA_FACS,
                "RSDT overlaps the FACS");
 _Static_assert(ACPI_TABLES_GPA_FACS + sizeof(struct acpi_facs_v1) <= ACPI_TABLES_GPA_XSDT, "FACS overlaps the XSDT");
-_Static_assert(ACPI_TABLES_GPA_XSDT + sizeof(struct acpi_sdt_header) + SDT_ENTRIES * 8 <= ACPI_TABLES_GPA_FADT,
+_Static_assert(ACPI_TABLES_GPA_XSDT + sizeof(struct acpi_sdt_header) + SDT_ENTRIES_MAX * 8 <= ACPI_TABLES_GPA_FADT,
                "XSDT overlaps the FADT");
 _Static_assert(ACPI_TABLES_GPA_FADT + sizeof(struct acpi_fadt) <= ACPI_TABLES_GPA_DSDT, "FADT overlaps the DSDT");
-_Static_assert(ACPI_TABLES_GPA_DSDT + sizeof dsdt_aml_code <= ACPI_TABLES_GPA_MADT, "DSDT overlaps the MADT");
+_Static_assert(ACPI_TABLES_GPA_DSDT + sizeof dsdt_aml_code <= ACPI_TABLES_GPA_DMAR, "DSDT overlaps the DMAR");
+_Static_assert(ACPI_TABLES_GPA_DMAR + DMAR_BYTES <= ACPI_TABLES_GPA_MADT, "DMAR overlaps the MADT");
 _Static_assert(ACPI_TABLES_GPA_MADT + sizeof(struct acpi_madt) +
                ACPI_TABLES_MAX_CPUS * sizeof(struct acpi_madt_local_apic) + sizeof(struct madt_io) <=
                ACPI_TABLES_GPA_RSDP,
                "MADT overlaps the RSDP");
 
-int acpi_tables_build(struct guest_mem *mem, unsigned ncpus)
+int acpi_tables_build(struct guest_mem *mem, unsigned ncpus, bool iommu)
 {
 	if (!mem || !mem->base || mem->size < ACPI_TABLES_AREA_END || ncpus == 0 || ncpus > ACPI_TABLES_MAX_CPUS)
 		return -1;
 	/* Nothing of an earlier owner of these frames may look like a table. */
 	memset(mem->base + ACPI_TABLES_AREA, 0, ACPI_TABLES_AREA_END - ACPI_TABLES_AREA);
-	put_sdt(mem->base, ACPI_TABLES_GPA_RSDT, ACPI_SIG_RSDT, sizeof(uint32_t));
-	put_sdt(mem->base, ACPI_TABLES_GPA_XSDT, ACPI_SIG_XSDT, sizeof(uint64_t));
+	put_sdt(mem->base, ACPI_TABLES_GPA_RSDT, ACPI_SIG_RSDT, sizeof(uint32_t), iommu);
+	put_sdt(mem->base, ACPI_TABLES_GPA_XSDT, ACPI_SIG_XSDT, sizeof(uint64_t), iommu);
 	put_facs(mem->base);
 	put_fadt(mem->base);
 	put_dsdt(mem->base);
 	put_madt(mem->base, ncpus);
+	if (iommu)
+		put_dmar(mem->base, ncpus);
 	put_rsdp(mem->base);
 	return 0;
 }

@@ -40,6 +40,15 @@ struct vtd {
 	uint64_t frcd[2];               /* the one fault-recording register */
 };
 
+/*
+ * The I/O APIC's source ID as the DMAR table names it (QEMU q35's: bus
+ * 0xff, 00.0), for the guest's interrupt remapping entries. Its messages
+ * reach the unit without it, as QEMU's do: no source-ID check applies.
+ */
+#define VTD_IOAPIC_BUS    0xffu
+#define VTD_IOAPIC_DEVFN  0x00u
+#define VTD_HAW           39u    /* the host address width the DMAR table gives: a domain's RAM ends below */
+
 /* Requests without a requester ID (the I/O APIC's messages): no source-ID check applies. */
 #define VTD_NO_SID 0xffffffffu
 

@@ -403,7 +403,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		goto fail;
 	}
 	/* The BIOS area is free in both boot protocols (docs/boot-protocol.md). */
-	if (acpi_tables_build(&gm, vcpus) || bios_reset_build(&gm)) {
+	if (acpi_tables_build(&gm, vcpus, cfg->viommu) || bios_reset_build(&gm)) {
 		why = "guest RAM too small for the ACPI tables";
 		goto fail;
 	}

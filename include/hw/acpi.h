@@ -19,6 +19,7 @@
 #define ACPI_SIG_RSDT         "RSDT"
 #define ACPI_SIG_XSDT         "XSDT"
 #define ACPI_SIG_MADT         "APIC"
+#define ACPI_SIG_DMAR         "DMAR"     /* VT-d specification, "DMA Remapping Reporting Structure" */
 #define ACPI_SIG_FADT         "FACP"
 #define ACPI_SIG_DSDT         "DSDT"
 #define ACPI_SIG_FACS         "FACS"
@@ -218,6 +219,44 @@ struct acpi_madt_interrupt_override {
 #define MADT_LAPIC_ENABLED        (1u << 0)
 #define MADT_LAPIC_ONLINE_CAPABLE (1u << 1)
 
+/*
+ * The DMAR table (VT-d specification, "BIOS Considerations"): the fixed
+ * part, then remapping structures; a DRHD names one remapping unit and,
+ * by device scopes, what it covers besides every PCI device (INCLUDE_ALL).
+ */
+struct acpi_dmar {
+	struct acpi_sdt_header hdr;
+	uint8_t host_address_width;    /* the width - 1 */
+	uint8_t flags;
+	uint8_t reserved[10];
+} __attribute__((packed));
+
+#define DMAR_F_INTR_REMAP         (1u << 0)
+#define DMAR_F_X2APIC_OPT_OUT     (1u << 1)   /* do not use x2APIC mode with interrupt remapping */
+#define DMAR_TYPE_DRHD            0u
+#define DRHD_F_INCLUDE_PCI_ALL    (1u << 0)
+#define DMAR_SCOPE_IOAPIC         3u
+
+struct acpi_dmar_drhd {
+	uint16_t type;
+	uint16_t length;               /* with its device scopes */
+	uint8_t flags;
+	uint8_t size;                  /* the register set: 2^size pages */
+	uint16_t segment;
+	uint64_t register_base;
+} __attribute__((packed));
+
+/* A device scope with a one-element path: the device's bus, device and function. */
+struct acpi_dmar_scope {
+	uint8_t type;
+	uint8_t length;
+	uint16_t reserved;
+	uint8_t enumeration_id;        /* for an I/O APIC: its ID, as the MADT gives it */
+	uint8_t start_bus;
+	uint8_t path_device;
+	uint8_t path_function;
+} __attribute__((packed));
+
 #define ACPI_XAPIC_ID_BROADCAST   0xffu
 #define ACPI_X2APIC_ID_BROADCAST  0xffffffffu
 
@@ -241,5 +280,8 @@ _Static_assert(sizeof(struct acpi_madt_local_x2apic) == 16, "Processor Local x2A
 _Static_assert(sizeof(struct acpi_madt_io_apic) == 12, "I/O APIC entry is 12 bytes");
 _Static_assert(sizeof(struct acpi_madt_interrupt_override) == 10, "Interrupt Source Override entry is 10 bytes");
 _Static_assert(sizeof(struct acpi_madt_lapic_override) == 12, "Local APIC Address Override is 12 bytes");
+_Static_assert(sizeof(struct acpi_dmar) == 48, "DMAR fixed part is 48 bytes");
+_Static_assert(sizeof(struct acpi_dmar_drhd) == 16, "DRHD fixed part is 16 bytes");
+_Static_assert(sizeof(struct acpi_dmar_scope) == 8, "a one-element device scope is 8 bytes");
 
 #endif

@@ -8,7 +8,9 @@
  * sleep type the sleep control register acts on, COM1 and the RTC with
  * their resources), and a MADT with one enabled Processor Local APIC per
  * vCPU, ids 0..n-1, then the I/O APIC (ID n) and the IRQ 0 to GSI 2
- * override. The hypervisor's own MADT parser (boot/acpi.c) must
+ * override; with an IOMMU a DMAR table listed after them, naming the unit
+ * with interrupt remapping and the I/O APIC in its scope, and without one
+ * none. The hypervisor's own MADT parser (boot/acpi.c) must
  * accept them too. Stale tables in reused RAM are wiped, nothing outside the
  * area is touched, and bad arguments write nothing.
  */
@@ -108,7 +110,7 @@ static uint64_t find_table(const char *sig)
 static void test_rsdp(void)
 {
 	setup();
-	CHECK_EQ(acpi_tables_build(&gm, 1), 0);
+	CHECK_EQ(acpi_tables_build(&gm, 1, false), 0);
 	uint64_t rsdp = 0;
 	CHECK_EQ(scan_rsdp(0xe0000, &rsdp), 1);
 	CHECK_EQ(rsdp, 0xf0000);          /* kvm-unit-tests scan only from 0xf0000 */
@@ -148,7 +150,7 @@ static void check_byte_port(uint64_t gpa, uint16_t port)
 static void test_fadt(void)
 {
 	setup();
-	CHECK_EQ(acpi_tables_build(&gm, 2), 0);
+	CHECK_EQ(acpi_tables_build(&gm, 2, false), 0);
 	uint64_t fadt = find_table("FACP");
 	CHECK(fadt != 0);
 	if (!fadt)
@@ -202,7 +204,7 @@ static uint64_t find_bytes(uint64_t from, uint32_t len, const void *want, size_t
 static void test_dsdt(void)
 {
 	setup();
-	CHECK_EQ(acpi_tables_build(&gm, 1), 0);
+	CHECK_EQ(acpi_tables_build(&gm, 1, false), 0);
 	uint64_t fadt = find_table("FACP");
 	CHECK(fadt != 0);
 	if (!fadt)
@@ -243,7 +245,7 @@ static void test_dsdt(void)
 static void check_madt(unsigned n)
 {
 	setup();
-	CHECK_EQ(acpi_tables_build(&gm, n), 0);
+	CHECK_EQ(acpi_tables_build(&gm, n, false), 0);
 	uint64_t madt = find_table("APIC");
 	CHECK(madt != 0);
 	if (!madt)
@@ -300,6 +302,39 @@ static void test_madt(void)
 	check_madt(255);
 }
 
+static void test_dmar(void)
+{
+	setup();
+	CHECK_EQ(acpi_tables_build(&gm, 2, false), 0);
+	CHECK_EQ(find_table("DMAR"), 0);
+	setup();
+	CHECK_EQ(acpi_tables_build(&gm, 2, true), 0);
+	uint64_t rsdt = rd32(0xf0000 + 16), xsdt = rd64(0xf0000 + 24);
+	CHECK_EQ(rd32(rsdt + 4), 36 + 3 * 4);
+	CHECK_EQ(rd32(xsdt + 4), 36 + 3 * 8);
+	CHECK_EQ(checksum(rsdt, rd32(rsdt + 4)), 0);
+	CHECK_EQ(checksum(xsdt, rd32(xsdt + 4)), 0);
+	CHECK(find_table("FACP") != 0);
+	CHECK(find_table("APIC") != 0);
+	uint64_t d = find_table("DMAR");
+	CHECK(d != 0);
+	if (!d)
+		return;
+	CHECK_EQ(rd32(d + 4), 48 + 16 + 8);
+	CHECK_EQ(checksum(d, rd32(d + 4)), 0);
+	CHECK_EQ(ram[d + 36], 38);                  /* host address width 39 */
+	CHECK_EQ(ram[d + 37], 3);                   /* INTR_REMAP, X2APIC_OPT_OUT */
+	/* One DRHD: every PCI device, registers at 0xfed90000, the I/O APIC (ID 2, after two vCPUs) at ff:00.0. */
+	CHECK_EQ(rd16(d + 48), 0);
+	CHECK_EQ(rd16(d + 50), 24);
+	CHECK_EQ(ram[d + 52], 1);
+	CHECK_EQ(rd16(d + 54), 0);
+	CHECK_EQ(rd64(d + 56), 0xfed90000);
+	static const uint8_t scope[8] = { 3, 8, 0, 0, 2, 0xff, 0, 0 };
+	CHECK(memcmp(ram + d + 64, scope, sizeof scope) == 0);
+	CHECK_EQ(ram[0xe0000 + rd32(0xe0000 + 4)], 0);   /* nothing past the RSDT */
+}
+
 static const void *map(uint64_t pa, uint64_t len, void *ctx)
 {
 	(void)ctx;
@@ -312,7 +347,7 @@ static void test_hypervisor_parser_agrees(void)
 {
 	struct acpi_cpu_list list;
 	setup();
-	CHECK_EQ(acpi_tables_build(&gm, 4), 0);
+	CHECK_EQ(acpi_tables_build(&gm, 4, false), 0);
 	CHECK(acpi_find_cpus(0xf0000, map, NULL, 0, &list) == NULL);
 	CHECK_EQ(list.count, 4);
 	CHECK_EQ(list.lapic_address, 0xfee00000u);
@@ -328,7 +363,7 @@ static void test_area_wiped_and_bounded(void)
 	memcpy(ram + 0xe8000, "RSD PTR ", 8);
 	memcpy(ram + 0xffff0, "RSD PTR ", 8);
 	memcpy(ram + 0xe4000, "APIC", 4);
-	CHECK_EQ(acpi_tables_build(&gm, 1), 0);
+	CHECK_EQ(acpi_tables_build(&gm, 1, false), 0);
 	uint64_t rsdp = 0;
 	CHECK_EQ(scan_rsdp(0xe0000, &rsdp), 1);
 	CHECK_EQ(ram[0xe4000], 0);
@@ -340,13 +375,13 @@ static void test_area_wiped_and_bounded(void)
 static void test_bad_arguments(void)
 {
 	setup();
-	CHECK_EQ(acpi_tables_build(&gm, 0), -1);
-	CHECK_EQ(acpi_tables_build(&gm, 256), -1);
-	CHECK_EQ(acpi_tables_build(NULL, 1), -1);
+	CHECK_EQ(acpi_tables_build(&gm, 0, false), -1);
+	CHECK_EQ(acpi_tables_build(&gm, 256, false), -1);
+	CHECK_EQ(acpi_tables_build(NULL, 1, false), -1);
 	struct guest_mem small = { ram, 0xfffff };
-	CHECK_EQ(acpi_tables_build(&small, 1), -1);
+	CHECK_EQ(acpi_tables_build(&small, 1, false), -1);
 	struct guest_mem none = { NULL, RAM_SIZE };
-	CHECK_EQ(acpi_tables_build(&none, 1), -1);
+	CHECK_EQ(acpi_tables_build(&none, 1, false), -1);
 	for (uint32_t a = 0xe0000; a < 0x100000; a++)
 		if (ram[a] != 0xcc) {
 			CHECK(!"a refused build wrote into the area");
@@ -354,7 +389,7 @@ static void test_bad_arguments(void)
 		}
 	/* Exactly 1 MiB of RAM is enough. */
 	struct guest_mem mib = { ram, 0x100000 };
-	CHECK_EQ(acpi_tables_build(&mib, 1), 0);
+	CHECK_EQ(acpi_tables_build(&mib, 1, false), 0);
 }
 
 int main(void)
@@ -363,6 +398,7 @@ int main(void)
 	RUN(test_fadt);
 	RUN(test_dsdt);
 	RUN(test_madt);
+	RUN(test_dmar);
 	RUN(test_hypervisor_parser_agrees);
 	RUN(test_area_wiped_and_bounded);
 	RUN(test_bad_arguments);

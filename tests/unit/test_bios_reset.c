@@ -36,7 +36,7 @@ static void test_entry(void)
 	static const uint8_t expect[] = { 0xb0, 0x06, 0xba, 0xf9, 0x0c, 0xee, 0xf4, 0xeb, 0xfd };
 	setup();
 	CHECK_EQ(BIOS_RESET_GPA, 0xffff0);
-	CHECK_EQ(acpi_tables_build(&gm, 2), 0);
+	CHECK_EQ(acpi_tables_build(&gm, 2, false), 0);
 	memcpy(before, ram, RAM_SIZE);
 	CHECK_EQ(bios_reset_build(&gm), 0);
 	CHECK(!memcmp(ram + 0xffff0, expect, sizeof expect));

@@ -320,7 +320,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	char err[160];
 	if (loader_load(&lp, &gm, &entry, err, sizeof err))
 		return fail(err, EFI_LOAD_ERROR);
-	if (acpi_tables_build(&gm, dc->vcpus))
+	if (acpi_tables_build(&gm, dc->vcpus, false))
 		return fail("RAM too small for the ACPI tables", EFI_LOAD_ERROR);
 	uint8_t *bp = gm.base + entry.rsi;
 	uint64_t kernel_start = entry.rip - LINUX_ENTRY64_OFFSET;
