@@ -3,7 +3,7 @@
  * 0xcfc-0xcff (CONFIG_DATA) over a bus 0 that holds a host bridge at
  * 00:00.0, read-only, and the functions a domain's config adds (struct
  * pci_fn); every other bus, device and function answers all ones, as an
- * empty slot does (docs/platform.md, "PCI"). The host bridge also decodes
+ * empty slot does (docs/platform.md, "PCI configuration"). The host bridge also decodes
  * a memory window for its functions' BARs. Pure code; unit-tested on the
  * host.
  */

@@ -125,14 +125,14 @@ struct platform {
 	struct testdev testdev;        /* on the bus only when the env asks for it */
 	void (*power)(void *ctx, enum platform_power what);   /* the env's, for the two above */
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
-	struct spinlock irq_lock;      /* the I/O APIC and the PIC/ELCR */
+	struct spinlock irq_lock;      /* the I/O APIC, the PIC/ELCR and the VT-d unit */
 	struct ioapic ioapic;
 	struct pic pic;
 	struct platform_pci *pci;      /* env's; NULL: no PCI function, no IOMMU */
 	unsigned ncpus;
 	bool (*deliver)(void *ctx, unsigned vcpu, unsigned vector, bool level);   /* env's */
 	void (*extint)(void *ctx, unsigned vcpu);   /* env's */
-	void *ctx;                     /* env's, for deliver, extint and power */
+	void *ctx;                     /* env's, for deliver, extint, power and the PCI parts' mem */
 };
 
 /*
@@ -151,7 +151,10 @@ struct platform {
 #define PLATFORM_EDU_DEVFN       PCI_DEVFN(2, 0)
 #define PLATFORM_EDU_GSI         16u
 
-/* Every device reset and on the bus. 0, or -1 when the bus refused a range (a broken invariant). */
+/*
+ * Every device reset and on the bus. 0, or -1 when the bus refused a range
+ * or edu or viommu came without env->pci (broken invariants).
+ */
 int platform_init(struct platform *p, const struct platform_env *env);
 /*
  * vCPU `vcpu`'s local APIC, which its accesses to the APIC page reach and
