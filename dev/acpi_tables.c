@@ -210,8 +210,8 @@ static void put_madt(uint8_t *ram, unsigned ncpus)
 /*
  * The remapping unit at VTD_DEFAULT_BASE covering every PCI device and,
  * for interrupt remapping, the I/O APIC (by the ID the MADT gives it and
- * the source ID its messages would carry). EIM is not offered, so the
- * table asks the OS not to use x2APIC mode with interrupt remapping.
+ * the source ID its messages would carry). The unit has x2APIC mode, so
+ * the OS may use x2APIC with it.
  */
 static void put_dmar(uint8_t *ram, unsigned ncpus)
 {
@@ -224,7 +224,7 @@ static void put_dmar(uint8_t *ram, unsigned ncpus)
 	memset(&t, 0, sizeof t);
 	fill_header(&t.d.hdr, ACPI_SIG_DMAR, sizeof t, TABLE_REVISION_DMAR);
 	t.d.host_address_width = VTD_HAW - 1;
-	t.d.flags = DMAR_F_INTR_REMAP | DMAR_F_X2APIC_OPT_OUT;
+	t.d.flags = DMAR_F_INTR_REMAP;
 	t.drhd = (struct acpi_dmar_drhd){ DMAR_TYPE_DRHD, sizeof t.drhd + sizeof t.ioapic, DRHD_F_INCLUDE_PCI_ALL, 0,
 	                                  0, VTD_DEFAULT_BASE };
 	t.ioapic = (struct acpi_dmar_scope){ DMAR_SCOPE_IOAPIC, sizeof t.ioapic, 0, ioapic_id_after(ncpus),

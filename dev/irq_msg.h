@@ -17,7 +17,8 @@
 struct irq_msg {
 	uint8_t vector;
 	uint8_t delmod;     /* enum ioapic_delmod: the same encoding in an RTE, an MSI and an IRTE */
-	uint8_t dest;       /* an APIC ID (physical) or a logical destination */
+	uint32_t dest;      /* an APIC ID (physical) or a logical destination: 8 bits, 32 with x2apic_dest */
+	bool x2apic_dest;   /* dest is x2APIC's 32 bits (a remapping entry in x2APIC mode): 0xff is no broadcast */
 	bool logical;
 	bool level;         /* level-triggered: the accepting APIC sets TMR and sends an EOI */
 	bool remappable;    /* VT-d's remappable format: `index` names the entry, the fields above are its sender's */

@@ -90,8 +90,11 @@ static bool apic_deliver(struct platform *p, const struct irq_msg *m)
 	bool accepted = false;
 	if (m->delmod != IOAPIC_DELMOD_FIXED && m->delmod != IOAPIC_DELMOD_LOWEST)
 		return false;   /* SMI, NMI, INIT, ExtINT: not sent by this model */
-	/* A physical 0xff is every APIC's, in x2APIC mode too (its 8 bits cannot name x2APIC's broadcast). */
-	uint32_t dest = !m->logical && m->dest == LAPIC_DEST_ALL ? LAPIC_BROADCAST : m->dest;
+	/*
+	 * An 8-bit physical 0xff is every APIC's, in x2APIC mode too (its 8 bits
+	 * cannot name x2APIC's broadcast); a 32-bit destination is x2APIC's own.
+	 */
+	uint32_t dest = !m->x2apic_dest && !m->logical && m->dest == LAPIC_DEST_ALL ? LAPIC_BROADCAST : m->dest;
 	for (unsigned i = 0; i < p->ncpus && p->deliver; i++) {
 		if (!p->lapic[i] || !vlapic_is_destination(p->lapic[i], dest, m->logical))
 			continue;

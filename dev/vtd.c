@@ -6,8 +6,8 @@
  * undefined by the specification: reads take the bytes of the registers,
  * writes do nothing. The capability registers say what the model does;
  * what they do not offer (advanced fault logging, write-buffer flushing,
- * protected memory regions, device TLBs, posted interrupts, x2APIC mode,
- * scalable mode) reads as absent, and its bits stay reserved.
+ * protected memory regions, device TLBs, posted interrupts, scalable mode)
+ * reads as absent, and its bits stay reserved.
  *
  * A request from a device (a DMA, an MSI) carries its requester ID; the I/O
  * APIC's messages carry none (VTD_NO_SID) as in QEMU's q35, since no ACPI
@@ -30,7 +30,7 @@ static const uint64_t cap = VTD_CAP_ND_256 | VTD_CAP_SAGAW_39 | VTD_CAP_SAGAW_48
                             (uint64_t)(VTD_MGAW - 1) << VTD_CAP_MGAW_SHIFT |
                             (uint64_t)(VTD_FRCD_BASE / 16) << VTD_CAP_FRO_SHIFT |
                             VTD_CAP_SLLPS_2M | VTD_CAP_SLLPS_1G;
-static const uint64_t ecap = VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_IR | VTD_ECAP_PT |
+static const uint64_t ecap = VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_IR | VTD_ECAP_EIM | VTD_ECAP_PT |
                              (uint64_t)(VTD_IOTLB_BASE / 16) << VTD_ECAP_IRO_SHIFT;
 
 #define FAULT_CONDITIONS  (VTD_FSTS_PFO | VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE)
@@ -171,6 +171,7 @@ bool vtd_remap(struct vtd *v, uint32_t sid, const struct irq_msg *m, struct irq_
 	}
 	uint64_t e[2] = { 0, 0 };
 	uint8_t fr;
+	bool x2apic = (v->irta & VTD_IRTA_EIME) != 0;
 	if (!m->remappable)
 		fr = VTD_FR_IR_COMPAT;
 	else if (m->index >= 2ULL << (v->irta & VTD_IRTA_S))
@@ -179,8 +180,8 @@ bool vtd_remap(struct vtd *v, uint32_t sid, const struct irq_msg *m, struct irq_
 		fr = VTD_FR_IR_ACCESS;
 	else if (!(e[0] & VTD_IRTE_P))
 		fr = VTD_FR_IR_NP;
-	else if ((e[0] & (VTD_IRTE_LO_RSVD | VTD_IRTE_IM | VTD_IRTE_DST_XAPIC_RSVD)) || (e[1] & VTD_IRTE_HI_RSVD) ||
-	         (e[1] >> VTD_IRTE_SVT_SHIFT & 3) == 3)
+	else if ((e[0] & (VTD_IRTE_LO_RSVD | VTD_IRTE_IM | (x2apic ? 0 : VTD_IRTE_DST_XAPIC_RSVD))) ||
+	         (e[1] & VTD_IRTE_HI_RSVD) || (e[1] >> VTD_IRTE_SVT_SHIFT & 3) == 3)
 		fr = VTD_FR_IR_RSVD;
 	else if (sid != VTD_NO_SID && !sid_ok(e[1], sid))
 		fr = VTD_FR_IR_SID;
@@ -188,7 +189,8 @@ bool vtd_remap(struct vtd *v, uint32_t sid, const struct irq_msg *m, struct irq_
 		*out = (struct irq_msg){
 			.vector = (uint8_t)(e[0] >> VTD_IRTE_V_SHIFT),
 			.delmod = (uint8_t)(e[0] >> VTD_IRTE_DLM_SHIFT & VTD_IRTE_DLM_MASK),
-			.dest = (uint8_t)(e[0] >> VTD_IRTE_DST_XAPIC_SHIFT),
+			.dest = x2apic ? (uint32_t)(e[0] >> VTD_IRTE_DST_SHIFT) : (uint8_t)(e[0] >> VTD_IRTE_DST_XAPIC_SHIFT),
+			.x2apic_dest = x2apic,
 			.logical = (e[0] & VTD_IRTE_DM) != 0,
 			.level = (e[0] & VTD_IRTE_TM) != 0,
 		};
@@ -367,7 +369,9 @@ static void write32(struct vtd *v, unsigned off, uint32_t val)
 	case VTD_IEDATA_REG:      v->iedata = val; break;
 	case VTD_IEADDR_REG:      v->ieaddr = val & ~3u; break;
 	case VTD_IEUADDR_REG:     v->ieuaddr = val; break;
-	case VTD_IRTA_REG:        set_half(&v->irtaddr, false, val & (uint32_t)(VTD_ADDR_4K | VTD_IRTA_S)); break;
+	case VTD_IRTA_REG:
+		set_half(&v->irtaddr, false, val & (uint32_t)(VTD_ADDR_4K | VTD_IRTA_EIME | VTD_IRTA_S));
+		break;
 	case VTD_IRTA_REG + 4:    set_half(&v->irtaddr, true, val); break;
 	case VTD_IOTLB_BASE + VTD_IVA_REG_OFF:
 	case VTD_IOTLB_BASE + VTD_IVA_REG_OFF + 4: set_half(&v->iva, high, val); break;

@@ -4,7 +4,7 @@
  * whose config asks for it (`viommu = 1`): the registers at
  * VTD_DEFAULT_BASE, legacy-mode root and context tables, 3- and 4-level
  * second-level tables with 2 MiB and 1 GiB pages, pass-through contexts,
- * interrupt remapping in xAPIC mode, queued and register-based
+ * interrupt remapping in xAPIC and x2APIC mode, queued and register-based
  * invalidation, and one fault-recording register with the fault event
  * interrupt. The unit caches nothing: every request walks the guest's
  * tables, so an invalidation has nothing to drop and completes at once.

@@ -60,6 +60,7 @@
 #define VTD_ECAP_C            BIT(0)             /* remapping-structure accesses are snooped */
 #define VTD_ECAP_QI           BIT(1)
 #define VTD_ECAP_IR           BIT(3)
+#define VTD_ECAP_EIM          BIT(4)             /* x2APIC mode: 32-bit destinations in remapping entries */
 #define VTD_ECAP_PT           BIT(6)             /* pass-through context entries */
 #define VTD_ECAP_IRO_SHIFT    8                  /* IOTLB registers' offset / 16 */
 
@@ -151,6 +152,7 @@
 #define VTD_IRTE_LO_RSVD      (0x7000ULL | 0xff000000ULL)
 #define VTD_IRTE_DST_XAPIC_SHIFT 40              /* xAPIC mode: the APIC ID in bits 47:40 */
 #define VTD_IRTE_DST_XAPIC_RSVD  0xffff00ff00000000ULL
+#define VTD_IRTE_DST_SHIFT    32                 /* x2APIC mode: the 32-bit destination in bits 63:32 */
 #define VTD_IRTE_SID_MASK     0xffffULL          /* high quadword */
 #define VTD_IRTE_SQ_SHIFT     16
 #define VTD_IRTE_SVT_SHIFT    18

@@ -323,7 +323,7 @@ static void test_dmar(void)
 	CHECK_EQ(rd32(d + 4), 48 + 16 + 8);
 	CHECK_EQ(checksum(d, rd32(d + 4)), 0);
 	CHECK_EQ(ram[d + 36], 38);                  /* host address width 39 */
-	CHECK_EQ(ram[d + 37], 3);                   /* INTR_REMAP, X2APIC_OPT_OUT */
+	CHECK_EQ(ram[d + 37], 1);                   /* INTR_REMAP; x2APIC mode allowed */
 	/* One DRHD: every PCI device, registers at 0xfed90000, the I/O APIC (ID 2, after two vCPUs) at ff:00.0. */
 	CHECK_EQ(rd16(d + 48), 0);
 	CHECK_EQ(rd16(d + 50), 24);

@@ -5,8 +5,8 @@
  * walks with 4 KiB, 2 MiB and 1 GiB pages, each fault reason the walk and
  * the root and context entries can give and its fault record (FI, SID, T,
  * F, PPF, PFO) and event, fault processing disabled, pass-through,
- * interrupt remapping (the entry's fields, each of its faults, source-ID
- * checks, compatibility format blocked or allowed), and the invalidation
+ * interrupt remapping (the entry's fields in xAPIC and x2APIC mode, each of
+ * its faults, source-ID checks, compatibility format blocked or allowed), and the invalidation
  * queue (wait descriptors' status writes and completion events, an invalid
  * descriptor stopping the queue with IQE).
  */
@@ -120,7 +120,8 @@ static void test_registers(void)
 	CHECK(cap & VTD_CAP_SAGAW_48);
 	CHECK_EQ(cap & (VTD_CAP_SLLPS_2M | VTD_CAP_SLLPS_1G), VTD_CAP_SLLPS_2M | VTD_CAP_SLLPS_1G);
 	CHECK_EQ(rd32(VTD_CAP_REG + 4), cap >> 32);
-	CHECK_EQ(ecap & (VTD_ECAP_QI | VTD_ECAP_IR | VTD_ECAP_PT), VTD_ECAP_QI | VTD_ECAP_IR | VTD_ECAP_PT);
+	CHECK_EQ(ecap & (VTD_ECAP_QI | VTD_ECAP_IR | VTD_ECAP_EIM | VTD_ECAP_PT),
+	         VTD_ECAP_QI | VTD_ECAP_IR | VTD_ECAP_EIM | VTD_ECAP_PT);
 	CHECK_EQ(rd32(VTD_GSTS_REG), 0);
 	CHECK_EQ(rd32(VTD_FSTS_REG), 0);
 	CHECK_EQ(rd32(VTD_FECTL_REG), VTD_ECTL_IM);
@@ -352,6 +353,18 @@ static void test_interrupt_remapping(void)
 	command(VTD_GCMD_CFI);
 	CHECK(vtd_remap(&v, VTD_NO_SID, &compat, &out));
 	CHECK_EQ(out.vector, 0x41);
+	/* x2APIC mode: the destination is DST's 32 bits, which xAPIC mode reserves in part. */
+	irte(8, VTD_IRTE_P | 0x31ULL << VTD_IRTE_V_SHIFT | 0x000100ffULL << VTD_IRTE_DST_SHIFT, 0);
+	CHECK_EQ(ir_fault(SID, remappable(8)), VTD_FR_IR_RSVD);
+	wr64(VTD_IRTA_REG, IRT | VTD_IRTA_EIME | 3);
+	CHECK_EQ(rd64(VTD_IRTA_REG), IRT | VTD_IRTA_EIME | 3);
+	command(VTD_GCMD_SIRTP);
+	CHECK(vtd_remap(&v, SID, &(struct irq_msg){ .remappable = true, .index = 8 }, &out));
+	CHECK_EQ(out.vector, 0x31);
+	CHECK_EQ(out.dest, 0x000100ff);
+	CHECK(out.x2apic_dest);
+	CHECK(vtd_remap(&v, SID, &(struct irq_msg){ .remappable = true, .index = 5 }, &out));
+	CHECK_EQ(out.dest, 0x0200);   /* entry 5's DST as x2APIC reads it */
 	/* A table where no memory is. */
 	wr64(VTD_IRTA_REG, 0x7ff00000 | 3);
 	command(VTD_GCMD_SIRTP);
