@@ -39,8 +39,8 @@ void vtd_init(struct vtd *v, struct vtd_env env)
 {
 	memset(v, 0, sizeof *v);
 	v->env = env;
-	v->fectl = VTD_ECTL_IM;
-	v->iectl = VTD_ECTL_IM;
+	v->fault.ctl = VTD_ECTL_IM;
+	v->inv.ctl = VTD_ECTL_IM;
 }
 
 static bool mem_read(struct vtd *v, uint64_t gpa, void *buf, uint32_t len)
@@ -48,20 +48,20 @@ static bool mem_read(struct vtd *v, uint64_t gpa, void *buf, uint32_t len)
 	return v->env.mem(v->env.ctx, gpa, buf, len, false);
 }
 
-/* An event interrupt for ectl, sent now or held as pending while masked. */
-static void raise_event(struct vtd *v, uint32_t *ectl, uint32_t addr, uint32_t uaddr, uint32_t data)
+/* An event interrupt, sent now or held as pending while masked. */
+static void raise_event(struct vtd *v, struct vtd_event_regs *e)
 {
-	if (*ectl & VTD_ECTL_IM) {
-		*ectl |= (uint32_t)VTD_ECTL_IP;
+	if (e->ctl & VTD_ECTL_IM) {
+		e->ctl |= (uint32_t)VTD_ECTL_IP;
 		return;
 	}
-	*ectl &= ~(uint32_t)VTD_ECTL_IP;
-	v->env.event(v->env.ctx, (uint64_t)uaddr << 32 | addr, data);
+	e->ctl &= ~(uint32_t)VTD_ECTL_IP;
+	v->env.event(v->env.ctx, (uint64_t)e->uaddr << 32 | e->addr, e->data);
 }
 
 static void fault_event(struct vtd *v)
 {
-	raise_event(v, &v->fectl, v->feaddr, v->feuaddr, v->fedata);
+	raise_event(v, &v->fault);
 }
 
 /* A primary fault: into the one recording register if it is free, else an overflow. */
@@ -212,7 +212,7 @@ static bool inv_wait(struct vtd *v, const uint64_t d[2])
 	}
 	if (d[0] & VTD_INV_WAIT_IF) {
 		v->ics |= (uint32_t)VTD_ICS_IWC;
-		raise_event(v, &v->iectl, v->ieaddr, v->ieuaddr, v->iedata);
+		raise_event(v, &v->inv);
 	}
 	return true;
 }
@@ -274,19 +274,46 @@ static void global_command(struct vtd *v, uint32_t val)
 	}
 }
 
-/* The mask bit of an event control register; unmasking sends what was pending. */
-static void write_ectl(struct vtd *v, uint32_t *ectl, uint32_t val, uint32_t addr, uint32_t uaddr, uint32_t data)
+/*
+ * An event's four registers, off bytes from its control register (FECTL,
+ * IECTL): unmasking sends what was pending.
+ */
+static void write_event(struct vtd *v, struct vtd_event_regs *e, unsigned off, uint32_t val)
 {
-	*ectl = (*ectl & ~(uint32_t)VTD_ECTL_IM) | (val & (uint32_t)VTD_ECTL_IM);
-	if (!(*ectl & VTD_ECTL_IM) && (*ectl & VTD_ECTL_IP))
-		raise_event(v, ectl, addr, uaddr, data);
+	switch (off) {
+	case 0:
+		e->ctl = (e->ctl & ~(uint32_t)VTD_ECTL_IM) | (val & (uint32_t)VTD_ECTL_IM);
+		if (!(e->ctl & VTD_ECTL_IM) && (e->ctl & VTD_ECTL_IP))
+			raise_event(v, e);
+		break;
+	case 4:  e->data = val; break;
+	case 8:  e->addr = val & ~3u; break;
+	default: e->uaddr = val; break;
+	}
+}
+
+static uint32_t read_event(const struct vtd_event_regs *e, unsigned off)
+{
+	switch (off) {
+	case 0:  return e->ctl;
+	case 4:  return e->data;
+	case 8:  return e->addr;
+	default: return e->uaddr;
+	}
+}
+
+/* CCMD's ICC, IOTLB's IVT: the invalidation is done at once, the granularity asked reported as the one done. */
+static void complete_invalidation(uint64_t *reg, uint64_t busy, unsigned req_shift, unsigned done_shift)
+{
+	if (*reg & busy)
+		*reg = (*reg & ~(busy | 3ULL << done_shift)) | (*reg >> req_shift & 3) << done_shift;
 }
 
 /* Software cleared fault conditions: with none left, a pending fault event is withdrawn. */
 static void faults_cleared(struct vtd *v)
 {
 	if (!(v->fsts & FAULT_CONDITIONS) && !(v->frcd[1] & VTD_FRCD_F))
-		v->fectl &= ~(uint32_t)VTD_ECTL_IP;
+		v->fault.ctl &= ~(uint32_t)VTD_ECTL_IP;
 }
 
 static void set_half(uint64_t *reg, bool high, uint32_t val)
@@ -310,18 +337,14 @@ static uint32_t read32(const struct vtd *v, unsigned off)
 	case VTD_RTADDR_REG: case VTD_RTADDR_REG + 4: return half(v->rtaddr, off);
 	case VTD_CCMD_REG: case VTD_CCMD_REG + 4: return half(v->ccmd, off);
 	case VTD_FSTS_REG:                      return v->fsts | ((v->frcd[1] & VTD_FRCD_F) ? (uint32_t)VTD_FSTS_PPF : 0);
-	case VTD_FECTL_REG:                     return v->fectl;
-	case VTD_FEDATA_REG:                    return v->fedata;
-	case VTD_FEADDR_REG:                    return v->feaddr;
-	case VTD_FEUADDR_REG:                   return v->feuaddr;
+	case VTD_FECTL_REG: case VTD_FEDATA_REG: case VTD_FEADDR_REG: case VTD_FEUADDR_REG:
+		return read_event(&v->fault, (off & ~3u) - VTD_FECTL_REG);
 	case VTD_IQH_REG: case VTD_IQH_REG + 4: return half(v->iqh, off);
 	case VTD_IQT_REG: case VTD_IQT_REG + 4: return half(v->iqt, off);
 	case VTD_IQA_REG: case VTD_IQA_REG + 4: return half(v->iqa, off);
 	case VTD_ICS_REG:                       return v->ics;
-	case VTD_IECTL_REG:                     return v->iectl;
-	case VTD_IEDATA_REG:                    return v->iedata;
-	case VTD_IEADDR_REG:                    return v->ieaddr;
-	case VTD_IEUADDR_REG:                   return v->ieuaddr;
+	case VTD_IECTL_REG: case VTD_IEDATA_REG: case VTD_IEADDR_REG: case VTD_IEUADDR_REG:
+		return read_event(&v->inv, (off & ~3u) - VTD_IECTL_REG);
 	case VTD_IRTA_REG: case VTD_IRTA_REG + 4: return half(v->irtaddr, off);
 	case VTD_IOTLB_BASE + VTD_IVA_REG_OFF: case VTD_IOTLB_BASE + VTD_IVA_REG_OFF + 4: return half(v->iva, off);
 	case VTD_IOTLB_BASE + VTD_IOTLB_REG_OFF: case VTD_IOTLB_BASE + VTD_IOTLB_REG_OFF + 4: return half(v->iotlb, off);
@@ -341,18 +364,15 @@ static void write32(struct vtd *v, unsigned off, uint32_t val)
 	case VTD_CCMD_REG:        set_half(&v->ccmd, false, val); break;
 	case VTD_CCMD_REG + 4:
 		set_half(&v->ccmd, true, val);
-		if (v->ccmd & VTD_CCMD_ICC)   /* done at once, at the granularity asked */
-			v->ccmd = (v->ccmd & ~(VTD_CCMD_ICC | 3ULL << VTD_CCMD_CAIG_SHIFT)) |
-			          (v->ccmd >> VTD_CCMD_CIRG_SHIFT & 3) << VTD_CCMD_CAIG_SHIFT;
+		complete_invalidation(&v->ccmd, VTD_CCMD_ICC, VTD_CCMD_CIRG_SHIFT, VTD_CCMD_CAIG_SHIFT);
 		break;
 	case VTD_FSTS_REG:
 		v->fsts &= ~(val & (uint32_t)FAULT_CONDITIONS);
 		faults_cleared(v);
 		break;
-	case VTD_FECTL_REG:       write_ectl(v, &v->fectl, val, v->feaddr, v->feuaddr, v->fedata); break;
-	case VTD_FEDATA_REG:      v->fedata = val; break;
-	case VTD_FEADDR_REG:      v->feaddr = val & ~3u; break;
-	case VTD_FEUADDR_REG:     v->feuaddr = val; break;
+	case VTD_FECTL_REG: case VTD_FEDATA_REG: case VTD_FEADDR_REG: case VTD_FEUADDR_REG:
+		write_event(v, &v->fault, off - VTD_FECTL_REG, val);
+		break;
 	case VTD_IQT_REG:
 		v->iqt = val & VTD_IQ_INDEX_MASK;
 		run_queue(v);
@@ -362,13 +382,12 @@ static void write32(struct vtd *v, unsigned off, uint32_t val)
 	case VTD_ICS_REG:
 		if (val & VTD_ICS_IWC) {
 			v->ics &= ~(uint32_t)VTD_ICS_IWC;
-			v->iectl &= ~(uint32_t)VTD_ECTL_IP;
+			v->inv.ctl &= ~(uint32_t)VTD_ECTL_IP;
 		}
 		break;
-	case VTD_IECTL_REG:       write_ectl(v, &v->iectl, val, v->ieaddr, v->ieuaddr, v->iedata); break;
-	case VTD_IEDATA_REG:      v->iedata = val; break;
-	case VTD_IEADDR_REG:      v->ieaddr = val & ~3u; break;
-	case VTD_IEUADDR_REG:     v->ieuaddr = val; break;
+	case VTD_IECTL_REG: case VTD_IEDATA_REG: case VTD_IEADDR_REG: case VTD_IEUADDR_REG:
+		write_event(v, &v->inv, off - VTD_IECTL_REG, val);
+		break;
 	case VTD_IRTA_REG:
 		set_half(&v->irtaddr, false, val & (uint32_t)(VTD_ADDR_4K | VTD_IRTA_EIME | VTD_IRTA_S));
 		break;
@@ -378,9 +397,7 @@ static void write32(struct vtd *v, unsigned off, uint32_t val)
 	case VTD_IOTLB_BASE + VTD_IOTLB_REG_OFF: set_half(&v->iotlb, false, val); break;
 	case VTD_IOTLB_BASE + VTD_IOTLB_REG_OFF + 4:
 		set_half(&v->iotlb, true, val);
-		if (v->iotlb & VTD_IOTLB_IVT)
-			v->iotlb = (v->iotlb & ~(VTD_IOTLB_IVT | 3ULL << VTD_IOTLB_IAIG_SHIFT)) |
-			           (v->iotlb >> VTD_IOTLB_IIRG_SHIFT & 3) << VTD_IOTLB_IAIG_SHIFT;
+		complete_invalidation(&v->iotlb, VTD_IOTLB_IVT, VTD_IOTLB_IIRG_SHIFT, VTD_IOTLB_IAIG_SHIFT);
 		break;
 	case VTD_FRCD_BASE + 12:
 		if (val & (uint32_t)(VTD_FRCD_F >> 32)) {

@@ -30,9 +30,15 @@ struct vtd_env {
 	void *ctx;
 };
 
+/* An event interrupt's control, data, address and upper address registers (FECTL..., IECTL...). */
+struct vtd_event_regs {
+	uint32_t ctl, data, addr, uaddr;
+};
+
 struct vtd {
 	struct vtd_env env;
-	uint32_t gsts, fsts, fectl, fedata, feaddr, feuaddr, ics, iectl, iedata, ieaddr, ieuaddr;
+	uint32_t gsts, fsts, ics;
+	struct vtd_event_regs fault, inv;   /* the fault event; the invalidation completion event */
 	uint64_t rtaddr, rta;           /* as written; as latched by SRTP */
 	uint64_t irtaddr, irta;         /* IRTA_REG as written; as latched by SIRTP */
 	uint64_t ccmd, iva, iotlb;
