@@ -66,7 +66,7 @@ static void service(struct ioapic *io, unsigned pin)
 		.index = (uint16_t)(rte >> IOAPIC_RTE_INDEX_SHIFT | ((rte & IOAPIC_RTE_DESTMOD) ? 0x8000u : 0)),
 	};
 	/* A remappable message's delivery mode is its table entry's, which the platform checks. */
-	if (!m.remappable && m.delmod != IOAPIC_DELMOD_FIXED && m.delmod != IOAPIC_DELMOD_LOWEST) {
+	if (!m.remappable && !irq_msg_sendable(&m)) {
 		io->undeliverable++;
 		return;
 	}

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hw/apic.h"
+#include "hw/ioapic.h"
 #include "hw/vtd.h"
 
 struct irq_msg {
@@ -24,6 +25,12 @@ struct irq_msg {
 	bool remappable;    /* VT-d's remappable format: `index` names the entry, the fields above are its sender's */
 	uint16_t index;     /* the interrupt's index in the remapping table */
 };
+
+/* Fixed and lowest priority: the delivery modes the platform sends; SMI, NMI, INIT and ExtINT it does not. */
+static inline bool irq_msg_sendable(const struct irq_msg *m)
+{
+	return m->delmod == IOAPIC_DELMOD_FIXED || m->delmod == IOAPIC_DELMOD_LOWEST;
+}
 
 /* MSI address (PCI Local Bus Specification, "Message Address"; Intel SDM "Message Address Register Format") */
 #define MSI_ADDR_BASE         0xfee00000ULL

@@ -88,8 +88,8 @@ static struct irq_line isa_irq(struct platform *p, unsigned irq)
 static bool apic_deliver(struct platform *p, const struct irq_msg *m)
 {
 	bool accepted = false;
-	if (m->delmod != IOAPIC_DELMOD_FIXED && m->delmod != IOAPIC_DELMOD_LOWEST)
-		return false;   /* SMI, NMI, INIT, ExtINT: not sent by this model */
+	if (!irq_msg_sendable(m))
+		return false;
 	/*
 	 * An 8-bit physical 0xff is every APIC's, in x2APIC mode too (its 8 bits
 	 * cannot name x2APIC's broadcast); a 32-bit destination is x2APIC's own.
