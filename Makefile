@@ -113,7 +113,7 @@ doctor:
 PURE_SRCS  := vmx/exit_stats.c config/config.c config/config_keys.c loader/loader.c loader/loader_elf.c loader/loader_multiboot.c loader/loader_bzimage.c \
 	ept/ept.c mm/frame.c dev/uart.c boot/acpi.c dev/console_ring.c dev/console_focus.c \
 	dev/fw_cfg.c dev/pmtimer.c dev/pic.c dev/rtc.c dev/rtc_date.c dev/pci_cfg.c dev/nmi_sc.c dev/acpi_tables.c dev/bus.c dev/exit_port.c dev/platform.c \
-	dev/acpi_sleep.c dev/reset_control.c \
+	dev/acpi_pm.c dev/reset_control.c \
 	vmx/mmio_decode.c vmx/mmio_decode_0f.c vmx/guest_walk.c vmx/x86_alu.c dev/lapic.c dev/lapic_x2apic.c vmx/tlb.c vmx/vpid.c vmx/msr_table.c vmx/entry_check.c lib/fmt.c
 PURE_SRCS  += dev/ioapic.c
 PURE_SRCS  += dev/bios_reset.c

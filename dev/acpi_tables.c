@@ -1,18 +1,19 @@
 /*
  * Writes a domain's ACPI tables. Each table is assembled in a packed
  * structure, copied into guest RAM and then sealed: its checksum byte is set
- * so the bytes the specification says sum to zero do. The platform is
- * hardware-reduced ACPI (ACPI 6, as cloud-hypervisor and Firecracker give
- * Linux): a revision 6 FADT with HW_REDUCED_ACPI, so no SCI, no PM1 or GPE
- * blocks, no SMI command port; sleep goes through the sleep control and
- * status registers (dev/acpi_sleep.c), reset through port 0xCF9
- * (dev/reset_control.c). The PM timer stays at PMTIMER_PORT in the 32-bit
- * field, 24 bits wide, because kvm-unit-tests and Hinoki's own guests read
- * it from there. The DSDT is dev/dsdt.asl, compiled by iasl at build time.
- * A domain with an IOMMU also finds a DMAR table naming it (dev/vtd.h).
+ * so the bytes the specification says sum to zero do. The platform has a
+ * PC's fixed ACPI hardware, as the PIIX4 that QEMU, Xen and ACRN give
+ * their guests: a revision 6 FADT naming the PM1a event and control
+ * blocks (dev/acpi_pm.c), the SCI on ISA IRQ 9, no GPE block and no SMI
+ * command port (always in ACPI mode), no fixed power or sleep button;
+ * sleep (S3, S5) through PM1_CNT, reset through port 0xCF9
+ * (dev/reset_control.c). The register blocks are given in the 32-bit
+ * fields only, which every OSPM reads (kvm-unit-tests reads nothing
+ * else). The DSDT is dev/dsdt.asl, compiled by iasl at build time. A
+ * domain with an IOMMU also finds a DMAR table naming it (dev/vtd.h).
  */
 #include <stddef.h>
-#include "dev/acpi_sleep.h"
+#include "dev/acpi_pm.h"
 #include "dev/acpi_tables.h"
 #include "dev/ioapic.h"
 #include "dev/irq_line.h"
@@ -31,7 +32,7 @@
 #define SDT_ENTRIES_MAX     3   /* FADT, MADT and, with an IOMMU, DMAR: in the RSDT and the XSDT alike */
 #define TABLE_REVISION_DMAR 1
 #define FADT_MINOR_VERSION  0   /* ACPI 6.0: every field up to the hypervisor vendor identity */
-#define SLEEP_REG_BITS      8
+#define RESET_REG_BITS      8
 /*
  * The FADT's boot flags: no 8042 (bit clear), no VGA, no MSI; the CMOS RTC
  * is present. The DSDT enumerates the ISA devices, so LEGACY_DEVICES is clear.
@@ -127,7 +128,7 @@ static void put_dsdt(uint8_t *ram)
 
 static struct acpi_gas byte_port(uint16_t port)
 {
-	return (struct acpi_gas){ ACPI_GAS_SYSTEM_IO, SLEEP_REG_BITS, 0, ACPI_GAS_ACCESS_BYTE, port };
+	return (struct acpi_gas){ ACPI_GAS_SYSTEM_IO, RESET_REG_BITS, 0, ACPI_GAS_ACCESS_BYTE, port };
 }
 
 static void put_fadt(uint8_t *ram)
@@ -139,33 +140,37 @@ static void put_fadt(uint8_t *ram)
 	/* The 32-bit FACS address and X_DSDT: the spec wants one of each pair zero. */
 	f.v1.firmware_ctrl = (uint32_t)ACPI_TABLES_GPA_FACS;
 	f.x_dsdt = ACPI_TABLES_GPA_DSDT;
-	f.v1.sci_int = ACPI_TABLES_SCI_IRQ;
+	f.v1.sci_int = ACPI_PM_SCI_IRQ;
+	f.v1.pm1a_evt_blk = ACPI_PM_PORT;
+	f.v1.pm1_evt_len = PM1_EVT_LEN;
+	f.v1.pm1a_cnt_blk = ACPI_PM_CNT_PORT;
+	f.v1.pm1_cnt_len = PM1_CNT_LEN;
 	f.v1.pm_tmr_blk = PMTIMER_PORT;
 	f.v1.pm_tmr_len = FADT_PM_TMR_LEN;
 	f.v1.p_lvl2_lat = FADT_P_LVL2_LAT_NONE;
 	f.v1.p_lvl3_lat = FADT_P_LVL3_LAT_NONE;
 	f.v1.iapc_boot_arch = FADT_IAPC_BOOT_ARCH;
-	/* TMR_VAL_EXT clear: the timer has 24 bits. */
-	f.v1.flags = FADT_F_WBINVD | FADT_F_RESET_REG_SUP | FADT_F_HW_REDUCED_ACPI;
+	/* TMR_VAL_EXT clear: the timer has 24 bits. FIX_RTC clear: RTC_STS and RTC_EN are there. */
+	f.v1.flags = FADT_F_WBINVD | FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON | FADT_F_RESET_REG_SUP;
 	f.reset_reg = byte_port(RST_CNT_PORT);
 	f.reset_value = RST_CNT_COLD_RESET;
 	f.fadt_minor_version = FADT_MINOR_VERSION;
-	f.sleep_control_reg = byte_port(ACPI_SLEEP_CONTROL_PORT);
-	f.sleep_status_reg = byte_port(ACPI_SLEEP_STATUS_PORT);
 	memcpy(&f.hypervisor_vendor_identity, ACPI_TABLES_HYPERVISOR_ID, sizeof f.hypervisor_vendor_identity);
 	put_table(ram, ACPI_TABLES_GPA_FADT, &f, sizeof f);
 }
 
-/* The MADT's entries after the Processor Local APICs: the I/O APIC and the PIT's override. */
+/* The MADT's entries after the Processor Local APICs: the I/O APIC, the PIT's and the SCI's overrides. */
 struct madt_io {
 	struct acpi_madt_io_apic io_apic;
 	struct acpi_madt_interrupt_override pit;
+	struct acpi_madt_interrupt_override sci;
 } __attribute__((packed));
 
 /*
  * One Processor Local APIC per vCPU, then the I/O APIC with the ID after
- * theirs, its inputs GSI 0-23, and ISA IRQ 0 overridden to the GSI the
- * platform wires it to (dev/irq_line.h), as a PC's MADT has.
+ * theirs, its inputs GSI 0-23, ISA IRQ 0 overridden to the GSI the
+ * platform wires it to (dev/irq_line.h), as a PC's MADT has, and the SCI
+ * level-triggered and active high (an ISA IRQ would be edge-triggered).
  */
 static void put_madt(uint8_t *ram, unsigned ncpus)
 {
@@ -201,6 +206,13 @@ static void put_madt(uint8_t *ram, unsigned ncpus)
 			.source = ISA_IRQ_PIT,
 			.gsi = isa_irq_gsi(ISA_IRQ_PIT),
 			.flags = MADT_INTI_CONFORMING,
+		},
+		.sci = {
+			.h = { MADT_TYPE_INTERRUPT_OVERRIDE, sizeof io.sci },
+			.bus = MADT_ISO_BUS_ISA,
+			.source = ACPI_PM_SCI_IRQ,
+			.gsi = isa_irq_gsi(ACPI_PM_SCI_IRQ),
+			.flags = MADT_INTI_ACTIVE_HIGH | MADT_INTI_LEVEL,
 		},
 	};
 	memcpy(at + sizeof m + lapics, &io, sizeof io);

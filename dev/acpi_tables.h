@@ -33,12 +33,6 @@
 #define ACPI_TABLES_OEM_ID       "HINOKI"
 #define ACPI_TABLES_OEM_TABLE_ID "HINOKIVM"
 #define ACPI_TABLES_CREATOR_ID   "HNKI"
-/*
- * No SCI is ever raised and hardware-reduced OSPMs ignore SCI_INT, but
- * Linux without an I/O APIC still marks it level-triggered in the ELCR:
- * the PIIX4's IRQ 9, unused, rather than 0, the timer's.
- */
-#define ACPI_TABLES_SCI_IRQ      9
 #define ACPI_TABLES_HYPERVISOR_ID "HINOKI\0\0"   /* the FADT's 8-byte hypervisor vendor identity */
 
 /*

@@ -1,20 +1,21 @@
 /*
  * Hinoki's DSDT, compiled by iasl at build time into the bytes
  * dev/acpi_tables.c copies into every domain (docs/platform.md, "ACPI
- * tables"). It names only what the platform has: the S5 sleep type the
- * sleep control register (dev/acpi_sleep.c) powers off on, and the ISA
- * devices a guest cannot probe for safely, COM1 and the CMOS RTC, with
- * their ports and ISA IRQs. The platform is hardware-reduced ACPI, so
- * there is no SCI, no GPE block and no \_PIC method.
+ * tables"). It names only what the platform has: the sleep types of S3
+ * and S5 that PM1_CNT (dev/acpi_pm.c) acts on, and the ISA devices a
+ * guest cannot probe for safely, COM1 and the CMOS RTC, with their ports
+ * and ISA IRQs. There is no GPE block, so no \_GPE scope, and no \_PIC
+ * method: no interrupt routing changes with the mode the OS picks.
  */
 DefinitionBlock ("", "DSDT", 2, "HINOKI", "HINOKIVM", 1)
 {
     /*
-     * S5 (soft off): SLP_TYP 5 for the sleep control register; the second
-     * value would be PM1b's and is unused on a hardware-reduced platform.
-     * Keep in step with ACPI_SLEEP_SLP_TYP_S5 (dev/acpi_sleep.h).
+     * S3 (suspend to RAM) and S5 (soft off): SLP_TYP for PM1a_CNT, then
+     * for PM1b_CNT, which the platform has not. PIIX4's values; keep in
+     * step with ACPI_PM_SLP_TYP_S3 and _S5 (dev/acpi_pm.h).
      */
-    Name (\_S5, Package (0x04) { 0x05, 0x00, 0x00, 0x00 })
+    Name (\_S3, Package (0x04) { 0x01, 0x01, 0x00, 0x00 })
+    Name (\_S5, Package (0x04) { 0x00, 0x00, 0x00, 0x00 })
 
     Scope (\_SB)
     {

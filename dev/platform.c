@@ -16,6 +16,7 @@
 #include "hw/reset_control.h"
 #include "hw/uart.h"
 #include "lib/string.h"
+#include "lib/x86.h"
 
 #define EXIT_PORTS 1
 
@@ -36,9 +37,9 @@ static void route_irq(void *ctx, unsigned irq, bool level)
 static void pic_raise(void *ctx)
 {
 	struct platform *p = ctx;
-	for (unsigned i = 0; i < p->ncpus && p->extint; i++)
+	for (unsigned i = 0; i < p->ncpus; i++)
 		if (p->lapic[i] && vlapic_takes_extint(p->lapic[i]))
-			p->extint(p->ctx, i);
+			p->ops->extint(p->ctx, i);
 }
 
 bool platform_take_extint(struct platform *p, uint8_t *vector)
@@ -61,23 +62,38 @@ static const struct bus_device vga_window = { "legacy VGA window", bus_read_open
 static const struct bus_device lapic_page_dark = { "local APIC page, no APIC there", bus_read_open,
                                                    bus_write_drop, 0 };
 
-/* The power devices each know one event; the domain's function takes which. */
-static void power_off(void *ctx)
+static struct irq_line isa_irq(struct platform *p, unsigned irq)
 {
-	struct platform *p = ctx;
-	p->power(p->ctx, PLATFORM_POWER_OFF);
+	return (struct irq_line){ route_irq, p, irq };
 }
 
 static void power_reset(void *ctx)
 {
 	struct platform *p = ctx;
-	p->power(p->ctx, PLATFORM_POWER_RESET);
+	p->ops->power(p->ctx, PLATFORM_POWER_RESET);
 }
 
-static struct irq_line isa_irq(struct platform *p, unsigned irq)
+static void pm_sci(void *ctx, bool level)
 {
-	return (struct irq_line){ route_irq, p, irq };
+	route_irq(ctx, ACPI_PM_SCI_IRQ, level);
 }
+
+/*
+ * S5 powers the domain off; S3 puts it to sleep until the RTC's alarm,
+ * the one wake event the platform has, if RTC_EN lets it wake the domain.
+ */
+static uint16_t pm_sleep(void *ctx, unsigned slp_typ)
+{
+	struct platform *p = ctx;
+	if (slp_typ == ACPI_PM_SLP_TYP_S5) {
+		p->ops->power(p->ctx, PLATFORM_POWER_OFF);
+		return 0;
+	}
+	uint64_t wake = acpi_pm_rtc_wakes(&p->acpi_pm) ? rtc_next_alarm(&p->rtc, rdtsc()) : 0;
+	return p->ops->sleep(p->ctx, wake) ? PM1_STS_RTC : 0;
+}
+
+static const struct acpi_pm_ops pm_ops = { pm_sci, pm_sleep };
 
 /*
  * A message to the local APICs its destination matches. Lowest priority
@@ -95,10 +111,10 @@ static bool apic_deliver(struct platform *p, const struct irq_msg *m)
 	 * cannot name x2APIC's broadcast); a 32-bit destination is x2APIC's own.
 	 */
 	uint32_t dest = !m->x2apic_dest && !m->logical && m->dest == LAPIC_DEST_ALL ? LAPIC_BROADCAST : m->dest;
-	for (unsigned i = 0; i < p->ncpus && p->deliver; i++) {
+	for (unsigned i = 0; i < p->ncpus; i++) {
 		if (!p->lapic[i] || !vlapic_is_destination(p->lapic[i], dest, m->logical))
 			continue;
-		accepted |= p->deliver(p->ctx, i, m->vector, m->level);
+		accepted |= p->ops->deliver(p->ctx, i, m->vector, m->level);
 		if (m->delmod == IOAPIC_DELMOD_LOWEST)
 			break;
 	}
@@ -195,8 +211,7 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	p->lock = (struct spinlock)SPINLOCK_INIT;
 	p->irq_lock = (struct spinlock)SPINLOCK_INIT;
 	p->ncpus = env->ncpus;
-	p->deliver = env->deliver;
-	p->extint = env->extint;
+	p->ops = env->ops;
 	p->ctx = env->ctx;
 	p->pci = (env->viommu || env->edu) ? env->pci : 0;
 	if ((env->viommu || env->edu) && !p->pci)
@@ -222,8 +237,7 @@ int platform_init(struct platform *p, const struct platform_env *env)
 			return -1;
 	}
 	nmi_sc_init(&p->nmi_sc, env->tsc_now, env->tsc_khz);
-	p->power = env->power;
-	p->acpi_sleep = (struct acpi_sleep){ power_off, p };
+	acpi_pm_init(&p->acpi_pm, &pm_ops, p);
 	p->reset_control = (struct reset_control){ 0, power_reset, p };
 
 	struct bus *b = &p->bus;
@@ -236,7 +250,7 @@ int platform_init(struct platform *p, const struct platform_env *env)
 	    bus_add(&b->port, RTC_PORT_INDEX, RTC_PORTS, &rtc_bus_device, &p->rtc, &p->lock) ||
 	    pci_cfg_add_to_bus(b, &p->pci_cfg, &p->lock) ||
 	    bus_add(&b->port, NMI_SC_PORT, 1, &nmi_sc_bus_device, &p->nmi_sc, &p->lock) ||
-	    bus_add(&b->port, ACPI_SLEEP_CONTROL_PORT, ACPI_SLEEP_PORTS, &acpi_sleep_bus_device, &p->acpi_sleep, 0) ||
+	    bus_add(&b->port, ACPI_PM_PORT, ACPI_PM_PORTS, &acpi_pm_bus_device, &p->acpi_pm, &p->lock) ||
 	    bus_add(&b->port, RST_CNT_PORT, RESET_CONTROL_PORTS, &reset_control_bus_device, &p->reset_control, &p->lock) ||
 	    (env->testdev && testdev_add_to_bus(b, &p->testdev)) ||
 	    bus_add(&b->mmio, APIC_DEFAULT_PHYS_BASE, LAPIC_MMIO_SIZE, &lapic_page_dark, 0, 0) ||

@@ -17,24 +17,27 @@
  *     registers serve every vCPU, and which the local APICs' EOIs and the
  *     vCPUs' acknowledges of the PIC's interrupts reach; and the IOMMU,
  *     which every interrupt message and every DMA passes;
- *   - the ACPI sleep registers: none (stateless); the reset control's
- *     RST_CNT: `lock`; the test device: none (byte stores; its lines
- *     take irq_lock); the edu device: `lock`, with its configuration
- *     space (its DMA and MSIs take irq_lock).
+ *   - the ACPI PM1 registers and the reset control's RST_CNT: `lock`
+ *     (the PM1 registers read the RTC's alarm as the domain sleeps); the
+ *     test device: none (byte stores; its lines take irq_lock); the edu
+ *     device: `lock`, with its configuration space (its DMA and MSIs take
+ *     irq_lock).
  * The bus takes a range's lock around each device call, so the devices
  * themselves take none.
  *
- * Lock order: the console lock, then irq_lock, then whatever
- * env->deliver and env->extint take (the scheduler's run-queue locks). A
- * line is driven with the console lock held; the I/O APIC and the PIC call
- * nothing but those two, and neither takes the console lock or irq_lock.
+ * Lock order: `lock` (a sleep then takes what ops->sleep takes: the
+ * console lock, the scheduler's run-queue locks), the console lock, then
+ * irq_lock, then whatever ops->deliver and ops->extint take (the
+ * scheduler's run-queue locks). A line is driven with the console lock
+ * held; the I/O APIC and the PIC call nothing but those two, and neither
+ * takes the console lock or irq_lock.
  */
 #ifndef DEV_PLATFORM_H
 #define DEV_PLATFORM_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "dev/acpi_sleep.h"
+#include "dev/acpi_pm.h"
 #include "dev/bus.h"
 #include "dev/edu.h"
 #include "dev/exit_port.h"
@@ -60,15 +63,8 @@ enum platform_power {
 	PLATFORM_POWER_RESET,
 };
 
-struct platform_env {
-	uint64_t ram_bytes;
-	uint16_t ncpus;
-	uint64_t tsc_now;              /* the PM timer reads 0 from here */
-	uint32_t tsc_khz;
-	uint64_t wall_secs, wall_tsc;  /* the RTC reads wall_secs (UTC, since 1970) at TSC wall_tsc */
-	struct spinlock *console_lock; /* held around UART accesses: its output goes to the console line */
-	uart_sink_fn console_put;      /* a byte for the domain's console; console_lock held */
-	void (*end)(void *ctx, int code);   /* the guest wrote its exit code */
+/* What the platform asks of the domain, which gives these as one table for all its domains. */
+struct platform_ops {
 	/*
 	 * A fixed interrupt `vector` for vCPU `vcpu` (level: level-triggered);
 	 * whether its local APIC accepted it. Called from any CPU, with
@@ -83,7 +79,26 @@ struct platform_env {
 	 */
 	void (*extint)(void *ctx, unsigned vcpu);
 	void (*power)(void *ctx, enum platform_power what);   /* the guest powered off or reset its machine */
-	void *ctx;                     /* for console_put, end, deliver, extint and power */
+	/*
+	 * ACPI S3, suspend to RAM: every processor stops as at a reset, and
+	 * the first starts again at the waking vector the guest put in the
+	 * FACS once the TSC reaches wake_tsc; 0 means nothing enabled can wake
+	 * it. Whether the domain sleeps (false: it ended instead). `lock` held.
+	 */
+	bool (*sleep)(void *ctx, uint64_t wake_tsc);
+};
+
+struct platform_env {
+	uint64_t ram_bytes;
+	uint16_t ncpus;
+	uint64_t tsc_now;              /* the PM timer reads 0 from here */
+	uint32_t tsc_khz;
+	uint64_t wall_secs, wall_tsc;  /* the RTC reads wall_secs (UTC, since 1970) at TSC wall_tsc */
+	struct spinlock *console_lock; /* held around UART accesses: its output goes to the console line */
+	uart_sink_fn console_put;      /* a byte for the domain's console; console_lock held */
+	void (*end)(void *ctx, int code);   /* the guest wrote its exit code */
+	const struct platform_ops *ops;
+	void *ctx;                     /* for console_put, end and ops */
 	bool testdev;                  /* QEMU's pc-testdev on the bus (config `testdev`) */
 	uint8_t *testdev_iomem;        /* its device memory, TESTDEV_IOMEM_SIZE bytes the domain gives */
 	bool viommu;                   /* a VT-d remapping unit (config `viommu`) */
@@ -120,19 +135,17 @@ struct platform {
 	struct rtc rtc;
 	struct pci_cfg pci_cfg;
 	struct nmi_sc nmi_sc;
-	struct acpi_sleep acpi_sleep;
+	struct acpi_pm acpi_pm;
 	struct reset_control reset_control;
 	struct testdev testdev;        /* on the bus only when the env asks for it */
-	void (*power)(void *ctx, enum platform_power what);   /* the env's, for the two above */
 	struct vlapic *lapic[HINOKI_MAX_VCPUS];   /* each in its struct vcpu */
 	struct spinlock irq_lock;      /* the I/O APIC, the PIC/ELCR and the VT-d unit */
 	struct ioapic ioapic;
 	struct pic pic;
 	struct platform_pci *pci;      /* env's; NULL: no PCI function, no IOMMU */
 	unsigned ncpus;
-	bool (*deliver)(void *ctx, unsigned vcpu, unsigned vector, bool level);   /* env's */
-	void (*extint)(void *ctx, unsigned vcpu);   /* env's */
-	void *ctx;                     /* env's, for deliver, extint, power and the PCI parts' mem */
+	const struct platform_ops *ops;   /* env's */
+	void *ctx;                     /* env's, for ops and the PCI parts' mem */
 };
 
 /*

@@ -129,6 +129,46 @@ static bool set_held(const struct rtc *r)
 	return r->cmos[RTC_REG_B] & RTC_B_SET;
 }
 
+/* An alarm field: its value, RTC_ALARM_ANY for "don't care" (bits 7:6 set), -1 when no time has it. */
+#define RTC_ALARM_ANY (-2)
+static int alarm_field(const struct rtc *r, unsigned reg, int max)
+{
+	uint8_t v = r->cmos[reg];
+	if ((v & RTC_ALARM_DONT_CARE) == RTC_ALARM_DONT_CARE)
+		return RTC_ALARM_ANY;
+	int f = reg == RTC_HOURS_ALARM ? decode_hour(r, v) : decode(r, v);
+	return f <= max ? f : -1;
+}
+
+static bool alarm_matches(int field, unsigned v)
+{
+	return field == RTC_ALARM_ANY || field == (int)v;
+}
+
+uint64_t rtc_next_alarm(const struct rtc *r, uint64_t tsc)
+{
+	int s = alarm_field(r, RTC_SECONDS_ALARM, 59), m = alarm_field(r, RTC_MINUTES_ALARM, 59),
+	    h = alarm_field(r, RTC_HOURS_ALARM, 23);
+	if (!(r->cmos[RTC_REG_B] & RTC_B_AIE) || set_held(r) || s == -1 || m == -1 || h == -1)
+		return 0;
+	uint64_t now = rtc_now_secs(r, tsc);
+	unsigned of_day = (unsigned)(now % RTC_DATE_SECS_PER_DAY);
+	unsigned sec = of_day % 60, min = of_day / 60 % 60, hour = of_day / 3600;
+	/* Each update in turn, counted on the fields rather than divided out: a day is 86400 steps at most. */
+	for (uint64_t t = now + 1; t <= now + RTC_DATE_SECS_PER_DAY; t++) {
+		if (++sec == 60) {
+			sec = 0;
+			if (++min == 60) {
+				min = 0;
+				hour = (hour + 1) % 24;
+			}
+		}
+		if (alarm_matches(s, sec) && alarm_matches(m, min) && alarm_matches(h, hour))
+			return r->base_tsc + (t - r->base_secs) * r->tsc_hz;
+	}
+	return 0;
+}
+
 uint8_t rtc_read(struct rtc *r, unsigned reg, uint64_t tsc)
 {
 	reg &= RTC_INDEX_MASK;

@@ -5,7 +5,8 @@
  * clock keeps no counter: the time is `base_secs` at TSC `base_tsc` plus
  * the TSC time since, so it runs without the device being touched, and a
  * guest that sets it moves only its own base. No interrupt is raised
- * (docs/platform.md, "RTC and CMOS"). Pure code; unit-tested on the host.
+ * (docs/platform.md, "RTC and CMOS"); the alarm is kept only as what wakes
+ * a sleeping domain (dev/acpi_pm.h). Pure code; unit-tested on the host.
  */
 #ifndef DEV_RTC_H
 #define DEV_RTC_H
@@ -32,6 +33,12 @@ uint8_t rtc_read(struct rtc *r, unsigned reg, uint64_t tsc);
 void rtc_write(struct rtc *r, unsigned reg, uint8_t val, uint64_t tsc);
 /* The guest's time at tsc, seconds since 1970 (UTC). */
 uint64_t rtc_now_secs(const struct rtc *r, uint64_t tsc);
+/*
+ * The TSC at which the alarm next goes off after tsc: the first update to
+ * a time that the alarm registers match, within a day. 0 when it cannot go
+ * off: AIE clear, the clock held by SET, or an alarm no time matches.
+ */
+uint64_t rtc_next_alarm(const struct rtc *r, uint64_t tsc);
 
 /* Ports 0x70-0x71, byte-wide, at the current TSC; dev is its struct rtc. */
 extern const struct bus_device rtc_bus_device;

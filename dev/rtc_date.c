@@ -7,7 +7,6 @@
  */
 #include "dev/rtc_date.h"
 
-#define SECS_PER_DAY   86400u
 #define DAYS_PER_ERA   146097u
 #define YEARS_PER_ERA  400u
 #define EPOCH_DAYS     719468u   /* 0000-03-01 .. 1970-01-01 */
@@ -46,13 +45,13 @@ static uint64_t day_number(unsigned y, unsigned m, unsigned d)
 uint64_t rtc_date_to_secs(const struct rtc_date *d)
 {
 	uint64_t days = day_number(d->year, d->month, d->day) - EPOCH_DAYS;
-	return days * SECS_PER_DAY + d->hour * 3600u + d->minute * 60u + d->second;
+	return days * RTC_DATE_SECS_PER_DAY + d->hour * 3600u + d->minute * 60u + d->second;
 }
 
 void rtc_date_from_secs(uint64_t secs, struct rtc_date *d)
 {
-	uint64_t days = secs / SECS_PER_DAY;
-	unsigned rem = (unsigned)(secs % SECS_PER_DAY);
+	uint64_t days = secs / RTC_DATE_SECS_PER_DAY;
+	unsigned rem = (unsigned)(secs % RTC_DATE_SECS_PER_DAY);
 	d->hour = rem / 3600;
 	d->minute = rem / 60 % 60;
 	d->second = rem % 60;
@@ -70,5 +69,5 @@ void rtc_date_from_secs(uint64_t secs, struct rtc_date *d)
 
 uint64_t rtc_date_end(void)
 {
-	return (day_number(RTC_DATE_MAX_YEAR + 1, 1, 1) - EPOCH_DAYS) * SECS_PER_DAY;
+	return (day_number(RTC_DATE_MAX_YEAR + 1, 1, 1) - EPOCH_DAYS) * RTC_DATE_SECS_PER_DAY;
 }

@@ -13,6 +13,7 @@
 
 #define RTC_DATE_MIN_YEAR 1970u
 #define RTC_DATE_MAX_YEAR 9999u   /* four decimal digits: a century register and a year */
+#define RTC_DATE_SECS_PER_DAY 86400u
 
 struct rtc_date {
 	unsigned year;       /* 1970..9999 */

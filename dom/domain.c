@@ -276,6 +276,14 @@ static void platform_power(void *ctx, enum platform_power what)
 	domain_power(ctx, what);
 }
 
+static bool platform_sleep(void *ctx, uint64_t wake_tsc)
+{
+	return domain_sleep(ctx, wake_tsc);
+}
+
+static const struct platform_ops platform_ops = { platform_deliver, platform_extint_kick, platform_power,
+                                                  platform_sleep };
+
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */
 static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)
 {
@@ -429,7 +437,7 @@ struct domain *domain_create(uint32_t id, const struct domain_config *cfg, const
 		.ram_bytes = d->guest.ram_bytes, .ncpus = (uint16_t)vcpus, .tsc_now = rdtsc(), .tsc_khz = d->guest.tsc_khz,
 		.wall_secs = wall_secs, .wall_tsc = wall_tsc,
 		.console_lock = &d->con_lock, .console_put = uart_sink, .end = exit_port_end,
-		.deliver = platform_deliver, .extint = platform_extint_kick, .power = platform_power, .ctx = d,
+		.ops = &platform_ops, .ctx = d,
 		.testdev = cfg->testdev, .testdev_iomem = iomem_pa ? phys_to_virt(iomem_pa) : 0,
 		.viommu = cfg->viommu, .edu = cfg->edu, .pci = pci_pa ? phys_to_virt(pci_pa) : 0, .mem = guest_ram_rw,
 	};

@@ -108,6 +108,13 @@ int domain_leave_running(struct domain *d, enum domain_state to);
 void domain_exit(struct domain *d, int code);
 /* The guest powered its machine off (ACPI S5) or reset it (port 0xCF9): ended, and restarted if its config says so. */
 void domain_power(struct domain *d, enum platform_power what);
+/*
+ * The guest put its machine to sleep (ACPI S3) until wake_tsc, its RTC
+ * alarm: its vCPUs stop, and the first wakes at the FACS's waking vector.
+ * With no wake event (0) it could never wake: it is stopped, saying so,
+ * and false returned.
+ */
+bool domain_sleep(struct domain *d, uint64_t wake_tsc);
 /* The hypervisor stops the domain: prints the reason and v's registers. */
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Finish its last line: nothing of it may stay open once it no longer runs. */

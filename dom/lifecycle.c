@@ -29,7 +29,9 @@
 #include "dom/control.h"
 #include "dom/domain.h"
 #include "dom/lifecycle.h"
+#include "dev/acpi_tables.h"
 #include "dev/console_focus.h"
+#include "hw/acpi.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/serial.h"
@@ -38,6 +40,7 @@
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "sched/sched.h"
+#include "vmx/inject.h"
 #include "vmx/tlb_cpu.h"
 #include "vmx/vmx.h"
 
@@ -323,6 +326,24 @@ void domain_power(struct domain *d, enum platform_power what)
 	__atomic_store_n(&d->restart, act == DOMAIN_ACTION_RESTART, __ATOMIC_RELEASE);
 	log_info("domain %s (%u) %s (%s = %s)\n", d->guest.name, d->guest.id, d->end_how,
 	         off ? "on_poweroff" : "on_reboot", action_name(act));
+}
+
+bool domain_sleep(struct domain *d, uint64_t wake_tsc)
+{
+	if (!wake_tsc) {
+		domain_stop(d, 0, "entered ACPI S3 with no wake event enabled (RTC_EN and the RTC's alarm): it could "
+		                  "never wake");
+		return false;
+	}
+	struct acpi_facs_v1 facs;
+	memcpy(&facs, (uint8_t *)phys_to_virt(d->guest.ram_hpa) + ACPI_TABLES_GPA_FACS, sizeof facs);
+	vcpu_sleep_all(&d->guest, facs.firmware_waking_vector, wake_tsc);
+	uint64_t now = rdtsc(), khz = d->guest.tsc_khz ? d->guest.tsc_khz : 1;
+	if (guest_log_ok(&d->guest))
+		log_info("domain %s (%u) sleeps in ACPI S3: its RTC alarm wakes it in %lu ms at waking vector 0x%x\n",
+		         d->guest.name, d->guest.id, wake_tsc > now ? (wake_tsc - now) / khz : 0,
+		         facs.firmware_waking_vector);
+	return true;
 }
 
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)

@@ -491,16 +491,35 @@ static uint64_t earlier(uint64_t a, uint64_t b)
 	return !a ? b : !b ? a : a < b ? a : b;
 }
 
+/* An offline vCPU whose restart time came (its domain wakes from sleep) starts, as sched_start_vcpu does. */
+static void restart(struct pcpu *cpu, struct vcpu *v)
+{
+	struct guest_entry e;
+	vcpu_restart_entry(v, &e);
+	v->restart_tsc = 0;
+	vmcs_reset_guest(v, &e);
+	v->vruntime = rq_min_vruntime(cpu);
+	v->state = VCPU_RUNNABLE;
+}
+
 /*
  * Wake blocked vCPUs whose timer is due (HC_SET_TIMER, or their vLAPIC
- * timer raising an interrupt they can take); returns TSC cycles until the
- * next deadline (0: none).
+ * timer raising an interrupt they can take) and start offline ones whose
+ * restart time came; returns TSC cycles until the next deadline (0: none).
  */
 static uint64_t expire_timers(struct pcpu *cpu)
 {
 	uint64_t now = rdtsc(), next = 0;
 	spin_lock(&cpu->rq_lock);
 	for (struct vcpu *v = cpu->rq; v; v = v->rq_next) {
+		uint64_t restart_tsc = __atomic_load_n(&v->restart_tsc, __ATOMIC_SEQ_CST);
+		if (v->state == VCPU_OFFLINE && restart_tsc) {
+			if (now >= restart_tsc)
+				restart(cpu, v);
+			else if (!next || restart_tsc - now < next)
+				next = restart_tsc - now;
+			continue;
+		}
 		if (v->state != VCPU_BLOCKED)
 			continue;
 		uint64_t lapic_due = vlapic_next_deadline(&v->vlapic);

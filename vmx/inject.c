@@ -152,7 +152,7 @@ static void deliver_nmi(struct vcpu *t)
 /* The state a STARTUP IPI with `vector` gives t, in its domain's boot format. */
 static void sipi_entry(const struct vcpu *t, uint8_t vector, struct guest_entry *e)
 {
-	vmcs_real_mode_entry(e, vector);
+	vmcs_real_mode_entry(e, (uint16_t)(vector << SIPI_VECTOR_SHIFT), 0);
 	e->format = t->guest->boot_entry.format;
 }
 
@@ -188,6 +188,22 @@ static void deliver_init(struct vcpu *t)
 		return;
 	__atomic_store_n(&t->irq_pending, 1, __ATOMIC_SEQ_CST);
 	sched_ops->wake_for_irq(t);
+}
+
+void vcpu_sleep_all(struct vmx_guest *g, uint32_t addr, uint64_t tsc)
+{
+	struct vcpu *first = g->vcpus[0];
+	first->restart_addr = addr;
+	__atomic_store_n(&first->restart_tsc, tsc, __ATOMIC_SEQ_CST);
+	for (unsigned i = 0; i < g->nvcpus; i++)
+		deliver_init(g->vcpus[i]);
+}
+
+/* An address past the first MiB, which real mode cannot name, wraps as a 20-bit address would. */
+void vcpu_restart_entry(const struct vcpu *v, struct guest_entry *e)
+{
+	vmcs_real_mode_entry(e, (uint16_t)(v->restart_addr >> REAL_SEG_SHIFT), (uint16_t)(v->restart_addr & 0xf));
+	e->format = v->guest->boot_entry.format;
 }
 
 /* SIPI to a vCPU waiting after INIT starts it in real mode (at once, or once its INIT is taken). */

@@ -59,6 +59,18 @@ static inline bool vmx_inject_pending(struct vcpu *v)
 void vcpu_start_held_sipi(struct vcpu *v);
 
 /*
+ * The platform's sleep (ACPI S3), on one of g's vCPUs: every vCPU is
+ * reset as by an INIT, so none runs another instruction; the first then
+ * restarts in real mode at `addr` (segment addr >> 4, offset addr & 0xf,
+ * as firmware jumps to a waking vector) once the TSC reaches `tsc`, when
+ * the scheduler starts it (vcpu_restart_entry()); the others wait for a
+ * SIPI, as after a wake on hardware.
+ */
+void vcpu_sleep_all(struct vmx_guest *g, uint32_t addr, uint64_t tsc);
+/* The state an offline v restarts in at its restart_tsc. */
+void vcpu_restart_entry(const struct vcpu *v, struct guest_entry *e);
+
+/*
  * Whether a vCPU halted (or halting) with the given state must run again
  * because of an interrupt: its vLAPIC timer is run up to `now`, and the
  * answer is yes when a vector is deliverable and it halted with RFLAGS.IF=1.

@@ -18,6 +18,8 @@
  * - IA32_BIOS_SIGN_ID: a kernel writes 0, runs CPUID and reads the
  *   microcode revision in bits 63:32: revision 1, since 0 would say no
  *   microcode is loaded; writes are taken and change nothing.
+ * - IA32_PLATFORM_ID: read-only, platform 0. Linux reads it without a
+ *   handled #GP when it reloads microcode after a wake from S3.
  * - SYSENTER_CS/ESP/EIP, FS_BASE, GS_BASE, EFER: VMCS guest-state fields.
  *   The addresses must be canonical (hardware's #GP, and a non-canonical
  *   base would fail the next VM entry); EFER.LME cannot change while CR0.PG
@@ -88,6 +90,7 @@ const struct msr_rule msr_table[MSR_TABLE_SLOTS] = {
 	ROW(MSR_IA32_GS_BASE,         MSR_STORE_GS_BASE,      MSR_WRITE_KEEP,   MSR_CHECK_CANONICAL, 0, 0, 0),
 	/* On TSC_DEADLINE's slot. */
 	ROW_STEP(MSR_IA32_DEBUGCTL, 1, MSR_STORE_DEBUGCTL,  MSR_WRITE_KEEP,   MSR_CHECK_DEBUGCTL, 0, 0, 0),
+	ROW_STEP(MSR_IA32_PLATFORM_ID, 2, MSR_STORE_CONST,  MSR_WRITE_GP,     MSR_CHECK_NONE, 0, 0, 0),
 };
 
 bool addr_canonical(uint64_t a, unsigned bits)

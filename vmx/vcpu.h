@@ -102,6 +102,9 @@ struct vcpu {
 	uint64_t vruntime;        /* guest time scaled by weight: the fair-share clock */
 	uint64_t timer_deadline;  /* HC_SET_TIMER: TSC at which HLT ends; 0 for none */
 	uint64_t halt_deadline;   /* a HLT nothing can end: TSC at which its domain ends (vmx/exit_hlt.c); 0 for none */
+	/* Offline, it restarts in real mode at restart_addr once the TSC reaches restart_tsc (vcpu_sleep_all); 0: never. */
+	uint64_t restart_tsc;
+	uint32_t restart_addr;
 	volatile uint32_t wake;   /* an event arrived: the next HLT does not block */
 	uint64_t entry_tsc;       /* TSC just before the current VM entry */
 	uint64_t guest_tsc;       /* total TSC cycles in guest mode */

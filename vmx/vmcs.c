@@ -100,7 +100,6 @@ struct seg { uint16_t sel; uint32_t ar; uint64_t base; uint32_t limit; };
 
 #define FLAT_LIMIT   0xffffffffu
 #define REAL_LIMIT   0xffffu        /* segments, GDTR, IDTR and TR after INIT */
-#define REAL_SEG_SHIFT 4            /* real-mode base = selector << 4 */
 #define TSS_LIMIT    0xffu
 /* CR0 after INIT: CD and NW set, ET set ("IA-32 Processor States Following Power-up, Reset, or INIT"). */
 #define CR0_INIT     (CR0_CD | CR0_NW | CR0_ET)
@@ -156,11 +155,16 @@ static void setup_guest(struct vcpu *v, const struct guest_entry *e)
 	} else if (e->mode == ENTRY_REAL16) {
 		/*
 		 * The state INIT and a SIPI leave: 16-bit segments of 64 KiB, CS at
-		 * the SIPI page, PE and PG clear (unrestricted guest allows that;
-		 * SS.DPL must then be 0), the IVT at 0. Only the real CR0 has the
-		 * bits VMX forces; the shadow shows INIT's value.
+		 * the SIPI page or a waking vector, PE and PG clear (unrestricted
+		 * guest allows that; SS.DPL must then be 0), the IVT at 0. Only the
+		 * real CR0 has the bits VMX forces; the shadow shows INIT's value.
+		 * CS is "present, R/W, accessed" as the SDM's table of the state
+		 * after INIT gives it (type 3, which unrestricted guest allows):
+		 * as a code segment, Bochs 2.7 would refuse a selector whose bits
+		 * 1:0 are not its DPL of 0 (an older SDM rule), which a waking
+		 * vector's segment may have.
 		 */
-		write_segments((struct seg){ e->code_sel, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P,
+		write_segments((struct seg){ e->code_sel, AR_TYPE(SEG_TYPE_DATA_RW_A) | AR_S | AR_P,
 		                             (uint64_t)e->code_sel << REAL_SEG_SHIFT, REAL_LIMIT },
 		               (struct seg){ 0, AR_TYPE(SEG_TYPE_DATA_RW_A) | AR_S | AR_P, 0, REAL_LIMIT }, REAL_LIMIT);
 		cr0 = CR0_INIT;
@@ -206,11 +210,12 @@ static void setup_guest(struct vcpu *v, const struct guest_entry *e)
 	v->gpr[GPR_RSI] = e->rsi;
 }
 
-void vmcs_real_mode_entry(struct guest_entry *e, uint8_t sipi_vector)
+void vmcs_real_mode_entry(struct guest_entry *e, uint16_t cs, uint16_t ip)
 {
 	memset(e, 0, sizeof *e);
 	e->mode = ENTRY_REAL16;
-	e->code_sel = (uint16_t)(sipi_vector << SIPI_VECTOR_SHIFT);
+	e->code_sel = cs;
+	e->rip = ip;
 	e->gdt_limit = REAL_LIMIT;
 }
 

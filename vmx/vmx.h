@@ -40,12 +40,14 @@ void vmx_dump_vcpu(const struct vcpu *v);
 /* Replace v's guest state with e's: a cleared VMCS (the caller's stays current), or v's own, current here. */
 void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e);
 /*
- * The entry state a STARTUP IPI with `sipi_vector` gives a vCPU waiting
- * after INIT: real mode at CS:IP = (vector << 8):0 (SDM "MP Initialization
- * Protocol Algorithm"). vmcs_reset_guest then puts it into the VMCS.
+ * The entry state of a processor INIT left that starts in real mode at
+ * CS:IP, with CS's base CS << 4: a STARTUP IPI with `vector` starts it at
+ * (vector << 8):0 (SDM "MP Initialization Protocol Algorithm").
+ * vmcs_reset_guest then puts it into the VMCS.
  */
 #define SIPI_VECTOR_SHIFT 8
-void vmcs_real_mode_entry(struct guest_entry *e, uint8_t sipi_vector);
+#define REAL_SEG_SHIFT 4            /* real-mode base = selector << 4 */
+void vmcs_real_mode_entry(struct guest_entry *e, uint16_t cs, uint16_t ip);
 /*
  * What vmx/ asks of the scheduler above it, given once at start-up
  * (sched_init), so that vmx/ calls up only through these: a vCPU to wake

@@ -10,6 +10,7 @@
  * went on.
  */
 #include "attack.h"
+#include "hw/acpi.h"
 #include "hw/pc_devices.h"
 #include "hw/pci.h"
 #include "hw/reset_control.h"
@@ -146,7 +147,9 @@ static const struct reset_try bochs_shutdown = {
 	  B(BOCHS_SHUTDOWN_PORT, 'd'), B(BOCHS_SHUTDOWN_PORT, 'o'), B(BOCHS_SHUTDOWN_PORT, 'w'), B(BOCHS_SHUTDOWN_PORT, 'n') },
 	"0xff" };
 static const struct reset_try bochs_debugger = { { W(BOCHS_DEBUG_PORT, BOCHS_DEBUG_ENABLE), W(BOCHS_DEBUG_PORT, BOCHS_DEBUG_PROMPT) }, "0xffff" };
-static const struct reset_try piix4_s5 = { { W(PIIX4_PM1A_CNT, PM1_CNT_SLP_EN) }, "0xffff" };
+/* Hinoki's PM1a: a sleep state its DSDT does not offer (S1's 2) wakes at once, SLP_TYP kept, SCI_EN set. */
+static const struct reset_try piix4_s1 = { { W(PIIX4_PM1A_CNT, PM1_CNT_SLP_EN | 2u << PM1_CNT_SLP_TYP_SHIFT) },
+                                           "0x801" };
 static const struct reset_try ich9_s5 = { { W(ICH9_PM1A_CNT, PM1_CNT_SLP_EN) }, "0xffff" };
 static const struct reset_try qemu_exit = { { B(QEMU_DEBUG_EXIT_PORT, 0x01) }, "0xff" };
 
@@ -166,7 +169,7 @@ const struct attack_case port_cases[] = {
 	{ "port 0x92 fast reset", reset_try, &port_a, 0 },
 	{ "Bochs shutdown port 0x8900", reset_try, &bochs_shutdown, 0 },
 	{ "Bochs debugger port 0x8a00", reset_try, &bochs_debugger, 0 },
-	{ "PIIX4 PM1a S5 (0xb004)", reset_try, &piix4_s5, 0 },
+	{ "PIIX4 PM1a S1, a state the DSDT does not offer (0xb004)", reset_try, &piix4_s1, 0 },
 	{ "ICH9 PM1a S5 (0x604)", reset_try, &ich9_s5, 0 },
 	{ "QEMU debug exit 0x501", reset_try, &qemu_exit, 0 },
 };

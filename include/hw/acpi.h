@@ -120,6 +120,9 @@ struct acpi_fadt {
 /* FADT flags */
 #define FADT_F_WBINVD             (1u << 0)
 #define FADT_F_TMR_VAL_EXT        (1u << 8)   /* set: 32-bit PM timer; clear: 24-bit */
+#define FADT_F_PWR_BUTTON         (1u << 4)   /* set: no fixed-feature power button */
+#define FADT_F_SLP_BUTTON         (1u << 5)   /* set: no fixed-feature sleep button */
+#define FADT_F_FIX_RTC            (1u << 6)   /* set: no RTC wake status in the fixed registers */
 #define FADT_F_RESET_REG_SUP      (1u << 10)
 #define FADT_F_HW_REDUCED_ACPI    (1u << 20)  /* no SCI, no PM1/GPE blocks: sleep through SLEEP_CONTROL_REG */
 
@@ -130,11 +133,33 @@ struct acpi_fadt {
 #define FADT_IAPC_MSI_NOT_SUPPORTED   (1u << 3)
 #define FADT_IAPC_CMOS_RTC_NOT_PRESENT (1u << 5)
 
-/* Sleep Control and Status Registers (ACPI, "Hardware-Reduced ACPI"), one byte each. */
-#define ACPI_SLEEP_CTL_SLP_TYP_SHIFT 2
-#define ACPI_SLEEP_CTL_SLP_TYP_MASK  (7u << ACPI_SLEEP_CTL_SLP_TYP_SHIFT)
-#define ACPI_SLEEP_CTL_SLP_EN        (1u << 5)
-#define ACPI_SLEEP_STS_WAK_STS       (1u << 7)
+/*
+ * The PM1 event and control registers (ACPI, "PM1 Event Grouping" and "PM1
+ * Control Grouping"), 16 bits each: PM1_STS then PM1_EN in PM1a_EVT_BLK,
+ * PM1_CNT in PM1a_CNT_BLK. Status bits are cleared by writing 1.
+ */
+#define PM1_EVT_LEN               4
+#define PM1_CNT_LEN               2
+#define PM1_STS_TMR               (1u << 0)
+#define PM1_STS_BM                (1u << 4)
+#define PM1_STS_GBL               (1u << 5)
+#define PM1_STS_PWRBTN            (1u << 8)
+#define PM1_STS_SLPBTN            (1u << 9)
+#define PM1_STS_RTC               (1u << 10)
+#define PM1_STS_PCIEXP_WAKE       (1u << 14)
+#define PM1_STS_WAK               (1u << 15)
+#define PM1_EN_TMR                (1u << 0)
+#define PM1_EN_GBL                (1u << 5)
+#define PM1_EN_PWRBTN             (1u << 8)
+#define PM1_EN_SLPBTN             (1u << 9)
+#define PM1_EN_RTC                (1u << 10)
+#define PM1_EN_PCIEXP_WAKE_DIS    (1u << 14)
+#define PM1_CNT_SCI_EN            (1u << 0)   /* set: ACPI mode, power events raise the SCI */
+#define PM1_CNT_BM_RLD            (1u << 1)
+#define PM1_CNT_GBL_RLS           (1u << 2)   /* write-only */
+#define PM1_CNT_SLP_TYP_SHIFT     10
+#define PM1_CNT_SLP_TYP_MASK      (7u << PM1_CNT_SLP_TYP_SHIFT)
+#define PM1_CNT_SLP_EN            (1u << 13)  /* write-only: enter the sleep state SLP_TYP names */
 /* Latencies above these say the C2 / C3 states are not supported. */
 #define FADT_P_LVL2_LAT_NONE      101
 #define FADT_P_LVL3_LAT_NONE      1001
@@ -145,7 +170,7 @@ struct acpi_facs_v1 {
 	char signature[ACPI_SIG_LEN];
 	uint32_t length;
 	uint32_t hardware_signature;
-	uint32_t firmware_waking_vector;
+	uint32_t firmware_waking_vector;   /* real mode, segment = vector >> 4, offset = vector & 0xf */
 	uint32_t global_lock;
 	uint32_t flags;
 	uint8_t reserved[40];
@@ -211,6 +236,8 @@ struct acpi_madt_interrupt_override {
 
 #define MADT_ISO_BUS_ISA          0
 #define MADT_INTI_CONFORMING      0u          /* polarity and trigger mode of the bus */
+#define MADT_INTI_ACTIVE_HIGH     0x1u        /* bits 1:0, polarity */
+#define MADT_INTI_LEVEL           0xcu        /* bits 3:2, trigger mode */
 
 /* MADT header flags */
 #define MADT_F_PCAT_COMPAT        (1u << 0)   /* dual 8259s are present too */

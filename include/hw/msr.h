@@ -7,6 +7,7 @@
 #endif
 
 #define MSR_IA32_TSC                 0x010
+#define MSR_IA32_PLATFORM_ID         0x017   /* bits 52:50: the platform a microcode update must match */
 #define MSR_IA32_APIC_BASE           0x01b
 #define MSR_IA32_FEATURE_CONTROL     0x03a
 #define MSR_IA32_BIOS_SIGN_ID        0x08b

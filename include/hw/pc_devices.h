@@ -28,10 +28,13 @@
 #define PORT_A                0x92u
 #define PORT_A_FAST_RESET     0x01u
 
-/* ACPI PM1a control blocks of the chipsets emulators give: PIIX4 (PM base 0xb000) and ICH9 (0x600). */
+/*
+ * ACPI PM1a control blocks of the chipsets emulators give: PIIX4 (PM base
+ * 0xb000, where Hinoki's own PM1 registers are too) and ICH9 (0x600).
+ * SLP_EN with SLP_TYP 0 is S5 on both.
+ */
 #define PIIX4_PM1A_CNT        0xb004u
 #define ICH9_PM1A_CNT         0x604u
-#define PM1_CNT_SLP_EN        0x2000u   /* with SLP_TYP 0: S5 on both */
 
 /* Emulators' control ports. */
 #define BOCHS_SHUTDOWN_PORT   0x8900u   /* "Shutdown" written byte by byte powers Bochs off */

@@ -64,5 +64,7 @@
 #define RTC_D_VRT          BIT(7)  /* valid RAM and time: the battery is good */
 
 #define RTC_HOURS_PM       0x80u   /* 12-hour mode */
+/* An alarm register with both top bits set matches every value ("don't care"). */
+#define RTC_ALARM_DONT_CARE 0xc0u
 
 #endif

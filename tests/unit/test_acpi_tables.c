@@ -2,14 +2,15 @@
  * Host tests for the guest ACPI tables: found the way guests find them (a
  * 16-byte-step scan of the BIOS area for "RSD PTR "), every checksum right by
  * an independent sum, a revision 2 RSDP whose RSDT and XSDT list the same
- * tables, a hardware-reduced revision 6 FADT (PM timer port, length, 24-bit
- * flag, FACS, X_DSDT, reset and sleep registers at the ports their devices
- * claim, boot flags), the DSDT iasl built from dev/dsdt.asl (\_S5 with the
- * sleep type the sleep control register acts on, COM1 and the RTC with
- * their resources), and a MADT with one enabled Processor Local APIC per
- * vCPU, ids 0..n-1, then the I/O APIC (ID n) and the IRQ 0 to GSI 2
- * override; with an IOMMU a DMAR table listed after them, naming the unit
- * with interrupt remapping and the I/O APIC in its scope, and without one
+ * tables, a revision 6 FADT of fixed ACPI hardware (the PM1a blocks, the
+ * PM timer, the SCI, no buttons, the 24-bit flag, FACS, X_DSDT, the reset
+ * register at the ports their devices claim, boot flags), the DSDT iasl
+ * built from dev/dsdt.asl (\_S3 and \_S5 with the sleep types PM1_CNT
+ * acts on, COM1 and the RTC with their resources), and a MADT with one
+ * enabled Processor Local APIC per vCPU, ids 0..n-1, then the I/O APIC
+ * (ID n), the IRQ 0 to GSI 2 override and the SCI's, level and high;
+ * with an IOMMU a DMAR table listed after them, naming the unit with
+ * interrupt remapping and the I/O APIC in its scope, and without one
  * none. The hypervisor's own MADT parser (boot/acpi.c) must
  * accept them too. Stale tables in reused RAM are wiped, nothing outside the
  * area is touched, and bad arguments write nothing.
@@ -18,7 +19,7 @@
 #include <string.h>
 
 #include "boot/acpi.h"
-#include "dev/acpi_sleep.h"
+#include "dev/acpi_pm.h"
 #include "dev/acpi_tables.h"
 #include "dev/pmtimer.h"
 #include "hw/acpi.h"
@@ -164,21 +165,28 @@ static void test_fadt(void)
 	CHECK_EQ(ram[fadt + 91], 4);                      /* PM_TMR_LEN */
 	uint32_t flags = rd32(fadt + 112);
 	CHECK_EQ(flags & (1u << 8), 0);                   /* TMR_VAL_EXT clear: 24 bits */
-	CHECK_EQ(flags & (1u << 20), 1u << 20);           /* HW_REDUCED_ACPI */
+	CHECK_EQ(flags & (1u << 20), 0);                  /* HW_REDUCED_ACPI clear: fixed ACPI hardware */
 	CHECK_EQ(flags & (1u << 10), 1u << 10);           /* RESET_REG_SUP */
+	CHECK_EQ(flags & (3u << 4), 3u << 4);             /* PWR_BUTTON, SLP_BUTTON: no fixed buttons */
+	CHECK_EQ(flags & (1u << 6), 0);                   /* FIX_RTC clear: RTC_STS and RTC_EN in PM1 */
 	CHECK_EQ(rd32(fadt + 48), 0);                     /* no SMI_CMD: always in ACPI mode */
-	CHECK_EQ(rd16(fadt + 46), 9);                     /* SCI_INT: never raised; not IRQ 0 (see acpi_tables.h) */
-	CHECK_EQ(rd32(fadt + 56), 0);                     /* no PM1a event block */
-	CHECK_EQ(rd32(fadt + 64), 0);                     /* no PM1a control block */
+	CHECK_EQ(rd16(fadt + 46), 9);                     /* SCI_INT */
+	CHECK_EQ(rd32(fadt + 56), 0xb000);                /* PM1a_EVT_BLK */
+	CHECK_EQ(rd32(fadt + 60), 0);                     /* no PM1b */
+	CHECK_EQ(rd32(fadt + 64), 0xb004);                /* PM1a_CNT_BLK */
+	CHECK_EQ(rd32(fadt + 68), 0);
+	CHECK_EQ(rd32(fadt + 72), 0);                     /* no PM2 control block */
+	CHECK_EQ(ram[fadt + 88], 4);                      /* PM1_EVT_LEN */
+	CHECK_EQ(ram[fadt + 89], 2);                      /* PM1_CNT_LEN */
+	CHECK_EQ(rd32(fadt + 80), 0);                     /* no GPE0 block */
+	CHECK_EQ(ram[fadt + 92], 0);                      /* GPE0_BLK_LEN */
 	/* IAPC_BOOT_ARCH: VGA not present, MSI not supported; no 8042 (bit 1 clear), CMOS RTC present (bit 5 clear). */
 	CHECK_EQ(rd16(fadt + 109), 0x000c);
 	check_byte_port(fadt + 116, 0xcf9);               /* RESET_REG */
 	CHECK_EQ(ram[fadt + 128], 0x06);                  /* RESET_VALUE: SYS_RST | RST_CPU */
-	check_byte_port(fadt + 244, 0xb00c);              /* SLEEP_CONTROL_REG */
-	check_byte_port(fadt + 256, 0xb00d);              /* SLEEP_STATUS_REG */
 	CHECK_EQ(rd64(fadt + 116 + 4), RST_CNT_PORT);
-	CHECK_EQ(rd64(fadt + 244 + 4), ACPI_SLEEP_CONTROL_PORT);
-	CHECK_EQ(rd64(fadt + 256 + 4), ACPI_SLEEP_STATUS_PORT);
+	for (unsigned at = 244; at < 268; at++)
+		CHECK_EQ(ram[fadt + at], 0);                  /* no hardware-reduced sleep registers */
 	CHECK(memcmp(ram + fadt + 268, "HINOKI\0\0", 8) == 0);
 	uint32_t facs = rd32(fadt + 36);
 	CHECK_EQ(rd64(fadt + 132), 0);                    /* X_FIRMWARE_CTRL: the 32-bit field is set */
@@ -220,14 +228,23 @@ static void test_dsdt(void)
 	CHECK(memcmp(ram + dsdt + 10, "HINOKI", 6) == 0);
 	/* The AML ends where the header says: the next table is past it. */
 	CHECK(dsdt + len <= find_table("APIC"));
-	/* \_S5: a package whose first element (BytePrefix, SLP_TYP) is the type the sleep register acts on. */
-	static const uint8_t s5[] = { '_', 'S', '5', '_', 0x12 };
-	uint64_t at = find_bytes(dsdt + 36, len - 36, s5, sizeof s5);
+	/*
+	 * \_S3 and \_S5: packages of four whose first two elements (PM1a's and
+	 * PM1b's SLP_TYP, ZeroOp or OneOp) are the types PM1_CNT acts on.
+	 */
+	static const uint8_t s3[] = { '_', 'S', '3', '_', 0x12, 0x06, 0x04 };
+	static const uint8_t s5[] = { '_', 'S', '5', '_', 0x12, 0x06, 0x04 };
+	uint64_t at = find_bytes(dsdt + 36, len - 36, s3, sizeof s3);
 	CHECK(at != 0);
 	if (at) {
-		CHECK_EQ(ram[at + 6], 4);                     /* NumElements */
-		CHECK_EQ(ram[at + 7], 0x0a);                  /* BytePrefix */
-		CHECK_EQ(ram[at + 8], ACPI_SLEEP_SLP_TYP_S5);
+		CHECK_EQ(ram[at + 7], ACPI_PM_SLP_TYP_S3);    /* OneOp */
+		CHECK_EQ(ram[at + 8], ACPI_PM_SLP_TYP_S3);
+	}
+	at = find_bytes(dsdt + 36, len - 36, s5, sizeof s5);
+	CHECK(at != 0);
+	if (at) {
+		CHECK_EQ(ram[at + 7], ACPI_PM_SLP_TYP_S5);    /* ZeroOp */
+		CHECK_EQ(ram[at + 8], ACPI_PM_SLP_TYP_S5);
 	}
 	/* COM1: PNP0501 (compressed EISA id), I/O 0x3f8-0x3ff, IRQ 4; the RTC: PNP0B00, 0x70-0x71, IRQ 8. */
 	static const uint8_t com1_hid[] = { 0x0c, 0x41, 0xd0, 0x05, 0x01 };
@@ -251,7 +268,7 @@ static void check_madt(unsigned n)
 	if (!madt)
 		return;
 	uint32_t len = rd32(madt + 4);
-	CHECK_EQ(len, 44 + 8 * n + 12 + 10);
+	CHECK_EQ(len, 44 + 8 * n + 12 + 10 + 10);
 	CHECK_EQ(checksum(madt, len), 0);
 	CHECK_EQ(rd32(madt + 36), 0xfee00000u);
 	CHECK_EQ(rd32(madt + 40) & 1, 1);                 /* PCAT_COMPAT */
@@ -277,10 +294,15 @@ static void check_madt(unsigned n)
 		case 2:                                       /* Interrupt Source Override */
 			CHECK_EQ(ram[e + 1], 10);
 			CHECK_EQ(ram[e + 2], 0);                  /* ISA */
-			CHECK_EQ(ram[e + 3], 0);                  /* IRQ 0 */
-			CHECK_EQ(rd32(e + 4), 2);                 /* GSI 2 */
-			CHECK_EQ(ram[e + 8] | ram[e + 9] << 8, 0);   /* conforming polarity and trigger */
-			overrides++;
+			if (overrides++ == 0) {
+				CHECK_EQ(ram[e + 3], 0);              /* IRQ 0 */
+				CHECK_EQ(rd32(e + 4), 2);             /* GSI 2 */
+				CHECK_EQ(rd16(e + 8), 0);             /* conforming polarity and trigger */
+			} else {
+				CHECK_EQ(ram[e + 3], 9);              /* the SCI, IRQ 9 */
+				CHECK_EQ(rd32(e + 4), 9);             /* GSI 9 */
+				CHECK_EQ(rd16(e + 8), 0x000d);        /* active high, level-triggered */
+			}
 			break;
 		default:
 			CHECK(!"unexpected MADT entry");
@@ -291,7 +313,7 @@ static void check_madt(unsigned n)
 	}
 	CHECK_EQ(count, n);
 	CHECK_EQ(ioapics, 1);
-	CHECK_EQ(overrides, 1);
+	CHECK_EQ(overrides, 2);
 }
 
 static void test_madt(void)

@@ -68,12 +68,16 @@ static struct entry_state long64(void)
 	return s;
 }
 
-/* The state INIT and a SIPI leave (vmcs_real_mode_entry): CD and NW set, PE and PG clear, 64-KiB segments. */
+/*
+ * The state INIT and a SIPI or a wake from S3 leave (vmcs_real_mode_entry):
+ * CD and NW set, PE and PG clear, 64-KiB segments, CS of type 3 at a
+ * waking vector's segment, whose selector's bits 1:0 need not be 0.
+ */
 static struct entry_state real16(void)
 {
-	struct entry_state s = common(0x9a00, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P, 0,
+	struct entry_state s = common(0x991f, AR_TYPE(SEG_TYPE_DATA_RW_A) | AR_S | AR_P, 0,
 	                              AR_TYPE(SEG_TYPE_DATA_RW_A) | AR_S | AR_P, 0xffff);
-	s.seg[SEG_CS].base = 0x9a000;
+	s.seg[SEG_CS].base = 0x991f0;
 	s.seg[ENTRY_TR].limit = 0xffff;
 	s.cr0 = CR0_CD | CR0_NW | CR0_ET | CR0_NE;
 	s.cr4 = CR4_VMXE;
@@ -228,7 +232,8 @@ CHANGE(ds_unaccessed, s->seg[SEG_DS].ar &= ~AR_TYPE(SEG_TYPE_ACCESSED))
 CHANGE(gs_system, s->seg[SEG_GS].ar &= ~AR_S)
 CHANGE(ss_dpl3, s->seg[SEG_SS].ar |= AR_DPL(3))
 CHANGE(rpl3_both, s->seg[SEG_CS].sel |= 3; s->seg[SEG_SS].sel |= 3)
-CHANGE(real_ss_dpl, s->seg[SEG_SS].ar |= AR_DPL(3); s->seg[SEG_CS].ar |= AR_DPL(3))
+CHANGE(real_ss_dpl, s->seg[SEG_SS].ar |= AR_DPL(3))
+CHANGE(real_cs_dpl, s->seg[SEG_CS].ar |= AR_DPL(3))
 CHANGE(ds_rpl3, s->seg[SEG_DS].sel |= 3)
 CHANGE(es_absent, s->seg[SEG_ES].ar &= ~AR_P)
 CHANGE(fs_reserved, s->seg[SEG_FS].ar |= 1u << 8)
@@ -294,6 +299,7 @@ static const struct mutation mutations[] = {
 	{ "cs-dpl", prot32, ss_dpl3, "CS.DPL 0 differs from SS.DPL 3" },
 	{ "ss-dpl-rpl", long64, rpl3_both, "SS.DPL 0 differs from SS.RPL 3" },
 	{ "ss-dpl-real", real16, real_ss_dpl, "SS.DPL 3 not 0" },
+	{ "cs-dpl", real16, real_cs_dpl, "CS.DPL 3 not 0 with a data-segment CS" },
 	{ "data-dpl", long64, ds_rpl3, "DS.DPL 0 below its RPL 3" },
 	{ "seg-present", prot32, es_absent, "ES: not present" },
 	{ "seg-reserved", prot32, fs_reserved, "FS: reserved bits set" },

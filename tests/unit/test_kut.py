@@ -86,8 +86,6 @@ def main():
     check("too_many_vcpus", "12 vCPUs" in plans["many"]["skip"], plans["many"])
     check("max_smp_is_the_machine", plans["maxsmp"]["vcpus"] == kut.BOOT_CPUS, plans["maxsmp"])
     check("shell_expanded", plans["shell"]["extra"] == "10 42", plans["shell"])
-    check("s3_not_run_with_why", "PM1a" in kut.plan(dict(name="s3", file="smptest.flat"), d)["skip"],
-          kut.plan(dict(name="s3", file="smptest.flat"), d))
     check("x2apic_hidden_as_cpu_says", not plans["noxapic"]["x2apic"] and plans["big"]["x2apic"] and
           "x2apic = 0" in kut.config([plans["noxapic"]], {"noxapic": "noxapic"}, d, "env") and
           "x2apic" not in kut.config([plans["big"]], {"big": "big"}, d, "env"), plans["noxapic"])

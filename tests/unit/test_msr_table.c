@@ -4,9 +4,9 @@
  * hides absent (MTRRs, thermal, APERF/MPERF, speculation control,
  * MCG_CTL and the machine-check banks, PLATFORM_INFO), rows that need a VMX
  * capability and TSC_DEADLINE, which needs none, the constant answers
- * (FEATURE_CONTROL locked with VMX off, the microcode revision, machine
- * check with no bank), and every write rule: read-only, ignored,
- * same-value, MISC_ENABLE's writable, read-only and reserved bits, PAT's
+ * (FEATURE_CONTROL locked with VMX off, the microcode revision, platform
+ * 0 read-only, machine check with no bank), and every write rule:
+ * read-only, ignored, same-value, MISC_ENABLE's writable, read-only and reserved bits, PAT's
  * reserved types, EFER's bits (NXE only with NX, LME fixed while paging), canonical addresses at 48
  * and 57 bits.
  */
@@ -34,11 +34,13 @@ static void test_rows_found(void)
 		CHECK(find(r->msr) == r);
 		CHECK(find(r->msr + MSR_TABLE_SLOTS) == 0);
 	}
-	CHECK_EQ(rows, 17);
+	CHECK_EQ(rows, 18);
 	CHECK(rows < MSR_TABLE_SLOTS);
-	/* A probe past a row that is not its own: IA32_DEBUGCTL shares IA32_TSC_DEADLINE's slot. */
+	/* Probes past rows not their own: IA32_DEBUGCTL and IA32_PLATFORM_ID share IA32_TSC_DEADLINE's slot. */
 	CHECK_EQ(MSR_SLOT(MSR_IA32_DEBUGCTL), MSR_SLOT(MSR_IA32_TSC_DEADLINE));
+	CHECK_EQ(MSR_SLOT(MSR_IA32_PLATFORM_ID), MSR_SLOT(MSR_IA32_TSC_DEADLINE));
 	CHECK(find(MSR_IA32_DEBUGCTL) != find(MSR_IA32_TSC_DEADLINE));
+	CHECK(find(MSR_IA32_PLATFORM_ID) != find(MSR_IA32_DEBUGCTL));
 	/* An empty slot's zero row is no MSR 0; a number hashing onto a row's slot is not that row. */
 	CHECK(find(0) == 0);
 	CHECK(find(0xffffffffu) == 0);
@@ -123,6 +125,13 @@ static void test_constants(void)
 		CHECK(!msr_write_ok(status, 1, 0, ALL_CAPS));
 	}
 	CHECK_EQ(sign->value, 1ULL << 32);
+	const struct msr_rule *platform = find(MSR_IA32_PLATFORM_ID);
+	CHECK(platform != 0);
+	if (platform) {
+		CHECK_EQ(platform->store, MSR_STORE_CONST);
+		CHECK_EQ(platform->value, 0);              /* platform 0 */
+		CHECK(!msr_write_ok(platform, 0, 0, ALL_CAPS));   /* read-only */
+	}
 	CHECK_EQ(sign->write, MSR_WRITE_IGNORE);
 	CHECK(msr_write_ok(sign, 0, sign->value, ALL_CAPS));
 }

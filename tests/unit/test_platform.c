@@ -29,6 +29,7 @@
 #include "hw/msr.h"
 #include "hw/reset_control.h"
 #include "hw/uart.h"
+#include "lib/x86.h"
 #include "check.h"
 #include "fake_ram.h"
 
@@ -36,7 +37,13 @@ static struct platform p;
 static struct spinlock con_lock = SPINLOCK_INIT;
 static struct vlapic apic[2];
 static uint32_t apic_regs[2][LAPIC_REG_WORDS] __attribute__((aligned(LAPIC_MMIO_SIZE)));
-static struct { char out[64]; unsigned len; int ended, code, locked, offs, resets, power_locked; } dom;
+static struct {
+	char out[64];
+	unsigned len;
+	int ended, code, locked, offs, resets, power_locked, sleeps;
+	uint64_t wake_tsc;
+	bool sleep_ok;
+} dom;
 /* What the domain's delivery function saw: per vCPU, the count and last vector and trigger. */
 static struct { unsigned count[2], vector[2], level[2]; bool irq_locked, con_locked; } irqs;
 
@@ -89,6 +96,18 @@ static void power(void *ctx, enum platform_power what)
 		dom.resets++;
 }
 
+/* As the domain does: it sleeps if something will wake it. */
+static bool sleep_until(void *ctx, uint64_t wake_tsc)
+{
+	CHECK(ctx == &dom);
+	CHECK(spin_is_locked(&p.lock));
+	dom.sleeps++;
+	dom.wake_tsc = wake_tsc;
+	return wake_tsc != 0;
+}
+
+static const struct platform_ops ops = { deliver, extint, power, sleep_until };
+
 /* Guest RAM for the devices' DMA and the IOMMU's tables. */
 static uint8_t ram[1u << 20];
 
@@ -108,7 +127,7 @@ static void setup_env(bool testdev, bool pci)
 	memset(&p, 0x5a, sizeof p);
 	struct platform_env env = { .ram_bytes = 32ULL << 20, .ncpus = 2, .tsc_now = 0, .tsc_khz = 1000,
 	                            .console_lock = &con_lock, .console_put = console_put, .end = end,
-	                            .deliver = deliver, .extint = extint, .power = power, .ctx = &dom,
+	                            .ops = &ops, .ctx = &dom,
 	                            .testdev = testdev, .viommu = pci, .edu = pci, .pci = &pci_parts, .mem = mem };
 	CHECK_EQ(platform_init(&p, &env), 0);
 	for (unsigned i = 0; i < 2; i++) {
@@ -510,7 +529,7 @@ static void test_pci_iommu(void)
 static void test_power(void)
 {
 	setup();
-	CHECK_EQ(out(0xb00c, 1, 0x34), BUS_DOMAIN_ENDED);      /* SLP_TYP 5 (S5) | SLP_EN */
+	CHECK_EQ(out(0xb004, 2, 0x2000), BUS_DOMAIN_ENDED);    /* PM1_CNT: SLP_TYP 0 (S5) | SLP_EN */
 	CHECK_EQ(dom.offs, 1);
 	CHECK_EQ(dom.resets, 0);
 	CHECK_EQ(out(RST_CNT_PORT, 1, RST_CNT_COLD_RESET), BUS_DOMAIN_ENDED);
@@ -521,9 +540,59 @@ static void test_power(void)
 	CHECK_EQ(dom.offs + dom.resets + dom.ended, 2);
 }
 
+/*
+ * S3 through PM1_CNT: the domain is asked to sleep until the RTC's alarm
+ * when RTC_EN lets that wake it, and told 0 (it ends) otherwise. On the
+ * way to sleep WAK_STS and RTC_STS are set, and with RTC_EN the SCI on
+ * IRQ 9 rises, at the I/O APIC and the PIC, until RTC_STS is cleared.
+ */
+static void test_sleep(void)
+{
+	setup();
+	out(0x70, 1, 0x0b);
+	out(0x71, 1, 0x02 | 0x20);                              /* register B: 24-hour, AIE */
+	for (unsigned reg = 1; reg <= 5; reg += 2) {
+		out(0x70, 1, reg);
+		out(0x71, 1, 0xc0);                                 /* every alarm field "don't care": each second */
+	}
+	CHECK_EQ(out(0xb004, 2, 0x2400), BUS_DOMAIN_ENDED);    /* S3 without RTC_EN: nothing would wake it */
+	CHECK_EQ(dom.sleeps, 1);
+	CHECK_EQ(dom.wake_tsc, 0);
+	CHECK_EQ(in(0xb000, 2), 0);                             /* no status set */
+
+	CHECK_EQ(out(0xb002, 2, 0x0400), BUS_OK);              /* RTC_EN */
+	CHECK_EQ(in(0xb002, 2), 0x0400);
+	uint64_t before = rdtsc();
+	CHECK_EQ(out(0xb004, 2, 0x2400), BUS_OK);              /* S3: it sleeps */
+	CHECK_EQ(dom.sleeps, 2);
+	/* The next second's update, at most a second of TSC (1 MHz here) away. */
+	CHECK(dom.wake_tsc > before && dom.wake_tsc <= rdtsc() + 1000000);
+	CHECK_EQ(dom.offs + dom.resets + dom.ended, 0);
+	CHECK_EQ(in(0xb000, 2), 0x8400);                        /* WAK_STS | RTC_STS */
+	CHECK_EQ(in(0xb004, 2), 0x0401);                        /* SLP_TYP kept, SLP_EN reads 0, SCI_EN 1 */
+	CHECK(p.ioapic.asserted & 1u << 9);
+	CHECK(p.pic.chip[1].line & 1u << 1);                   /* the slave's IR1 */
+	CHECK_EQ(out(0xb000, 2, 0x0400), BUS_OK);              /* clear RTC_STS: the SCI falls */
+	CHECK_EQ(p.ioapic.asserted & 1u << 9, 0);
+	CHECK_EQ(p.pic.chip[1].line & 1u << 1, 0);
+	CHECK_EQ(in(0xb000, 2), 0x8000);
+	CHECK_EQ(out(0xb001, 1, 0x80), BUS_OK);                /* WAK_STS, cleared by its own byte */
+	CHECK_EQ(in(0xb000, 4), 0x04000000u);                  /* PM1_EN in the high half */
+
+	/* A sleep type \_S3 and \_S5 do not name (S1's 2) wakes at once: WAK_STS, no call, no SCI. */
+	CHECK_EQ(out(0xb004, 2, 0x2800), BUS_OK);
+	CHECK_EQ(dom.sleeps, 2);
+	CHECK_EQ(in(0xb000, 2), 0x8000);
+	CHECK_EQ(p.ioapic.asserted & 1u << 9, 0);
+	/* SLP_TYP without SLP_EN does nothing. */
+	CHECK_EQ(out(0xb004, 2, 0x0400), BUS_OK);
+	CHECK_EQ(dom.sleeps, 2);
+}
+
 int main(void)
 {
 	RUN(test_ports);
+	RUN(test_sleep);
 	RUN(test_exit_port);
 	RUN(test_lapic_per_vcpu);
 	RUN(test_uart_irq_line);

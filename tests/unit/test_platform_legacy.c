@@ -22,13 +22,26 @@ static struct spinlock con_lock = SPINLOCK_INIT;
 
 static void console_put(void *ctx, uint8_t byte) { (void)ctx, (void)byte; }
 static void end(void *ctx, int code) { (void)ctx, (void)code; }
+static bool deliver(void *ctx, unsigned vcpu, unsigned vector, bool level)
+{
+	(void)ctx, (void)vcpu, (void)vector, (void)level;
+	return false;
+}
+static void extint(void *ctx, unsigned vcpu) { (void)ctx, (void)vcpu; }
+static void power(void *ctx, enum platform_power what) { (void)ctx, (void)what; }
+static bool sleep_until(void *ctx, uint64_t wake_tsc)
+{
+	(void)ctx, (void)wake_tsc;
+	return false;
+}
+static const struct platform_ops ops = { deliver, extint, power, sleep_until };
 
 static void setup(void)
 {
 	memset(&p, 0x5a, sizeof p);
 	struct platform_env env = { .ram_bytes = 32ULL << 20, .ncpus = 1, .tsc_khz = 1000000,
 	                            .wall_secs = WALL, .wall_tsc = rdtsc(),
-	                            .console_lock = &con_lock, .console_put = console_put, .end = end };
+	                            .console_lock = &con_lock, .console_put = console_put, .end = end, .ops = &ops };
 	CHECK_EQ(platform_init(&p, &env), 0);
 }
 

@@ -4,8 +4,10 @@
  * 244 us of each second, the SET protocol (frozen registers, the guest's
  * time taken when SET clears, counting on from it), a single field written
  * while the clock runs, invalid settings refused, two domains' clocks apart,
- * the read-only registers, CMOS RAM, and through a bus: the index port's
- * NMI bit, the data port, the byte-wide split and what the index port reads.
+ * the read-only registers, CMOS RAM, the alarm's next time (don't-care
+ * fields, BCD and binary, 12-hour, the current second, fields no time has,
+ * AIE and SET), and through a bus: the index port's NMI bit, the data port,
+ * the byte-wide split and what the index port reads.
  */
 #include <string.h>
 
@@ -221,6 +223,45 @@ static void test_unknown_tsc_rate(void)
 	CHECK_EQ(rtc_now_secs(&r, 1000000000ULL), WALL + 1);
 }
 
+static void set_alarm(uint8_t hour, uint8_t minute, uint8_t second, uint64_t t)
+{
+	rtc_write(&r, RTC_HOURS_ALARM, hour, t);
+	rtc_write(&r, RTC_MINUTES_ALARM, minute, t);
+	rtc_write(&r, RTC_SECONDS_ALARM, second, t);
+}
+
+/* From 17:31:31 and a half: when the alarm next goes off, as the TSC of that second's update. */
+static void test_next_alarm(void)
+{
+	setup();
+	uint64_t t = T0 + HZ / 2;
+	set_alarm(0xc0, 0xc0, 0xc0, t);
+	CHECK_EQ(rtc_next_alarm(&r, t), 0);                    /* AIE clear */
+	rtc_write(&r, RTC_REG_B, RTC_B_24H | RTC_B_AIE, t);
+	CHECK_EQ(rtc_next_alarm(&r, t), T0 + HZ);              /* every second: the next update */
+	set_alarm(0x18, 0x00, 0x00, t);
+	CHECK_EQ(rtc_next_alarm(&r, t), T0 + (28 * 60 + 29) * HZ);
+	set_alarm(0xff, 0xc0, 0x05, t);                        /* any hour and minute, second 5 */
+	CHECK_EQ(rtc_next_alarm(&r, t), T0 + 34 * HZ);
+	set_alarm(0x17, 0x31, 0x31, t);                        /* this very second: tomorrow's */
+	CHECK_EQ(rtc_next_alarm(&r, t), T0 + 86400 * HZ);
+	set_alarm(0x17, 0x30, 0xc0, t);                        /* a minute gone by: tomorrow's first second of it */
+	CHECK_EQ(rtc_next_alarm(&r, t), T0 + (86400 - 91) * HZ);
+	set_alarm(0x24, 0x00, 0x00, t);                        /* no hour 24 */
+	CHECK_EQ(rtc_next_alarm(&r, t), 0);
+	set_alarm(0x17, 0x3a, 0x00, t);                        /* not BCD */
+	CHECK_EQ(rtc_next_alarm(&r, t), 0);
+	/* Binary, 12-hour: 6 PM is 18:00. */
+	rtc_write(&r, RTC_REG_B, RTC_B_DM_BINARY | RTC_B_AIE, t);
+	set_alarm(RTC_HOURS_PM | 6, 0, 0, t);
+	CHECK_EQ(rtc_next_alarm(&r, t), T0 + (28 * 60 + 29) * HZ);
+	set_alarm(6, 0, 0, t);                                 /* 6 AM: tomorrow */
+	CHECK_EQ(rtc_next_alarm(&r, t), T0 + (12 * 3600 + 28 * 60 + 29) * HZ);
+	/* SET holds the clock: no update, no alarm. */
+	rtc_write(&r, RTC_REG_B, RTC_B_DM_BINARY | RTC_B_AIE | RTC_B_SET, t);
+	CHECK_EQ(rtc_next_alarm(&r, t), 0);
+}
+
 static void test_ports_through_bus(void)
 {
 	struct bus bus;
@@ -258,6 +299,7 @@ int main(void)
 	RUN(test_two_clocks_apart);
 	RUN(test_registers_c_d_and_ram);
 	RUN(test_unknown_tsc_rate);
+	RUN(test_next_alarm);
 	RUN(test_ports_through_bus);
 	return CHECK_EXIT();
 }

@@ -52,13 +52,6 @@ IDLE_S = 900                 # a boot whose log stays the same this long is stop
 # model has boots on that model, in boots of its own.
 BOCHS_CPU_FOR = {"pku": "corei7_icelake_u"}
 
-# Tests that wait forever for a platform part Hinoki does not have, which
-# would hold their boot until IDLE_S: not run, and the table says why.
-NEEDS = {
-    "s3": "needs ACPI S3 through the FADT's PM1a control block, which a hardware-reduced "
-          "platform has not (Hinoki's sleep control register offers S5 only): it would spin forever",
-}
-
 # What a test writes to port 0xf4; QEMU exits with (code << 1) | 1, which the
 # suite's runner reads: 1 a pass, 77 a skip (every test skipped), 127 an abort.
 SKIP_CODE = 38
@@ -120,8 +113,6 @@ def plan(test, kut_dir, cpus=BOOT_CPUS):
         p["skip"] = "%s only" % test["arch"]
     elif "nodefault" in groups:
         p["skip"] = "manual run only (nodefault)"
-    elif test["name"] in NEEDS:
-        p["skip"] = NEEDS[test["name"]]
     elif not p["file"] or not os.path.exists(os.path.join(kut_dir, p["file"])):
         p["skip"] = "%s not built" % (p["file"] or "no file")
     smp = test.get("smp", "1")
