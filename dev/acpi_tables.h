@@ -1,12 +1,12 @@
 /*
  * The ACPI tables every domain finds in its BIOS area, as on a PC: an RSDP
  * (revision 2) in [0xF0000, 0x100000), where guests search for it, leading to
- * an RSDT and an XSDT that both list a hardware-reduced FADT (with its FACS
- * and the DSDT of dev/dsdt.asl) and a MADT with one Processor Local APIC per
- * vCPU, the I/O APIC and IRQ 0's override, and for a domain with an IOMMU
- * a DMAR table naming it. Fixed addresses, so a guest and
- * docs/platform.md agree on them. Pure code over a byte view of guest RAM;
- * unit-tested on the host.
+ * an RSDT and an XSDT that both list a FADT of the PC's fixed ACPI hardware
+ * (with its FACS and the DSDT of dev/dsdt.asl) and a MADT with one Processor
+ * Local APIC per vCPU, the I/O APIC and the overrides of IRQ 0 and the SCI,
+ * and for a domain with an IOMMU a DMAR table naming it. Fixed addresses,
+ * so a guest and docs/platform.md agree on them. Pure code over a byte view
+ * of guest RAM; unit-tested on the host.
  */
 #ifndef DEV_ACPI_TABLES_H
 #define DEV_ACPI_TABLES_H

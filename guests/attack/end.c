@@ -2,10 +2,12 @@
  * Cases that end the domain, one domain each (docs/platform.md: any
  * guest-physical address outside RAM that no device claims stops the
  * domain with an EPT violation; a reset through RST_CNT ends or restarts
- * it as on_reboot says; a triple fault stops it). The test checks the
+ * it as on_reboot says; a triple fault stops it; so does ACPI S3 with no
+ * wake event enabled, a sleep nothing could end). The test checks the
  * reason the hypervisor gives; here, coming back is the failure.
  */
 #include "attack.h"
+#include "hw/acpi.h"
 #include "hw/pc_devices.h"
 #include "hw/reset_control.h"
 
@@ -45,6 +47,13 @@ static void full_reset(const void *arg, struct verdict *v)
 	outb(RST_CNT_COLD_RESET | RST_CNT_FULL_RST, RST_CNT_PORT);
 }
 
+/* PM1_EN as the platform starts it, RTC_EN clear: S3 (SLP_TYP 1, the DSDT's \_S3) has nothing to wake it. */
+static void sleep_for_ever(const void *arg, struct verdict *v)
+{
+	(void)arg, (void)v;
+	outw(PM1_CNT_SLP_EN | 1u << PM1_CNT_SLP_TYP_SHIFT, PIIX4_PM1A_CNT);
+}
+
 /* No IDT at all: the #UD cannot be delivered, nor the #DF after it. */
 static void triple_fault(const void *arg, struct verdict *v)
 {
@@ -60,5 +69,6 @@ const struct attack_case end_cases[] = {
 	{ "read firmware at 0xffe00000", firmware_read, 0, "EPT violation: read" },
 	{ "full reset through 0xcf9", full_reset, 0, "reset through port 0xcf9" },
 	{ "triple fault", triple_fault, 0, "triple fault" },
+	{ "ACPI S3 with no wake event enabled", sleep_for_ever, 0, "entered ACPI S3 with no wake event" },
 };
 const unsigned end_case_count = sizeof end_cases / sizeof end_cases[0];
