@@ -176,6 +176,14 @@ static void unlock_pair(struct pcpu *a, struct pcpu *b)
 		spin_unlock(&b->rq_lock);
 }
 
+/* An offline vCPU takes e's state and joins its queue's competition; c's queue lock held. */
+static void start_locked(struct pcpu *c, struct vcpu *v, const struct guest_entry *e)
+{
+	vmcs_reset_guest(v, e);
+	v->vruntime = rq_min_vruntime(c);
+	v->state = VCPU_RUNNABLE;
+}
+
 int sched_start_vcpu(struct vcpu *v, const struct guest_entry *e)
 {
 	struct pcpu *c = lock_home(v);
@@ -183,9 +191,7 @@ int sched_start_vcpu(struct vcpu *v, const struct guest_entry *e)
 		spin_unlock(&c->rq_lock);
 		return -HC_EBUSY;
 	}
-	vmcs_reset_guest(v, e);
-	v->vruntime = rq_min_vruntime(c);
-	v->state = VCPU_RUNNABLE;
+	start_locked(c, v, e);
 	spin_unlock(&c->rq_lock);
 	kick(c);
 	return 0;
@@ -491,15 +497,13 @@ static uint64_t earlier(uint64_t a, uint64_t b)
 	return !a ? b : !b ? a : a < b ? a : b;
 }
 
-/* An offline vCPU whose restart time came (its domain wakes from sleep) starts, as sched_start_vcpu does. */
+/* An offline vCPU whose restart time came (its domain wakes from sleep) starts. */
 static void restart(struct pcpu *cpu, struct vcpu *v)
 {
 	struct guest_entry e;
 	vcpu_restart_entry(v, &e);
 	v->restart_tsc = 0;
-	vmcs_reset_guest(v, &e);
-	v->vruntime = rq_min_vruntime(cpu);
-	v->state = VCPU_RUNNABLE;
+	start_locked(cpu, v, &e);
 }
 
 /*

@@ -149,11 +149,17 @@ static void deliver_nmi(struct vcpu *t)
 	sched_ops->wake_for_irq(t);   /* an NMI ends HLT whatever RFLAGS.IF says */
 }
 
-/* The state a STARTUP IPI with `vector` gives t, in its domain's boot format. */
+/* Real mode at cs:ip, in t's domain's boot format: where a SIPI or a wake starts t. */
+static void real_mode_entry(const struct vcpu *t, uint16_t cs, uint16_t ip, struct guest_entry *e)
+{
+	vmcs_real_mode_entry(e, cs, ip);
+	e->format = t->guest->boot_entry.format;
+}
+
+/* The state a STARTUP IPI with `vector` gives t. */
 static void sipi_entry(const struct vcpu *t, uint8_t vector, struct guest_entry *e)
 {
-	vmcs_real_mode_entry(e, (uint16_t)(vector << SIPI_VECTOR_SHIFT), 0);
-	e->format = t->guest->boot_entry.format;
+	real_mode_entry(t, (uint16_t)(vector << SIPI_VECTOR_SHIFT), 0, e);
 }
 
 /*
@@ -202,8 +208,8 @@ void vcpu_sleep_all(struct vmx_guest *g, uint32_t addr, uint64_t tsc)
 /* An address past the first MiB, which real mode cannot name, wraps as a 20-bit address would. */
 void vcpu_restart_entry(const struct vcpu *v, struct guest_entry *e)
 {
-	vmcs_real_mode_entry(e, (uint16_t)(v->restart_addr >> REAL_SEG_SHIFT), (uint16_t)(v->restart_addr & 0xf));
-	e->format = v->guest->boot_entry.format;
+	real_mode_entry(v, (uint16_t)(v->restart_addr >> REAL_SEG_SHIFT),
+	                (uint16_t)(v->restart_addr & ((1u << REAL_SEG_SHIFT) - 1)), e);
 }
 
 /* SIPI to a vCPU waiting after INIT starts it in real mode (at once, or once its INIT is taken). */
