@@ -516,11 +516,11 @@ static uint64_t expire_timers(struct pcpu *cpu)
 	uint64_t now = rdtsc(), next = 0;
 	spin_lock(&cpu->rq_lock);
 	for (struct vcpu *v = cpu->rq; v; v = v->rq_next) {
-		uint64_t restart_tsc = __atomic_load_n(&v->restart_tsc, __ATOMIC_SEQ_CST);
-		if (v->state == VCPU_OFFLINE && restart_tsc) {
-			if (now >= restart_tsc)
+		if (v->state == VCPU_OFFLINE) {
+			uint64_t restart_tsc = __atomic_load_n(&v->restart_tsc, __ATOMIC_SEQ_CST);
+			if (restart_tsc && now >= restart_tsc)
 				restart(cpu, v);
-			else if (!next || restart_tsc - now < next)
+			else if (restart_tsc && (!next || restart_tsc - now < next))
 				next = restart_tsc - now;
 			continue;
 		}
