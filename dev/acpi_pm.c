@@ -3,13 +3,16 @@
  * wider accesses and each byte lands in its half: SLP_TYP and SLP_EN share
  * PM1_CNT's high byte, so a 16-bit write acts once, with both.
  *
- * Of the status bits only WAK_STS and RTC_STS are ever set: a domain wakes
- * from S3 only at an RTC alarm. Both are set as the domain goes to sleep,
- * since none of its processors runs until then to tell. There is no power
- * or sleep button (the FADT says so), no firmware to own the global lock,
- * and the PM timer's carry (TMR_STS) is not kept: the platform has no
- * event to raise it with. SCI_EN reads 1: the domain is always in ACPI
- * mode, as a FADT without an SMI command port says.
+ * Of the status bits only WAK_STS, RTC_STS and PWRBTN_STS are ever set: a
+ * domain wakes from S3 at an RTC alarm or when its power button is
+ * pressed, which wakes a sleeping machine whatever PWRBTN_EN says (ACPI,
+ * "PM1 Status Registers"). WAK_STS, and RTC_STS when the alarm will wake
+ * it, are set as the domain goes to sleep, since none of its processors
+ * runs until then to tell; a press that wakes it first takes RTC_STS back.
+ * There is no sleep button (the FADT says so), no firmware to own the
+ * global lock, and the PM timer's carry (TMR_STS) is not kept: the
+ * platform has no event to raise it with. SCI_EN reads 1: the domain is
+ * always in ACPI mode, as a FADT without an SMI command port says.
  *
  * A sleep type the DSDT does not offer wakes at once (WAK_STS set, the
  * guest running on), which is what an operating system that waits for
@@ -46,10 +49,10 @@ static void update_sci(struct acpi_pm *pm)
 static enum bus_result enter_sleep(struct acpi_pm *pm)
 {
 	unsigned typ = (pm->cnt & PM1_CNT_SLP_TYP_MASK) >> PM1_CNT_SLP_TYP_SHIFT;
-	uint16_t woke_by = PM1_STS_WAK;
+	uint16_t woke_by = 0;
 	if (typ == ACPI_PM_SLP_TYP_S3 || typ == ACPI_PM_SLP_TYP_S5) {
 		woke_by = pm->ops->sleep(pm->ctx, typ);
-		if (!woke_by)
+		if (!(woke_by & PM1_STS_WAK))
 			return BUS_DOMAIN_ENDED;
 	}
 	pm->sts |= PM1_STS_WAK | woke_by;
@@ -82,6 +85,14 @@ static enum bus_result acpi_pm_write(void *dev, unsigned vcpu, uint64_t off, uns
 	}
 	update_sci(pm);
 	return BUS_OK;
+}
+
+void acpi_pm_power_button(struct acpi_pm *pm, bool before_alarm)
+{
+	pm->sts |= PM1_STS_PWRBTN;
+	if (before_alarm)
+		pm->sts &= (uint16_t)~PM1_STS_RTC;
+	update_sci(pm);
 }
 
 const struct bus_device acpi_pm_bus_device = { "ACPI PM1 registers", acpi_pm_read, acpi_pm_write, BUS_BYTE_REGS };

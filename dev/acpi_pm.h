@@ -32,8 +32,8 @@ struct acpi_pm_ops {
 	void (*sci)(void *ctx, bool level);   /* drive the SCI line */
 	/*
 	 * SLP_EN with ACPI_PM_SLP_TYP_S3 or _S5. The domain sleeps until a wake
-	 * event: the PM1_STS bit of the one that will wake it, or 0 when the
-	 * domain ended instead (S5, or nothing enabled can wake it).
+	 * event: PM1_STS_WAK with the bit of the event that will wake it if it
+	 * comes first (PM1_STS_RTC), or 0 when the domain ended instead (S5).
 	 */
 	uint16_t (*sleep)(void *ctx, unsigned slp_typ);
 };
@@ -52,6 +52,13 @@ static inline bool acpi_pm_rtc_wakes(const struct acpi_pm *pm)
 {
 	return pm->en & PM1_EN_RTC;
 }
+
+/*
+ * A press of the power button: PWRBTN_STS, and the SCI when PWRBTN_EN.
+ * before_alarm: the press woke the sleeping domain before its RTC alarm,
+ * which therefore did not wake it (RTC_STS clear).
+ */
+void acpi_pm_power_button(struct acpi_pm *pm, bool before_alarm);
 
 /* On a bus at ACPI_PM_PORT, ACPI_PM_PORTS byte registers; dev is its struct acpi_pm. */
 extern const struct bus_device acpi_pm_bus_device;

@@ -150,8 +150,12 @@ static void put_fadt(uint8_t *ram)
 	f.v1.p_lvl2_lat = FADT_P_LVL2_LAT_NONE;
 	f.v1.p_lvl3_lat = FADT_P_LVL3_LAT_NONE;
 	f.v1.iapc_boot_arch = FADT_IAPC_BOOT_ARCH;
-	/* TMR_VAL_EXT clear: the timer has 24 bits. FIX_RTC clear: RTC_STS and RTC_EN are there. */
-	f.v1.flags = FADT_F_WBINVD | FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON | FADT_F_RESET_REG_SUP;
+	/*
+	 * TMR_VAL_EXT clear: the timer has 24 bits. FIX_RTC clear: RTC_STS and
+	 * RTC_EN are there. PWR_BUTTON clear: the power button is the fixed
+	 * one, PWRBTN_STS; there is no sleep button.
+	 */
+	f.v1.flags = FADT_F_WBINVD | FADT_F_SLP_BUTTON | FADT_F_RESET_REG_SUP;
 	f.reset_reg = byte_port(RST_CNT_PORT);
 	f.reset_value = RST_CNT_COLD_RESET;
 	f.fadt_minor_version = FADT_MINOR_VERSION;

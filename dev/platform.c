@@ -79,8 +79,8 @@ static void pm_sci(void *ctx, bool level)
 }
 
 /*
- * S5 powers the domain off; S3 puts it to sleep until the RTC's alarm,
- * the one wake event the platform has, if RTC_EN lets it wake the domain.
+ * S5 powers the domain off; S3 puts it to sleep until the RTC's alarm, if
+ * RTC_EN lets it wake the domain, or until its power button is pressed.
  */
 static uint16_t pm_sleep(void *ctx, unsigned slp_typ)
 {
@@ -90,7 +90,16 @@ static uint16_t pm_sleep(void *ctx, unsigned slp_typ)
 		return 0;
 	}
 	uint64_t wake = acpi_pm_rtc_wakes(&p->acpi_pm) ? rtc_next_alarm(&p->rtc, rdtsc()) : 0;
-	return p->ops->sleep(p->ctx, wake) ? PM1_STS_RTC : 0;
+	p->ops->sleep(p->ctx, wake);
+	return PM1_STS_WAK | (wake ? PM1_STS_RTC : 0);
+}
+
+void platform_power_button(struct platform *p)
+{
+	spin_lock(&p->lock);
+	uint64_t alarm = p->ops->wake(p->ctx);
+	acpi_pm_power_button(&p->acpi_pm, alarm > rdtsc());
+	spin_unlock(&p->lock);
 }
 
 static const struct acpi_pm_ops pm_ops = { pm_sci, pm_sleep };

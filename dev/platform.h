@@ -82,11 +82,20 @@ struct platform_ops {
 	/*
 	 * ACPI S3, suspend to RAM: every processor stops as at a reset, and
 	 * the first starts again at the waking vector the guest put in the
-	 * FACS once the TSC reaches wake_tsc; 0 means nothing enabled can wake
-	 * it. Whether the domain sleeps (false: it ended instead). `lock` held.
+	 * FACS once the TSC reaches wake_tsc, or at `wake`; wake_tsc 0: only
+	 * `wake` ends the sleep. `lock` held.
 	 */
-	bool (*sleep)(void *ctx, uint64_t wake_tsc);
+	void (*sleep)(void *ctx, uint64_t wake_tsc);
+	/*
+	 * A wake event from outside (the power button): a sleeping domain's
+	 * first processor starts again at once. The wake_tsc its sleep had
+	 * (PLATFORM_WAKE_NO_TIME for none), or 0 when it was not asleep.
+	 * `lock` held.
+	 */
+	uint64_t (*wake)(void *ctx);
 };
+
+#define PLATFORM_WAKE_NO_TIME UINT64_MAX
 
 struct platform_env {
 	uint64_t ram_bytes;
@@ -175,6 +184,13 @@ int platform_init(struct platform *p, const struct platform_env *env);
  * vectors go to the I/O APIC.
  */
 void platform_set_lapic(struct platform *p, unsigned vcpu, struct vlapic *l);
+
+/*
+ * A press of the domain's ACPI power button (HC_DOMCTL_TRIGGER): the SCI
+ * when the guest enabled the event, and a wake when the domain sleeps in
+ * S3. Takes `lock`.
+ */
+void platform_power_button(struct platform *p);
 
 /*
  * Whether the PIC's INTR is high: an interrupt waits for a processor whose

@@ -21,6 +21,7 @@
 #include "lib/x86.h"
 #include "mm/mem.h"
 #include "sched/sched.h"
+#include "vmx/inject.h"
 
 /*
  * A domain that restarts within a second of its creation, more than this
@@ -169,7 +170,10 @@ static uint32_t public_state(const struct domain *d)
 	if (__atomic_load_n(&d->restart, __ATOMIC_ACQUIRE))
 		return HINOKI_DOM_RUNNING;
 	switch (d->guest.state) {
-	case DOMAIN_RUNNING:   return d->guest.paused ? HINOKI_DOM_PAUSED : HINOKI_DOM_RUNNING;
+	case DOMAIN_RUNNING:
+		if (d->guest.paused)
+			return HINOKI_DOM_PAUSED;
+		return vcpu_asleep(&d->guest) ? HINOKI_DOM_ASLEEP : HINOKI_DOM_RUNNING;
 	case DOMAIN_ENDED:     return HINOKI_DOM_ENDED;
 	case DOMAIN_STOPPED:   return HINOKI_DOM_STOPPED;
 	case DOMAIN_DESTROYED: return HINOKI_DOM_DESTROYED;
@@ -387,6 +391,14 @@ static int64_t domctl_on(struct domain *self, struct domain *d, uint64_t nr, uin
 		if (a1 > 1)
 			return -HC_EINVAL;
 		return exit_trace_enable(&d->guest, (int)a1) ? -HC_ENOMEM : 0;
+	case HC_DOMCTL_TRIGGER:
+		if (d == self || d->guest.state != DOMAIN_RUNNING || a1 != HINOKI_TRIGGER_POWER)
+			return -HC_EINVAL;
+		if (guest_log_ok(&d->guest))
+			log_info("domain %s (%u): its power button pressed by the management domain\n", d->guest.name,
+			         d->guest.id);
+		platform_power_button(&d->platform);
+		return 0;
 	}
 	return -HC_ENOSYS;
 }

@@ -276,13 +276,18 @@ static void platform_power(void *ctx, enum platform_power what)
 	domain_power(ctx, what);
 }
 
-static bool platform_sleep(void *ctx, uint64_t wake_tsc)
+static void platform_sleep(void *ctx, uint64_t wake_tsc)
 {
-	return domain_sleep(ctx, wake_tsc);
+	domain_sleep(ctx, wake_tsc);
+}
+
+static uint64_t platform_wake(void *ctx)
+{
+	return domain_wake(ctx);
 }
 
 static const struct platform_ops platform_ops = { platform_deliver, platform_extint_kick, platform_power,
-                                                  platform_sleep };
+                                                  platform_sleep, platform_wake };
 
 /* Guest RAM, EPT and bitmaps. 0, or -1 with *why set. */
 static int build_memory(struct domain *d, uint32_t memory_mib, const char **why)

@@ -110,11 +110,12 @@ void domain_exit(struct domain *d, int code);
 void domain_power(struct domain *d, enum platform_power what);
 /*
  * The guest put its machine to sleep (ACPI S3) until wake_tsc, its RTC
- * alarm: its vCPUs stop, and the first wakes at the FACS's waking vector.
- * With no wake event (0) it could never wake: it is stopped, saying so,
- * and false returned.
+ * alarm, or (0: no alarm) until domain_wake(): its vCPUs stop, and the
+ * first wakes at the FACS's waking vector.
  */
-bool domain_sleep(struct domain *d, uint64_t wake_tsc);
+void domain_sleep(struct domain *d, uint64_t wake_tsc);
+/* Its power button: a sleeping d wakes now. platform_ops.wake's answer. */
+uint64_t domain_wake(struct domain *d);
 /* The hypervisor stops the domain: prints the reason and v's registers. */
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Finish its last line: nothing of it may stay open once it no longer runs. */

@@ -328,22 +328,34 @@ void domain_power(struct domain *d, enum platform_power what)
 	         off ? "on_poweroff" : "on_reboot", action_name(act));
 }
 
-bool domain_sleep(struct domain *d, uint64_t wake_tsc)
+_Static_assert(VCPU_RESTART_NO_TIME == PLATFORM_WAKE_NO_TIME, "one value for a sleep without a wake time");
+
+void domain_sleep(struct domain *d, uint64_t wake_tsc)
 {
-	if (!wake_tsc) {
-		domain_stop(d, 0, "entered ACPI S3 with no wake event enabled (RTC_EN and the RTC's alarm): it could "
-		                  "never wake");
-		return false;
-	}
 	struct acpi_facs_v1 facs;
 	memcpy(&facs, (uint8_t *)phys_to_virt(d->guest.ram_hpa) + ACPI_TABLES_GPA_FACS, sizeof facs);
-	vcpu_sleep_all(&d->guest, facs.firmware_waking_vector, wake_tsc);
+	vcpu_sleep_all(&d->guest, facs.firmware_waking_vector, wake_tsc ? wake_tsc : VCPU_RESTART_NO_TIME);
 	uint64_t now = rdtsc(), khz = d->guest.tsc_khz ? d->guest.tsc_khz : 1;
-	if (guest_log_ok(&d->guest))
+	if (!guest_log_ok(&d->guest))
+		return;
+	if (wake_tsc)
 		log_info("domain %s (%u) sleeps in ACPI S3: its RTC alarm wakes it in %lu ms at waking vector 0x%x\n",
 		         d->guest.name, d->guest.id, wake_tsc > now ? (wake_tsc - now) / khz : 0,
 		         facs.firmware_waking_vector);
-	return true;
+	else
+		log_info("domain %s (%u) sleeps in ACPI S3 until its power button: no RTC alarm can wake it "
+		         "(waking vector 0x%x)\n", d->guest.name, d->guest.id, facs.firmware_waking_vector);
+}
+
+uint64_t domain_wake(struct domain *d)
+{
+	uint64_t was = vcpu_wake_now(&d->guest);
+	if (!was)
+		return 0;
+	sched_kick_domain(&d->guest);
+	if (guest_log_ok(&d->guest))
+		log_info("domain %s (%u) woken from ACPI S3 by its power button\n", d->guest.name, d->guest.id);
+	return was;
 }
 
 void domain_stop(struct domain *d, struct vcpu *v, const char *fmt, ...)

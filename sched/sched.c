@@ -520,7 +520,7 @@ static uint64_t expire_timers(struct pcpu *cpu)
 			uint64_t restart_tsc = __atomic_load_n(&v->restart_tsc, __ATOMIC_SEQ_CST);
 			if (restart_tsc && now >= restart_tsc)
 				restart(cpu, v);
-			else if (restart_tsc && (!next || restart_tsc - now < next))
+			else if (restart_tsc && restart_tsc != VCPU_RESTART_NO_TIME && (!next || restart_tsc - now < next))
 				next = restart_tsc - now;
 			continue;
 		}

@@ -1,11 +1,13 @@
 #!/bin/bash
 # Fetch the Linux test guest's files from Debian packages: the stock x86-64
-# kernel and an initramfs of busybox-static with guests/linux/init and
-# OUT/tsc (guests/linux/tsc.c, which the Makefile builds first).
+# kernel and an initramfs of busybox-static with guests/linux/init, OUT/tsc
+# (guests/linux/tsc.c, which the Makefile builds first) and the kernel's
+# ACPI button driver (button.ko, a module in Debian's build), which /init
+# loads to see the power button.
 # linux-image-amd64 is a metapackage: the kernel is in the versioned package
 # it depends on. `apt-get download` fetches a package as an ordinary user (no
 # root, nothing installed) and `dpkg-deb -x` unpacks it. Leaves OUT/vmlinuz
-# and OUT/initramfs.cpio (default OUT build/linux), and OUT/vmlinuz-truncated
+# OUT/button.ko and OUT/initramfs.cpio (default OUT build/linux), and OUT/vmlinuz-truncated
 # (its first 4 MiB, for the loader's refusal test); fetches only what is
 # missing, and rebuilds the initramfs when guests/linux/init is newer.
 #
@@ -41,7 +43,7 @@ fetch() {
 	dpkg-deb -x "$deb" "$tmp/$1" || fail "unpacking $deb failed"
 }
 
-if [ ! -s "$out/vmlinuz" ]; then
+if [ ! -s "$out/vmlinuz" ] || [ ! -s "$out/button.ko" ]; then
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
 	[ -n "$pkg" ] ||
@@ -49,8 +51,11 @@ if [ ! -s "$out/vmlinuz" ]; then
 	fetch "$pkg"
 	kernel=$(ls "$tmp/$pkg"/boot/vmlinuz-* 2>/dev/null | head -n 1)
 	[ -n "$kernel" ] || fail "$pkg has no /boot/vmlinuz-* file"
+	button=$(ls "$tmp/$pkg"/lib/modules/*/kernel/drivers/acpi/button.ko 2>/dev/null | head -n 1)
+	[ -n "$button" ] || fail "$pkg has no drivers/acpi/button.ko module"
 	mv "$kernel" "$out/vmlinuz"
-	echo "linux-guest.sh: $out/vmlinuz is $(basename "$kernel") from $pkg"
+	mv "$button" "$out/button.ko"
+	echo "linux-guest.sh: $out/vmlinuz is $(basename "$kernel") from $pkg, with its button.ko"
 fi
 
 if [ ! -s "$out/busybox" ]; then
@@ -63,7 +68,8 @@ if [ ! -s "$out/vmlinuz-truncated" ] || [ "$out/vmlinuz" -nt "$out/vmlinuz-trunc
 	head -c 4194304 "$out/vmlinuz" > "$out/vmlinuz-truncated"
 fi
 [ -x "$tsc" ] || fail "$tsc is missing: make linux builds it from guests/linux/tsc.c"
-if [ ! -s "$out/initramfs.cpio" ] || [ "$init" -nt "$out/initramfs.cpio" ] || [ "$tsc" -nt "$out/initramfs.cpio" ]; then
-	"$here/mkinitramfs.py" "$out/busybox" "$init" "$out/initramfs.cpio" "$tsc"
-	echo "linux-guest.sh: $out/initramfs.cpio holds busybox, guests/linux/init and /bin/tsc"
+if [ ! -s "$out/initramfs.cpio" ] || [ "$init" -nt "$out/initramfs.cpio" ] || [ "$tsc" -nt "$out/initramfs.cpio" ] ||
+	[ "$out/button.ko" -nt "$out/initramfs.cpio" ]; then
+	"$here/mkinitramfs.py" "$out/busybox" "$init" "$out/initramfs.cpio" "$tsc" "$out/button.ko"
+	echo "linux-guest.sh: $out/initramfs.cpio holds busybox, guests/linux/init, /bin/tsc and /lib/modules/button.ko"
 fi

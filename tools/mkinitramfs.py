@@ -2,10 +2,11 @@
 """Write the Linux test guest's initramfs: a newc cpio archive (what Linux
 unpacks into its root file system) holding busybox, its /init script and
 the few directories and device nodes /init needs before it mounts devtmpfs.
-Each further program goes to /bin under its own name (the boot benchmark's
-/bin/tsc). Python only, so that no cpio tool is needed.
+Each further file goes to /bin under its own name (the boot benchmark's
+/bin/tsc), or to /lib/modules if it is a kernel module (NAME.ko, which
+/init loads with insmod). Python only, so that no cpio tool is needed.
 
-  tools/mkinitramfs.py BUSYBOX INIT_SCRIPT OUT [PROGRAM...]
+  tools/mkinitramfs.py BUSYBOX INIT_SCRIPT OUT [FILE...]
 """
 
 import os
@@ -46,14 +47,18 @@ def main(argv):
         ("proc", stat.S_IFDIR | 0o755, b"", 0),
         ("sys", stat.S_IFDIR | 0o755, b"", 0),
         ("tmp", stat.S_IFDIR | 0o1777, b"", 0),
+        ("lib", stat.S_IFDIR | 0o755, b"", 0),
+        ("lib/modules", stat.S_IFDIR | 0o755, b"", 0),
         ("dev/console", stat.S_IFCHR | 0o600, b"", (5 << 8) | 1),
         ("bin/busybox", stat.S_IFREG | 0o755, bb, 0),
         ("bin/sh", stat.S_IFLNK | 0o777, b"busybox", 0),
         ("init", stat.S_IFREG | 0o755, script, 0),
     ]
-    for prog in argv[4:]:
-        with open(prog, "rb") as f:
-            items.append(("bin/" + os.path.basename(prog), stat.S_IFREG | 0o755, f.read(), 0))
+    for path in argv[4:]:
+        name = os.path.basename(path)
+        where = "lib/modules/" if name.endswith(".ko") else "bin/"
+        with open(path, "rb") as f:
+            items.append((where + name, stat.S_IFREG | 0o755, f.read(), 0))
     blob = b"".join(entry(i + 1, mode, name, data, rdev, 2 if stat.S_ISDIR(mode) else 1)
                     for i, (name, mode, data, rdev) in enumerate(items))
     blob += entry(0, 0, TRAILER)

@@ -143,6 +143,7 @@ static const hypercall_fn hypercalls[HC_MAX] = {
 	[HC_DOMCTL_TRACE]    = hc_domctl,
 	[HC_DOMCTL_DIAG_NMI] = hc_domctl,
 	[HC_DOMCTL_DIAG_HANG] = hc_domctl,
+	[HC_DOMCTL_TRIGGER]  = hc_domctl,
 };
 #pragma GCC diagnostic pop
 

@@ -205,6 +205,16 @@ void vcpu_sleep_all(struct vmx_guest *g, uint32_t addr, uint64_t tsc)
 		deliver_init(g->vcpus[i]);
 }
 
+uint64_t vcpu_wake_now(struct vmx_guest *g)
+{
+	struct vcpu *first = g->vcpus[0];
+	uint64_t was = __atomic_load_n(&first->restart_tsc, __ATOMIC_SEQ_CST);
+	while (was > 1 && !__atomic_compare_exchange_n(&first->restart_tsc, &was, 1, 0, __ATOMIC_SEQ_CST,
+	                                               __ATOMIC_SEQ_CST))
+		;
+	return was;
+}
+
 /* An address past the first MiB, which real mode cannot name, wraps as a 20-bit address would. */
 void vcpu_restart_entry(const struct vcpu *v, struct guest_entry *e)
 {

@@ -62,11 +62,22 @@ void vcpu_start_held_sipi(struct vcpu *v);
  * The platform's sleep (ACPI S3), on one of g's vCPUs: every vCPU is
  * reset as by an INIT, so none runs another instruction; the first then
  * restarts in real mode at `addr` (segment addr >> 4, offset addr & 0xf,
- * as firmware jumps to a waking vector) once the TSC reaches `tsc`, when
- * the scheduler starts it (vcpu_restart_entry()); the others wait for a
+ * as firmware jumps to a waking vector) once the TSC reaches `tsc`
+ * (VCPU_RESTART_NO_TIME: at vcpu_wake_now()), when the scheduler starts it (vcpu_restart_entry()); the others wait for a
  * SIPI, as after a wake on hardware.
  */
 void vcpu_sleep_all(struct vmx_guest *g, uint32_t addr, uint64_t tsc);
+/*
+ * A wake event for a domain asleep after vcpu_sleep_all(): its first vCPU's
+ * restart time becomes now, which its CPU's scheduler must be kicked to
+ * see. The restart time it had, or 0 when it was not asleep.
+ */
+uint64_t vcpu_wake_now(struct vmx_guest *g);
+/* Whether g sleeps: its first vCPU waits for a restart time or a wake. */
+static inline bool vcpu_asleep(const struct vmx_guest *g)
+{
+	return __atomic_load_n(&g->vcpus[0]->restart_tsc, __ATOMIC_ACQUIRE) != 0;
+}
 /* The state an offline v restarts in at its restart_tsc. */
 void vcpu_restart_entry(const struct vcpu *v, struct guest_entry *e);
 

@@ -55,6 +55,8 @@ struct pcpu;
 #define VCPU_EOI_EXIT_WORDS 4   /* the EOI-exit bitmap: four 64-bit VMCS fields, vectors 0-255 */
 #define VCPU_STOP_REASON_MAX 160
 
+#define VCPU_RESTART_NO_TIME UINT64_MAX
+
 struct vcpu {
 	uint64_t gpr[GPR_COUNT];  /* GPR_RSP unused: the VMCS holds guest RSP */
 	uint64_t exit_tsc;        /* written by the exit stub */
@@ -102,7 +104,11 @@ struct vcpu {
 	uint64_t vruntime;        /* guest time scaled by weight: the fair-share clock */
 	uint64_t timer_deadline;  /* HC_SET_TIMER: TSC at which HLT ends; 0 for none */
 	uint64_t halt_deadline;   /* a HLT nothing can end: TSC at which its domain ends (vmx/exit_hlt.c); 0 for none */
-	/* Offline, it restarts in real mode at restart_addr once the TSC reaches restart_tsc (vcpu_sleep_all); 0: never. */
+	/*
+	 * Offline, it restarts in real mode at restart_addr once the TSC
+	 * reaches restart_tsc (vcpu_sleep_all); 0: never; VCPU_RESTART_NO_TIME:
+	 * at a wake (vcpu_wake_now).
+	 */
 	uint64_t restart_tsc;
 	uint32_t restart_addr;
 	volatile uint32_t wake;   /* an event arrived: the next HLT does not block */

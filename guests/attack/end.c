@@ -47,8 +47,11 @@ static void full_reset(const void *arg, struct verdict *v)
 	outb(RST_CNT_COLD_RESET | RST_CNT_FULL_RST, RST_CNT_PORT);
 }
 
-/* PM1_EN as the platform starts it, RTC_EN clear: S3 (SLP_TYP 1, the DSDT's \_S3) has nothing to wake it. */
-static void sleep_for_ever(const void *arg, struct verdict *v)
+/*
+ * PM1_EN as the platform starts it, RTC_EN clear: S3 (SLP_TYP 1, the
+ * DSDT's \_S3) with no alarm to wake it sleeps until its power button.
+ */
+static void sleep_until_button(const void *arg, struct verdict *v)
 {
 	(void)arg, (void)v;
 	outw(PM1_CNT_SLP_EN | 1u << PM1_CNT_SLP_TYP_SHIFT, PIIX4_PM1A_CNT);
@@ -69,6 +72,6 @@ const struct attack_case end_cases[] = {
 	{ "read firmware at 0xffe00000", firmware_read, 0, "EPT violation: read" },
 	{ "full reset through 0xcf9", full_reset, 0, "reset through port 0xcf9" },
 	{ "triple fault", triple_fault, 0, "triple fault" },
-	{ "ACPI S3 with no wake event enabled", sleep_for_ever, 0, "entered ACPI S3 with no wake event" },
+	{ "ACPI S3 with no wake event enabled", sleep_until_button, 0, "asleep until its power button" },
 };
 const unsigned end_case_count = sizeof end_cases / sizeof end_cases[0];

@@ -45,7 +45,7 @@ static void wild_args(unsigned i, uint64_t a[4])
 
 static bool is_control(uint64_t nr)
 {
-	return nr >= HC_DOMCTL_LIST && nr <= HC_DOMCTL_DIAG_HANG;
+	return nr >= HC_DOMCTL_LIST && nr <= HC_DOMCTL_TRIGGER;
 }
 
 /* What docs/hypercalls.md says call nr returns for these arguments. */
@@ -139,6 +139,6 @@ const struct attack_case hc_cases[] = {
 	PUT("length all ones", 0x100000, ~0ULL, 0, -HC_EINVAL),
 	PUT("last byte of RAM and one past", 0, 2, 1, -HC_EFAULT),
 	PUT("range wrapping past 2^64", ~0ULL - 7, 16, 0, -HC_EFAULT),
-	CTL(0), CTL(1), CTL(2), CTL(3), CTL(4), CTL(5), CTL(6), CTL(7), CTL(8), CTL(9), CTL(10), CTL(11),
+	CTL(0), CTL(1), CTL(2), CTL(3), CTL(4), CTL(5), CTL(6), CTL(7), CTL(8), CTL(9), CTL(10), CTL(11), CTL(12),
 };
 const unsigned hc_case_count = sizeof hc_cases / sizeof hc_cases[0];

@@ -21,6 +21,7 @@ static long try_shutdown(void)  { return hc_domctl_shutdown(); }
 static long try_trace(void)     { return hc_domctl_trace(VICTIM_ID, 1); }
 static long try_diag_nmi(void)  { return hc_domctl_diag_nmi(0); }
 static long try_diag_hang(void) { return hc_domctl_diag_hang(1); }
+static long try_trigger(void)   { return hc_domctl_trigger(VICTIM_ID, HINOKI_TRIGGER_POWER); }
 
 static long try_console(void)
 {
@@ -42,5 +43,6 @@ const struct ctl_attempt ctl_attempts[] = {
 	{ "HC_DOMCTL_TRACE", try_trace },
 	{ "HC_DOMCTL_DIAG_NMI", try_diag_nmi },
 	{ "HC_DOMCTL_DIAG_HANG", try_diag_hang },
+	{ "HC_DOMCTL_TRIGGER", try_trigger },
 };
 const size_t ctl_attempts_count = sizeof ctl_attempts / sizeof ctl_attempts[0];

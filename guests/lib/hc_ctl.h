@@ -102,6 +102,12 @@ static inline long hc_domctl_diag_hang(uint32_t ms)
 	return hc_call(HC_DOMCTL_DIAG_HANG, ms, 0, 0, 0);
 }
 
+/* An event from outside for domain `id` (HINOKI_TRIGGER_*): its power button. */
+static inline long hc_domctl_trigger(uint32_t id, uint32_t what)
+{
+	return hc_call(HC_DOMCTL_TRIGGER, id, what, 0, 0);
+}
+
 /* Ends every other domain; the machine powers off when the caller ends. */
 static inline long hc_domctl_shutdown(void)
 {

@@ -53,6 +53,7 @@ static const struct mgmt_ops hc_ops = {
 	.trace = hc_domctl_trace,
 	.diag_nmi = hc_domctl_diag_nmi,
 	.diag_hang = hc_domctl_diag_hang,
+	.trigger = hc_domctl_trigger,
 	.shutdown = hc_domctl_shutdown,
 	.sleep = sleep_ms,
 	.print = gprintf,

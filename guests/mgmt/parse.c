@@ -323,9 +323,9 @@ bool mgmt_name_eq(const char name[HINOKI_NAME_MAX], const char *s)
 	return n == HINOKI_NAME_MAX || name[n] == '\0';
 }
 
-static bool is_live(uint32_t state)
+bool mgmt_state_live(uint32_t state)
 {
-	return state == HINOKI_DOM_RUNNING || state == HINOKI_DOM_PAUSED;
+	return state == HINOKI_DOM_RUNNING || state == HINOKI_DOM_PAUSED || state == HINOKI_DOM_ASLEEP;
 }
 
 int mgmt_find_domain(const struct hinoki_dominfo *d, size_t n, const char *key)
@@ -344,7 +344,7 @@ int mgmt_find_domain(const struct hinoki_dominfo *d, size_t n, const char *key)
 	for (size_t i = 0; i < n; i++) {
 		if (!mgmt_name_eq(d[i].name, key))
 			continue;
-		if (is_live(d[i].state)) {
+		if (mgmt_state_live(d[i].state)) {
 			if (live != DOM_NOT_FOUND)
 				return DOM_AMBIGUOUS;
 			live = (int)i;
@@ -369,6 +369,7 @@ const char *mgmt_state_name(uint32_t state)
 	case HINOKI_DOM_STOPPED:    return "stopped";
 	case HINOKI_DOM_DESTROYED:  return "destroyed";
 	case HINOKI_DOM_FAILED:     return "failed";
+	case HINOKI_DOM_ASLEEP:     return "asleep";
 	}
 	return "?";
 }

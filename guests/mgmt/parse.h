@@ -98,7 +98,7 @@ enum {
 
 /*
  * Index in d[0..n) of the domain `key` names. A name prefers the one live
- * (running or paused) domain of that name, else the newest ended one, else
+ * (mgmt_state_live()) domain of that name, else the newest ended one, else
  * its configured entry.
  */
 int mgmt_find_domain(const struct hinoki_dominfo *d, size_t n, const char *key);
@@ -108,6 +108,8 @@ bool mgmt_name_eq(const char name[HINOKI_NAME_MAX], const char *s);
 
 /* "running", "paused", ...; "?" for an unknown state. */
 const char *mgmt_state_name(uint32_t state);
+/* Running, paused or asleep (in ACPI S3, which it leaves by itself or by its power button): alive. */
+bool mgmt_state_live(uint32_t state);
 
 /* "-EPERM" and the like for a negative hypercall result, NULL if unknown. */
 const char *mgmt_error_name(long result);

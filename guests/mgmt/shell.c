@@ -115,7 +115,7 @@ static enum shell_result cmd_list(const struct mgmt_shell *sh, int argc, char **
 		  mgmt_state_name(d->state), d->vcpus, (unsigned long long)(d->mem_bytes >> MIB_SHIFT),
 		  (unsigned long long)(sh->tsc_khz ? d->cpu_tsc / sh->tsc_khz : 0),
 		  (unsigned long long)d->exits, d->weight, cpus);
-		if (d->state == HINOKI_DOM_RUNNING || d->state == HINOKI_DOM_PAUSED)
+		if (mgmt_state_live(d->state))
 			live++;
 	}
 	P("list: %zu domains, %u running or paused", total, live);
@@ -430,8 +430,7 @@ static enum shell_result cmd_wait(const struct mgmt_shell *sh, int argc, char **
 			return SHELL_FAILED;
 		unsigned live = 0;
 		for (int i = 0; i < n; i++)
-			if (doms[i].id != sh->self_id &&
-			    (doms[i].state == HINOKI_DOM_RUNNING || doms[i].state == HINOKI_DOM_PAUSED))
+			if (doms[i].id != sh->self_id && mgmt_state_live(doms[i].state))
 				live++;
 		if (live == 0) {
 			P("wait: no other domain running\n");
@@ -439,6 +438,107 @@ static enum shell_result cmd_wait(const struct mgmt_shell *sh, int argc, char **
 		}
 		if (sh->ops->sleep(sh->wait_poll_ms)) {
 			P("wait: interrupted, %u domains still running or paused\n", live);
+			return SHELL_FAILED;
+		}
+	}
+}
+
+/* `trigger ID|NAME power`: press the domain's ACPI power button, as `xl trigger` does. */
+static enum shell_result cmd_trigger(const struct mgmt_shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	if (strlen(argv[2]) != 5 || memcmp(argv[2], "power", 5) != 0) {
+		P("trigger: the one trigger is 'power' (the ACPI power button), not '%s'\n", argv[2]);
+		return SHELL_FAILED;
+	}
+	const struct hinoki_dominfo *d = lookup(sh, "trigger", argv[1], true);
+	if (!d)
+		return SHELL_FAILED;
+	long r = sh->ops->trigger(d->id, HINOKI_TRIGGER_POWER);
+	if (r < 0) {
+		P("trigger: %.*s (%u) failed: ", name_len(d), d->name, d->id);
+		print_error(sh, r);
+		return SHELL_FAILED;
+	}
+	P("trigger: domain %.*s (%u): power button pressed\n", name_len(d), d->name, d->id);
+	return SHELL_OK;
+}
+
+/* Whether `text` occurs in the console output of domain `id` (read from its start, as far as the ring keeps it). */
+static long console_has(const struct mgmt_shell *sh, uint32_t id, const char *text)
+{
+	size_t tn = strlen(text), have = 0;
+	struct hinoki_console_read rd = { .pos = 0 };
+	/* Bounded: a domain printing all the while must not keep us here. */
+	for (unsigned round = 0; round < HINOKI_CONSOLE_RING / CONSOLE_CHUNK + 2; round++) {
+		/* Keep the last tn - 1 bytes of the previous chunk: a match may straddle two reads. */
+		size_t keep = have < tn ? have : tn - 1;
+		memmove(console_buf, console_buf + have - keep, keep);
+		rd.buf_gpa = (uintptr_t)(console_buf + keep);
+		rd.len = (uint32_t)(sizeof console_buf - keep);
+		rd.lost = 0;
+		long r = sh->ops->console(id, &rd);
+		if (r <= 0)
+			return r;
+		have = keep + ((size_t)r > rd.len ? rd.len : (size_t)r);
+		for (size_t i = 0; i + tn <= have; i++)
+			if (!memcmp(console_buf + i, text, tn))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * `waitfor ID|NAME STATE` (asleep, ended, ...) or `waitfor ID|NAME console
+ * TEXT`: until the domain is in that state, or has printed TEXT; fails if
+ * it stops being alive first.
+ */
+static enum shell_result cmd_waitfor(const struct mgmt_shell *sh, int argc, char **argv)
+{
+	bool console = argc == 4;
+	const char *want = console ? argv[3] : argv[2];
+	if (console && (strlen(argv[2]) != 7 || memcmp(argv[2], "console", 7) != 0)) {
+		P("usage: waitfor ID|NAME STATE, or waitfor ID|NAME console TEXT\n");
+		return SHELL_FAILED;
+	}
+	size_t wn = strlen(want);
+	if (console && (wn == 0 || wn >= sizeof console_buf / 2)) {
+		P("waitfor: the text must have 1 to %zu characters\n", sizeof console_buf / 2 - 1);
+		return SHELL_FAILED;
+	}
+	uint32_t state = 0;
+	if (!console) {
+		while (state <= HINOKI_DOM_ASLEEP && (strlen(mgmt_state_name(state)) != wn ||
+		                                      memcmp(mgmt_state_name(state), want, wn) != 0))
+			state++;
+		if (state > HINOKI_DOM_ASLEEP) {
+			P("waitfor: no state '%s' (running, paused, asleep, ended, stopped, destroyed)\n", want);
+			return SHELL_FAILED;
+		}
+	}
+	for (;;) {
+		const struct hinoki_dominfo *d = lookup(sh, "waitfor", argv[1], true);
+		if (!d)
+			return SHELL_FAILED;
+		uint32_t id = d->id, now = d->state;
+		int nl = name_len(d);
+		long found = console ? console_has(sh, id, want) : now == state;
+		if (found < 0) {
+			P("waitfor: %.*s (%u) failed: ", nl, d->name, id);
+			print_error(sh, found);
+			return SHELL_FAILED;
+		}
+		if (found) {
+			P("waitfor: domain %.*s (%u) %s%s\n", nl, d->name, id, console ? "printed " : "is ", want);
+			return SHELL_OK;
+		}
+		if (!mgmt_state_live(now)) {
+			P("waitfor: domain %.*s (%u) is %s and %s %s\n", nl, d->name, id, mgmt_state_name(now),
+			  console ? "did not print" : "will not be", want);
+			return SHELL_FAILED;
+		}
+		if (sh->ops->sleep(sh->wait_poll_ms)) {
+			P("waitfor: interrupted\n");
 			return SHELL_FAILED;
 		}
 	}
@@ -529,7 +629,10 @@ static const struct command {
 	{ "console", 1, 1, cmd_console, "console ID|NAME", "print a domain's console output" },
 	{ "stats", 1, 2, cmd_stats, "stats ID|NAME [VCPU]", "VM exits of one vcpu by reason" },
 	{ "trace", 2, 2, cmd_trace, "trace ID|NAME on|off", "record every exit; printed when it ends" },
-	{ "wait", 0, 0, cmd_wait, "wait", "until no other domain is running or paused" },
+	{ "trigger", 2, 2, cmd_trigger, "trigger ID|NAME power", "press a domain's ACPI power button" },
+	{ "wait", 0, 0, cmd_wait, "wait", "until no other domain is running, paused or asleep" },
+	{ "waitfor", 2, 3, cmd_waitfor, "waitfor ID|NAME STATE|console TEXT",
+	  "until a domain is in STATE (asleep, ended, ...) or has printed TEXT" },
 	{ "sleep", 1, 1, cmd_sleep, "sleep MS", "let the other domains run MS milliseconds" },
 	{ "repeat", 2, 2, cmd_repeat, "repeat N \"CMD; CMD...\"", "run the commands N times" },
 	{ "diag-nmi", 1, 1, cmd_diag_nmi, "diag-nmi CPU", "diagnostic: send a CPU a host NMI" },

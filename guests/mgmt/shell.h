@@ -28,6 +28,7 @@ struct mgmt_ops {
 	long (*trace)(uint32_t id, uint32_t on);
 	long (*diag_nmi)(uint32_t cpu);
 	long (*diag_hang)(uint32_t ms);
+	long (*trigger)(uint32_t id, uint32_t what);
 	/* Blocks about `ms` milliseconds; true if the user asked to stop waiting. */
 	bool (*sleep)(uint32_t ms);
 	/* Output: the guest formatter's conversions only (guests/lib/fmt.h). */

@@ -19,6 +19,12 @@ enum hinoki_dom_state {
 	HINOKI_DOM_STOPPED    = 4,  /* stopped by the hypervisor after a fault */
 	HINOKI_DOM_DESTROYED  = 5,  /* destroyed by the management domain */
 	HINOKI_DOM_FAILED     = 6,  /* could not be started (bad config or image) */
+	HINOKI_DOM_ASLEEP     = 7,  /* in ACPI S3: its processors stopped until a wake event */
+};
+
+/* HC_DOMCTL_TRIGGER: an event from outside the domain, as `xl trigger` and QEMU's monitor send. */
+enum hinoki_trigger {
+	HINOKI_TRIGGER_POWER = 0,   /* a press of its ACPI power button: an SCI, or a wake from S3 */
 };
 
 #define HINOKI_DOM_F_MGMT (1u << 0)

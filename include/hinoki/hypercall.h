@@ -34,7 +34,8 @@
 #define HC_DOMCTL_TRACE    41 /* rdi = domain id, rsi = 1 (record every exit) or 0 (stop) -> 0 */
 #define HC_DOMCTL_DIAG_NMI 42 /* diagnostic: rdi = CPU index; the caller's CPU sends that CPU an NMI -> 0 */
 #define HC_DOMCTL_DIAG_HANG 43 /* diagnostic: rdi = ms (1 to 60000); the caller's CPU stays that long in root mode -> 0 */
-#define HC_MAX             44
+#define HC_DOMCTL_TRIGGER  44 /* rdi = domain id, rsi = HINOKI_TRIGGER_* -> 0 */
+#define HC_MAX             45
 
 #define HC_CONSOLE_MAX     4096   /* HC_CONSOLE_PUT's longest write; a longer one is -HC_EINVAL */
 

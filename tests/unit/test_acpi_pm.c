@@ -2,11 +2,13 @@
  * Host tests for the PM1a registers, on a bus as the platform puts them:
  * power-on values (SCI_EN reads 1), PM1_STS cleared by writing 1 and
  * nothing else, PM1_EN's writable bits, PM1_CNT's kept and write-only
- * bits; SLP_EN with S5 and S3 asking the platform once each, with S5 and
- * a sleep nothing can end ending the domain, and S3 setting WAK_STS and
- * the waking event's status; other types waking at once; SLP_TYP alone
- * doing nothing; the SCI following status and enable, driven only when
- * its level changes; byte and word accesses alike.
+ * bits; SLP_EN with S5 and S3 asking the platform once each, with S5
+ * ending the domain, and S3 setting WAK_STS and the waking event's status;
+ * other types waking at once; SLP_TYP alone doing nothing; the power
+ * button's status, its SCI when enabled, and a press that wakes the
+ * domain before its alarm taking RTC_STS back; the SCI following status
+ * and enable, driven only when its level changes; byte and word accesses
+ * alike.
  */
 #include <string.h>
 
@@ -42,7 +44,7 @@ static const struct acpi_pm_ops ops = { sci, sleep_until };
 static void setup(void)
 {
 	memset(&plat, 0, sizeof plat);
-	plat.woke_by = PM1_STS_RTC;
+	plat.woke_by = PM1_STS_WAK | PM1_STS_RTC;
 	memset(&pm, 0x5a, sizeof pm);
 	acpi_pm_init(&pm, &ops, &plat);
 	bus_init(&b);
@@ -120,12 +122,43 @@ static void test_s3(void)
 	CHECK_EQ(out(0xb001, 1, PM1_STS_RTC >> 8), BUS_OK);
 	CHECK(!plat.sci);
 	CHECK_EQ(plat.sci_calls, 4);
-	/* Nothing to wake it: the platform ends the domain, and no status is set. */
+	/* No alarm to wake it (only the power button will): WAK_STS alone, no SCI. */
 	setup();
-	plat.woke_by = 0;
-	CHECK_EQ(out(0xb004, 2, slp(ACPI_PM_SLP_TYP_S3)), BUS_DOMAIN_ENDED);
-	CHECK_EQ(in(0xb000, 2), 0);
+	plat.woke_by = PM1_STS_WAK;
+	CHECK_EQ(out(0xb004, 2, slp(ACPI_PM_SLP_TYP_S3)), BUS_OK);
+	CHECK_EQ(in(0xb000, 2), PM1_STS_WAK);
 	CHECK_EQ(plat.sci_calls, 0);
+}
+
+static void test_power_button(void)
+{
+	/* Running, PWRBTN_EN clear: the status only. */
+	setup();
+	acpi_pm_power_button(&pm, false);
+	CHECK_EQ(in(0xb000, 2), PM1_STS_PWRBTN);
+	CHECK(!plat.sci);
+	/* Enabling it raises the SCI; clearing the status (its byte alone) drops it. */
+	CHECK_EQ(out(0xb003, 1, PM1_EN_PWRBTN >> 8), BUS_OK);
+	CHECK(plat.sci);
+	CHECK_EQ(out(0xb001, 1, PM1_STS_PWRBTN >> 8), BUS_OK);
+	CHECK(!plat.sci);
+	CHECK_EQ(in(0xb000, 2), 0);
+	/* A second press, enabled: the SCI at once. */
+	acpi_pm_power_button(&pm, false);
+	CHECK(plat.sci);
+	CHECK_EQ(plat.sci_calls, 3);
+
+	/* Asleep until an alarm, woken by a press first: RTC_STS taken back, PWRBTN_STS set. */
+	setup();
+	CHECK_EQ(out(0xb004, 2, slp(ACPI_PM_SLP_TYP_S3)), BUS_OK);
+	CHECK_EQ(in(0xb000, 2), PM1_STS_WAK | PM1_STS_RTC);
+	acpi_pm_power_button(&pm, true);
+	CHECK_EQ(in(0xb000, 2), PM1_STS_WAK | PM1_STS_PWRBTN);
+	/* The alarm came first: both stay. */
+	setup();
+	CHECK_EQ(out(0xb004, 2, slp(ACPI_PM_SLP_TYP_S3)), BUS_OK);
+	acpi_pm_power_button(&pm, false);
+	CHECK_EQ(in(0xb000, 2), PM1_STS_WAK | PM1_STS_RTC | PM1_STS_PWRBTN);
 }
 
 /* S1, S2, S4 and the reserved types are not in the DSDT: woken at once, the platform not asked. */
@@ -149,6 +182,7 @@ int main(void)
 	RUN(test_enable_and_control_bits);
 	RUN(test_s5);
 	RUN(test_s3);
+	RUN(test_power_button);
 	RUN(test_other_types_wake_at_once);
 	return CHECK_EXIT();
 }

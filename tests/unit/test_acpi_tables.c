@@ -167,7 +167,7 @@ static void test_fadt(void)
 	CHECK_EQ(flags & (1u << 8), 0);                   /* TMR_VAL_EXT clear: 24 bits */
 	CHECK_EQ(flags & (1u << 20), 0);                  /* HW_REDUCED_ACPI clear: fixed ACPI hardware */
 	CHECK_EQ(flags & (1u << 10), 1u << 10);           /* RESET_REG_SUP */
-	CHECK_EQ(flags & (3u << 4), 3u << 4);             /* PWR_BUTTON, SLP_BUTTON: no fixed buttons */
+	CHECK_EQ(flags & (3u << 4), 2u << 4);             /* PWR_BUTTON clear: the fixed power button; SLP_BUTTON: no sleep button */
 	CHECK_EQ(flags & (1u << 6), 0);                   /* FIX_RTC clear: RTC_STS and RTC_EN in PM1 */
 	CHECK_EQ(rd32(fadt + 48), 0);                     /* no SMI_CMD: always in ACPI mode */
 	CHECK_EQ(rd16(fadt + 46), 9);                     /* SCI_INT */

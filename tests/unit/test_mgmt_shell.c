@@ -56,7 +56,7 @@ static long op_error;                   /* non-zero: destroy, pause, unpause and
 static struct hinoki_create last_create;
 static uint32_t last_id, last_weight, last_vcpu;
 static uint64_t last_mask;
-static int calls_destroy, calls_pause, calls_unpause, calls_sched, calls_shutdown, sleeps;
+static int calls_destroy, calls_pause, calls_unpause, calls_sched, calls_shutdown, calls_trigger, sleeps;
 static const char *console_text;
 static uint64_t console_lost_before;    /* stream bytes already gone from the ring */
 
@@ -86,7 +86,7 @@ static void fake_reset(void)
 	memset(&last_create, 0, sizeof last_create);
 	last_id = last_weight = last_vcpu = 0;
 	last_mask = 0;
-	calls_destroy = calls_pause = calls_unpause = calls_sched = calls_shutdown = sleeps = 0;
+	calls_destroy = calls_pause = calls_unpause = calls_sched = calls_shutdown = calls_trigger = sleeps = 0;
 	console_text = "";
 	console_lost_before = 0;
 	fake_add(0, "mgmt", HINOKI_DOM_RUNNING);
@@ -137,6 +137,8 @@ static long f_pause(uint32_t id)   { return f_op(id, &calls_pause); }
 static uint32_t last_trace_on = 7;
 static long f_trace(uint32_t id, uint32_t on) { last_trace_on = on; return f_op(id, &calls_sched); }
 static long f_unpause(uint32_t id) { return f_op(id, &calls_unpause); }
+static uint32_t last_what = 99;
+static long f_trigger(uint32_t id, uint32_t what) { last_what = what; return f_op(id, &calls_trigger); }
 static uint32_t last_hang_ms;
 static long f_diag_hang(uint32_t ms)
 {
@@ -211,8 +213,7 @@ static bool f_sleep(uint32_t ms)
 	last_sleep_ms = ms;
 	sleeps++;
 	for (size_t i = 0; i < nfake; i++) {
-		if (fake[i].id != 0 &&
-		    (fake[i].state == HINOKI_DOM_RUNNING || fake[i].state == HINOKI_DOM_PAUSED)) {
+		if (fake[i].id != 0 && mgmt_state_live(fake[i].state)) {
 			fake[i].state = HINOKI_DOM_ENDED;
 			break;
 		}
@@ -230,7 +231,8 @@ static bool f_sleep_interrupted(uint32_t ms)
 static struct mgmt_ops ops = {
 	.list = f_list, .create = f_create, .destroy = f_destroy, .pause = f_pause,
 	.unpause = f_unpause, .sched = f_sched, .console = f_console, .stats = f_stats,
-	.shutdown = f_shutdown, .trace = f_trace, .diag_nmi = f_diag_nmi, .diag_hang = f_diag_hang, .sleep = f_sleep, .print = gprintf, .write = out_write,
+	.shutdown = f_shutdown, .trace = f_trace, .diag_nmi = f_diag_nmi, .diag_hang = f_diag_hang, .trigger = f_trigger, .sleep = f_sleep, .print = gprintf,
+	.write = out_write,
 };
 
 static const struct mgmt_shell shell = {
@@ -607,10 +609,88 @@ static void test_shell_misc(void)
 	                        "sched ID|NAME", "console", "stats", "wait", "repeat N", "diag-nmi CPU", "diag-hang MS", "shutdown" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		CHECK(out_has(names[i]));
-	CHECK(out_has("help: 16 commands"));
+	CHECK(out_has("help: 18 commands"));
 	fake_reset();
 	CHECK_EQ(run("list 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"), SHELL_FAILED);
 	CHECK(out_has("mgmt: too many words (at most 16)\n"));
+}
+
+static void test_shell_trigger(void)
+{
+	fake_reset();
+	CHECK_EQ(run("trigger memcheck power"), SHELL_OK);
+	CHECK(out_has("trigger: domain memcheck (1): power button pressed\n"));
+	CHECK_EQ(last_id, 1);
+	CHECK_EQ(last_what, HINOKI_TRIGGER_POWER);
+	CHECK_EQ(calls_trigger, 1);
+
+	fake_reset();
+	CHECK_EQ(run("trigger memcheck reset"), SHELL_FAILED);
+	CHECK(out_has("trigger: the one trigger is 'power' (the ACPI power button), not 'reset'\n"));
+	CHECK_EQ(run("trigger nobody power"), SHELL_FAILED);
+	CHECK(out_has("trigger: no domain 'nobody'\n"));
+	CHECK_EQ(run("trigger memcheck"), SHELL_FAILED);
+	CHECK(out_has("usage: trigger ID|NAME power\n"));
+	CHECK_EQ(calls_trigger, 0);
+
+	fake_reset();
+	op_error = -HC_EINVAL;
+	CHECK_EQ(run("trigger 1 power"), SHELL_FAILED);
+	CHECK(out_has("trigger: memcheck (1) failed: -EINVAL\n"));
+}
+
+static void test_shell_waitfor(void)
+{
+	/* Asleep counts as alive: list and wait count it, and its name shows. */
+	fake_reset();
+	fake[1].state = HINOKI_DOM_ASLEEP;
+	CHECK_EQ(run("list"), SHELL_OK);
+	CHECK(out_has("   1 memcheck         asleep"));
+	CHECK(out_has("list: 4 domains, 3 running or paused\n"));
+	CHECK_EQ(run("waitfor memcheck asleep"), SHELL_OK);
+	CHECK(out_has("waitfor: domain memcheck (1) is asleep\n"));
+	CHECK_EQ(sleeps, 0);
+	CHECK_EQ(run("wait"), SHELL_OK);
+	CHECK_EQ(sleeps, 2);
+
+	/* Each poll's sleep ends one domain: memcheck ends before it sleeps. */
+	fake_reset();
+	CHECK_EQ(run("waitfor memcheck asleep"), SHELL_FAILED);
+	CHECK(out_has("waitfor: domain memcheck (1) is ended and will not be asleep\n"));
+	CHECK_EQ(sleeps, 1);
+	fake_reset();
+	CHECK_EQ(run("waitfor hog ended"), SHELL_OK);
+	CHECK_EQ(sleeps, 2);
+	CHECK(out_has("waitfor: domain hog (2) is ended\n"));
+	fake_reset();
+	CHECK_EQ(run("waitfor hog dozing"), SHELL_FAILED);
+	CHECK(out_has("waitfor: no state 'dozing' (running, paused, asleep, ended, stopped, destroyed)\n"));
+	CHECK_EQ(run("waitfor spare running"), SHELL_FAILED);
+	CHECK(out_has("waitfor: domain 'spare' is configured but not created\n"));
+	ops.sleep = f_sleep_interrupted;
+	CHECK_EQ(run("waitfor hog ended"), SHELL_FAILED);
+	ops.sleep = f_sleep;
+	CHECK(out_has("waitfor: interrupted\n"));
+
+	/* Console text, read five bytes a call: a match across reads, and one the ring still keeps. */
+	fake_reset();
+	console_text = "boot\nhinoki-init: waiting for the power button\n";
+	console_lost_before = 9000;
+	CHECK_EQ(run("waitfor memcheck console \"the power button\""), SHELL_OK);
+	CHECK(out_has("waitfor: domain memcheck (1) printed the power button\n"));
+	CHECK_EQ(sleeps, 0);
+	CHECK_EQ(run("waitfor hog console butto"), SHELL_OK);
+	fake_reset();
+	console_text = "boot\n";
+	CHECK_EQ(run("waitfor memcheck console ready"), SHELL_FAILED);
+	CHECK(out_has("waitfor: domain memcheck (1) is ended and did not print ready\n"));
+	CHECK_EQ(run("waitfor memcheck consol ready"), SHELL_FAILED);
+	CHECK(out_has("usage: waitfor ID|NAME STATE, or waitfor ID|NAME console TEXT\n"));
+	CHECK_EQ(run("waitfor memcheck console \"\""), SHELL_FAILED);
+	CHECK(out_has("waitfor: the text must have 1 to 255 characters\n"));
+	fake_error = -HC_EPERM;
+	CHECK_EQ(run("waitfor memcheck console ready"), SHELL_FAILED);
+	CHECK(out_has("waitfor: cannot list domains: -EPERM\n"));
 }
 
 int main(void)
@@ -623,6 +703,8 @@ int main(void)
 	RUN(test_shell_console);
 	RUN(test_shell_stats);
 	RUN(test_shell_wait_shutdown);
+	RUN(test_shell_trigger);
+	RUN(test_shell_waitfor);
 	RUN(test_shell_repeat);
 	RUN(test_shell_diag_nmi);
 	RUN(test_shell_diag_hang);

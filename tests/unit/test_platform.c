@@ -40,9 +40,9 @@ static uint32_t apic_regs[2][LAPIC_REG_WORDS] __attribute__((aligned(LAPIC_MMIO_
 static struct {
 	char out[64];
 	unsigned len;
-	int ended, code, locked, offs, resets, power_locked, sleeps;
+	int ended, code, locked, offs, resets, power_locked, sleeps, wakes;
 	uint64_t wake_tsc;
-	bool sleep_ok;
+	uint64_t asleep_until;   /* what the domain's wake answers: its sleep's wake time, 0 awake */
 } dom;
 /* What the domain's delivery function saw: per vCPU, the count and last vector and trigger. */
 static struct { unsigned count[2], vector[2], level[2]; bool irq_locked, con_locked; } irqs;
@@ -96,17 +96,27 @@ static void power(void *ctx, enum platform_power what)
 		dom.resets++;
 }
 
-/* As the domain does: it sleeps if something will wake it. */
-static bool sleep_until(void *ctx, uint64_t wake_tsc)
+/* As the domain does: it sleeps until wake_tsc, or until its power button (0). */
+static void sleep_until(void *ctx, uint64_t wake_tsc)
 {
 	CHECK(ctx == &dom);
 	CHECK(spin_is_locked(&p.lock));
 	dom.sleeps++;
 	dom.wake_tsc = wake_tsc;
-	return wake_tsc != 0;
+	dom.asleep_until = wake_tsc ? wake_tsc : PLATFORM_WAKE_NO_TIME;
 }
 
-static const struct platform_ops ops = { deliver, extint, power, sleep_until };
+static uint64_t wake(void *ctx)
+{
+	CHECK(ctx == &dom);
+	CHECK(spin_is_locked(&p.lock));
+	dom.wakes++;
+	uint64_t was = dom.asleep_until;
+	dom.asleep_until = 0;
+	return was;
+}
+
+static const struct platform_ops ops = { deliver, extint, power, sleep_until, wake };
 
 /* Guest RAM for the devices' DMA and the IOMMU's tables. */
 static uint8_t ram[1u << 20];
@@ -542,9 +552,10 @@ static void test_power(void)
 
 /*
  * S3 through PM1_CNT: the domain is asked to sleep until the RTC's alarm
- * when RTC_EN lets that wake it, and told 0 (it ends) otherwise. On the
- * way to sleep WAK_STS and RTC_STS are set, and with RTC_EN the SCI on
- * IRQ 9 rises, at the I/O APIC and the PIC, until RTC_STS is cleared.
+ * when RTC_EN lets that wake it, and told 0 (only its power button wakes
+ * it) otherwise. On the way to sleep WAK_STS, and RTC_STS with an alarm,
+ * are set, and with RTC_EN the SCI on IRQ 9 rises, at the I/O APIC and
+ * the PIC, until RTC_STS is cleared.
  */
 static void test_sleep(void)
 {
@@ -555,10 +566,16 @@ static void test_sleep(void)
 		out(0x70, 1, reg);
 		out(0x71, 1, 0xc0);                                 /* every alarm field "don't care": each second */
 	}
-	CHECK_EQ(out(0xb004, 2, 0x2400), BUS_DOMAIN_ENDED);    /* S3 without RTC_EN: nothing would wake it */
+	CHECK_EQ(out(0xb004, 2, 0x2400), BUS_OK);              /* S3 without RTC_EN: until the power button */
 	CHECK_EQ(dom.sleeps, 1);
 	CHECK_EQ(dom.wake_tsc, 0);
-	CHECK_EQ(in(0xb000, 2), 0);                             /* no status set */
+	CHECK_EQ(in(0xb000, 2), 0x8000);                        /* WAK_STS alone */
+	platform_power_button(&p);                              /* wakes it: PWRBTN_STS, no SCI (PWRBTN_EN clear) */
+	CHECK_EQ(dom.wakes, 1);
+	CHECK_EQ(dom.asleep_until, 0);
+	CHECK_EQ(in(0xb000, 2), 0x8100);
+	CHECK_EQ(p.ioapic.asserted & 1u << 9, 0);
+	CHECK_EQ(out(0xb000, 2, 0x8100), BUS_OK);
 
 	CHECK_EQ(out(0xb002, 2, 0x0400), BUS_OK);              /* RTC_EN */
 	CHECK_EQ(in(0xb002, 2), 0x0400);
@@ -570,6 +587,7 @@ static void test_sleep(void)
 	CHECK_EQ(dom.offs + dom.resets + dom.ended, 0);
 	CHECK_EQ(in(0xb000, 2), 0x8400);                        /* WAK_STS | RTC_STS */
 	CHECK_EQ(in(0xb004, 2), 0x0401);                        /* SLP_TYP kept, SLP_EN reads 0, SCI_EN 1 */
+	dom.asleep_until = 0;                                   /* the alarm woke it */
 	CHECK(p.ioapic.asserted & 1u << 9);
 	CHECK(p.pic.chip[1].line & 1u << 1);                   /* the slave's IR1 */
 	CHECK_EQ(out(0xb000, 2, 0x0400), BUS_OK);              /* clear RTC_STS: the SCI falls */
@@ -579,14 +597,33 @@ static void test_sleep(void)
 	CHECK_EQ(out(0xb001, 1, 0x80), BUS_OK);                /* WAK_STS, cleared by its own byte */
 	CHECK_EQ(in(0xb000, 4), 0x04000000u);                  /* PM1_EN in the high half */
 
+	/* The power button while it runs, with PWRBTN_EN: the SCI; the domain is not asleep. */
+	CHECK_EQ(out(0xb002, 2, 0x0500), BUS_OK);
+	platform_power_button(&p);
+	CHECK_EQ(dom.wakes, 2);
+	CHECK_EQ(in(0xb000, 2), 0x0100);
+	CHECK(p.ioapic.asserted & 1u << 9);
+	CHECK_EQ(out(0xb000, 2, 0x0100), BUS_OK);
+	CHECK_EQ(p.ioapic.asserted & 1u << 9, 0);
+	/* Asleep until an alarm a day away, woken by the button: RTC_STS taken back. */
+	CHECK_EQ(out(0xb004, 2, 0x2400), BUS_OK);
+	CHECK_EQ(dom.sleeps, 3);
+	CHECK_EQ(in(0xb000, 2), 0x8400);
+	dom.asleep_until = rdtsc() + 86400ull * 1000000;
+	platform_power_button(&p);
+	CHECK_EQ(in(0xb000, 2), 0x8100);
+	CHECK(p.ioapic.asserted & 1u << 9);                     /* PWRBTN_STS with PWRBTN_EN */
+	CHECK_EQ(out(0xb000, 2, 0x8100), BUS_OK);
+	CHECK_EQ(out(0xb002, 2, 0x0400), BUS_OK);
+
 	/* A sleep type \_S3 and \_S5 do not name (S1's 2) wakes at once: WAK_STS, no call, no SCI. */
 	CHECK_EQ(out(0xb004, 2, 0x2800), BUS_OK);
-	CHECK_EQ(dom.sleeps, 2);
+	CHECK_EQ(dom.sleeps, 3);
 	CHECK_EQ(in(0xb000, 2), 0x8000);
 	CHECK_EQ(p.ioapic.asserted & 1u << 9, 0);
 	/* SLP_TYP without SLP_EN does nothing. */
 	CHECK_EQ(out(0xb004, 2, 0x0400), BUS_OK);
-	CHECK_EQ(dom.sleeps, 2);
+	CHECK_EQ(dom.sleeps, 3);
 }
 
 int main(void)

@@ -29,12 +29,13 @@ static bool deliver(void *ctx, unsigned vcpu, unsigned vector, bool level)
 }
 static void extint(void *ctx, unsigned vcpu) { (void)ctx, (void)vcpu; }
 static void power(void *ctx, enum platform_power what) { (void)ctx, (void)what; }
-static bool sleep_until(void *ctx, uint64_t wake_tsc)
+static void sleep_until(void *ctx, uint64_t wake_tsc) { (void)ctx, (void)wake_tsc; }
+static uint64_t wake(void *ctx)
 {
-	(void)ctx, (void)wake_tsc;
-	return false;
+	(void)ctx;
+	return 0;
 }
-static const struct platform_ops ops = { deliver, extint, power, sleep_until };
+static const struct platform_ops ops = { deliver, extint, power, sleep_until, wake };
 
 static void setup(void)
 {
