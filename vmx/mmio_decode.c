@@ -339,6 +339,25 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 			dec_set_reg(out, modrm, rex_r, size, rex != 0);
 			break;
 		}
+		case X86_OP_GRP2_EB_IB:
+		case X86_OP_GRP2_EV_IB:
+		case X86_OP_GRP2_EB_1:
+		case X86_OP_GRP2_EV_1:
+		case X86_OP_GRP2_EB_CL:
+		case X86_OP_GRP2_EV_CL: {
+			if ((e = dec_skip_modrm(&c, &modrm)))
+				return e;
+			bool byte = op == X86_OP_GRP2_EB_IB || op == X86_OP_GRP2_EB_1 || op == X86_OP_GRP2_EB_CL;
+			if ((op == X86_OP_GRP2_EB_IB || op == X86_OP_GRP2_EV_IB) && (e = dec_take_imm(&c, out, SIZE_BYTE)))
+				return e;
+			if (op == X86_OP_GRP2_EB_1 || op == X86_OP_GRP2_EV_1)
+				out->has_imm = true, out->imm = 1;
+			out->kind = MMIO_SHIFT;   /* without an immediate the count is CL */
+			out->alu = (uint8_t)X86_MODRM_REG(modrm);
+			out->write = true;
+			out->size = (uint8_t)(byte ? SIZE_BYTE : opsz);
+			break;
+		}
 		case X86_OP_GRP3_EB:
 		case X86_OP_GRP3_EV: {
 			if (c.pos >= avail)
@@ -464,7 +483,7 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 	 * instruction with F3, such as TZCNT, is not emulated).
 	 */
 	bool rmw = ((out->kind == MMIO_ALU || out->kind == MMIO_BIT) && out->write) || out->kind == MMIO_XCHG ||
-	           out->kind == MMIO_XADD;
+	           out->kind == MMIO_XADD || out->kind == MMIO_CMPXCHG;
 	if ((lock && !rmw) || (rep && !mmio_is_string(out->kind) && out->kind != MMIO_SSE))
 		return MMIO_DECODE_UNSUPPORTED;
 	out->len = (uint8_t)c.pos;

@@ -41,6 +41,9 @@ enum mmio_kind {
 	MMIO_JMP_FAR, /* JMP far through memory: offset, then a selector, CS loaded from its descriptor */
 	MMIO_MMX,    /* MOVQ between MMX register reg and memory */
 	MMIO_SHIFTD, /* SHLD (alu 1) or SHRD (alu 0) of memory, bits from register reg, the count imm or CL */
+	MMIO_SHIFT,  /* a shift or rotate of memory (alu: enum x86_shift_op), the count imm (1 for D0/D1) or CL */
+	MMIO_CMPXCHG, /* CMPXCHG: memory against rAX's low bytes; equal: register reg to memory, else memory to rAX */
+	MMIO_SETCC,  /* SETcc (alu: the condition): 1 or 0 to a byte of memory */
 	MMIO_LTR,    /* LTR m16: the selector from the device, the descriptor from the GDT */
 	MMIO_SSE,    /* a move between XMM register reg and memory; a load clears the register's other bytes */
 	MMIO_MOVS,   /* MOVS: element by element between seg:RSI and ES:RDI, one side or both a device */

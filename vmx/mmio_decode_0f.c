@@ -63,8 +63,9 @@ static enum mmio_decode_err sse_move(struct cursor *c, struct mmio_insn *out, ui
  * tests BT, BTS, BTR and BTC with a register (0F A3/AB/B3/BB) or an
  * immediate (0F BA /4-/7) bit offset, SHLD and SHRD (0F A4/A5/AC/AD), IMUL
  * r, r/m (0F AF), the bit scans BSF and BSR (0F BC/BD), MOVZX and MOVSX
- * (0F B6/B7/BE/BF), XADD (0F C0/C1), CMOVcc (0F 40-4F), and the SSE and MMX
- * moves of the table above. c is at the second opcode byte.
+ * (0F B6/B7/BE/BF), XADD (0F C0/C1), CMPXCHG (0F B0/B1), CMOVcc (0F
+ * 40-4F), SETcc (0F 90-9F), and the SSE and MMX moves of the table above.
+ * c is at the second opcode byte.
  */
 enum mmio_decode_err dec_two_byte(struct cursor *c, struct mmio_insn *out, unsigned opsz, unsigned rex_r, bool rex,
                                      uint8_t prefix)
@@ -131,6 +132,13 @@ enum mmio_decode_err dec_two_byte(struct cursor *c, struct mmio_insn *out, unsig
 		dec_reg_form(out, MMIO_XADD, ALU_ADD, modrm, op2 == X86_OP2_XADD_EB_GB ? SIZE_BYTE : opsz, rex_r, rex);
 		out->write = true;
 		return MMIO_DECODE_OK;
+	case X86_OP2_CMPXCHG_EB_GB:
+	case X86_OP2_CMPXCHG_EV_GV:
+		if ((e = dec_skip_modrm(c, &modrm)))
+			return e;
+		dec_reg_form(out, MMIO_CMPXCHG, ALU_CMP, modrm, op2 == X86_OP2_CMPXCHG_EB_GB ? SIZE_BYTE : opsz, rex_r, rex);
+		out->write = true;   /* a failed compare writes the old value back, as the CPU does */
+		return MMIO_DECODE_OK;
 	case X86_OP2_SHLD_IB:
 	case X86_OP2_SHLD_CL:
 	case X86_OP2_SHRD_IB:
@@ -151,6 +159,15 @@ enum mmio_decode_err dec_two_byte(struct cursor *c, struct mmio_insn *out, unsig
 		out->size = SIZE_WORD;
 		return MMIO_DECODE_OK;
 	default:
+		if ((op2 & 0xf0) == X86_OP2_SETCC) {   /* ModRM.reg is ignored */
+			if ((e = dec_skip_modrm(c, &modrm)))
+				return e;
+			out->kind = MMIO_SETCC;
+			out->alu = op2 & 0xf;
+			out->write = true;
+			out->size = SIZE_BYTE;
+			return MMIO_DECODE_OK;
+		}
 		if ((op2 & 0xf0) == X86_OP2_CMOV) {
 			if ((e = dec_skip_modrm(c, &modrm)))
 				return e;

@@ -281,6 +281,19 @@ static enum exit_action rmw_op(struct vcpu *v, const struct operand *o, const st
 		vcpu_retire_insn(in->len);
 		return EXIT_RESUME;
 	}
+	if (in->kind == MMIO_CMPXCHG) {
+		/* The flags of CMP rAX, memory; the CPU writes memory either way, its old value back if unequal. */
+		uint64_t acc = v->gpr[GPR_RAX];
+		x86_alu(ALU_CMP, in->size, acc, mem, &rflags);
+		bool equal = rflags & RFLAGS_ZF;
+		if (!op_write(v, o, in->size, equal ? other : mem, &stop))
+			return not_done(stop);
+		if (!equal)
+			v->gpr[GPR_RAX] = x86_reg_write(acc, mem, in->size);
+		vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
+		vcpu_retire_insn(in->len);
+		return EXIT_RESUME;
+	}
 	if (in->kind == MMIO_BIT)
 		res = x86_bit(in->alu, in->size, mem, other, &rflags);
 	else if (in->to_reg)
@@ -298,8 +311,11 @@ static enum exit_action rmw_op(struct vcpu *v, const struct operand *o, const st
 	return EXIT_RESUME;
 }
 
-/* SHLD and SHRD: a count that masks to 0 changes nothing and writes nothing, as on the CPU. */
-static enum exit_action shiftd_op(struct vcpu *v, const struct operand *o, const struct mmio_insn *in)
+/*
+ * The shifts and rotates, SHLD and SHRD: a count that masks to 0 changes
+ * nothing and writes nothing, as on the CPU.
+ */
+static enum exit_action shift_op(struct vcpu *v, const struct operand *o, const struct mmio_insn *in)
 {
 	uint64_t mem;
 	bool stop;
@@ -308,7 +324,9 @@ static enum exit_action shiftd_op(struct vcpu *v, const struct operand *o, const
 	unsigned count = x86_shift_count(in->size, in->has_imm ? in->imm : v->gpr[GPR_RCX]);
 	if (count) {
 		uint64_t rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
-		uint64_t res = x86_shift_double(in->alu, in->size, mem, vcpu_read_gpr(v, in->reg), count, &rflags);
+		uint64_t res = in->kind == MMIO_SHIFT
+		                   ? x86_shift(in->alu, in->size, mem, count, &rflags)
+		                   : x86_shift_double(in->alu, in->size, mem, vcpu_read_gpr(v, in->reg), count, &rflags);
 		if (!op_write(v, o, in->size, res, &stop))
 			return not_done(stop);
 		vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
@@ -421,6 +439,7 @@ static enum exit_action carry_out(struct vcpu *v, const struct mmio_insn *in, co
 	case MMIO_BIT:
 	case MMIO_XCHG:
 	case MMIO_XADD:
+	case MMIO_CMPXCHG:
 		return rmw_op(v, o, in);
 	case MMIO_PUSH:
 	case MMIO_POP:
@@ -472,7 +491,13 @@ static enum exit_action carry_out(struct vcpu *v, const struct mmio_insn *in, co
 		}
 		break;
 	case MMIO_SHIFTD:
-		return shiftd_op(v, o, in);
+	case MMIO_SHIFT:
+		return shift_op(v, o, in);
+	case MMIO_SETCC:
+		val = x86_cond(in->alu, vmcs_readnat(VMCS_GUEST_RFLAGS));
+		if (!op_write(v, o, in->size, val, &stop))
+			return not_done(stop);
+		break;
 	case MMIO_SSE:
 		return sse_op(v, o, in);
 	default:   /* LTR */

@@ -16,6 +16,12 @@ static bool parity_even(uint64_t r)
 	return !__builtin_parity((unsigned)(r & 0xff));
 }
 
+/* ZF, SF and PF of a `bits`-bit result. */
+static uint64_t result_flags(uint64_t r, unsigned bits)
+{
+	return (r == 0 ? RFLAGS_ZF : 0) | (r >> (bits - 1) & 1 ? RFLAGS_SF : 0) | (parity_even(r) ? RFLAGS_PF : 0);
+}
+
 /* The `bits`-bit value v as a signed number. */
 static int64_t sign_extend(uint64_t v, unsigned bits)
 {
@@ -94,12 +100,7 @@ uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, 
 		r = dst & src;
 		break;
 	}
-	if (r == 0)
-		f |= RFLAGS_ZF;
-	if (r & sign)
-		f |= RFLAGS_SF;
-	if (parity_even(r))
-		f |= RFLAGS_PF;
+	f |= result_flags(r, bits);
 	if (keep_cf)
 		f = (f & ~(uint64_t)RFLAGS_CF) | (*rflags & RFLAGS_CF);
 	*rflags = (*rflags & ~(uint64_t)RFLAGS_ARITH) | f;
@@ -148,13 +149,70 @@ uint64_t x86_shift_double(bool left, unsigned size, uint64_t dst, uint64_t src, 
 	}
 	if (cf)
 		f |= RFLAGS_CF;
-	if (r == 0)
-		f |= RFLAGS_ZF;
-	if (r >> (bits - 1))
-		f |= RFLAGS_SF;
-	if (parity_even(r))
-		f |= RFLAGS_PF;
-	*rflags = (*rflags & ~(uint64_t)RFLAGS_ARITH) | f;
+	*rflags = (*rflags & ~(uint64_t)RFLAGS_ARITH) | f | result_flags(r, bits);
+	return r;
+}
+
+/* RCL or RCR by n, 0 < n <= bits, through the carry *cf: bits + 1 bits in all, turned one step at a time. */
+static uint64_t rotate_carry(bool left, unsigned bits, uint64_t v, unsigned n, unsigned *cf)
+{
+	uint64_t top = 1ULL << (bits - 1);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned out = left ? !!(v & top) : (unsigned)(v & 1);
+		v = left ? (v << 1 | *cf) & x86_width_mask(bits / 8) : v >> 1 | (*cf ? top : 0);
+		*cf = out;
+	}
+	return v;
+}
+
+uint64_t x86_shift(enum x86_shift_op op, unsigned size, uint64_t dst, uint64_t count, uint64_t *rflags)
+{
+	unsigned bits = 8 * size, n = x86_shift_count(size, count), cf = 0, of;
+	uint64_t mask = x86_width_mask(size), r;
+	dst &= mask;
+	if (!n)
+		return dst;
+	switch (op) {
+	case X86_ROL:
+	case X86_ROR: {
+		unsigned k = n % bits;
+		r = !k ? dst : op == X86_ROL ? (dst << k | dst >> (bits - k)) & mask : (dst >> k | dst << (bits - k)) & mask;
+		cf = op == X86_ROL ? (unsigned)(r & 1) : (unsigned)(r >> (bits - 1));
+		of = op == X86_ROL ? cf ^ (unsigned)(r >> (bits - 1)) : (unsigned)((r >> (bits - 1) ^ r >> (bits - 2)) & 1);
+		break;
+	}
+	case X86_RCL:
+	case X86_RCR: {
+		unsigned k = bits < 32 ? n % (bits + 1) : n;   /* 32 and 64 bits: the masked count is below the width */
+		if (!k)
+			return dst;
+		cf = !!(*rflags & RFLAGS_CF);
+		r = rotate_carry(op == X86_RCL, bits, dst, k, &cf);
+		of = op == X86_RCL ? cf ^ (unsigned)(r >> (bits - 1)) : (unsigned)((r >> (bits - 1) ^ r >> (bits - 2)) & 1);
+		break;
+	}
+	default: {
+		/* SHL, SAL, SHR, SAR: n is below 64, so every shift here is defined in C. */
+		if (op == X86_SAR) {
+			int64_t s = sign_extend(dst, bits);
+			r = (uint64_t)(s >> n) & mask;
+			cf = (unsigned)(s >> (n - 1)) & 1;
+			of = 0;
+		} else if (op == X86_SHR) {
+			r = dst >> n;
+			cf = (unsigned)(dst >> (n - 1)) & 1;
+			of = (unsigned)((r >> (bits - 1) ^ r >> (bits - 2)) & 1);
+		} else {
+			r = (dst << n) & mask;
+			cf = n <= bits ? (unsigned)(dst >> (bits - n)) & 1 : 0;
+			of = n <= bits ? cf ^ (unsigned)(r >> (bits - 1)) : 0;
+		}
+		*rflags = (*rflags & ~(uint64_t)RFLAGS_ARITH) | result_flags(r, bits) | (cf ? RFLAGS_CF : 0) |
+		          (of ? RFLAGS_OF : 0);
+		return r;
+	}
+	}
+	*rflags = (*rflags & ~(uint64_t)(RFLAGS_CF | RFLAGS_OF)) | (cf ? RFLAGS_CF : 0) | (of ? RFLAGS_OF : 0);
 	return r;
 }
 

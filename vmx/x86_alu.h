@@ -83,6 +83,24 @@ static inline unsigned x86_shift_count(unsigned size, uint64_t count)
  */
 uint64_t x86_shift_double(bool left, unsigned size, uint64_t dst, uint64_t src, unsigned count, uint64_t *rflags);
 
+/* The shifts and rotates, in the order of group 2's ModRM reg field (C0, C1, D0-D3); /6 is SAL, SHL again. */
+enum x86_shift_op { X86_ROL, X86_ROR, X86_RCL, X86_RCR, X86_SHL, X86_SHR, X86_SAL, X86_SAR };
+
+/*
+ * A shift or rotate of a `size`-byte dst by `count`, masked as the CPU
+ * masks it (x86_shift_count); RCL and RCR rotate through CF, by the count
+ * modulo 9 or 17 for bytes and words. A count of 0 (after that) changes
+ * nothing, flags included. The shifts set CF to the last bit shifted out,
+ * SF, ZF and PF from the result, clear AF and set OF as for a count of 1
+ * (SHL: CF xor the result's sign; SHR: the operand's sign; SAR: 0); the
+ * rotates change CF and OF only (ROL: CF the result's low bit, OF CF xor
+ * its sign; ROR: CF its sign, OF its top two bits differing; RCL and RCR
+ * likewise with the carry). For larger counts OF, and a shift's CF past
+ * the operand's width, are undefined in the SDM; these are the values the
+ * same formulas give, as Intel processors set them. Returns the result.
+ */
+uint64_t x86_shift(enum x86_shift_op op, unsigned size, uint64_t dst, uint64_t count, uint64_t *rflags);
+
 /* The one-operand multiplies and divides, in the order of F6/F7's ModRM reg field from /4. */
 enum x86_muldiv_op { X86_MUL, X86_IMUL1, X86_DIV, X86_IDIV };
 

@@ -51,6 +51,7 @@
 #define ZF_FLAG        0x40UL
 #define CF_FLAG        0x1UL
 #define OF_FLAG        0x800UL
+#define SZP_FLAGS      0xc4UL          /* SF ZF PF: a shift's result */
 
 static uint8_t buf[BIG_COUNT + 16];
 
@@ -239,6 +240,30 @@ ALU_CASE(bsf_r_m, "bsfl %[m], %k[r]")
 ALU_CASE(bsr_r_m, "bsrw %w[m], %w[r]")
 ALU_CASE(imul_r_m, "imull %[m], %k[r]")
 ALU_CASE(imul_r_m_imm, "imull $-77, %[m], %k[r]")
+ALU_CASE(shl_m_1, "shll %[m]")
+ALU_CASE(shr_m_imm, "shrl $3, %[m]")
+ALU_CASE(sar_m_imm, "sarl $31, %[m]")
+ALU_CASE(rol_m_1, "roll %[m]")
+ALU_CASE(rcr_m_imm, "rcrl $5, %[m]")
+ALU_CASE(rclb_m_1, "rclb %[m]")
+
+/* The same with the register operand in RCX: a count in CL, 0 and masked ones among them. */
+#define ALU_CASE_CL(fn, insn)                                                               \
+	static void fn(volatile uint32_t *m, uint64_t *r, uint64_t *flags)                    \
+	{                                                                                      \
+		__asm__ volatile("push %[f]\n\tpopfq\n\t" insn "\n\tpushfq\n\tpop %[f]"             \
+		                 : [f] "+r"(*flags), [r] "+c"(*r), [m] "+m"(*m) : : "cc", "memory");  \
+	}
+ALU_CASE_CL(shl_m_cl, "shll %%cl, %[m]")
+ALU_CASE_CL(sar_m_cl, "sarl %%cl, %[m]")
+ALU_CASE_CL(ror_m_cl, "rorl %%cl, %[m]")
+
+/* CMPXCHG with the register operand as the accumulator: equal values store 0x5a, others load the memory. */
+static void cmpxchg_m_r(volatile uint32_t *m, uint64_t *r, uint64_t *flags)
+{
+	__asm__ volatile("push %[f]\n\tpopfq\n\tlock cmpxchgl %[s], %[m]\n\tpushfq\n\tpop %[f]"
+	                 : [f] "+r"(*flags), [r] "+a"(*r), [m] "+m"(*m) : [s] "r"(0x5aU) : "cc", "memory");
+}
 
 static const struct alu_case alu_cases[] = {
 	{ "or [m], r", or_m_r, false, ARITH_FLAGS },
@@ -277,6 +302,17 @@ static const struct alu_case alu_cases[] = {
 	/* IMUL defines CF and OF */
 	{ "imul r32, [m]", imul_r_m, false, CF_FLAG | OF_FLAG },
 	{ "imul r32, [m], imm8", imul_r_m_imm, false, CF_FLAG | OF_FLAG },
+	/* the shifts define CF, SF, ZF, PF, and OF for a count of 1; the rotates CF, and OF for a count of 1 */
+	{ "shl [m], 1", shl_m_1, false, SZP_FLAGS | CF_FLAG | OF_FLAG },
+	{ "shr [m], 3", shr_m_imm, false, SZP_FLAGS | CF_FLAG },
+	{ "sar [m], 31", sar_m_imm, false, SZP_FLAGS | CF_FLAG },
+	{ "rol [m], 1", rol_m_1, false, CF_FLAG | OF_FLAG },
+	{ "rcr [m], 5", rcr_m_imm, false, CF_FLAG },
+	{ "rcl byte [m], 1", rclb_m_1, true, CF_FLAG | OF_FLAG },
+	{ "shl [m], cl", shl_m_cl, false, SZP_FLAGS | CF_FLAG },
+	{ "sar [m], cl", sar_m_cl, false, SZP_FLAGS | CF_FLAG },
+	{ "ror [m], cl", ror_m_cl, false, CF_FLAG },
+	{ "lock cmpxchg [m], r", cmpxchg_m_r, false, ARITH_FLAGS },
 };
 
 /* Memory values and register values that reach the carries, the sign and zero. */

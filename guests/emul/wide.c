@@ -8,7 +8,7 @@
  * I/O into and out of device memory across a page; a stack in device
  * memory (PUSH, POP, RET, ENTER, LEAVE, a CALL through RAM); MUL and DIV
  * (with #DE), CMOVcc and MMX MOVQ; near JMP and CALL, and far JMP, through
- * device memory; MOV to DS and SS from it (with the #GP of bad selectors);
+ * device memory; SETcc to it; MOV to DS and SS from it (with the #GP of bad selectors);
  * LTR with its selector there (and the #GP of a null selector and of a
  * descriptor that is not a TSS).
  */
@@ -297,6 +297,41 @@ static void check_device_stack(void)
 		fail("a stack in device memory: 0x%lx 0x%lx 0x%lx 0x%lx", a, b, c, d);
 }
 
+/* ---- SETcc ---------------------------------------------------------------------------- */
+
+#define SETCC(cc)                                                                                  \
+	static void set_##cc(volatile uint8_t *m, uint64_t flags)                                    \
+	{                                                                                            \
+		__asm__ volatile("push %[f]\n\tpopfq\n\tset" #cc " %[m]" : [m] "=m"(*m) : [f] "r"(flags) \
+		                 : "cc", "memory");                                                      \
+	}
+SETCC(o) SETCC(no) SETCC(b) SETCC(ae) SETCC(e) SETCC(ne) SETCC(be) SETCC(a)
+SETCC(s) SETCC(ns) SETCC(p) SETCC(np) SETCC(l) SETCC(ge) SETCC(le) SETCC(g)
+
+/* Each condition in the order of its opcode (0F 90-9F), under flags that make it true and false. */
+static void check_setcc(void)
+{
+	static void (*const set[16])(volatile uint8_t *, uint64_t) = {
+		set_o, set_no, set_b, set_ae, set_e, set_ne, set_be, set_a,
+		set_s, set_ns, set_p, set_np, set_l, set_ge, set_le, set_g,
+	};
+	/* CF, ZF, SF, OF, PF alone and together, on the reserved bit 1 */
+	static const uint64_t flags[] = { 0x2, 0x3, 0x42, 0x82, 0x802, 0x6, 0x43, 0x882, 0xc2, 0x8c7 };
+	unsigned wrong = 0;
+	for (unsigned cc = 0; cc < 16; cc++)
+		for (unsigned i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+			volatile uint8_t ram = 0xa5;
+			dev[0x40] = 0xa5;
+			set[cc](&ram, flags[i]);
+			set[cc](&dev[0x40], flags[i]);
+			wrong += dev[0x40] != ram;
+		}
+	gprintf(TAG "setcc [dev]: 16 conditions, %u flag states, %u wrong\n", (unsigned)(sizeof flags / sizeof flags[0]),
+	        wrong);
+	if (wrong)
+		fail("setcc on device memory");
+}
+
 /* ---- MUL/DIV, CMOVcc, MMX ------------------------------------------------------------- */
 
 static void check_muldiv_cmov_mmx(void)
@@ -463,6 +498,7 @@ void check_wide(void)
 	check_string_io_dev();
 	check_device_stack();
 	check_muldiv_cmov_mmx();
+	check_setcc();
 	check_branches();
 	check_mov_sreg();
 	check_ltr();

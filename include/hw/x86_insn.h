@@ -94,6 +94,9 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP2_MOVQ_MM_LOAD  0x6f   /* 0F 6F without prefix: MOVQ mm, m64 */
 #define X86_OP2_MOVQ_MM_STORE 0x7f   /* 0F 7F without prefix: MOVQ m64, mm */
 #define X86_OP2_XADD_EV_GV   0xc1    /* 0F C1: XADD r/m, r */
+#define X86_OP2_CMPXCHG_EB_GB 0xb0   /* 0F B0: CMPXCHG r/m8, r8 (with AL) */
+#define X86_OP2_CMPXCHG_EV_GV 0xb1   /* 0F B1: CMPXCHG r/m, r (with rAX) */
+#define X86_OP2_SETCC        0x90    /* 0F 90-9F: SETcc r/m8 (cc the low nibble) */
 #define X86_GRP6_LTR         3
 #define X86_OP2_SHLD_IB      0xa4    /* 0F A4: SHLD r/m, r, imm8 */
 #define X86_OP2_SHLD_CL      0xa5    /* 0F A5: SHLD r/m, r, CL */
@@ -149,6 +152,12 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP_LODSV         0xad
 #define X86_OP_SCASB         0xae
 #define X86_OP_SCASV         0xaf
+#define X86_OP_GRP2_EB_IB    0xc0    /* shift or rotate r/m8 by imm8: the operation in ModRM.reg */
+#define X86_OP_GRP2_EV_IB    0xc1    /* shift or rotate r/m by imm8 */
+#define X86_OP_GRP2_EB_1     0xd0    /* ... r/m8 by 1 */
+#define X86_OP_GRP2_EV_1     0xd1    /* ... r/m by 1 */
+#define X86_OP_GRP2_EB_CL    0xd2    /* ... r/m8 by CL */
+#define X86_OP_GRP2_EV_CL    0xd3    /* ... r/m by CL */
 #define X86_OP_GRP3_EB       0xf6    /* /0 and /1: TEST r/m8, imm8; /2 NOT, /3 NEG */
 #define X86_OP_GRP3_EV       0xf7    /* /0 and /1: TEST r/m, imm16/32; /2 NOT, /3 NEG */
 #define X86_OP_GRP4          0xfe    /* /0 INC r/m8, /1 DEC r/m8 */

@@ -180,9 +180,8 @@ static void test_refused(void)
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x8b, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x39, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x89, 0x00), MMIO_DECODE_UNSUPPORTED);
-	/* the accumulator-immediate ALU forms touch no memory; CMPXCHG and CMPXCHG8B are not emulated */
+	/* the accumulator-immediate ALU forms touch no memory; CMPXCHG8B is not emulated */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0d, 1, 0, 0, 0), MMIO_DECODE_UNSUPPORTED);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xb1, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xc7, 0x0f), MMIO_DECODE_UNSUPPORTED);
 	/* a register operand cannot have touched memory */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x8b, 0xc1), MMIO_DECODE_REG_OPERAND);
@@ -426,6 +425,34 @@ static void test_shld_shrd_ltr(void)
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0xa5, 0x00), MMIO_DECODE_UNSUPPORTED);   /* LOCK SHLD: #UD */
 }
 
+/* The shifts and rotates of group 2, CMPXCHG and SETcc. */
+static void test_shift_cmpxchg_setcc(void)
+{
+	/* shll $5, 8(%rax) : C1 /4 ib */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xc1, 0x60, 0x08, 0x05), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_SHIFT); CHECK_EQ(in.alu, X86_SHL); CHECK(in.has_imm); CHECK_EQ(in.imm, 5);
+	CHECK_EQ(in.size, 4); CHECK(in.write); CHECK_EQ(in.len, 4); CHECK_EQ(in.ea_disp, 8);
+	/* rorb (%rax) : D0 /1, a count of 1 */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xd0, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, X86_ROR); CHECK(in.has_imm); CHECK_EQ(in.imm, 1); CHECK_EQ(in.size, 1); CHECK_EQ(in.len, 2);
+	/* sarq %cl, (%rax) : REX.W D3 /7; rcl %cl, (%rax) with 66: a word */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x48, 0xd3, 0x38), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, X86_SAR); CHECK(!in.has_imm); CHECK_EQ(in.size, 8);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0xd3, 0x10), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, X86_RCL); CHECK_EQ(in.size, 2);
+	/* lock cmpxchg %ecx, (%rdx) : F0 0F B1 /r; cmpxchg %r9b, (%rax) */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0xb1, 0x0a), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_CMPXCHG); CHECK_EQ(in.reg, 1); CHECK_EQ(in.size, 4); CHECK(in.write); CHECK_EQ(in.len, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x44, 0x0f, 0xb0, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_CMPXCHG); CHECK_EQ(in.reg, 9); CHECK_EQ(in.size, 1);
+	/* setne (%rax) : 0F 95, ModRM.reg ignored; a byte written */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x95, 0x38), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_SETCC); CHECK_EQ(in.alu, 5); CHECK_EQ(in.size, 1); CHECK(in.write); CHECK_EQ(in.len, 3);
+	/* LOCK on a shift or SETcc is #UD, raised before any access */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0xd1, 0x20), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0x94, 0x00), MMIO_DECODE_UNSUPPORTED);
+}
+
 /* MUL/DIV, CMOVcc, JMP and CALL through memory, far JMP, MOV from a segment register. */
 static void test_control_and_muldiv(void)
 {
@@ -531,6 +558,7 @@ int main(void)
 	RUN(test_bit_tests);
 	RUN(test_sse_moves);
 	RUN(test_shld_shrd_ltr);
+	RUN(test_shift_cmpxchg_setcc);
 	RUN(test_operand_offset);
 	RUN(test_stack_forms);
 	RUN(test_control_and_muldiv);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "hw/cr.h"
+#include "hw/x86_insn.h"
 #include "vmx/x86_alu.h"
 #include "check.h"
 
@@ -229,6 +230,83 @@ static void test_shift_double(void)
 	CHECK_EQ(x86_shift_double(true, 8, 1, 0x8000000000000000ULL, 63, &f), 0xc000000000000000ULL);
 }
 
+/* A shift or rotate by CL on the host, CF in as given: the result and the flags out. */
+static void shift_host(enum x86_shift_op op, unsigned size, uint64_t d, unsigned c, bool cf, uint64_t *r, uint64_t *f)
+{
+#define SH1(insn, T) __asm__("bt $0, %[cf]\n\t" insn " %%cl, %[d]\n\tpushfq\n\tpopq %[f]"                     \
+                             : [d] "+r"(d_), [f] "=r"(*f) : "c"((uint8_t)c), [cf] "r"((uint64_t)cf) : "cc")
+#define SH(sfx, T) do {                                                                                   \
+	T d_ = (T)d;                                                                                        \
+	switch (op) {                                                                                       \
+	case X86_ROL: SH1("rol" sfx, T); break;                                                             \
+	case X86_ROR: SH1("ror" sfx, T); break;                                                             \
+	case X86_RCL: SH1("rcl" sfx, T); break;                                                             \
+	case X86_RCR: SH1("rcr" sfx, T); break;                                                             \
+	case X86_SHR: SH1("shr" sfx, T); break;                                                             \
+	case X86_SAR: SH1("sar" sfx, T); break;                                                             \
+	default:      SH1("shl" sfx, T); break;                                                             \
+	}                                                                                                   \
+	*r = (uint64_t)d_;                                                                                  \
+} while (0)
+	switch (size) {
+	case 1: SH("b", uint8_t); break;
+	case 2: SH("w", uint16_t); break;
+	case 4: SH("l", uint32_t); break;
+	default: SH("q", uint64_t); break;
+	}
+#undef SH
+#undef SH1
+}
+
+/*
+ * Every shift and rotate against the host's, all sizes, counts and both
+ * carries in: the result always; CF, and SF, ZF and PF of the shifts,
+ * where the SDM defines them (a shift's CF up to the operand's width); OF
+ * for a count of 1.
+ */
+static void test_shift(void)
+{
+	static const uint64_t v[] = { 0, 1, 0x80, 0x81, 0x8000, 0x12345678, 0x80000000, 0xdeadbeefcafef00dULL, ~0ULL };
+	static const unsigned sizes[] = { 1, 2, 4, 8 };
+	unsigned bad = 0, runs = 0;
+	for (unsigned op = X86_ROL; op <= X86_SAR; op++)
+		for (unsigned z = 0; z < 4; z++)
+			for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
+				for (unsigned c = 0; c < 64; c++)
+					for (unsigned cf = 0; cf < 2; cf++) {
+						unsigned bits = 8 * sizes[z], n = x86_shift_count(sizes[z], c);
+						bool rotate = op <= X86_RCR;
+						uint64_t hr, hf, mf = RFLAGS_FIXED | (cf ? RFLAGS_CF : 0);
+						shift_host(op, sizes[z], v[i], c, cf, &hr, &hf);
+						uint64_t mr = x86_shift(op, sizes[z], v[i], c, &mf);
+						uint64_t fm = RFLAGS_CF | (rotate ? 0 : RFLAGS_SF | RFLAGS_ZF | RFLAGS_PF);
+						if (!rotate && (op == X86_SHL || op == X86_SAL || op == X86_SHR) && n >= bits)
+							fm &= ~(uint64_t)RFLAGS_CF;
+						if (n == 1)
+							fm |= RFLAGS_OF;
+						/* No count: the flags as they were (the host's are whatever came before). */
+						bool same_in = !n && mf != (RFLAGS_FIXED | (cf ? RFLAGS_CF : 0));
+						if (!n)
+							fm = 0;
+						runs++;
+						if (same_in || mr != (hr & x86_width_mask(sizes[z])) || (mf & fm) != (hf & fm)) {
+							if (bad++ < 10)
+								printf("op %u size %u d %#lx count %u cf %u: %#lx flags %#lx, host %#lx flags %#lx\n",
+								       op, sizes[z], v[i], c, cf, mr, mf & fm, hr, hf & fm);
+						}
+					}
+	CHECK_EQ(bad, 0);
+	CHECK(runs > 30000);
+	/* A count that masks to 0, or an RCL of a byte by 9, changes nothing, flags included. */
+	uint64_t f = RFLAGS_FIXED | RFLAGS_CF | RFLAGS_OF;
+	CHECK_EQ(x86_shift(X86_SHL, 4, 0x1234, 32, &f), 0x1234);
+	CHECK_EQ(x86_shift(X86_RCL, 1, 0x5a, 9, &f), 0x5a);
+	CHECK_EQ(f, RFLAGS_FIXED | RFLAGS_CF | RFLAGS_OF);
+	/* A byte shifted left by more than its width: 0, and (Bochs, as Intel) CF and OF clear. */
+	CHECK_EQ(x86_shift(X86_SHL, 1, 0xff, 12, &f), 0);
+	CHECK_EQ(f & (RFLAGS_CF | RFLAGS_OF | RFLAGS_ZF), RFLAGS_ZF);
+}
+
 /* The host's one-operand MUL/IMUL/DIV/IDIV on rax:rdx with src; flags out. Only called where it cannot fault. */
 static void muldiv_host(enum x86_muldiv_op op, unsigned size, uint64_t *a, uint64_t *d, uint64_t src, uint64_t *f)
 {
@@ -324,6 +402,7 @@ int main(void)
 	RUN(test_random);
 	RUN(test_bits);
 	RUN(test_shift_double);
+	RUN(test_shift);
 	RUN(test_muldiv);
 	RUN(test_cond);
 	return CHECK_EXIT();
