@@ -479,12 +479,13 @@ enum mmio_decode_err mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_c
 	}
 	/*
 	 * LOCK is #UD on anything but a read-modify-write of memory; REP means
-	 * nothing to the rest but an SSE move, whose form it chose (and another
-	 * instruction with F3, such as TZCNT, is not emulated).
+	 * nothing to the rest but an SSE move or a bit count, whose form it
+	 * chose (another instruction with F3 is not emulated).
 	 */
 	bool rmw = ((out->kind == MMIO_ALU || out->kind == MMIO_BIT) && out->write) || out->kind == MMIO_XCHG ||
 	           out->kind == MMIO_XADD || out->kind == MMIO_CMPXCHG;
-	if ((lock && !rmw) || (rep && !mmio_is_string(out->kind) && out->kind != MMIO_SSE))
+	bool rep_form = out->kind == MMIO_SSE || (out->kind == MMIO_ALU && out->alu >= ALU_POPCNT);
+	if ((lock && !rmw) || (rep && !mmio_is_string(out->kind) && !rep_form))
 		return MMIO_DECODE_UNSUPPORTED;
 	out->len = (uint8_t)c.pos;
 	return MMIO_DECODE_OK;

@@ -62,7 +62,8 @@ static enum mmio_decode_err sse_move(struct cursor *c, struct mmio_insn *out, ui
  * The 0F opcodes emulated: LTR m16 (0F 00 /3), SMSW m16 (0F 01 /4), the bit
  * tests BT, BTS, BTR and BTC with a register (0F A3/AB/B3/BB) or an
  * immediate (0F BA /4-/7) bit offset, SHLD and SHRD (0F A4/A5/AC/AD), IMUL
- * r, r/m (0F AF), the bit scans BSF and BSR (0F BC/BD), MOVZX and MOVSX
+ * r, r/m (0F AF), the bit scans BSF and BSR (0F BC/BD; with F3 TZCNT and
+ * LZCNT), POPCNT (F3 0F B8), MOVZX and MOVSX
  * (0F B6/B7/BE/BF), XADD (0F C0/C1), CMPXCHG (0F B0/B1), CMOVcc (0F
  * 40-4F), SETcc (0F 90-9F), and the SSE and MMX moves of the table above.
  * c is at the second opcode byte.
@@ -105,15 +106,23 @@ enum mmio_decode_err dec_two_byte(struct cursor *c, struct mmio_insn *out, unsig
 		         rex_r, rex);
 		out->write = out->alu != X86_BIT_TEST;
 		return MMIO_DECODE_OK;
+	case X86_OP2_POPCNT:
+		if (prefix != X86_PREFIX_REP)
+			return MMIO_DECODE_UNSUPPORTED;   /* 0F B8 alone: JMPE, #UD outside IA-64 */
+		/* fall through */
 	case X86_OP2_IMUL:
 	case X86_OP2_BSF:
-	case X86_OP2_BSR:
+	case X86_OP2_BSR: {
 		if ((e = dec_skip_modrm(c, &modrm)))
 			return e;
-		dec_reg_form(out, MMIO_ALU, op2 == X86_OP2_IMUL ? ALU_IMUL : op2 == X86_OP2_BSF ? ALU_BSF : ALU_BSR, modrm, opsz,
-		         rex_r, rex);
+		/* F3 makes the scans TZCNT and LZCNT (on a CPU without them, vmx/mmio_emulate.c runs BSF and BSR). */
+		bool count = prefix == X86_PREFIX_REP;
+		uint8_t alu = op2 == X86_OP2_IMUL ? ALU_IMUL : op2 == X86_OP2_POPCNT ? ALU_POPCNT
+		            : op2 == X86_OP2_BSF ? (count ? ALU_TZCNT : ALU_BSF) : (count ? ALU_LZCNT : ALU_BSR);
+		dec_reg_form(out, MMIO_ALU, alu, modrm, opsz, rex_r, rex);
 		out->to_reg = true;
 		return MMIO_DECODE_OK;
+	}
 	case X86_OP2_MOVZX_RM8:
 	case X86_OP2_MOVZX_RM16:
 	case X86_OP2_MOVSX_RM8:

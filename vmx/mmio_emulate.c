@@ -23,11 +23,13 @@
  * (vmx/exit_io.c).
  */
 #include "dev/bus.h"
+#include "hw/cpuid.h"
 #include "hw/cr.h"
 #include "hw/segment.h"
 #include "hw/x86_insn.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
+#include "lib/x86.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/fpu.h"
@@ -257,6 +259,23 @@ static enum exit_action stack_op(struct vcpu *v, const struct operand *o, const 
 }
 
 /* An ALU operation, a bit test, XCHG or XADD between the device and a register or immediate. */
+/* TZCNT and LZCNT as the CPU ran them: BSF and BSR where it lacks BMI1 or LZCNT and so ignored their F3. */
+static enum x86_alu_op as_cpu_runs(enum x86_alu_op op)
+{
+	uint32_t max, a, b, c, d;
+	if (op == ALU_TZCNT) {
+		cpuid(0, 0, &max, &b, &c, &d);
+		if (max >= 7)
+			cpuid(7, 0, &a, &b, &c, &d);
+		return max >= 7 && (b & CPUID_7_EBX_BMI1) ? op : ALU_BSF;
+	}
+	if (op == ALU_LZCNT) {
+		cpuid(0x80000001, 0, &a, &b, &c, &d);
+		return c & CPUID_80000001_ECX_LZCNT ? op : ALU_BSR;
+	}
+	return op;
+}
+
 static enum exit_action rmw_op(struct vcpu *v, const struct operand *o, const struct mmio_insn *in)
 {
 	uint64_t mem;
@@ -294,17 +313,17 @@ static enum exit_action rmw_op(struct vcpu *v, const struct operand *o, const st
 		vcpu_retire_insn(in->len);
 		return EXIT_RESUME;
 	}
+	enum x86_alu_op alu = in->kind == MMIO_ALU ? as_cpu_runs(in->alu) : in->alu;
 	if (in->kind == MMIO_BIT)
 		res = x86_bit(in->alu, in->size, mem, other, &rflags);
 	else if (in->to_reg)
-		res = x86_alu(in->alu, in->size, other, mem, &rflags);
+		res = x86_alu(alu, in->size, other, mem, &rflags);
 	else
-		res = x86_alu(in->alu, in->size, mem, other, &rflags);
+		res = x86_alu(alu, in->size, mem, other, &rflags);
 	if (in->write && !op_write(v, o, in->size, res, &stop))
 		return not_done(stop);
 	/* A bit scan of 0 leaves its register as it was, all 64 bits (ZF says so). */
-	if (in->kind == MMIO_ALU && in->to_reg && x86_alu_writes(in->alu) &&
-	    !(x86_alu_scan(in->alu) && (rflags & RFLAGS_ZF)))
+	if (in->kind == MMIO_ALU && in->to_reg && x86_alu_writes(alu) && !(x86_alu_scan(alu) && (rflags & RFLAGS_ZF)))
 		vcpu_write_gpr(v, in->reg, mmio_load_result(in, vcpu_read_gpr(v, in->reg), res));
 	vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
 	vcpu_retire_insn(in->len);

@@ -16,6 +16,15 @@ static bool parity_even(uint64_t r)
 	return !__builtin_parity((unsigned)(r & 0xff));
 }
 
+/* The set bits of v (the freestanding build has no libgcc to do it). */
+static uint64_t popcount(uint64_t v)
+{
+	v = v - (v >> 1 & 0x5555555555555555ULL);
+	v = (v & 0x3333333333333333ULL) + (v >> 2 & 0x3333333333333333ULL);
+	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return v * 0x0101010101010101ULL >> 56;
+}
+
 /* ZF, SF and PF of a `bits`-bit result. */
 static uint64_t result_flags(uint64_t r, unsigned bits)
 {
@@ -49,6 +58,14 @@ uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, 
 		*rflags = (*rflags & ~(uint64_t)(RFLAGS_CF | RFLAGS_OF)) | (fits ? 0 : RFLAGS_CF | RFLAGS_OF);
 		return r;
 	}
+	case ALU_POPCNT:
+		*rflags = (*rflags & ~(uint64_t)RFLAGS_ARITH) | (src ? 0 : RFLAGS_ZF);
+		return popcount(src);
+	case ALU_TZCNT:
+	case ALU_LZCNT:
+		r = !src ? bits : op == ALU_TZCNT ? (uint64_t)__builtin_ctzll(src) : (uint64_t)__builtin_clzll(src) - (64 - bits);
+		*rflags = (*rflags & ~(uint64_t)(RFLAGS_CF | RFLAGS_ZF)) | (src ? 0 : RFLAGS_CF) | (r ? 0 : RFLAGS_ZF);
+		return r;
 	case ALU_BSF:
 	case ALU_BSR:
 		*rflags = (*rflags & ~(uint64_t)RFLAGS_ZF) | (src ? 0 : RFLAGS_ZF);

@@ -15,11 +15,13 @@
 /*
  * In the order of the ModRM reg field of opcodes 80-83 and of the rows of
  * opcodes 00-3F; then TEST, and the one-operand operations of groups 3
- * (F6/F7 /2 /3) and 4/5 (FE/FF /0 /1).
+ * (F6/F7 /2 /3) and 4/5 (FE/FF /0 /1); then the bit scans, IMUL and the
+ * bit counts (F3 0F B8/BC/BD).
  */
 enum x86_alu_op {
 	ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST,
-	ALU_NOT, ALU_NEG, ALU_INC, ALU_DEC, ALU_BSF, ALU_BSR, ALU_IMUL, ALU_OP_COUNT,
+	ALU_NOT, ALU_NEG, ALU_INC, ALU_DEC, ALU_BSF, ALU_BSR, ALU_IMUL, ALU_POPCNT, ALU_TZCNT, ALU_LZCNT,
+	ALU_OP_COUNT,
 };
 
 /* NOT, NEG, INC and DEC have the one operand: src is not used. */
@@ -49,7 +51,9 @@ static inline bool x86_alu_writes(enum x86_alu_op op)
  * it was), and keep the other flags, which the SDM leaves undefined. IMUL
  * (the two- and three-operand forms: the product's low half) sets CF and OF
  * when the product does not fit, and keeps SF, ZF, AF and PF, undefined
- * too. Returns the result.
+ * too. POPCNT clears the status flags but ZF, set for a src of 0; TZCNT
+ * and LZCNT give the operand's width for a src of 0, set CF then and ZF
+ * for a result of 0, and keep the rest (undefined). Returns the result.
  */
 uint64_t x86_alu(enum x86_alu_op op, unsigned size, uint64_t dst, uint64_t src, uint64_t *rflags);
 

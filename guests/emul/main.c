@@ -240,6 +240,9 @@ ALU_CASE(bsf_r_m, "bsfl %[m], %k[r]")
 ALU_CASE(bsr_r_m, "bsrw %w[m], %w[r]")
 ALU_CASE(imul_r_m, "imull %[m], %k[r]")
 ALU_CASE(imul_r_m_imm, "imull $-77, %[m], %k[r]")
+ALU_CASE(popcnt_r_m, "popcntl %[m], %k[r]")
+ALU_CASE(tzcnt_r_m, "tzcntl %[m], %k[r]")
+ALU_CASE(lzcnt_r_m, "lzcntw %w[m], %w[r]")
 ALU_CASE(shl_m_1, "shll %[m]")
 ALU_CASE(shr_m_imm, "shrl $3, %[m]")
 ALU_CASE(sar_m_imm, "sarl $31, %[m]")
@@ -302,6 +305,10 @@ static const struct alu_case alu_cases[] = {
 	/* IMUL defines CF and OF */
 	{ "imul r32, [m]", imul_r_m, false, CF_FLAG | OF_FLAG },
 	{ "imul r32, [m], imm8", imul_r_m_imm, false, CF_FLAG | OF_FLAG },
+	/* POPCNT clears all but ZF; TZCNT and LZCNT define CF and ZF (the model has BMI1 and LZCNT) */
+	{ "popcnt r32, [m]", popcnt_r_m, false, ARITH_FLAGS },
+	{ "tzcnt r32, [m]", tzcnt_r_m, false, CF_FLAG | ZF_FLAG },
+	{ "lzcnt r16, [m]", lzcnt_r_m, false, CF_FLAG | ZF_FLAG },
 	/* the shifts define CF, SF, ZF, PF, and OF for a count of 1; the rotates CF, and OF for a count of 1 */
 	{ "shl [m], 1", shl_m_1, false, SZP_FLAGS | CF_FLAG | OF_FLAG },
 	{ "shr [m], 3", shr_m_imm, false, SZP_FLAGS | CF_FLAG },

@@ -57,6 +57,9 @@
 #define CPUID_7_EBX_AVX2       BIT(5)
 #define CPUID_7_EBX_AVX512_ALL (BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31))
 #define CPUID_7_ECX_AVX512_ALL (BIT(1) | BIT(6) | BIT(11) | BIT(12) | BIT(14))
+/* Leaf 7 subleaf 0 EBX: BMI1, with which F3 0F BC is TZCNT (else BSF); leaf 0x80000001 ECX: LZCNT (F3 0F BD). */
+#define CPUID_7_EBX_BMI1           BIT(3)
+#define CPUID_80000001_ECX_LZCNT   BIT(5)
 /* Leaf 7 subleaf 0: MPX (its IA32_BNDCFGS MSR) and protection keys: PKU (PKRU, CR4.PKE), PKS (IA32_PKRS, CR4.PKS). */
 #define CPUID_7_EBX_MPX        BIT(14)
 #define CPUID_7_ECX_PKU        BIT(3)

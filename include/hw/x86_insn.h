@@ -81,6 +81,7 @@ static inline uint64_t x86_reg_write(uint64_t old, uint64_t val, unsigned bytes)
 #define X86_OP2_BIT_OP(op2)  (((op2) >> 3) & 3)   /* of the four above: 0 BT, 1 BTS, 2 BTR, 3 BTC */
 #define X86_OP2_GRP8         0xba    /* 0F BA /4-/7: BT, BTS, BTR, BTC r/m, imm8 */
 #define X86_OP2_IMUL         0xaf    /* 0F AF: IMUL r, r/m */
+#define X86_OP2_POPCNT       0xb8    /* F3 0F B8: POPCNT r, r/m */
 #define X86_OP2_BSF          0xbc    /* 0F BC: BSF r, r/m (with F3: TZCNT) */
 #define X86_OP2_BSR          0xbd    /* 0F BD: BSR r, r/m (with F3: LZCNT) */
 #define X86_GRP8_BT          4

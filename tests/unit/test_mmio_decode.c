@@ -334,7 +334,7 @@ static void test_bit_tests(void)
 	CHECK_EQ(in.kind, MMIO_ALU); CHECK_EQ(in.alu, ALU_BSF); CHECK(in.to_reg); CHECK(!in.write); CHECK_EQ(in.size, 4);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x4c, 0x0f, 0xbd, 0x10), MMIO_DECODE_OK);
 	CHECK_EQ(in.alu, ALU_BSR); CHECK_EQ(in.reg, 10); CHECK_EQ(in.size, 8); CHECK_EQ(in.len, 4);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x0f, 0xbc, 0x00), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf2, 0x0f, 0xbc, 0x00), MMIO_DECODE_UNSUPPORTED);   /* F2 makes no bit count */
 	/* 0F BA /0-/3 are undefined; LOCK BT is #UD */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xba, 0x00, 0x01), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0xa3, 0x08), MMIO_DECODE_UNSUPPORTED);
@@ -400,7 +400,7 @@ static void test_sse_moves(void)
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf2, 0x0f, 0x28, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0x11, 0x00), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x11, 0xc1), MMIO_DECODE_REG_OPERAND);
-	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x0f, 0xbc, 0x00), MMIO_DECODE_UNSUPPORTED);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x0f, 0xaf, 0x00), MMIO_DECODE_UNSUPPORTED);   /* F3 IMUL: not a form F3 picks */
 }
 
 static void test_shld_shrd_ltr(void)
@@ -448,6 +448,17 @@ static void test_shift_cmpxchg_setcc(void)
 	/* setne (%rax) : 0F 95, ModRM.reg ignored; a byte written */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0x95, 0x38), MMIO_DECODE_OK);
 	CHECK_EQ(in.kind, MMIO_SETCC); CHECK_EQ(in.alu, 5); CHECK_EQ(in.size, 1); CHECK(in.write); CHECK_EQ(in.len, 3);
+	/* popcnt (%rax), %ecx; tzcnt (%rax), %rdx; lzcnt (%rax), %cx; 0F B8 without F3 is not POPCNT */
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x0f, 0xb8, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.kind, MMIO_ALU); CHECK_EQ(in.alu, ALU_POPCNT); CHECK(in.to_reg); CHECK(!in.write); CHECK_EQ(in.reg, 1);
+	CHECK_EQ(in.len, 4);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0xf3, 0x48, 0x0f, 0xbc, 0x10), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, ALU_TZCNT); CHECK_EQ(in.size, 8); CHECK_EQ(in.reg, 2);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x66, 0xf3, 0x0f, 0xbd, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, ALU_LZCNT); CHECK_EQ(in.size, 2);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xbd, 0x08), MMIO_DECODE_OK);
+	CHECK_EQ(in.alu, ALU_BSR);
+	CHECK_EQ(DEC(MMIO_MODE_64, 0x0f, 0xb8, 0x08), MMIO_DECODE_UNSUPPORTED);
 	/* LOCK on a shift or SETcc is #UD, raised before any access */
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0xd1, 0x20), MMIO_DECODE_UNSUPPORTED);
 	CHECK_EQ(DEC(MMIO_MODE_64, 0xf0, 0x0f, 0x94, 0x00), MMIO_DECODE_UNSUPPORTED);

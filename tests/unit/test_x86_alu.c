@@ -62,6 +62,16 @@ static uint64_t host(enum x86_alu_op op, unsigned size, uint64_t d, uint64_t s, 
 		default: return HOST_OP("imul", "q", uint64_t, d, s, cf, fl);
 		}
 	}
+	if (op >= ALU_POPCNT) {   /* no byte form */
+#define COUNTS(sfx, T) return op == ALU_POPCNT ? HOST_OP("popcnt", sfx, T, d, s, cf, fl)            \
+                            : op == ALU_TZCNT ? HOST_OP("tzcnt", sfx, T, d, s, cf, fl) : HOST_OP("lzcnt", sfx, T, d, s, cf, fl)
+		switch (size) {
+		case 2: COUNTS("w", uint16_t);
+		case 4: COUNTS("l", uint32_t);
+		default: COUNTS("q", uint64_t);
+		}
+#undef COUNTS
+	}
 	if (x86_alu_scan(op)) {   /* no byte form */
 		switch (size) {
 		case 2: return op == ALU_BSF ? HOST_OP("bsf", "w", uint16_t, d, s, cf, fl) : HOST_OP("bsr", "w", uint16_t, d, s, cf, fl);
@@ -92,10 +102,30 @@ static uint64_t host(enum x86_alu_op op, unsigned size, uint64_t d, uint64_t s, 
 
 static unsigned mismatches;
 
+/*
+ * Whether this host runs the bit count op as such: POPCNT, TZCNT with BMI1
+ * (else F3 0F BC is BSF here), LZCNT with its own bit; the others are
+ * compared only where the host has them.
+ */
+static bool host_counts(enum x86_alu_op op)
+{
+	unsigned a, b, c, d, leaf = op == ALU_POPCNT ? 1 : op == ALU_TZCNT ? 7 : 0x80000001u;
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf & 0x80000000u), "c"(0));
+	if (a < leaf)
+		return false;
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf), "c"(0));
+	return op == ALU_POPCNT ? c & (1u << 23) : op == ALU_TZCNT ? b & (1u << 3) : c & (1u << 5);
+}
+
 static void compare(enum x86_alu_op op, unsigned size, uint64_t d, uint64_t s, unsigned cf)
 {
-	if ((x86_alu_scan(op) || op == ALU_IMUL) && size == 1)
-		return;   /* BSF, BSR and IMUL r, r/m have no byte form */
+	if ((x86_alu_scan(op) || op == ALU_IMUL || op >= ALU_POPCNT) && size == 1)
+		return;   /* BSF, BSR, IMUL r, r/m and the bit counts have no byte form */
+	static int counts[ALU_OP_COUNT] = { [ALU_POPCNT] = -1, [ALU_TZCNT] = -1, [ALU_LZCNT] = -1 };
+	if (counts[op] < 0)
+		counts[op] = host_counts(op);
+	if (op >= ALU_POPCNT && !counts[op])
+		return;
 	uint64_t hf, mf = (cf ? RFLAGS_CF : 0) | RFLAGS_FIXED | RFLAGS_IF;
 	uint64_t mask = size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 	uint64_t hr = host(op, size, d, s, cf, &hf) & mask;
@@ -103,7 +133,7 @@ static void compare(enum x86_alu_op op, unsigned size, uint64_t d, uint64_t s, u
 	bool logic = op == ALU_OR || op == ALU_AND || op == ALU_XOR || op == ALU_TEST;
 	/* NOT changes no flag: the host's others are what came before it, and the model's must stay as given. */
 	uint64_t fm = op == ALU_NOT ? RFLAGS_CF : x86_alu_scan(op) ? RFLAGS_ZF : op == ALU_IMUL ? RFLAGS_CF | RFLAGS_OF
-	            : FLAGS_MASK & ~(logic ? RFLAGS_AF : 0);
+	            : op == ALU_TZCNT || op == ALU_LZCNT ? RFLAGS_CF | RFLAGS_ZF : FLAGS_MASK & ~(logic ? RFLAGS_AF : 0);
 	if (op == ALU_NOT)
 		CHECK_EQ(mf, (cf ? RFLAGS_CF : 0) | RFLAGS_FIXED | RFLAGS_IF);
 	/* CMP and TEST leave the destination: the host's copy is the operand itself. */
