@@ -258,7 +258,6 @@ static enum exit_action stack_op(struct vcpu *v, const struct operand *o, const 
 	return EXIT_RESUME;
 }
 
-/* An ALU operation, a bit test, XCHG or XADD between the device and a register or immediate. */
 /* TZCNT and LZCNT as the CPU ran them: BSF and BSR where it lacks BMI1 or LZCNT and so ignored their F3. */
 static enum x86_alu_op as_cpu_runs(enum x86_alu_op op)
 {
@@ -276,6 +275,7 @@ static enum x86_alu_op as_cpu_runs(enum x86_alu_op op)
 	return op;
 }
 
+/* An ALU operation, a bit test, XCHG, XADD or CMPXCHG between the device and a register or immediate. */
 static enum exit_action rmw_op(struct vcpu *v, const struct operand *o, const struct mmio_insn *in)
 {
 	uint64_t mem;
