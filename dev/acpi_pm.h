@@ -33,7 +33,8 @@ struct acpi_pm_ops {
 	/*
 	 * SLP_EN with ACPI_PM_SLP_TYP_S3 or _S5. The domain sleeps until a wake
 	 * event: PM1_STS_WAK with the bit of the event that will wake it if it
-	 * comes first (PM1_STS_RTC), or 0 when the domain ended instead (S5).
+	 * comes first (PM1_STS_RTC), or 0 when the domain ended instead (S5, or
+	 * nothing can wake it).
 	 */
 	uint16_t (*sleep)(void *ctx, unsigned slp_typ);
 };

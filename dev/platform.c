@@ -90,7 +90,8 @@ static uint16_t pm_sleep(void *ctx, unsigned slp_typ)
 		return 0;
 	}
 	uint64_t wake = acpi_pm_rtc_wakes(&p->acpi_pm) ? rtc_next_alarm(&p->rtc, rdtsc()) : 0;
-	p->ops->sleep(p->ctx, wake);
+	if (!p->ops->sleep(p->ctx, wake))
+		return 0;
 	return PM1_STS_WAK | (wake ? PM1_STS_RTC : 0);
 }
 

@@ -83,9 +83,10 @@ struct platform_ops {
 	 * ACPI S3, suspend to RAM: every processor stops as at a reset, and
 	 * the first starts again at the waking vector the guest put in the
 	 * FACS once the TSC reaches wake_tsc, or at `wake`; wake_tsc 0: only
-	 * `wake` ends the sleep. `lock` held.
+	 * `wake` ends the sleep. Whether the domain sleeps (false: it ended
+	 * instead, nothing being able to wake it). `lock` held.
 	 */
-	void (*sleep)(void *ctx, uint64_t wake_tsc);
+	bool (*sleep)(void *ctx, uint64_t wake_tsc);
 	/*
 	 * A wake event from outside (the power button): a sleeping domain's
 	 * first processor starts again at once. The wake_tsc its sleep had

@@ -53,6 +53,14 @@ static int config_index(const char *name)
 	return -1;
 }
 
+bool control_has_mgmt(void)
+{
+	for (unsigned i = 0; i < config->ndomains; i++)
+		if (config->domains[i].type == DOMAIN_TYPE_MGMT)
+			return true;
+	return false;
+}
+
 static bool named_in(struct domain *const *ds, unsigned n, const char *name)
 {
 	for (unsigned i = 0; i < n; i++)

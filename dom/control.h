@@ -2,6 +2,7 @@
 #ifndef DOM_CONTROL_H
 #define DOM_CONTROL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "config/config.h"
 #include "vmx/vcpu.h"
@@ -23,5 +24,7 @@ struct domain;
 void control_restart(struct domain *old);
 /* Run control hypercall nr for v's domain; -HC_EPERM (logged) unless it is the management domain. */
 int64_t domctl_call(struct vcpu *v, uint64_t nr);
+/* Whether the config has a management domain: someone who can press a domain's power button. */
+bool control_has_mgmt(void);
 
 #endif

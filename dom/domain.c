@@ -276,9 +276,9 @@ static void platform_power(void *ctx, enum platform_power what)
 	domain_power(ctx, what);
 }
 
-static void platform_sleep(void *ctx, uint64_t wake_tsc)
+static bool platform_sleep(void *ctx, uint64_t wake_tsc)
 {
-	domain_sleep(ctx, wake_tsc);
+	return domain_sleep(ctx, wake_tsc);
 }
 
 static uint64_t platform_wake(void *ctx)

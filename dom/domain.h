@@ -111,9 +111,11 @@ void domain_power(struct domain *d, enum platform_power what);
 /*
  * The guest put its machine to sleep (ACPI S3) until wake_tsc, its RTC
  * alarm, or (0: no alarm) until domain_wake(): its vCPUs stop, and the
- * first wakes at the FACS's waking vector.
+ * first wakes at the FACS's waking vector. With no alarm and no management
+ * domain to press its power button it could never wake: it is stopped,
+ * saying so, and false returned.
  */
-void domain_sleep(struct domain *d, uint64_t wake_tsc);
+bool domain_sleep(struct domain *d, uint64_t wake_tsc);
 /* Its power button: a sleeping d wakes now. platform_ops.wake's answer. */
 uint64_t domain_wake(struct domain *d);
 /* The hypervisor stops the domain: prints the reason and v's registers. */

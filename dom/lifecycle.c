@@ -330,14 +330,19 @@ void domain_power(struct domain *d, enum platform_power what)
 
 _Static_assert(VCPU_RESTART_NO_TIME == PLATFORM_WAKE_NO_TIME, "one value for a sleep without a wake time");
 
-void domain_sleep(struct domain *d, uint64_t wake_tsc)
+bool domain_sleep(struct domain *d, uint64_t wake_tsc)
 {
+	if (!wake_tsc && !control_has_mgmt()) {
+		domain_stop(d, 0, "entered ACPI S3 with no wake event: no RTC alarm (RTC_EN and the RTC's alarm), and no "
+		                  "management domain to press its power button");
+		return false;
+	}
 	struct acpi_facs_v1 facs;
 	memcpy(&facs, (uint8_t *)phys_to_virt(d->guest.ram_hpa) + ACPI_TABLES_GPA_FACS, sizeof facs);
 	vcpu_sleep_all(&d->guest, facs.firmware_waking_vector, wake_tsc ? wake_tsc : VCPU_RESTART_NO_TIME);
 	uint64_t now = rdtsc(), khz = d->guest.tsc_khz ? d->guest.tsc_khz : 1;
 	if (!guest_log_ok(&d->guest))
-		return;
+		return true;
 	if (wake_tsc)
 		log_info("domain %s (%u) sleeps in ACPI S3: its RTC alarm wakes it in %lu ms at waking vector 0x%x\n",
 		         d->guest.name, d->guest.id, wake_tsc > now ? (wake_tsc - now) / khz : 0,
@@ -345,6 +350,7 @@ void domain_sleep(struct domain *d, uint64_t wake_tsc)
 	else
 		log_info("domain %s (%u) sleeps in ACPI S3 until its power button: no RTC alarm can wake it "
 		         "(waking vector 0x%x)\n", d->guest.name, d->guest.id, facs.firmware_waking_vector);
+	return true;
 }
 
 uint64_t domain_wake(struct domain *d)

@@ -128,6 +128,12 @@ static void test_s3(void)
 	CHECK_EQ(out(0xb004, 2, slp(ACPI_PM_SLP_TYP_S3)), BUS_OK);
 	CHECK_EQ(in(0xb000, 2), PM1_STS_WAK);
 	CHECK_EQ(plat.sci_calls, 0);
+	/* Nothing can wake it (no one to press the button): the platform ends the domain, no status set. */
+	setup();
+	plat.woke_by = 0;
+	CHECK_EQ(out(0xb004, 2, slp(ACPI_PM_SLP_TYP_S3)), BUS_DOMAIN_ENDED);
+	CHECK_EQ(in(0xb000, 2), 0);
+	CHECK_EQ(plat.sci_calls, 0);
 }
 
 static void test_power_button(void)

@@ -43,6 +43,7 @@ static struct {
 	int ended, code, locked, offs, resets, power_locked, sleeps, wakes;
 	uint64_t wake_tsc;
 	uint64_t asleep_until;   /* what the domain's wake answers: its sleep's wake time, 0 awake */
+	bool cannot_wake;        /* the domain ends at a sleep with no alarm: no one to press its button */
 } dom;
 /* What the domain's delivery function saw: per vCPU, the count and last vector and trigger. */
 static struct { unsigned count[2], vector[2], level[2]; bool irq_locked, con_locked; } irqs;
@@ -96,14 +97,17 @@ static void power(void *ctx, enum platform_power what)
 		dom.resets++;
 }
 
-/* As the domain does: it sleeps until wake_tsc, or until its power button (0). */
-static void sleep_until(void *ctx, uint64_t wake_tsc)
+/* As the domain does: it sleeps until wake_tsc, or until its power button (0) if someone can press it. */
+static bool sleep_until(void *ctx, uint64_t wake_tsc)
 {
 	CHECK(ctx == &dom);
 	CHECK(spin_is_locked(&p.lock));
 	dom.sleeps++;
 	dom.wake_tsc = wake_tsc;
+	if (!wake_tsc && dom.cannot_wake)
+		return false;
 	dom.asleep_until = wake_tsc ? wake_tsc : PLATFORM_WAKE_NO_TIME;
+	return true;
 }
 
 static uint64_t wake(void *ctx)
@@ -566,6 +570,11 @@ static void test_sleep(void)
 		out(0x70, 1, reg);
 		out(0x71, 1, 0xc0);                                 /* every alarm field "don't care": each second */
 	}
+	dom.cannot_wake = true;                                 /* no one to press the button: it ends, no status */
+	CHECK_EQ(out(0xb004, 2, 0x2400), BUS_DOMAIN_ENDED);
+	CHECK_EQ(in(0xb000, 2), 0);
+	dom.cannot_wake = false;
+	dom.sleeps--;
 	CHECK_EQ(out(0xb004, 2, 0x2400), BUS_OK);              /* S3 without RTC_EN: until the power button */
 	CHECK_EQ(dom.sleeps, 1);
 	CHECK_EQ(dom.wake_tsc, 0);

@@ -29,7 +29,11 @@ static bool deliver(void *ctx, unsigned vcpu, unsigned vector, bool level)
 }
 static void extint(void *ctx, unsigned vcpu) { (void)ctx, (void)vcpu; }
 static void power(void *ctx, enum platform_power what) { (void)ctx, (void)what; }
-static void sleep_until(void *ctx, uint64_t wake_tsc) { (void)ctx, (void)wake_tsc; }
+static bool sleep_until(void *ctx, uint64_t wake_tsc)
+{
+	(void)ctx, (void)wake_tsc;
+	return false;
+}
 static uint64_t wake(void *ctx)
 {
 	(void)ctx;
