@@ -212,7 +212,7 @@ uint64_t vcpu_wake_now(struct vmx_guest *g)
 	while (was > 1 && !__atomic_compare_exchange_n(&first->restart_tsc, &was, 1, 0, __ATOMIC_SEQ_CST,
 	                                               __ATOMIC_SEQ_CST))
 		;
-	return was;
+	return was > 1 ? was : 0;   /* 1: an earlier wake already made it due */
 }
 
 /* An address past the first MiB, which real mode cannot name, wraps as a 20-bit address would. */

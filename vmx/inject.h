@@ -70,7 +70,8 @@ void vcpu_sleep_all(struct vmx_guest *g, uint32_t addr, uint64_t tsc);
 /*
  * A wake event for a domain asleep after vcpu_sleep_all(): its first vCPU's
  * restart time becomes now, which its CPU's scheduler must be kicked to
- * see. The restart time it had, or 0 when it was not asleep.
+ * see. The restart time it had, or 0 when it was not asleep or an earlier
+ * wake already made its restart due.
  */
 uint64_t vcpu_wake_now(struct vmx_guest *g);
 /* Whether g sleeps: its first vCPU waits for a restart time or a wake. */

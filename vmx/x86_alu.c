@@ -31,6 +31,12 @@ static uint64_t result_flags(uint64_t r, unsigned bits)
 	return (r == 0 ? RFLAGS_ZF : 0) | (r >> (bits - 1) & 1 ? RFLAGS_SF : 0) | (parity_even(r) ? RFLAGS_PF : 0);
 }
 
+/* Whether the top two bits of a `bits`-bit result differ: OF of a right shift or rotate by 1. */
+static unsigned top_two_differ(uint64_t r, unsigned bits)
+{
+	return (unsigned)((r >> (bits - 1) ^ r >> (bits - 2)) & 1);
+}
+
 /* The `bits`-bit value v as a signed number. */
 static int64_t sign_extend(uint64_t v, unsigned bits)
 {
@@ -161,7 +167,7 @@ uint64_t x86_shift_double(bool left, unsigned size, uint64_t dst, uint64_t src, 
 			t |= (unsigned __int128)dst << 32;
 		r = (uint64_t)(t >> count) & mask;
 		cf = (unsigned)(t >> (count - 1)) & 1;
-		if ((r >> (bits - 1) ^ r >> (bits - 2)) & 1)
+		if (top_two_differ(r, bits))
 			f |= RFLAGS_OF;
 	}
 	if (cf)
@@ -195,7 +201,6 @@ uint64_t x86_shift(enum x86_shift_op op, unsigned size, uint64_t dst, uint64_t c
 		unsigned k = n % bits;
 		r = !k ? dst : op == X86_ROL ? (dst << k | dst >> (bits - k)) & mask : (dst >> k | dst << (bits - k)) & mask;
 		cf = op == X86_ROL ? (unsigned)(r & 1) : (unsigned)(r >> (bits - 1));
-		of = op == X86_ROL ? cf ^ (unsigned)(r >> (bits - 1)) : (unsigned)((r >> (bits - 1) ^ r >> (bits - 2)) & 1);
 		break;
 	}
 	case X86_RCL:
@@ -205,7 +210,6 @@ uint64_t x86_shift(enum x86_shift_op op, unsigned size, uint64_t dst, uint64_t c
 			return dst;
 		cf = !!(*rflags & RFLAGS_CF);
 		r = rotate_carry(op == X86_RCL, bits, dst, k, &cf);
-		of = op == X86_RCL ? cf ^ (unsigned)(r >> (bits - 1)) : (unsigned)((r >> (bits - 1) ^ r >> (bits - 2)) & 1);
 		break;
 	}
 	default: {
@@ -218,7 +222,7 @@ uint64_t x86_shift(enum x86_shift_op op, unsigned size, uint64_t dst, uint64_t c
 		} else if (op == X86_SHR) {
 			r = dst >> n;
 			cf = (unsigned)(dst >> (n - 1)) & 1;
-			of = (unsigned)((r >> (bits - 1) ^ r >> (bits - 2)) & 1);
+			of = top_two_differ(r, bits);
 		} else {
 			r = (dst << n) & mask;
 			cf = n <= bits ? (unsigned)(dst >> (bits - n)) & 1 : 0;
@@ -229,6 +233,8 @@ uint64_t x86_shift(enum x86_shift_op op, unsigned size, uint64_t dst, uint64_t c
 		return r;
 	}
 	}
+	/* The rotates: CF and OF only, OF a left rotate's CF xor the result's sign, a right one's top two bits differing. */
+	of = op == X86_ROL || op == X86_RCL ? cf ^ (unsigned)(r >> (bits - 1)) : top_two_differ(r, bits);
 	*rflags = (*rflags & ~(uint64_t)(RFLAGS_CF | RFLAGS_OF)) | (cf ? RFLAGS_CF : 0) | (of ? RFLAGS_OF : 0);
 	return r;
 }
