@@ -80,32 +80,30 @@ vmx_run:
 
 ; RSP is HOST_RSP: [rsp] is the vCPU.
 vmx_exit_entry:
-	push rax
-	push rdx
 	cmp rax, HC_NULL_STUB_NR
 	je .maybe_stub
 .timed:
+	push rdi
+	mov rdi, [rsp + 8]
+	mov [rdi + VCPU_RAX], rax
+	mov [rdi + VCPU_RDX], rdx
 	rdtsc
 	shl rdx, 32
 	or rax, rdx
-	mov rdx, [rsp + 16]
-	mov [rdx + VCPU_EXIT_TSC], rax
-	pop qword [rdx + VCPU_RDX]
-	pop qword [rdx + VCPU_RAX]
-	mov [rdx + VCPU_RBX], rbx
-	mov [rdx + VCPU_RCX], rcx
-	mov [rdx + VCPU_RSI], rsi
-	mov [rdx + VCPU_RDI], rdi
-	mov [rdx + VCPU_RBP], rbp
-	mov [rdx + VCPU_R8],  r8
-	mov [rdx + VCPU_R9],  r9
-	mov [rdx + VCPU_R10], r10
-	mov [rdx + VCPU_R11], r11
-	mov [rdx + VCPU_R12], r12
-	mov [rdx + VCPU_R13], r13
-	mov [rdx + VCPU_R14], r14
-	mov [rdx + VCPU_R15], r15
-	mov rdi, rdx
+	mov [rdi + VCPU_EXIT_TSC], rax
+	pop qword [rdi + VCPU_RDI]
+	mov [rdi + VCPU_RBX], rbx
+	mov [rdi + VCPU_RCX], rcx
+	mov [rdi + VCPU_RSI], rsi
+	mov [rdi + VCPU_RBP], rbp
+	mov [rdi + VCPU_R8],  r8
+	mov [rdi + VCPU_R9],  r9
+	mov [rdi + VCPU_R10], r10
+	mov [rdi + VCPU_R11], r11
+	mov [rdi + VCPU_R12], r12
+	mov [rdi + VCPU_R13], r13
+	mov [rdi + VCPU_R14], r14
+	mov [rdi + VCPU_R15], r15
 	call vmx_exit                   ; RSP is 16-byte aligned, as at vmx_run's VM entry
 	cmp eax, EXIT_RESUME_NOW_NR
 	jne vmx_run.out                 ; the scheduler acts on EAX
@@ -115,31 +113,33 @@ vmx_exit_entry:
 	jmp vmx_run.fail                ; [rsp] is the vCPU, as vmx_run expects
 
 .maybe_stub:                        ; RAX says HC_NULL_STUB: is it a VMCALL C need not see?
-	mov rdx, [rsp + 16]
-	cmp byte [rdx + VCPU_IRQ_PENDING], 0
-	jne .timed                      ; an interrupt to inject: only C enters then
+	push rax
+	push rdx
 	; Guest RAX and RDX stay on the stack until the end: every way out goes to C
 	; with them. A failing VMREAD/VMWRITE does too, and C reports its error.
+	mov rdx, [rsp + 16]
+	cmp byte [rdx + VCPU_IRQ_PENDING], 0
+	jne .to_c                       ; an interrupt to inject: only C enters then
 	mov edx, VMCS_FIELD_EXIT_REASON
 	vmread rax, rdx
-	jbe .timed
+	jbe .to_c
 	cmp eax, EXIT_REASON_VMCALL_NR
-	jne .timed
+	jne .to_c
 	mov edx, VMCS_FIELD_GUEST_INTERRUPTIBILITY
 	vmread rax, rdx
-	jbe .timed
+	jbe .to_c
 	test al, INTERRUPTIBILITY_BLOCKING
-	jnz .timed                      ; STI or MOV-SS blocking to end: vcpu_skip_insn's work
+	jnz .to_c                       ; STI or MOV-SS blocking to end: vcpu_skip_insn's work
 	mov edx, VMCS_FIELD_EXIT_INSTRUCTION_LEN
 	vmread rax, rdx                 ; prefixes included
-	jbe .timed
+	jbe .to_c
 	mov edx, VMCS_FIELD_GUEST_RIP
 	vmread rdx, rdx
-	jbe .timed
+	jbe .to_c
 	add rax, rdx
 	mov edx, VMCS_FIELD_GUEST_RIP
 	vmwrite rdx, rax
-	jbe .timed
+	jbe .to_c
 	mov rdx, [rsp + 16]
 	inc qword [rdx + VCPU_STUB_CALLS]
 	pop rdx
@@ -147,5 +147,9 @@ vmx_exit_entry:
 	xor eax, eax
 	vmresume
 	jmp vmx_run.fail
+.to_c:
+	pop rdx
+	pop rax
+	jmp .timed
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -127,9 +127,9 @@ static __attribute__((noinline)) void close_traced(struct vcpu *v, uint64_t now)
 	exit_stats_record(&v->stats, v->exit.tag, now - v->exit_tsc);
 }
 
-static inline __attribute__((always_inline)) void close_exit(struct vcpu *v, uint64_t now)
+static inline __attribute__((always_inline)) void close_exit(struct vcpu *v, uint64_t now, bool traced)
 {
-	if (__builtin_expect(v->trace.on, 0))
+	if (traced)
 		close_traced(v, now);
 	else
 		exit_stats_record(&v->stats, v->exit.tag, now - v->exit_tsc);
@@ -137,19 +137,21 @@ static inline __attribute__((always_inline)) void close_exit(struct vcpu *v, uin
 
 void vmx_exit_close(struct vcpu *v, uint64_t now)
 {
-	close_exit(v, now);
+	close_exit(v, now, __builtin_expect(v->trace.on, 0));
 }
 
 /*
  * Decode (the reason: handlers read the rest as they need it), run the
- * handler from the table, and say who re-enters.
+ * handler from the table, and say who re-enters; a traced exit also keeps
+ * its RIP and its ring entry. One body, made twice with `traced` constant,
+ * so that an untraced exit tests the switch once.
  */
-enum exit_action vmx_exit(struct vcpu *v)
+static inline __attribute__((always_inline)) enum exit_action run_exit(struct vcpu *v, bool traced)
 {
 	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
-	if (__builtin_expect(v->trace.on, 0))
+	if (traced)
 		v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);
-	uint32_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);
+	uint64_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);
 	enum exit_action act;
 	if (__builtin_expect(raw < EXIT_REASON_COUNT, 1)) {
 		v->exit.reason = raw;
@@ -159,8 +161,20 @@ enum exit_action vmx_exit(struct vcpu *v)
 	}
 	if (__builtin_expect(act != EXIT_RESUME || !vcpu_may_resume_now(v), 0))
 		return act;
-	close_exit(v, rdtsc());
+	close_exit(v, rdtsc(), traced);
 	return EXIT_RESUME_NOW;
+}
+
+static __attribute__((noinline)) enum exit_action exit_traced(struct vcpu *v)
+{
+	return run_exit(v, true);
+}
+
+enum exit_action vmx_exit(struct vcpu *v)
+{
+	if (__builtin_expect(v->trace.on, 0))
+		return exit_traced(v);
+	return run_exit(v, false);
 }
 
 /*

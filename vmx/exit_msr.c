@@ -105,6 +105,7 @@ static bool keep(struct vcpu *v, const struct msr_rule *r, uint64_t val)
 		if (vlapic_set_base(&v->vlapic, val, vmx_caps.phys_bits))
 			return false;
 		apicv_apic_base_changed(v);
+		cpuid_cache_clear(&v->cpuid);   /* CPUID.1:EDX.APIC */
 		break;
 	case MSR_STORE_TSC_DEADLINE: set_tsc_deadline(v, val); break;
 	case MSR_STORE_EFER: {
@@ -119,7 +120,10 @@ static bool keep(struct vcpu *v, const struct msr_rule *r, uint64_t val)
 	case MSR_STORE_SYSENTER_ESP: vmcs_writenat(VMCS_GUEST_SYSENTER_ESP, val); break;
 	case MSR_STORE_SYSENTER_EIP: vmcs_writenat(VMCS_GUEST_SYSENTER_EIP, val); break;
 	case MSR_STORE_PAT:          vmcs_write64(VMCS_GUEST_IA32_PAT, val); break;
-	case MSR_STORE_MISC_ENABLE:  v->misc_enable = val; break;
+	case MSR_STORE_MISC_ENABLE:
+		v->misc_enable = val;
+		cpuid_cache_clear(&v->cpuid);   /* the CPUID limit and XD disable */
+		break;
 	case MSR_STORE_DEBUGCTL:     vmcs_write64(VMCS_GUEST_IA32_DEBUGCTL, val & DEBUGCTL_GUEST_WRITABLE); break;
 	}
 	return true;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "dev/lapic.h"
 #include "hw/vmx_exit.h"
+#include "vmx/cpuid_cache.h"
 #include "vmx/exit_stats.h"
 #include "vmx/exit_trace.h"
 #include "vmx/guest_dr.h"
@@ -121,6 +122,7 @@ struct vcpu {
 	struct vlapic vlapic;     /* its xAPIC at 0xFEE00000 and IA32_APIC_BASE */
 	uint64_t tsc_adjust;      /* IA32_TSC_ADJUST as the guest last set it */
 	uint64_t misc_enable;     /* IA32_MISC_ENABLE (vmx/msr_table.c) */
+	struct cpuid_cache cpuid; /* CPUID answers; cleared with each change of misc_enable or vlapic's base */
 	struct guest_msrs msrs;   /* SYSCALL/SWAPGS MSRs while another vCPU holds the CPU (vmx/guest_msrs.h) */
 	struct guest_dr dr;       /* DR0-DR3 and DR6 likewise (vmx/guest_dr.h) */
 	uint64_t tsc_offset;      /* guest TSC = host TSC + tsc_offset (mod 2^64); 0 without TSC offsetting */

@@ -251,6 +251,7 @@ int vmcs_create(struct vcpu *v, const struct guest_entry *e)
 	v->vmcs_pa = virt_to_phys(page);
 	v->launched = 0;
 	v->misc_enable = MSR_MISC_ENABLE_RESET;
+	cpuid_cache_clear(&v->cpuid);
 	vmclear(v->vmcs_pa);   /* the launch state of a new VMCS is set by VMCLEAR */
 	struct vcpu *was = vmcs_borrow(v);
 	setup_controls(v, e);

@@ -70,9 +70,22 @@ static inline void vmcs_write_checked(uint64_t field, uint64_t val)
 		vmx_vmcs_access_failed(VMX_INSN_VMWRITE, field);
 }
 
+/*
+ * VMREAD clears the destination's bits above a narrower field (SDM,
+ * "VMREAD"): said to the compiler, so that a 16- or 32-bit value is used
+ * without a zero-extension of its own.
+ */
+static inline uint64_t vmcs_read_narrow(uint64_t field, unsigned bits)
+{
+	uint64_t v = vmcs_read_checked(field);
+	if (v >> bits)
+		__builtin_unreachable();
+	return v;
+}
+
 #define VMCS_CHECK_WIDTH_(f, w) _Static_assert(VMCS_FIELD_WIDTH(f) == (w), "VMCS field width mismatch for " #f)
-#define vmcs_read16(f)  ({ VMCS_CHECK_WIDTH_(f, VMCS_W16);  (uint16_t)vmcs_read_checked(f); })
-#define vmcs_read32(f)  ({ VMCS_CHECK_WIDTH_(f, VMCS_W32);  (uint32_t)vmcs_read_checked(f); })
+#define vmcs_read16(f)  ({ VMCS_CHECK_WIDTH_(f, VMCS_W16);  (uint16_t)vmcs_read_narrow(f, 16); })
+#define vmcs_read32(f)  ({ VMCS_CHECK_WIDTH_(f, VMCS_W32);  (uint32_t)vmcs_read_narrow(f, 32); })
 #define vmcs_read64(f)  ({ VMCS_CHECK_WIDTH_(f, VMCS_W64);  vmcs_read_checked(f); })
 #define vmcs_readnat(f) ({ VMCS_CHECK_WIDTH_(f, VMCS_WNAT); vmcs_read_checked(f); })
 #define vmcs_write16(f, v)  do { VMCS_CHECK_WIDTH_(f, VMCS_W16);  vmcs_write_checked(f, (uint16_t)(v)); } while (0)

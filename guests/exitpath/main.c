@@ -6,10 +6,14 @@
  * differ only in who re-enters the guest. It also checks what the one path
  * promises either way: a leaf above the highest basic one reads as that
  * leaf, APIC IDs are the vCPU's, a prefixed IN runs once, results the hardware
- * or the hypercall ABI fixes.
+ * or the hypercall ABI fixes, and answers that follow the MSRs the guest
+ * writes however often the leaf was asked before.
  */
 #include "check.h"
 #include "guest.h"
+#include "hw/apic.h"
+#include "hw/cpuid.h"
+#include "hw/msr.h"
 
 #define TAG "exitpath: "
 
@@ -72,6 +76,42 @@ static void check_cpuid(void)
 		fail("leaf 0xb x2APIC ID %u, expected 0 (vCPU 0)", cpuid(0xb, 0).edx);
 }
 
+static bool apic_bit(void)
+{
+	return (cpuid(CPUID_LEAF_FEATURES, 0).edx & CPUID_1_EDX_APIC) != 0;
+}
+
+/*
+ * Each leaf is asked before and after the write that changes its answer:
+ * IA32_APIC_BASE's global enable is CPUID.1:EDX.APIC, and IA32_MISC_ENABLE's
+ * "limit CPUID maxval" caps leaf 0's EAX at 2.
+ */
+static void check_cpuid_inputs(void)
+{
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+	if (!apic_bit() || !apic_bit())
+		fail("CPUID.1:EDX.APIC clear with the APIC enabled (IA32_APIC_BASE 0x%llx)", (unsigned long long)base);
+	wrmsr(MSR_IA32_APIC_BASE, base & ~(uint64_t)(APIC_BASE_ENABLE | APIC_BASE_X2APIC));
+	if (apic_bit())
+		fail("CPUID.1:EDX.APIC set with the APIC disabled");
+	fold(cpuid(CPUID_LEAF_FEATURES, 0).edx);
+	wrmsr(MSR_IA32_APIC_BASE, base & ~(uint64_t)APIC_BASE_X2APIC);   /* xAPIC first, as the CPU requires */
+	wrmsr(MSR_IA32_APIC_BASE, base);
+	if (!apic_bit())
+		fail("CPUID.1:EDX.APIC clear once the APIC is enabled again");
+
+	uint32_t max = cpuid(CPUID_LEAF_BASIC_MAX, 0).eax;
+	uint32_t limited = max < CPUID_LIMITED_MAX_LEAF ? max : CPUID_LIMITED_MAX_LEAF;
+	uint64_t misc = rdmsr(MSR_IA32_MISC_ENABLE);
+	wrmsr(MSR_IA32_MISC_ENABLE, misc | MISC_ENABLE_LIMIT_CPUID);
+	if (cpuid(CPUID_LEAF_BASIC_MAX, 0).eax != limited)
+		fail("leaf 0 EAX 0x%x with the CPUID limit set, expected 0x%x", cpuid(CPUID_LEAF_BASIC_MAX, 0).eax, limited);
+	fold(cpuid(CPUID_LEAF_BASIC_MAX, 0).eax);
+	wrmsr(MSR_IA32_MISC_ENABLE, misc);
+	if (cpuid(CPUID_LEAF_BASIC_MAX, 0).eax != max)
+		fail("leaf 0 EAX 0x%x once the CPUID limit is clear, expected 0x%x", cpuid(CPUID_LEAF_BASIC_MAX, 0).eax, max);
+}
+
 static void check_hypercalls(void)
 {
 	long r;
@@ -117,6 +157,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 {
 	(void)bi;
 	check_cpuid();
+	check_cpuid_inputs();
 	check_hypercalls();
 	check_ports();
 	gprintf(TAG "digest 0x%016llx over %u results\n", (unsigned long long)digest, folded);
