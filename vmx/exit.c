@@ -117,8 +117,8 @@ static __attribute__((noinline)) enum exit_action handle_flagged(struct vcpu *v,
 	return exit_table[basic](v);
 }
 
-/* A traced exit's end: its entry in the ring, then its statistics. Out of line, so that the untraced path stays short. */
-static __attribute__((noinline)) void close_traced(struct vcpu *v, uint64_t now)
+/* A traced exit's end: its entry in the ring, then its statistics. */
+static inline void close_traced(struct vcpu *v, uint64_t now)
 {
 	struct exit_trace *t = &v->trace;
 	t->ring[t->written++ % EXIT_TRACE_ENTRIES] = (struct trace_entry){
