@@ -151,7 +151,7 @@ static inline __attribute__((always_inline)) enum exit_action run_exit(struct vc
 	exit_set_key(v, EXIT_NO_KEY);   /* keyed reasons' handlers set theirs */
 	if (traced)
 		v->exit.rip = vmcs_readnat(VMCS_GUEST_RIP);
-	uint64_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);
+	uint64_t raw = vmcs_read32(VMCS_VM_EXIT_REASON);   /* 64-bit: indexes the table as it is */
 	enum exit_action act;
 	if (__builtin_expect(raw < EXIT_REASON_COUNT, 1)) {
 		v->exit.reason = raw;
