@@ -81,10 +81,16 @@ static bool apic_bit(void)
 	return (cpuid(CPUID_LEAF_FEATURES, 0).edx & CPUID_1_EDX_APIC) != 0;
 }
 
+static bool nx_bit(void)
+{
+	return (cpuid(CPUID_LEAF_EXT_FEATURES, 0).edx & CPUID_80000001_EDX_NX) != 0;
+}
+
 /*
  * Each leaf is asked before and after the write that changes its answer:
- * IA32_APIC_BASE's global enable is CPUID.1:EDX.APIC, and IA32_MISC_ENABLE's
- * "limit CPUID maxval" caps leaf 0's EAX at 2.
+ * IA32_APIC_BASE's global enable is CPUID.1:EDX.APIC, IA32_MISC_ENABLE's
+ * "limit CPUID maxval" caps leaf 0's EAX at 2 and its "XD disable" clears
+ * CPUID.80000001:EDX.NX.
  */
 static void check_cpuid_inputs(void)
 {
@@ -110,6 +116,15 @@ static void check_cpuid_inputs(void)
 	wrmsr(MSR_IA32_MISC_ENABLE, misc);
 	if (cpuid(CPUID_LEAF_BASIC_MAX, 0).eax != max)
 		fail("leaf 0 EAX 0x%x once the CPUID limit is clear, expected 0x%x", cpuid(CPUID_LEAF_BASIC_MAX, 0).eax, max);
+
+	bool nx = nx_bit();
+	wrmsr(MSR_IA32_MISC_ENABLE, misc | MISC_ENABLE_XD_BIT_DISABLE);
+	if (nx_bit())
+		fail("CPUID.80000001:EDX.NX set with XD disable set");
+	fold(cpuid(CPUID_LEAF_EXT_FEATURES, 0).edx);
+	wrmsr(MSR_IA32_MISC_ENABLE, misc);
+	if (nx_bit() != nx)
+		fail("CPUID.80000001:EDX.NX %d once XD disable is clear, %d before it was set", nx_bit(), nx);
 }
 
 static void check_hypercalls(void)
