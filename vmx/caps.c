@@ -186,10 +186,16 @@ int vmx_caps_negotiate(void)
 	c->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
 	c->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
 	c->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
-	uint32_t ecx7 = 0;
+	uint32_t ebx7 = 0, ecx7 = 0;
 	if (c->cpuid_max_basic >= CPUID_LEAF_STRUCT_EXT)
-		cpuid(CPUID_LEAF_STRUCT_EXT, 0, &cx, &b, &ecx7, &d);
+		cpuid(CPUID_LEAF_STRUCT_EXT, 0, &cx, &ebx7, &ecx7, &d);
 	c->pku = pku_offerable(ecx7, c->cr4_fixed1);
+	c->tzcnt = (ebx7 & CPUID_7_EBX_BMI1) != 0;
+	if (c->cpuid_max_ext >= CPUID_LEAF_EXT_FEATURES) {
+		uint32_t a;
+		cpuid(CPUID_LEAF_EXT_FEATURES, 0, &a, &b, &cx, &d);
+		c->lzcnt = (cx & CPUID_80000001_ECX_LZCNT) != 0;
+	}
 	if (c->proc2 & (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID))
 		c->ept_vpid = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
 

@@ -31,6 +31,8 @@ struct vmx_caps {
 	uint32_t cpuid_max_basic, cpuid_max_ext;
 	unsigned phys_bits;                       /* MAXPHYADDR, which the guest's CPUID says too */
 	bool pku;                                 /* protection keys for user pages offered (vmx/guest_pkeys.h) */
+	/* The host runs F3 0F BC/BD as TZCNT/LZCNT (BMI1, LZCNT), else as BSF/BSR: MMIO emulation runs them alike. */
+	bool tzcnt, lzcnt;
 	/* MSR_CAP_* (vmx/msr_table.h): what decides which MSR table rows exist, fixed once negotiated. */
 	unsigned msr;
 };

@@ -16,6 +16,7 @@
 #ifndef VMX_CPUID_CACHE_H
 #define VMX_CPUID_CACHE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "hw/cpuid.h"
 
@@ -64,7 +65,7 @@ static inline const uint32_t *cpuid_cache_find(const struct cpuid_cache *c, uint
  * answered as another (one above the host's highest), which may have
  * sub-leaves: not kept.
  */
-static inline void cpuid_cache_put(struct cpuid_cache *c, uint32_t leaf, int own, const uint64_t r[4])
+static inline void cpuid_cache_put(struct cpuid_cache *c, uint32_t leaf, bool own, const uint64_t r[4])
 {
 	unsigned s = cpuid_cache_slot(leaf);
 	if (!own || !(CPUID_CACHE_ECX_FREE >> s & 1))

@@ -23,13 +23,11 @@
  * (vmx/exit_io.c).
  */
 #include "dev/bus.h"
-#include "hw/cpuid.h"
 #include "hw/cr.h"
 #include "hw/segment.h"
 #include "hw/x86_insn.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
-#include "lib/x86.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/fpu.h"
@@ -261,17 +259,10 @@ static enum exit_action stack_op(struct vcpu *v, const struct operand *o, const 
 /* TZCNT and LZCNT as the CPU ran them: BSF and BSR where it lacks BMI1 or LZCNT and so ignored their F3. */
 static enum x86_alu_op as_cpu_runs(enum x86_alu_op op)
 {
-	uint32_t max, a, b, c, d;
-	if (op == ALU_TZCNT) {
-		cpuid(0, 0, &max, &b, &c, &d);
-		if (max >= 7)
-			cpuid(7, 0, &a, &b, &c, &d);
-		return max >= 7 && (b & CPUID_7_EBX_BMI1) ? op : ALU_BSF;
-	}
-	if (op == ALU_LZCNT) {
-		cpuid(0x80000001, 0, &a, &b, &c, &d);
-		return c & CPUID_80000001_ECX_LZCNT ? op : ALU_BSR;
-	}
+	if (op == ALU_TZCNT && !vmx_caps.tzcnt)
+		return ALU_BSF;
+	if (op == ALU_LZCNT && !vmx_caps.lzcnt)
+		return ALU_BSR;
 	return op;
 }
 

@@ -36,7 +36,7 @@ static void test_keep_and_find(void)
 	for (unsigned k = 0; k < sizeof kept / sizeof kept[0]; k++) {
 		CHECK(!cpuid_cache_find(&c, kept[k]));
 		answer(kept[k], r);
-		cpuid_cache_put(&c, kept[k], 1, r);
+		cpuid_cache_put(&c, kept[k], true, r);
 		const uint32_t *got = cpuid_cache_find(&c, kept[k]);
 		CHECK(got != 0);
 		for (unsigned i = 0; got && i < 4; i++)
@@ -59,13 +59,13 @@ static void test_not_kept(void)
 	                                      8, 0xc, 0x20, 0x40000000u, 0x40000001u, 0x80000009u, 0x8000001du };
 	for (unsigned k = 0; k < sizeof subleaves / sizeof subleaves[0]; k++) {
 		answer(subleaves[k], r);
-		cpuid_cache_put(&c, subleaves[k], 1, r);
+		cpuid_cache_put(&c, subleaves[k], true, r);
 		CHECK(!cpuid_cache_find(&c, subleaves[k]));
 	}
 	CHECK_EQ(c.valid, 0);
 	/* A leaf the policy answered as another: not its own answer. */
 	answer(1, r);
-	cpuid_cache_put(&c, 1, 0, r);
+	cpuid_cache_put(&c, 1, false, r);
 	CHECK(!cpuid_cache_find(&c, 1));
 }
 
@@ -74,14 +74,14 @@ static void test_clear(void)
 	struct cpuid_cache c = { 0 };
 	uint64_t r[4];
 	answer(1, r);
-	cpuid_cache_put(&c, 1, 1, r);
-	cpuid_cache_put(&c, 0x80000001u, 1, r);
+	cpuid_cache_put(&c, 1, true, r);
+	cpuid_cache_put(&c, 0x80000001u, true, r);
 	cpuid_cache_clear(&c);
 	CHECK(!cpuid_cache_find(&c, 1));
 	CHECK(!cpuid_cache_find(&c, 0x80000001u));
 	/* Kept again after the clear, with the new answer. */
 	r[0] = 7;
-	cpuid_cache_put(&c, 1, 1, r);
+	cpuid_cache_put(&c, 1, true, r);
 	CHECK(cpuid_cache_find(&c, 1) && cpuid_cache_find(&c, 1)[0] == 7);
 }
 
