@@ -33,6 +33,8 @@ void asm_offsets(void)
 	OFFSET(VCPU_R15, struct vcpu, gpr[GPR_R15]);
 	OFFSET(VCPU_EXIT_TSC, struct vcpu, exit_tsc);
 	OFFSET(VCPU_LAUNCHED, struct vcpu, launched);
+	OFFSET(VCPU_GPRS_WRITTEN, struct vcpu, gprs_written);
+	OFFSET(VCPU_EXIT_ENTRY, struct vcpu, exit_entry);
 	OFFSET(VCPU_STUB_CALLS, struct vcpu, stats.stub_calls);
 	OFFSET(VCPU_IRQ_PENDING, struct vcpu, irq_pending);
 	CONST(EXIT_RESUME_NOW_NR, EXIT_RESUME_NOW);

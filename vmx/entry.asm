@@ -4,10 +4,18 @@
 ; VMRESUME itself fails.
 ;
 ; The exit stub holds no policy. It reads the TSC, saves the guest's registers
-; into the vCPU and calls vmx_exit() (vmx/exit.c), the one exit path; when
-; that says the guest may go on at once (EXIT_RESUME_NOW), the stub reloads
-; the registers and resumes without unwinding to the scheduler, otherwise
-; vmx_run returns vmx_exit's action.
+; into the vCPU and calls the vCPU's exit function (vmx_exit() in vmx/exit.c,
+; the one exit path, or its traced copy while tracing); when that says the
+; guest may go on at once (EXIT_RESUME_NOW), the stub reloads the registers C
+; may have changed and resumes without unwinding to the scheduler, otherwise
+; vmx_run returns the action.
+;
+; Which registers those are: the ones a C call may clobber (RAX, RCX, RDX,
+; RSI, RDI, R8-R11) and RBX, which CPUID writes. RBP and R12-R15 still hold
+; the guest's values when C returns, since C keeps them for its caller (the
+; SysV ABI's callee-saved registers); a handler that writes one of them in
+; the vCPU also sets its gprs_written hold (vcpu_write_gpr), which sends the
+; guest back through the scheduler and vmx_run, where every register is loaded.
 ;
 ; One exception, documented as the bare-transition baseline: HC_NULL_STUB
 ; (VMCALL with RAX = HC_NULL_STUB, docs/hypercalls.md) is answered here,
@@ -17,27 +25,31 @@ bits 64
 default rel
 %include "asm_offsets.inc"
 
-; Load every guest GPR but RSP (in the VMCS) from the vCPU at RDI; RDI last.
-%macro LOAD_GUEST 0
+; Load the guest GPRs C may have changed from the vCPU at RDI (see above); RDI last.
+%macro LOAD_GUEST_CHANGED 0
 	mov rax, [rdi + VCPU_RAX]
 	mov rbx, [rdi + VCPU_RBX]
 	mov rcx, [rdi + VCPU_RCX]
 	mov rdx, [rdi + VCPU_RDX]
 	mov rsi, [rdi + VCPU_RSI]
-	mov rbp, [rdi + VCPU_RBP]
 	mov r8,  [rdi + VCPU_R8]
 	mov r9,  [rdi + VCPU_R9]
 	mov r10, [rdi + VCPU_R10]
 	mov r11, [rdi + VCPU_R11]
+	mov rdi, [rdi + VCPU_RDI]
+%endmacro
+
+; Load every guest GPR but RSP (in the VMCS) from the vCPU at RDI; RDI last.
+%macro LOAD_GUEST 0
+	mov rbp, [rdi + VCPU_RBP]
 	mov r12, [rdi + VCPU_R12]
 	mov r13, [rdi + VCPU_R13]
 	mov r14, [rdi + VCPU_R14]
 	mov r15, [rdi + VCPU_R15]
-	mov rdi, [rdi + VCPU_RDI]
+	LOAD_GUEST_CHANGED
 %endmacro
 
 section .text
-extern vmx_exit
 global vmx_run
 global vmx_exit_entry
 
@@ -52,6 +64,7 @@ vmx_run:
 	mov rax, VMCS_FIELD_HOST_RSP
 	vmwrite rax, rsp
 	jbe .fail
+	mov byte [rdi + VCPU_GPRS_WRITTEN], 0   ; every register is loaded below
 	cmp byte [rdi + VCPU_LAUNCHED], 0
 	jne .resume
 	; Launched from here on, so that exits need not say so; undone if VMLAUNCH fails.
@@ -104,11 +117,11 @@ vmx_exit_entry:
 	mov [rdi + VCPU_R13], r13
 	mov [rdi + VCPU_R14], r14
 	mov [rdi + VCPU_R15], r15
-	call vmx_exit                   ; RSP is 16-byte aligned, as at vmx_run's VM entry
+	call [rdi + VCPU_EXIT_ENTRY]    ; RSP is 16-byte aligned, as at vmx_run's VM entry
 	cmp eax, EXIT_RESUME_NOW_NR
 	jne vmx_run.out                 ; the scheduler acts on EAX
 	mov rdi, [rsp]
-	LOAD_GUEST
+	LOAD_GUEST_CHANGED
 	vmresume
 	jmp vmx_run.fail                ; [rsp] is the vCPU, as vmx_run expects
 

@@ -137,14 +137,15 @@ static inline __attribute__((always_inline)) void close_exit(struct vcpu *v, uin
 
 void vmx_exit_close(struct vcpu *v, uint64_t now)
 {
-	close_exit(v, now, __builtin_expect(v->trace.on, 0));
+	close_exit(v, now, __builtin_expect(vcpu_traced(v), 0));
 }
 
 /*
  * Decode (the reason: handlers read the rest as they need it), run the
  * handler from the table, and say who re-enters; a traced exit also keeps
  * its RIP and its ring entry. One body, made twice with `traced` constant,
- * so that an untraced exit tests the switch once.
+ * so that an untraced exit never tests the switch: the exit stub calls the
+ * copy v->exit_entry names.
  */
 static inline __attribute__((always_inline)) enum exit_action run_exit(struct vcpu *v, bool traced)
 {
@@ -165,15 +166,13 @@ static inline __attribute__((always_inline)) enum exit_action run_exit(struct vc
 	return EXIT_RESUME_NOW;
 }
 
-static __attribute__((noinline)) enum exit_action exit_traced(struct vcpu *v)
+enum exit_action vmx_exit_traced(struct vcpu *v)
 {
 	return run_exit(v, true);
 }
 
 enum exit_action vmx_exit(struct vcpu *v)
 {
-	if (__builtin_expect(v->trace.on, 0))
-		return exit_traced(v);
 	return run_exit(v, false);
 }
 
@@ -203,10 +202,16 @@ uint64_t vcpu_read_gpr(const struct vcpu *v, unsigned r)
 	return r == GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP) : v->gpr[r];
 }
 
+/* The registers C keeps for its caller but RBX: the exit stub does not reload them (vmx/entry.asm). */
+#define GPRS_KEPT_BY_C (1u << GPR_RBP | 1u << GPR_R12 | 1u << GPR_R13 | 1u << GPR_R14 | 1u << GPR_R15)
+
 void vcpu_write_gpr(struct vcpu *v, unsigned r, uint64_t val)
 {
-	if (r == GPR_RSP)
+	if (r == GPR_RSP) {
 		vmcs_writenat(VMCS_GUEST_RSP, val);
-	else
-		v->gpr[r] = val;
+		return;
+	}
+	v->gpr[r] = val;
+	if (GPRS_KEPT_BY_C >> r & 1)
+		v->gprs_written = 1;
 }

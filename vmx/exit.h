@@ -13,23 +13,22 @@
 #include "vmx/vcpu.h"
 #include "vmx/vmx_ops.h"
 
-enum exit_action {
-	EXIT_RESUME,    /* re-enter the same vCPU */
-	EXIT_YIELD,     /* let the scheduler pick (slice over, a kick, HC_YIELD) */
-	EXIT_BLOCK,     /* HLT: the vCPU waits for its timer or an event */
-	EXIT_STOPPED,   /* the domain has ended or was stopped */
-	EXIT_RESUME_NOW, /* vmx_exit() to the exit stub only: re-enter at once, without the scheduler */
-	EXIT_WAIT_SIPI, /* an INIT reset the vCPU: it runs no more until a STARTUP IPI (vmx_inject_pending) */
-};
-
 typedef enum exit_action (*exit_handler_fn)(struct vcpu *v);
 
 /*
- * Called by the exit stub (vmx/entry.asm) with the guest's registers in v:
- * decode the exit, run its handler and return EXIT_RESUME_NOW when the guest
- * may go on at once, any other action for vmx_run() to return.
+ * Called by the exit stub (vmx/entry.asm), through v->exit_entry, with the
+ * guest's registers in v: decode the exit, run its handler and return
+ * EXIT_RESUME_NOW when the guest may go on at once, any other action for
+ * vmx_run() to return. vmx_exit_traced() is the same path that also writes
+ * the exit trace; v->exit_entry is the one of the two that runs, and says
+ * whether v is traced.
  */
 enum exit_action vmx_exit(struct vcpu *v);
+enum exit_action vmx_exit_traced(struct vcpu *v);
+static inline bool vcpu_traced(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->exit_entry, __ATOMIC_RELAXED) == vmx_exit_traced;
+}
 /* The end of v's exit at TSC `now`, just before its next entry: statistics, and the trace when on. */
 void vmx_exit_close(struct vcpu *v, uint64_t now);
 const char *exit_reason_name(uint32_t reason);

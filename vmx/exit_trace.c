@@ -22,8 +22,9 @@ int exit_trace_enable(struct vmx_guest *g, int on)
 				return -1;
 		}
 	}
+	/* Release: the ring is there before an exit path that writes it runs. */
 	for (unsigned i = 0; i < g->nvcpus; i++)
-		__atomic_store_n(&g->vcpus[i]->trace.on, on ? 1 : 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&g->vcpus[i]->exit_entry, on ? vmx_exit_traced : vmx_exit, __ATOMIC_RELEASE);
 	return 0;
 }
 

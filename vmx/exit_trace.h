@@ -24,14 +24,15 @@ struct trace_entry {
 struct exit_trace {
 	struct trace_entry *ring;   /* NULL until tracing was first switched on */
 	uint64_t written;           /* entries recorded so far: the next goes at written % EXIT_TRACE_ENTRIES */
-	/* Record every exit: per vCPU, so that the exit path tests one byte it already has at hand. */
-	volatile uint8_t on;
 };
 
 struct vcpu;
 struct vmx_guest;
 
-/* Switch tracing on or off for every vCPU of g; 0, or -1 when out of memory. */
+/*
+ * Switch tracing on or off for every vCPU of g (by the exit path its exit
+ * stub calls, vcpu_traced()); 0, or -1 when out of memory.
+ */
 int exit_trace_enable(struct vmx_guest *g, int on);
 /* Print the rings of g's vCPUs (console lock held). */
 void exit_trace_dump(const struct vmx_guest *g);

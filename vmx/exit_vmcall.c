@@ -22,10 +22,14 @@ void vmx_set_dom_ops(const struct vmx_dom_ops *ops)
 	vmx_dom_ops = ops;
 }
 
-/* A hypercall's result for the guest's RAX, and what the run loop does next. */
+/*
+ * What the run loop does next, and a hypercall's result for the guest's RAX:
+ * in that order, so that they come back in RAX and RDX, where exit_vmcall
+ * returns the one and stores the other (SysV ABI).
+ */
 struct hc_result {
-	int64_t ret;
 	enum exit_action act;
+	int64_t ret;
 };
 
 /* Two arguments from RDI and RSI; the rest, where a call has more, from v. */
@@ -33,7 +37,7 @@ typedef struct hc_result (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a
 
 static inline struct hc_result resume(int64_t ret)
 {
-	return (struct hc_result){ ret, EXIT_RESUME };
+	return (struct hc_result){ EXIT_RESUME, ret };
 }
 
 static struct hc_result hc_version(struct vcpu *v, uint64_t a0, uint64_t a1)
@@ -63,13 +67,13 @@ static struct hc_result hc_exit(struct vcpu *v, uint64_t code, uint64_t a1)
 {
 	(void)a1;
 	vmx_dom_ops->exit(v->guest, (int)(code & 0xff));
-	return (struct hc_result){ 0, EXIT_STOPPED };
+	return (struct hc_result){ EXIT_STOPPED, 0 };
 }
 
 static struct hc_result hc_yield(struct vcpu *v, uint64_t a0, uint64_t a1)
 {
 	(void)v, (void)a0, (void)a1;
-	return (struct hc_result){ 0, EXIT_YIELD };
+	return (struct hc_result){ EXIT_YIELD, 0 };
 }
 
 /* Control hypercalls live in dom/control.c, behind the management-domain check. */

@@ -184,7 +184,7 @@ uint64_t string_linear(const struct string_steps *s, uint64_t base, uint64_t off
 
 void string_set_index(struct vcpu *v, const struct string_steps *s, unsigned r, uint64_t off)
 {
-	v->gpr[r] = x86_reg_write(v->gpr[r], off, s->abytes);
+	vcpu_write_gpr(v, r, x86_reg_write(v->gpr[r], off, s->abytes));
 }
 
 void string_end(struct vcpu *v, const struct string_steps *s, uint64_t done, uint32_t len)

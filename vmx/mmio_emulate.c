@@ -227,7 +227,7 @@ static enum exit_action stack_op(struct vcpu *v, const struct operand *o, const 
 		if (!stack_io(v, top, &val, n, true, long_mode, &stop))
 			return not_done(stop);
 		if (in->kind == MMIO_ENTER) {
-			v->gpr[GPR_RBP] = x86_reg_write(rbp, top, n);
+			vcpu_write_gpr(v, GPR_RBP, x86_reg_write(rbp, top, n));
 			next = (top - in->imm) & smask;
 		}
 	} else {
@@ -240,9 +240,9 @@ static enum exit_action stack_op(struct vcpu *v, const struct operand *o, const 
 			return EXIT_RESUME;
 		}
 		if (in->kind == MMIO_LEAVE)
-			v->gpr[GPR_RBP] = x86_reg_write(rbp, val, n);
+			vcpu_write_gpr(v, GPR_RBP, x86_reg_write(rbp, val, n));
 		else if (in->kind == MMIO_POP && in->reg_operand && in->reg != GPR_RSP)
-			v->gpr[in->reg] = x86_reg_write(v->gpr[in->reg], val, n);
+			vcpu_write_gpr(v, in->reg, x86_reg_write(v->gpr[in->reg], val, n));
 		else if (in->kind == MMIO_POP && !in->reg_operand && !op_write(v, o, n, val, &stop))
 			return not_done(stop);
 	}

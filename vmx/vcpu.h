@@ -2,7 +2,9 @@
  * struct vcpu: one virtual CPU. Guest general-purpose registers come first,
  * indexed by the SDM's register numbering (the one exit qualifications and
  * instruction-information fields use), so handlers index them directly and
- * vmx/entry.asm reaches them through generated offsets.
+ * vmx/entry.asm reaches them through generated offsets. Handlers write RAX,
+ * RBX, RCX and RDX directly; any other register through vcpu_write_gpr(),
+ * since the exit stub does not reload RBP and R12-R15 unless told to.
  */
 #ifndef VMX_VCPU_H
 #define VMX_VCPU_H
@@ -22,6 +24,15 @@
 enum gpr {
 	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
 	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15, GPR_COUNT
+};
+
+enum exit_action {
+	EXIT_RESUME,    /* re-enter the same vCPU */
+	EXIT_YIELD,     /* let the scheduler pick (slice over, a kick, HC_YIELD) */
+	EXIT_BLOCK,     /* HLT: the vCPU waits for its timer or an event */
+	EXIT_STOPPED,   /* the domain has ended or was stopped */
+	EXIT_RESUME_NOW, /* vmx_exit() to the exit stub only: re-enter at once, without the scheduler */
+	EXIT_WAIT_SIPI, /* an INIT reset the vCPU: it runs no more until a STARTUP IPI (vmx_inject_pending) */
 };
 
 enum vcpu_state {
@@ -61,6 +72,7 @@ struct pcpu;
 struct vcpu {
 	uint64_t gpr[GPR_COUNT];  /* GPR_RSP unused: the VMCS holds guest RSP */
 	uint64_t exit_tsc;        /* written by the exit stub */
+	enum exit_action (*exit_entry)(struct vcpu *v);   /* what the exit stub calls: vmx_exit or vmx_exit_traced */
 	uint64_t cr2;             /* not in the VMCS: swapped by software */
 	uint8_t launched;         /* VMLAUNCH succeeded since the last VMCLEAR (vmx_run sets it, and clears it if VMLAUNCH fails) */
 	uint8_t irq_window;       /* interrupt-window exiting is on in the VMCS */
@@ -84,7 +96,12 @@ struct vcpu {
 			 */
 			volatile uint8_t irq_pending;
 			uint8_t irq_injected;     /* the last entry injected an interrupt: check it was delivered */
-			uint8_t holds_unused_;
+			/*
+			 * A handler wrote RBP or R12-R15, which the exit stub does
+			 * not reload when it re-enters at once (vmx/entry.asm): the
+			 * next entry is vmx_run's, which loads them all and clears it.
+			 */
+			uint8_t gprs_written;
 		};
 		uint32_t resume_holds;
 	};

@@ -250,6 +250,7 @@ int vmcs_create(struct vcpu *v, const struct guest_entry *e)
 	*page = vmx_caps.revision;
 	v->vmcs_pa = virt_to_phys(page);
 	v->launched = 0;
+	v->exit_entry = vmx_exit;
 	v->misc_enable = MSR_MISC_ENABLE_RESET;
 	cpuid_cache_clear(&v->cpuid);
 	vmclear(v->vmcs_pa);   /* the launch state of a new VMCS is set by VMCLEAR */

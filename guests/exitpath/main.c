@@ -6,14 +6,17 @@
  * differ only in who re-enters the guest. It also checks what the one path
  * promises either way: a leaf above the highest basic one reads as that
  * leaf, APIC IDs are the vCPU's, a prefixed IN runs once, results the hardware
- * or the hypercall ABI fixes, and answers that follow the MSRs the guest
- * writes however often the leaf was asked before.
+ * or the hypercall ABI fixes, answers that follow the MSRs the guest
+ * writes however often the leaf was asked before, and every register an
+ * exit does not define kept across it, while the ones an emulated MMIO
+ * load defines (RBP and R12-R15 among them, on the test device) arrive.
  */
 #include "check.h"
 #include "guest.h"
 #include "hw/apic.h"
 #include "hw/cpuid.h"
 #include "hw/msr.h"
+#include "hw/testdev.h"
 
 #define TAG "exitpath: "
 
@@ -144,6 +147,87 @@ static void check_hypercalls(void)
 	fold((uint64_t)r);
 }
 
+/* around.asm: each loads r[] (SDM numbering) into the GPRs, runs one instruction and stores them back. */
+enum { R_RAX, R_RCX, R_RDX, R_RBX, R_RSP, R_RBP, R_RSI, R_RDI, R_R12 = 12, R_R13, R_R14, R_R15, NREGS };
+void around_cpuid(uint64_t r[NREGS]);
+void around_vmcall(uint64_t r[NREGS]);
+void around_inb(uint64_t r[NREGS]);
+void around_mmio_loads(uint64_t r[NREGS]);
+
+static const char *const reg_names[NREGS] = {
+	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+static uint64_t reg_mark(unsigned i)
+{
+	return 0x5eed000000000000ULL | (uint64_t)i << 40 | (0x01020304u * (i + 1));
+}
+
+static void reg_marks(uint64_t r[NREGS])
+{
+	for (unsigned i = 0; i < NREGS; i++)
+		r[i] = reg_mark(i);
+}
+
+/* Every register but RSP and those in `defined` (a bit per register) must hold its mark. */
+static void regs_kept(const char *what, const uint64_t r[NREGS], unsigned defined)
+{
+	for (unsigned i = 0; i < NREGS; i++)
+		if (i != R_RSP && !(defined >> i & 1) && r[i] != reg_mark(i))
+			fail("%s left %s 0x%llx, was 0x%llx", what, reg_names[i], (unsigned long long)r[i],
+			     (unsigned long long)reg_mark(i));
+}
+
+/*
+ * The exit stub re-enters at once without reloading RBP and R12-R15, which C
+ * keeps for its caller: what the hypervisor leaves there must be the guest's
+ * own, and a value it writes there must still arrive.
+ */
+static void check_registers(void)
+{
+	uint64_t r[NREGS];
+	reg_marks(r);
+	r[R_RAX] = 1, r[R_RCX] = 0;
+	around_cpuid(r);
+	regs_kept("CPUID", r, 1u << R_RAX | 1u << R_RCX | 1u << R_RDX | 1u << R_RBX);
+
+	reg_marks(r);
+	r[R_RAX] = HC_NULL;
+	around_vmcall(r);
+	if (r[R_RAX] != 0)
+		fail("HC_NULL through VMCALL returned 0x%llx", (unsigned long long)r[R_RAX]);
+	regs_kept("HC_NULL", r, 1u << R_RAX);
+	fold(r[R_RAX]);
+
+	outb(0x5a, COM1_SCR);
+	reg_marks(r);
+	r[R_RDX] = COM1_SCR;
+	around_inb(r);
+	if ((uint8_t)r[R_RAX] != 0x5a || r[R_RAX] >> 8 != reg_mark(R_RAX) >> 8)
+		fail("IN AL from the scratch register left RAX 0x%llx", (unsigned long long)r[R_RAX]);
+	r[R_RDX] = reg_mark(R_RDX);
+	regs_kept("IN", r, 1u << R_RAX);
+
+	static const unsigned loaded[] = { R_RBP, R_R12, R_R13, R_R14, R_R15 };
+	volatile uint64_t *dev = (volatile uint64_t *)(uintptr_t)TESTDEV_IOMEM_BASE;
+	unsigned defined = 1u << R_RAX;
+	for (unsigned k = 0; k < sizeof loaded / sizeof loaded[0]; k++) {
+		dev[k] = ~reg_mark(loaded[k]);
+		defined |= 1u << loaded[k];
+	}
+	reg_marks(r);
+	r[R_RAX] = TESTDEV_IOMEM_BASE;
+	around_mmio_loads(r);
+	for (unsigned k = 0; k < sizeof loaded / sizeof loaded[0]; k++)
+		if (r[loaded[k]] != ~reg_mark(loaded[k]))
+			fail("MOV %s from device memory read 0x%llx, expected 0x%llx", reg_names[loaded[k]],
+			     (unsigned long long)r[loaded[k]], (unsigned long long)~reg_mark(loaded[k]));
+	r[R_RAX] = reg_mark(R_RAX);
+	regs_kept("MMIO loads", r, defined);
+	fold(r[R_R15]);
+}
+
 static void check_ports(void)
 {
 	uint8_t lsr = inb(COM1_LSR);
@@ -175,6 +259,7 @@ int guest_main(const struct hinoki_bootinfo *bi)
 	check_cpuid_inputs();
 	check_hypercalls();
 	check_ports();
+	check_registers();
 	gprintf(TAG "digest 0x%016llx over %u results\n", (unsigned long long)digest, folded);
 	return check_summary(TAG);
 }
