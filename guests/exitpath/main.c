@@ -206,8 +206,9 @@ static void check_registers(void)
 	around_inb(r);
 	if ((uint8_t)r[R_RAX] != 0x5a || r[R_RAX] >> 8 != reg_mark(R_RAX) >> 8)
 		fail("IN AL from the scratch register left RAX 0x%llx", (unsigned long long)r[R_RAX]);
-	r[R_RDX] = reg_mark(R_RDX);
-	regs_kept("IN", r, 1u << R_RAX);
+	if (r[R_RDX] != COM1_SCR)
+		fail("IN AL, DX left RDX 0x%llx, the port was 0x%x", (unsigned long long)r[R_RDX], COM1_SCR);
+	regs_kept("IN", r, 1u << R_RAX | 1u << R_RDX);
 
 	static const unsigned loaded[] = { R_RBP, R_R12, R_R13, R_R14, R_R15 };
 	volatile uint64_t *dev = (volatile uint64_t *)(uintptr_t)TESTDEV_IOMEM_BASE;
@@ -223,7 +224,9 @@ static void check_registers(void)
 		if (r[loaded[k]] != ~reg_mark(loaded[k]))
 			fail("MOV %s from device memory read 0x%llx, expected 0x%llx", reg_names[loaded[k]],
 			     (unsigned long long)r[loaded[k]], (unsigned long long)~reg_mark(loaded[k]));
-	r[R_RAX] = reg_mark(R_RAX);
+	if (r[R_RAX] != TESTDEV_IOMEM_BASE)
+		fail("MMIO loads left RAX 0x%llx, their base was 0x%llx", (unsigned long long)r[R_RAX],
+		     (unsigned long long)TESTDEV_IOMEM_BASE);
 	regs_kept("MMIO loads", r, defined);
 	fold(r[R_R15]);
 }
