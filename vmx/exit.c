@@ -202,9 +202,6 @@ uint64_t vcpu_read_gpr(const struct vcpu *v, unsigned r)
 	return r == GPR_RSP ? vmcs_readnat(VMCS_GUEST_RSP) : v->gpr[r];
 }
 
-/* The registers C keeps for its caller but RBX: the exit stub does not reload them (vmx/entry.asm). */
-#define GPRS_KEPT_BY_C (1u << GPR_RBP | 1u << GPR_R12 | 1u << GPR_R13 | 1u << GPR_R14 | 1u << GPR_R15)
-
 void vcpu_write_gpr(struct vcpu *v, unsigned r, uint64_t val)
 {
 	if (r == GPR_RSP) {

@@ -26,6 +26,13 @@ enum gpr {
 	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15, GPR_COUNT
 };
 
+/*
+ * The registers C keeps for its caller (the SysV ABI's callee-saved ones)
+ * but RBX: the exit stub does not reload them when it re-enters at once
+ * (vmx/entry.asm), so a write to one goes through vcpu_write_gpr().
+ */
+#define GPRS_KEPT_BY_C (1u << GPR_RBP | 1u << GPR_R12 | 1u << GPR_R13 | 1u << GPR_R14 | 1u << GPR_R15)
+
 enum exit_action {
 	EXIT_RESUME,    /* re-enter the same vCPU */
 	EXIT_YIELD,     /* let the scheduler pick (slice over, a kick, HC_YIELD) */
