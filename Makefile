@@ -130,8 +130,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard $(PURE_SRCS)) $(wildcard */*.h */*/*
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(UNIT_EXTRA) -o $@ $< $(wildcard $(PURE_SRCS))
 
 # The exit path over a fake VMCS, which stands in for vmx/vmx_ops.h in every source of the test.
-EXIT_PATH_SRCS := vmx/exit.c vmx/exit_cpuid.c vmx/exit_io.c vmx/exit_vmcall.c vmx/exit_msr.c vmx/exit_ept.c \
-	vmx/exit_fatal.c vmx/exit_insn.c vmx/mmio_emulate.c vmx/guest_mem.c
+EXIT_PATH_SRCS := vmx/exit.c vmx/exit_cpuid.c vmx/exit_io.c vmx/exit_vmcall.c vmx/exit_msr.c vmx/exit_cr.c \
+	vmx/exit_ept.c vmx/exit_fatal.c vmx/exit_insn.c vmx/mmio_emulate.c vmx/guest_mem.c vmx/inject.c
 $(BUILD)/tests/test_exit_path: UNIT_EXTRA := -include tests/unit/fake_vmcs.h $(EXIT_PATH_SRCS)
 $(BUILD)/tests/test_exit_path: $(EXIT_PATH_SRCS)
 

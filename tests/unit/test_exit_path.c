@@ -8,8 +8,8 @@
  * guest's), its VMCS state, its RAM, its devices, its console and the
  * statistics. Each exit's own result is checked on the way (CPUID's answer
  * and its cache, STI blocking and a single step ended as on hardware,
- * hypercalls, port I/O on the UART, MSRs, MMIO loads into every kind of
- * register).
+ * hypercalls, port I/O on the UART, MSRs, control registers, MMIO loads
+ * into every kind of register).
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 #include "dev/bus.h"
 #include "dev/uart.h"
 #include "hinoki/hypercall.h"
+#include "hw/apic.h"
 #include "hw/cpuid.h"
 #include "hw/cr.h"
 #include "hw/ept.h"
@@ -30,7 +31,9 @@
 #include "vmx/exit.h"
 #include "vmx/fpu.h"
 #include "vmx/guest.h"
+#include "vmx/guest_cr.h"
 #include "vmx/guest_desc.h"
+#include "vmx/inject.h"
 #include "vmx/vmx.h"
 #include "check.h"
 
@@ -64,16 +67,16 @@ static enum exit_action not_under_test(struct vcpu *v)
 enum exit_action exit_nmi(struct vcpu *v) { return not_under_test(v); }
 enum exit_action exit_external_interrupt(struct vcpu *v) { return not_under_test(v); }
 enum exit_action exit_preemption_timer(struct vcpu *v) { return not_under_test(v); }
-enum exit_action exit_interrupt_window(struct vcpu *v) { return not_under_test(v); }
-enum exit_action exit_nmi_window(struct vcpu *v) { return not_under_test(v); }
 enum exit_action exit_hlt(struct vcpu *v) { return not_under_test(v); }
-enum exit_action exit_cr_access(struct vcpu *v) { return not_under_test(v); }
 enum exit_action exit_apic_access(struct vcpu *v) { return not_under_test(v); }
 enum exit_action exit_apic_write(struct vcpu *v) { return not_under_test(v); }
 enum exit_action exit_virtualized_eoi(struct vcpu *v) { return not_under_test(v); }
 void vmcs_dump(void) {}
 unsigned vmx_entry_explain(char *first, size_t size) { (void)size; first[0] = 0; return 0; }
 void apicv_apic_base_changed(struct vcpu *v) { (void)v; }
+void apicv_sync(struct vcpu *v) { (void)v; abort(); }   /* the domains here have no APIC virtualization */
+void vmcs_real_mode_entry(struct guest_entry *e, uint16_t cs, uint16_t ip) { (void)e, (void)cs, (void)ip; abort(); }
+void vmcs_reset_guest(struct vcpu *v, const struct guest_entry *e) { (void)v, (void)e; abort(); }
 enum exit_action guest_ltr(struct vcpu *v, uint16_t sel, unsigned len) { (void)sel, (void)len; return not_under_test(v); }
 enum exit_action guest_far_jmp(struct vcpu *v, uint16_t sel, uint64_t offset, unsigned len)
 {
@@ -98,6 +101,7 @@ void fpu_mmx_write(struct vcpu *v, unsigned n, uint64_t val) { (void)v, (void)n,
 #define DEVICE_GPA  0xfed00000u   /* the test's device memory, outside RAM */
 #define DEVICE_SIZE 0x1000u
 #define UART_PORT   0x3f8u
+#define APIC_GPA    0xfee00000u   /* the local APIC's page, where it sits after a reset */
 
 struct world {
 	bool fastpath;                 /* the domain's config `fastpath` */
@@ -111,10 +115,10 @@ struct world {
 	unsigned console_len;
 	uint64_t regs[GPR_COUNT];      /* the CPU's registers as the guest has them (RSP: in the VMCS) */
 	unsigned fast, scheduled;      /* re-entries by the exit stub, by the scheduler */
-	struct fake_vmcs vmcs;         /* the VMCS when the world is put away */
+	struct fake_vmcs vmcs;         /* the VMCS after the last exit */
 };
 
-static struct world *now_world;    /* for the sinks */
+static struct world *now_world;    /* whose console HC_CONSOLE_PUT writes to */
 
 static void console_put(struct world *w, const uint8_t *p, uint64_t len)
 {
@@ -211,8 +215,13 @@ static void world_init(struct world *w, bool fastpath)
 	w->g.nvcpus = 1;
 	w->g.vcpus[0] = v;
 
-	vmcs_writenat(VMCS_GUEST_CR0, CR0_PE | CR0_PG | CR0_WP | CR0_ET | CR0_NE);
-	vmcs_writenat(VMCS_GUEST_CR4, CR4_PAE);
+	uint64_t cr0 = CR0_PE | CR0_PG | CR0_WP | CR0_ET | CR0_NE;
+	vmcs_writenat(VMCS_GUEST_CR0, guest_cr0_real(cr0));
+	vmcs_writenat(VMCS_CR0_READ_SHADOW, cr0);
+	vmcs_writenat(VMCS_CR0_GUEST_HOST_MASK, guest_cr0_mask());
+	vmcs_writenat(VMCS_GUEST_CR4, guest_cr4_real(CR4_PAE));
+	vmcs_writenat(VMCS_CR4_READ_SHADOW, CR4_PAE);
+	vmcs_writenat(VMCS_CR4_GUEST_HOST_MASK, guest_cr4_mask());
 	vmcs_writenat(VMCS_GUEST_CR3, 0);
 	vmcs_write64(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);
 	vmcs_write32(VMCS_GUEST_CS_AR_BYTES, AR_TYPE(SEG_TYPE_CODE_XR_A) | AR_S | AR_P | AR_L | AR_G);
@@ -223,11 +232,6 @@ static void world_init(struct world *w, bool fastpath)
 	vmcs_writenat(VMCS_GUEST_RFLAGS, RFLAGS_FIXED);
 	for (unsigned r = 0; r < GPR_COUNT; r++)
 		w->regs[r] = r == GPR_RSP ? 0 : 0x0101010101010101ull * (r + 1) ^ 0x8000000000000000ull;
-}
-
-static void world_put_away(struct world *w)
-{
-	w->vmcs = fake_vmcs;
 }
 
 /* What the resume action of an exit that the guest survives is, in this world. */
@@ -241,8 +245,9 @@ static enum exit_action resumed(const struct world *w)
  * with the registers in w->regs, and the re-entry the action asks for: the
  * exit stub's (it saved every register; it reloads the ones C may change,
  * and the rest still hold the guest's values), or, for EXIT_RESUME, the
- * scheduler's (it closes the exit, as sched/sched.c does, and vmx_run loads
- * every register and clears gprs_written). Returns the action.
+ * scheduler's (as sched/sched.c: it closes the exit and injects what is
+ * pending; vmx_run loads every register and clears gprs_written). Returns
+ * the action.
  */
 static enum exit_action take_exit(struct world *w, uint32_t reason, uint32_t len, uint64_t qual)
 {
@@ -260,6 +265,7 @@ static enum exit_action take_exit(struct world *w, uint32_t reason, uint32_t len
 		w->fast++;
 	} else if (act == EXIT_RESUME) {
 		vmx_exit_close(v, rdtsc());
+		CHECK(vmx_inject_pending(v));
 		for (unsigned r = 0; r < GPR_COUNT; r++)
 			if (r != GPR_RSP)
 				w->regs[r] = v->gpr[r];
@@ -285,7 +291,7 @@ static void both_ways(void (*play)(struct world *w))
 	for (unsigned i = 0; i < 2; i++) {
 		world_init(&w[i], i == 0);
 		play(&w[i]);
-		world_put_away(&w[i]);
+		w[i].vmcs = fake_vmcs;
 	}
 	struct world *fast = &w[0], *full = &w[1];
 	CHECK(fast->fast > 0);
@@ -309,6 +315,7 @@ static void both_ways(void (*play)(struct world *w))
 	for (unsigned reg = UART_RBR; reg <= UART_SCR; reg++)
 		if (reg != UART_RBR && reg != UART_IIR)   /* reads that change the UART's state */
 			CHECK_EQ(uart_read(&fast->uart, reg), uart_read(&full->uart, reg));
+	CHECK(memcmp(fast->v->vlapic.regs, full->v->vlapic.regs, LAPIC_MMIO_SIZE) == 0);
 	CHECK_EQ(fast->v->misc_enable, full->v->misc_enable);
 	uint64_t exits = fast->fast + fast->scheduled;
 	CHECK_EQ(exit_stats_exits(&fast->v->stats), exits);
@@ -492,12 +499,79 @@ static void play_mmio_loads(struct world *w)
 	CHECK_EQ(stored, w->regs[GPR_R14]);
 }
 
+static uint64_t cr_qual(unsigned cr, enum cr_access_type type, enum gpr gpr)
+{
+	return cr | (unsigned)type << 4 | (unsigned)gpr << 8;
+}
+
+/*
+ * CR8 is the virtual APIC's TPR: a write makes what may be delivered change,
+ * so the scheduler re-enters the guest after it, to inject; a read into R13
+ * must come back like the MMIO loads above.
+ */
+static void play_control_registers(struct world *w)
+{
+	w->regs[GPR_RAX] = 5;
+	CHECK_EQ(take_exit(w, EXIT_REASON_CR_ACCESS, 4, cr_qual(8, CR_ACCESS_MOV_TO, GPR_RAX)), EXIT_RESUME);
+	CHECK_EQ(take_exit(w, EXIT_REASON_CR_ACCESS, 4, cr_qual(8, CR_ACCESS_MOV_FROM, GPR_R13)), EXIT_RESUME);
+	CHECK_EQ(w->regs[GPR_R13], 5);
+	CHECK_EQ(take_exit(w, EXIT_REASON_CR_ACCESS, 4, cr_qual(8, CR_ACCESS_MOV_FROM, GPR_RSI)), resumed(w));
+	CHECK_EQ(w->regs[GPR_RSI], 5);
+	/* TS set by MOV to CR0, cleared by CLTS; CR0.PG cleared in 64-bit mode is #GP, RIP left. */
+	w->regs[GPR_RDX] = guest_cr0() | CR0_TS;
+	CHECK_EQ(take_exit(w, EXIT_REASON_CR_ACCESS, 3, cr_qual(0, CR_ACCESS_MOV_TO, GPR_RDX)), resumed(w));
+	CHECK(guest_cr0() & CR0_TS);
+	CHECK_EQ(take_exit(w, EXIT_REASON_CR_ACCESS, 2, cr_qual(0, CR_ACCESS_CLTS, 0)), resumed(w));
+	CHECK(!(guest_cr0() & CR0_TS));
+	uint64_t at = rip();
+	w->regs[GPR_RDX] = guest_cr0() & ~CR0_PG;
+	CHECK_EQ(take_exit(w, EXIT_REASON_CR_ACCESS, 3, cr_qual(0, CR_ACCESS_MOV_TO, GPR_RDX)), resumed(w));
+	CHECK_EQ(rip(), at);
+	CHECK_EQ(vmcs_read32(VMCS_VM_ENTRY_INTR_INFO), INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION |
+	                                               INTR_INFO_DELIVER_CODE | VEC_GP);
+	CHECK(guest_cr0() & CR0_PG);
+}
+
+/* MOV [RBX], EAX with RBX at one of the local APIC's registers. */
+static enum exit_action apic_store(struct world *w, uint32_t reg, uint32_t val)
+{
+	static const uint8_t store[] = { 0x89, 0x03 };
+	memcpy(w->ram + rip(), store, sizeof store);
+	w->regs[GPR_RBX] = APIC_GPA + reg;
+	w->regs[GPR_RAX] = val;
+	vmcs_write64(VMCS_GUEST_PHYSICAL_ADDRESS, APIC_GPA + reg);
+	vmcs_writenat(VMCS_GUEST_LINEAR_ADDRESS, APIC_GPA + reg);
+	return take_exit(w, EXIT_REASON_EPT_VIOLATION, 0, EPT_QUAL_WRITE | EPT_QUAL_GLA_VALID | EPT_QUAL_GLA_TRANSLATED);
+}
+
+/*
+ * A self-IPI: the vector the exit made pending keeps the guest from being
+ * re-entered at once, and the scheduler's entry injects it; then exits go
+ * back to the fast way.
+ */
+static void play_self_ipi(struct world *w)
+{
+	vmcs_writenat(VMCS_GUEST_RFLAGS, RFLAGS_FIXED | RFLAGS_IF);
+	CHECK_EQ(apic_store(w, APIC_REG_SVR, APIC_SVR_ENABLE | 0xff), EXIT_RESUME);   /* the enable: looked at again */
+	CHECK_EQ(vmcs_read32(VMCS_VM_ENTRY_INTR_INFO), 0);
+	CHECK_EQ(apic_store(w, APIC_REG_ICR_LOW, APIC_ICR_DEST_SELF | 0x40), EXIT_RESUME);
+	CHECK_EQ(vmcs_read32(VMCS_VM_ENTRY_INTR_INFO), INTR_INFO_VALID | INTR_TYPE_EXT_INTR | 0x40);
+	CHECK_EQ(rip(), CODE_GPA + 4);
+	/* The guest took it (the CPU clears the field at the entry); no more is pending. */
+	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, 0);
+	w->regs[GPR_RAX] = 0;
+	CHECK_EQ(take_exit(w, EXIT_REASON_CPUID, 2, 0), EXIT_RESUME);   /* the entry's injection is checked first */
+	CHECK_EQ(take_exit(w, EXIT_REASON_CPUID, 2, 0), resumed(w));
+}
+
 static void test_cpuid(void) { both_ways(play_cpuid); }
 static void test_cpuid_shadow_and_step(void) { both_ways(play_cpuid_shadow_and_step); }
 static void test_msrs(void) { both_ways(play_msrs); }
 static void test_hypercalls(void) { both_ways(play_hypercalls); }
 static void test_uart(void) { both_ways(play_uart); }
+static void test_control_registers(void) { both_ways(play_control_registers); }
 static void test_mmio_loads(void) { both_ways(play_mmio_loads); }
+static void test_self_ipi(void) { both_ways(play_self_ipi); }
 
 int main(void)
 {
@@ -507,6 +581,11 @@ int main(void)
 	cpuid(CPUID_LEAF_EXT_MAX, 0, &a, &b, &c, &d);
 	vmx_caps.cpuid_max_ext = a;
 	vmx_caps.ins_outs_info = true;
+	/* IA32_VMX_CR0_FIXED0/1 and CR4_FIXED0/1 as a Skylake reports them. */
+	vmx_caps.cr0_fixed0 = CR0_PE | CR0_NE | CR0_PG;
+	vmx_caps.cr0_fixed1 = 0xffffffff;
+	vmx_caps.cr4_fixed0 = CR4_VMXE;
+	vmx_caps.cr4_fixed1 = 0x3767ff;
 	vmx_set_dom_ops(&dom_ops);
 
 	RUN(test_cpuid);
@@ -514,6 +593,8 @@ int main(void)
 	RUN(test_msrs);
 	RUN(test_hypercalls);
 	RUN(test_uart);
+	RUN(test_control_registers);
 	RUN(test_mmio_loads);
+	RUN(test_self_ipi);
 	return CHECK_EXIT();
 }
