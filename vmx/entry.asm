@@ -26,6 +26,11 @@ default rel
 %include "asm_offsets.inc"
 
 ; Load the guest GPRs C may have changed from the vCPU at RDI (see above); RDI last.
+; The ones it leaves out are GPRS_KEPT_BY_C's (vmx/vcpu.h), which vcpu_write_gpr marks:
+; RBP and R12-R15, 5 and 12-15 in the SDM's numbering.
+%if GPRS_KEPT_BY_C_MASK != (1 << 5 | 1 << 12 | 1 << 13 | 1 << 14 | 1 << 15)
+%error "LOAD_GUEST_CHANGED must reload every register outside GPRS_KEPT_BY_C"
+%endif
 %macro LOAD_GUEST_CHANGED 0
 	mov rax, [rdi + VCPU_RAX]
 	mov rbx, [rdi + VCPU_RBX]
