@@ -25,9 +25,6 @@ struct fake_vmcs {
 };
 extern struct fake_vmcs fake_vmcs;
 
-enum vmx_insn { VMX_INSN_VMXON, VMX_INSN_VMCLEAR, VMX_INSN_VMPTRLD, VMX_INSN_VMREAD,
-                VMX_INSN_VMWRITE, VMX_INSN_INVEPT, VMX_INSN_INVVPID };
-
 static inline uint64_t fake_vmcs_mask(uint64_t field)
 {
 	switch (VMCS_FIELD_WIDTH(field)) {

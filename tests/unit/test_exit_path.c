@@ -42,21 +42,9 @@ struct vmx_caps vmx_caps;
 
 /* ---- what the code under test calls outside it ---- */
 
-void log_info(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
-
-void log_err(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
+#define LOG_TO_STDERR(fmt) do { va_list ap; va_start(ap, fmt); vfprintf(stderr, fmt, ap); va_end(ap); } while (0)
+void log_info(const char *fmt, ...) { LOG_TO_STDERR(fmt); }
+void log_err(const char *fmt, ...) { LOG_TO_STDERR(fmt); }
 
 static enum exit_action not_under_test(struct vcpu *v)
 {
@@ -104,7 +92,6 @@ void fpu_mmx_write(struct vcpu *v, unsigned n, uint64_t val) { (void)v, (void)n,
 #define APIC_GPA    0xfee00000u   /* the local APIC's page, where it sits after a reset */
 
 struct world {
-	bool fastpath;                 /* the domain's config `fastpath` */
 	struct vmx_guest g;
 	struct vcpu *v;
 	struct bus bus;
@@ -187,7 +174,6 @@ static void world_init(struct world *w, bool fastpath)
 	memset(w, 0, sizeof *w);
 	memset(&fake_vmcs, 0, sizeof fake_vmcs);
 	now_world = w;
-	w->fastpath = fastpath;
 	w->ram = aligned_alloc(4096, RAM_BYTES);
 	memset(w->ram, 0, RAM_BYTES);
 	build_page_tables(w->ram);
@@ -237,7 +223,7 @@ static void world_init(struct world *w, bool fastpath)
 /* What the resume action of an exit that the guest survives is, in this world. */
 static enum exit_action resumed(const struct world *w)
 {
-	return w->fastpath ? EXIT_RESUME_NOW : EXIT_RESUME;
+	return w->v->no_fast_resume ? EXIT_RESUME : EXIT_RESUME_NOW;
 }
 
 /*
@@ -453,21 +439,24 @@ static void play_uart(struct world *w)
 }
 
 /*
- * An MMIO load of the device's 64-bit word at DEVICE_GPA + off by the
- * instruction `insn` at RIP (whose address register is RBX). Loads into
- * RBP or R12-R15 must come back whichever way the guest is re-entered,
- * though the exit stub does not reload those registers itself: such an exit
- * is re-entered by the scheduler.
+ * The instruction `insn` at RIP accessing guest-physical `gpa` (through RBX,
+ * its address register) outside RAM: an EPT violation.
  */
-static enum exit_action mmio_load(struct world *w, const uint8_t *insn, unsigned len, uint64_t off)
+static enum exit_action mmio_access(struct world *w, const uint8_t *insn, unsigned len, uint64_t gpa, bool write)
 {
 	memcpy(w->ram + rip(), insn, len);
-	w->regs[GPR_RBX] = DEVICE_GPA + off;
-	vmcs_write64(VMCS_GUEST_PHYSICAL_ADDRESS, DEVICE_GPA + off);
-	vmcs_writenat(VMCS_GUEST_LINEAR_ADDRESS, DEVICE_GPA + off);
-	return take_exit(w, EXIT_REASON_EPT_VIOLATION, 0, EPT_QUAL_READ | EPT_QUAL_GLA_VALID | EPT_QUAL_GLA_TRANSLATED);
+	w->regs[GPR_RBX] = gpa;
+	vmcs_write64(VMCS_GUEST_PHYSICAL_ADDRESS, gpa);
+	vmcs_writenat(VMCS_GUEST_LINEAR_ADDRESS, gpa);
+	return take_exit(w, EXIT_REASON_EPT_VIOLATION, 0,
+	                 (write ? EPT_QUAL_WRITE : EPT_QUAL_READ) | EPT_QUAL_GLA_VALID | EPT_QUAL_GLA_TRANSLATED);
 }
 
+/*
+ * Loads of the device's 64-bit words: those into RBP or R12-R15 must come
+ * back whichever way the guest is re-entered, though the exit stub does not
+ * reload those registers itself: such an exit is re-entered by the scheduler.
+ */
 static void play_mmio_loads(struct world *w)
 {
 	static const struct { uint8_t insn[3]; enum gpr dst; bool kept; } load[] = {
@@ -481,19 +470,14 @@ static void play_mmio_loads(struct world *w)
 		uint64_t val = 0x5a5a000000000000ull | i << 8 | 0x11;
 		memcpy(w->device + 8 * i, &val, 8);
 		uint64_t at = rip();
-		enum exit_action act = mmio_load(w, load[i].insn, 3, 8 * i);
+		enum exit_action act = mmio_access(w, load[i].insn, 3, DEVICE_GPA + 8 * i, false);
 		CHECK_EQ(act, load[i].kept ? EXIT_RESUME : resumed(w));
 		CHECK_EQ(w->regs[load[i].dst], val);
 		CHECK_EQ(rip(), at + 3);
 	}
 	/* A store, for the device's side. */
 	static const uint8_t store[] = { 0x4c, 0x89, 0x33 };   /* mov [rbx], r14 */
-	memcpy(w->ram + rip(), store, sizeof store);
-	w->regs[GPR_RBX] = DEVICE_GPA + 0x100;
-	vmcs_write64(VMCS_GUEST_PHYSICAL_ADDRESS, DEVICE_GPA + 0x100);
-	vmcs_writenat(VMCS_GUEST_LINEAR_ADDRESS, DEVICE_GPA + 0x100);
-	CHECK_EQ(take_exit(w, EXIT_REASON_EPT_VIOLATION, 0, EPT_QUAL_WRITE | EPT_QUAL_GLA_VALID | EPT_QUAL_GLA_TRANSLATED),
-	         resumed(w));
+	CHECK_EQ(mmio_access(w, store, sizeof store, DEVICE_GPA + 0x100, true), resumed(w));
 	uint64_t stored;
 	memcpy(&stored, w->device + 0x100, 8);
 	CHECK_EQ(stored, w->regs[GPR_R14]);
@@ -536,12 +520,8 @@ static void play_control_registers(struct world *w)
 static enum exit_action apic_store(struct world *w, uint32_t reg, uint32_t val)
 {
 	static const uint8_t store[] = { 0x89, 0x03 };
-	memcpy(w->ram + rip(), store, sizeof store);
-	w->regs[GPR_RBX] = APIC_GPA + reg;
 	w->regs[GPR_RAX] = val;
-	vmcs_write64(VMCS_GUEST_PHYSICAL_ADDRESS, APIC_GPA + reg);
-	vmcs_writenat(VMCS_GUEST_LINEAR_ADDRESS, APIC_GPA + reg);
-	return take_exit(w, EXIT_REASON_EPT_VIOLATION, 0, EPT_QUAL_WRITE | EPT_QUAL_GLA_VALID | EPT_QUAL_GLA_TRANSLATED);
+	return mmio_access(w, store, sizeof store, APIC_GPA + reg, true);
 }
 
 /*
